@@ -1,0 +1,68 @@
+"""The command line: `billing-desk [--db PATH | --demo]` opens the window; subcommands script it.
+
+Each subcommand lives in its own module with ``register(subparsers)``; errors go to stderr with
+a non-zero exit and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import APP_NAME, __version__
+from ..errors import BillingError
+
+COMMAND_MODULES = ("demo", "check")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit code 2, with our wording
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"billing-desk: error: {message}\n")
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="billing-desk", description=f"{APP_NAME}: the billing "
+                            "coordinator's desk. Without a command it opens the window.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="open (or create) this database file")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo database (built on first use)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the program without a screen and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.self_test:
+            from ..selftest import run_self_test
+
+            return run_self_test()
+        if args.command:
+            return args.run(args)
+        from ..ui.app import run_window
+
+        return run_window(db=args.db, demo=args.demo)
+    except BillingError as exc:
+        print(f"billing-desk: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("billing-desk: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"billing-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

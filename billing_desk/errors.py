@@ -1,0 +1,46 @@
+"""The errors the work raises, each carrying what the window or the command line shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with input, naming the field (or column) it belongs to."""
+
+    field: str
+    message: str
+    row: int | None = None
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class BillingError(Exception):
+    """Base of every error a clerk may see; its text is meant for people."""
+
+
+class ValidationError(BillingError):
+    """Input was refused; ``problems`` names each field and why."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, field: str = ""):
+        if isinstance(problems, str):
+            problems = [Problem(field, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class RuleError(BillingError):
+    """The books do not allow this (editing a posted invoice, invoicing a pending account...)."""
+
+
+class PermissionDenied(BillingError):
+    """The acting user's role may not do this."""
+
+
+class DatabaseError(BillingError):
+    """The database file cannot be used (not a database, too new, locked, on a network path)."""

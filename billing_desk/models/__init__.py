@@ -1,0 +1,22 @@
+"""peewee tables, the database connection, schema versions and migrations."""
+
+from .base import BaseModel, database, now
+from .billing import (Adjustment, Batch, Invoice, InvoiceDiagnosis, InvoiceLine, LedgerEntry,
+                      Payment, PaymentAllocation)
+from .catalogue import CatalogueItem, Modifier, ReasonCode
+from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanRule
+from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
+from .people import Account, Guarantor, User
+from .system import AuditEntry, Sequence, Setting
+from .work import (AccountCollection, Case, CaseNote, CollectionStage, ContactLog, Letter,
+                   PaymentPlan, PlanInstallment, Promise)
+
+ALL_MODELS: list[type[BaseModel]] = [
+    User, Guarantor, Account, CatalogueItem, Modifier, ReasonCode, Payer, Plan, PlanRule,
+    FeeSchedule, Coverage, Batch, Invoice, InvoiceDiagnosis, InvoiceLine, Payment,
+    PaymentAllocation, Adjustment, LedgerEntry, Order, OrderLine, Fulfilment, OrderLineInvoice,
+    CollectionStage, AccountCollection, ContactLog, Letter, Promise, PaymentPlan,
+    PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "database", "now"]

@@ -1,0 +1,80 @@
+"""Payers, their plans, what a plan covers, and each account's coverages."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, DateField, ForeignKeyField, IntegerField, TextField
+
+from .base import BaseModel, Stamped
+from .catalogue import CatalogueItem
+from .fields import ChoiceField, MoneyField, PercentField
+from .people import Account
+
+COVERAGE_RANKS = ("primary", "secondary")
+COVERAGE_RULES = ("covered", "not_covered", "prior_auth")
+RELATIONSHIPS = ("self", "spouse", "child", "other")
+
+
+class Payer(Stamped):
+    name = TextField(unique=True)
+    payer_id = TextField(default="")
+    phone = TextField(default="")
+    address = TextField(default="")
+    member_id_pattern = TextField(default="")  # a regular expression, when the payer has one
+    active = BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(Stamped):
+    payer = ForeignKeyField(Payer, backref="plans", index=True)
+    name = TextField()
+    copay = MoneyField(default=0)
+    deductible = MoneyField(default=0)
+    coinsurance = PercentField(default=0)  # the patient's share, in percent
+    out_of_pocket_max = MoneyField(null=True)
+    covers_unlisted = BooleanField(default=True)
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("payer", "name"), True),)
+
+    def __str__(self) -> str:
+        return f"{self.payer.name} {self.name}"
+
+
+class PlanRule(BaseModel):
+    """Whether a plan covers one catalogue code."""
+
+    plan = ForeignKeyField(Plan, backref="rules", index=True)
+    item = ForeignKeyField(CatalogueItem, backref="+", index=True)
+    rule = ChoiceField(COVERAGE_RULES, default="covered")
+
+    class Meta:
+        indexes = ((("plan", "item"), True),)
+
+
+class FeeSchedule(BaseModel):
+    """The allowed amount a payer pays for one code."""
+
+    payer = ForeignKeyField(Payer, backref="fees", index=True)
+    item = ForeignKeyField(CatalogueItem, backref="fees", index=True)
+    allowed = MoneyField()
+
+    class Meta:
+        indexes = ((("payer", "item"), True),)
+
+
+class Coverage(Stamped):
+    account = ForeignKeyField(Account, backref="coverages", index=True)
+    plan = ForeignKeyField(Plan, backref="coverages", index=True)
+    rank = ChoiceField(COVERAGE_RANKS, default="primary")
+    member_id = TextField(index=True)
+    group_number = TextField(default="")
+    subscriber_name = TextField(default="")
+    relationship = ChoiceField(RELATIONSHIPS, default="self")
+    start_date = DateField(null=True)
+    end_date = DateField(null=True)
+    deductible_met = MoneyField(default=0)
+    out_of_pocket_met = MoneyField(default=0)
+    active = BooleanField(default=True)

@@ -1,0 +1,266 @@
+"""Opening a database file: pragmas, the one-program lock, checks, schema and upgrades."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import shutil
+import socket
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from ..errors import DatabaseError
+from . import ALL_MODELS, database
+from .migrations import MIGRATIONS, SCHEMA_VERSION, create_triggers
+
+APPLICATION_ID = 0x42444B31  # "BDK1": marks a file as ours
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -32000,
+}
+CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
+
+
+@dataclass
+class OpenedDatabase:
+    path: Path
+    db: SqliteDatabase
+    lock: "FileLock | None"
+    created: bool
+    upgraded_from: int | None = None
+    warnings: tuple[str, ...] = ()
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+        if self.lock:
+            self.lock.release()
+            self.lock = None
+
+
+def check_location(path: Path) -> list[str]:
+    """Refuse a network path; warn about a cloud-synced folder. Returns the warnings."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        raise DatabaseError(f"{path} is on a network share; SQLite's WAL mode does not work "
+                            "over a network file system. Keep the database on this PC's disk.")
+    if os.name == "posix":
+        fs = _filesystem_type(path.parent if not path.exists() else path)
+        if fs in {"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p"}:
+            raise DatabaseError(f"{path} is on a network file system ({fs}); keep the database "
+                                "on this PC's own disk.")
+    lowered = text.lower()
+    if any(name in lowered for name in CLOUD_FOLDERS):
+        return [f"{path} is in a cloud-synced folder; syncing can damage an open database. "
+                "Prefer a local folder and back up to the cloud instead."]
+    return []
+
+
+def _filesystem_type(path: Path) -> str:
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    best, kind = "", ""
+    resolved = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and resolved.startswith(parts[1]) and len(parts[1]) > len(best):
+            best, kind = parts[1], parts[2]
+    return kind
+
+
+class FileLock:
+    """An OS lock on ``<db>.lock``: released by the OS when the program dies."""
+
+    def __init__(self, path: Path):
+        self.path = path.with_name(path.name + ".lock")
+        self._fh = None
+
+    def acquire(self) -> None:
+        fh = open(self.path, "a+")
+        try:
+            _lock(fh)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another program"
+            fh.close()
+            try:
+                info = json.loads(holder)
+                holder = f"{info['user']} on {info['host']} (process {info['pid']}, since {info['since']})"
+            except (ValueError, KeyError, TypeError):
+                pass
+            raise DatabaseError(f"The database is open in another Billing Desk: {holder}. "
+                                "Close it there first; nothing was opened for writing here.")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps({"user": _user(), "host": socket.gethostname(), "pid": os.getpid(),
+                             "since": dt.datetime.now().isoformat(timespec="seconds")}))
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh:
+            try:
+                _unlock(self._fh)
+            finally:
+                self._fh.close()
+                self._fh = None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name is not an error here
+        return "unknown"
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows
+    import msvcrt
+
+    def _lock(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(fh) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fh) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def inspect_file(path: Path) -> tuple[int, int]:
+    """(application_id, user_version) of an existing file, refusing what is not a database."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror}") from exc
+    if header and header != b"SQLite format 3\x00":
+        raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file).")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is damaged or not a database: {exc}") from exc
+    finally:
+        con.close()
+    return app_id, version
+
+
+def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
+                  backup_dir: Path | None = None) -> OpenedDatabase:
+    """Open (or create) the office database at ``path`` and bind every table to it."""
+    path = Path(path).expanduser().absolute()
+    warnings = check_location(path)
+    exists = path.exists() and path.stat().st_size > 0
+    version = 0
+    if exists:
+        app_id, version = inspect_file(path)
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and version != 0):
+            raise DatabaseError(f"{path} is an SQLite file, but not a Billing Desk database.")
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(f"{path} was written by a newer Billing Desk (schema {version}; "
+                                f"this program knows up to {SCHEMA_VERSION}). Install the newer "
+                                "program; nothing was changed.")
+        if app_id == 0 and _has_tables(path):
+            raise DatabaseError(f"{path} is an SQLite file, but not a Billing Desk database.")
+    elif not create:
+        raise DatabaseError(f"There is no database at {path}.")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    file_lock = FileLock(path) if lock else None
+    if file_lock:
+        file_lock.acquire()
+    try:
+        db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+        database.initialize(db)
+        db.connect(reuse_if_open=True)
+        upgraded_from = None
+        if not exists or version == 0:
+            _create_schema(db)
+        elif version < SCHEMA_VERSION:
+            _backup_before_upgrade(path, version, backup_dir)
+            _upgrade(db, version)
+            upgraded_from = version
+        _quick_check(db, path)
+    except BaseException:
+        if not database.is_closed():
+            database.close()
+        if file_lock:
+            file_lock.release()
+        raise
+    return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings))
+
+
+def _has_tables(path: Path) -> bool:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return bool(con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _create_schema(db: SqliteDatabase) -> None:
+    with db.atomic():
+        db.create_tables(ALL_MODELS)
+        create_triggers(db)
+        db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _backup_before_upgrade(path: Path, version: int, backup_dir: Path | None) -> Path:
+    folder = backup_dir or path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}.schema{version}-before-upgrade-{stamp}{path.suffix or '.sqlite'}"
+    src = sqlite3.connect(str(path))
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _upgrade(db: SqliteDatabase, version: int) -> None:
+    with db.atomic():
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](db)
+        db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _quick_check(db: SqliteDatabase, path: Path) -> None:
+    result = db.execute_sql("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise DatabaseError(f"{path} failed its integrity check: {result}. Restore a backup.")
+
+
+def integrity_check(db: SqliteDatabase) -> list[str]:
+    rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+    problems = [] if rows == ["ok"] else rows
+    problems += [f"foreign key: {row[0]} row {row[1]} points at a missing {row[2]}"
+                 for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    return problems
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    shutil.copy2(src, dst)

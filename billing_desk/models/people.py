@@ -1,0 +1,89 @@
+"""Users, accounts (patients and customers) and their guarantors."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from .base import BaseModel, Stamped
+from .fields import ChoiceField, MoneyField
+
+ROLES = ("clerk", "supervisor", "administrator")
+ACCOUNT_STATUSES = ("pending", "active", "inactive", "closed")
+ACCOUNT_KINDS = ("patient", "customer")
+DELIVERY = ("print", "email")
+CONTACT_PREFS = ("phone", "email", "mail", "text")
+
+
+class User(Stamped):
+    username = TextField(unique=True)
+    full_name = TextField()
+    role = ChoiceField(ROLES, default="clerk")
+    active = BooleanField(default=True)
+    password_hash = TextField(null=True)
+    failed_attempts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class Guarantor(Stamped):
+    """The responsible party: pays the bills of one or more accounts (a family shares one)."""
+
+    first_name = TextField()
+    last_name = TextField(index=True)
+    relationship = TextField(default="self")
+    street = TextField(default="")
+    street2 = TextField(default="")
+    city = TextField(default="")
+    state = TextField(default="")
+    zip_code = TextField(default="")
+    phone = TextField(default="")
+    email = TextField(default="")
+    date_of_birth = DateField(null=True)
+
+
+class Account(Stamped):
+    number = TextField(unique=True)
+    kind = ChoiceField(ACCOUNT_KINDS, default="patient")
+    status = ChoiceField(ACCOUNT_STATUSES, default="pending", index=True)
+    first_name = TextField(default="")
+    last_name = TextField(default="")
+    organization = TextField(default="")
+    # Lower-cased "last first organization" for indexed prefix search.
+    sort_name = TextField(index=True)
+    date_of_birth = DateField(null=True, index=True)
+    street = TextField(default="")
+    street2 = TextField(default="")
+    city = TextField(default="")
+    state = TextField(default="")
+    zip_code = TextField(default="")
+    phone = TextField(default="", index=True)
+    phone_alt = TextField(default="")
+    email = TextField(default="", index=True)
+    guarantor = ForeignKeyField(Guarantor, null=True, backref="accounts", index=True)
+    # Billing profile.
+    statement_delivery = ChoiceField(DELIVERY, default="print")
+    payment_terms_days = IntegerField(default=30)
+    billing_cycle_day = IntegerField(default=1)
+    credit_limit = MoneyField(null=True)
+    credit_hold = BooleanField(default=False)
+    preferred_contact = ChoiceField(CONTACT_PREFS, default="phone")
+    status_reason = TextField(default="")
+    notes = TextField(default="")
+    approved_by = ForeignKeyField(User, null=True, backref="+", index=True)
+    approved_at = DateTimeField(null=True)
+    # Derived from the ledger in the same transaction as each entry; verified by the ledger check.
+    patient_balance = MoneyField(default=0)
+    insurance_balance = MoneyField(default=0)
+    unapplied_credit = MoneyField(default=0)
+
+    @property
+    def display_name(self) -> str:
+        person = ", ".join(p for p in (self.last_name, self.first_name) if p)
+        if self.kind == "customer" and self.organization:
+            return f"{self.organization} ({person})" if person else self.organization
+        return person or self.organization
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.display_name}"

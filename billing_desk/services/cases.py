@@ -1,0 +1,62 @@
+"""Cases on an account: a query from collections or a billing issue, its notes and resolution."""
+
+from __future__ import annotations
+
+from ..errors import RuleError, ValidationError
+from ..models import Case, CaseNote, User, now
+from . import audit
+from .ledger import in_transaction
+
+
+def open_case(account_id: int, subject: str, by: User, *, kind: str = "query",
+              held_by: User | None = None, note: str = "", from_collections: bool = False) -> Case:
+    if not (subject or "").strip():
+        raise ValidationError("say what the case is about", "subject")
+    if kind not in ("query", "issue"):
+        raise ValidationError("a case is a query or an issue", "kind")
+    with in_transaction():
+        case = Case.create(account=account_id, kind=kind, subject=subject.strip(), opened_by=by,
+                           held_by=held_by or by, from_collections=from_collections)
+        if note.strip():
+            CaseNote.create(case=case, by=by, text=note.strip())
+        audit.record(by, "create", case, summary=f"opened {kind}: {subject}")
+    return case
+
+
+def add_note(case_id: int, text: str, by: User, *, status: str | None = None) -> CaseNote:
+    if not (text or "").strip():
+        raise ValidationError("the note is empty", "note")
+    with in_transaction():
+        case = Case.get_by_id(case_id)
+        if case.status == "resolved":
+            raise RuleError("This case is resolved; reopen it to add notes.")
+        note = CaseNote.create(case=case, by=by, text=text.strip())
+        if status in ("open", "waiting"):
+            case.status = status
+            case.save()
+        audit.record(by, "note", case, summary=f"case note: {text[:60]}")
+    return note
+
+
+def resolve_case(case_id: int, resolution: str, by: User) -> Case:
+    if not (resolution or "").strip():
+        raise ValidationError("say how it was resolved", "resolution")
+    with in_transaction():
+        case = Case.get_by_id(case_id)
+        before = audit.snapshot(case, "status", "resolution")
+        case.status, case.resolution, case.resolved_at = "resolved", resolution.strip(), now()
+        case.save()
+        audit.record(by, "resolve", case, summary=f"resolved: {resolution}", before=before,
+                     after=audit.snapshot(case, "status", "resolution"))
+    return case
+
+
+def reassign_case(case_id: int, to: User, by: User) -> Case:
+    with in_transaction():
+        case = Case.get_by_id(case_id)
+        before = audit.snapshot(case, "held_by")
+        case.held_by = to
+        case.save()
+        audit.record(by, "reassign", case, summary=f"case given to {to.username}", before=before,
+                     after=audit.snapshot(case, "held_by"))
+    return case

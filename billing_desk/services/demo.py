@@ -1,0 +1,295 @@
+"""The demo office: built by the program's own services, so it is always consistent.
+
+About 200 accounts in every status, payers and plans, a catalogue of about 60 items, and
+18 months of invoices, insurance remittances, patient payments, allowances and returns,
+leaving balances in every aging bucket and open cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from ..models import (CatalogueItem, CollectionStage, Coverage, FeeSchedule, InvoiceLine, Modifier,
+                      Payer, Plan, ReasonCode, Setting, User, database)
+from ..money import ZERO, round_money
+from ..paths import resource
+from . import accounts, adjustments, cases, invoices, payments
+from .payments import RemitLine
+from .users import ensure_administrator
+
+
+def load_recipe() -> dict:
+    return json.loads(resource("demo", "recipe.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class DemoWorld:
+    rng: random.Random
+    recipe: dict
+    admin: User
+    clerk: User
+    supervisor: User
+    today: dt.date
+    events: list = field(default_factory=list)
+    counter: int = 0
+    counts: dict = field(default_factory=lambda: {"invoices": 0, "payments": 0, "adjustments": 0})
+
+    def at(self, when: dt.date, action: Callable[[], None]) -> None:
+        if when <= self.today:
+            self.counter += 1
+            heapq.heappush(self.events, (when, self.counter, action))
+
+
+def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
+               progress: Callable[[str], None] | None = None) -> str:
+    """Fill an empty database with a lively office. Returns a one-line summary."""
+    say = progress or (lambda text: None)
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    recipe = load_recipe()
+    with database.atomic():
+        admin = ensure_administrator()
+        clerk = User.create(username="maria", full_name="Maria Lopez", role="clerk")
+        supervisor = User.create(username="sam", full_name="Sam Okafor", role="supervisor")
+        world = DemoWorld(rng, recipe, admin, clerk, supervisor, today)
+        _office(recipe)
+        say("catalogue, payers and plans")
+        _reference_data(recipe, rng)
+        say(f"{accounts} accounts")
+        opened = [_open_account(world, i) for i in range(accounts)]
+        say("18 months of invoices, remittances and payments")
+        while world.events:
+            _when, _n, action = heapq.heappop(world.events)
+            action()
+        _finish_statuses(world, opened)
+        _open_cases(world, opened)
+    return (f"{accounts} accounts, {world.counts['invoices']} invoices, "
+            f"{world.counts['payments']} payments, {world.counts['adjustments']} adjustments")
+
+
+def _office(recipe: dict) -> None:
+    office = recipe["office"]
+    for key, value in (("office_name", office["name"]), ("office_address", office["address"]),
+                       ("office_phone", office["phone"]), ("office_tax_id", office["tax_id"])):
+        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def _reference_data(recipe: dict, rng: random.Random) -> None:
+    for code, kind, description in recipe["reason_codes"]:
+        ReasonCode.create(code=code, kind=kind, description=description)
+    for code, description in recipe["modifiers"]:
+        Modifier.create(code=code, description=description)
+    common = {"99213", "99214", "99203", "36415", "85025", "80053", "90686", "93000", "81002", "87880"}
+    for code, kind, description, category, price, cost in recipe["catalogue"]:
+        CatalogueItem.create(code=code, kind=kind, description=description, category=category,
+                             unit_price=Decimal(price), unit_cost=Decimal(cost),
+                             common=code in common, taxable=kind == "product")
+    items = list(CatalogueItem.select().where(CatalogueItem.kind == "procedure"))
+    for payer_data in recipe["payers"]:
+        payer = Payer.create(name=payer_data["name"], payer_id=payer_data["payer_id"],
+                             phone=payer_data["phone"], member_id_pattern=payer_data["member_id_pattern"])
+        share = Decimal(rng.choice([70, 75, 80, 85])) / 100
+        for item in items:
+            FeeSchedule.create(payer=payer, item=item, allowed=round_money(item.unit_price * share))
+        for plan in payer_data["plans"]:
+            Plan.create(payer=payer, name=plan["name"], copay=Decimal(plan["copay"]),
+                        deductible=Decimal(plan["deductible"]), coinsurance=Decimal(plan["coinsurance"]),
+                        out_of_pocket_max=Decimal(plan["oop"]) if plan["oop"] else None,
+                        covers_unlisted=False)
+    for plan in Plan.select():
+        for item in items:
+            from ..models import PlanRule
+
+            rule = "covered" if rng.random() > 0.04 else rng.choice(["not_covered", "prior_auth"])
+            PlanRule.create(plan=plan, item=item, rule=rule)
+    for position, name, days, action, template in recipe["collection_stages"]:
+        CollectionStage.create(position=position, name=name, days_past_due=days, action=action,
+                               letter_template=template)
+
+
+def _person_form(world: DemoWorld, index: int) -> accounts.AccountForm:
+    rng, recipe = world.rng, world.recipe
+    city, state, zip_code = rng.choice(recipe["cities"])
+    organization = index % 7 == 3
+    first, last = rng.choice(recipe["first_names"]), rng.choice(recipe["last_names"])
+    born = dt.date(rng.randint(1940, 2020), rng.randint(1, 12), rng.randint(1, 28))
+    form = accounts.AccountForm(
+        kind="customer" if organization else "patient", first_name=first, last_name=last,
+        organization=rng.choice(recipe["organizations"]) if organization else "",
+        date_of_birth="" if organization else born.strftime("%m/%d/%Y"),
+        street=f"{rng.randint(10, 9999)} {rng.choice(recipe['streets'])}", city=city, state=state,
+        zip_code=zip_code, phone=f"217-555-{1000 + index:04d}",
+        email=f"{first}.{last}{index}@example.com".lower(),
+        statement_delivery="email" if rng.random() < 0.3 else "print",
+        payment_terms_days="30", billing_cycle_day=str(rng.randint(1, 28)),
+        credit_limit="5000.00" if organization else "")
+    return form
+
+
+def _open_account(world: DemoWorld, index: int):
+    rng = world.rng
+    account = accounts.create_account(_person_form(world, index), world.clerk)
+    fate = rng.random()
+    behaviour = rng.choices(["prompt", "slow", "late", "never"], weights=[55, 20, 15, 10])[0]
+    if fate < 0.06:  # still pending approval
+        return account, "pending", behaviour
+    accounts.approve_account(account.id, world.supervisor, "checked against the form")
+    if account.kind == "patient" and rng.random() < 0.75:
+        plans = list(Plan.select())
+        plan = rng.choice(plans)
+        Coverage.create(account=account, plan=plan, rank="primary",
+                        member_id=f"BPH{rng.randint(100000000, 999999999)}",
+                        group_number=f"G{rng.randint(1000, 9999)}", subscriber_name=account.display_name,
+                        start_date=world.today - dt.timedelta(days=900))
+        if rng.random() < 0.15:
+            Coverage.create(account=account, plan=rng.choice(plans), rank="secondary",
+                            member_id=f"S{rng.randint(10000000, 99999999)}",
+                            subscriber_name=account.display_name,
+                            start_date=world.today - dt.timedelta(days=900))
+    start = world.today - dt.timedelta(days=548)
+    for _ in range(rng.randint(2, 9)):
+        when = start + dt.timedelta(days=rng.randint(0, 547))
+        world.at(when, lambda a=account.id, w=when, b=behaviour: _visit(world, a, w, b))
+    fate_end = "closed" if fate > 0.97 else "inactive" if fate > 0.93 else "active"
+    return account, fate_end, behaviour
+
+
+def _visit(world: DemoWorld, account_id: int, when: dt.date, behaviour: str) -> None:
+    rng = world.rng
+    from ..models import Account
+
+    account = Account.get_by_id(account_id)
+    if account.kind == "customer":
+        pool = [i for i in world.recipe["catalogue"] if i[3] in ("Occupational", "Products", "Training")]
+        codes = [(c[0], rng.randint(1, 12)) for c in rng.sample(pool, rng.randint(1, 3))]
+        diagnoses = []
+    else:
+        visit = rng.choice(["99212", "99213", "99213", "99214", "99215", "99203", "99396"])
+        extras = rng.sample(["36415", "85025", "80053", "83036", "93000", "81002", "87880", "90686",
+                             "90471", "J3420", "L1810", "A4253"], rng.randint(0, 3))
+        codes = [(visit, 1)] + [(code, 1) for code in extras]
+        diagnoses = rng.sample(world.recipe["diagnoses"], rng.randint(1, 3))
+    draft = invoices.InvoiceDraft(
+        account_id=account_id, service_date=when, diagnoses=diagnoses,
+        lines=[invoices.LineInput(code=c, quantity=q, pointers="1" if diagnoses else "")
+               for c, q in codes])
+    invoice = invoices.save_draft(draft, world.clerk)
+    invoices.post_invoice(invoice.id, world.clerk, entry_date=when)
+    world.counts["invoices"] += 1
+    if invoice.payer_id:
+        world.at(when + dt.timedelta(days=rng.randint(18, 45)),
+                 lambda: _remit(world, invoice.id, behaviour))
+    else:
+        _patient_pays_later(world, account_id, when, behaviour)
+    if rng.random() < 0.04:
+        world.at(when + dt.timedelta(days=rng.randint(2, 20)), lambda: _return(world, invoice.id))
+
+
+def _remit(world: DemoWorld, invoice_id: int, behaviour: str) -> None:
+    rng = world.rng
+    from ..models import Invoice
+
+    invoice = Invoice.get_by_id(invoice_id)
+    if invoice.insurance_balance <= 0:
+        return
+    remits = []
+    for line in invoice.lines:
+        if line.insurance_balance <= 0:
+            continue
+        fee = FeeSchedule.get_or_none(FeeSchedule.payer == invoice.payer_id, FeeSchedule.item == line.item_id)
+        allowed = min(fee.allowed * line.quantity if fee else line.amount, line.insurance_balance)
+        denied = rng.random() < 0.03
+        paid = ZERO if denied else round_money(allowed * Decimal("0.8"))
+        remits.append(RemitLine(line_id=line.id, allowed=allowed, paid=paid,
+                                denial_reason="CO50 not medically necessary" if denied else ""))
+    if not remits:
+        return
+    adjustments.post_remittance(invoice.payer_id, invoice.account_id,
+                                f"EFT{rng.randint(100000, 999999)}", remits, world.clerk,
+                                entry_date=world_today_or(world, invoice.service_date, 30))
+    world.counts["payments"] += 1
+    world.counts["adjustments"] += len(remits)
+    _patient_pays_later(world, invoice.account_id, world_today_or(world, invoice.service_date, 30),
+                        behaviour)
+
+
+def world_today_or(world: DemoWorld, base: dt.date, days: int) -> dt.date:
+    return min(world.today, base + dt.timedelta(days=days))
+
+
+def _patient_pays_later(world: DemoWorld, account_id: int, since: dt.date, behaviour: str) -> None:
+    rng = world.rng
+    delay = {"prompt": (5, 25), "slow": (35, 75), "late": (95, 150), "never": None}[behaviour]
+    if delay is None:
+        return
+    when = since + dt.timedelta(days=rng.randint(*delay))
+    world.at(when, lambda: _patient_payment(world, account_id, when))
+
+
+def _patient_payment(world: DemoWorld, account_id: int, when: dt.date) -> None:
+    rng = world.rng
+    from ..models import Account
+
+    account = Account.get_by_id(account_id)
+    owed = account.patient_balance - account.unapplied_credit
+    if owed <= 0:
+        return
+    amount = owed if rng.random() < 0.8 else round_money(owed * Decimal(rng.choice([0.5, 0.25])))
+    if rng.random() < 0.03:
+        amount += Decimal("20.00")  # an overpayment, left as credit
+    method = rng.choice(["cash", "check", "card", "card"])
+    payments.record_payment(account_id, amount, world.clerk, method=method,
+                            reference=str(rng.randint(1000, 9999)) if method != "cash" else "",
+                            received_on=when, entry_date=when)
+    world.counts["payments"] += 1
+    if rng.random() < 0.05 and owed > 40:
+        line = (InvoiceLine.select().join(invoices.Invoice)
+                .where(invoices.Invoice.account == account_id, InvoiceLine.patient_balance > 5).first())
+        if line:
+            adjustments.adjust_line(line.id, "discount", Decimal("5.00"), "prompt-pay courtesy",
+                                    world.clerk, reason_code="DISC", entry_date=when)
+            world.counts["adjustments"] += 1
+
+
+def _return(world: DemoWorld, invoice_id: int) -> None:
+    line = (InvoiceLine.select().where(InvoiceLine.invoice == invoice_id)
+            .order_by(InvoiceLine.amount.desc()).first())
+    if line is None or line.amount <= 0:
+        return
+    amount = min(line.amount, Decimal("50.00"))
+    adjustments.adjust_line(line.id, "credit_memo", amount, "returned / not performed", world.supervisor,
+                            party="patient" if line.patient_balance >= amount or not line.insurance_balance
+                            else "insurance", reason_code="RET",
+                            entry_date=min(world.today, line.invoice.posted_on + dt.timedelta(days=5)))
+    world.counts["adjustments"] += 1
+
+
+def _finish_statuses(world: DemoWorld, opened) -> None:
+    for account, fate, _behaviour in opened:
+        if fate == "inactive":
+            accounts.deactivate_account(account.id, "moved away", world.clerk)
+        elif fate == "closed":
+            accounts.close_account(account.id, "asked to close the account", world.supervisor,
+                                   confirm_balance=lambda _text: True)
+
+
+def _open_cases(world: DemoWorld, opened) -> None:
+    rng = world.rng
+    subjects = [("query", "Patient says the insurance already paid this visit"),
+                ("issue", "EOB shows a different allowed amount than the fee schedule"),
+                ("query", "Collections asks for a copy of the itemized bill"),
+                ("issue", "Duplicate charge reported by the patient"),
+                ("query", "Guarantor wants to set up a payment plan")]
+    active = [a for a, fate, _b in opened if fate == "active"]
+    for account in rng.sample(active, min(len(active), 8)):
+        kind, subject = rng.choice(subjects)
+        case = cases.open_case(account.id, subject, world.clerk, kind=kind, note="Caller left a message.",
+                               from_collections=subject.startswith("Collections"))
+        if rng.random() < 0.3:
+            cases.resolve_case(case.id, "Explained the statement; no change needed.", world.clerk)

@@ -1,0 +1,72 @@
+"""The lists behind each tab: paged, searched and counted in SQL, never loaded whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import JOIN, fn
+
+from ..models import Account, Invoice, Order
+from .accounts import search_condition
+
+
+def invoices_query(text: str = "", status: str | None = None):
+    query = Invoice.select(Invoice, Account).join(Account)
+    if status:
+        query = query.where(Invoice.status == status)
+    text = (text or "").strip()
+    if text:
+        cond = search_condition(text)
+        if text.isdigit():
+            cond = cond | (Invoice.number == int(text))
+        query = query.where(cond)
+    return query.order_by(Invoice.id.desc())
+
+
+def orders_query(text: str = "", status: str | None = None):
+    query = Order.select(Order, Account).join(Account)
+    if status:
+        query = query.where(Order.status == status)
+    text = (text or "").strip()
+    if text:
+        cond = search_condition(text) | (Order.po_number == text)
+        if text.isdigit():
+            cond = cond | (Order.number == int(text))
+        query = query.where(cond)
+    return query.order_by(Order.id.desc())
+
+
+def past_due_query(as_of: dt.date, text: str = ""):
+    """Accounts whose patient balance is past due: oldest due date and amount past due."""
+    past_due = fn.SUM(Invoice.patient_balance).alias("past_due")
+    query = (Account.select(Account, past_due, fn.MIN(Invoice.due_date).alias("oldest_due"))
+             .join(Invoice, JOIN.INNER, on=(Invoice.account == Account.id))
+             .where(Invoice.patient_balance > 0, Invoice.due_date < as_of, Invoice.status == "posted")
+             .group_by(Account.id))
+    text = (text or "").strip()
+    if text:
+        query = query.where(search_condition(text))
+    return query.order_by(fn.MIN(Invoice.due_date), Account.id)
+
+
+def page(query, offset: int, limit: int) -> list:
+    return list(query.limit(limit).offset(offset))
+
+
+def count(query) -> int:
+    return query.order_by().count()
+
+
+def day_totals(day: dt.date) -> dict[str, "Decimal"]:
+    """Charges, payments and adjustments entered on one day (the status bar, the day sheet)."""
+    from decimal import Decimal
+
+    from ..models import LedgerEntry
+
+    rows = (LedgerEntry.select(LedgerEntry.kind, fn.SUM(LedgerEntry.amount))
+            .where(LedgerEntry.entry_date == day).group_by(LedgerEntry.kind).tuples())
+    sums = {kind: Decimal(total or 0) / 100 for kind, total in rows}
+    charges = sums.get("charge", Decimal("0.00")) + sums.get("void", Decimal("0.00"))
+    paid = -(sums.get("payment", Decimal("0.00")) + sums.get("payment_void", Decimal("0.00")))
+    adjusted = -sums.get("adjustment", Decimal("0.00"))
+    return {"charges": charges, "payments": paid, "adjustments": adjusted}

@@ -1,0 +1,50 @@
+"""Every office setting, declared once: its type, default and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    help: str
+
+
+SETTINGS = {spec.key: spec for spec in (
+    SettingSpec("office_name", "Billing Desk Demo Office", "the office's name on every printout"),
+    SettingSpec("office_address", "", "street, city, state and ZIP, one line each"),
+    SettingSpec("office_phone", "", "the phone number printed on statements and letters"),
+    SettingSpec("office_tax_id", "", "the tax id printed on invoices"),
+    SettingSpec("credit_approval_threshold", "100.00",
+                "credits, refunds and write-offs over this amount need a supervisor"),
+    SettingSpec("default_payment_terms_days", 30, "days until an invoice is due"),
+    SettingSpec("idle_lock_minutes", 10, "minutes idle before the window locks"),
+    SettingSpec("failed_signins_before_lock", 5, "failed sign-ins before a user is locked"),
+    SettingSpec("signin_lock_minutes", 15, "how long a locked user waits"),
+)}
+
+
+def get_setting(key: str) -> Any:
+    spec = SETTINGS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    return spec.default if row is None or row.value is None else row.value
+
+
+def set_setting(key: str, value: Any, by) -> None:
+    from . import audit
+    from .ledger import in_transaction
+    from .permissions import require
+
+    require(by, "change_settings")
+    if key not in SETTINGS:
+        raise KeyError(key)
+    with in_transaction():
+        before = get_setting(key)
+        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        audit.record(by, "setting", table="setting", summary=f"{key} changed",
+                     before={key: before}, after={key: value})

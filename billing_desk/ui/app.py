@@ -1,0 +1,89 @@
+"""Starting the window: the application object, the database, the demo, errors in words."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+
+from .. import APP_NAME, __version__
+from ..errors import BillingError
+from ..paths import default_database, demo_database
+from ..services.session import Session, open_session
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("BillingDesk")
+    return app
+
+
+def build_demo_with_progress(path: Path) -> None:
+    """Build the demo office into ``path``, showing what is happening."""
+    from ..services.demo import build_demo
+    from ..models.db import open_database
+
+    dialog = QProgressDialog("Building the demo office…", "", 0, 0)
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
+    QApplication.processEvents()
+    opened = open_database(path)
+    try:
+        build_demo(progress=lambda text: (dialog.setLabelText(f"Building the demo office: {text}…"),
+                                          QApplication.processEvents()))
+    finally:
+        opened.close()
+        dialog.close()
+
+
+def open_office(db: str | None, demo: bool) -> Session:
+    if demo and not db:
+        path = demo_database()
+        if not path.exists():
+            build_demo_with_progress(path)
+    else:
+        path = Path(db) if db else default_database()
+    return open_session(path)
+
+
+def run_window(db: str | None = None, demo: bool = False) -> int:
+    app = application()
+    try:
+        session = open_office(db, demo)
+    except BillingError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    from .main_window import MainWindow
+
+    holder = {}
+
+    def switch_database() -> None:
+        name, _ = QFileDialog.getOpenFileName(holder["window"], "Open database", str(session.path.parent),
+                                              "Billing Desk database (*.sqlite *.db);;All files (*)")
+        if not name:
+            return
+        holder["window"].close()
+        holder["session"].close()
+        try:
+            holder["session"] = open_session(Path(name))
+        except BillingError as exc:
+            QMessageBox.critical(None, APP_NAME, str(exc))
+            holder["session"] = open_session(session.path)
+        holder["window"] = MainWindow(holder["session"], open_database=switch_database)
+        holder["window"].show()
+
+    holder["session"] = session
+    holder["window"] = MainWindow(session, open_database=switch_database)
+    for warning in session.opened.warnings:
+        QMessageBox.warning(holder["window"], APP_NAME, warning)
+    holder["window"].show()
+    try:
+        return app.exec()
+    finally:
+        holder["session"].close()

@@ -1,0 +1,140 @@
+"""The main window: assembles the tabs, menus, toolbar and status bar. The work is elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar
+
+from .. import APP_NAME, __version__
+from ..money import format_money
+from ..paths import settings_file
+from ..services import lists
+from ..services.checks import run_checks
+from .tabs.accounts import AccountsTab
+from .tabs.collections import CollectionsTab
+from .tabs.invoices import InvoicesTab
+from .tabs.orders import OrdersTab
+
+TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session, *, open_database=None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._open_database = open_database
+        self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.pages = [cls(session, self) for cls in TAB_CLASSES]
+        for page in self.pages:
+            self.tabs.addTab(page, page.title)
+        self.setCentralWidget(self.tabs)
+        self.menus = {}
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("main-toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self._build_menus()
+        self._build_status_bar()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._restore_layout()
+        self.refresh()
+
+    # --- assembly -------------------------------------------------------------------------
+    def menu(self, name: str):
+        if name not in self.menus:
+            self.menus[name] = self.menuBar().addMenu(name)
+        return self.menus[name]
+
+    def add_action(self, menu: str, text: str, slot, shortcut=None, toolbar: bool = False,
+                   tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.menu(menu).addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        for name in ("&File", "&Edit", "&Reports", "&Tools", "&Help"):
+            self.menu(name)
+        if self._open_database:
+            self.add_action("&File", "&Open database…", self._open_database, QKeySequence.StandardKey.Open,
+                            tip="Open another Billing Desk database file")
+        self.menu("&File").addSeparator()
+        self.add_action("&File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_action("&Edit", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self.add_action("&Tools", "&Check database", self.check_database, toolbar=True,
+                        tip="Integrity, ledger and audit trail checks")
+        self.add_action("&Help", "&About Billing Desk", self.about)
+
+    def _build_status_bar(self) -> None:
+        self.db_label = QLabel()
+        self.user_label = QLabel()
+        self.totals_label = QLabel()
+        for label in (self.db_label, self.user_label, self.totals_label):
+            self.statusBar().addPermanentWidget(label)
+
+    # --- behaviour ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.tabs.currentWidget().refresh()
+        self.update_status()
+
+    def update_status(self) -> None:
+        totals = lists.day_totals(dt.date.today())
+        self.db_label.setText(f"Database: {self.session.path}")
+        self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
+        self.totals_label.setText(f"Today: charges {format_money(totals['charges'])} · payments "
+                                  f"{format_money(totals['payments'])} · adjustments "
+                                  f"{format_money(totals['adjustments'])}")
+
+    def _tab_changed(self, _index: int) -> None:
+        self.tabs.currentWidget().refresh()
+
+    def focus_search(self) -> None:
+        self.tabs.currentWidget().focus_search()
+
+    def check_database(self) -> None:
+        result = run_checks()
+        text = "\n".join(result.lines())
+        if result.clean:
+            QMessageBox.information(self, "Check database", f"Everything checks out.\n\n{text}")
+        else:
+            QMessageBox.warning(self, "Check database", f"Problems were found:\n\n{text}")
+
+    def about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {__version__}<br>The billing coordinator's desk.<br>"
+                          f"Database: {self.session.path}")
+
+    # --- layout memory --------------------------------------------------------------------
+    def _settings(self) -> QSettings:
+        return QSettings(str(settings_file()), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> None:
+        settings = self._settings()
+        geometry = settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        state = settings.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(int(settings.value("main/tab", 0)))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        settings = self._settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        settings.setValue("main/tab", self.tabs.currentIndex())
+        settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""One module per tab; each owns its models and calls services."""

@@ -1,0 +1,83 @@
+"""Shared fixtures: a fresh database per test, an acting user of each role, a small catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path, monkeypatch):
+    """Every test gets its own data folder, so nothing touches the user's real files."""
+    monkeypatch.setenv("BILLING_DESK_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def db(tmp_path):
+    from billing_desk.models.db import open_database
+
+    opened = open_database(tmp_path / "office.sqlite")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def admin(db):
+    from billing_desk.services.users import ensure_administrator
+
+    return ensure_administrator()
+
+
+@pytest.fixture
+def clerk(db):
+    from billing_desk.models import User
+
+    return User.create(username="clerk", full_name="Carla Clerk", role="clerk")
+
+
+@pytest.fixture
+def supervisor(db):
+    from billing_desk.models import User
+
+    return User.create(username="super", full_name="Sid Supervisor", role="supervisor")
+
+
+@pytest.fixture
+def catalogue(db):
+    from billing_desk.models import CatalogueItem
+
+    items = {
+        "99213": ("procedure", "Established patient visit, level 3", "120.00", "45.00"),
+        "36415": ("procedure", "Blood draw", "15.00", "4.00"),
+        "80053": ("procedure", "Metabolic panel", "45.00", "12.00"),
+        "PRD-KIT": ("product", "First aid kit", "48.00", "22.00"),
+    }
+    return {code: CatalogueItem.create(code=code, kind=kind, description=desc,
+                                       unit_price=Decimal(price), unit_cost=Decimal(cost))
+            for code, (kind, desc, price, cost) in items.items()}
+
+
+@pytest.fixture
+def make_account(db, admin):
+    """An active account, ready to invoice."""
+    from billing_desk.services import accounts
+
+    counter = iter(range(1, 10_000))
+
+    def make(last="Lee", first="Ann", **extra):
+        n = next(counter)
+        form = accounts.AccountForm(first_name=first, last_name=last, date_of_birth="01/02/1980",
+                                    phone=f"212-555-{n:04d}", state="NY", zip_code="10001", **extra)
+        account = accounts.create_account(form, admin)
+        return accounts.approve_account(account.id, admin)
+
+    return make
+
+
+D = Decimal
+DAY = dt.date(2026, 1, 5)
