@@ -14,9 +14,20 @@ def now() -> dt.datetime:
 
 
 class BaseModel(Model):
+    """Fields named in ``derived`` (balances kept by the ledger) are never written by ``save()``
+    of an existing row: only the ledger moves them, so a stale instance cannot undo a posting."""
+
+    derived: tuple[str, ...] = ()
+
     class Meta:
         database = database
         legacy_table_names = False
+
+    def save(self, force_insert=False, only=None):
+        if self.derived and only is None and not force_insert and self._pk is not None:
+            only = [f for f in self._meta.sorted_fields
+                    if f.name not in self.derived and not f.primary_key]
+        return super().save(force_insert=force_insert, only=only)
 
 
 class Stamped(BaseModel):

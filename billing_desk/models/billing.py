@@ -32,6 +32,8 @@ class Batch(Stamped):
 
 
 class Invoice(Stamped):
+    derived = ("patient_balance", "insurance_balance")
+
     number = IntegerField(null=True, unique=True)  # given when posted, without gaps
     account = ForeignKeyField(Account, backref="invoices", index=True)
     status = ChoiceField(INVOICE_STATUSES, default="draft", index=True)
@@ -72,6 +74,8 @@ class InvoiceDiagnosis(BaseModel):
 
 
 class InvoiceLine(BaseModel):
+    derived = ("patient_balance", "insurance_balance")
+
     invoice = ForeignKeyField(Invoice, backref="lines", index=True, on_delete="CASCADE")
     position = IntegerField()
     item = ForeignKeyField(CatalogueItem, backref="+", index=True)

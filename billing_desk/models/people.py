@@ -44,6 +44,8 @@ class Guarantor(Stamped):
 
 
 class Account(Stamped):
+    derived = ("patient_balance", "insurance_balance", "unapplied_credit")
+
     number = TextField(unique=True)
     kind = ChoiceField(ACCOUNT_KINDS, default="patient")
     status = ChoiceField(ACCOUNT_STATUSES, default="pending", index=True)

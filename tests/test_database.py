@@ -1,0 +1,156 @@
+"""The database file: pragmas, money columns, the one-program lock, refusals and upgrades."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from peewee import DecimalField, DoubleField, FloatField
+
+from billing_desk.errors import DatabaseError
+from billing_desk.models import ALL_MODELS, database
+from billing_desk.models.db import check_location, open_database
+from billing_desk.models.fields import MoneyField
+from billing_desk.models.migrations import SCHEMA_VERSION
+
+
+def test_pragmas(db):
+    sql = database.execute_sql
+    assert sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_no_model_keeps_money_as_float_or_decimal(db):
+    for model in ALL_MODELS:
+        for field in model._meta.sorted_fields:
+            assert not isinstance(field, (FloatField, DoubleField, DecimalField)), \
+                f"{model.__name__}.{field.name} is a {type(field).__name__}"
+    for model in ALL_MODELS:
+        columns = {row[1]: row[2] for row in database.execute_sql(
+            f'PRAGMA table_info("{model._meta.table_name}")').fetchall()}
+        for field in model._meta.sorted_fields:
+            assert columns[field.column_name].upper() not in ("REAL", "FLOAT", "DOUBLE", "DECIMAL",
+                                                              "NUMERIC"), f"{model.__name__}.{field.name}"
+            if isinstance(field, MoneyField):
+                assert columns[field.column_name].upper() == "INTEGER"
+
+
+def test_every_foreign_key_is_indexed(db):
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        indexed = set()
+        for (_seq, name, *_rest) in database.execute_sql(f'PRAGMA index_list("{table}")').fetchall():
+            first = database.execute_sql(f'PRAGMA index_info("{name}")').fetchall()
+            if first:
+                indexed.add(first[0][2])
+        for field in model._meta.refs:
+            assert field.column_name in indexed, f"{table}.{field.column_name} has no index"
+
+
+def test_a_second_program_is_told_who_holds_the_file(tmp_path):
+    first = open_database(tmp_path / "a.sqlite")
+    try:
+        with pytest.raises(DatabaseError, match="open in another Billing Desk"):
+            open_database(tmp_path / "a.sqlite")
+    finally:
+        first.close()
+    open_database(tmp_path / "a.sqlite").close()  # free again once the first closes
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database" * 10)
+    with pytest.raises(DatabaseError, match="not a Billing Desk database"):
+        open_database(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_another_programs_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE songs (title TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="not a Billing Desk database"):
+        open_database(path)
+
+
+def test_a_file_from_a_newer_program_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer Billing Desk"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def make_version_1_file(path: Path) -> None:
+    """A real version-1 file: the schema as version 1 shipped it (no preferred_contact, no triggers)."""
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP TRIGGER audit_entry_no_update")
+    con.execute("DROP TRIGGER audit_entry_no_delete")
+    con.execute("DROP TRIGGER ledger_entry_no_update")
+    con.execute("DROP TRIGGER ledger_entry_no_delete")
+    con.execute("ALTER TABLE account DROP COLUMN preferred_contact")
+    con.execute("INSERT INTO account (created_at, number, kind, status, first_name, last_name, "
+                "organization, sort_name, street, street2, city, state, zip_code, phone, phone_alt, "
+                "email, statement_delivery, payment_terms_days, billing_cycle_day, credit_hold, "
+                "status_reason, notes, patient_balance, insurance_balance, unapplied_credit) VALUES "
+                "('2025-01-01 09:00:00', '100001', 'patient', 'active', 'Ann', 'Old', '', 'old ann', "
+                "'', '', '', '', '', '', '', '', 'print', 30, 1, 0, '', '', 0, 0, 0)")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+
+
+def test_an_older_file_is_upgraded_after_a_backup(tmp_path):
+    path = tmp_path / "office.sqlite"
+    make_version_1_file(path)
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 1
+        from billing_desk.models import Account
+
+        account = Account.get(Account.number == "100001")
+        assert account.preferred_contact == "phone"
+        triggers = {row[0] for row in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
+        assert {"audit_entry_no_update", "audit_entry_no_delete", "ledger_entry_no_update",
+                "ledger_entry_no_delete"} <= triggers
+    finally:
+        opened.close()
+    backups = list(tmp_path.glob("office.schema1-before-upgrade-*.sqlite"))
+    assert len(backups) == 1
+    con = sqlite3.connect(backups[0])
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("SELECT last_name FROM account").fetchone()[0] == "Old"
+    con.close()
+
+
+def test_network_paths_are_refused_and_cloud_folders_warned(tmp_path):
+    with pytest.raises(DatabaseError, match="network"):
+        check_location(Path("//server/share/office.sqlite"))
+    warnings = check_location(tmp_path / "OneDrive" / "office.sqlite")
+    assert warnings and "cloud" in warnings[0]
+    assert check_location(tmp_path / "office.sqlite") == []
+
+
+def test_ledger_and_audit_refuse_update_and_delete(db, admin, catalogue, make_account):
+    import datetime as dt
+
+    from billing_desk.models import AuditEntry, LedgerEntry
+    from billing_desk.services.invoices import quick_invoice
+
+    quick_invoice(make_account().id, dt.date(2026, 1, 5), [("99213", 1)], admin)
+    assert AuditEntry.select().count() >= 1 and LedgerEntry.select().count() == 1
+    for statement in ("UPDATE audit_entry SET summary = 'x'", "DELETE FROM audit_entry",
+                      "UPDATE ledger_entry SET amount = 0", "DELETE FROM ledger_entry"):
+        with pytest.raises(Exception, match="append-only"):
+            database.execute_sql(statement)
