@@ -13,7 +13,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    opened = open_database(args.path, create=False)
+    opened = open_database(args.path, readonly=True)
     try:
         result = run_checks()
     finally:

@@ -164,9 +164,15 @@ def inspect_file(path: Path) -> tuple[int, int]:
 
 
 def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
-                  backup_dir: Path | None = None) -> OpenedDatabase:
-    """Open (or create) the office database at ``path`` and bind every table to it."""
+                  backup_dir: Path | None = None, readonly: bool = False) -> OpenedDatabase:
+    """Open (or create) the office database at ``path`` and bind every table to it.
+
+    ``readonly`` (the checks and reports a scheduled task runs) takes no lock, so it works while
+    the window has the file open, and can write nothing.
+    """
     path = Path(path).expanduser().absolute()
+    if readonly:
+        return _open_readonly(path)
     warnings = check_location(path)
     exists = path.exists() and path.stat().st_size > 0
     version = 0
@@ -207,6 +213,29 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
             file_lock.release()
         raise
     return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings))
+
+
+def _open_readonly(path: Path) -> OpenedDatabase:
+    if not path.exists():
+        raise DatabaseError(f"There is no database at {path}.")
+    app_id, version = inspect_file(path)
+    if app_id != APPLICATION_ID:
+        raise DatabaseError(f"{path} is not a Billing Desk database.")
+    if version != SCHEMA_VERSION:
+        newer = version > SCHEMA_VERSION
+        raise DatabaseError(f"{path} has schema {version}; this program reads {SCHEMA_VERSION}. "
+                            + ("Install the newer program." if newer else
+                               "Open it once in the window (or any writing command) to upgrade it."))
+    db = SqliteDatabase(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False,
+                        pragmas={"foreign_keys": 1, "busy_timeout": 5000, "query_only": 1})
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    try:
+        _quick_check(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return OpenedDatabase(path, db, None, False)
 
 
 def _has_tables(path: Path) -> bool:

@@ -1,0 +1,75 @@
+"""The main window on the demo office: every tab lists real records; search runs in SQL."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from billing_desk.models.db import open_database
+from billing_desk.services.demo import build_demo
+from billing_desk.services.session import open_session
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("window") / "demo.sqlite"
+    opened = open_database(path)
+    build_demo(accounts=30, seed=11)
+    opened.close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, demo_path):
+    from billing_desk.ui.main_window import MainWindow
+
+    session = open_session(demo_path)
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    session.close()
+
+
+def test_every_tab_lists_real_records(window, qtbot):
+    seen = {}
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        page = window.tabs.currentWidget()
+        model = page.list.model
+        seen[window.tabs.tabText(index).replace("&", "")] = model.total
+        if model.total:
+            assert model.rowCount() > 0
+            text = model.data(model.index(0, 0), Qt.ItemDataRole.DisplayRole)
+            assert text
+    assert seen["Accounts"] == 30
+    assert seen["Invoice Entry"] > 50
+    assert seen["Collections"] > 0
+    assert "Order Forms" in seen
+
+
+def test_search_as_you_type_finds_by_name_and_number(window, qtbot):
+    window.tabs.setCurrentIndex(0)
+    panel = window.pages[0].list
+    first = panel.model.row_object(0)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert panel.search.hasFocus()
+    qtbot.keyClicks(panel.search, first.last_name[:4])
+    qtbot.waitUntil(lambda: panel.model.total < 30 and panel.model.total > 0, timeout=2000)
+    assert all(panel.model.row_object(r).last_name.startswith(first.last_name[:4])
+               for r in range(panel.model.rowCount()))
+    panel.search.clear()
+    qtbot.keyClicks(panel.search, first.number)
+    qtbot.waitUntil(lambda: panel.model.total == 1, timeout=2000)
+    assert panel.model.row_object(0).number == first.number
+
+
+def test_status_bar_names_database_and_user(window):
+    assert str(window.session.path) in window.db_label.text()
+    assert window.session.user.full_name in window.user_label.text()
+    assert "Today:" in window.totals_label.text()
+
+
+def test_table_models_pass_the_model_tester(window, qtmodeltester):
+    for page in window.pages:
+        page.refresh()
+        qtmodeltester.check(page.list.model)
