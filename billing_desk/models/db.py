@@ -16,7 +16,7 @@ from peewee import SqliteDatabase
 
 from ..errors import DatabaseError
 from . import ALL_MODELS, database
-from .migrations import MIGRATIONS, SCHEMA_VERSION, create_triggers
+from .migrations import MIGRATIONS, SCHEMA_VERSION, create_extras
 
 APPLICATION_ID = 0x42444B31  # "BDK1": marks a file as ours
 PRAGMAS = {
@@ -249,7 +249,7 @@ def _has_tables(path: Path) -> bool:
 def _create_schema(db: SqliteDatabase) -> None:
     with db.atomic():
         db.create_tables(ALL_MODELS)
-        create_triggers(db)
+        create_extras(db)
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

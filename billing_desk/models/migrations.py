@@ -13,6 +13,15 @@ SCHEMA_VERSION = 2
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
+# Partial indexes for the hot lists: only open items are ever read by the aging and the worklist.
+PARTIAL_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS invoice_open_items ON invoice "
+    "(account_id, payer_id, due_date, patient_balance, insurance_balance) "
+    "WHERE patient_balance != 0 OR insurance_balance != 0",
+    "CREATE INDEX IF NOT EXISTS invoice_patient_open ON invoice (due_date, account_id, patient_balance) "
+    "WHERE patient_balance > 0",
+)
+
 
 def create_triggers(db: Database) -> None:
     """The audit trail and the ledger refuse UPDATE and DELETE at the database itself."""
@@ -23,12 +32,19 @@ def create_triggers(db: Database) -> None:
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
 
 
+def create_extras(db: Database) -> None:
+    """What peewee's create_tables does not make: triggers and partial indexes."""
+    create_triggers(db)
+    for statement in PARTIAL_INDEXES:
+        db.execute_sql(statement)
+
+
 def _v1_to_v2(db: Database) -> None:
     """Version 2 added the preferred way to contact an account, and append-only triggers."""
     columns = {row[1] for row in db.execute_sql("PRAGMA table_info(account)").fetchall()}
     if "preferred_contact" not in columns:
         db.execute_sql("ALTER TABLE account ADD COLUMN preferred_contact TEXT NOT NULL DEFAULT 'phone'")
-    create_triggers(db)
+    create_extras(db)
 
 
 MIGRATIONS: dict[int, Callable[[Database], None]] = {

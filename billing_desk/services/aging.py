@@ -29,12 +29,13 @@ def bucket_for(days_past_due: int) -> str:
 
 
 _BUCKET_SQL = """CASE
-  WHEN julianday(:as_of) - julianday(due_date) <= 0 THEN 0
-  WHEN julianday(:as_of) - julianday(due_date) <= 30 THEN 1
-  WHEN julianday(:as_of) - julianday(due_date) <= 60 THEN 2
-  WHEN julianday(:as_of) - julianday(due_date) <= 90 THEN 3
-  WHEN julianday(:as_of) - julianday(due_date) <= 120 THEN 4
+  WHEN julianday(?) - julianday(due_date) <= 0 THEN 0
+  WHEN julianday(?) - julianday(due_date) <= 30 THEN 1
+  WHEN julianday(?) - julianday(due_date) <= 60 THEN 2
+  WHEN julianday(?) - julianday(due_date) <= 90 THEN 3
+  WHEN julianday(?) - julianday(due_date) <= 120 THEN 4
   ELSE 5 END"""
+_BUCKET_PARAMS = 5
 
 
 @dataclass
@@ -68,40 +69,38 @@ def _fast_path(as_of: dt.date) -> bool:
     return as_of >= newest
 
 
+def open_items_sql(fast: bool, account: bool) -> str:
+    """(account, payer, bucket, patient cents, insurance cents) per group of open items.
+
+    Parameters: the as-of date five times for the buckets, then (slow path) the as-of date for
+    the ledger, then the account id when ``account``.
+    """
+    if fast:
+        where = "AND account_id = ?" if account else ""
+        return f"""SELECT account_id, COALESCE(payer_id, 0), {_BUCKET_SQL} AS bucket,
+                          SUM(patient_balance), SUM(insurance_balance)
+                   FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
+                   GROUP BY account_id, payer_id, bucket"""
+    where = "AND le.account_id = ?" if account else ""
+    return f"""SELECT account_id, COALESCE(payer_id, 0), {_BUCKET_SQL} AS bucket, SUM(p), SUM(i)
+               FROM (SELECT le.account_id AS account_id, inv.payer_id AS payer_id,
+                            inv.due_date AS due_date,
+                            SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
+                            SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
+                     FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
+                     WHERE le.entry_date <= ? {where}
+                     GROUP BY le.invoice_id HAVING p != 0 OR i != 0)
+               GROUP BY account_id, payer_id, bucket"""
+
+
 def _open_items(as_of: dt.date, account_id: int | None):
-    """(account, payer, bucket, patient cents, insurance cents) for every open item."""
-    params = {"as_of": as_of.isoformat()}
-    where = ""
+    fast = _fast_path(as_of)
+    params: list = [as_of.isoformat()] * _BUCKET_PARAMS
+    if not fast:
+        params.append(as_of.isoformat())
     if account_id is not None:
-        where = "AND account_id = :account"
-        params["account"] = account_id
-    if _fast_path(as_of):
-        sql = f"""SELECT account_id, COALESCE(payer_id, 0), {_BUCKET_SQL} AS bucket,
-                         SUM(patient_balance), SUM(insurance_balance)
-                  FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
-                  GROUP BY account_id, payer_id, bucket"""
-    else:
-        sql = f"""SELECT account_id, COALESCE(payer_id, 0), {_BUCKET_SQL} AS bucket,
-                         SUM(p), SUM(i) FROM (
-                    SELECT le.account_id AS account_id, inv.payer_id AS payer_id, inv.due_date AS due_date,
-                           SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
-                           SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
-                    FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
-                    WHERE le.entry_date <= :as_of {where.replace('account_id', 'le.account_id')}
-                    GROUP BY le.invoice_id HAVING p != 0 OR i != 0)
-                  GROUP BY account_id, payer_id, bucket"""
-    return _named(sql, params)
-
-
-def _named(sql: str, params: dict):
-    names = sorted(params, key=len, reverse=True)
-    values = []
-    # Convert :name parameters to positional ones in the order they appear.
-    import re
-
-    pattern = re.compile(":(" + "|".join(names) + ")")
-    values = [params[m.group(1)] for m in pattern.finditer(sql)]
-    return database.execute_sql(pattern.sub("?", sql), values).fetchall()
+        params.append(account_id)
+    return database.execute_sql(open_items_sql(fast, account_id is not None), params).fetchall()
 
 
 def _credits(as_of: dt.date, account_id: int | None) -> dict[int, Decimal]:

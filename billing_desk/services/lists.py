@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from ..models import Account, Invoice, Order
 from .accounts import search_condition
@@ -16,7 +16,7 @@ def invoices_query(text: str = "", status: str | None = None):
         query = query.where(Invoice.status == status)
     text = (text or "").strip()
     if text:
-        cond = search_condition(text)
+        cond = Invoice.account.in_(Account.select(Account.id).where(search_condition(text)))
         if text.isdigit():
             cond = cond | (Invoice.number == int(text))
         query = query.where(cond)
@@ -29,7 +29,8 @@ def orders_query(text: str = "", status: str | None = None):
         query = query.where(Order.status == status)
     text = (text or "").strip()
     if text:
-        cond = search_condition(text) | (Order.po_number == text)
+        cond = (Order.account.in_(Account.select(Account.id).where(search_condition(text)))
+                | (Order.po_number == text))
         if text.isdigit():
             cond = cond | (Order.number == int(text))
         query = query.where(cond)
@@ -41,7 +42,7 @@ def past_due_query(as_of: dt.date, text: str = ""):
     past_due = fn.SUM(Invoice.patient_balance).alias("past_due")
     query = (Account.select(Account, past_due, fn.MIN(Invoice.due_date).alias("oldest_due"))
              .join(Invoice, JOIN.INNER, on=(Invoice.account == Account.id))
-             .where(Invoice.patient_balance > 0, Invoice.due_date < as_of, Invoice.status == "posted")
+             .where(Invoice.patient_balance > SQL("0"), Invoice.due_date < as_of)
              .group_by(Account.id))
     text = (text or "").strip()
     if text:
