@@ -1,7 +1,8 @@
 """Aging: what is owed, by how long past due, as of any date.
 
-Today's aging reads the open-item balances kept with every ledger entry (fast); an as-of date
-before the newest entry sums the ledger up to that day, so it gives the answer it gave then.
+Today's aging reads the open-item balances kept with every ledger entry (fast: a partial index
+holds only open items); an as-of date before the newest entry sums the ledger up to that day,
+so it gives the answer it gave then. Sums stay in whole cents until a row is read.
 """
 
 from __future__ import annotations
@@ -12,51 +13,65 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ..models import Account, Invoice, LedgerEntry, database
-from ..money import ZERO
+from ..models import LedgerEntry, database
+from ..money import from_cents
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "91-120", "120+")
+_EDGES = (0, 30, 60, 90, 120)  # days past due that close each bucket
 
 
 def bucket_for(days_past_due: int) -> str:
     """0 or less is current; 1-30, 31-60, 61-90, 91-120, then over 120."""
-    if days_past_due <= 0:
-        return "current"
-    for limit, name in ((30, "1-30"), (60, "31-60"), (90, "61-90"), (120, "91-120")):
+    for index, limit in enumerate(_EDGES):
         if days_past_due <= limit:
-            return name
-    return "120+"
+            return BUCKETS[index]
+    return BUCKETS[-1]
 
 
-_BUCKET_SQL = """CASE
-  WHEN julianday(?) - julianday(due_date) <= 0 THEN 0
-  WHEN julianday(?) - julianday(due_date) <= 30 THEN 1
-  WHEN julianday(?) - julianday(due_date) <= 60 THEN 2
-  WHEN julianday(?) - julianday(due_date) <= 90 THEN 3
-  WHEN julianday(?) - julianday(due_date) <= 120 THEN 4
-  ELSE 5 END"""
-_BUCKET_PARAMS = 5
+def _bucket_case(column: str = "due_date") -> str:
+    """Bucket index from the due date, by comparing ISO dates (cheaper than date arithmetic)."""
+    whens = " ".join(f"WHEN {column} >= ? THEN {i}" for i in range(len(_EDGES)))
+    return f"CASE {whens} ELSE {len(_EDGES)} END"
+
+
+def _edge_dates(as_of: dt.date) -> list[str]:
+    """The oldest due date still inside each bucket: due on or after as_of - N is within N days."""
+    return [(as_of - dt.timedelta(days=days)).isoformat() for days in _EDGES]
 
 
 @dataclass
 class AgingRow:
-    key: int  # account id or payer id (0: no payer)
-    patient: list[Decimal] = field(default_factory=lambda: [ZERO] * 6)
-    insurance: list[Decimal] = field(default_factory=lambda: [ZERO] * 6)
-    credit: Decimal = ZERO
+    """One account's (or payer's) open balances by bucket, in whole cents."""
+
+    key: int
+    patient_cents: list[int] = field(default_factory=lambda: [0] * 6)
+    insurance_cents: list[int] = field(default_factory=lambda: [0] * 6)
+    credit_cents: int = 0
+
+    @property
+    def patient(self) -> list[Decimal]:
+        return [from_cents(c) for c in self.patient_cents]
+
+    @property
+    def insurance(self) -> list[Decimal]:
+        return [from_cents(c) for c in self.insurance_cents]
+
+    @property
+    def credit(self) -> Decimal:
+        return from_cents(self.credit_cents)
 
     @property
     def buckets(self) -> list[Decimal]:
-        return [p + i for p, i in zip(self.patient, self.insurance)]
+        return [from_cents(p + i) for p, i in zip(self.patient_cents, self.insurance_cents)]
 
     @property
     def total(self) -> Decimal:
-        return sum(self.buckets, ZERO)
+        return from_cents(sum(self.patient_cents) + sum(self.insurance_cents))
 
     @property
     def oldest(self) -> str:
         for index in range(5, -1, -1):
-            if self.buckets[index] > 0:
+            if self.patient_cents[index] + self.insurance_cents[index] > 0:
                 return BUCKETS[index]
         return ""
 
@@ -72,17 +87,17 @@ def _fast_path(as_of: dt.date) -> bool:
 def open_items_sql(fast: bool, account: bool) -> str:
     """(account, payer, bucket, patient cents, insurance cents) per group of open items.
 
-    Parameters: the as-of date five times for the buckets, then (slow path) the as-of date for
-    the ledger, then the account id when ``account``.
+    Parameters: the five bucket edge dates, then (ledger path) the as-of date, then the account
+    id when ``account``.
     """
     if fast:
         where = "AND account_id = ?" if account else ""
-        return f"""SELECT account_id, COALESCE(payer_id, 0), {_BUCKET_SQL} AS bucket,
+        return f"""SELECT account_id, COALESCE(payer_id, 0), {_bucket_case()} AS bucket,
                           SUM(patient_balance), SUM(insurance_balance)
                    FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
                    GROUP BY account_id, payer_id, bucket"""
     where = "AND le.account_id = ?" if account else ""
-    return f"""SELECT account_id, COALESCE(payer_id, 0), {_BUCKET_SQL} AS bucket, SUM(p), SUM(i)
+    return f"""SELECT account_id, COALESCE(payer_id, 0), {_bucket_case()} AS bucket, SUM(p), SUM(i)
                FROM (SELECT le.account_id AS account_id, inv.payer_id AS payer_id,
                             inv.due_date AS due_date,
                             SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
@@ -95,7 +110,7 @@ def open_items_sql(fast: bool, account: bool) -> str:
 
 def _open_items(as_of: dt.date, account_id: int | None):
     fast = _fast_path(as_of)
-    params: list = [as_of.isoformat()] * _BUCKET_PARAMS
+    params: list = _edge_dates(as_of)
     if not fast:
         params.append(as_of.isoformat())
     if account_id is not None:
@@ -103,18 +118,21 @@ def _open_items(as_of: dt.date, account_id: int | None):
     return database.execute_sql(open_items_sql(fast, account_id is not None), params).fetchall()
 
 
-def _credits(as_of: dt.date, account_id: int | None) -> dict[int, Decimal]:
+def _credits(as_of: dt.date, account_id: int | None) -> dict[int, int]:
+    """Unapplied credit per account, in cents."""
     if _fast_path(as_of):
-        query = Account.select(Account.id, Account.unapplied_credit).where(Account.unapplied_credit != 0)
+        sql = "SELECT id, unapplied_credit FROM account WHERE unapplied_credit != 0"
+        params: list = []
         if account_id is not None:
-            query = query.where(Account.id == account_id)
-        return {row.id: row.unapplied_credit for row in query}
+            sql += " AND id = ?"
+            params.append(account_id)
+        return dict(database.execute_sql(sql, params).fetchall())
     query = (LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount))
              .where(LedgerEntry.line.is_null(), LedgerEntry.entry_date <= as_of)
              .group_by(LedgerEntry.account))
     if account_id is not None:
         query = query.where(LedgerEntry.account == account_id)
-    return {key: -Decimal(total) / 100 for key, total in query.tuples() if total}
+    return {key: -total for key, total in query.tuples() if total}
 
 
 def aging_by_account(as_of: dt.date, account_id: int | None = None,
@@ -122,12 +140,14 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
     """Every account with anything open or in credit; credits taken off the oldest first."""
     rows: dict[int, AgingRow] = {}
     for account, _payer, bucket, patient, insurance in _open_items(as_of, account_id):
-        row = rows.setdefault(account, AgingRow(account))
-        row.patient[bucket] += Decimal(patient) / 100
-        row.insurance[bucket] += Decimal(insurance) / 100
+        row = rows.get(account)
+        if row is None:
+            row = rows[account] = AgingRow(account)
+        row.patient_cents[bucket] += patient
+        row.insurance_cents[bucket] += insurance
     for account, credit in _credits(as_of, account_id).items():
         row = rows.setdefault(account, AgingRow(account))
-        row.credit = credit
+        row.credit_cents = credit
         if apply_credits:
             _apply_credit(row)
     return rows
@@ -135,15 +155,15 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
 
 def _apply_credit(row: AgingRow) -> None:
     """Unapplied credit reduces the patient's oldest buckets first; what is left stays a credit."""
-    left = row.credit
+    left = row.credit_cents
     for index in range(5, -1, -1):
         if left <= 0:
             break
-        take = min(left, max(row.patient[index], ZERO))
-        row.patient[index] -= take
+        take = min(left, max(row.patient_cents[index], 0))
+        row.patient_cents[index] -= take
         left -= take
     if left > 0:
-        row.patient[0] -= left
+        row.patient_cents[0] -= left
 
 
 def aging_by_payer(as_of: dt.date) -> dict[int, AgingRow]:
@@ -152,7 +172,7 @@ def aging_by_payer(as_of: dt.date) -> dict[int, AgingRow]:
     for _account, payer, bucket, _patient, insurance in _open_items(as_of, None):
         if insurance:
             row = rows.setdefault(payer, AgingRow(payer))
-            row.insurance[bucket] += Decimal(insurance) / 100
+            row.insurance_cents[bucket] += insurance
     return rows
 
 
@@ -160,7 +180,7 @@ def aging_totals(rows: dict[int, AgingRow]) -> AgingRow:
     total = AgingRow(0)
     for row in rows.values():
         for index in range(6):
-            total.patient[index] += row.patient[index]
-            total.insurance[index] += row.insurance[index]
-        total.credit += row.credit
+            total.patient_cents[index] += row.patient_cents[index]
+            total.insurance_cents[index] += row.insurance_cents[index]
+        total.credit_cents += row.credit_cents
     return total
