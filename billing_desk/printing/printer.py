@@ -1,0 +1,179 @@
+"""Print a PDF file on a printer through Qt: QtPdf renders each page, QPainter draws it.
+
+This is the one module outside ``billing_desk.ui`` that imports Qt. It never hands the file to
+an outside PDF viewer and never holds the whole document as images: each page is rendered at
+the printer's resolution (capped by ``max_dpi``) in horizontal bands, each band drawn onto the
+QPrinter and dropped before the next, so memory stays at one band whatever the page count.
+Pages are scaled to fit the printable area keeping their aspect ratio, and each page is
+printed in its own orientation (a landscape report prints landscape).
+
+Works from the window (a QApplication exists) or from the command line (a QGuiApplication is
+created on first use and kept).
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QPoint, QRect, QSize, QSizeF
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPainter
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from billing_desk.errors import BillingError
+
+#: Band height in device pixels: one band of a letter page at 600 dpi is about 10 MB.
+BAND_PIXELS = 512
+#: The highest resolution pages are rendered at; above it jobs grow without looking better.
+DEFAULT_MAX_DPI = 300
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+_app: QGuiApplication | None = None
+
+
+class PrintError(BillingError):
+    """The file could not be printed (no such printer, unreadable PDF, printer refused)."""
+
+
+def ensure_gui_application() -> QGuiApplication:
+    """The running Qt application, or a QGuiApplication made for printing from the command line."""
+    global _app
+    app = QGuiApplication.instance()
+    if app is None:
+        _app = app = QGuiApplication(["billing-desk"])
+        atexit.register(_release_application)
+    return app
+
+
+def _release_application() -> None:
+    """Free Qt objects before the application we made, then shut it down (at exit)."""
+    global _app
+    gc.collect()
+    if _app is not None:
+        _app.shutdown()
+        _app = None
+
+
+def available_printers() -> list[str]:
+    """Names of the printers (print queues) this computer can print to."""
+    ensure_gui_application()
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+def default_printer() -> str | None:
+    """The system's default printer, or None when there is none."""
+    ensure_gui_application()
+    return QPrinterInfo.defaultPrinterName() or None
+
+
+def _open_document(pdf_path: str | Path) -> QPdfDocument:
+    path = Path(pdf_path)
+    if not path.is_file():
+        raise PrintError(f"there is no file to print at {path}")
+    document = QPdfDocument()
+    error = document.load(str(path))
+    if error != QPdfDocument.Error.None_ or document.pageCount() < 1:
+        raise PrintError(f"{path.name} is not a PDF that can be printed ({error.name})")
+    return document
+
+
+def _make_printer(printer_name: str | None, doc_name: str) -> QPrinter:
+    name = printer_name or default_printer()
+    if not name:
+        raise PrintError("no printer is set up on this computer")
+    if name not in QPrinterInfo.availablePrinterNames():
+        raise PrintError(f"there is no printer named {name!r}")
+    printer = QPrinter(QPrinterInfo.printerInfo(name), QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(doc_name)
+    return printer
+
+
+def _orientation(size: QSizeF) -> QPageLayout.Orientation:
+    if size.width() > size.height():
+        return QPageLayout.Orientation.Landscape
+    return QPageLayout.Orientation.Portrait
+
+
+def _target_rect(printer: QPrinter, page_points: QSizeF, dpi: int) -> QRect:
+    """Where the page goes: the printable area, page scaled to fit and centred."""
+    area = printer.pageLayout().paintRectPixels(printer.resolution())
+    scale_to_device = printer.resolution() / dpi
+    fit = min(area.width() / page_points.width(), area.height() / page_points.height())
+    width = int(page_points.width() * fit / scale_to_device)
+    height = int(page_points.height() * fit / scale_to_device)
+    left = int((area.width() - width * scale_to_device) / 2 / scale_to_device)
+    top = int((area.height() - height * scale_to_device) / 2 / scale_to_device)
+    return QRect(left, top, width, height)
+
+
+def _draw_page(painter: QPainter, document: QPdfDocument, page: int, target: QRect) -> None:
+    """Render ``page`` into ``target`` band by band (coordinates in render pixels)."""
+    full = QSize(target.width(), target.height())
+    for top in range(0, full.height(), BAND_PIXELS):
+        band = QRect(0, top, full.width(), min(BAND_PIXELS, full.height() - top))
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(full)
+        options.setScaledClipRect(band)
+        image = document.render(page, band.size(), options)
+        if image.isNull():
+            raise PrintError(f"page {page + 1} could not be rendered")
+        painter.drawImage(QPoint(target.left(), target.top() + top), image)
+
+
+def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
+              progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
+              doc_name: str | None = None, max_dpi: int = DEFAULT_MAX_DPI) -> int:
+    """Print the PDF at ``pdf_path`` on ``printer_name`` (None: the default printer).
+
+    ``progress(pages_done, page_count)`` is called after each page. ``cancelled()`` is asked
+    before each page; when it says True the job is aborted and 0 is returned. Where the print
+    engine cannot abort a started job (Qt's CUPS engine cannot), the pages already drawn are
+    printed and their number is returned. ``doc_name`` names the job in the print queue.
+    Returns the number of pages printed. Raises ``PrintError`` for a missing printer or file.
+    """
+    ensure_gui_application()
+    document = _open_document(pdf_path)
+    try:
+        printer = _make_printer(printer_name, doc_name or Path(pdf_path).stem)
+        return _print_pages(document, printer, progress, cancelled, max_dpi)
+    finally:
+        document.close()
+
+
+def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn | None,
+                 cancelled: CancelledFn | None, max_dpi: int) -> int:
+    count = document.pageCount()
+    printer.setPageOrientation(_orientation(document.pagePointSize(0)))
+    dpi = max(72, min(printer.resolution(), max_dpi))
+    if cancelled is not None and cancelled():
+        return 0
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintError(f"the printer {printer.printerName()!r} could not start the job")
+    try:
+        for page in range(count):
+            if page and cancelled is not None and cancelled():
+                return 0 if printer.abort() else page
+            size = document.pagePointSize(page)
+            if page:
+                printer.setPageOrientation(_orientation(size))
+                printer.newPage()
+            painter.save()
+            painter.scale(printer.resolution() / dpi, printer.resolution() / dpi)
+            _draw_page(painter, document, page, _target_rect(printer, size, dpi))
+            painter.restore()
+            if progress is not None:
+                progress(page + 1, count)
+    finally:
+        if painter.isActive():
+            painter.end()
+    return count
+
+
+__all__ = ["PrintError", "available_printers", "default_printer", "ensure_gui_application",
+           "print_pdf"]
