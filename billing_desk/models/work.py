@@ -36,6 +36,11 @@ class AccountCollection(BaseModel):
     agency = TextField(default="")
     handed_off_on = DateField(null=True)
     written_off_on = DateField(null=True)
+    # Kept by services/collections.py so the worklist sorts and filters in SQL.
+    last_contact_on = DateField(null=True, index=True)
+    promise_due = DateField(null=True, index=True)
+    flag = TextField(default="")  # "broken promise", "plan installment missed"
+    late_fee_on = DateField(null=True)
 
 
 class ContactLog(Stamped):
@@ -44,6 +49,7 @@ class ContactLog(Stamped):
     outcome = TextField(default="")
     note = TextField(default="")
     by = ForeignKeyField(User, backref="+", index=True)
+    contacted_on = DateField(null=True, index=True)
 
 
 class Letter(Stamped):
@@ -60,6 +66,8 @@ class Promise(Stamped):
     due_date = DateField(index=True)
     status = ChoiceField(("open", "kept", "broken"), default="open", index=True)
     by = ForeignKeyField(User, backref="+", index=True)
+    made_on = DateField(null=True)
+    resolved_on = DateField(null=True)
 
 
 class PaymentPlan(Stamped):
@@ -70,6 +78,8 @@ class PaymentPlan(Stamped):
     every_days = IntegerField(default=30)
     status = ChoiceField(("active", "completed", "defaulted", "cancelled"), default="active", index=True)
     by = ForeignKeyField(User, backref="+", index=True)
+    made_on = DateField(null=True)
+    agreement = BlobField(null=True)  # the printed agreement (PDF)
 
 
 class PlanInstallment(BaseModel):

@@ -26,6 +26,12 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("idle_lock_minutes", 10, "minutes idle before the window locks"),
     SettingSpec("failed_signins_before_lock", 5, "failed sign-ins before a user is locked"),
     SettingSpec("signin_lock_minutes", 15, "how long a locked user waits"),
+    SettingSpec("late_fee_enabled", False, "charge late fees / finance charges on past-due balances"),
+    SettingSpec("late_fee_rate", "1.5", "late fee: percent of the past-due balance, once a month"),
+    SettingSpec("late_fee_minimum", "5.00", "late fee: the smallest fee charged"),
+    SettingSpec("late_fee_grace_days", 30, "late fee: days past due before a fee is charged"),
+    SettingSpec("collections_follow_up_days", 14, "days after a letter or call until the next follow-up"),
+    SettingSpec("insurance_unpaid_days", 45, "insurance balances unpaid this many days are listed"),
 )}
 
 
