@@ -3,9 +3,9 @@
 The layout: the office letterhead on the first page and a running header after it, the title
 and the parameters, then the table. Rows go into the document in blocks of ``CHUNK_ROWS``
 (one huge platypus table re-splits itself on every page and slows to a crawl); each block is
-realised as a small ``Table`` per page, with the column header repeated at the top of every
-page and after every group heading. Group subtotals and the grand totals are bold rows under
-a rule. The footer reads "Page X of Y" (a two-pass canvas that numbers the pages on save).
+realised as a small ``Table`` per page, with the column header at the top of the table and of
+every later page. Group headings are bold rows; subtotals and the grand totals are bold rows
+under a rule. The footer reads "Page X of Y" (a two-pass canvas that numbers the pages on save).
 """
 
 from __future__ import annotations
@@ -142,45 +142,49 @@ def _clip_uncached(text: str, room: float, font: str) -> str:
 
 
 class _Block(Flowable):
-    """A run of rows that repeats the column header whenever it starts a page.
+    """A run of rows that shows the column header whenever it starts a page.
 
     Rows have fixed heights, so the block splits itself exactly: as many rows as fit go on
-    this page, the rest become a new block that (being at the top of the next page) shows the
-    header again. ``full_height`` is the frame height, to tell "at the top" from "mid-page".
+    this page (never ending on a group heading), the rest become a new block that, being at
+    the top of the next page, shows the header again. ``full_height`` is the frame height, to
+    tell "at the top of a page" from "mid-page".
     """
 
     def __init__(self, layout: _Layout, rows: list[_Row], full_height: float,
-                 heading: str | None = None, header: bool = False, counter: list | None = None):
+                 header: bool = False, counter: list | None = None):
         super().__init__()
         self.layout, self.rows, self.full_height = layout, rows, full_height
-        self.heading, self.force_header, self.counter = heading, header, counter
+        self.force_header, self.counter = header, counter
         self._lead: list[_Row] = []
 
     def _lead_rows(self, avail_height: float) -> list[_Row]:
-        lead = [_Row("heading", [self.heading] + [""] * (len(self.layout.columns) - 1))] \
-            if self.heading else []
-        if self.force_header or self.heading or avail_height >= self.full_height - 0.5:
-            lead.append(self.layout.header)
-        return lead
+        if self.force_header or avail_height >= self.full_height - 0.5:
+            return [self.layout.header]
+        return []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._lead = self._lead_rows(avail_height)
         self.width = sum(self.layout.widths)
-        self.height = sum(r.height for r in self._lead) + ROW_HEIGHT * len(self.rows)
+        self.height = sum(r.height for r in self._lead) + sum(r.height for r in self.rows)
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        lead = self._lead_rows(avail_height)
-        room = avail_height - sum(r.height for r in lead)
-        fits = int((room + 0.01) // ROW_HEIGHT)
-        if fits < 1 or (lead and fits < min(2, len(self.rows))):
+        room = avail_height - sum(r.height for r in self._lead_rows(avail_height)) + 0.01
+        fits = 0
+        for row in self.rows:
+            room -= row.height
+            if room < 0:
+                break
+            fits += 1
+        while fits and self.rows[fits - 1].kind == "heading":
+            fits -= 1
+        if fits == 0:
             return []
         if fits >= len(self.rows):
             return [self]
-        first = _Block(self.layout, self.rows[:fits], self.full_height, self.heading,
-                       self.force_header, self.counter)
-        rest = _Block(self.layout, self.rows[fits:], self.full_height, counter=self.counter)
-        return [first, rest]
+        return [_Block(self.layout, self.rows[:fits], self.full_height, self.force_header,
+                       self.counter),
+                _Block(self.layout, self.rows[fits:], self.full_height, counter=self.counter)]
 
     def draw(self) -> None:
         rows = self._lead + self.rows
@@ -289,31 +293,32 @@ class _ReportDoc(BaseDocTemplate):
 
 
 def build_story(report: Report, doc: _ReportDoc) -> list[Flowable]:
-    """The flowables: title, parameters, then the groups in blocks and the grand totals."""
+    """The flowables: title, parameters, then every row in blocks of ``CHUNK_ROWS``."""
     layout = _Layout(report.columns, doc.width)
     story: list[Flowable] = [NextPageTemplate("later"), *_title_flowables(report, doc.width)]
-    for group in report.groups:
-        rows = [layout.data_row(r) for r in group.rows]
-        if group.subtotals is not None:
-            rows.append(layout.label_row(f"Subtotal {group.title}".strip(), group.subtotals,
-                                         "subtotal"))
-        story += _blocks(layout, rows, doc, group.title or None)
-    if report.totals:
-        story += _blocks(layout, [layout.label_row("Total", report.totals, "total")], doc,
-                         None, header=False)
+    rows = _printed_rows(report, layout)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        story.append(_Block(layout, rows[start:start + CHUNK_ROWS], doc.frame_height,
+                            header=start == 0, counter=doc.rows_drawn))
     if report.row_count() == 0:
         story.append(Paragraph("No rows for these parameters.", _STYLES["param"]))
     return story
 
 
-def _blocks(layout: _Layout, rows: list[_Row], doc: _ReportDoc, heading: str | None,
-            header: bool = True) -> list[Flowable]:
-    blocks: list[Flowable] = []
-    for start in range(0, len(rows), CHUNK_ROWS):
-        first = start == 0
-        blocks.append(_Block(layout, rows[start:start + CHUNK_ROWS], doc.frame_height,
-                             heading if first else None, header and first, doc.rows_drawn))
-    return blocks
+def _printed_rows(report: Report, layout: _Layout) -> list[_Row]:
+    """Group headings, data rows, subtotals and the totals, in printing order."""
+    blank = [""] * (len(report.columns) - 1)
+    rows: list[_Row] = []
+    for group in report.groups:
+        if group.title:
+            rows.append(_Row("heading", [group.title, *blank]))
+        rows += [layout.data_row(r) for r in group.rows]
+        if group.subtotals is not None:
+            rows.append(layout.label_row(f"Subtotal {group.title}".strip(), group.subtotals,
+                                         "subtotal"))
+    if report.totals:
+        rows.append(layout.label_row("Total", report.totals, "total"))
+    return rows
 
 
 _STYLES = {
