@@ -226,3 +226,29 @@ def test_a_failure_inside_a_write_leaves_nothing_half_done(db, admin, catalogue,
     assert Invoice.get_by_id(draft.id).status == "draft" and Invoice.get_by_id(draft.id).number is None
     assert invoices.post_invoice(draft.id, admin).number == 1001
     assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("line, field, words", [
+    (invoices.LineInput("99213", quantity="-1"), "lines[1].quantity", "at least 1"),
+    (invoices.LineInput("99213", quantity="two"), "lines[1].quantity", "not a whole number"),
+    (invoices.LineInput("99213", unit_price="12.345"), "lines[1].unit_price", "more than two decimals"),
+    (invoices.LineInput("99213", unit_price="1e3"), "lines[1].unit_price", "not an amount"),
+    (invoices.LineInput("NOPE"), "lines[1].code", "not in the catalogue"),
+    (invoices.LineInput("99213", pointers="3"), "lines[1].pointers", "points at no diagnosis"),
+])
+def test_bad_invoice_lines_are_refused_naming_the_field(db, admin, catalogue, make_account, line, field, words):
+    account = make_account()
+    with pytest.raises(ValidationError) as caught:
+        invoices.save_draft(invoices.InvoiceDraft(account.id, DAY, [line], diagnoses=["E11.9"]), admin)
+    assert any(p.field == field and words in p.message for p in caught.value.problems), caught.value.problems
+    assert Invoice.select().count() == 0
+
+
+@pytest.mark.parametrize("day, words", [("02/30/2026", "not a date that exists"), ("", "required"),
+                                        ("13/01/2026", "not a date that exists")])
+def test_dates_that_do_not_exist_are_refused(db, admin, catalogue, make_account, day, words):
+    account = make_account()
+    with pytest.raises(ValidationError) as caught:
+        invoices.save_draft(invoices.InvoiceDraft(account.id, day, [invoices.LineInput("99213")]), admin)
+    assert any(p.field == "service_date" and words in p.message for p in caught.value.problems)
+    assert Invoice.select().count() == 0
