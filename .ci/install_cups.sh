@@ -48,11 +48,13 @@ start_cupsd() {
 }
 
 find_ppd() {
-    local ppd="lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
-    if lpinfo -m 2>/dev/null | awk '{print $1}' | grep -qx "$ppd"; then
+    # awk reads all of lpinfo's output (no early exit, so no SIGPIPE under pipefail).
+    local models ppd="lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
+    models="$(lpinfo -m 2>/dev/null || true)"
+    if awk -v p="$ppd" '$1 == p {found = 1} END {exit !found}' <<<"$models"; then
         echo "$ppd"; return
     fi
-    ppd="$(lpinfo -m 2>/dev/null | grep -i 'cups-pdf' | awk '{print $1}' | head -n1)"
+    ppd="$(awk 'tolower($0) ~ /cups-pdf/ && !done {print $1; done = 1}' <<<"$models")"
     if [ -z "$ppd" ]; then
         log "no cups-pdf PPD found (lpinfo -m)"; exit 1
     fi
