@@ -75,6 +75,10 @@ class Account(Stamped):
     notes = TextField(default="")
     approved_by = ForeignKeyField(User, null=True, backref="+", index=True)
     approved_at = DateTimeField(null=True)
+    # The stack of paper forms it was keyed from (billing.Batch id; a plain id avoids a cycle).
+    batch = IntegerField(null=True, index=True)
+    # Account numbers the clerk was shown as possible duplicates and saved anyway.
+    duplicates_reviewed = TextField(default="")
     # Derived from the ledger in the same transaction as each entry; verified by the ledger check.
     patient_balance = MoneyField(default=0)
     insurance_balance = MoneyField(default=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import RuleError, ValidationError
-from ..models import Case, CaseNote, User, now
+from ..models import Account, Case, CaseNote, User, now
 from . import audit
 from .ledger import in_transaction
 
@@ -59,4 +59,56 @@ def reassign_case(case_id: int, to: User, by: User) -> Case:
         case.save()
         audit.record(by, "reassign", case, summary=f"case given to {to.username}", before=before,
                      after=audit.snapshot(case, "held_by"))
+    return case
+
+
+def reopen_case(case_id: int, reason: str, by: User) -> Case:
+    """A resolved case comes back (the answer did not hold); the reason is kept as a note."""
+    if not (reason or "").strip():
+        raise ValidationError("say why the case is reopened", "reason")
+    with in_transaction():
+        case = Case.get_by_id(case_id)
+        if case.status != "resolved":
+            raise RuleError("This case is not resolved.")
+        before = audit.snapshot(case, "status", "resolution")
+        case.status, case.resolved_at = "open", None
+        case.save()
+        CaseNote.create(case=case, by=by, text=f"Reopened: {reason.strip()}")
+        audit.record(by, "reopen", case, summary=f"reopened: {reason}", before=before,
+                     after=audit.snapshot(case, "status", "resolution"))
+    return case
+
+
+def account_cases(account_id: int) -> list[Case]:
+    """One account's cases, open ones first, newest first."""
+    order = Case.status == "resolved"
+    return list(Case.select().where(Case.account == account_id).order_by(order, Case.id.desc()))
+
+
+def open_cases(held_by: User | None = None):
+    """Every case not yet resolved, across accounts, oldest first (a query, paged by the list)."""
+    query = (Case.select(Case, Account).join(Account)
+             .where(Case.status.in_(("open", "waiting"))))
+    if held_by is not None:
+        query = query.where(Case.held_by == held_by)
+    return query.order_by(Case.created_at, Case.id)
+
+
+def case_notes(case_id: int) -> list[CaseNote]:
+    return list(CaseNote.select().where(CaseNote.case == case_id).order_by(CaseNote.id))
+
+
+def set_status(case_id: int, status: str, by: User) -> Case:
+    """Open or waiting (on the customer, the insurer...); resolving needs ``resolve_case``."""
+    if status not in ("open", "waiting"):
+        raise ValidationError("a case is open or waiting; resolve it with a resolution", "status")
+    with in_transaction():
+        case = Case.get_by_id(case_id)
+        if case.status == "resolved":
+            raise RuleError("This case is resolved; reopen it first.")
+        before = audit.snapshot(case, "status")
+        case.status = status
+        case.save()
+        audit.record(by, "status", case, summary=f"case is {status}", before=before,
+                     after=audit.snapshot(case, "status"))
     return case

@@ -1,0 +1,69 @@
+"""`billing-desk import KIND FILE --db PATH [--map MAPFILE] [--skip-bad]`: rows from a spreadsheet.
+
+Each kind (accounts here; others add theirs to ``KINDS``) is a handler ``fn(args, table, mapping)
+-> exit code``. Bad rows are printed one a line; without ``--skip-bad`` nothing is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..models.db import open_database
+from ..services import importing
+from .common import acting_user, add_user_options
+
+
+def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None) -> int:
+    from ..services import account_import
+
+    if mapping is None:
+        mapping = importing.guess_mapping(table.headers, account_import.TARGETS)
+    problems = importing.check_mapping(mapping, table.headers, account_import.TARGETS)
+    if problems:
+        for problem in problems:
+            print(f"mapping: {problem}", file=sys.stderr)
+        return 1
+    result = account_import.preview_accounts(table, mapping)
+    for line in result.lines():
+        print(line)
+    if result.bad and not args.skip_bad:
+        print(f"{len(result.bad_rows)} bad row(s) of {len(table.rows)}: nothing imported "
+              "(fix them, or give --skip-bad to import only the good rows)", file=sys.stderr)
+        return 1
+    created = account_import.import_accounts(result, acting_user(args), skip_bad=True)
+    skipped = f", {len(result.bad_rows)} bad row(s) skipped" if result.bad else ""
+    print(f"imported {len(created)} account(s), pending approval{skipped}")
+    return 0
+
+
+#: kind -> handler(args, table, mapping or None: match the columns by name) -> exit code.
+KINDS = {"accounts": import_accounts}
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("import", help="import rows from an Excel (.xlsx) or CSV file")
+    parser.add_argument("kind", choices=sorted(KINDS), metavar="KIND",
+                        help=f"what the file holds: {', '.join(sorted(KINDS))}")
+    parser.add_argument("file", metavar="FILE", help="the .xlsx or .csv file")
+    parser.add_argument("--map", metavar="MAPFILE", dest="map_file",
+                        help='JSON {"field": "Column header"}; without it columns are matched by name')
+    parser.add_argument("--skip-bad", action="store_true",
+                        help="import the good rows and leave out the bad ones")
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the database to import into")
+    add_user_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    if not args.db:
+        print("billing-desk: import needs --db PATH (the database to import into)", file=sys.stderr)
+        return 2
+    table = importing.read_rows(args.file)
+    mapping = importing.load_mapping(args.map_file) if args.map_file else None
+    opened = open_database(args.db)
+    try:
+        return KINDS[args.kind](args, table, mapping)
+    finally:
+        opened.close()
