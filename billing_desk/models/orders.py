@@ -53,7 +53,8 @@ class Fulfilment(Stamped):
     line = ForeignKeyField(OrderLine, backref="fulfilments", index=True)
     quantity = IntegerField()
     fulfilled_on = DateField(index=True)
-    by = ForeignKeyField(User, backref="+", index=True)
+    by = ForeignKeyField(User, backref="+", index=True)  # who keyed it
+    performed_by = TextField(default="")  # who delivered or performed it
     note = TextField(default="")
 
 
