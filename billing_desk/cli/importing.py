@@ -37,8 +37,27 @@ def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None
     return 0
 
 
+def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | None) -> int:
+    """The catalogue and fee schedules: a workbook's two sheets (or one CSV), columns by name."""
+    from ..errors import ValidationError
+    from ..services import catalogue
+
+    try:
+        result = catalogue.import_file(args.file, acting_user(args), skip_bad=args.skip_bad)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s): nothing imported (fix them, or give --skip-bad "
+              "to import only the good rows)", file=sys.stderr)
+        return 1
+    for problem in result.skipped:
+        print(f"skipped: {problem}")
+    print(f"imported: {result.summary()}")
+    return 0
+
+
 #: kind -> handler(args, table, mapping or None: match the columns by name) -> exit code.
-KINDS = {"accounts": import_accounts}
+KINDS = {"accounts": import_accounts, "catalogue": import_catalogue}
 
 
 def register(commands) -> None:

@@ -129,3 +129,40 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
                                     reason=remit.denial_reason or "patient responsibility per EOB",
                                     entry_date=entry_date)
     return payment
+
+
+def credit_memo(invoice_id: int, lines: list[tuple[int, object]], reason: str, by: User, *,
+                entry_date: dt.date | None = None) -> list[Adjustment]:
+    """A return or credit memo against chosen lines of a posted invoice, all or nothing.
+
+    The credit comes off what the patient owes on each line first, then what insurance owes;
+    anything already paid becomes account credit (applied to the next charge or refunded).
+    """
+    from ..models import Invoice
+
+    if not (reason or "").strip():
+        raise ValidationError("a reason is required for a credit memo", "reason")
+    parsed = []
+    for line_id, amount in lines:
+        value = parse_money(amount, f"line {line_id} amount")
+        if value:
+            parsed.append((line_id, value))
+    if not parsed:
+        raise ValidationError("choose at least one line and the amount to credit", "lines")
+    if sum(v for _, v in parsed) > credit_threshold():
+        require(by, "large_credit")
+    made = []
+    with in_transaction():
+        invoice = Invoice.get_by_id(invoice_id)
+        for line_id, value in parsed:
+            line = InvoiceLine.get_by_id(line_id)
+            if line.invoice_id != invoice.id:
+                raise ValidationError(f"line {line_id} is not on invoice {invoice.number}", "lines")
+            from_insurance = max(min(value - line.patient_balance, line.insurance_balance), ZERO)
+            if from_insurance:
+                made.append(adjust_line(line_id, "credit_memo", from_insurance, reason, by,
+                                        party="insurance", entry_date=entry_date))
+            if value - from_insurance:
+                made.append(adjust_line(line_id, "credit_memo", value - from_insurance, reason, by,
+                                        party="patient", entry_date=entry_date))
+    return made

@@ -74,3 +74,20 @@ def _billable_index() -> tuple[tuple[str, str], ...]:
 
 def find_item(code: str) -> CatalogueItem | None:
     return CatalogueItem.get_or_none(CatalogueItem.code == (code or "").strip().upper())
+
+
+def search_items(text: str, limit: int = 20) -> list[CatalogueItem]:
+    """Active catalogue items whose code starts with ``text`` or whose description has it."""
+    text = (text or "").strip()
+    query = CatalogueItem.select().where(CatalogueItem.active == True)  # noqa: E712
+    if text:
+        query = query.where(CatalogueItem.code.startswith(text.upper())
+                            | CatalogueItem.description.contains(text))
+    return list(query.order_by(CatalogueItem.code).limit(limit))
+
+
+def common_items() -> list[CatalogueItem]:
+    """The office's common codes, as printed on the superbill: by category, then code."""
+    return list(CatalogueItem.select()
+                .where(CatalogueItem.common == True, CatalogueItem.active == True)  # noqa: E712
+                .order_by(CatalogueItem.category, CatalogueItem.code))

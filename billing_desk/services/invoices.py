@@ -137,6 +137,7 @@ def save_draft(draft: InvoiceDraft, by: User, invoice_id: int | None = None) -> 
             invoice = Invoice(created_by=by, **header)
         invoice.payer = _primary_payer(header["account"], header["service_date"])
         invoice.total = sum((line["amount"] for line in lines), ZERO)
+        _fill_estimates(header["account"].id, header["service_date"], lines)
         invoice.save()
         for position, code in enumerate(diagnoses, start=1):
             InvoiceDiagnosis.create(invoice=invoice, position=position, code=code)
@@ -146,6 +147,16 @@ def save_draft(draft: InvoiceDraft, by: User, invoice_id: int | None = None) -> 
                      summary=f"draft invoice for {invoice.account.number}", before=before,
                      after=_invoice_snapshot(invoice))
     return invoice
+
+
+def _fill_estimates(account_id: int, on: dt.date, lines: list[dict]) -> None:
+    from .estimate import ChargeLine, estimate_for
+
+    est = estimate_for(account_id, on, [ChargeLine(l["code"], l["quantity"], l["amount"])
+                                        for l in lines])
+    for values, line in zip(lines, est.lines):
+        values["estimated_insurance"] = line.insurance_pays
+        values["estimated_patient"] = line.patient_pays
 
 
 def _invoice_snapshot(invoice: Invoice) -> dict:
@@ -272,3 +283,102 @@ def quick_invoice(account_id: int, service_date: dt.date, codes: list[tuple[str,
 
 def line_parties(line: InvoiceLine) -> dict[str, Decimal]:
     return {"patient": line.patient_balance, "insurance": line.insurance_balance}
+
+
+def draft_of(invoice: Invoice) -> InvoiceDraft:
+    """A saved invoice as the form shows it (for reopening a draft, or viewing a posted one)."""
+    diagnoses = [d.code for d in invoice.diagnoses.order_by(InvoiceDiagnosis.position)]
+    lines = [LineInput(code=l.code, quantity=l.quantity, unit_price=l.unit_price,
+                       modifiers=l.modifiers, pointers=l.diagnosis_pointers,
+                       service_date=l.service_date)
+             for l in invoice.lines.order_by(InvoiceLine.position)]
+    return InvoiceDraft(account_id=invoice.account_id, service_date=invoice.service_date,
+                        lines=lines, diagnoses=diagnoses, provider=invoice.provider,
+                        place_of_service=invoice.place_of_service, notes=invoice.notes,
+                        batch_id=invoice.batch_id)
+
+
+def account_choices(text: str, limit: int = 20) -> list[Account]:
+    """Active accounts matching what was typed (number or name): the account completer."""
+    from .accounts import search_condition
+
+    query = Account.select().where(Account.status == "active")
+    if (text or "").strip():
+        query = query.where(search_condition(text.strip()))
+    return list(query.order_by(Account.sort_name).limit(limit))
+
+
+def find_active_account(text: str) -> Account | None:
+    """The account a completer entry ('A1001 Lee, Ann') or a bare number names, if active."""
+    number = (text or "").strip().split(" ")[0]
+    return Account.get_or_none(Account.number == number, Account.status == "active")
+
+
+# --- batch control ---------------------------------------------------------------------------
+@dataclass
+class BatchStatus:
+    batch_id: int
+    expected_count: int | None
+    expected_total: Decimal | None
+    count: int
+    total: Decimal
+
+    @property
+    def balanced(self) -> bool:
+        return self.count == self.expected_count and self.total == self.expected_total
+
+    def describe(self) -> str:
+        from ..money import format_money
+
+        want = (f" of {self.expected_count} tickets, {format_money(self.total)} of "
+                f"{format_money(self.expected_total)}") if self.expected_count is not None else \
+            f" tickets, {format_money(self.total)}"
+        verdict = " — balanced" if self.balanced else ""
+        return f"Batch {self.batch_id}: {self.count}{want}{verdict}"
+
+
+def open_batch(expected_count, expected_total, by: User, note: str = ""):
+    """Start a stack of tickets: the count and total keyed from the stack are the control."""
+    from ..models import Batch
+
+    count, problem = parse_int(expected_count, "expected_count", minimum=1, maximum=10000)
+    problems = [problem] if problem else []
+    try:
+        total = parse_money(expected_total, "expected_total")
+    except ValidationError as exc:
+        problems += exc.problems
+        total = None
+    if problems:
+        raise ValidationError(problems)
+    with in_transaction():
+        batch = Batch.create(kind="invoices", expected_count=count, expected_total=total,
+                             note=note.strip(), created_by=by)
+        audit.record(by, "create", batch, summary=f"invoice batch: {count} tickets, {total}")
+    return batch
+
+
+def batch_status(batch_id: int) -> BatchStatus:
+    """What has been keyed into the batch (drafts and posted, not voided) against its control."""
+    from ..models import Batch
+
+    batch = Batch.get_by_id(batch_id)
+    invoices = list(Invoice.select(Invoice.total).where(Invoice.batch == batch_id,
+                                                        Invoice.status != "void"))
+    return BatchStatus(batch.id, batch.expected_count, batch.expected_total, len(invoices),
+                       sum((i.total for i in invoices), ZERO))
+
+
+def close_batch(batch_id: int, by: User) -> BatchStatus:
+    """Close a batch once it reconciles; an unbalanced batch says by how much it is off."""
+    from ..models import Batch, now
+    from ..money import format_money
+
+    status = batch_status(batch_id)
+    if not status.balanced:
+        raise RuleError(f"Batch {batch_id} does not balance: {status.count} tickets keyed of "
+                        f"{status.expected_count}, {format_money(status.total)} of "
+                        f"{format_money(status.expected_total)}. Find the difference first.")
+    with in_transaction():
+        Batch.update(closed_at=now()).where(Batch.id == batch_id).execute()
+        audit.record(by, "close", Batch.get_by_id(batch_id), summary=status.describe())
+    return status

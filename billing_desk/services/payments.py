@@ -189,3 +189,26 @@ class RemitLine:
     patient_responsibility: Decimal | None = None  # None: allowed - paid
     contractual: Decimal | None = None  # None: charge - allowed
     denial_reason: str = ""
+
+
+@dataclass
+class DepositRow:
+    method: str
+    reference: str
+    account: str
+    name: str
+    source: str
+    amount: Decimal
+
+
+def deposit_list(day: dt.date) -> dict[str, list[DepositRow]]:
+    """The day's posted payments (by entry date) grouped by method: what goes to the bank."""
+    groups: dict[str, list[DepositRow]] = {}
+    query = (Payment.select(Payment, Account).join(Account)
+             .where(Payment.entered_on == day, Payment.status == "posted")
+             .order_by(Payment.method, Payment.id))
+    for pay in query:
+        groups.setdefault(pay.method, []).append(DepositRow(
+            pay.method, pay.reference, pay.account.number, pay.account.display_name,
+            pay.source, pay.amount))
+    return groups
