@@ -205,3 +205,26 @@ def test_unfilled_report_against_a_hand_built_case(make_account, clerk, catalogu
     assert by_client[0]["requested_date"] is None
     assert orders.unfilled_rows(as_of, account_id=zed.id)[0]["order"] == o3.number
     assert check_ledger() == [] and order_billing.check_orders() == []
+
+
+def test_find_orders_by_client_po_status_date_item(make_account, clerk, catalogue):
+    from billing_desk.services import lists
+
+    zed = make_account(last="Zedner", first="Amy")
+    abe = make_account(last="Abbot", first="Carl")
+    o1 = orders.save_order(form(zed, ("80053", "1"), po_number="PO-9", order_date=dt.date(2026, 2, 1)), clerk)
+    o2 = orders.save_order(form(abe, ("PRD-KIT", "1"), order_date=dt.date(2026, 2, 20)), clerk)
+    orders.cancel_order(o2.id, "dup", clerk)
+
+    def numbers(text="", status=None, **kw):
+        return [o.number for o in lists.orders_query(text, status, **kw)]
+
+    assert numbers("zedner") == [o1.number]
+    assert numbers("po-9") == [o1.number]
+    assert numbers("prd-kit") == [o2.number]
+    assert numbers("02/20/2026") == [o2.number]
+    assert numbers(str(o1.number)) == [o1.number]
+    assert numbers(status="cancelled") == [o2.number]
+    assert numbers(date_from=dt.date(2026, 2, 10)) == [o2.number]
+    assert numbers(date_to=dt.date(2026, 2, 10), item="80053") == [o1.number]
+    assert numbers(item="36415") == []

@@ -23,16 +23,35 @@ def invoices_query(text: str = "", status: str | None = None):
     return query.order_by(Invoice.id.desc())
 
 
-def orders_query(text: str = "", status: str | None = None):
+def orders_query(text: str = "", status: str | None = None, *, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None, item: str = ""):
+    """Orders by client, PO number, order number, item code or order date (typed MM/DD/YYYY)."""
+    from ..models import CatalogueItem, OrderLine
+    from .validation import parse_date
+
     query = Order.select(Order, Account).join(Account)
     if status:
         query = query.where(Order.status == status)
+    if date_from:
+        query = query.where(Order.order_date >= date_from)
+    if date_to:
+        query = query.where(Order.order_date <= date_to)
+
+    def with_item(code: str):
+        items = CatalogueItem.select(CatalogueItem.id).where(CatalogueItem.code == code.upper())
+        return Order.id.in_(OrderLine.select(OrderLine.order).where(OrderLine.item.in_(items)))
+
+    if (item or "").strip():
+        query = query.where(with_item(item.strip()))
     text = (text or "").strip()
     if text:
         cond = (Order.account.in_(Account.select(Account.id).where(search_condition(text)))
-                | (Order.po_number == text))
+                | (fn.LOWER(Order.po_number) == text.lower()) | with_item(text))
         if text.isdigit():
             cond = cond | (Order.number == int(text))
+        day, problem = parse_date(text, "date") if any(c in text for c in "/-") else (None, True)
+        if day and not problem:
+            cond = cond | (Order.order_date == day)
         query = query.where(cond)
     return query.order_by(Order.id.desc())
 
