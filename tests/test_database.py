@@ -99,12 +99,18 @@ def make_version_1_file(path: Path) -> None:
     con.execute("DROP TRIGGER ledger_entry_no_update")
     con.execute("DROP TRIGGER ledger_entry_no_delete")
     con.execute("ALTER TABLE account DROP COLUMN preferred_contact")
-    con.execute("INSERT INTO account (created_at, number, kind, status, first_name, last_name, "
-                "organization, sort_name, street, street2, city, state, zip_code, phone, phone_alt, "
-                "email, statement_delivery, payment_terms_days, billing_cycle_day, credit_hold, "
-                "status_reason, notes, patient_balance, insurance_balance, unapplied_credit) VALUES "
-                "('2025-01-01 09:00:00', '100001', 'patient', 'active', 'Ann', 'Old', '', 'old ann', "
-                "'', '', '', '', '', '', '', '', 'print', 30, 1, 0, '', '', 0, 0, 0)")
+    from billing_desk.models import Account
+
+    values = {"created_at": "2025-01-01 09:00:00", "number": "100001", "status": "active",
+              "first_name": "Ann", "last_name": "Old", "sort_name": "old ann"}
+    for field in Account._meta.sorted_fields:
+        if field.name in ("id", "preferred_contact") or field.column_name in values:
+            continue
+        default = field.default() if callable(field.default) else field.default
+        values[field.column_name] = field.db_value(default) if default is not None else None
+    names = ", ".join(values)
+    con.execute(f"INSERT INTO account ({names}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values()))
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
@@ -154,3 +160,31 @@ def test_ledger_and_audit_refuse_update_and_delete(db, admin, catalogue, make_ac
                       "UPDATE ledger_entry SET amount = 0", "DELETE FROM ledger_entry"):
         with pytest.raises(Exception, match="append-only"):
             database.execute_sql(statement)
+
+
+def test_a_large_cleanly_closed_file_is_checked_in_the_background(tmp_path, monkeypatch):
+    from billing_desk.models import db as dbmod
+
+    path = tmp_path / "big.sqlite"
+    open_database(path).close()
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_NOW_BYTES", 0)
+    opened = open_database(path)
+    try:
+        assert opened.background_check is not None
+        assert opened.background_check.result(timeout=30) == "ok"
+    finally:
+        opened.close()
+
+
+def test_a_file_left_by_a_crash_is_checked_before_it_opens(tmp_path, monkeypatch):
+    from billing_desk.models import db as dbmod
+
+    path = tmp_path / "big.sqlite"
+    open_database(path).close()
+    path.with_name(path.name + "-wal").write_bytes(b"")  # what a crash leaves behind
+    monkeypatch.setattr(dbmod, "QUICK_CHECK_NOW_BYTES", 0)
+    opened = open_database(path)
+    try:
+        assert opened.background_check is None
+    finally:
+        opened.close()

@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import sqlite3
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class OpenedDatabase:
     created: bool
     upgraded_from: int | None = None
     warnings: tuple[str, ...] = ()
+    # A large file that was closed cleanly is checked in the background: the result arrives here.
+    background_check: "Future[str] | None" = None
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -174,6 +177,8 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     if readonly:
         return _open_readonly(path)
     warnings = check_location(path)
+    # SQLite removes the write-ahead log when the last connection closes cleanly.
+    unclean = path.with_name(path.name + "-wal").exists()
     exists = path.exists() and path.stat().st_size > 0
     version = 0
     if exists:
@@ -205,14 +210,18 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
             _backup_before_upgrade(path, version, backup_dir)
             _upgrade(db, version)
             upgraded_from = version
-        _quick_check(db, path)
+        background = None
+        if _check_now(path, unclean):
+            _quick_check(db, path)
+        else:
+            background = _background_quick_check(path)
     except BaseException:
         if not database.is_closed():
             database.close()
         if file_lock:
             file_lock.release()
         raise
-    return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings))
+    return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings), background)
 
 
 def _open_readonly(path: Path) -> OpenedDatabase:
@@ -275,6 +284,30 @@ def _upgrade(db: SqliteDatabase, version: int) -> None:
             MIGRATIONS[step](db)
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+QUICK_CHECK_NOW_BYTES = 200 * 1024 * 1024
+
+
+def _check_now(path: Path, unclean: bool) -> bool:
+    """Check before opening when the last close was not clean or the file is small (fast)."""
+    return unclean or not path.exists() or path.stat().st_size < QUICK_CHECK_NOW_BYTES
+
+
+def _background_quick_check(path: Path) -> "Future[str]":
+    """PRAGMA quick_check on its own read-only connection (WAL lets it read beside the writer)."""
+
+    def run() -> str:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            con.close()
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check")
+    future = executor.submit(run)
+    executor.shutdown(wait=False)
+    return future
 
 
 def _quick_check(db: SqliteDatabase, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar
 
@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_layout()
         self.refresh()
+        self._watch_background_check()
 
     # --- assembly -------------------------------------------------------------------------
     def menu(self, name: str):
@@ -95,6 +96,28 @@ class MainWindow(QMainWindow):
         self.totals_label.setText(f"Today: charges {format_money(totals['charges'])} · payments "
                                   f"{format_money(totals['payments'])} · adjustments "
                                   f"{format_money(totals['adjustments'])}")
+
+    def _watch_background_check(self) -> None:
+        """A large file is checked after the window opens; say so if it is not whole."""
+        future = getattr(self.session.opened, "background_check", None)
+        if future is None:
+            return
+        self.statusBar().showMessage("Checking the database in the background…")
+
+        def poll() -> None:
+            if not future.done():
+                return
+            self._check_timer.stop()
+            result = future.exception() or future.result()
+            if result == "ok":
+                self.statusBar().showMessage("Database check: ok", 5000)
+            else:
+                QMessageBox.critical(self, "Database check", f"The database failed its integrity "
+                                     f"check: {result}\nStop work and restore the latest backup.")
+
+        self._check_timer = QTimer(self, interval=500)
+        self._check_timer.timeout.connect(poll)
+        self._check_timer.start()
 
     def _tab_changed(self, _index: int) -> None:
         self.tabs.currentWidget().refresh()
