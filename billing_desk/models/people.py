@@ -22,6 +22,7 @@ class User(Stamped):
     password_hash = TextField(null=True)
     failed_attempts = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
+    must_change_password = BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.username

@@ -24,6 +24,10 @@ from .payments import RemitLine
 from .users import ensure_administrator
 
 
+DEMO_PASSWORD = "billing-demo"  # the demo is for trying the program: every demo user's password
+DEMO_RECOVERY_KEY = "DEM0D-EM0DE-M0DEM-0DEM0-DEM0D"
+
+
 def load_recipe() -> dict:
     return json.loads(resource("demo", "recipe.json").read_text(encoding="utf-8"))
 
@@ -54,9 +58,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
     today = today or dt.date.today()
     recipe = load_recipe()
     with database.atomic():
-        admin = ensure_administrator()
-        clerk = User.create(username="maria", full_name="Maria Lopez", role="clerk")
-        supervisor = User.create(username="sam", full_name="Sam Okafor", role="supervisor")
+        admin, clerk, supervisor = _demo_users()
         world = DemoWorld(rng, recipe, admin, clerk, supervisor, today)
         _office(recipe)
         say("catalogue, payers and plans")
@@ -71,6 +73,21 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
         _open_cases(world, opened)
     return (f"{accounts} accounts, {world.counts['invoices']} invoices, "
             f"{world.counts['payments']} payments, {world.counts['adjustments']} adjustments")
+
+
+def _demo_users() -> tuple[User, User, User]:
+    """admin, maria (clerk) and sam (supervisor), all with DEMO_PASSWORD (see the README)."""
+    from .auth import LIGHT_COST, hash_password, set_recovery_key
+
+    admin = ensure_administrator()
+    admin.full_name, admin.password_hash = "Alex Admin", hash_password(DEMO_PASSWORD, LIGHT_COST)
+    admin.save()
+    clerk = User.create(username="maria", full_name="Maria Lopez", role="clerk",
+                        password_hash=hash_password(DEMO_PASSWORD, LIGHT_COST))
+    supervisor = User.create(username="sam", full_name="Sam Okafor", role="supervisor",
+                             password_hash=hash_password(DEMO_PASSWORD, LIGHT_COST))
+    set_recovery_key(DEMO_RECOVERY_KEY)
+    return admin, clerk, supervisor
 
 
 def _office(recipe: dict) -> None:

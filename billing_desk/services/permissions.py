@@ -1,11 +1,22 @@
-"""Who may do what, checked in the services (the window only mirrors it)."""
+"""Who may do what, checked in the services (the window only mirrors it).
+
+A clerk's action that needs a supervisor goes ahead when a supervisor signs it off: the window
+asks for the supervisor's own password (``auth.signoff``), which returns the approving user
+marked for that action for ``SIGNOFF_MINUTES``; the service passes it on as ``approved_by``::
+
+    require(by, "void_invoice", approved_by=approved_by)
+    ... audit.record(by, "void", invoice, summary=..., after={"approved_by": approver(...).username})
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..errors import PermissionDenied
-from ..models import User
+from ..models import User, now
 
 RANK = {"clerk": 1, "supervisor": 2, "administrator": 3}
+SIGNOFF_MINUTES = 10
 
 # Action -> the lowest role allowed to do it.
 NEEDS = {
@@ -20,6 +31,7 @@ NEEDS = {
     "manage_users": "administrator",
     "change_settings": "supervisor",
     "close_day": "supervisor",
+    "view_audit": "supervisor",
 }
 
 ACTION_NAMES = {
@@ -34,6 +46,7 @@ ACTION_NAMES = {
     "manage_users": "manage users",
     "change_settings": "change settings",
     "close_day": "close a day",
+    "view_audit": "view the audit trail",
 }
 
 
@@ -43,8 +56,28 @@ def can(user: User | None, action: str) -> bool:
     return RANK.get(user.role, 0) >= RANK[NEEDS[action]]
 
 
-def require(user: User | None, action: str) -> None:
-    if not can(user, action):
-        who = user.username if user else "nobody"
-        raise PermissionDenied(f"{who} may not {ACTION_NAMES[action]}: a {NEEDS[action]} "
-                               "must do it or sign it off.")
+def mark_signed_off(user: User, action: str, at: dt.datetime) -> None:
+    """Called by ``auth.signoff`` only, after the supervisor's password was checked."""
+    marks = user.__dict__.setdefault("_signed_off", {})
+    marks[action] = at
+
+
+def signed_off(user: User | None, action: str) -> bool:
+    at = getattr(user, "_signed_off", {}).get(action) if user is not None else None
+    return at is not None and now() - at <= dt.timedelta(minutes=SIGNOFF_MINUTES)
+
+
+def require(user: User | None, action: str, approved_by: User | None = None) -> None:
+    """Refuse unless ``user`` may, or ``approved_by`` signed it off (auth.signoff) just now."""
+    if can(user, action):
+        return
+    if approved_by is not None and can(approved_by, action) and signed_off(approved_by, action):
+        return
+    who = user.username if user else "nobody"
+    raise PermissionDenied(f"{who} may not {ACTION_NAMES[action]}: a {NEEDS[action]} "
+                           "must do it or sign it off.")
+
+
+def approver(user: User, action: str, approved_by: User | None = None) -> User:
+    """Who allowed it: the user themself, or the supervisor who signed it off."""
+    return user if can(user, action) or approved_by is None else approved_by

@@ -13,7 +13,7 @@ from .users import ensure_administrator
 @dataclass
 class Session:
     opened: OpenedDatabase
-    user: User
+    user: User | None  # None until someone signs in (see open_session's ``choose_user``)
 
     @property
     def path(self) -> Path:
@@ -23,8 +23,11 @@ class Session:
         self.opened.close()
 
 
-def open_session(path, **kwargs) -> Session:
+def open_session(path, *, choose_user: bool = True, **kwargs) -> Session:
+    """Open the office; ``choose_user=False`` leaves ``user`` None for the sign-in to set."""
     opened = open_database(path, **kwargs)
+    if not choose_user:
+        return Session(opened, None)
     try:
         user = ensure_administrator()
     except BaseException:

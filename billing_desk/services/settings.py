@@ -26,12 +26,21 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("idle_lock_minutes", 10, "minutes idle before the window locks"),
     SettingSpec("failed_signins_before_lock", 5, "failed sign-ins before a user is locked"),
     SettingSpec("signin_lock_minutes", 15, "how long a locked user waits"),
+    SettingSpec("password_min_length", 10, "the shortest password a user may choose"),
+    SettingSpec("supervisor_signoff", True,
+                "let a supervisor type their password on a clerk's screen to approve an action"),
+    SettingSpec("cli_readonly_needs_user", False,
+                "read-only commands (check, report, backup, verify) also ask for --user"),
     SettingSpec("late_fee_enabled", False, "charge late fees / finance charges on past-due balances"),
     SettingSpec("late_fee_rate", "1.5", "late fee: percent of the past-due balance, once a month"),
     SettingSpec("late_fee_minimum", "5.00", "late fee: the smallest fee charged"),
     SettingSpec("late_fee_grace_days", 30, "late fee: days past due before a fee is charged"),
     SettingSpec("collections_follow_up_days", 14, "days after a letter or call until the next follow-up"),
     SettingSpec("insurance_unpaid_days", 45, "insurance balances unpaid this many days are listed"),
+    SettingSpec("backup_folder", "", "where backups go (empty: the data folder's backups folder)"),
+    SettingSpec("backup_keep_newest", 10,
+                "backups kept besides one a day for a week and one a month for a year"),
+    SettingSpec("backup_encrypt", False, "ask for a password and encrypt \"Back up now\" copies"),
 )}
 
 
