@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from peewee import JOIN
+
 from ..models import (Account, AuditEntry, Coverage, Invoice, InvoiceLine, LedgerEntry, Letter, Order,
                       Payment, Plan)
 from ..money import ZERO
 from .aging import BUCKETS, aging_by_account
-from .ledger import running_ledger
 
 
 @dataclass
@@ -63,14 +64,23 @@ class LedgerRow:
         entry = self.entry
         text = entry.kind.replace("_", " ")
         if entry.__data__.get("invoice"):
-            text += f", invoice {entry.invoice.number or 'draft'}"
+            text += f", inv. {entry.invoice.number or 'draft'}"
         if entry.memo:
             text += f": {entry.memo}"
         return text
 
 
 def ledger_rows(account_id: int) -> list[LedgerRow]:
-    return [LedgerRow(entry, balance) for entry, balance in running_ledger(account_id)]
+    """Every entry, oldest first, with the running balance (one query, invoices joined)."""
+    query = (LedgerEntry.select(LedgerEntry, Invoice)
+             .join(Invoice, JOIN.LEFT_OUTER, on=(LedgerEntry.invoice == Invoice.id))
+             .where(LedgerEntry.account == account_id)
+             .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    rows, balance = [], ZERO
+    for entry in query:
+        balance += entry.amount
+        rows.append(LedgerRow(entry, balance))
+    return rows
 
 
 def drill_down(target: tuple[str, int]) -> list[tuple[str, str]]:
@@ -192,5 +202,74 @@ def _insurance_check(account: Account, today: dt.date) -> CheckItem:
                      detail + (" (not in force today)" if bad else ""))
 
 
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
 def _address(account: Account) -> str:
     return f"{account.street}, {account.city} {account.state} {account.zip_code}"
+
+
+# --- printouts (plain data; printing/account_forms.py draws it) ------------------------------
+def office_data() -> dict:
+    from .settings import get_setting
+
+    address = [x.strip() for x in str(get_setting("office_address") or "").splitlines() if x.strip()]
+    return {"name": str(get_setting("office_name")), "address_lines": address,
+            "phone": str(get_setting("office_phone") or ""),
+            "tax_id": str(get_setting("office_tax_id") or "")}
+
+
+def registration_data(account_id: int) -> dict:
+    """The registration form, pre-filled, as sections of (label, value) for the customer to check."""
+    from .accounts import form_from_account
+
+    account = Account.get_by_id(account_id)
+    form = form_from_account(account)
+    person = [("Last name", form.last_name), ("First name", form.first_name)]
+    if account.kind == "customer":
+        person.insert(0, ("Company", form.organization))
+    else:
+        person.append(("Date of birth", form.date_of_birth))
+    sections = [
+        ("Patient" if account.kind == "patient" else "Customer", person),
+        ("Address", [("Street", form.street), ("Apt / suite", form.street2), ("City", form.city),
+                     ("State", form.state), ("ZIP", form.zip_code)]),
+        ("Contact", [("Phone", form.phone), ("Other phone", form.phone_alt), ("Email", form.email),
+                     ("Preferred contact", form.preferred_contact)]),
+        ("Responsible party (guarantor)", [
+            ("Relationship", form.guarantor_relationship),
+            ("Name", f"{form.guarantor_first_name} {form.guarantor_last_name}".strip() or "the patient"),
+            ("Phone", form.guarantor_phone),
+            ("Address", " ".join(x for x in (form.guarantor_street, form.guarantor_city,
+                                             form.guarantor_state, form.guarantor_zip_code) if x))]),
+    ]
+    if account.kind == "patient":
+        for rank in ("primary", "secondary"):
+            sections.append((f"{rank.capitalize()} insurance", [
+                (label, getattr(form, f"{rank}_{part}")) for label, part in (
+                    ("Insurance company", "payer"), ("Plan", "plan"), ("Member id", "member_id"),
+                    ("Group number", "group_number"), ("Subscriber", "subscriber_name"),
+                    ("Relationship to subscriber", "relationship"), ("From", "start_date"),
+                    ("To", "end_date"))]))
+    sections.append(("Billing", [("Statements by", form.statement_delivery),
+                                 ("Payment terms (days)", form.payment_terms_days),
+                                 ("Billing cycle day", form.billing_cycle_day),
+                                 ("Credit limit", form.credit_limit)]))
+    return {"office": office_data(), "account": account.number, "name": account.display_name,
+            "status": account.status, "sections": sections}
+
+
+def ledger_data(account_id: int, today: dt.date | None = None) -> dict:
+    """The account ledger for printing: header figures and one dict per entry with its balance."""
+    head = header(account_id, today)
+    account = head.account
+    rows = [{"entry_date": r.entry.entry_date, "service_date": r.entry.posting_date,
+             "description": _clip(r.description, 58), "party": r.entry.party,
+             "charge": r.entry.amount if r.entry.amount > 0 else None,
+             "credit": -r.entry.amount if r.entry.amount < 0 else None,
+             "balance": r.balance} for r in ledger_rows(account_id)]
+    return {"office": office_data(), "account": account.number, "name": account.display_name,
+            "address": _address(account) if account.street else "",
+            "as_of": today or dt.date.today(), "patient": head.patient, "insurance": head.insurance,
+            "credit": head.credit, "rows": rows}
