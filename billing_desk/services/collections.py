@@ -35,20 +35,23 @@ SKIP_SQL = """CASE
   WHEN ac.hold = 'dispute' THEN 'in dispute'
   WHEN ac.hold = 'hold' THEN 'on hold'
   WHEN ac.hold = 'insurance' OR pd.waiting > 0 THEN 'waiting for insurance'
-  WHEN EXISTS (SELECT 1 FROM payment_plan pp WHERE pp.account_id = a.id AND pp.status = 'active')
-   AND NOT {missed} THEN 'payment plan in good standing'
+  WHEN plans.account_id IS NOT NULL AND plans.missed = 0 THEN 'payment plan in good standing'
   ELSE '' END"""
 
-MISSED_SQL = """EXISTS (SELECT 1 FROM plan_installment pi JOIN payment_plan pp ON pp.id = pi.plan_id
-  WHERE pp.account_id = a.id AND pp.status = 'active' AND pi.due_date < :today
-  AND pi.paid < pi.amount)"""
-
+# The open-items partial index covers the first CTE (the condition repeats its WHERE so SQLite
+# may use it); active plans are few, so the second is small.
 WORKLIST_SQL = """WITH pd AS (
   SELECT account_id, SUM(patient_balance) AS past_due, MIN(due_date) AS oldest_due,
          MAX(insurance_balance > 0) AS waiting
   FROM invoice
-  WHERE status = 'posted' AND patient_balance > 0 AND due_date < :today
+  WHERE (patient_balance != 0 OR insurance_balance != 0) AND patient_balance > 0
+    AND due_date < :today
   GROUP BY account_id),
+plans AS (
+  SELECT pp.account_id AS account_id,
+         MAX(CASE WHEN pi.due_date < :today AND pi.paid < pi.amount THEN 1 ELSE 0 END) AS missed
+  FROM payment_plan pp JOIN plan_installment pi ON pi.plan_id = pp.id
+  WHERE pp.status = 'active' GROUP BY pp.account_id),
 w AS (
   SELECT a.id AS account_id, a.number AS number, a.sort_name AS sort_name, a.first_name AS first_name,
          a.last_name AS last_name, a.organization AS organization, a.kind AS kind, a.phone AS phone,
@@ -60,16 +63,16 @@ w AS (
          ac.promise_due AS promise_due, ac.next_follow_up AS next_follow_up,
          ac.held_by_id AS held_by_id, COALESCE(u.username, '') AS held_by,
          COALESCE(ac.hold, '') AS hold, COALESCE(ac.hold_reason, '') AS hold_reason,
-         CASE WHEN {missed} THEN 'installment missed' ELSE COALESCE(ac.flag, '') END AS flag,
+         CASE WHEN plans.missed = 1 THEN 'installment missed' ELSE COALESCE(ac.flag, '') END AS flag,
          {skip} AS skip
   FROM pd JOIN account a ON a.id = pd.account_id
   LEFT JOIN account_collection ac ON ac.account_id = a.id
   LEFT JOIN collection_stage cs ON cs.id = ac.stage_id
-  LEFT JOIN "user" u ON u.id = ac.held_by_id)
-SELECT w.*, CASE WHEN w.skip = '' THEN (
-    SELECT s.id FROM collection_stage s WHERE s.position > w.stage_position
-    AND s.days_past_due <= w.days ORDER BY s.position LIMIT 1) END AS proposed_id
-FROM w"""
+  LEFT JOIN "user" u ON u.id = ac.held_by_id
+  LEFT JOIN plans ON plans.account_id = a.id)
+SELECT w.*, CASE WHEN w.skip = '' THEN nx.id END AS proposed_id
+FROM w LEFT JOIN collection_stage nx ON nx.position = w.stage_position + 1
+  AND nx.days_past_due <= w.days"""
 
 SORTS = {
     "follow_up": "(w.next_follow_up IS NOT NULL AND w.next_follow_up <= :today) DESC, "
@@ -182,7 +185,7 @@ def _where(spec: WorkFilter, params: dict) -> str:
 
 
 def _sql(spec: WorkFilter, params: dict) -> str:
-    sql = WORKLIST_SQL.format(missed=MISSED_SQL, skip=SKIP_SQL.format(missed=MISSED_SQL))
+    sql = WORKLIST_SQL.format(skip=SKIP_SQL)
     return sql + _where(spec, params)
 
 
