@@ -14,7 +14,7 @@ from peewee import fn
 
 from ..errors import Problem, RuleError, ValidationError
 from ..models import Account, CatalogueItem, Fulfilment, Invoice, Order, OrderLine, User
-from ..money import ZERO, parse_money, round_money
+from ..money import ZERO, format_money, parse_money, round_money
 from . import audit
 from .accounts import owed, search_condition
 from .codes import find_item
@@ -75,8 +75,10 @@ class CreditCheck:
         if self.on_hold:
             said.append("the account is on credit hold")
         if self.over_limit:
-            said.append(f"balance {self.balance} + open orders {self.open_orders} + this order "
-                        f"{self.this_order} = {self.exposure} is over the credit limit {self.limit}")
+            said.append(f"balance {format_money(self.balance)} + open orders "
+                        f"{format_money(self.open_orders)} + this order {format_money(self.this_order)}"
+                        f" = {format_money(self.exposure)} is over the credit limit "
+                        f"{format_money(self.limit)}")
         return said
 
 
@@ -149,6 +151,20 @@ def credit_check(account: Account, this_order: Decimal = ZERO, *, exclude_order:
     return CreditCheck(limit=account.credit_limit, balance=owed(account),
                        past_due=Decimal(past_due) / 100, open_orders=open_order_value(account.id, exclude_order),
                        this_order=this_order, on_hold=bool(account.credit_hold))
+
+
+def preview_credit(account_id: int | None, lines: list[OrderLineInput],
+                   exclude_order: int | None = None) -> CreditCheck | None:
+    """The credit panel while the form is typed: lines not yet valid count as nothing."""
+    account = Account.get_or_none(Account.id == account_id) if account_id else None
+    if account is None:
+        return None
+    total = ZERO
+    for i, line in enumerate(lines, start=1):
+        clean, problems = _validate_line(line, i)
+        if not problems:
+            total += round_money(clean["unit_price"] * clean["quantity"])
+    return credit_check(account, total, exclude_order=exclude_order)
 
 
 def open_order_value(account_id: int, exclude_order: int | None = None) -> Decimal:
@@ -433,6 +449,12 @@ def unfilled_rows(as_of: dt.date | None = None, group_by: str = "client",
 
 # --- the order confirmation, as plain data (printing.order_docs draws it) -----------------------
 
+def office_data() -> dict:
+    address = [x.strip() for x in str(get_setting("office_address") or "").splitlines() if x.strip()]
+    return {"name": str(get_setting("office_name")), "address_lines": address,
+            "phone": str(get_setting("office_phone") or "")}
+
+
 def confirmation_data(order_id: int) -> dict:
     order = Order.get_by_id(order_id)
     account = order.account
@@ -442,10 +464,8 @@ def confirmation_data(order_id: int) -> dict:
               "quantity": l.quantity - l.cancelled, "unit_price": l.unit_price,
               "amount": round_money(l.unit_price * (l.quantity - l.cancelled))}
              for l in order_lines(order.id) if l.quantity > l.cancelled]
-    address = [x.strip() for x in str(get_setting("office_address") or "").splitlines() if x.strip()]
     return {
-        "office": {"name": str(get_setting("office_name")), "address_lines": address,
-                   "phone": str(get_setting("office_phone") or "")},
+        "office": office_data(),
         "number": order.number, "order_date": order.order_date, "po_number": order.po_number,
         "requested_date": order.requested_date, "status": _words(order.status),
         "account": account.number,
