@@ -1,0 +1,193 @@
+"""What the invoice form does besides typing: look up a diagnosis, print, void, credit memo."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QTableView, QVBoxLayout)
+
+from ..errors import BillingError
+from ..money import ZERO, parse_money
+from ..printing import invoice_docs
+from ..services import adjustments, invoice_papers, invoices
+from ..services.codes import search_diagnoses
+from .invoice_models import RowsModel
+
+
+class DiagnosisLookup(QDialog):
+    """Find a billable ICD-10-CM code by code or by words; Enter takes the highlighted one."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Look up a diagnosis (ICD-10-CM)")
+        self.resize(620, 420)
+        self.search = QLineEdit(objectName="dx_search", placeholderText="A code (E11) or words (type 2 diabetes)")
+        self.results = QListWidget()
+        self.chosen: str | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results)
+        layout.addWidget(QLabel("Only billable codes are listed. Enter takes the highlighted code."))
+        self.search.textChanged.connect(self._find)
+        self.search.returnPressed.connect(self._take)
+        self.results.itemActivated.connect(lambda _item: self._take())
+
+    def _find(self, text: str) -> None:
+        self.results.clear()
+        for code, description in search_diagnoses(text, limit=50):
+            item = QListWidgetItem(f"{code}  {description}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def _take(self) -> None:
+        item = self.results.currentItem()
+        if item is not None:
+            self.chosen = item.data(Qt.ItemDataRole.UserRole)
+            self.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name; arrows move in the list
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+            self.results.setCurrentRow(row)
+            return
+        super().keyPressEvent(event)
+
+
+def look_up_diagnosis(form) -> None:
+    if form.status != "draft":
+        return
+    dialog = DiagnosisLookup(form)
+    if dialog.exec() and dialog.chosen:
+        codes = [c.strip() for c in form.diagnoses.text().split(",") if c.strip()]
+        form.diagnoses.setText(", ".join(codes + [dialog.chosen]))
+        form.dirty = True
+        form._refresh()
+
+
+def _paper_path(form, kind: str) -> Path | None:
+    if not form.invoice_id and not form.save():
+        return None
+    paper = invoice_papers.invoice_paper(form.invoice_id)
+    folder = Path(tempfile.mkdtemp(prefix="billing-desk-"))
+    draw = invoice_docs.invoice_pdf if kind == "invoice" else invoice_docs.explain_pdf
+    return draw(paper, folder / f"{kind}-{paper['number'] or 'draft'}.pdf")
+
+
+def save_pdf(form, kind: str) -> Path | None:
+    """Write the invoice (or "Explain this bill") as a PDF where the clerk chooses."""
+    made = _paper_path(form, kind)
+    if made is None:
+        return None
+    target = form.prompter.save_file("Save PDF", made.name, "PDF files (*.pdf)")
+    if not target:
+        return None
+    Path(target).write_bytes(made.read_bytes())
+    form.message.setText(f"Saved {target}")
+    return Path(target)
+
+
+def print_invoice(form) -> None:
+    """Print the invoice with its breakdown and remittance stub on a printer the clerk picks."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    made = _paper_path(form, "invoice")
+    if made is None:
+        return
+    printer = QPrinter()
+    if QPrintDialog(printer, form).exec() != QDialog.DialogCode.Accepted:
+        return
+    from ..printing.printer import print_pdf
+
+    try:
+        pages = print_pdf(made, printer.printerName() or None, doc_name=made.stem)
+        form.message.setText(f"Printed {pages} page(s)")
+    except BillingError as exc:
+        form.message.setText(str(exc))
+
+
+def void(form) -> None:
+    """Void a posted invoice (a supervisor), with the reason asked for."""
+    reason = form.prompter.ask_text("Void invoice", "Why is this invoice void? (required)")
+    if reason is None:
+        return
+    try:
+        invoices.void_invoice(form.invoice_id, reason, form.session.user)
+    except BillingError as exc:
+        form.message.setText(str(exc))
+        return
+    form.load(form.invoice_id)
+    form.changed_books.emit()
+
+
+class CreditMemoDialog(QDialog):
+    """A return or credit memo: type the amount to credit on each chosen line, and the reason."""
+
+    HEADERS = ["#", "Code", "Description", "Billed", "Patient owes", "Insurance owes", "Credit"]
+
+    def __init__(self, session, invoice_id: int, parent=None):
+        super().__init__(parent)
+        self.session, self.invoice_id = session, invoice_id
+        invoice = invoices.Invoice.get_by_id(invoice_id)
+        self.setWindowTitle(f"Credit memo on invoice {invoice.number}")
+        self.resize(760, 360)
+        self.lines = list(invoice.lines.order_by(invoices.InvoiceLine.position))
+        self.credits = {line.id: "" for line in self.lines}
+        self.model = RowsModel(self.HEADERS, editable=(6,), on_edit=self._edit, parent=self)
+        self._fill()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                   | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.setColumnWidth(2, 220)
+        self.reason = QLineEdit(objectName="reason", placeholderText="Returned unopened, billed in error…")
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&Reason", self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Type the amount to credit on each line returned (Enter after each)."))
+        layout.addWidget(self.table)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _fill(self) -> None:
+        self.model.set_rows([[l.position, l.code, l.description, l.amount, l.patient_balance,
+                              l.insurance_balance, self.credits[l.id]] for l in self.lines])
+
+    def _edit(self, row: int, _column: int, text: str) -> str | None:
+        try:
+            value = parse_money(text, "Credit") if text.strip() else ZERO
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return str(exc)
+        self.credits[self.lines[row].id] = value or ""
+        self.model.rows[row][6] = value or ""
+        self.message.clear()
+        return None
+
+    def apply(self) -> None:
+        chosen = [(line_id, value) for line_id, value in self.credits.items() if value]
+        try:
+            adjustments.credit_memo(self.invoice_id, chosen, self.reason.text(), self.session.user)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+def credit_memo(form) -> None:
+    dialog = CreditMemoDialog(form.session, form.invoice_id, form)
+    if dialog.exec():
+        form.load(form.invoice_id)
+        form.changed_books.emit()
