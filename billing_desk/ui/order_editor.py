@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCompleter, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout,
@@ -68,6 +68,7 @@ class OrderEditor(QWidget):
         completer.activated.connect(lambda text: self._choose_client(text))
         self.client.textEdited.connect(self._search_clients)
         self.client.editingFinished.connect(lambda: self._choose_client(self.client.text()))
+        self.client.installEventFilter(self)  # Tab past the completer's popup also chooses
         self.client_label = QLabel()
         self.order_date = self._edit("order_date", "MM/DD/YYYY")
         self.po_number = self._edit("po_number", "the client's own order / PO number")
@@ -114,6 +115,7 @@ class OrderEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.lines)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         save = QPushButton("&Save (Ctrl+S)")
         save.clicked.connect(self.save)
         back = QPushButton("Back to the list (Esc)")
@@ -139,6 +141,11 @@ class OrderEditor(QWidget):
         layout.addLayout(buttons)
 
     # --- the client -----------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.client and event.type() == QEvent.Type.FocusOut and self.account_id is None:
+            self._choose_client(self.client.text())
+        return super().eventFilter(watched, event)
+
     def _search_clients(self, text: str) -> None:
         self.account_id = None
         self.accounts_model.setStringList([str(a) for a in orders.active_accounts(text)])
@@ -185,6 +192,8 @@ class OrderEditor(QWidget):
         self.dirty = True
 
     def form(self) -> OrderForm:
+        if self.account_id is None and self.client.text().strip():
+            self._choose_client(self.client.text())  # left the box without Enter
         return OrderForm(account_id=self.account_id, order_date=self.order_date.text(),
                          requested_date=self.requested.text(), po_number=self.po_number.text(),
                          ship_to=self.ship_to.toPlainText(), contact=self.contact.text(),

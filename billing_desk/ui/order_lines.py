@@ -87,8 +87,11 @@ class LinesGrid(QWidget):
         for col, widget in enumerate((row.number, row.code, row.description, row.quantity,
                                       row.price, row.reason, row.amount)):
             self.grid.addWidget(widget, n, col)
-        if self.rows:
-            QWidget.setTabOrder(self.rows[-1].reason, row.code)
+            widget.show()  # now, not on the next event loop turn: a fast Tab must land here
+        if self.rows:  # the new row's boxes come right after the row above, before the notes
+            chain = [self.rows[-1].reason] + row.edits()
+            for before, after in zip(chain, chain[1:]):
+                QWidget.setTabOrder(before, after)
         self.rows.append(row)
         return row
 

@@ -1,0 +1,224 @@
+"""The Order Forms tab driven with keys, as a clerk would: type, save, deliver twice, invoice twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+
+from billing_desk.models import Account, Invoice, InvoiceLine, Order, OrderLine
+from billing_desk.services import order_billing, orders
+from billing_desk.services.ledger import check_ledger
+
+# The offscreen platform cannot raise or grab for the completer's popup; a desktop can.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+D = Decimal
+TODAY = dt.date.today()
+
+
+class FakePrompts:
+    """Answers the tab's questions; remembers what it was told."""
+
+    def __init__(self):
+        self.confirms, self.texts, self.paths, self.said = [], [], [], []
+        self.dialog_hook = None
+
+    def confirm(self, title, text):
+        self.said.append(("confirm", text))
+        return self.confirms.pop(0) if self.confirms else True
+
+    def ask_text(self, title, label):
+        return self.texts.pop(0) if self.texts else None
+
+    def save_path(self, title, name, pattern):
+        return self.paths.pop(0) if self.paths else None
+
+    def info(self, title, text):
+        self.said.append(("info", text))
+
+    def error(self, title, text):
+        self.said.append(("error", text))
+
+    def run(self, dialog):
+        dialog.show()
+        self.dialog_hook(dialog)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+
+@pytest.fixture
+def tab(qtbot, db, clerk, catalogue):
+    from billing_desk.ui.tabs.orders import OrdersTab
+
+    widget = OrdersTab(SimpleNamespace(user=clerk, path=db.path))
+    fake = FakePrompts()
+    widget.prompts = widget.editor.prompts = widget.report.prompts = fake
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.refresh()
+    return widget
+
+
+def type_into(qtbot, widget, text, then=Qt.Key.Key_Tab):
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, then)
+
+
+def focused(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.focusWidget()
+
+
+def test_order_typed_with_keys_delivered_twice_invoiced_twice(qtbot, tab, make_account, clerk):
+    account = make_account(last="Acme", first="Bob")
+    qtbot.keyClick(tab.list.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = tab.editor
+    assert tab.pages.currentWidget() is editor and focused(qtbot) is editor.client
+    qtbot.keyClicks(editor.client, account.number)
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_Return)  # Enter moves on
+    assert editor.account_id == account.id
+    for text in ("", "PO-4410", (TODAY + dt.timedelta(days=7)).strftime("%m/%d/%Y")):
+        widget = focused(qtbot)
+        qtbot.keyClicks(widget, text)
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    assert focused(qtbot) is editor.ship_to
+    qtbot.keyClicks(editor.ship_to, "Plant 2, 9 Dock Rd")
+    qtbot.keyClick(editor.ship_to, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(qtbot), "Bob at the dock")
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_Return)
+    row1 = editor.lines.rows[0]
+    assert focused(qtbot) is row1.code
+    for text in ("80053", "5", "", ""):  # code, quantity, catalogue price, no reason
+        widget = focused(qtbot)
+        qtbot.keyClicks(widget, text)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert row1.amount.text() == "$225.00"
+    assert focused(qtbot) is editor.lines.rows[1].code
+    for text in ("prd-kit", "2", "40.00", "volume price"):
+        widget = focused(qtbot)
+        qtbot.keyClicks(widget, text)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    order = Order.get()
+    assert (order.po_number, order.contact, order.ship_to, order.status) == (
+        "PO-4410", "Bob at the dock", "Plant 2, 9 Dock Rd", "approved")
+    lines = orders.order_lines(order.id)
+    assert [(l.item.code, l.quantity, l.unit_price, l.price_reason) for l in lines] == [
+        ("80053", 5, D("45.00"), ""), ("PRD-KIT", 2, D("40.00"), "volume price")]
+    assert "saved" in editor.message.text() and not editor.dirty
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_Escape)
+    assert tab.pages.currentIndex() == 0 and tab.list.current().id == order.id
+
+    def deliver(amounts):
+        def hook(dialog):
+            for (line_id, edit), amount in zip(dialog.quantities.items(), amounts):
+                edit.selectAll()
+                qtbot.keyClicks(edit, amount)
+            dialog.performed_by.selectAll()
+            qtbot.keyClicks(dialog.performed_by, "Tom Driver")
+            qtbot.keyClick(dialog.note, Qt.Key.Key_Return)  # Enter accepts the dialog
+        tab.prompts.dialog_hook = hook
+        qtbot.keyClick(tab.list.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+
+    deliver(["3", "0"])
+    assert [l.filled for l in orders.order_lines(order.id)] == [3, 0]
+    assert Order.get_by_id(order.id).status == "in_progress"
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    first = Invoice.get(Invoice.order == order.id)
+    assert [(l.code, l.quantity) for l in first.lines] == [("80053", 3)]
+    deliver(["2", "2"])
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    second = Invoice.select().where(Invoice.order == order.id).order_by(Invoice.id.desc()).first()
+    assert [(l.code, l.quantity, l.amount) for l in second.lines.order_by(InvoiceLine.position)] == [
+        ("80053", 2, D("90.00")), ("PRD-KIT", 2, D("80.00"))]
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert Invoice.select().count() == 2  # a third press bills nothing
+    assert ("info", "Nothing delivered is waiting to be billed.") in tab.prompts.said
+    assert Order.get_by_id(order.id).status == "invoiced"
+    assert [f.performed_by for f in orders.deliveries(order.id)] == ["Tom Driver"] * 3
+    assert Account.get_by_id(account.id).patient_balance == D("305.00")
+    assert check_ledger() == [] and order_billing.check_orders() == []
+
+
+def test_bad_lines_marked_and_nothing_saved(qtbot, tab, make_account):
+    account = make_account()
+    tab.new_order()
+    editor = tab.editor
+    type_into(qtbot, editor.client, account.number)
+    editor.lines.rows[0].code.setFocus()
+    for text in ("NOPE", "1", "", "", "80053", "0", "", "", "36415", "2", "15.005", ""):
+        widget = focused(qtbot)
+        qtbot.keyClicks(widget, text)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert editor.save() is None
+    text = editor.problems.text()
+    assert "'NOPE' is not in the catalogue" in text
+    assert "lines[2].quantity: must be at least 1" in text
+    assert "more than two decimals" in text
+    assert editor.lines.rows[0].code.styleSheet() and editor.lines.rows[1].quantity.styleSheet()
+    assert Order.select().count() == 0
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_Escape)  # typed work: asks first
+    assert tab.prompts.said[-1][0] == "confirm" and tab.pages.currentIndex() == 0
+
+
+def test_over_limit_order_waits_for_a_supervisor(qtbot, tab, make_account, supervisor):
+    account = make_account(last="Tight", credit_limit="100.00")
+    tab.new_order()
+    type_into(qtbot, tab.editor.client, account.number)
+    tab.editor.lines.rows[0].code.setFocus()
+    for text in ("80053", "3"):
+        widget = focused(qtbot)
+        qtbot.keyClicks(widget, text)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert "Needs a supervisor" in tab.editor.credit.text()
+    order = tab.editor.save()
+    assert order.status == "received" and "waits for a supervisor" in tab.editor.message.text()
+    tab.show_list()
+    tab.approve()
+    assert "may not approve an order over the credit limit" in tab.prompts.said[-1][1]
+    tab.session.user = supervisor
+    tab.approve()
+    assert Order.get_by_id(order.id).status == "approved"
+
+
+def test_cancel_line_and_order_from_the_list(qtbot, tab, make_account, clerk):
+    account = make_account()
+    order = orders.save_order(orders.OrderForm(account.id, TODAY, [
+        orders.OrderLineInput("80053", 2), orders.OrderLineInput("36415", 1)]), clerk)
+    tab.refresh()
+    tab.lines.selectRow(1)
+    tab.prompts.texts = ["client declined"]
+    tab.cancel_line()
+    assert OrderLine.get(OrderLine.order == order.id, OrderLine.position == 2).cancelled == 1
+    tab.prompts.texts = ["duplicate"]
+    tab.cancel_order()
+    assert Order.get_by_id(order.id).status == "cancelled"
+
+
+def test_confirmation_and_unfilled_report_outputs(qtbot, tab, make_account, clerk, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    account = make_account(last="Zed")
+    order = orders.save_order(orders.OrderForm(account.id, TODAY, [
+        orders.OrderLineInput("80053", 4)], po_number="PO-9"), clerk)
+    orders.record_delivery(order.id, {orders.order_lines(order.id)[0].id: 1}, clerk)
+    tab.refresh()
+    path = tab.confirmation_pdf(str(tmp_path / "c.pdf"))
+    text = PdfReader(path).pages[0].extract_text()
+    assert f"Order confirmation {order.number}" in text and "PO-9" in text and "$180.00" in text
+    tab.show_report()
+    assert tab.report.model.rowCount() == 1
+    assert "open quantity 3" in tab.report.totals.text() and "$135.00" in tab.report.totals.text()
+    pdf = tab.report.export_pdf(str(tmp_path / "u.pdf"))
+    assert "Unfilled Orders" in PdfReader(pdf).pages[0].extract_text()
+    xlsx = tab.report.export_xlsx(str(tmp_path / "u.xlsx"))
+    values = [c for row in load_workbook(xlsx).active.iter_rows(values_only=True) for c in row]
+    assert order.number in values and 3 in values
