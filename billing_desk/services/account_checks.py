@@ -134,7 +134,8 @@ def _validate_person(form: AccountForm, today: dt.date | None) -> tuple[dict, li
     problems += [p for p in (check_state(values["state"]), check_zip(values["zip_code"])) if p]
     keep("phone", *normalize_phone(form.phone, "phone"))
     keep("phone_alt", *normalize_phone(form.phone_alt, "phone_alt"))
-    keep("email", *normalize_email(form.email, "email"))
+    email, problem = normalize_email(form.email, "email")
+    keep("email", email.lower() if not problem else email, problem)  # searched lower-cased
     _validate_profile(form, values, problems)
     values["guarantor"] = form.guarantor_id
     return values, problems

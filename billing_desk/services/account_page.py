@@ -10,7 +10,7 @@ from peewee import JOIN
 
 from ..models import (Account, AuditEntry, Coverage, Invoice, InvoiceLine, LedgerEntry, Letter, Order,
                       Payment, Plan)
-from ..money import ZERO
+from ..money import ZERO, format_money
 from .aging import BUCKETS, aging_by_account
 
 
@@ -92,19 +92,20 @@ def drill_down(target: tuple[str, int]) -> list[tuple[str, str]]:
         inv = Invoice.get_by_id(record_id)
         pairs = [("Invoice", str(inv.number or f"draft {inv.id}")), ("Status", inv.status),
                  ("Service date", _d(inv.service_date)), ("Due", _d(inv.due_date)),
-                 ("Total", str(inv.total)), ("Patient owes", str(inv.patient_balance)),
-                 ("Insurance owes", str(inv.insurance_balance))]
-        pairs += [(f"Line {ln.position}", f"{ln.code} {ln.description} x{ln.quantity} = {ln.amount}")
+                 ("Total", format_money(inv.total)), ("Patient owes", format_money(inv.patient_balance)),
+                 ("Insurance owes", format_money(inv.insurance_balance))]
+        pairs += [(f"Line {ln.position}",
+                   f"{ln.code} {ln.description} x{ln.quantity} = {format_money(ln.amount)}")
                   for ln in inv.lines.order_by(InvoiceLine.position)]
         return pairs
     if kind == "payment":
         pay = Payment.get_by_id(record_id)
         return [("Payment", str(pay.id)), ("From", pay.source), ("Method", pay.method),
-                ("Reference", pay.reference), ("Amount", str(pay.amount)),
+                ("Reference", pay.reference), ("Amount", format_money(pay.amount)),
                 ("Received", _d(pay.received_on)), ("Status", pay.status), ("Note", pay.note)]
     adj = Adjustment.get_by_id(record_id)
     return [("Adjustment", str(adj.id)), ("Kind", adj.kind.replace("_", " ")),
-            ("Reason", adj.reason), ("Party", adj.party), ("Amount", str(adj.amount)),
+            ("Reason", adj.reason), ("Party", adj.party), ("Amount", format_money(adj.amount)),
             ("Date", _d(adj.adjusted_on))]
 
 

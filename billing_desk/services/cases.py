@@ -85,12 +85,19 @@ def account_cases(account_id: int) -> list[Case]:
     return list(Case.select().where(Case.account == account_id).order_by(order, Case.id.desc()))
 
 
-def open_cases(held_by: User | None = None):
-    """Every case not yet resolved, across accounts, oldest first (a query, paged by the list)."""
+def open_cases(text: str = "", status: str | None = None, held_by: User | None = None):
+    """Every case not yet resolved, across accounts, oldest first (a query, paged by the list).
+
+    ``text`` searches the accounts as the account search does; ``status`` is open or waiting.
+    """
+    from .accounts import search_condition
+
     query = (Case.select(Case, Account).join(Account)
-             .where(Case.status.in_(("open", "waiting"))))
+             .where(Case.status.in_((status,) if status else ("open", "waiting"))))
     if held_by is not None:
         query = query.where(Case.held_by == held_by)
+    if (text or "").strip():
+        query = query.where(search_condition(text))
     return query.order_by(Case.created_at, Case.id)
 
 
