@@ -165,7 +165,7 @@ def test_the_viewer_query_filters_and_pages(trail, admin, supervisor):
     every = audit.count(supervisor, audit.AuditFilter())
     assert every == AuditEntry.select().count()
     mine = audit.find(supervisor, audit.AuditFilter(account=account.number))
-    assert mine and all(e.account_id == account.id for e in mine)
+    assert mine and all(e.account_id == account.id and e.account_number == account.number for e in mine)
     approvals = audit.find(supervisor, audit.AuditFilter(action="approve", username="admin"))
     assert len(approvals) == 3
     page = audit.find(supervisor, audit.AuditFilter(), offset=2, limit=3)

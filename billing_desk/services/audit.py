@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from peewee import Model
+from peewee import JOIN, Model
 
 from ..errors import DatabaseError, ValidationError
 from ..models import AuditEntry, User, database, now
@@ -245,7 +245,11 @@ def _query(by: User, which: AuditFilter):
 
 def find(by: User, which: AuditFilter, offset: int = 0, limit: int = 200) -> list[AuditEntry]:
     """One page of the entries matching ``which``, newest first (needs view_audit)."""
-    return list(_query(by, which).order_by(AuditEntry.id.desc()).offset(offset).limit(limit))
+    from ..models import Account
+
+    query = (_query(by, which).select_extend(Account.number.alias("account_number"))
+             .join(Account, JOIN.LEFT_OUTER, on=(AuditEntry.account_id == Account.id)))
+    return list(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit).objects())
 
 
 def count(by: User, which: AuditFilter) -> int:
@@ -271,5 +275,5 @@ def describe_changes(entry: AuditEntry) -> str:
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
         if old != new:
-            parts.append(f"{name}: {'' if old is None else old} → {'' if new is None else new}")
+            parts.append(f"{name}: {new}" if old is None else f"{name}: {old} → {new}")
     return "; ".join(parts)

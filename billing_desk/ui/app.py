@@ -49,7 +49,21 @@ def open_office(db: str | None, demo: bool) -> Session:
             build_demo_with_progress(path)
     else:
         path = Path(db) if db else default_database()
-    return open_session(path)
+    return open_session(path, choose_user=False)
+
+
+def sign_in(session: Session) -> bool:
+    """First start or sign-in (ui/signin.py) before any data shows; False if cancelled."""
+    from .signin import sign_in_at_start
+
+    try:
+        session.user = sign_in_at_start(session.path.name)
+    except BillingError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        session.user = None
+    if session.user is None:
+        session.close()
+    return session.user is not None
 
 
 def run_window(db: str | None = None, demo: bool = False) -> int:
@@ -59,6 +73,8 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     except BillingError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
+    if not sign_in(session):
+        return 0
     from .main_window import MainWindow
 
     holder = {}
@@ -71,10 +87,13 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         holder["window"].close()
         holder["session"].close()
         try:
-            holder["session"] = open_session(Path(name))
+            holder["session"] = open_session(Path(name), choose_user=False)
         except BillingError as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
-            holder["session"] = open_session(session.path)
+            holder["session"] = open_session(session.path, choose_user=False)
+        if not sign_in(holder["session"]):
+            QApplication.quit()
+            return
         holder["window"] = MainWindow(holder["session"], open_database=switch_database)
         holder["window"].show()
 

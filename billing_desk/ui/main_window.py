@@ -40,6 +40,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self._build_menus()
         self._build_status_bar()
+        from .lock import install as install_signin
+
+        install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_layout()
         self.refresh()
