@@ -70,6 +70,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
             _when, _n, action = heapq.heappop(world.events)
             action()
         _finish_statuses(world, opened)
+        _orders(world, opened)
         _open_cases(world, opened)
     return (f"{accounts} accounts, {world.counts['invoices']} invoices, "
             f"{world.counts['payments']} payments, {world.counts['adjustments']} adjustments")
@@ -285,6 +286,41 @@ def _return(world: DemoWorld, invoice_id: int) -> None:
                             else "insurance", reason_code="RET",
                             entry_date=min(world.today, line.invoice.posted_on + dt.timedelta(days=5)))
     world.counts["adjustments"] += 1
+
+
+def _orders(world: DemoWorld, opened) -> None:
+    """Clients' order forms of the last weeks: filled and billed, partly filled with back-orders
+    open (some of it billed), not started, and one cancelled. Through the order services."""
+    from . import order_billing, orders
+
+    rng = world.rng
+    pool = [c[0] for c in world.recipe["catalogue"] if c[3] in ("Occupational", "Products", "Training")]
+    customers = [a for a, fate, _b in opened if fate == "active" and a.kind == "customer"]
+    for i, account in enumerate(customers[:10]):
+        day = world.today - dt.timedelta(days=rng.randint(6, 45))
+        form = orders.OrderForm(
+            account.id, day, [orders.OrderLineInput(code, rng.randint(2, 12))
+                              for code in rng.sample(pool, rng.randint(2, 3))],
+            po_number=f"PO-{rng.randint(1000, 9999)}", requested_date=day + dt.timedelta(days=14),
+            ship_to=f"{account.organization or account.display_name}\n{account.street}",
+            contact=f"{account.first_name} {account.last_name}, {account.phone}")
+        order = orders.save_order(form, world.clerk)
+        if order.status != "approved":
+            continue  # over its credit limit: waits for Sam
+        lines = orders.order_lines(order.id)
+        first = min(world.today, day + dt.timedelta(days=rng.randint(1, 4)))
+        if i % 5 == 4:
+            orders.cancel_order(order.id, "client bought elsewhere", world.clerk)
+        elif i % 5 == 0:
+            orders.record_delivery(order.id, {l.id: l.quantity for l in lines}, world.clerk,
+                                   on=first, performed_by="Dave (van 2)")
+            order_billing.invoice_order(order.id, world.clerk, entry_date=first)
+        elif i % 5 in (1, 2):  # partly filled: back-orders stay open
+            orders.record_delivery(order.id, {lines[0].id: lines[0].quantity,
+                                              lines[1].id: lines[1].quantity // 2}, world.clerk,
+                                   on=first, performed_by="Dave (van 2)")
+            if i % 5 == 1:
+                order_billing.invoice_order(order.id, world.clerk, entry_date=first)
 
 
 def _finish_statuses(world: DemoWorld, opened) -> None:
