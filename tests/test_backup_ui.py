@@ -1,0 +1,225 @@
+"""The window's backup, restore and maintenance: actions, a worker thread, dialogs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtGui import QKeySequence  # noqa: E402
+from PySide6.QtWidgets import QMainWindow, QToolBar  # noqa: E402
+
+from billing_desk.models import AuditEntry, Invoice  # noqa: E402
+from billing_desk.services import backup as backups  # noqa: E402
+from billing_desk.services import invoices  # noqa: E402
+from billing_desk.services.session import Session, open_session  # noqa: E402
+from billing_desk.services.settings import get_setting, set_setting  # noqa: E402
+from billing_desk.ui.backup_dialogs import (MaintenanceDialog, RestoreDialog,  # noqa: E402
+                                            install_backup_actions)
+
+DAY = dt.date(2026, 1, 5)
+
+
+class FakePrompter:
+    """Answers every question the way a test tells it to, and remembers what was said."""
+
+    def __init__(self, folder: Path | None = None, backup: Path | None = None,
+                 password: str | None = None, accept: bool = True):
+        self.folder, self.backup, self.password, self.accept = folder, backup, password, accept
+        self.said: list[tuple[str, str, str]] = []
+        self.reviewed: list[dict] = []
+
+    def choose_folder(self, start):
+        return self.folder
+
+    def choose_backup(self, start):
+        return self.backup
+
+    def new_password(self):
+        return self.password
+
+    def review_restore(self, path, manifest):
+        self.reviewed.append(manifest)
+        return self.accept, self.password
+
+    def confirm(self, title, text):
+        return self.accept
+
+    def inform(self, title, text):
+        self.said.append(("info", title, text))
+
+    def warn(self, title, text):
+        self.said.append(("warn", title, text))
+
+
+class Window(QMainWindow):
+    """What install_backup_actions needs of the main window: menus, toolbar, session, reopen."""
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+        self.menus = {name: self.menuBar().addMenu(name) for name in ("&File", "&Tools")}
+        self.menus["&File"].addSeparator()
+        self.menus["&File"].addAction("E&xit")
+        self.toolbar = QToolBar()
+        self.addToolBar(self.toolbar)
+        self.reopened: list[Path] = []
+
+    def reopen(self, path):
+        self.reopened.append(Path(path))
+        self.session = open_session(path)
+
+
+@pytest.fixture
+def window(qtbot, db, admin, catalogue, make_account):
+    account = make_account()
+    invoices.quick_invoice(account.id, DAY, [("99213", 1)], admin, entry_date=DAY)
+    win = Window(Session(db, admin))
+    qtbot.addWidget(win)
+    yield win
+    win.session.close()
+
+
+def finish(qtbot, actions, thread):
+    assert thread is not None
+    qtbot.waitUntil(thread.isFinished, timeout=30000)
+    qtbot.waitUntil(lambda: actions.thread is None, timeout=30000)
+
+
+def texts(menu):
+    return [a.text() for a in menu.actions()]
+
+
+def test_actions_are_installed_in_file_tools_and_toolbar(window):
+    actions = install_backup_actions(window, window.session, FakePrompter())
+    assert texts(window.menus["&File"])[:2] == ["&Back up now", "&Restore…"]
+    assert texts(window.menus["&File"])[-1] == "E&xit"
+    assert "&Maintenance…" in texts(window.menus["&Tools"])
+    assert actions.back_up_action.shortcut() == QKeySequence("Ctrl+B")
+    assert actions.back_up_action in window.toolbar.actions()
+    assert window.backup_actions is actions
+
+
+def test_back_up_now_asks_for_the_folder_once_and_remembers_it(qtbot, window, tmp_path):
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    prompter = FakePrompter(folder=folder)
+    actions = install_backup_actions(window, window.session, prompter)
+    finish(qtbot, actions, actions.back_up_now())
+    assert get_setting("backup_folder") == str(folder)
+    assert [kind for kind, _, _ in prompter.said] == ["info"]
+    assert "Backup made and verified" in prompter.said[0][2]
+    made = list(folder.glob("*.bdbackup"))
+    assert len(made) == 1 and backups.verify_backup(made[0])
+    assert AuditEntry.select().where(AuditEntry.action == "backup").count() == 1
+    prompter.folder = None  # not asked again
+    finish(qtbot, actions, actions.back_up_now())
+    assert len(list(folder.glob("*.bdbackup"))) == 2
+
+
+def test_window_stays_responsive_while_backing_up(qtbot, window, tmp_path):
+    set_setting("backup_folder", str(tmp_path), window.session.user)
+    actions = install_backup_actions(window, window.session, FakePrompter())
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(interval=1)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    thread = actions.back_up_now()
+    assert actions.busy() and actions.back_up_now() is None  # one at a time
+    finish(qtbot, actions, thread)
+    timer.stop()
+    assert ticks  # the event loop kept turning
+
+
+def test_unplugged_folder_is_a_clear_warning(window, tmp_path):
+    set_setting("backup_folder", str(tmp_path / "E-drive" / "Backups"), window.session.user)
+    prompter = FakePrompter()
+    actions = install_backup_actions(window, window.session, prompter)
+    assert actions.back_up_now() is None
+    assert prompter.said[0][0] == "warn" and "plugged in" in prompter.said[0][2]
+
+
+def test_encrypted_backup_asks_for_a_password(qtbot, window, tmp_path):
+    set_setting("backup_folder", str(tmp_path), window.session.user)
+    set_setting("backup_encrypt", True, window.session.user)
+    actions = install_backup_actions(window, window.session, FakePrompter(password="s3cret pass"))
+    finish(qtbot, actions, actions.back_up_now())
+    made = next(tmp_path.glob("*.bdbackup"))
+    assert backups.read_manifest(made)["encryption"]
+    assert backups.verify_backup(made, "s3cret pass")
+
+
+def test_restore_shows_the_manifest_then_replaces_and_reopens(qtbot, window, admin, tmp_path):
+    result = backups.make_backup(window.session.path, tmp_path, user="admin")
+    invoices.quick_invoice(Invoice.get().account_id, DAY, [("36415", 1)], admin, entry_date=DAY)
+    assert Invoice.select().count() == 2
+    prompter = FakePrompter(backup=result.path)
+    actions = install_backup_actions(window, window.session, prompter)
+    finish(qtbot, actions, actions.restore())
+    assert prompter.reviewed and prompter.reviewed[0]["row_counts"]["invoice"] == 1
+    assert window.reopened == [window.session.path] and window.isEnabled()
+    assert Invoice.select().count() == 1
+    assert prompter.said[-1][0] == "info" and "before-restore" in prompter.said[-1][2]
+
+
+def test_restore_refuses_a_bad_file_and_a_clerk(qtbot, window, clerk, tmp_path):
+    junk = tmp_path / "junk.bdbackup"
+    junk.write_text("not a backup")
+    prompter = FakePrompter(backup=junk)
+    actions = install_backup_actions(window, window.session, prompter)
+    assert actions.restore() is None
+    assert "not a Billing Desk backup" in prompter.said[-1][2]
+    assert Invoice.select().count() == 1  # the session is still open and untouched
+    window.session.user = clerk
+    assert actions.restore() is None and "needs a supervisor" in prompter.said[-1][2]
+
+
+def test_restore_with_a_wrong_password_reopens_the_untouched_data(qtbot, window, tmp_path):
+    result = backups.make_backup(window.session.path, tmp_path, password="right one")
+    prompter = FakePrompter(backup=result.path, password="wrong one")
+    actions = install_backup_actions(window, window.session, prompter)
+    finish(qtbot, actions, actions.restore())
+    assert prompter.said[-1][0] == "warn" and "password is wrong" in prompter.said[-1][2]
+    assert window.reopened and Invoice.select().count() == 1
+
+
+def test_restore_dialog_lists_what_the_backup_holds(qtbot, window, tmp_path):
+    result = backups.make_backup(window.session.path, tmp_path, password="pw")
+    dialog = RestoreDialog(result.path, result.manifest)
+    qtbot.addWidget(dialog)
+    assert "Accounts: 1" in dialog.details.text() and "encrypted" in dialog.details.text()
+    dialog.password_edit.setText("pw")
+    assert dialog.password() == "pw"
+
+
+def test_maintenance_dialog_checks_and_optimizes(qtbot, window):
+    dialog = MaintenanceDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    assert str(window.session.path) in dialog.info.text()
+    assert "Free disk space" in dialog.info.text()
+    thread = dialog.run_check()
+    qtbot.waitUntil(thread.isFinished, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.thread is None, timeout=30000)
+    assert dialog.output.toPlainText().startswith("Everything checks out")
+    thread = dialog.run_optimize()
+    qtbot.waitUntil(thread.isFinished, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.thread is None, timeout=30000)
+    assert "Optimized" in dialog.output.toPlainText()
+    assert dialog.check_button.isEnabled()
+
+
+def test_installs_into_the_real_main_window(qtbot, db, admin):
+    from billing_desk.ui.main_window import MainWindow
+
+    main = MainWindow(Session(db, admin))
+    qtbot.addWidget(main)
+    actions = install_backup_actions(main, main.session, FakePrompter())
+    file_menu = next(m for k, m in main.menus.items() if k.replace("&", "") == "File")
+    assert actions.back_up_action in file_menu.actions()
+    assert actions.back_up_action in main.toolbar.actions()
