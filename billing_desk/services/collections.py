@@ -59,6 +59,7 @@ w AS (
          pd.oldest_due AS oldest_due,
          CAST(julianday(:today) - julianday(pd.oldest_due) AS INTEGER) AS days,
          ac.stage_id AS stage_id, COALESCE(cs.position, 0) AS stage_position,
+         ac.stage_since AS stage_since,
          COALESCE(cs.name, '') AS stage, ac.last_contact_on AS last_contact_on,
          ac.promise_due AS promise_due, ac.next_follow_up AS next_follow_up,
          ac.held_by_id AS held_by_id, COALESCE(u.username, '') AS held_by,
@@ -72,7 +73,8 @@ w AS (
   LEFT JOIN plans ON plans.account_id = a.id)
 SELECT w.*, CASE WHEN w.skip = '' THEN nx.id END AS proposed_id
 FROM w LEFT JOIN collection_stage nx ON nx.position = w.stage_position + 1
-  AND nx.days_past_due <= w.days"""
+  AND nx.days_past_due <= w.days
+  AND (w.stage_since IS NULL OR julianday(:today) - julianday(w.stage_since) >= :gap)"""
 
 SORTS = {
     "follow_up": "(w.next_follow_up IS NOT NULL AND w.next_follow_up <= :today) DESC, "
@@ -186,6 +188,7 @@ def _where(spec: WorkFilter, params: dict) -> str:
 
 def _sql(spec: WorkFilter, params: dict) -> str:
     sql = WORKLIST_SQL.format(skip=SKIP_SQL)
+    params["gap"] = follow_up_days()  # a rung at most every so many days, however late
     return sql + _where(spec, params)
 
 

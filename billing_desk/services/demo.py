@@ -72,6 +72,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
         _finish_statuses(world, opened)
         _orders(world, opened)
         _open_cases(world, opened)
+        _collections(world)
     return (f"{accounts} accounts, {world.counts['invoices']} invoices, "
             f"{world.counts['payments']} payments, {world.counts['adjustments']} adjustments")
 
@@ -346,3 +347,30 @@ def _open_cases(world: DemoWorld, opened) -> None:
                                from_collections=subject.startswith("Collections"))
         if rng.random() < 0.3:
             cases.resolve_case(case.id, "Explained the statement; no change needed.", world.clerk)
+
+
+def _collections(world: DemoWorld) -> None:
+    """Collections under way: letters sent, calls logged, promises (one broken), a payment plan,
+    a dispute on hold. All through the collections services, on the demo's own days."""
+    from . import collection_actions as act
+    from . import collections as col
+
+    earlier = world.today - dt.timedelta(days=20)
+    act.review(today=earlier)
+    first = col.proposals(today=earlier)
+    col.confirm_stages([r.account_id for r in first[: len(first) // 2]], world.clerk, today=earlier)
+    rows = [r for r in col.worklist(today=earlier, limit=None) if not r.skip]
+    for i, row in enumerate(rows[:12]):
+        outcome = ("left message", "no answer", "reached", "promised to pay")[i % 4]
+        promise = (row.past_due / 2).quantize(Decimal("0.01")) if outcome == "promised to pay" else None
+        act.log_contact(row.account_id, "call", outcome, world.clerk, note="demo call",
+                        promise_amount=promise, promise_date=earlier + dt.timedelta(days=7 + i),
+                        today=earlier)
+    act.assign([r.account_id for r in rows[:6]], world.clerk, world.clerk)
+    if len(rows) > 14:
+        act.set_hold(rows[12].account_id, "dispute", "says the visit was billed twice", world.clerk)
+        owed = min(rows[13].past_due, rows[13].balance - rows[13].credit)
+        act.create_plan(rows[13].account_id, owed, 4, earlier + dt.timedelta(days=5), world.clerk,
+                        today=earlier)
+    act.review(today=world.today)
+

@@ -1,0 +1,114 @@
+"""The Collections tab driven with keys: log a contact with a promise, confirm a stage batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt
+
+from billing_desk.errors import PermissionDenied
+from billing_desk.models import AccountCollection, ContactLog, Letter, Promise
+from billing_desk.services import collections as col
+from billing_desk.services.invoices import quick_invoice
+
+DAY0 = dt.date(2026, 1, 5)
+TODAY = DAY0 + dt.timedelta(days=30 + 45)  # 45 days past due
+
+
+class Session:
+    def __init__(self, user, path):
+        self.user, self.path = user, path
+
+
+@pytest.fixture
+def tab(qtbot, db, admin, clerk, make_account, catalogue, tmp_path):
+    col.save_stages([col.StageInput("Reminder", 30, "Please pay {amount_due}."),
+                     col.StageInput("Final notice", 90, "Final: {amount_due}.")], admin)
+    for last in ("Adams", "Baker"):
+        account = make_account(last=last)
+        quick_invoice(account.id, DAY0, [("99213", 1)], clerk, entry_date=DAY0)
+    from billing_desk.ui.tabs.collections import CollectionsTab
+
+    widget = CollectionsTab(Session(clerk, tmp_path / "office.sqlite"))
+    widget.clock = lambda: TODAY
+    widget.printed = []
+    widget.printer = lambda pdf, name: widget.printed.append((pdf, name))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.refresh()
+    return widget
+
+
+def test_log_a_contact_with_a_promise_by_keys(tab, qtbot):
+    assert tab.model.total == 2
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down)  # the second account, Baker
+    assert tab.current().name == "Baker, Ann"
+    qtbot.keyClick(tab.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitActive(dialog)
+    dialog.outcome.setFocus()
+    qtbot.keyClicks(dialog.outcome.lineEdit(), "promised to pay")
+    qtbot.keyClicks(dialog.note, "will pay half on Friday")
+    qtbot.keyClicks(dialog.promise_amount, "60.00")
+    qtbot.keyClicks(dialog.promise_date, (TODAY + dt.timedelta(days=4)).strftime("%m/%d/%Y"))
+    qtbot.keyClick(dialog.promise_date, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible(), dialog.error.text()
+    contact = ContactLog.get()
+    assert (contact.kind, contact.outcome, contact.note) == ("call", "promised to pay", "will pay half on Friday")
+    promise = Promise.get()
+    assert promise.amount == D("60.00") and promise.due_date == TODAY + dt.timedelta(days=4)
+    row = col.worklist_row(contact.account_id, today=TODAY)
+    assert row.promise_due == promise.due_date and row.last_contact_on == TODAY
+    assert "promised to pay" in tab.pane.body.text()
+
+
+def test_bad_contact_input_is_refused_and_nothing_saved(tab, qtbot):
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.dialog
+    qtbot.waitActive(dialog)
+    qtbot.keyClicks(dialog.outcome.lineEdit(), "reached")
+    qtbot.keyClicks(dialog.promise_amount, "abc")
+    qtbot.keyClick(dialog.promise_amount, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible() and "promise_amount" in dialog.error.text()
+    assert ContactLog.select().count() == 0
+    dialog.confirm = lambda text: True
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_confirm_a_stage_batch_by_keys(tab, qtbot):
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    dialog = tab.dialog
+    qtbot.waitActive(dialog)
+    assert [r.proposed for r in dialog.rows] == ["Reminder", "Reminder"]
+    dialog.table.setFocus()
+    dialog.table.setCurrentCell(1, 1)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Space)  # untick the second
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    letters = list(Letter.select())
+    assert len(letters) == 1 and letters[0].pdf.startswith(b"%PDF")
+    assert letters[0].account_id == dialog.rows[0].account_id
+    assert len(tab.printed) == 1 and tab.printed[0][0].startswith(b"%PDF")
+    stood = AccountCollection.get(AccountCollection.account == dialog.rows[0].account_id)
+    assert stood.stage.name == "Reminder"
+    assert "1 letter(s) sent" in tab.pane.message.text()
+
+
+def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot):
+    answers = iter(["moved away, no forwarding address"])
+    tab.ask = lambda *a, **k: next(answers)
+    tab.confirm = lambda text: True
+    tab.table.setFocus()
+    tab.write_off()
+    assert "may not write off" in tab.pane.message.text()
+    with pytest.raises(PermissionDenied):
+        from billing_desk.services.collection_actions import write_off
+
+        write_off(tab.current().account_id, "x", tab.session.user, today=TODAY)
