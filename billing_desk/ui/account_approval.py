@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -64,6 +64,15 @@ class ApprovalQueue(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self.table.activated.connect(lambda index: self._open(index.row()))
+        self.note.installEventFilter(self)  # a line edit keeps Ctrl+Enter from the shortcut
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        if obj is self.note and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.approve()
+            return True
+        return super().eventFilter(obj, event)
 
     def refresh(self) -> None:
         rows = list(accounts_pending())

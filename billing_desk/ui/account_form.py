@@ -175,7 +175,10 @@ class AccountFormWidget(QWidget):
             widget = QLineEdit(objectName=name, placeholderText=PLACEHOLDERS.get(name, ""))
             widget.returnPressed.connect(lambda w=widget: self.next_field(w))
             if name.endswith("state"):
-                widget.setCompleter(self._completer(sorted(US_STATES)))
+                completer = self._completer(sorted(US_STATES))
+                completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+                completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+                widget.setCompleter(completer)
                 widget.setMaxLength(2)
             elif name.endswith("_payer"):
                 widget.setCompleter(self._completer([]))
