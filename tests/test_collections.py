@@ -241,3 +241,48 @@ def test_a_stage_accounts_stand_on_cannot_be_removed(ladder, owing, clerk, admin
     assert AccountCollection.get(AccountCollection.account == account.id).stage.name == "Reminder"
     with pytest.raises(RuleError, match="stand at stage 'Reminder'"):
         col.save_stages([col.StageInput("Later", 60)], admin)
+
+
+def test_late_fees_where_turned_on(owing, clerk, admin, catalogue):
+    from billing_desk.models import CatalogueItem, InvoiceLine
+    from billing_desk.services import collection_fees as fees
+    from billing_desk.services.settings import set_setting
+
+    CatalogueItem.create(code="LATEFEE", kind="fee", description="Late fee", unit_price=D("0.00"))
+    account = owing()
+    small = owing("Small", "Sue", codes=(("36415", 1),))
+    assert fees.late_fees_due(today=days(45)) == []  # turned off
+    for key, value in (("late_fee_enabled", True), ("late_fee_rate", "1.5"), ("late_fee_minimum", "5.00"),
+                       ("late_fee_grace_days", 30)):
+        set_setting(key, value, admin)
+    assert fees.late_fees_due(today=days(29)) == []  # within the grace days
+    assert fees.late_fees_due(today=days(45)) == [(account.id, D("5.00")), (small.id, D("5.00"))]
+    set_setting("late_fee_minimum", "1.00", admin)
+    assert fees.post_late_fees(clerk, today=days(45)) == [(account.id, D("1.80")), (small.id, D("1.00"))]
+    line = InvoiceLine.get(InvoiceLine.code == "LATEFEE", InvoiceLine.amount == D("1.80"))
+    assert line.patient_balance == D("1.80")
+    assert fees.late_fees_due(today=days(60)) == []  # one a month, and never on fees
+    assert [a for a, _f in fees.late_fees_due(today=days(76))] == [account.id, small.id]
+    assert check_ledger() == []
+
+
+def test_reports_as_data_and_as_report_objects(ladder, owing, clerk):
+    from billing_desk.services import collection_reports as reports
+    from billing_desk.ui.collection_reports import as_report, pdf_bytes
+
+    account = owing()
+    act.log_contact(account.id, "call", "promised to pay", clerk, promise_amount="30.00",
+                    promise_date=days(50), today=days(40))
+    col.confirm_stages([account.id], clerk, today=days(41))
+    act.create_plan(owing("Plan", "Paula").id, "120.00", 2, days(45), clerk, today=days(41))
+    listing = as_report(reports.collection_list(today=days(41)))
+    assert account.number in [r["account"] for r in listing.all_rows()] and listing.row_count() == 2
+    promised = reports.promises_due(start=days(41), end=days(60))
+    assert promised.rows[0]["amount"] == D("30.00") and promised.rows[0]["by"] == "clerk"
+    plans = reports.payment_plans(today=days(76))
+    assert plans.rows[0]["missed"] == 2 and plans.rows[0]["next_due"] == days(45)
+    activity = as_report(reports.clerk_activity(start=days(40), end=days(41)))
+    assert list(activity.all_rows()) == [{"clerk": "clerk", "call": 1, "letter": 1, "other": 0, "promises": 1,
+                                          "promised": D("30.00")}]
+    assert activity.totals["promised"] == D("30.00")
+    assert pdf_bytes(listing).startswith(b"%PDF")

@@ -43,6 +43,7 @@ KEYS = [  # (button text, shortcut, method)
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("&Hold…", "Ctrl+H", "hold"),
     ("Take &it", "Ctrl+I", "take"), ("Open &case", "Ctrl+E", "open_case"),
     ("Late &fees", "Ctrl+Shift+F", "late_fees"), ("S&tages…", "Ctrl+Shift+S", "edit_stages"),
+    ("Report&s…", "Ctrl+Shift+R", "reports"),
 ]
 
 
@@ -293,6 +294,17 @@ class CollectionsTab(QWidget):
         if self.confirm(f"Charge late fees to {len(due)} account(s), {total} in all?"):
             self.run(lambda: collection_fees.post_late_fees(self.session.user, today=self.clock()),
                      f"Late fees charged to {len(due)} account(s).")
+
+    def reports(self) -> None:
+        from ..collection_reports import all_reports, pdf_bytes
+
+        built = all_reports(self.clock())
+        names = list(built)
+        menu = "\n".join(f"{i}. {name} ({built[name].row_count()} rows)" for i, name in enumerate(names, 1))
+        answer = self.ask("Collections reports", f"{menu}\n\nWhich report (number)?", "1")
+        if answer and answer.strip().isdigit() and 1 <= int(answer) <= len(names):
+            report = built[names[int(answer) - 1]]
+            self.printer(pdf_bytes(report), report.name)
 
     # --- the end of the road (collection_pane does the asking) ---------------------------------
     def hand_off(self) -> None:
