@@ -62,6 +62,7 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
 
     def on_key(key_dialog):
         seen["key"] = key_dialog.key
+        key_dialog.grab().save("/tmp/t3/recovery-key.png")
         key_dialog.save()
         assert not key_dialog.go.isEnabled()
         key_dialog.reject()  # Esc does not lose the key before it is saved

@@ -14,6 +14,7 @@ from .. import APP_NAME
 from ..errors import BillingError, ValidationError
 from ..services import auth
 from ..services.permissions import ACTION_NAMES
+from ..services.settings import get_setting
 
 
 def _password_box() -> QLineEdit:
@@ -59,6 +60,7 @@ class SignInForm(QWidget):
         self.password = _password_box()
         self.password.setObjectName("password")
         self.message = _message()
+        self.message.setMinimumHeight(3 * self.message.fontMetrics().lineSpacing())
         self.button = QPushButton("&Sign in")
         self.button.setAutoDefault(False)
         form = QFormLayout()
@@ -307,6 +309,7 @@ class SignOffDialog(QDialog):
                                 "Supervisor: type your own user name and password.", wordWrap=True))
         layout.addWidget(self.form)
         layout.addWidget(cancel, alignment=Qt.AlignmentFlag.AlignRight)
+        self.setMinimumWidth(420)
         self.form.username.setFocus()
 
     def _approved(self, user) -> None:
@@ -315,7 +318,12 @@ class SignOffDialog(QDialog):
 
 
 def ask_signoff(parent, action: str):
-    """For the other screens: the approving supervisor (pass as ``approved_by``) or None."""
+    """For the other screens: the approving supervisor (pass as ``approved_by``) or None.
+
+    None at once where the office turned the ``supervisor_signoff`` setting off.
+    """
+    if not get_setting("supervisor_signoff"):
+        return None
     dialog = SignOffDialog(action, parent)
     return dialog.approver if dialog.exec() == QDialog.DialogCode.Accepted else None
 

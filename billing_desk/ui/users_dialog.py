@@ -18,7 +18,7 @@ COLUMNS = [
     Column("Role", lambda u: u.role, width=100),
     Column("Status", lambda u: "active" if u.active else "disabled", width=80),
     Column("Locked until", lambda u: u.locked_until, width=130),
-    Column("Must change password", lambda u: u.must_change_password, width=150),
+    Column("Must choose a password", lambda u: u.must_change_password, width=170),
 ]
 
 
@@ -64,6 +64,7 @@ class UsersDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(COLUMNS):
             self.table.setColumnWidth(i, column.width)
