@@ -238,3 +238,28 @@ def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office):
     type_into(qtbot, dialog.form.password, PASSWORD)
     assert dialog.approver.id == sam.id
     require(office[1], "void_invoice", approved_by=dialog.approver)
+
+
+def test_the_window_start_signs_in_before_any_data_shows(qtbot, tmp_path):
+    from billing_desk.services.demo import DEMO_PASSWORD
+    from billing_desk.services.session import open_session
+    from billing_desk.ui.app import sign_in
+
+    session = open_session(tmp_path / "new.sqlite", choose_user=False)
+    assert session.user is None
+
+    def first_start(dialog):
+        dialog.boxes["name"].setText("Ada Admin")
+        dialog.boxes["user name"].setText("ada")
+        dialog.boxes["password"].setText(PASSWORD)
+        dialog.boxes["password (again)"].setText(PASSWORD)
+        when_modal(qtbot, lambda key: (key.confirmed.setChecked(True), key.go.click()))
+        dialog.ok.click()
+
+    when_modal(qtbot, first_start)
+    assert sign_in(session) and session.user.username == "ada"
+    session.close()
+    session = open_session(tmp_path / "new.sqlite", choose_user=False)
+    when_modal(qtbot, lambda dialog: dialog.reject())
+    assert not sign_in(session) and session.opened.db.is_closed()  # cancelled: nothing opens
+    assert DEMO_PASSWORD == "billing-demo"  # the README names it
