@@ -14,7 +14,7 @@ from ..services import importing
 from .common import acting_user, add_user_options
 
 
-def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None) -> int:
+def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
     from ..services import account_import
 
     if mapping is None:
@@ -31,7 +31,7 @@ def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None
         print(f"{len(result.bad_rows)} bad row(s) of {len(table.rows)}: nothing imported "
               "(fix them, or give --skip-bad to import only the good rows)", file=sys.stderr)
         return 1
-    created = account_import.import_accounts(result, acting_user(args), skip_bad=True)
+    created = account_import.import_accounts(result, by, skip_bad=True)
     skipped = f", {len(result.bad_rows)} bad row(s) skipped" if result.bad else ""
     print(f"imported {len(created)} account(s), pending approval{skipped}")
     return 0
@@ -56,7 +56,7 @@ def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | Non
     return 0
 
 
-#: kind -> handler(args, table, mapping or None: match the columns by name) -> exit code.
+#: kind -> handler(args, table, mapping or None (match the columns by name), acting user) -> exit code.
 KINDS = {"accounts": import_accounts, "catalogue": import_catalogue}
 
 
@@ -83,6 +83,6 @@ def run(args) -> int:
     mapping = importing.load_mapping(args.map_file) if args.map_file else None
     opened = open_database(args.db)
     try:
-        return KINDS[args.kind](args, table, mapping)
+        return KINDS[args.kind](args, table, mapping, acting_user(args))
     finally:
         opened.close()
