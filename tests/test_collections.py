@@ -286,3 +286,14 @@ def test_reports_as_data_and_as_report_objects(ladder, owing, clerk):
                                           "promised": D("30.00")}]
     assert activity.totals["promised"] == D("30.00")
     assert pdf_bytes(listing).startswith(b"%PDF")
+
+
+def test_insurance_unpaid_past_n_days_per_payer(make_account, catalogue, clerk):
+    from billing_desk.services import collection_reports as reports
+
+    account = _insured_account(make_account, catalogue, clerk)
+    assert reports.insurance_unpaid(days=45, today=DAY0 + dt.timedelta(days=44)) == []
+    (row,) = reports.insurance_unpaid(days=45, today=DAY0 + dt.timedelta(days=45))
+    assert (row.payer, row.claims, row.unpaid, row.oldest) == ("Acme Health", 1, D("100.00"), DAY0)
+    (claim,) = reports.insurance_unpaid_claims(row.payer_id, days=45, today=DAY0 + dt.timedelta(days=50))
+    assert (claim["account"], claim["days"], claim["unpaid"]) == (account.number, 50, D("100.00"))

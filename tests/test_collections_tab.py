@@ -46,7 +46,7 @@ def test_log_a_contact_with_a_promise_by_keys(tab, qtbot):
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_Down)  # the second account, Baker
     assert tab.current().name == "Baker, Ann"
-    qtbot.keyClick(tab.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     dialog = tab.dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.waitActive(dialog)
@@ -68,7 +68,7 @@ def test_log_a_contact_with_a_promise_by_keys(tab, qtbot):
 
 def test_bad_contact_input_is_refused_and_nothing_saved(tab, qtbot):
     tab.table.setFocus()
-    qtbot.keyClick(tab.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     dialog = tab.dialog
     qtbot.waitActive(dialog)
     qtbot.keyClicks(dialog.outcome.lineEdit(), "reached")

@@ -14,6 +14,7 @@ from ...services import collection_actions as actions
 from ...services import collections as col
 from ...services.aging import BUCKETS
 from ...services.ledger import today as ledger_today
+from ...services.permissions import can
 from ..collection_dialogs import BatchDialog, ContactDialog, PlanDialog
 from ..collection_insurance import InsurancePage
 from ..collection_print import send_pdf
@@ -39,9 +40,9 @@ COLUMNS = [
 ]
 
 KEYS = [  # (button text, shortcut, method)
-    ("&Log contact", "Ctrl+L", "log_contact"), ("Stage &batch", "Ctrl+B", "stage_batch"),
+    ("&Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+B", "stage_batch"),
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("&Hold…", "Ctrl+H", "hold"),
-    ("Take &it", "Ctrl+I", "take"), ("Open &case", "Ctrl+E", "open_case"),
+    ("Take &it", "Ctrl+T", "take"), ("Open &case", "Ctrl+E", "open_case"),
     ("Late &fees", "Ctrl+Shift+F", "late_fees"), ("S&tages…", "Ctrl+Shift+S", "edit_stages"),
     ("Report&s…", "Ctrl+Shift+R", "reports"),
 ]
@@ -123,6 +124,8 @@ class CollectionsTab(QWidget):
             button = QPushButton(text, objectName=method)
             button.setToolTip(f"{text.replace('&', '')} ({key})" if key else text.replace("&", ""))
             button.clicked.connect(getattr(self, method))
+            if method in ("hand_off", "write_off"):  # mirrors the services' rule
+                button.setEnabled(can(self.session.user, "agency_handoff" if method == "hand_off" else "write_off"))
             buttons.addWidget(button, i // 6, i % 6)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
