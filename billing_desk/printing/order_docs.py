@@ -93,7 +93,7 @@ def render_confirmation(data: dict) -> bytes:
 
 
 UNFILLED_COLUMNS = [
-    Column("order", "Order", "int", 0.6, total=False),
+    Column("order", "Order", "text", 0.9),  # text: no thousands comma, room for subtotal labels
     Column("order_date", "Date", "date", 0.85),
     Column("client", "Client", "text", 1.9),
     Column("line", "Line", "int", 0.4, total=False),
@@ -117,7 +117,9 @@ def unfilled_report(rows: list[dict], as_of: dt.date, group_by: str = "client") 
     else:
         groups = group_rows(rows, lambda r: (r["code"], r["description"]),
                             lambda key: f"{key[0]} {key[1]}")
+    dropped = "client" if group_by == "client" else "code"  # the group's title already says it
     report = Report(name="unfilled-orders", title="Unfilled Orders",
                     parameters=[("As of", as_of), ("Grouped by", group_by)],
-                    columns=UNFILLED_COLUMNS, groups=groups, landscape=True)
+                    columns=[c for c in UNFILLED_COLUMNS if c.key != dropped], groups=groups,
+                    landscape=True)
     return report.compute_totals(subtotals=True)

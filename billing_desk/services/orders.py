@@ -155,10 +155,15 @@ def credit_check(account: Account, this_order: Decimal = ZERO, *, exclude_order:
 
 def preview_credit(account_id: int | None, lines: list[OrderLineInput],
                    exclude_order: int | None = None) -> CreditCheck | None:
-    """The credit panel while the form is typed: lines not yet valid count as nothing."""
+    """The credit panel while the form is typed: lines not yet valid count as nothing.
+    An order already delivered on counts only what is not yet invoiced."""
     account = Account.get_or_none(Account.id == account_id) if account_id else None
     if account is None:
         return None
+    if exclude_order:
+        order = Order.get_by_id(exclude_order)
+        if order.status not in ("received", "approved"):
+            return credit_check(account, open_value(order), exclude_order=exclude_order)
     total = ZERO
     for i, line in enumerate(lines, start=1):
         clean, problems = _validate_line(line, i)
@@ -230,7 +235,7 @@ def approve_order(order_id: int, by: User) -> Order:
         order = Order.get_by_id(order_id)
         if order.status != "received":
             raise RuleError(f"Order {order.number} is {_words(order.status)}, not waiting for approval.")
-        check = credit_check(order.account, _open_value(order), exclude_order=order.id)
+        check = credit_check(order.account, open_value(order), exclude_order=order.id)
         if check.needs_supervisor:
             require(by, "override_credit_limit")
         order.approved_by = by
@@ -241,7 +246,8 @@ def approve_order(order_id: int, by: User) -> Order:
     return order
 
 
-def _open_value(order: Order) -> Decimal:
+def open_value(order: Order) -> Decimal:
+    """What the order still stands for on credit: ordered, not cancelled, not yet invoiced."""
     return sum((l.unit_price * (l.quantity - l.cancelled - l.invoiced) for l in order.lines), ZERO)
 
 

@@ -116,7 +116,7 @@ class OrderEditor(QWidget):
         scroll.setWidget(self.lines)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        save = QPushButton("&Save (Ctrl+S)")
+        self.save_button = save = QPushButton("&Save (Ctrl+S)")
         save.clicked.connect(self.save)
         back = QPushButton("Back to the list (Esc)")
         back.clicked.connect(self.cancel)
@@ -211,6 +211,7 @@ class OrderEditor(QWidget):
         self.lines.clear()
         self.client_label.clear()
         self.heading.setText("New order")
+        self._set_editable(True)
         self._reset_marks()
         self.message.clear()
         self._update_credit()
@@ -231,8 +232,17 @@ class OrderEditor(QWidget):
         self.notes.setPlainText(order.notes)
         self.lines.set_lines(form.lines)
         self.heading.setText(f"Order {order.number} — {order.status.replace('_', ' ')}")
+        self._set_editable(order.status in ("received", "approved"))
+        if order.status not in ("received", "approved"):
+            self.message.setText("Delivered on or closed: it is no longer edited. Record deliveries, "
+                                 "cancel what is open or invoice from the list (Esc).")
         self._update_credit()
         self.dirty = False
+
+    def _set_editable(self, editable: bool) -> None:
+        for box in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            box.setReadOnly(not editable)
+        self.save_button.setVisible(editable)
 
     def _reset_marks(self) -> None:
         self.problems.clear()
@@ -255,6 +265,8 @@ class OrderEditor(QWidget):
 
     def save(self):
         """Save the form; returns the order, or None when something was refused."""
+        if not self.save_button.isVisibleTo(self):
+            return None  # a delivered order is shown, not edited
         form = self.form()
         user = self.session.user
         approve = False
