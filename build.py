@@ -12,7 +12,9 @@ line) and the self-test (a day's work end to end, the main window drawn included
 Exit code 0 only when the build and every check passed.
 
 Options: ``--skip-build`` checks and measures an existing folder; ``--dist``/``--work`` move
-the output and PyInstaller's work folder; ``--report FILE`` writes the measurements as JSON.
+the output and PyInstaller's work folder; ``--report FILE`` writes the measurements as JSON;
+``--installer`` (Windows, with Inno Setup 6) then compiles ``installer/billing-desk.iss`` into
+``dist/installer/BillingDesk-VERSION-setup.exe``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 SPEC = ROOT / "build_installer.spec"
+ISS = ROOT / "installer" / "billing-desk.iss"
 APP_FOLDER = "Billing Desk"
 EXE = ".exe" if os.name == "nt" else ""
 WINDOW_PROGRAM, CONSOLE_PROGRAM = f"Billing Desk{EXE}", f"billing-desk{EXE}"
@@ -142,12 +145,42 @@ def print_report(report: dict) -> None:
           f"drawn in {report['window_ms']} ms")
 
 
+def find_iscc() -> Path | None:
+    """Inno Setup's compiler: on the PATH or where its installer puts it."""
+    found = shutil.which("ISCC") or shutil.which("iscc")
+    if found:
+        return Path(found)
+    for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles")):
+        if base and (Path(base) / "Inno Setup 6" / "ISCC.exe").is_file():
+            return Path(base) / "Inno Setup 6" / "ISCC.exe"
+    return None
+
+
+def build_installer(dist: Path) -> Path:
+    """Compile the Inno Setup script; the script reads the build from ``dist/Billing Desk``."""
+    sys.path.insert(0, str(ROOT))
+    from billing_desk import __version__
+
+    iscc = find_iscc()
+    if iscc is None:
+        raise SystemExit("build.py: Inno Setup 6 is not installed (https://jrsoftware.org/isdl.php); "
+                         "the program folder is built, the installer is not.")
+    if dist.resolve() != (ROOT / "dist").resolve():
+        raise SystemExit("build.py: --installer needs the build in dist/ (the default --dist)")
+    subprocess.run([str(iscc), "/Q", f"/DAppVersion={__version__}", str(ISS)], check=True, cwd=ROOT)
+    setup = ROOT / "dist" / "installer" / f"BillingDesk-{__version__}-setup.exe"
+    print(f"Installer: {setup} ({setup.stat().st_size / 2**20:.1f} MB)")
+    return setup
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     parser.add_argument("--skip-build", action="store_true", help="check an existing build")
     parser.add_argument("--report", type=Path, help="write the measurements to this JSON file")
+    parser.add_argument("--installer", action="store_true",
+                        help="then compile the Inno Setup installer (Windows)")
     args = parser.parse_args(argv)
     if not args.skip_build:
         seconds = run_pyinstaller(args.dist, args.work)
@@ -156,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     print_report(report)
     if args.report:
         args.report.write_text(json.dumps(report, indent=2))
+    if args.installer:
+        build_installer(args.dist)
     return 0
 
 

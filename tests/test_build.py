@@ -1,4 +1,5 @@
-"""The real PyInstaller build, checked by build.py and its frozen self-test (about a minute)."""
+"""The Windows build: the real PyInstaller build, checked by build.py and its frozen self-test
+(slow: about a minute), and the installer script checked against the build it packages."""
 
 from __future__ import annotations
 
@@ -11,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from billing_desk import APP_NAME, __version__
-
-pytest.importorskip("PyInstaller")
-
-pytestmark = pytest.mark.slow
+from billing_desk import APP_NAME, __version__, paths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = ".exe" if os.name == "nt" else ""
@@ -29,6 +26,7 @@ UNWANTED = re.compile(r"Qt6?(Qml|Quick|WebEngine|Multimedia|3D|Charts|DataVisual
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
+    pytest.importorskip("PyInstaller")
     out = tmp_path_factory.mktemp("build")
     report = out / "report.json"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -40,12 +38,14 @@ def build(tmp_path_factory):
             "report": json.loads(report.read_text())}
 
 
+@pytest.mark.slow
 def test_the_frozen_self_test_passed(build):
     assert "self-test (frozen build" in build["output"]
     assert re.search(r"self-test passed: \d+ checks", build["output"])
     assert "FAIL" not in build["output"]
 
 
+@pytest.mark.slow
 def test_size_and_start_are_measured_and_within_the_aims(build):
     report = build["report"]
     print(f"\nbuild: {report['mb']} MB in {report['files']} files; --version "
@@ -55,6 +55,7 @@ def test_size_and_start_are_measured_and_within_the_aims(build):
     assert report["window_ms"] is not None and report["window_ms"] < 2000
 
 
+@pytest.mark.slow
 def test_two_programs_share_one_folder(build):
     folder = build["folder"]
     for name in (f"Billing Desk{EXE}", f"billing-desk{EXE}"):
@@ -66,6 +67,7 @@ def test_two_programs_share_one_folder(build):
     assert len(list(folder.glob("_internal"))) == 1
 
 
+@pytest.mark.slow
 def test_the_frozen_command_line_reports_errors_in_words(build, tmp_path):
     program = build["folder"] / f"billing-desk{EXE}"
     result = subprocess.run([str(program), "check", str(tmp_path / "missing.sqlite")],
@@ -75,6 +77,7 @@ def test_the_frozen_command_line_reports_errors_in_words(build, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_only_what_the_program_uses_is_inside(build):
     internal = build["folder"] / "_internal"
     files = [p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.is_file()]
@@ -87,3 +90,36 @@ def test_only_what_the_program_uses_is_inside(build):
     assert {"platforms", "printsupport", "imageformats"} <= plugins
     assert not plugins & {"tls", "networkinformation", "iconengines", "generic",
                           "egldeviceintegrations"}
+
+
+def iss_sections(text: str) -> dict[str, list[str]]:
+    sections, current = {}, None
+    for line in text.splitlines():
+        line = line.strip()
+        if re.fullmatch(r"\[\w+\]", line):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None and line and not line.startswith(";"):
+            current.append(line)
+    return sections
+
+
+def test_the_installer_script_installs_the_build_and_never_touches_the_data():
+    text = (ROOT / "installer" / "billing-desk.iss").read_text()
+    spec = (ROOT / "build_installer.spec").read_text()
+    console = re.search(r'^CONSOLE_NAME = "([^"]+)"', spec, re.MULTILINE).group(1)
+    assert f'#define AppName "{APP_NAME}"' in text
+    assert f'#define AppExe "{APP_NAME}.exe"' in text
+    assert f'#define ConsoleExe "{console}.exe"' in text
+    assert f'"..\\dist\\{APP_NAME}"' in text  # COLLECT(name=APP_NAME) in dist/
+    sections = iss_sections(text)
+    setup = dict(line.split("=", 1) for line in sections["Setup"])
+    assert re.fullmatch(r"\{\{[0-9A-F-]{36}\}", setup["AppId"])  # fixed: upgrades find it
+    assert setup["DefaultDirName"] == "{autopf}\\{#AppName}"
+    assert setup["PrivilegesRequired"] == "admin"
+    assert (ROOT / "installer" / setup["SetupIconFile"].replace("\\", "/")).is_file()
+    assert any(line.startswith('Name: "{group}\\{#AppName}"; Filename: "{app}\\{#AppExe}"')
+               for line in sections["Icons"])
+    assert "UninstallDelete" not in sections
+    installed = " ".join(sections["Files"] + sections["InstallDelete"]).lower()
+    assert "appdata" not in installed and "{app}" in installed
+    assert f"%LOCALAPPDATA%\\{paths.APP}" in text
