@@ -15,6 +15,7 @@ from billing_desk.services.orders import OrderForm, OrderLineInput
 
 D = Decimal
 DAY = dt.date(2026, 3, 2)
+TOMORROW = dt.date.today() + dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -133,7 +134,18 @@ def test_delivery_over_open_quantity_refused(customer, clerk, catalogue):
     assert "at most 2" in problems_of(exc)["lines[1].quantity"]
     with pytest.raises(ValidationError):
         orders.record_delivery(order.id, {line.id: 0}, clerk, on=DAY)
+    with pytest.raises(ValidationError) as exc:
+        orders.record_delivery(order.id, {line.id: "-1"}, clerk, on=DAY)
+    assert "at least 1" in problems_of(exc)["lines[1].quantity"]
+    with pytest.raises(ValidationError) as exc:
+        orders.record_delivery(order.id, {line.id: 1}, clerk, on=TOMORROW)
+    assert "future" in problems_of(exc)["delivered_on"]
     assert line_of(order, 1).filled == 0
+    orders.record_delivery(order.id, {line.id: 2}, clerk, on=DAY)
+    with pytest.raises(ValidationError) as exc:
+        orders.record_delivery(order.id, {line.id: 1}, clerk, on=DAY)
+    assert "nothing is left open" in problems_of(exc)["lines[1].quantity"]
+    assert line_of(order, 1).filled == 2
 
 
 def test_cancelled_line_never_billed(customer, clerk, catalogue):

@@ -247,3 +247,32 @@ def test_delivered_order_opens_read_only(qtbot, tab, make_account, clerk):
     assert "This order" in tab.editor.credit.text() and "$135.00" in tab.editor.credit.text()
     assert "$45.00" in tab.editor.credit.text()  # the balance
     assert tab.editor.save() is None
+
+
+def test_print_buttons_hand_the_pdf_to_the_printer(qtbot, tab, make_account, clerk, monkeypatch):
+    from pypdf import PdfReader
+
+    from billing_desk.printing import printer
+
+    printed = []
+
+    def fake_print(path, printer_name=None, **kw):
+        printed.append(PdfReader(path).pages[0].extract_text())
+        return 1
+
+    monkeypatch.setattr(printer, "print_pdf", fake_print)
+    account = make_account(last="Quill")
+    order = orders.save_order(orders.OrderForm(account.id, TODAY, [orders.OrderLineInput("36415", 2)]),
+                              clerk)
+    tab.refresh()
+    tab.print_confirmation()
+    tab.show_report()
+    tab.report.print_report()
+    assert f"Order confirmation {order.number}" in printed[0] and "Unfilled Orders" in printed[1]
+
+    def refuse(path, printer_name=None, **kw):
+        raise printer.PrintError("no printer is set up on this computer")
+
+    monkeypatch.setattr(printer, "print_pdf", refuse)
+    tab.report.print_report()
+    assert tab.prompts.said[-1] == ("error", "no printer is set up on this computer")

@@ -316,9 +316,9 @@ def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *
         if str(raw).strip() in ("", "0"):
             continue
         qty, problem = parse_int(raw, f"lines[{line.position}].quantity", minimum=1,
-                                 maximum=line.open_quantity or None)
-        if problem and line.open_quantity == 0:
-            problem = Problem(problem.field, "nothing is left open on this line")
+                                 maximum=max(line.open_quantity, 1))
+        if line.open_quantity <= 0:
+            problem = Problem(f"lines[{line.position}].quantity", "nothing is left open on this line")
         problems += [problem] if problem else []
         wanted.append((line, qty))
     if not problems and not wanted:
