@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import APP_NAME, __version__
 
@@ -39,15 +39,15 @@ class Context:
     """What the steps share: the folder, the open office, the records made so far."""
 
     folder: Path
-    database: Path = None
-    opened: object = None
-    user: object = None
-    account: object = None
-    invoice: object = None
-    backup: Path = None
-    app: object = None
-    report: object = None
-    files: dict = field(default_factory=dict)
+    database: Path | None = None
+    opened: Any = None  # models.db.OpenedDatabase
+    user: Any = None
+    account: Any = None
+    invoice: Any = None
+    backup: Path | None = None
+    app: Any = None  # the QApplication, made when a step first needs Qt
+    report: Any = None  # printing.report.Report
+    files: dict[str, Path] = field(default_factory=dict)
 
 
 def run_self_test(out=None) -> int:
