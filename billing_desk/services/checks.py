@@ -32,6 +32,8 @@ class CheckResult:
 def run_checks() -> CheckResult:
     result = CheckResult(integrity=integrity_check(database.obj))
     if not result.integrity:
-        result.ledger = check_ledger()
+        from .order_billing import check_orders
+
+        result.ledger = check_ledger() + check_orders()
         result.audit = verify_chain()
     return result
