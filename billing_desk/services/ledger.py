@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ..models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
+from ..models import (Account, Invoice, InvoiceLine, LedgerEntry, Payment, Setting, User, database,
+                      now)
 from ..models.billing import LEDGER_KINDS
 from ..money import ZERO, format_money, to_cents
 
@@ -31,7 +32,8 @@ def post_entry(*, account_id: int, amount: Decimal, kind: str, party: str, by: U
     """
     if amount == 0:
         raise ValueError("a ledger entry of zero")
-    entry_date = entry_date or today()
+    posting_date = posting_date or entry_date or today()
+    entry_date = open_entry_date(entry_date or today())
     invoice_id = line.invoice_id if line is not None else None
     cents = to_cents(amount)
     cursor = database.execute_sql(
@@ -39,7 +41,7 @@ def post_entry(*, account_id: int, amount: Decimal, kind: str, party: str, by: U
         "entry_date, posting_date, payment_id, adjustment_id, reverses_id, memo, created_by_id, "
         "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (account_id, invoice_id, _id(line), _kind(kind), _party(party), payer_id, cents,
-         entry_date.isoformat(), (posting_date or entry_date).isoformat(), _id(payment),
+         entry_date.isoformat(), posting_date.isoformat(), _id(payment),
          _id(adjustment), _id(reverses), memo, by.id, str(now())))
     entry_id = cursor.lastrowid
     if line is None:
@@ -51,6 +53,20 @@ def post_entry(*, account_id: int, amount: Decimal, kind: str, party: str, by: U
         database.execute_sql(f"UPDATE {table} SET {column} = {column} + ? WHERE id = ?", (cents, key))
     setattr(line, column, getattr(line, column) + amount)
     return entry_id
+
+
+def open_entry_date(day: dt.date) -> dt.date:
+    """The day an entry keyed for ``day`` goes on: itself, or the first day after the closed books.
+
+    A supervisor closes the days up to a date (services/reports_close.py); an entry dated into a
+    closed day is moved to the next open day, so a printed day sheet never changes. The
+    posting date (the service or received date it stands for) keeps the date asked for.
+    """
+    closed = Setting.get_or_none(Setting.key == "books_closed_through")
+    if closed is None or not closed.value:
+        return day
+    through = dt.date.fromisoformat(closed.value)
+    return max(day, through + dt.timedelta(days=1))
 
 
 def _id(record) -> int | None:

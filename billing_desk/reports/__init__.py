@@ -1,0 +1,86 @@
+"""Every report the office runs, defined once and named: the CLI and the window read this list.
+
+A report is a function ``build(params) -> printing.report.Report`` that asks the services for
+its rows; the renderers (screen, PDF, Excel, printer) only read the result, so all four show
+the same numbers. This package sits above ``services`` and ``printing`` (which may not import
+each other) and below ``ui`` and ``cli``.
+
+    from billing_desk.reports import REPORTS, Params, run
+    report = run("aging", Params(as_of=date(2026, 11, 30), view="detail"))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import ValidationError
+from ..printing.report import Report
+from . import aging, charges, daysheet, lists, statements
+from .common import Params, office_info
+
+AS_OF, PERIOD, ACCOUNT = "as_of", "period", "account"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    title: str
+    build: Callable[[Params], Report]
+    takes: frozenset = field(default_factory=frozenset)  # AS_OF, PERIOD, ACCOUNT
+    views: tuple[tuple[str, str], ...] = ()
+    account_required: bool = False
+    needs_user: bool = False  # the audit trail (supervisors), statements (a copy is kept)
+    document: Callable | None = None  # a free-form PDF instead of the table
+    help: str = ""
+
+
+REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
+    ReportSpec("aging", "A/R aging", aging.build, frozenset({AS_OF, ACCOUNT}), aging.VIEWS,
+               help="what is owed by age, patient and insurance, with credits"),
+    ReportSpec("day-sheet", "Day sheet", daysheet.build, frozenset({PERIOD}), daysheet.VIEWS,
+               help="every entry keyed on a day or period, A/R start and end, deposit slip"),
+    ReportSpec("billing", "Billing report", charges.billing, frozenset({PERIOD}),
+               charges.BILLING_VIEWS, help="charges by code, provider or month, units and amounts"),
+    ReportSpec("statements", "Statements", statements.build, frozenset({AS_OF, ACCOUNT}),
+               statements.VIEWS, needs_user=True, document=statements.render,
+               help="patient statements for window envelopes (a copy is kept on each account)"),
+    ReportSpec("profit", "Profit report", charges.profit, frozenset({PERIOD}), charges.PROFIT_VIEWS,
+               help="revenue, cost, gross margin, adjustments and net, by month"),
+    ReportSpec("unfilled-orders", "Unfilled orders", lists.unfilled_orders,
+               frozenset({AS_OF, ACCOUNT}), lists.ORDER_VIEWS,
+               help="order lines still to deliver, by client or item"),
+    ReportSpec("collection-list", "Collection list", lists.collection_list,
+               frozenset({AS_OF, ACCOUNT}), lists.COLLECTION_VIEWS,
+               help="past-due accounts with stage, contacts, promises and follow-ups"),
+    ReportSpec("account-ledger", "Account ledger", lists.account_ledger,
+               frozenset({AS_OF, ACCOUNT}), account_required=True,
+               help="one account: every entry with entry and service dates, running balance"),
+    ReportSpec("accounts", "Accounts by status", lists.accounts, frozenset({AS_OF}),
+               lists.ACCOUNT_VIEWS, help="accounts with their balances, by status"),
+    ReportSpec("audit", "Audit trail", lists.audit_trail, frozenset({PERIOD, ACCOUNT}),
+               needs_user=True, help="who changed what, for a period (supervisors)"),
+)}
+
+
+def get(name: str) -> ReportSpec:
+    spec = REPORTS.get(name)
+    if spec is None:
+        raise ValidationError(f"there is no report {name!r}; the reports are: "
+                              + ", ".join(REPORTS), "report")
+    return spec
+
+
+def run(name: str, params: Params) -> Report:
+    """Build report ``name`` for ``params`` (checked against what the report takes)."""
+    spec = get(name)
+    if params.view and params.view not in dict(spec.views):
+        choices = ", ".join(dict(spec.views)) or "none"
+        raise ValidationError(f"{name} has no view {params.view!r} (views: {choices})", "view")
+    if spec.account_required:
+        params.account_id(required=True)
+    return spec.build(params)
+
+
+__all__ = ["ACCOUNT", "AS_OF", "PERIOD", "Params", "REPORTS", "ReportSpec", "get", "office_info",
+           "run"]

@@ -1,0 +1,107 @@
+"""The day sheet: every entry keyed on a day or a period (by entry date), for the binder.
+
+Amounts keep the ledger's sign (payments and adjustments reduce what is owed, so they print
+negative) and every row's Net is its effect on receivables: A/R at the start plus the Net total
+is A/R at the end. The deposit slip's cash / check / card subtotals count money received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from ..models.billing import PAYMENT_METHODS
+from ..printing.report import Column, Group, Report
+from ..services import reports_data
+from ..services.reports_close import closed_through
+from .common import Params, money
+
+VIEWS = (("account", "By account"), ("code", "By code"), ("type", "By payment type"))
+
+COLUMNS = [Column("entry_date", "Entered", "date", 0.75), Column("account", "Account", width=0.8),
+           Column("name", "Name", width=1.6), Column("invoice", "Invoice", "int", 0.6, total=False),
+           Column("code", "Code", width=0.6), Column("what", "Entry", width=1.3),
+           Column("charges", "Charges", "money", 0.9),
+           Column("patient_paid", "Patient paid", "money", 0.9),
+           Column("insurance_paid", "Ins. paid", "money", 0.9),
+           Column("adjustments", "Adj./other", "money", 0.9), Column("net", "Net", "money", 0.9)]
+
+KIND_WORDS = {"charge": "charge", "void": "invoice void", "payment": "payment",
+              "payment_void": "payment void", "adjustment": "adjustment", "transfer": "transfer",
+              "credit_applied": "credit applied", "refund": "refund"}
+
+
+def _row(entry: reports_data.DayEntry) -> dict:
+    amount = money(entry.cents)
+    row = {"entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
+           "invoice": entry.invoice, "code": entry.code, "net": amount,
+           "what": KIND_WORDS[entry.kind] + (f" ({entry.method})" if entry.method else "")
+           + (f", {entry.party}" if entry.kind not in ("charge", "void") else ""),
+           "charges": None, "patient_paid": None, "insurance_paid": None, "adjustments": None}
+    row[_column(entry)] = amount
+    if entry.posting_date != entry.entry_date:
+        row["what"] += f", for {entry.posting_date:%m/%d/%Y}"
+    return row
+
+
+def _column(entry: reports_data.DayEntry) -> str:
+    if entry.kind in ("charge", "void"):
+        return "charges"
+    if entry.kind in ("payment", "payment_void"):
+        return "patient_paid" if entry.party == "patient" else "insurance_paid"
+    return "adjustments"
+
+
+def _type_of(entry: reports_data.DayEntry) -> str:
+    column = _column(entry)
+    if column == "charges":
+        return "1 Charges"
+    if column == "adjustments":
+        return "3 Adjustments and other entries"
+    return f"2 Payments: {entry.method or 'other'}"
+
+
+def build(params: Params) -> Report:
+    view = params.view or "account"
+    start, end = params.period()
+    entries = reports_data.day_entries(start, end)
+    if view == "account":
+        key = lambda e: (e.name.lower(), e.account)  # noqa: E731
+        title = lambda e: f"{e.account} {e.name}"  # noqa: E731
+    elif view == "code":
+        key = lambda e: e.code or "~"  # noqa: E731
+        title = lambda e: e.code or "Not on a line (credit on account, refunds)"  # noqa: E731
+    else:
+        key = _type_of  # noqa: E731
+        title = lambda e: _type_of(e)[2:]  # noqa: E731
+    grouped: dict = defaultdict(list)
+    titles: dict = {}
+    for entry in entries:
+        grouped[key(entry)].append(_row(entry))
+        titles.setdefault(key(entry), title(entry))
+    groups = [Group(titles[k], grouped[k]) for k in sorted(grouped)]
+    report = Report("day-sheet", "Day Sheet", [], COLUMNS, groups, landscape=True)
+    report.compute_totals(subtotals=True)
+    report.parameters = _parameters(start, end, report.totals, entries)
+    return report
+
+
+def _parameters(start, end, totals: dict, entries) -> list[tuple[str, object]]:
+    opening = money(reports_data.receivables_cents(start))
+    deposit: dict[str, Decimal] = {method: Decimal("0.00") for method in PAYMENT_METHODS}
+    for entry in entries:
+        if entry.kind in ("payment", "payment_void"):
+            deposit[entry.method or "other"] -= money(entry.cents)
+    through = closed_through()
+    state = "closed" if through and end <= through else "open (entries may still be added)"
+    period = [("Day", start)] if start == end else [("From", start), ("To", end)]
+    return [*period, ("Books", state), ("A/R at start", opening),
+            ("Charges", totals["charges"]), ("Patient payments", totals["patient_paid"]),
+            ("Insurance payments", totals["insurance_paid"]),
+            ("Adjustments and other", totals["adjustments"]),
+            ("A/R at end", money(reports_data.receivables_cents(end + dt.timedelta(days=1)))),
+            ("Deposit: cash", deposit["cash"]), ("Deposit: checks", deposit["check"]),
+            ("Deposit: cards", deposit["card"]),
+            ("Deposit: EFT and other", deposit["eft"] + deposit["other"]),
+            ("Deposit total", sum(deposit.values(), Decimal("0.00")))]

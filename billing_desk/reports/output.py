@@ -1,0 +1,95 @@
+"""A built report out to a file or the printer, and the record of it (audit, statement copies).
+
+Shared by the CLI and the window so both write, print and record the same way::
+
+    out = save(spec, report, "pdf", path, office_info())
+    record(user, "export", spec, report, out)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import BillingError, ValidationError
+from ..models import User
+from ..printing.report import Report
+from ..services import audit, reports_statements
+from ..services.ledger import in_transaction
+
+FORMATS = ("pdf", "xlsx")
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class Output:
+    path: Path
+    fmt: str
+    pages: int = 0  # PDF pages (or pages printed)
+    rows: int = 0  # Excel rows
+    copies: list[tuple[int, bytes]] = field(default_factory=list)  # statements sent
+
+
+def save(spec, report: Report, fmt: str, path: str | Path, office, progress: ProgressFn | None = None
+         ) -> Output:
+    """Write ``report`` as ``fmt`` (pdf or xlsx) to ``path``."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"the format is pdf or xlsx, not {fmt!r}", "format")
+    out = Output(Path(path), fmt)
+    if fmt == "xlsx":
+        from ..printing.excel import render_xlsx
+
+        out.rows = render_xlsx(report, out.path, progress=progress)
+    elif spec.document is not None:
+        out.pages = spec.document(report, out.path, office, progress,
+                                  lambda data, pdf: out.copies.append((data["account_id"], pdf)))
+    else:
+        from ..printing.pdf import render_pdf
+
+        out.pages = render_pdf(report, out.path, office, progress=progress)
+    return out
+
+
+def print_report(spec, report: Report, office, printer: str | None = None,
+                 progress: ProgressFn | None = None, cancelled: Callable[[], bool] | None = None
+                 ) -> Output:
+    """Render the PDF to a temporary file and print it through ``printing.printer``."""
+    from ..printing.printer import print_pdf
+
+    folder = Path(tempfile.mkdtemp(prefix="billing-desk-print-"))
+    target = folder / f"{spec.name}-{dt.date.today():%Y%m%d}.pdf"
+    out = save(spec, report, "pdf", target, office)
+    try:
+        out.pages = print_pdf(target, printer, progress=progress, cancelled=cancelled,
+                              doc_name=target.stem)
+    finally:
+        target.unlink(missing_ok=True)
+        folder.rmdir()
+    if out.pages == 0:
+        out.copies = []  # cancelled before anything printed: nothing was sent
+    return out
+
+
+def describe(report: Report) -> str:
+    return "; ".join(f"{label} {value}" for label, value in report.formatted_parameters()
+                     if label in ("As of", "Day", "From", "To", "Account", "Statement date"))
+
+
+def record(user: User | None, action: str, spec, report: Report, out: Output) -> None:
+    """The audit entry for a print or export, and the statements kept (one transaction)."""
+    if out.copies and user is None:
+        raise BillingError("statements keep a copy on each account: name the user sending them")
+    size = f"{out.pages} pages" if out.fmt == "pdf" else f"{out.rows} rows"
+    where = "printed" if action == "print" else f"saved to {out.path}"
+    with in_transaction():
+        audit.record(user, action, table="report",
+                     summary=f"{spec.title} ({describe(report)}) {where}, {size}",
+                     after={"report": spec.name, "format": out.fmt, "path": str(out.path),
+                            "pages": out.pages, "rows": out.rows})
+        if out.copies:
+            sent_on = next((v for k, v in report.parameters if k == "Statement date"),
+                           dt.date.today())
+            reports_statements.record_statements(out.copies, sent_on, user)
