@@ -210,3 +210,11 @@ def test_export_writes_formula_looking_text_as_plain_text(qtbot, tmp_path, admin
     xml = zipfile.ZipFile(tab.prompter.path).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml
     assert "Exported 2 account(s)" in tab.notice.text()
+
+
+def test_the_account_page_models_pass_the_model_tester(qtbot, tmp_path, admin, billed, qtmodeltester):
+    account, _ = billed
+    tab = make_tab(qtbot, admin, tmp_path)
+    tab.open_account(account.id)
+    for view in (tab.view.ledger, tab.view.invoices, tab.view.history, tab.list.table):
+        qtmodeltester.check(view.model())

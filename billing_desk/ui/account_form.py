@@ -114,7 +114,7 @@ class AccountFormWidget(QWidget):
         for title, columns, items in SECTIONS:
             column.addWidget(self._section(title, columns, items, order))
         column.addStretch(1)
-        scroll = QScrollArea(widgetResizable=True)
+        self.scroll = scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(body)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.save_button = QPushButton("&Save  (Ctrl+S)")
@@ -204,6 +204,14 @@ class AccountFormWidget(QWidget):
     # --- behaviour ------------------------------------------------------------------------
     def next_field(self, _widget: QWidget) -> None:
         self.focusNextChild()
+        self._keep_in_view()
+
+    def _keep_in_view(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        widget = QApplication.focusWidget()
+        if widget is not None and self.scroll.isAncestorOf(widget):
+            self.scroll.ensureWidgetVisible(widget, 50, 60)
 
     def first_field(self) -> QWidget:
         return self.fields["kind"]
@@ -291,6 +299,7 @@ class AccountFormWidget(QWidget):
         for problem in problems:
             if problem.field in self.fields and self.fields[problem.field].isVisibleTo(self):
                 self.fields[problem.field].setFocus(Qt.FocusReason.OtherFocusReason)
+                self.scroll.ensureWidgetVisible(self.fields[problem.field], 50, 60)
                 break
 
     def save(self):

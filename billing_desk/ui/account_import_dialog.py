@@ -153,9 +153,13 @@ class AccountImportDialog(QDialog):
     def run_import(self, skip_bad: bool) -> list:
         if self.result is None and self.check() is None:
             return []
+        def progress(done, total):
+            self.summary.setText(f"Saving account {done:,} of {total:,}…")
+            QApplication.processEvents()
+
         try:
             self.imported = account_import.import_accounts(self.result, self.session.user,
-                                                           skip_bad=skip_bad)
+                                                           skip_bad=skip_bad, progress=progress)
         except BillingError as exc:
             self.summary.setText(f"<span style='color:#b00020'>Nothing imported: {exc}</span>")
             return []
