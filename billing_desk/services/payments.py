@@ -212,3 +212,35 @@ def deposit_list(day: dt.date) -> dict[str, list[DepositRow]]:
             pay.method, pay.reference, pay.account.number, pay.account.display_name,
             pay.source, pay.amount))
     return groups
+
+
+def accounts_matching(text: str, limit: int = 20) -> list[Account]:
+    """Accounts of any status (a closed account still pays what it owes): the payment completer."""
+    from .accounts import search_condition
+
+    query = Account.select()
+    if (text or "").strip():
+        query = query.where(search_condition(text.strip()))
+    return list(query.order_by(Account.sort_name).limit(limit))
+
+
+def find_account(text: str) -> Account | None:
+    return Account.get_or_none(Account.number == (text or "").strip().split(" ")[0])
+
+
+def active_payers():
+    from ..models import Payer
+
+    return list(Payer.select().where(Payer.active == True).order_by(Payer.name))  # noqa: E712
+
+
+def claim(invoice_number: str) -> tuple[Invoice, list[InvoiceLine]]:
+    """A posted invoice and its lines that insurance still owes on (keying an EOB)."""
+    number = (invoice_number or "").strip()
+    invoice = Invoice.get_or_none(Invoice.number == int(number)) if number.isdigit() else None
+    if invoice is None or invoice.status != "posted":
+        raise ValidationError(f"'{number}' is not a posted invoice number", "invoice")
+    lines = [l for l in invoice.lines.order_by(InvoiceLine.position) if l.insurance_balance > 0]
+    if not lines:
+        raise RuleError(f"Insurance owes nothing on invoice {invoice.number}.")
+    return invoice, lines

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from ..errors import ValidationError
 from ..money import format_money, parse_money
@@ -22,8 +22,46 @@ def attach_completer(edit: QLineEdit, source: Callable[[str], list[str]],
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     edit.setCompleter(completer)
     edit.textEdited.connect(lambda text: model.setStringList(source(text)))
-    completer.activated.connect(chosen)
+    completer.activated.connect(lambda text: (_back_to(edit), chosen(text)))
+    edit.returnPressed.connect(lambda: _back_to(edit))  # Enter decides; no popup left behind
     return completer
+
+
+class _FocusKeeper(QObject):
+    """Gives the focus to ``pending`` when its window is next activated: closing a completer's
+    popup re-activates the window, and activation would put the focus back on the line edit."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.pending = None
+        self.popup_closed = False
+        window.installEventFilter(self)
+
+    @staticmethod
+    def of(window) -> "_FocusKeeper":
+        return window.findChild(_FocusKeeper) or _FocusKeeper(window)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.WindowActivate and self.pending is not None:
+            target, self.pending = self.pending, None
+            QTimer.singleShot(0, target.setFocus)
+        return False
+
+
+def move_focus(widget) -> None:
+    """Focus ``widget`` now, and again if its window is re-activated after a popup closed."""
+    widget.setFocus()
+    keeper = _FocusKeeper.of(widget.window())
+    keeper.pending = widget if keeper.popup_closed else None
+    keeper.popup_closed = False
+
+
+def _back_to(edit: QLineEdit) -> None:
+    """Close the popup and give the keyboard back to the form's window."""
+    popup = edit.completer().popup()
+    if popup.isVisible() or QApplication.activeWindow() is popup:
+        popup.hide()
+        _FocusKeeper.of(edit.window()).popup_closed = True
 
 
 def code_choices(text: str) -> list[str]:
@@ -67,12 +105,10 @@ class LineEntry(QWidget):
 
     def _chosen(self, text: str) -> None:
         self.code.setText(text.split(" ")[0])
-        if self.code.hasFocus():
-            self._code_entered()
+        self._code_entered()
 
     def _code_entered(self) -> None:
-        if not self.code.hasFocus():
-            return
+        """Enter (or a completion chosen): fill the price and move on. Safe to repeat."""
         text = self.code.text().strip().split(" ")[0]
         if not text:
             self.finished.emit()
@@ -87,7 +123,7 @@ class LineEntry(QWidget):
         self.price.setText(format_money(item.unit_price, currency=False))
         self.description.setText(item.description)
         self.problem.emit("")
-        self.quantity.setFocus()
+        move_focus(self.quantity)
         self.quantity.selectAll()
 
     def add(self) -> None:

@@ -17,7 +17,7 @@ from ..services import invoices
 from ..services.codes import check_diagnosis, describe_diagnosis
 from ..services.estimate import ChargeLine, estimate_for
 from . import invoice_actions
-from .invoice_entry import LineEntry, attach_completer
+from .invoice_entry import LineEntry, attach_completer, move_focus
 from .invoice_models import RowsModel
 from .invoice_prompts import Prompter
 
@@ -160,18 +160,16 @@ class InvoiceForm(QDialog):
 
     def _account_chosen(self, text: str) -> None:
         self.account.setText(text)
-        if self.account.hasFocus():
-            self._account_entered()
+        self._account_entered()
 
     def _account_entered(self) -> None:
-        if not self.account.hasFocus():
-            return
+        """Enter (or a completion chosen): resolve the account and move on. Safe to repeat."""
         account = invoices.find_active_account(self.account.text())
         if account is None:
             self.message.setText("Account: choose an active account (type its number or name)")
             return
         self._set_account(account)
-        self.service_date.setFocus()
+        move_focus(self.service_date)
         self.service_date.selectAll()
 
     def _set_account(self, account) -> None:

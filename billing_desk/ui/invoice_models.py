@@ -28,6 +28,15 @@ class RowsModel(QAbstractTableModel):
         self.rows = [list(r) for r in rows]
         self.endResetModel()
 
+    def update_rows(self, rows: list[list[Any]]) -> None:
+        """New values for the same rows: the view keeps its current cell (no reset)."""
+        if len(rows) != len(self.rows):
+            self.set_rows(rows)
+            return
+        self.rows = [list(r) for r in rows]
+        if rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.headers) - 1))
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self.rows)
 
