@@ -13,7 +13,7 @@ import sys
 from .. import APP_NAME, __version__
 from ..errors import BillingError
 
-COMMAND_MODULES = ("demo", "check", "importing", "backup")
+COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

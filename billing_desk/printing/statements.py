@@ -30,12 +30,12 @@ STUB_TOP = 3.4 * inch  # the tear-off line, from the bottom
 LAST_BOTTOM = STUB_TOP + 1.45 * inch  # room for the summary above the stub
 FULL_BOTTOM = 0.8 * inch
 # (title, key, right edge or None for left-aligned at x, x)
-COLUMNS = (("Date", "service_date", None, LEFT), ("Code", "code", None, LEFT + 62),
-           ("Description", "description", None, LEFT + 112),
-           ("Charge", "charge", LEFT + 343, 0), ("Ins. paid", "insurance_paid", LEFT + 400, 0),
-           ("Adjusted", "adjusted", LEFT + 457, 0), ("You paid", "patient_paid", LEFT + 514, 0),
+COLUMNS = (("Date", "service_date", None, LEFT), ("Code", "code", None, LEFT + 55),
+           ("Description", "description", None, LEFT + 100),
+           ("Charge", "charge", LEFT + 305, 0), ("Ins. paid", "insurance_paid", LEFT + 362, 0),
+           ("Adjusted", "adjusted", LEFT + 419, 0), ("You paid", "patient_paid", LEFT + 474, 0),
            ("Balance", "balance", RIGHT, 0))
-DESCRIPTION_ROOM = 343 - 112 - 52
+DESCRIPTION_ROOM = 305 - 100 - 50
 
 ProgressFn = Callable[[int, int], None]
 

@@ -73,9 +73,13 @@ def _summary(as_of, account_id, head, title) -> Report:
     return _finish(report, subtotals=False)
 
 
+def _number(invoice: int | None) -> str:
+    return "" if invoice is None else str(invoice)
+
+
 def _invoice_row(item, as_of) -> dict:
     amount = money(item.patient_cents + item.insurance_cents)
-    row = {"invoice": item.invoice, "service_date": item.service_date, "due_date": item.due_date,
+    row = {"invoice": _number(item.invoice), "service_date": item.service_date, "due_date": item.due_date,
            "payer": item.payer, "patient": money(item.patient_cents),
            "insurance": money(item.insurance_cents), "credit": None, "balance": amount,
            **dict.fromkeys(BUCKET_KEYS)}
@@ -83,7 +87,7 @@ def _invoice_row(item, as_of) -> dict:
     return row
 
 
-DETAIL_COLUMNS = [Column("invoice", "Invoice", "int", 0.6, total=False),
+DETAIL_COLUMNS = [Column("invoice", "Invoice", width=0.6),
                   Column("service_date", "Service", "date", 0.75),
                   Column("due_date", "Due", "date", 0.75), Column("payer", "Payer", width=1.2),
                   Column("patient", "Patient", "money", 0.9),
@@ -137,12 +141,12 @@ def _payer_detail(as_of, account_id, head, title) -> Report:
     for item in items:
         amount = money(item.insurance_cents)
         row = {"payer": item.payer or "(no payer)", "account": item.account, "name": item.name,
-               "invoice": item.invoice, "service_date": item.service_date,
+               "invoice": _number(item.invoice), "service_date": item.service_date,
                "due_date": item.due_date, "balance": amount, **dict.fromkeys(BUCKET_KEYS)}
         row[BUCKET_KEYS[BUCKETS.index(bucket_for((as_of - item.due_date).days))]] = amount
         rows.append(row)
     columns = [Column("account", "Account", width=0.8), Column("name", "Name", width=1.6),
-               Column("invoice", "Invoice", "int", 0.6, total=False),
+               Column("invoice", "Invoice", width=0.6),
                Column("service_date", "Service", "date", 0.75), Column("due_date", "Due", "date", 0.75),
                *BUCKET_COLUMNS, Column("balance", "Balance", "money", 1.0)]
     groups = group_rows(rows, "payer")

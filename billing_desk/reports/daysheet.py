@@ -20,7 +20,7 @@ from .common import Params, money
 VIEWS = (("account", "By account"), ("code", "By code"), ("type", "By payment type"))
 
 COLUMNS = [Column("entry_date", "Entered", "date", 0.75), Column("account", "Account", width=0.8),
-           Column("name", "Name", width=1.6), Column("invoice", "Invoice", "int", 0.6, total=False),
+           Column("name", "Name", width=1.6), Column("invoice", "Invoice", width=0.6),
            Column("code", "Code", width=0.6), Column("what", "Entry", width=1.3),
            Column("charges", "Charges", "money", 0.9),
            Column("patient_paid", "Patient paid", "money", 0.9),
@@ -35,7 +35,7 @@ KIND_WORDS = {"charge": "charge", "void": "invoice void", "payment": "payment",
 def _row(entry: reports_data.DayEntry) -> dict:
     amount = money(entry.cents)
     row = {"entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
-           "invoice": entry.invoice, "code": entry.code, "net": amount,
+           "invoice": "" if entry.invoice is None else str(entry.invoice), "code": entry.code, "net": amount,
            "what": KIND_WORDS[entry.kind] + (f" ({entry.method})" if entry.method else "")
            + (f", {entry.party}" if entry.kind not in ("charge", "void") else ""),
            "charges": None, "patient_paid": None, "insurance_paid": None, "adjustments": None}
