@@ -124,3 +124,10 @@ def test_estimate_for_reads_coverages_fees_and_rules(db, admin, catalogue, make_
     assert amounts(visit) == (D("90.00"), D("24.00"), 0, D("20.00"), D("40.00"), D("6.00"), 0,
                               D("66.00"))
     assert kit.not_covered == D("48.00") and est.primary == "Acme PPO"
+
+
+def test_standing_says_what_is_met_so_far():
+    est = estimate([VISIT], plan(deductible=D("500"), deductible_met=D("420"), oop_max=D("3000")))
+    assert est.standing() == ("Acme PPO: deductible met $420.00 of $500.00, out-of-pocket met "
+                              "$0.00 of $3,000.00")
+    assert estimate([VISIT]).standing() == "No insurance on file for the date of service"

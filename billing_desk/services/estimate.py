@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from ..money import ZERO, round_money
+from ..money import ZERO, format_money, round_money
 
 COVERED, NOT_COVERED, PRIOR_AUTH = "covered", "not_covered", "prior_auth"
 
@@ -81,6 +81,19 @@ class Estimate:
     lines: list[LineEstimate]
     primary: str = ""
     secondary: str = ""
+    terms: list[PlanTerms] = field(default_factory=list)  # the plans used, primary first
+
+    def standing(self) -> str:
+        """'Acme PPO: deductible met $420.00 of $500.00, out-of-pocket met ...' for the screen."""
+        parts = []
+        for plan in self.terms:
+            text = (f"{plan.name}: deductible met {format_money(plan.deductible_met)} of "
+                    f"{format_money(plan.deductible)}")
+            if plan.oop_max is not None:
+                text += (f", out-of-pocket met {format_money(plan.oop_met)} of "
+                         f"{format_money(plan.oop_max)}")
+            parts.append(text)
+        return "; ".join(parts) or "No insurance on file for the date of service"
 
     def total(self, name: str) -> Decimal:
         return sum((getattr(line, name) for line in self.lines), ZERO)
@@ -143,7 +156,8 @@ def estimate(lines: list[ChargeLine], primary: PlanTerms | None = None,
              secondary: PlanTerms | None = None) -> Estimate:
     """Estimate every line under the primary plan, then the secondary. Pure: no database."""
     result = Estimate(lines=[], primary=primary.name if primary else "",
-                      secondary=secondary.name if secondary else "")
+                      secondary=secondary.name if secondary else "",
+                      terms=[p for p in (primary, secondary) if p is not None])
     first = _Accumulator(primary) if primary else None
     second = _Accumulator(secondary) if secondary else None
     for line in lines:

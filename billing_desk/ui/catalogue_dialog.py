@@ -44,7 +44,7 @@ class CatalogueDialog(QDialog):
                                     parent=self)
         self.fees = QTableView()
         self.fees.setModel(self.fees_model)
-        self.fees.setColumnWidth(0, 200)
+        self.fees.setColumnWidth(0, 170)
         self.fees.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                   | QAbstractItemView.EditTrigger.DoubleClicked)
         self.message = QLabel(wordWrap=True, objectName="catalogue_message")

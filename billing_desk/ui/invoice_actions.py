@@ -70,6 +70,35 @@ def look_up_diagnosis(form) -> None:
         form._refresh()
 
 
+def amounts_met(form) -> None:
+    """Update how much of the primary plan's deductible and OOP maximum is met so far."""
+    from ..services import plans
+    from ..services.validation import parse_date
+
+    on, _problem = parse_date(form.service_date.text(), "service_date")
+    coverage = invoices.active_coverage(form.account_id, on) if form.account_id and on else None
+    if coverage is None:
+        form.message.setText("No insurance on file for this account on the date of service.")
+        return
+    plan = coverage.plan
+    deductible = form.prompter.ask_text(
+        "Amounts met", f"{plan}: deductible {plan.deductible}. Met so far "
+        f"(now {coverage.deductible_met}):")
+    if deductible is None:
+        return
+    oop = form.prompter.ask_text("Amounts met", f"Out-of-pocket met so far (now "
+                                 f"{coverage.out_of_pocket_met}):")
+    if oop is None:
+        return
+    try:
+        plans.set_met(coverage.id, deductible, oop, form.session.user)
+    except BillingError as exc:
+        form.message.setText(str(exc))
+        return
+    form.message.setText("")
+    form._refresh()
+
+
 def _paper_path(form, kind: str) -> Path | None:
     if not form.invoice_id and not form.save():
         return None

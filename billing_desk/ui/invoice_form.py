@@ -97,7 +97,8 @@ class InvoiceForm(QDialog):
         self.buttons = {name: QPushButton(text, autoDefault=False) for name, text in (
             ("save", "&Save draft (Ctrl+S)"), ("post", "P&ost (Ctrl+Enter)"),
             ("print", "Print… (Ctrl+P)"), ("pdf", "Save P&DF…"), ("explain", "&Explain this bill"),
-            ("void", "&Void…"), ("credit", "C&redit memo…"), ("close", "Close"))}
+            ("met", "Deductible &met…"), ("void", "&Void…"), ("credit", "C&redit memo…"),
+            ("close", "Close"))}
         lines_box = QGroupBox("Lines")
         box = QVBoxLayout(lines_box)
         box.addWidget(self.entry)
@@ -150,6 +151,7 @@ class InvoiceForm(QDialog):
                    "pdf": lambda: invoice_actions.save_pdf(self, "invoice"),
                    "explain": lambda: invoice_actions.save_pdf(self, "explain"),
                    "void": lambda: invoice_actions.void(self),
+                   "met": lambda: invoice_actions.amounts_met(self),
                    "credit": lambda: invoice_actions.credit_memo(self)}
         for name, slot in actions.items():
             self.buttons[name].clicked.connect(lambda _c=False, slot=slot: slot())
@@ -235,8 +237,7 @@ class InvoiceForm(QDialog):
                                        e.deductible, e.coinsurance, e.not_covered, e.patient_pays]
                                       for e in est.lines])
         notes = [n for e in est.lines for n in e.notes]
-        plans = " then ".join(p for p in (est.primary, est.secondary) if p) or "no insurance"
-        self.estimate_notes.setText(f"Coverage: {plans}. " + " ".join(notes))
+        self.estimate_notes.setText(f"{est.standing()}. " + " ".join(notes))
         self.totals.setText(f"Charges {format_money(est.total('charge'))} · insurance should pay "
                             f"{format_money(est.total('insurance_pays'))} · patient pays "
                             f"{format_money(est.total('patient_pays'))} · {len(self.lines)} lines")

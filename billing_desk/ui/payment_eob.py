@@ -52,7 +52,10 @@ class EobDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                    | QAbstractItemView.EditTrigger.DoubleClicked)
-        self.table.setColumnWidth(8, 200)
+        for column, width in enumerate((30, 70, 85, 100, 85, 85, 85, 95, 200)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.claim_label = QLabel(objectName="eob_claim")
         self.left = QLabel(objectName="eob_left")
         self.left.setStyleSheet("font-weight: bold")
         self.message = QLabel(wordWrap=True)
@@ -71,6 +74,7 @@ class EobDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.claim_label)
         layout.addWidget(QLabel("Per line type the allowed and paid amounts; contractual and "
                                 "patient responsibility are computed until you type over them."))
         layout.addWidget(self.table, 1)
@@ -96,6 +100,13 @@ class EobDialog(QDialog):
         self.lines = [{"line": l, "allowed": l.insurance_balance, "paid": ZERO, "contractual": None,
                        "patient": None, "denial": ""} for l in lines]
         self.message.clear()
+        account = self.invoice.account
+        self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
+                                 f"{account.display_name} · service "
+                                 f"{self.invoice.service_date:%m/%d/%Y}")
+        index = self.payer.findData(self.invoice.payer_id)
+        if index >= 0 and not self.applied:
+            self.payer.setCurrentIndex(index)
         self._fill()
         self.table.setFocus()
         self.table.setCurrentIndex(self.model.index(0, ALLOWED))

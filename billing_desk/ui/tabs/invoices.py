@@ -16,6 +16,7 @@ from ...models.billing import INVOICE_STATUSES
 from ...printing import invoice_docs
 from ...services import invoice_papers, invoices, lists, payments
 from ..catalogue_dialog import CatalogueDialog
+from ..catalogue_plans import PlansDialog
 from ..invoice_form import InvoiceForm
 from ..invoice_prompts import Prompter
 from ..list_tab import ListPanel
@@ -59,6 +60,7 @@ class InvoicesTab(QWidget):
                 ("refund", "Re&fund credit…", self.refund_credit, None),
                 ("batch", "&Batch…", self.batch, None),
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
+                ("plans", "P&lans…", self.plans, None),
                 ("superbill", "&Superbill…", self.superbill, None),
                 ("deposit", "&Deposit list…", self.deposit_list, None)):
             button = QPushButton(text, autoDefault=False)
@@ -170,6 +172,9 @@ class InvoicesTab(QWidget):
         else:
             self.batch_label.setText(invoices.batch_status(self.batch_id).describe())
             self.buttons["batch"].setText("Close &batch")
+
+    def plans(self) -> PlansDialog:
+        return self._show(PlansDialog(self.session, parent=self))
 
     def catalogue(self) -> CatalogueDialog:
         return self._show(CatalogueDialog(self.session, prompter=self.prompter, parent=self))
