@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -256,21 +255,16 @@ def step_window(context: Context) -> str:
 
 
 def step_backup(context: Context) -> str:
-    folder = context.folder / "backups"
-    service = _backup_service()
-    if service is None:
-        context.backup = folder / "office-selftest.sqlite"
-        counts = _make_backup(context.database, context.backup)
-        return (f"{context.backup.name} (a plain copy): integrity ok, {counts['invoice']} "
-                f"invoice(s), {counts['payment']} payment(s), {counts['ledger_entry']} ledger entries")
-    result = service.make_backup(context.database, folder, user=context.user.username,
-                                 reason="selftest", password=BACKUP_PASSWORD, create_folder=True,
-                                 keep_newest=None)
+    from .services import backup
+
+    result = backup.make_backup(context.database, context.folder / "backups",
+                                user=context.user.username, reason="selftest",
+                                password=BACKUP_PASSWORD, create_folder=True, keep_newest=None)
     context.backup = result.path
-    manifest = service.verify_backup(result.path, BACKUP_PASSWORD)
+    manifest = backup.verify_backup(result.path, BACKUP_PASSWORD)
     try:
-        service.verify_backup(result.path, "not the password")
-    except service.BackupError:
+        backup.verify_backup(result.path, "not the password")
+    except backup.BackupError:
         pass
     else:
         raise AssertionError("the backup opened with a wrong password")
@@ -347,64 +341,14 @@ def _render_xlsx(report, path: Path) -> int:
     return render_xlsx(report, path)
 
 
-def _count_rows(path: Path) -> dict[str, int]:
-    """Check a database file's integrity and count the rows of every table in it."""
-    from .models import ALL_MODELS
-
-    tables = [model._meta.table_name for model in ALL_MODELS]
-    connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
-    try:
-        check = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        _expect(check == "ok", f"{path.name} failed its integrity check: {check}")
-        return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    finally:
-        connection.close()
-
-
-def _backup_service():
-    """``services.backup`` when this build has it, else None (a plain verified copy is used)."""
-    try:
-        from .services import backup
-    except ImportError:
-        return None
-    return backup
-
-
-def _make_backup(database: Path, target: Path) -> dict[str, int]:
-    """A consistent online copy (SQLite's backup API), then verified against the original."""
-    from .models import database as bound
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    destination = sqlite3.connect(str(target))
-    try:
-        bound.connection().backup(destination)
-    finally:
-        destination.close()
-    copied, original = _count_rows(target), _count_rows(database)
-    _expect(copied == original, f"the backup holds {copied}, the database {original}")
-    return copied
-
-
 def _restore_backup(context: Context) -> None:
-    """Close the office, put the verified backup in its place, open it again."""
+    """Close the office, restore the backup over it (verified first), open it again."""
     from .models.db import open_database
+    from .services import backup
     from .services.users import ensure_administrator
 
-    service = _backup_service()
     _close(context)
-    if service is not None:
-        service.restore_backup(context.backup, context.database, context.user,
-                               password=BACKUP_PASSWORD, keep_newest=None)
-    else:
-        _count_rows(context.backup)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{context.database}{suffix}").unlink(missing_ok=True)
-        source = sqlite3.connect(f"file:{context.backup.as_posix()}?mode=ro", uri=True)
-        destination = sqlite3.connect(str(context.database))
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-            source.close()
+    backup.restore_backup(context.backup, context.database, context.user,
+                          password=BACKUP_PASSWORD, keep_newest=None)
     context.opened = open_database(context.database)
     context.user = ensure_administrator()

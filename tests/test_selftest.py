@@ -32,12 +32,18 @@ def test_the_command_line_runs_every_step_and_exits_0(capsys, tmp_path):
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
-def test_without_the_backup_service_a_plain_copy_is_checked(monkeypatch):
-    monkeypatch.setattr(selftest, "_backup_service", lambda: None)
+def test_a_backup_that_does_not_verify_fails_the_self_test(monkeypatch):
+    from billing_desk.services import backup
+
+    def damaged(path, password=None, *args, **kwargs):
+        raise backup.BackupError(f"{path.name} is damaged: its data does not match its checksum.")
+
+    monkeypatch.setattr(backup, "verify_backup", damaged)
     out = io.StringIO()
-    assert selftest.run_self_test(out) == 0
-    assert "(a plain copy): integrity ok, 1 invoice(s), 1 payment(s)" in out.getvalue()
-    assert "the later payment is gone" in out.getvalue()
+    assert selftest.run_self_test(out) == 1
+    assert "FAIL backup: BackupError:" in out.getvalue()
+    assert "is damaged" in out.getvalue()
+    assert "ok   restore" not in out.getvalue()
 
 
 def test_a_failing_step_is_named_the_rest_skipped_and_the_exit_code_is_1(monkeypatch):
