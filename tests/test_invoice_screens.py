@@ -68,7 +68,7 @@ def ready(qtbot, window, first):
 def test_superbill_to_zero_balance_with_keys_only(qtbot, office, tmp_path):
     session, account = office["session"], office["account"]
     superbill = tmp_path / "superbill.pdf"
-    tab = InvoicesTab(session, prompter=ScriptedPrompter(str(superbill)))
+    tab = InvoicesTab(session, prompter=ScriptedPrompter(False, str(superbill)))  # save, not print
     qtbot.addWidget(tab)
     tab.superbill()
     text = PdfReader(str(superbill)).pages[0].extract_text()
@@ -203,3 +203,26 @@ def test_screens_grab(qtbot, office, tmp_path):
         assert image.width() > 300 and image.height() > 200
 
 
+
+
+def test_invoice_and_explain_go_to_the_printer_or_a_pdf(qtbot, office, tmp_path, monkeypatch):
+    from billing_desk.printing import printer
+    from billing_desk.services import invoices
+    from billing_desk.ui import invoice_actions
+
+    sent = []
+    monkeypatch.setattr(printer, "print_pdf", lambda path, name, doc_name: sent.append(
+        (PdfReader(str(path)).pages[0].extract_text(), name)) or 1)
+    invoice = invoices.quick_invoice(office["account"].id, TODAY, [("99213", 1)],
+                                     office["session"].user, diagnoses=["I10"])
+    explained = tmp_path / "explain.pdf"
+    tab = InvoicesTab(office["session"], prompter=ScriptedPrompter("Office-Laser", False,
+                                                                   str(explained)))
+    qtbot.addWidget(tab)
+    form = tab.open_invoice(invoice.id)
+    invoice_actions.print_invoice(form)
+    assert sent[0][1] == "Office-Laser" and "Detach and return" in sent[0][0]
+    assert form.message.text() == f"Printed 1 page(s) of invoice-{invoice.number}"
+    invoice_actions.explain(form)  # "print it now?" no -> saved where the clerk said
+    text = " ".join(PdfReader(str(explained)).pages[0].extract_text().split())
+    assert "Your plan allows $100.00" in text and "Your insurance should pay $64.00" in text

@@ -108,36 +108,54 @@ def _paper_path(form, kind: str) -> Path | None:
     return draw(paper, folder / f"{kind}-{paper['number'] or 'draft'}.pdf")
 
 
+def explain(form) -> None:
+    """"Explain this bill": print it for the patient, or save it as a PDF."""
+    made = _paper_path(form, "explain")
+    if made is not None:
+        deliver(form, form.prompter, made, report=form.message.setText)
+
+
 def save_pdf(form, kind: str) -> Path | None:
     """Write the invoice (or "Explain this bill") as a PDF where the clerk chooses."""
     made = _paper_path(form, kind)
     if made is None:
         return None
-    target = form.prompter.save_file("Save PDF", made.name, "PDF files (*.pdf)")
-    if not target:
-        return None
-    Path(target).write_bytes(made.read_bytes())
-    form.message.setText(f"Saved {target}")
-    return Path(target)
+    return deliver(form, form.prompter, made, ask_print=False, report=form.message.setText)
 
 
 def print_invoice(form) -> None:
     """Print the invoice with its breakdown and remittance stub on a printer the clerk picks."""
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
     made = _paper_path(form, "invoice")
-    if made is None:
-        return
-    printer = QPrinter()
-    if QPrintDialog(printer, form).exec() != QDialog.DialogCode.Accepted:
-        return
-    from ..printing.printer import print_pdf
+    if made is not None:
+        print_file(form.prompter, made, form.message.setText)
 
+
+def deliver(parent, prompter, made: Path, *, ask_print: bool = True, report=None) -> Path | None:
+    """Print a finished PDF, or (the clerk's choice) save it where they say."""
+    report = report or (lambda text: None)
+    if ask_print and prompter.confirm("Print", f"Print {made.stem} now? (No: save it as a PDF)"):
+        print_file(prompter, made, report)
+        return made
+    target = prompter.save_file("Save PDF", made.name, "PDF files (*.pdf)")
+    if not target:
+        return None
+    Path(target).write_bytes(made.read_bytes())
+    report(f"Saved {target}")
+    return Path(target)
+
+
+def print_file(prompter, made: Path, report) -> None:
+    """Send a PDF to the printer the clerk picks (printing.printer draws it page by page)."""
+    from ..printing import printer
+
+    name = prompter.choose_printer()
+    if name is None:
+        return
     try:
-        pages = print_pdf(made, printer.printerName() or None, doc_name=made.stem)
-        form.message.setText(f"Printed {pages} page(s)")
+        pages = printer.print_pdf(made, name or None, doc_name=made.stem)
+        report(f"Printed {pages} page(s) of {made.stem}")
     except BillingError as exc:
-        form.message.setText(str(exc))
+        report(str(exc))
 
 
 def void(form) -> None:

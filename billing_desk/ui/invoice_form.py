@@ -149,7 +149,7 @@ class InvoiceForm(QDialog):
         actions = {"save": self.save, "post": self.post, "close": self.reject,
                    "print": lambda: invoice_actions.print_invoice(self),
                    "pdf": lambda: invoice_actions.save_pdf(self, "invoice"),
-                   "explain": lambda: invoice_actions.save_pdf(self, "explain"),
+                   "explain": lambda: invoice_actions.explain(self),
                    "void": lambda: invoice_actions.void(self),
                    "met": lambda: invoice_actions.amounts_met(self),
                    "credit": lambda: invoice_actions.credit_memo(self)}

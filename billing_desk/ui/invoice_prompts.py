@@ -28,6 +28,15 @@ class Prompter:
         path, _ = QFileDialog.getOpenFileName(self.parent, title, "", filters)
         return path or None
 
+    def choose_printer(self) -> str | None:
+        """The printer picked in the print dialog ("" for the default), None if cancelled."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self.parent).exec() != QPrintDialog.DialogCode.Accepted:
+            return None
+        return printer.printerName()
+
     def info(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)
 
@@ -57,6 +66,9 @@ class ScriptedPrompter:
 
     def open_file(self, title, filters):
         return self._next("open", title, filters)
+
+    def choose_printer(self):
+        return self._next("printer", "Print", "choose a printer")
 
     def info(self, title, text):
         self.asked.append(("info", f"{title}: {text}"))

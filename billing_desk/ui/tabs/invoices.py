@@ -17,6 +17,7 @@ from ...printing import invoice_docs
 from ...services import invoice_papers, invoices, lists, payments
 from ..catalogue_dialog import CatalogueDialog
 from ..catalogue_plans import PlansDialog
+from ..invoice_actions import deliver
 from ..invoice_form import InvoiceForm
 from ..invoice_prompts import Prompter
 from ..list_tab import ListPanel
@@ -179,20 +180,15 @@ class InvoicesTab(QWidget):
     def catalogue(self) -> CatalogueDialog:
         return self._show(CatalogueDialog(self.session, prompter=self.prompter, parent=self))
 
-    def _save_paper(self, title: str, name: str, draw, data) -> Path | None:
-        target = self.prompter.save_file(title, name, "PDF files (*.pdf)")
-        if not target:
-            return None
+    def _paper(self, name: str, draw, data) -> Path | None:
         made = draw(data, Path(tempfile.mkdtemp(prefix="billing-desk-")) / name)
-        Path(target).write_bytes(made.read_bytes())
-        self.message.setText(f"Saved {target}")
-        return Path(target)
+        return deliver(self, self.prompter, made, report=self.message.setText)
 
     def superbill(self) -> Path | None:
-        return self._save_paper("Blank superbill", "superbill.pdf", invoice_docs.superbill_pdf,
-                                invoice_papers.superbill_paper())
+        return self._paper("superbill.pdf", invoice_docs.superbill_pdf,
+                           invoice_papers.superbill_paper())
 
     def deposit_list(self) -> Path | None:
         day = dt.date.today()
-        return self._save_paper("Deposit list", f"deposit-{day.isoformat()}.pdf",
-                                invoice_docs.deposit_pdf, invoice_papers.deposit_paper(day))
+        return self._paper(f"deposit-{day.isoformat()}.pdf", invoice_docs.deposit_pdf,
+                           invoice_papers.deposit_paper(day))
