@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
-from ..paths import default_database, demo_database
+from ..paths import default_database, demo_database, resource
 from ..services.session import Session, open_session
 
 
@@ -19,7 +21,18 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("BillingDesk")
+    icon = resource("icons", "billing-desk.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def warm_up_code_set() -> None:
+    """The ICD-10-CM code set takes a second or two to load: do it before the clerk needs it."""
+    from ..services import codes
+
+    threading.Thread(target=codes.search_diagnoses, args=("E11.9",), name="icd-warm-up",
+                     daemon=True).start()
 
 
 def build_demo_with_progress(path: Path) -> None:
@@ -73,6 +86,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     except BillingError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
+    warm_up_code_set()
     if not sign_in(session):
         return 0
     from .main_window import MainWindow
