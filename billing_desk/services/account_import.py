@@ -64,10 +64,11 @@ def account_checker() -> Callable[[dict[str, str], int], tuple[AccountForm | Non
             return None, [Problem("last_name", f"the same person as row {seen[key]}")]
         seen[key] = row
         if clean.get("date_of_birth"):
-            existing = Account.get_or_none(Account.sort_name == key[0],
-                                           Account.date_of_birth == key[1])
+            existing = (Account.select(Account.number)
+                        .where(Account.sort_name == key[0], Account.date_of_birth == key[1])
+                        .limit(1).scalar())
             if existing:
-                return None, [Problem("last_name", f"already on file as account {existing.number}")]
+                return None, [Problem("last_name", f"already on file as account {existing}")]
         return form, []
 
     return check

@@ -36,7 +36,7 @@ class ApprovalQueue(QWidget):
         self.note = QLineEdit(objectName="approval-note",
                               placeholderText="Note (required to return: say what needs fixing)")
         self.approve_button = QPushButton("&Approve (Ctrl+Enter)")
-        self.return_button = QPushButton("Re&turn to clerk (Ctrl+R)")
+        self.return_button = QPushButton("Return to clerk (Ctrl+R)")
         self.approve_button.clicked.connect(self.approve)
         self.return_button.clicked.connect(self.send_back)
         self.message = QLabel(objectName="approval-message", wordWrap=True)

@@ -117,7 +117,7 @@ class AccountFormWidget(QWidget):
         self.scroll = scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(body)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.save_button = QPushButton("&Save  (Ctrl+S)")
+        self.save_button = QPushButton("Save  (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
         self.cancel_button = QPushButton("Cancel  (Esc)")
         self.cancel_button.clicked.connect(self.cancel)

@@ -87,9 +87,9 @@ class AccountView(QWidget):
         self.orders = table_view(static_model(ORDER_COLUMNS, [], self))
         self.cases = CasesPanel(session, prompter, self)
         self.history = table_view(static_model(HISTORY_COLUMNS, [], self))
-        for widget, title in ((ledger_page, "&Ledger"), (self.coverages, "Co&verages"),
-                              (self.invoices, "&Invoices"), (self.orders, "&Orders"),
-                              (self.cases, "Cas&es"), (self.history, "&History")):
+        for widget, title in ((ledger_page, "Ledger"), (self.coverages, "Coverages"),
+                              (self.invoices, "Invoices"), (self.orders, "Orders"),
+                              (self.cases, "Cases"), (self.history, "History")):
             self.tabs.addTab(widget, title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -106,10 +106,10 @@ class AccountView(QWidget):
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.buttons = {}
-        for key, text, slot in (("edit", "&Change details (Ctrl+E)",
+        for key, text, slot in (("edit", "Change details (Ctrl+E)",
                                  lambda: self.edit_requested.emit(self.account)),
                                 ("deactivate", "&Deactivate…", self.deactivate),
-                                ("reactivate", "&Reactivate…", self.reactivate),
+                                ("reactivate", "React&ivate…", self.reactivate),
                                 ("close", "C&lose account…", self.close_account)):
             button = QPushButton(text)
             button.clicked.connect(slot)

@@ -70,7 +70,7 @@ class AccountsTab(QWidget):
     def _toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.buttons = {}
-        for key, text, slot in (("list", "&Find", self.show_list),
+        for key, text, slot in (("list", "Account li&st", self.show_list),
                                 ("new", "&New account (Ctrl+N)", self.new_account),
                                 ("queue", "Appro&val queue", self.show_queue),
                                 ("cases", "Open &cases", self.show_open_cases),
