@@ -37,13 +37,13 @@ def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None
     return 0
 
 
-def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | None) -> int:
+def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
     """The catalogue and fee schedules: a workbook's two sheets (or one CSV), columns by name."""
     from ..errors import ValidationError
     from ..services import catalogue
 
     try:
-        result = catalogue.import_file(args.file, acting_user(args), skip_bad=args.skip_bad)
+        result = catalogue.import_file(args.file, by, skip_bad=args.skip_bad)
     except ValidationError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
