@@ -149,7 +149,8 @@ def _cups_queue() -> bool:
     return result.returncode == 0
 
 
-def test_cli_print_to_the_cups_pdf_queue(office_file, tmp_path, capsys):
+def test_cli_print_to_the_cups_pdf_queue(qapp, office_file, tmp_path, capsys):
+    """Through the CLI's own print path (qapp first: a QApplication, not the CLI's bare GUI one)."""
     if not _cups_queue():
         if os.environ.get("CI"):
             pytest.fail("CI is set but the CUPS queue 'PDF' is missing (.ci/install_cups.sh)")

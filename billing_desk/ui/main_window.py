@@ -43,6 +43,9 @@ class MainWindow(QMainWindow):
         from .lock import install as install_signin
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
+        from .reports_window import install_report_actions
+
+        install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_layout()
         self.refresh()
