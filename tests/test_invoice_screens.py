@@ -134,6 +134,7 @@ def test_superbill_to_zero_balance_with_keys_only(qtbot, office, tmp_path):
     fresh = Account.get_by_id(account.id)
     assert (fresh.patient_balance, fresh.insurance_balance, fresh.unapplied_credit) == (0, 0, 0)
     assert check_ledger() == []
+    assert not pay.isVisible()  # posted and closed: nothing to ask
 
 
 def test_typing_mistakes_are_named_and_nothing_is_saved(qtbot, office):

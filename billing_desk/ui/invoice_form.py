@@ -79,9 +79,12 @@ class InvoiceForm(QDialog):
         box.addWidget(self.diagnoses)
         box.addWidget(self.dx_info, 1)
         self.dx_info.setAlignment(Qt.AlignmentFlag.AlignTop)
-        top = QHBoxLayout()
-        top.addLayout(header, 1)
-        top.addWidget(dx_box, 1)
+        self.top = QHBoxLayout()
+        self.top.addLayout(header, 1)
+        self.top.addWidget(dx_box, 1)
+        self._build_body()
+
+    def _build_body(self) -> None:
         self.entry = LineEntry()
         self.lines_model = RowsModel(LINE_HEADERS, parent=self)
         self.lines_view = _table(self.lines_model, [30, 70, 260, 40, 80, 80, 60, 60])
@@ -111,7 +114,7 @@ class InvoiceForm(QDialog):
         for button in self.buttons.values():
             row.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(self.top)
         layout.addWidget(lines_box, 3)
         layout.addWidget(est_box, 1)
         layout.addWidget(self.totals)

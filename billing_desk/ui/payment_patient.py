@@ -166,3 +166,10 @@ class PatientPaymentDialog(QDialog):
         self.posted.emit(payment.id)
         self.accept()
         return True
+
+    def reject(self) -> None:
+        """Esc / Cancel: ask before throwing away a typed amount."""
+        if self.amount.text().strip() and self.result() != QDialog.DialogCode.Accepted:
+            if not self.prompter.confirm("Discard payment", "Discard the payment typed here?"):
+                return
+        super().reject()
