@@ -34,6 +34,7 @@ class PlansDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.rules)
         self.table.setColumnWidth(1, 320)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                    | QAbstractItemView.EditTrigger.DoubleClicked)
         self.message = QLabel(wordWrap=True, objectName="plan_message")
