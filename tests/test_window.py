@@ -30,12 +30,17 @@ def window(qtbot, demo_path):
     session.close()
 
 
+def main_model(page):
+    """The tab's main list: a ListPanel's model, or the tab's own paged model."""
+    return page.list.model if hasattr(page, "list") else page.model
+
+
 def test_every_tab_lists_real_records(window, qtbot):
     seen = {}
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         page = window.tabs.currentWidget()
-        model = page.list.model
+        model = main_model(page)
         seen[window.tabs.tabText(index).replace("&", "")] = model.total
         if model.total:
             assert model.rowCount() > 0
@@ -44,7 +49,7 @@ def test_every_tab_lists_real_records(window, qtbot):
     assert seen["Accounts"] == 30
     assert seen["Invoice Entry"] > 50
     assert seen["Collections"] > 0
-    assert "Order Forms" in seen
+    assert seen["Order Forms"] > 0
 
 
 def test_search_as_you_type_finds_by_name_and_number(window, qtbot):
@@ -72,4 +77,4 @@ def test_status_bar_names_database_and_user(window):
 def test_table_models_pass_the_model_tester(window, qtmodeltester):
     for page in window.pages:
         page.refresh()
-        qtmodeltester.check(page.list.model)
+        qtmodeltester.check(main_model(page))
