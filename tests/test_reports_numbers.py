@@ -139,3 +139,15 @@ def test_unknown_report_and_view_are_named(office):
         run("aging", Params(view="sideways"))
     with pytest.raises(ValidationError, match="no account ZZZ"):
         run("aging", Params(account="ZZZ"))
+
+
+def test_a_void_comes_off_the_billing_in_the_month_it_was_keyed(office, supervisor):
+    invoice = invoices.Invoice.get(invoices.Invoice.account == office["ins"].id)
+    invoices.void_invoice(invoice.id, "wrong patient", supervisor, entry_date=dt.date(2026, 4, 2))
+    january = run("billing", Params(start=JAN1, end=dt.date(2026, 1, 31)))
+    assert january.totals["amount"] == D("135.00")  # unchanged by the later void
+    april = run("billing", Params(start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)))
+    assert rows_by(april, "code")["99213"]["amount"] == D("-120.00")
+    assert (april.totals["units"], april.totals["invoices"]) == (-1, -1)
+    both = run("billing", Params(start=JAN1, end=dt.date(2026, 4, 30)))
+    assert rows_by(both, "code")["99213"]["amount"] == D("0.00")

@@ -1,6 +1,7 @@
 """Charges: the billing report (by code, provider or month) and the profit report.
 
-Both read posted invoice lines by the invoices' posting dates; voided invoices are left out.
+Both read the lines charged by the ledger's entry dates (like the day sheet); a void takes its
+lines off in the month it was keyed.
 Profit is revenue less the catalogue cost of what was billed (each line keeps its unit cost),
 then the month's adjustment entries (allowances, discounts, write-offs, late fees) give net.
 """

@@ -7,12 +7,12 @@ transaction; ``check_ledger`` recomputes them all from the entries and reports a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from peewee import fn
 
-from ..models import (Account, Invoice, InvoiceLine, LedgerEntry, Payment, Setting, User, database,
-                      now)
+from ..models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
 from ..models.billing import LEDGER_KINDS
 from ..money import ZERO, format_money, to_cents
 
@@ -62,11 +62,12 @@ def open_entry_date(day: dt.date) -> dt.date:
     closed day is moved to the next open day, so a printed day sheet never changes. The
     posting date (the service or received date it stands for) keeps the date asked for.
     """
-    closed = Setting.get_or_none(Setting.key == "books_closed_through")
-    if closed is None or not closed.value:
+    row = database.execute_sql("SELECT value FROM setting WHERE key = 'books_closed_through'"
+                               ).fetchone()
+    through = json.loads(row[0]) if row and row[0] else None
+    if not through:
         return day
-    through = dt.date.fromisoformat(closed.value)
-    return max(day, through + dt.timedelta(days=1))
+    return max(day, dt.date.fromisoformat(through) + dt.timedelta(days=1))
 
 
 def _id(record) -> int | None:

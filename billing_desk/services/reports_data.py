@@ -155,14 +155,23 @@ class ChargeRow:
 
 
 def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
-    """Posted invoice lines by month, provider and code (by the invoices' posting dates)."""
-    sql = """SELECT substr(i.posted_on, 1, 7) AS month, i.provider, c.kind, l.code,
-                    MIN(l.description), COUNT(DISTINCT i.id), SUM(l.quantity), SUM(l.amount),
-                    SUM(l.unit_cost * l.quantity)
-             FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
-             JOIN catalogue_item c ON c.id = l.item_id
-             WHERE i.status = 'posted' AND i.posted_on BETWEEN ? AND ?
-             GROUP BY month, i.provider, c.kind, l.code ORDER BY month, l.code, i.provider"""
+    """Lines charged (or voided: negative) from ``start`` to ``end``, by month, provider, code.
+
+    Read from the ledger's charge and void entries by entry date, like the day sheet: an
+    invoice voided later takes its lines off in the month of the void, so a closed month's
+    figures never change. Rows come per (month, provider, kind, code, charge or void); the
+    reports add them up.
+    """
+    sql = """SELECT substr(c.day, 1, 7) AS month, i.provider, ci.kind, l.code, MIN(l.description),
+                    c.sign * COUNT(DISTINCT i.id), c.sign * SUM(l.quantity), c.sign * SUM(l.amount),
+                    c.sign * SUM(l.unit_cost * l.quantity)
+             FROM (SELECT line_id, CASE kind WHEN 'charge' THEN 1 ELSE -1 END AS sign,
+                          MIN(entry_date) AS day
+                   FROM ledger_entry WHERE kind IN ('charge', 'void') AND line_id IS NOT NULL
+                     AND entry_date BETWEEN ? AND ? GROUP BY line_id, kind) c
+             JOIN invoice_line l ON l.id = c.line_id JOIN invoice i ON i.id = l.invoice_id
+             JOIN catalogue_item ci ON ci.id = l.item_id
+             GROUP BY month, i.provider, ci.kind, l.code, c.sign ORDER BY month, l.code, i.provider"""
     return [ChargeRow(*row) for row in
             database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
 
