@@ -47,6 +47,7 @@ class FakePrompter:
         return self.accept, self.password
 
     def confirm(self, title, text):
+        self.said.append(("confirm", title, text))
         return self.accept
 
     def inform(self, title, text):
@@ -137,12 +138,17 @@ def test_window_stays_responsive_while_backing_up(qtbot, window, tmp_path):
     assert ticks  # the event loop kept turning
 
 
-def test_unplugged_folder_is_a_clear_warning(window, tmp_path):
+def test_unplugged_folder_is_said_plainly_with_the_choice_of_another(qtbot, window, tmp_path):
     set_setting("backup_folder", str(tmp_path / "E-drive" / "Backups"), window.session.user)
-    prompter = FakePrompter()
+    prompter = FakePrompter(accept=False)
     actions = install_backup_actions(window, window.session, prompter)
     assert actions.back_up_now() is None
-    assert prompter.said[0][0] == "warn" and "plugged in" in prompter.said[0][2]
+    assert prompter.said[0][0] == "confirm" and "plugged in" in prompter.said[0][2]
+    other = tmp_path / "other"
+    other.mkdir()
+    prompter.accept, prompter.folder = True, other
+    finish(qtbot, actions, actions.back_up_now())
+    assert get_setting("backup_folder") == str(other) and list(other.glob("*.bdbackup"))
 
 
 def test_encrypted_backup_asks_for_a_password(qtbot, window, tmp_path):

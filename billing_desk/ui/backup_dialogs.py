@@ -161,12 +161,26 @@ class BackupActions:
 
     # --- back up ----------------------------------------------------------------------------
     def folder(self) -> Path | None:
-        """The remembered folder; the first time, the clerk chooses it (and it is remembered)."""
-        from ..services.settings import get_setting, set_setting
+        """The remembered folder; the first time, the clerk chooses it (and it is remembered).
+        A remembered folder that is not there (a stick unplugged) is said plainly, with the
+        choice of another."""
+        from ..services.settings import get_setting
 
-        if get_setting("backup_folder"):
-            return backups.backup_folder()
-        chosen = self.prompter.choose_folder(backups.backup_folder())
+        if not get_setting("backup_folder"):
+            return self._choose_folder(backups.backup_folder())
+        folder = backups.backup_folder()
+        if folder.is_dir():
+            return folder
+        if self.prompter.confirm("Back up", f"The backup folder {folder} is not there. Is the "
+                                 "USB stick or network drive plugged in?\n\nPlug it in and try "
+                                 "again, or choose another folder now. Choose another folder?"):
+            return self._choose_folder(folder.parent)
+        return None
+
+    def _choose_folder(self, start: Path) -> Path | None:
+        from ..services.settings import set_setting
+
+        chosen = self.prompter.choose_folder(start)
         if chosen is None:
             return None
         try:
@@ -183,11 +197,6 @@ class BackupActions:
             return None
         folder = self.folder()
         if folder is None:
-            return None
-        if not folder.is_dir():
-            self.prompter.warn("Back up", f"The backup folder {folder} is not there. Is the USB "
-                               "stick or network drive plugged in? Plug it in, or choose another "
-                               "folder with File > Back up now after clearing the setting.")
             return None
         password = None
         if get_setting("backup_encrypt"):
