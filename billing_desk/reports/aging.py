@@ -32,6 +32,9 @@ def _share_line(total: dict) -> tuple[str, str]:
 
 def _finish(report: Report, subtotals: bool) -> Report:
     report.compute_totals(subtotals=subtotals)
+    for group in report.groups:  # one invoice is its own subtotal: save the line (and paper)
+        if len(group.rows) == 1:
+            group.subtotals = None
     report.parameters.append(_share_line(report.totals))
     return report
 
