@@ -181,7 +181,7 @@ def test_a_file_left_by_a_crash_is_checked_before_it_opens(tmp_path, monkeypatch
 
     path = tmp_path / "big.sqlite"
     open_database(path).close()
-    path.with_name(path.name + "-wal").write_bytes(b"")  # what a crash leaves behind
+    path.with_name(path.name + "-wal").write_bytes(b"\0" * 32)  # what a crash leaves behind
     monkeypatch.setattr(dbmod, "QUICK_CHECK_NOW_BYTES", 0)
     opened = open_database(path)
     try:

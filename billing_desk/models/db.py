@@ -9,7 +9,8 @@ import os
 import shutil
 import socket
 import sqlite3
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,8 +178,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     if readonly:
         return _open_readonly(path)
     warnings = check_location(path)
-    # SQLite removes the write-ahead log when the last connection closes cleanly.
-    unclean = path.with_name(path.name + "-wal").exists()
+    unclean = _left_unclean(path)
     exists = path.exists() and path.stat().st_size > 0
     version = 0
     if exists:
@@ -225,6 +225,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
 
 
 def _open_readonly(path: Path) -> OpenedDatabase:
+    unclean = _left_unclean(path)
     if not path.exists():
         raise DatabaseError(f"There is no database at {path}.")
     app_id, version = inspect_file(path)
@@ -239,12 +240,16 @@ def _open_readonly(path: Path) -> OpenedDatabase:
                         pragmas={"foreign_keys": 1, "busy_timeout": 5000, "query_only": 1})
     database.initialize(db)
     db.connect(reuse_if_open=True)
+    background = None
     try:
-        _quick_check(db, path)
+        if _check_now(path, unclean):
+            _quick_check(db, path)
+        else:
+            background = _background_quick_check(path)
     except BaseException:
         db.close()
         raise
-    return OpenedDatabase(path, db, None, False)
+    return OpenedDatabase(path, db, None, False, background_check=background)
 
 
 def _has_tables(path: Path) -> bool:
@@ -289,24 +294,36 @@ def _upgrade(db: SqliteDatabase, version: int) -> None:
 QUICK_CHECK_NOW_BYTES = 200 * 1024 * 1024
 
 
+def _left_unclean(path: Path) -> bool:
+    """SQLite empties the write-ahead log when the last writer closes cleanly: a log with
+    something in it means the program did not get to close (a crash, a power cut)."""
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
 def _check_now(path: Path, unclean: bool) -> bool:
     """Check before opening when the last close was not clean or the file is small (fast)."""
     return unclean or not path.exists() or path.stat().st_size < QUICK_CHECK_NOW_BYTES
 
 
 def _background_quick_check(path: Path) -> "Future[str]":
-    """PRAGMA quick_check on its own read-only connection (WAL lets it read beside the writer)."""
+    """PRAGMA quick_check on its own read-only connection (WAL lets it read beside the writer).
 
-    def run() -> str:
-        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    A daemon thread: a command that finishes first does not wait for it.
+    """
+    future: Future[str] = Future()
+
+    def run() -> None:
         try:
-            return con.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            con.close()
+            con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+            try:
+                future.set_result(con.execute("PRAGMA quick_check").fetchone()[0])
+            finally:
+                con.close()
+        except Exception as exc:  # noqa: BLE001 - handed to whoever reads the result
+            future.set_exception(exc)
 
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check")
-    future = executor.submit(run)
-    executor.shutdown(wait=False)
+    threading.Thread(target=run, name="quick-check", daemon=True).start()
     return future
 
 
