@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from billing_desk.models import Account, Coverage, FeeSchedule, Invoice, Payer, Plan
 from billing_desk.services.ledger import check_ledger
 from billing_desk.services.session import Session
-from billing_desk.ui.invoice_prompts import ScriptedPrompter
+from billing_desk.ui.prompts import ScriptedPrompter
 from billing_desk.ui.tabs.invoices import InvoicesTab
 
 TODAY = dt.date.today()

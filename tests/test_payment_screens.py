@@ -12,7 +12,7 @@ from billing_desk.models import Account, CatalogueItem, Coverage, Payer, Payment
 from billing_desk.services import invoices
 from billing_desk.services.ledger import check_ledger
 from billing_desk.services.session import Session
-from billing_desk.ui.invoice_prompts import ScriptedPrompter
+from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
                                        "This plugin does not support grabbing the keyboard")

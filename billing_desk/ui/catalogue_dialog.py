@@ -13,7 +13,7 @@ from ..models.catalogue import ITEM_KINDS
 from ..money import format_money
 from ..services import catalogue
 from .invoice_models import RowsModel
-from .invoice_prompts import Prompter
+from .prompts import Prompter
 from .list_tab import ListPanel
 from .table_model import Column
 

@@ -19,7 +19,7 @@ from ..services.estimate import ChargeLine, estimate_for
 from . import invoice_actions
 from .invoice_entry import LineEntry, attach_completer, move_focus
 from .invoice_models import RowsModel
-from .invoice_prompts import Prompter
+from .prompts import Prompter
 
 LINE_HEADERS = ["#", "Code", "Description", "Qty", "Price", "Amount", "Mod", "Dx"]
 EST_HEADERS = ["Code", "Charge", "Allowed", "Insurance", "Copay", "Deductible", "Coinsurance",

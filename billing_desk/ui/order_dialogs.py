@@ -5,38 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout,
-                               QInputDialog, QLabel, QLineEdit, QMessageBox, QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+                               QLabel, QLineEdit, QVBoxLayout)
 
 from ..errors import BillingError
-
-
-class Prompts:
-    """Every modal question the order screens ask, in one replaceable place (tests never click)."""
-
-    def __init__(self, parent):
-        self.parent = parent
-
-    def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self.parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def ask_text(self, title: str, label: str) -> str | None:
-        text, ok = QInputDialog.getText(self.parent, title, label)
-        return text if ok else None
-
-    def save_path(self, title: str, name: str, pattern: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, name, pattern)
-        return path or None
-
-    def info(self, title: str, text: str) -> None:
-        QMessageBox.information(self.parent, title, text)
-
-    def error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self.parent, title, text)
-
-    def run(self, dialog: QDialog) -> bool:
-        return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class DeliveryDialog(QDialog):

@@ -17,7 +17,7 @@ from ..money import ZERO, format_money, parse_money
 from ..services import adjustments, payments
 from ..services.payments import RemitLine
 from .invoice_models import RowsModel
-from .invoice_prompts import Prompter
+from .prompts import Prompter
 
 HEADERS = ["#", "Code", "Charge", "Insurance owes", "Allowed", "Paid", "Contractual",
            "Patient resp.", "Denial reason"]

@@ -17,7 +17,7 @@ from ..money import ZERO, format_money, parse_money
 from ..services import payments
 from .invoice_entry import attach_completer
 from .invoice_models import RowsModel
-from .invoice_prompts import Prompter
+from .prompts import Prompter
 
 HEADERS = ["Invoice", "Service date", "Due", "Code", "Patient owes", "Apply"]
 

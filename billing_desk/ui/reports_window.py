@@ -24,7 +24,7 @@ from ..reports import ACCOUNT, AS_OF, PERIOD, REPORTS, Params, get, office_info,
 from ..reports.output import print_report, record, save
 from ..services import reports_close
 from .report_model import ReportTableModel
-from .report_prompts import ReportPrompter
+from .prompts import Prompter
 from .report_worker import ReportJob
 
 
@@ -44,7 +44,7 @@ class ReportDialog(QDialog):
     def __init__(self, session, parent=None, *, prompter=None, name: str | None = None):
         super().__init__(parent)
         self.session = session
-        self.prompter = prompter or ReportPrompter(self)
+        self.prompter = prompter or Prompter(self)
         self.setWindowTitle("Reports")
         self.resize(1100, 700)
         self.job: ReportJob | None = None
@@ -333,7 +333,7 @@ def open_reports(window, name: str | None = None, *, prompter=None) -> ReportDia
 
 def close_day(window, prompter=None) -> dt.date | None:
     """Ask for the day, confirm, close it (supervisors); says what happened either way."""
-    prompter = prompter or ReportPrompter(window)
+    prompter = prompter or Prompter(window)
     day = prompter.ask_date("Close the day", "Close the books through this day. Entries keyed "
                             "later for a closed day go on the next open day, so its day sheet "
                             "never changes. Print the day sheet first.", dt.date.today())

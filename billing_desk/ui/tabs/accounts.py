@@ -13,7 +13,7 @@ from ...models.people import ACCOUNT_STATUSES
 from ...services import accounts, cases
 from ..account_approval import ApprovalQueue
 from ..account_form import AccountFormWidget
-from ..account_prompts import Prompter
+from ..prompts import Prompter
 from ..account_view import AccountView
 from ..list_tab import ListPanel
 from ..table_model import Column

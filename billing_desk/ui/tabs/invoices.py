@@ -19,7 +19,7 @@ from ..catalogue_dialog import CatalogueDialog
 from ..catalogue_plans import PlansDialog
 from ..invoice_actions import deliver
 from ..invoice_form import InvoiceForm
-from ..invoice_prompts import Prompter
+from ..prompts import Prompter
 from ..list_tab import ListPanel
 from ..payment_eob import EobDialog
 from ..payment_patient import PatientPaymentDialog

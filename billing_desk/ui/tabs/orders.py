@@ -22,7 +22,8 @@ from ...printing.order_docs import render_confirmation
 from ...services import lists, order_billing, orders
 from ...services.validation import parse_date
 from ..list_tab import ListPanel
-from ..order_dialogs import DeliveryDialog, Prompts
+from ..order_dialogs import DeliveryDialog
+from ..prompts import Prompter
 from ..order_editor import OrderEditor
 from ..order_report import UnfilledView
 from ..table_model import Column, PagedTableModel
@@ -69,7 +70,7 @@ class OrdersTab(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.prompts = Prompts(self)
+        self.prompts = Prompter(self)
         self.pages = QStackedWidget()
         self.editor = OrderEditor(session, self.prompts)
         self.editor.saved.connect(lambda _order: self.list.refresh())
