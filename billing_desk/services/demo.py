@@ -66,9 +66,13 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
         say(f"{accounts} accounts")
         opened = [_open_account(world, i) for i in range(accounts)]
         say("18 months of invoices, remittances and payments")
+        done = 0
         while world.events:
-            _when, _n, action = heapq.heappop(world.events)
+            when, _n, action = heapq.heappop(world.events)
             action()
+            done += 1
+            if done % 200 == 0:
+                say(f"18 months of invoices, remittances and payments: {when:%B %Y}")
         _finish_statuses(world, opened)
         _orders(world, opened)
         _open_cases(world, opened)
