@@ -464,7 +464,8 @@ def auto_backup(session, reason: str, progress: Progress = no_progress) -> AutoB
         if any(folder.glob(f"{session.path.stem}-{today}_*{SUFFIX}")):
             return AutoBackup(None, "A backup was already made today.")
     try:
-        result = make_backup(session.path, folder, user=session.user.username, reason=reason,
+        user = session.user.username if session.user else ""
+        result = make_backup(session.path, folder, user=user, reason=reason,
                              progress=progress, keep_newest=keep_newest_setting())
         record_backup(session.user, result)
     except BackupError as exc:
