@@ -13,13 +13,14 @@ from typing import Callable
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
                                QProgressDialog, QPushButton, QVBoxLayout, QWidget)
 
 from ..errors import BillingError, PermissionDenied
 from ..services import backup as backups
 from ..services import maintenance
 from ..services.permissions import can
+from .prompts import Prompter as BasePrompter
 
 BACKUP_FILTER = "Billing Desk backup (*.bdbackup);;All files (*)"
 
@@ -46,11 +47,8 @@ class TaskThread(QThread):
             self.succeeded.emit(result)
 
 
-class Prompter:
-    """Every question the backup actions ask, with Qt's standard dialogs; tests replace it."""
-
-    def __init__(self, parent: QWidget):
-        self.parent = parent
+class Prompter(BasePrompter):
+    """The program's prompter plus the questions only backups ask; tests replace it."""
 
     def choose_folder(self, start: Path) -> Path | None:
         name = QFileDialog.getExistingDirectory(self.parent, "Choose the backup folder", str(start))
@@ -77,18 +75,6 @@ class Prompter:
         dialog = RestoreDialog(path, manifest, self.parent)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         return accepted, dialog.password()
-
-    def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self.parent, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def inform(self, title: str, text: str) -> None:
-        QMessageBox.information(self.parent, title, text)
-
-    def warn(self, title: str, text: str) -> None:
-        QMessageBox.warning(self.parent, title, text)
 
 
 class RestoreDialog(QDialog):
