@@ -83,7 +83,7 @@ def test_bad_contact_input_is_refused_and_nothing_saved(tab, qtbot):
 
 def test_confirm_a_stage_batch_by_keys(tab, qtbot):
     tab.table.setFocus()
-    qtbot.keyClick(tab.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     dialog = tab.dialog
     qtbot.waitActive(dialog)
     assert [r.proposed for r in dialog.rows] == ["Reminder", "Reminder"]

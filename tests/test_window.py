@@ -78,3 +78,40 @@ def test_table_models_pass_the_model_tester(window, qtmodeltester):
     for page in window.pages:
         page.refresh()
         qtmodeltester.check(main_model(page))
+
+
+def test_no_two_commands_share_a_key(window):
+    """A key bound twice where both can fire is ambiguous in Qt: neither runs."""
+    from PySide6.QtGui import QAction, QShortcut
+
+    def scope(obj):
+        node = obj.parent()
+        while node is not None:
+            if node in window.pages:
+                return window.tabs.tabText(window.pages.index(node))
+            node = node.parent()
+        return "window"
+
+    seen: dict[str, list[str]] = {}
+    for obj in window.findChildren(QAction) + window.findChildren(QShortcut):
+        keys = obj.shortcuts() if isinstance(obj, QAction) else [obj.key()]
+        for key in keys:
+            text = key.toString()
+            if text:
+                seen.setdefault(text, []).append(scope(obj))
+    clashes = {}
+    for key, scopes in seen.items():
+        window_level = scopes.count("window")
+        tabs = [s for s in scopes if s != "window"]
+        if window_level > 1 or (window_level and tabs):
+            clashes[key] = scopes
+    assert clashes == {}
+    assert "Ctrl+B" in seen and "Ctrl+L" in seen and "Ctrl+F" in seen
+
+
+def test_reopen_in_place_keeps_the_user_and_the_tabs(window, demo_path):
+    user = window.session.user
+    window.reopen(demo_path)
+    assert window.session.user.id == user.id
+    assert all(page.session is window.session for page in window.pages)
+    assert window.pages[0].list.model.total == 30

@@ -55,6 +55,60 @@ def build_demo_with_progress(path: Path) -> None:
         dialog.close()
 
 
+def backup_in_background(window, session: Session, reason: str) -> None:
+    """The first start of a day makes a backup off the window's thread; the status bar says how it went."""
+    from concurrent.futures import Future
+
+    from PySide6.QtCore import QTimer
+
+    from ..services.backup import auto_backup
+
+    if session.user is None:
+        return
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(auto_backup(session, reason))
+        except Exception as exc:  # noqa: BLE001 - shown in the status bar, never lost
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="auto-backup", daemon=True).start()
+    timer = QTimer(window, interval=1000)
+
+    def poll() -> None:
+        if future.done():
+            timer.stop()
+            error = future.exception()
+            window.statusBar().showMessage(str(error) if error else future.result().message, 15000)
+
+    timer.timeout.connect(poll)
+    timer.start()
+
+
+def backup_at_closing(session: Session) -> None:
+    """The automatic backup when the program closes, with a progress dialog so it never looks hung."""
+    from ..services.backup import auto_backup
+
+    if session.user is None or session.opened.db.is_closed():
+        return
+    dialog = QProgressDialog("Backing up before closing…", "", 0, 100)
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(500)
+
+    def progress(fraction: float, text: str = "") -> None:
+        dialog.setValue(int(fraction * 100))
+        if text:
+            dialog.setLabelText(f"Backing up before closing: {text}")
+        QApplication.processEvents()
+
+    outcome = auto_backup(session, "closing", progress=progress)
+    dialog.close()
+    if outcome.result is None:
+        QMessageBox.warning(None, APP_NAME, outcome.message)
+
+
 def open_office(db: str | None, demo: bool) -> Session:
     if demo and not db:
         path = demo_database()
@@ -93,30 +147,49 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
 
     holder = {}
 
-    def switch_database() -> None:
-        name, _ = QFileDialog.getOpenFileName(holder["window"], "Open database", str(session.path.parent),
-                                              "Billing Desk database (*.sqlite *.db);;All files (*)")
-        if not name:
-            return
-        holder["window"].close()
+    def show_window(current: Session) -> None:
+        holder["session"] = current
+        holder["window"] = MainWindow(current, open_database=switch_database, reopen=reopen)
+        for warning in current.opened.warnings:
+            QMessageBox.warning(holder["window"], APP_NAME, warning)
+        holder["window"].show()
+        backup_in_background(holder["window"], current, "start")
+
+    def replace_session(path: Path) -> None:
+        """Close the window's file, open ``path`` (another file, or a restored one), sign in again.
+
+        The old window is hidden, not closed, until the new one shows: closing the last window
+        would end the program."""
+        old = holder["window"]
+        old.hide()
         holder["session"].close()
         try:
-            holder["session"] = open_session(Path(name), choose_user=False)
+            fresh = open_session(Path(path), choose_user=False)
         except BillingError as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
-            holder["session"] = open_session(session.path, choose_user=False)
-        if not sign_in(holder["session"]):
+            fresh = open_session(session.path, choose_user=False)
+        if not sign_in(fresh):
+            fresh.close()
+            old.close()
             QApplication.quit()
             return
-        holder["window"] = MainWindow(holder["session"], open_database=switch_database)
-        holder["window"].show()
+        show_window(fresh)
+        old.close()
+        old.deleteLater()
 
-    holder["session"] = session
-    holder["window"] = MainWindow(session, open_database=switch_database)
-    for warning in session.opened.warnings:
-        QMessageBox.warning(holder["window"], APP_NAME, warning)
-    holder["window"].show()
+    def switch_database() -> None:
+        name, _ = QFileDialog.getOpenFileName(holder["window"], "Open database",
+                                              str(holder["session"].path.parent),
+                                              "Billing Desk database (*.sqlite *.db);;All files (*)")
+        if name:
+            replace_session(Path(name))
+
+    def reopen(path: Path) -> None:
+        replace_session(path)
+
+    show_window(session)
     try:
         return app.exec()
     finally:
+        backup_at_closing(holder["session"])
         holder["session"].close()

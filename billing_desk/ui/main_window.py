@@ -22,10 +22,11 @@ TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session, *, open_database=None, parent=None):
+    def __init__(self, session, *, open_database=None, reopen=None, parent=None):
         super().__init__(parent)
         self.session = session
         self._open_database = open_database
+        self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
         self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -40,18 +41,39 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self._build_menus()
         self._build_status_bar()
-        from .lock import install as install_signin
-
-        install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
-        from .reports_window import install_report_actions
-
-        install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
+        self._install_features()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_layout()
         self.refresh()
         self._watch_background_check()
 
     # --- assembly -------------------------------------------------------------------------
+    def _install_features(self) -> None:
+        """Each feature adds its own menus and keys; the window only calls them."""
+        from .backup_dialogs import install_backup_actions
+        from .lock import install as install_signin
+        from .reports_window import install_report_actions
+
+        install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
+        install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
+        install_backup_actions(self, self.session)  # Back up now (Ctrl+B), Restore, Maintenance
+
+    def reopen(self, path) -> None:
+        """Open ``path`` again after a restore: through run_window (which signs in again), or,
+        without one (tests), as the same user in place."""
+        if self._reopen is not None:
+            self._reopen(path)
+            return
+        from ..models import User
+        from ..services.session import open_session
+
+        user = self.session.user
+        self.session.close()  # a restore has closed it already; closing twice is harmless
+        fresh = open_session(path, choose_user=False)
+        self.session.opened = fresh.opened  # the tabs hold this session: keep it, change its file
+        self.session.user = User.get_or_none(User.id == user.id) if user else None
+        self.refresh()
+
     def menu(self, name: str):
         if name not in self.menus:
             self.menus[name] = self.menuBar().addMenu(name)

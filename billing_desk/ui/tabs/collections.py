@@ -40,11 +40,11 @@ COLUMNS = [
 ]
 
 KEYS = [  # (button text, shortcut, method)
-    ("&Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+B", "stage_batch"),
+    ("&Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("&Hold…", "Ctrl+H", "hold"),
     ("Take &it", "Ctrl+T", "take"), ("Open &case", "Ctrl+E", "open_case"),
     ("Late &fees", "Ctrl+Shift+F", "late_fees"), ("S&tages…", "Ctrl+Shift+S", "edit_stages"),
-    ("Report&s…", "Ctrl+Shift+R", "reports"),
+    ("Report&s…", "Ctrl+Shift+L", "reports"),
 ]
 
 
