@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from peewee import fn
 
@@ -19,6 +19,16 @@ RANKS = ("primary", "secondary")
 COVERAGE_PARTS = ("payer", "plan", "member_id", "group_number", "subscriber_name", "relationship",
                   "start_date", "end_date")
 GUARANTOR_RELATIONSHIPS = ("self", "parent", "spouse", "guardian", "employer", "other")
+
+
+def default_terms() -> str:
+    """A new account's payment terms: the office's setting (30 days when no office is open)."""
+    from .settings import get_setting
+
+    try:
+        return str(get_setting("default_payment_terms_days"))
+    except Exception:  # noqa: BLE001 - no database bound yet (a form built before opening)
+        return "30"
 
 
 @dataclass
@@ -66,7 +76,7 @@ class AccountForm:
     secondary_end_date: str = ""
     # Billing profile.
     statement_delivery: str = "print"
-    payment_terms_days: str = "30"
+    payment_terms_days: str = field(default_factory=lambda: default_terms())
     billing_cycle_day: str = "1"
     credit_limit: str = ""
     preferred_contact: str = "phone"

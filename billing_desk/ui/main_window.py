@@ -53,10 +53,12 @@ class MainWindow(QMainWindow):
         from .backup_dialogs import install_backup_actions
         from .lock import install as install_signin
         from .reports_window import install_report_actions
+        from .settings_dialog import install_settings_action
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
         install_backup_actions(self, self.session)  # Back up now (Ctrl+B), Restore, Maintenance
+        install_settings_action(self)  # Tools > Settings…
 
     def reopen(self, path) -> None:
         """Open ``path`` again after a restore: through run_window (which signs in again), or,
