@@ -127,28 +127,46 @@ def _draw_page(painter: QPainter, document: QPdfDocument, page: int, target: QRe
 
 def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
               progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
-              doc_name: str | None = None, max_dpi: int = DEFAULT_MAX_DPI) -> int:
+              doc_name: str | None = None, max_dpi: int = DEFAULT_MAX_DPI,
+              page_layout: QPageLayout | None = None,
+              output_file: str | Path | None = None) -> int:
     """Print the PDF at ``pdf_path`` on ``printer_name`` (None: the default printer).
 
     ``progress(pages_done, page_count)`` is called after each page. ``cancelled()`` is asked
     before each page; when it says True the job is aborted and 0 is returned. Where the print
     engine cannot abort a started job (Qt's CUPS engine cannot), the pages already drawn are
     printed and their number is returned. ``doc_name`` names the job in the print queue.
+    ``page_layout`` (the clerk's page setup: paper size, orientation, margins) is set on the
+    printer and every page is fitted to it; None keeps the printer's paper and prints each page
+    in its own orientation. ``output_file`` writes the job to that PDF file through Qt's PDF
+    engine instead of a printer (``printer_name`` is then ignored).
     Returns the number of pages printed. Raises ``PrintError`` for a missing printer or file.
     """
     ensure_gui_application()
     document = _open_document(pdf_path)
     try:
-        printer = _make_printer(printer_name, doc_name or Path(pdf_path).stem)
-        return _print_pages(document, printer, progress, cancelled, max_dpi)
+        name = doc_name or Path(pdf_path).stem
+        if output_file is not None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(output_file))
+            printer.setDocName(name)
+        else:
+            printer = _make_printer(printer_name, name)
+        if page_layout is not None and not printer.setPageLayout(page_layout):
+            raise PrintError("the page setup does not fit this printer (paper size or margins)")
+        return _print_pages(document, printer, progress, cancelled, max_dpi,
+                            follow_pages=page_layout is None)
     finally:
         document.close()
 
 
 def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn | None,
-                 cancelled: CancelledFn | None, max_dpi: int) -> int:
+                 cancelled: CancelledFn | None, max_dpi: int, follow_pages: bool = True) -> int:
+    """Draw every page; ``follow_pages`` turns the paper to each page's own orientation."""
     count = document.pageCount()
-    printer.setPageOrientation(_orientation(document.pagePointSize(0)))
+    if follow_pages:
+        printer.setPageOrientation(_orientation(document.pagePointSize(0)))
     dpi = max(72, min(printer.resolution(), max_dpi))
     if cancelled is not None and cancelled():
         return 0
@@ -161,7 +179,8 @@ def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn
                 return 0 if printer.abort() else page
             size = document.pagePointSize(page)
             if page:
-                printer.setPageOrientation(_orientation(size))
+                if follow_pages:
+                    printer.setPageOrientation(_orientation(size))
                 printer.newPage()
             painter.save()
             painter.scale(printer.resolution() / dpi, printer.resolution() / dpi)

@@ -1,0 +1,144 @@
+"""Print preview and the remembered page setup: the preview shows the paginated PDF and moves by
+keys; page setup survives in the settings file; print_pdf honours a page layout (checked on a
+PDF written through Qt's PDF engine); the Reports window opens the preview of its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMarginsF, Qt
+from PySide6.QtGui import QPageLayout, QPageSize
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
+
+
+def three_pages(path: Path) -> Path:
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    for page in range(3):
+        pdf.setFont("Helvetica", 40)
+        pdf.drawString(72, 600, f"Page {page + 1}")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def landscape_a4() -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
+                       QMarginsF(12, 10, 12, 10), QPageLayout.Unit.Millimeter)
+
+
+class Printer:
+    """A prompter whose print dialog answers with a fixed printer (or None: cancelled)."""
+
+    def __init__(self, name=None):
+        self.name, self.asked = name, []
+
+    def choose_printer(self, current=None):
+        self.asked.append(current)
+        return self.name
+
+
+@pytest.fixture
+def preview(qtbot, tmp_path):
+    from billing_desk.ui.print_preview import PrintPreviewDialog
+
+    dialog = PrintPreviewDialog(three_pages(tmp_path / "three.pdf"), prompter=Printer())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_preview_opens_on_the_first_of_three_pages(preview):
+    assert preview.page_count == 3
+    assert preview.page_label.text() == "Page 1 of 3"
+    assert preview.pages.widget.objectName() == "pages"
+
+
+def test_keys_move_through_the_pages(qtbot, preview):
+    view = preview.pages.widget
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    assert preview.page_label.text() == "Page 2 of 3"
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert preview.page_label.text() == "Page 3 of 3"
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)  # past the end stays on the last page
+    assert preview.current_page() == 2
+    qtbot.keyClick(view, Qt.Key.Key_PageUp)
+    assert preview.page_label.text() == "Page 2 of 3"
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert preview.page_label.text() == "Page 1 of 3"
+
+
+def test_zoom_buttons_and_keys(qtbot, preview):
+    assert preview.zoom_label.text() == "Fit width"
+    before = preview.pages.zoom()
+    qtbot.keyClick(preview.pages.widget, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert preview.pages.zoom() == pytest.approx(before * 1.25)
+    assert preview.zoom_label.text().endswith("%")
+    qtbot.mouseClick(preview.buttons["zoom_out"], Qt.MouseButton.LeftButton)
+    assert preview.pages.zoom() == pytest.approx(before)
+    qtbot.mouseClick(preview.buttons["fit_page"], Qt.MouseButton.LeftButton)
+    assert preview.zoom_label.text() == "Fit page"
+
+
+def test_esc_closes_and_a_cancelled_print_dialog_prints_nothing(qtbot, preview):
+    preview.print_document()
+    assert preview.prompter.asked == [None] and preview.job is None
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)
+    assert not preview.isVisible()
+
+
+def test_page_setup_round_trips_through_the_settings_file(qtbot, preview):
+    from billing_desk.paths import settings_file
+    from billing_desk.ui import print_settings
+
+    assert print_settings.load_page_layout() is None
+    preview.ask_page_setup = lambda parent, current: landscape_a4()
+    qtbot.mouseClick(preview.setup_button, Qt.MouseButton.LeftButton)
+    assert "[printing]" in settings_file().read_text()
+    loaded = print_settings.load_page_layout()
+    assert loaded.pageSize().id() == QPageSize.PageSizeId.A4
+    assert loaded.orientation() == QPageLayout.Orientation.Landscape
+    margins = loaded.margins(QPageLayout.Unit.Millimeter)
+    assert (margins.left(), margins.top(), margins.right(), margins.bottom()) == (12, 10, 12, 10)
+    assert preview.setup_label.text() == "Page setup: A4, landscape, margins 12/10/12/10 mm"
+
+
+def test_print_pdf_sets_the_page_layout_on_the_printer(qapp, tmp_path):
+    from billing_desk.printing.printer import print_pdf
+
+    source = three_pages(tmp_path / "in.pdf")
+    plain = print_pdf(source, output_file=tmp_path / "plain.pdf")
+    turned = print_pdf(source, output_file=tmp_path / "turned.pdf", page_layout=landscape_a4())
+    assert plain == turned == 3
+    page = PdfReader(tmp_path / "plain.pdf").pages[0]
+    assert float(page.mediabox.width) < float(page.mediabox.height)  # portrait, as the pages
+    for page in PdfReader(tmp_path / "turned.pdf").pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width == pytest.approx(842, abs=2) and height == pytest.approx(595, abs=2)
+
+
+def test_print_from_the_preview_uses_the_remembered_setup(qtbot, preview, tmp_path, monkeypatch,
+                                                          db):
+    from billing_desk.printing import printer
+    from billing_desk.ui import print_settings
+
+    print_settings.save_page_layout(landscape_a4())
+    calls = []
+
+    def fake_print(path, name, **kwargs):
+        calls.append((name, kwargs["page_layout"]))
+        return 3
+
+    monkeypatch.setattr(printer, "print_pdf", fake_print)
+    preview.prompter.name = "Front desk"
+    with qtbot.waitSignal(preview.printed, timeout=10000) as printed:
+        qtbot.keyClick(preview, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: preview.job is None, timeout=10000)
+    assert printed.args == [3]
+    assert calls[0][0] == "Front desk"
+    assert calls[0][1].orientation() == QPageLayout.Orientation.Landscape
+    assert print_settings.remembered_printer() == "Front desk"
+    assert preview.status.text() == "Printed 3 of 3 pages."
