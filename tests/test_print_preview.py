@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
+from test_reports_numbers import MAR15, office  # noqa: F401 (the hand-built office fixture)
+
 
 def three_pages(path: Path) -> Path:
     pdf = canvas.Canvas(str(path), pagesize=letter)
@@ -142,3 +144,63 @@ def test_print_from_the_preview_uses_the_remembered_setup(qtbot, preview, tmp_pa
     assert calls[0][1].orientation() == QPageLayout.Orientation.Landscape
     assert print_settings.remembered_printer() == "Front desk"
     assert preview.status.text() == "Printed 3 of 3 pages."
+
+
+@pytest.fixture
+def reports(qtbot, office, db, admin, tmp_path):  # noqa: F811 - office is the shared fixture
+    from billing_desk.services.session import Session
+    from billing_desk.ui.reports_window import ReportDialog
+
+    dialog = ReportDialog(Session(db, admin), prompter=Printer("Front desk"), name="aging")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog.account, Qt.Key.Key_Return)  # Enter builds the on-screen report
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.report is not None, timeout=20000)
+    return dialog
+
+
+def fake_printer(monkeypatch, calls):
+    from billing_desk.printing import printer
+
+    def fake_print(path, name, **kwargs):
+        calls.append((name, kwargs.get("page_layout"), len(PdfReader(path).pages)))
+        return calls[-1][2]
+
+    monkeypatch.setattr(printer, "print_pdf", fake_print)
+
+
+def test_reports_window_previews_its_pdf_and_records_the_print(qtbot, reports, monkeypatch):
+    from billing_desk.models import AuditEntry
+    from billing_desk.ui import print_settings
+
+    assert reports.preview_pdf_button.isEnabled()
+    qtbot.keyClick(reports, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: getattr(reports, "preview_dialog", None) is not None, timeout=20000)
+    preview = reports.preview_dialog
+    pdf = preview.pdf_path
+    assert pdf.is_file() and preview.page_label.text() == f"Page 1 of {preview.page_count}"
+    print_settings.save_page_layout(landscape_a4())
+    calls = []
+    fake_printer(monkeypatch, calls)
+    with qtbot.waitSignal(preview.printed, timeout=10000):
+        qtbot.keyClick(preview, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: preview.job is None, timeout=10000)
+    assert calls[0][0] == "Front desk"
+    assert calls[0][1].orientation() == QPageLayout.Orientation.Landscape
+    assert AuditEntry.select().where(AuditEntry.action == "print").count() == 1
+    assert "printed" in reports.status.text()
+    qtbot.keyClick(preview, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not pdf.exists(), timeout=5000)  # the temporary PDF is gone
+
+
+def test_reports_print_uses_the_remembered_page_setup(qtbot, reports, monkeypatch):
+    from billing_desk.ui import print_settings
+
+    print_settings.save_page_layout(landscape_a4())
+    calls = []
+    fake_printer(monkeypatch, calls)
+    qtbot.keyClick(reports, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: reports.job is None and bool(calls), timeout=20000)
+    assert calls[0][1].pageSize().id() == QPageSize.PageSizeId.A4
+    assert "printed" in reports.status.text()

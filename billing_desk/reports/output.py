@@ -54,9 +54,12 @@ def save(spec, report: Report, fmt: str, path: str | Path, office, progress: Pro
 
 
 def print_report(spec, report: Report, office, printer: str | None = None,
-                 progress: ProgressFn | None = None, cancelled: Callable[[], bool] | None = None
-                 ) -> Output:
-    """Render the PDF to a temporary file and print it through ``printing.printer``."""
+                 progress: ProgressFn | None = None, cancelled: Callable[[], bool] | None = None,
+                 page_layout=None) -> Output:
+    """Render the PDF to a temporary file and print it through ``printing.printer``.
+
+    ``page_layout`` (a QPageLayout from the window's page setup, None: the printer's paper)
+    is handed to ``print_pdf`` untouched."""
     from ..printing.printer import print_pdf
 
     folder = Path(tempfile.mkdtemp(prefix="billing-desk-print-"))
@@ -64,7 +67,7 @@ def print_report(spec, report: Report, office, printer: str | None = None,
     out = save(spec, report, "pdf", target, office)
     try:
         out.pages = print_pdf(target, printer, progress=progress, cancelled=cancelled,
-                              doc_name=target.stem)
+                              doc_name=target.stem, page_layout=page_layout)
     finally:
         target.unlink(missing_ok=True)
         folder.rmdir()

@@ -1,14 +1,15 @@
 """The Reports window: choose a report and its parameters, preview it, save it or print it.
 
 Keyboard first: the report list has the focus, Tab walks the parameters, Enter previews,
-Ctrl+S saves a PDF, Ctrl+E an Excel workbook, Ctrl+P prints, Esc cancels running work (or
-closes). Building, saving and printing run in a worker thread with a progress bar and a
+Ctrl+S saves a PDF, Ctrl+E an Excel workbook, Ctrl+Shift+V shows the print preview (the paginated
+PDF), Ctrl+P prints with the remembered page setup, Esc cancels running work (or closes). Building, saving and printing run in a worker thread with a progress bar and a
 Cancel button, so the window never freezes. What is saved or printed is the report on screen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from ..paths import settings_file
 from ..reports import ACCOUNT, AS_OF, PERIOD, REPORTS, Params, get, office_info, run
 from ..reports.output import print_report, record, save
 from ..services import reports_close
+from . import print_settings
+from .print_preview import PrintPreviewDialog
 from .report_model import ReportTableModel
 from .prompts import Prompter
 from .report_worker import ReportJob
@@ -107,15 +110,19 @@ class ReportDialog(QDialog):
         self.pdf_button = QPushButton("Save P&DF… (Ctrl+S)", objectName="save_pdf")
         self.xlsx_button = QPushButton("Save &Excel… (Ctrl+E)", objectName="save_xlsx")
         self.print_button = QPushButton("Pr&int… (Ctrl+P)", objectName="print")
+        self.preview_pdf_button = QPushButton("Print previe&w… (Ctrl+Shift+V)",
+                                              objectName="print_preview")
+        self.setup_button = QPushButton("Pa&ge setup…", objectName="page_setup")
         self.close_button = QPushButton("Close", objectName="close")
         bottom = QHBoxLayout()
         for widget in (self.status,):
             bottom.addWidget(widget, 1)
         for widget in (self.progress, self.cancel_button, self.pdf_button, self.xlsx_button,
-                       self.print_button, self.close_button):
+                       self.setup_button, self.preview_pdf_button, self.print_button,
+                       self.close_button):
             bottom.addWidget(widget)
         for button in (self.pdf_button, self.xlsx_button, self.print_button, self.close_button,
-                       self.cancel_button):
+                       self.cancel_button, self.preview_pdf_button, self.setup_button):
             button.setAutoDefault(False)
         return bottom
 
@@ -128,11 +135,14 @@ class ReportDialog(QDialog):
         self.pdf_button.clicked.connect(lambda: self.save_file("pdf"))
         self.xlsx_button.clicked.connect(lambda: self.save_file("xlsx"))
         self.print_button.clicked.connect(self.print_report)
+        self.preview_pdf_button.clicked.connect(self.print_preview)
+        self.setup_button.clicked.connect(self.page_setup)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
         for keys, slot in ((QKeySequence.StandardKey.Save, lambda: self.save_file("pdf")),
                            ("Ctrl+E", lambda: self.save_file("xlsx")),
-                           (QKeySequence.StandardKey.Print, self.print_report)):
+                           (QKeySequence.StandardKey.Print, self.print_report),
+                           ("Ctrl+Shift+V", self.print_preview)):
             QShortcut(QKeySequence(keys), self, slot)
         self._enable()
 
@@ -191,7 +201,8 @@ class ReportDialog(QDialog):
     def _enable(self) -> None:
         busy = self.job is not None
         ready = self.report is not None and not busy
-        for button in (self.pdf_button, self.xlsx_button, self.print_button):
+        for button in (self.pdf_button, self.xlsx_button, self.print_button,
+                       self.preview_pdf_button):
             button.setEnabled(ready)
         self.preview_button.setEnabled(not busy)
         self.progress.setVisible(busy)
@@ -218,7 +229,7 @@ class ReportDialog(QDialog):
         shown = " · ".join(f"<b>{label}:</b> {value}" for label, value in report.formatted_parameters())
         self.parameters.setText(f"<b>{report.title}</b><br>{shown}")
         self.status.setText(f"{report.row_count():,} rows. Ctrl+S saves a PDF, Ctrl+E a workbook, "
-                            "Ctrl+P prints.")
+                            "Ctrl+Shift+V shows the print preview, Ctrl+P prints.")
         self._enable()
         self.table.setFocus()
 
@@ -254,16 +265,47 @@ class ReportDialog(QDialog):
         if self.report is None or self.job is not None:
             return
         spec, report = get(self.report_name), self.report
-        remembered = _settings().value("reports/printer", "") or None
-        printer = self.prompter.choose_printer(remembered)
+        printer = self.prompter.choose_printer(print_settings.remembered_printer())
         if printer is None:
             return
-        _settings().setValue("reports/printer", printer)
-        office = office_info()
+        print_settings.remember_printer(printer)
+        office, layout = office_info(), print_settings.load_page_layout()
         self.status.setText(f"Printing on {printer or 'the default printer'}…")
         self._start(lambda progress: print_report(spec, report, office, printer or None, progress,
-                                                  cancelled=lambda: self.job.cancelling),
+                                                  cancelled=lambda: self.job.cancelling,
+                                                  page_layout=layout),
                     lambda out: self._done("print", spec, report, out))
+
+    def page_setup(self) -> None:
+        """Paper, orientation and margins for every print from here (remembered)."""
+        if print_settings.page_setup(self) is not None:
+            self.status.setText(print_settings.describe(print_settings.load_page_layout()) + ".")
+
+    def print_preview(self) -> None:
+        """The report's PDF, paginated as it will print, in a preview that can print it."""
+        if self.report is None or self.job is not None:
+            return
+        spec, report = get(self.report_name), self.report
+        target = Path(tempfile.mkdtemp(prefix="billing-desk-preview-")) / (
+            f"{spec.name}-{dt.date.today():%Y-%m-%d}.pdf")
+        office = office_info()
+        self.status.setText(f"Laying out the {spec.title.lower()} for the preview…")
+        self._start(lambda progress: save(spec, report, "pdf", target, office, progress),
+                    lambda out: self._open_preview(spec, report, out))
+
+    def _open_preview(self, spec, report, out) -> None:
+        self.preview_dialog = dialog = PrintPreviewDialog(
+            out.path, self, prompter=self.prompter, title=spec.title, delete_file=True)
+        dialog.printed.connect(lambda pages: self._printed_from_preview(spec, report, out, pages))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.status.setText(f"{spec.title}: {out.pages} pages in the preview.")
+        dialog.show()
+
+    def _printed_from_preview(self, spec, report, out, pages: int) -> None:
+        out.pages = pages
+        if pages == 0:
+            out.copies = []
+        self._done("print", spec, report, out)
 
     def _done(self, action: str, spec, report, out) -> None:
         if out.fmt == "xlsx":
