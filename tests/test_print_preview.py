@@ -49,7 +49,8 @@ def preview(qtbot, tmp_path):
     dialog = PrintPreviewDialog(three_pages(tmp_path / "three.pdf"), prompter=Printer())
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
     return dialog
 
 
@@ -60,7 +61,7 @@ def test_preview_opens_on_the_first_of_three_pages(preview):
 
 
 def test_keys_move_through_the_pages(qtbot, preview):
-    view = preview.pages.widget
+    view = preview.buttons["fit_width"]  # the window's keys, wherever the cursor is
     qtbot.keyClick(view, Qt.Key.Key_PageDown)
     assert preview.page_label.text() == "Page 2 of 3"
     qtbot.keyClick(view, Qt.Key.Key_End)
@@ -204,3 +205,42 @@ def test_reports_print_uses_the_remembered_page_setup(qtbot, reports, monkeypatc
     qtbot.waitUntil(lambda: reports.job is None and bool(calls), timeout=20000)
     assert calls[0][1].pageSize().id() == QPageSize.PageSizeId.A4
     assert "printed" in reports.status.text()
+
+
+def test_without_the_qtpdf_widgets_the_pages_are_images(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    from billing_desk.ui import print_preview
+
+    monkeypatch.setattr(print_preview, "QPdfView", None)
+    dialog = print_preview.PrintPreviewDialog(three_pages(tmp_path / "three.pdf"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # the page keys are the window's shortcuts
+    labels = dialog.pages.widget.widget().findChildren(QLabel)
+    assert len(labels) == 3 and all(not label.pixmap().isNull() for label in labels)
+    assert dialog.page_label.text() == "Page 1 of 3"
+    qtbot.keyClick(dialog, Qt.Key.Key_End)
+    assert dialog.page_label.text() == "Page 3 of 3"
+    width = labels[0].pixmap().width()
+    dialog.zoom_by(1.25)
+    assert labels[0].pixmap().width() == pytest.approx(width * 1.25, abs=2)
+
+
+def test_the_real_page_setup_dialog_answers_with_a_layout(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from billing_desk.ui import print_settings
+
+    def accept():
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible() and widget.inherits("QPageSetupDialog"):
+                widget.accept()
+
+    timer = QTimer(interval=100, timeout=accept)  # keeps trying until the dialog is up
+    timer.start()
+    layout = print_settings.ask_page_setup(None, landscape_a4())
+    timer.stop()
+    assert layout is not None and layout.orientation() == QPageLayout.Orientation.Landscape

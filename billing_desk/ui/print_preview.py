@@ -75,6 +75,13 @@ class _ImagePages:
         self.widget.setWidget(holder)
         self._zoom, self._page = 1.0, 0
         self._render()
+        self.widget.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+    def _scrolled(self, value: int) -> None:
+        """The page under the middle of the view is the current one."""
+        middle = value + self.widget.viewport().height() // 2
+        tops = [label.y() for label in self.labels]
+        self._page = max([i for i, top in enumerate(tops) if top <= middle], default=0)
 
     def _render(self) -> None:
         for page, label in enumerate(self.labels):
@@ -88,8 +95,8 @@ class _ImagePages:
         return self._page
 
     def go_to(self, page: int) -> None:
-        self._page = page
         self.widget.ensureWidgetVisible(self.labels[page], 0, 0)
+        self._page = page
 
     def fit(self, whole_page: bool) -> None:
         points = self.document.pagePointSize(0)
