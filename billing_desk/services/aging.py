@@ -8,6 +8,8 @@ so it gives the answer it gave then. Sums stay in whole cents until a row is rea
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -108,8 +110,8 @@ def open_items_sql(fast: bool, account: bool) -> str:
                GROUP BY account_id, payer_id, bucket"""
 
 
-def _open_items(as_of: dt.date, account_id: int | None):
-    fast = _fast_path(as_of)
+def _open_items(as_of: dt.date, account_id: int | None, fast: bool | None = None):
+    fast = _fast_path(as_of) if fast is None else fast
     params: list = _edge_dates(as_of)
     if not fast:
         params.append(as_of.isoformat())
@@ -118,9 +120,9 @@ def _open_items(as_of: dt.date, account_id: int | None):
     return database.execute_sql(open_items_sql(fast, account_id is not None), params).fetchall()
 
 
-def _credits(as_of: dt.date, account_id: int | None) -> dict[int, int]:
+def _credits(as_of: dt.date, account_id: int | None, fast: bool | None = None) -> dict[int, int]:
     """Unapplied credit per account, in cents."""
-    if _fast_path(as_of):
+    if _fast_path(as_of) if fast is None else fast:
         sql = "SELECT id, unapplied_credit FROM account WHERE unapplied_credit != 0"
         params: list = []
         if account_id is not None:
@@ -138,19 +140,34 @@ def _credits(as_of: dt.date, account_id: int | None) -> dict[int, int]:
 def aging_by_account(as_of: dt.date, account_id: int | None = None,
                      apply_credits: bool = True) -> dict[int, AgingRow]:
     """Every account with anything open or in credit; credits taken off the oldest first."""
-    rows: dict[int, AgingRow] = {}
-    for account, _payer, bucket, patient, insurance in _open_items(as_of, account_id):
-        row = rows.get(account)
-        if row is None:
-            row = rows[account] = AgingRow(account)
-        row.patient_cents[bucket] += patient
-        row.insurance_cents[bucket] += insurance
-    for account, credit in _credits(as_of, account_id).items():
-        row = rows.setdefault(account, AgingRow(account))
+    fast = _fast_path(as_of)
+    cents: dict[int, list[int]] = {}  # account -> patient buckets 0-5, then insurance 0-5
+    with _collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
+        for account, _payer, bucket, patient, insurance in _open_items(as_of, account_id, fast):
+            sums = cents.get(account)
+            if sums is None:
+                sums = cents[account] = [0] * 12
+            sums[bucket] += patient
+            sums[6 + bucket] += insurance
+        rows = {account: AgingRow(account, sums[:6], sums[6:]) for account, sums in cents.items()}
+    for account, credit in _credits(as_of, account_id, fast).items():
+        row = rows.get(account) or rows.setdefault(account, AgingRow(account, [0] * 6, [0] * 6))
         row.credit_cents = credit
         if apply_credits:
             _apply_credit(row)
     return rows
+
+
+@contextmanager
+def _collector_paused():
+    """Building many acyclic objects at once: pause the cyclic garbage collector meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _apply_credit(row: AgingRow) -> None:
