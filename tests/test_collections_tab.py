@@ -101,7 +101,8 @@ def test_confirm_a_stage_batch_by_keys(tab, qtbot):
     assert "1 letter(s) sent" in tab.pane.message.text()
 
 
-def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot):
+def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot, monkeypatch):
+    monkeypatch.setattr("billing_desk.ui.signoff.ask_signoff", lambda parent, action: None)  # no sign-off
     answers = iter(["moved away, no forwarding address"])
     tab.ask = lambda *a, **k: next(answers)
     tab.confirm = lambda text: True

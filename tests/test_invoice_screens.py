@@ -165,7 +165,7 @@ def test_typing_mistakes_are_named_and_nothing_is_saved(qtbot, office):
     assert not form.isVisible()
 
 
-def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, supervisor):
+def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, supervisor, monkeypatch):
     from billing_desk.services import invoices
     from billing_desk.ui.invoice_actions import CreditMemoDialog
 
@@ -188,7 +188,8 @@ def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, super
     form.prompter = ScriptedPrompter("billed in error")
     from billing_desk.ui import invoice_actions
 
-    invoice_actions.void(form)  # a clerk may not void
+    monkeypatch.setattr("billing_desk.ui.signoff.ask_signoff", lambda parent, action: None)
+    invoice_actions.void(form)  # a clerk may not void (and no supervisor signs off)
     assert "supervisor" in form.message.text()
     assert check_ledger() == []
 

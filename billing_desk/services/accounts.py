@@ -13,7 +13,7 @@ from . import audit
 from .account_checks import (FORM_FIELDS, LABELS, RANKS, AccountForm, payer_names, plan_names,
                              sort_name, validate_account)
 from .ledger import in_transaction
-from .permissions import require
+from .permissions import approved_note, approver, require
 from .sequences import next_number
 from .validation import normalize_phone
 
@@ -192,7 +192,7 @@ def _date_text(value) -> str:
 
 
 def _change_status(account_id: int, status: str, reason: str, by: User, allowed_from: tuple[str, ...],
-                   action: str) -> Account:
+                   action: str, approved_by: User | None = None) -> Account:
     if not (reason or "").strip() and action != "approve":
         raise ValidationError("a reason is required", "reason")
     with in_transaction():
@@ -204,30 +204,37 @@ def _change_status(account_id: int, status: str, reason: str, by: User, allowed_
         account.status = status
         account.status_reason = (reason or "").strip()
         if action == "approve":
-            account.approved_by, account.approved_at = by, now()
+            account.approved_by, account.approved_at = approved_by or by, now()
         account.save()
-        audit.record(by, action, account, summary=f"{action} account {account.number}: {reason}".strip(": "),
+        note = f" (approved by {approved_by.username})" if approved_by and approved_by != by else ""
+        audit.record(by, action, account,
+                     summary=f"{action} account {account.number}: {reason}".strip(": ") + note,
                      before=before, after=audit.snapshot(account, "status", "status_reason"))
     return account
 
 
-def approve_account(account_id: int, by: User, note: str = "") -> Account:
-    require(by, "approve_account")
-    return _change_status(account_id, "active", note, by, ("pending",), "approve")
+def approve_account(account_id: int, by: User, note: str = "", *,
+                    approved_by: User | None = None) -> Account:
+    """A supervisor approves a pending account, or a clerk with one who signed it off."""
+    require(by, "approve_account", approved_by)
+    return _change_status(account_id, "active", note, by, ("pending",), "approve",
+                          approved_by=approver(by, "approve_account", approved_by))
 
 
-def return_account(account_id: int, by: User, note: str) -> Account:
+def return_account(account_id: int, by: User, note: str, *,
+                   approved_by: User | None = None) -> Account:
     """A supervisor sends a pending account back to the clerk with a note; it stays pending."""
-    require(by, "approve_account")
     if not (note or "").strip():
         raise ValidationError("say what needs fixing", "note")
+    require(by, "approve_account", approved_by)
     with in_transaction():
         account = Account.get_by_id(account_id)
         if account.status != "pending":
             raise RuleError(f"Account {account.number} is not pending.")
         account.status_reason = f"returned: {note.strip()}"
         account.save()
-        audit.record(by, "return", account, summary=f"returned account {account.number}: {note}")
+        audit.record(by, "return", account, summary=f"returned account {account.number}: {note}"
+                     + approved_note(by, "approve_account", approved_by))
     return account
 
 

@@ -11,17 +11,19 @@ from ..money import ZERO, format_money, parse_money
 from . import audit
 from .ledger import in_transaction, post_entry, today
 from .payments import RemitLine, credit_threshold
-from .permissions import require
+from .permissions import approved_note, approver, require
 
 REDUCING = ("contractual", "discount", "credit_memo", "write_off", "collections")
 
 
 def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party: str = "patient",
                 reason_code: str | None = None, entry_date: dt.date | None = None,
-                payment: Payment | None = None) -> Adjustment:
+                payment: Payment | None = None, approved_by: User | None = None) -> Adjustment:
     """Reduce what one posted line owes, with a reason; each is its own ledger entry.
 
     A credit memo (a return) may go past what is still owed: the rest becomes account credit.
+    A write-off, or a credit memo / discount over the threshold, needs a supervisor or one who
+    signed it off (``approved_by``); the adjustment records who approved it.
     """
     amount = parse_money(amount, "amount")
     if kind not in REDUCING:
@@ -30,10 +32,9 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
         raise ValidationError("the amount must be more than zero", "amount")
     if not (reason or "").strip():
         raise ValidationError("a reason is required", "reason")
-    if kind == "write_off":
-        require(by, "write_off")
-    if kind in ("credit_memo", "discount") and amount > credit_threshold():
-        require(by, "large_credit")
+    protected = _protected_action(kind, amount)
+    if protected:
+        require(by, protected, approved_by)
     entry_date = entry_date or today()
     with in_transaction():
         line = InvoiceLine.get_by_id(line_id)
@@ -52,7 +53,9 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
         adjustment = Adjustment.create(account=invoice.account_id, line=line, kind=kind,
                                        reason_code=code, reason=reason.strip(), party=party,
                                        amount=amount, adjusted_on=entry_date, entered_on=entry_date,
-                                       created_by=by, payment=payment)
+                                       created_by=by, payment=payment,
+                                       approved_by=approver(by, protected, approved_by)
+                                       if protected else None)
         if on_line > 0:
             post_entry(account_id=invoice.account_id, amount=-on_line, kind="adjustment",
                        party=party, by=by, line=line, payer_id=invoice.payer_id,
@@ -62,9 +65,19 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
                        party="patient", by=by, adjustment=adjustment, entry_date=entry_date,
                        memo=f"{kind} credit: {reason}")
         audit.record(by, kind, adjustment,
-                     summary=f"{kind} {format_money(amount)} on invoice {invoice.number}: {reason}",
+                     summary=f"{kind} {format_money(amount)} on invoice {invoice.number}: {reason}"
+                     + (approved_note(by, protected, approved_by) if protected else ""),
                      after=audit.snapshot(adjustment))
     return adjustment
+
+
+def _protected_action(kind: str, amount: Decimal) -> str | None:
+    """The permission an adjustment needs beyond a clerk's, if any."""
+    if kind == "write_off":
+        return "write_off"
+    if kind in ("credit_memo", "discount") and amount > credit_threshold():
+        return "large_credit"
+    return None
 
 
 def _credited(line: InvoiceLine) -> Decimal:
@@ -132,7 +145,7 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
 
 
 def credit_memo(invoice_id: int, lines: list[tuple[int, object]], reason: str, by: User, *,
-                entry_date: dt.date | None = None) -> list[Adjustment]:
+                entry_date: dt.date | None = None, approved_by: User | None = None) -> list[Adjustment]:
     """A return or credit memo against chosen lines of a posted invoice, all or nothing.
 
     The credit comes off what the patient owes on each line first, then what insurance owes;
@@ -149,8 +162,10 @@ def credit_memo(invoice_id: int, lines: list[tuple[int, object]], reason: str, b
             parsed.append((line_id, value))
     if not parsed:
         raise ValidationError("choose at least one line and the amount to credit", "lines")
-    if sum(v for _, v in parsed) > credit_threshold():
-        require(by, "large_credit")
+    total = sum(v for _, v in parsed)
+    large = total > credit_threshold()
+    if large:
+        require(by, "large_credit", approved_by)
     made = []
     with in_transaction():
         invoice = Invoice.get_by_id(invoice_id)
@@ -161,8 +176,23 @@ def credit_memo(invoice_id: int, lines: list[tuple[int, object]], reason: str, b
             from_insurance = max(min(value - line.patient_balance, line.insurance_balance), ZERO)
             if from_insurance:
                 made.append(adjust_line(line_id, "credit_memo", from_insurance, reason, by,
-                                        party="insurance", entry_date=entry_date))
+                                        party="insurance", entry_date=entry_date,
+                                        approved_by=approved_by))
             if value - from_insurance:
                 made.append(adjust_line(line_id, "credit_memo", value - from_insurance, reason, by,
-                                        party="patient", entry_date=entry_date))
+                                        party="patient", entry_date=entry_date,
+                                        approved_by=approved_by))
+        if large:  # the whole memo was over the threshold, though each part may not be
+            _mark_approved(made, by, approved_by, f"credit memo {format_money(total)} "
+                           f"on invoice {invoice.number}")
     return made
+
+
+def _mark_approved(made: list[Adjustment], by: User, approved_by: User | None, what: str) -> None:
+    who = approver(by, "large_credit", approved_by)
+    for adjustment in made:
+        adjustment.approved_by = who
+        adjustment.save(only=[Adjustment.approved_by])
+    if who != by:
+        audit.record(by, "credit_memo_approved", made[0],
+                     summary=what + approved_note(by, "large_credit", approved_by))

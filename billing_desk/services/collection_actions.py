@@ -27,7 +27,7 @@ from .adjustments import adjust_line
 from .collections import follow_up_days, plan_agreement, standing
 from .ledger import in_transaction, post_entry, today as ledger_today
 from .payments import open_lines, record_payment
-from .permissions import require
+from .permissions import approved_note, require
 from .validation import parse_date
 
 OUTCOMES = ("reached", "left message", "no answer", "wrong number", "promised to pay",
@@ -257,22 +257,25 @@ def missed_installments(plan: PaymentPlan, today: dt.date) -> list[PlanInstallme
 
 # --- the end of the road ------------------------------------------------------------------------
 
-def _clear_patient_lines(account_id: int, kind: str, reason: str, by: User, today: dt.date) -> Decimal:
+def _clear_patient_lines(account_id: int, kind: str, reason: str, by: User, today: dt.date,
+                        approved_by: User | None = None) -> Decimal:
     cleared = ZERO
     for line in list(open_lines(account_id, "patient")):
-        adjust_line(line.id, kind, line.patient_balance, reason, by, entry_date=today)
+        adjust_line(line.id, kind, line.patient_balance, reason, by, entry_date=today,
+                    approved_by=approved_by)
         cleared += line.patient_balance
     return cleared
 
 
 def hand_off(account_id: int, agency: str, reason: str, by: User, *,
-             today: dt.date | None = None) -> Decimal:
-    """Place the account with a collection agency (a supervisor): its open patient balance goes
-    off the books as a ``collections`` adjustment; statements stop. Returns the amount placed."""
-    require(by, "agency_handoff")
+             today: dt.date | None = None, approved_by: User | None = None) -> Decimal:
+    """Place the account with a collection agency (a supervisor, or one who signed it off): its
+    open patient balance goes off the books as a ``collections`` adjustment; statements stop.
+    Returns the amount placed."""
     today = today or ledger_today()
     if not (agency or "").strip() or not (reason or "").strip():
         raise ValidationError("name the agency and the reason", "agency")
+    require(by, "agency_handoff", approved_by)
     with in_transaction():
         record = standing(account_id)
         if record.handed_off_on:
@@ -283,25 +286,29 @@ def hand_off(account_id: int, agency: str, reason: str, by: User, *,
         record.agency, record.handed_off_on, record.next_follow_up = agency.strip(), today, None
         record.save()
         audit.record(by, "agency_handoff", record, account_id=account_id,
-                     summary=f"placed {format_money(placed)} with {agency}: {reason}")
+                     summary=f"placed {format_money(placed)} with {agency}: {reason}"
+                     + approved_note(by, "agency_handoff", approved_by))
     return placed
 
 
-def write_off(account_id: int, reason: str, by: User, *, today: dt.date | None = None) -> Decimal:
-    """Write the open patient balance off to bad debt (a supervisor), with a reason."""
-    require(by, "write_off")
+def write_off(account_id: int, reason: str, by: User, *, today: dt.date | None = None,
+              approved_by: User | None = None) -> Decimal:
+    """Write the open patient balance off to bad debt (a supervisor, or one who signed it off)."""
     today = today or ledger_today()
     if not (reason or "").strip():
         raise ValidationError("a reason is required to write off", "reason")
+    require(by, "write_off", approved_by)
     with in_transaction():
-        written = _clear_patient_lines(account_id, "write_off", f"bad debt: {reason}", by, today)
+        written = _clear_patient_lines(account_id, "write_off", f"bad debt: {reason}", by, today,
+                                       approved_by)
         if not written:
             raise RuleError("Nothing is owed by the patient; there is nothing to write off.")
         record = standing(account_id)
         record.written_off_on, record.next_follow_up = today, None
         record.save()
         audit.record(by, "write_off", record, account_id=account_id,
-                     summary=f"wrote off {format_money(written)} to bad debt: {reason}")
+                     summary=f"wrote off {format_money(written)} to bad debt: {reason}"
+                     + approved_note(by, "write_off", approved_by))
     return written
 
 

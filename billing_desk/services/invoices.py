@@ -13,7 +13,7 @@ from ..money import ZERO, parse_money, round_money
 from . import audit
 from .codes import check_diagnosis, find_item
 from .ledger import in_transaction, post_entry, today
-from .permissions import require
+from .permissions import approved_note, require
 from .sequences import next_number
 from .validation import parse_date, parse_int
 
@@ -229,11 +229,15 @@ def post_invoice(invoice_id: int, by: User, *, entry_date: dt.date | None = None
     return invoice
 
 
-def void_invoice(invoice_id: int, reason: str, by: User, *, entry_date: dt.date | None = None) -> Invoice:
-    """Void a posted invoice with a reason: each charge gets a reversing entry; both stay visible."""
-    require(by, "void_invoice")
+def void_invoice(invoice_id: int, reason: str, by: User, *, entry_date: dt.date | None = None,
+                 approved_by: User | None = None) -> Invoice:
+    """Void a posted invoice with a reason: each charge gets a reversing entry; both stay visible.
+
+    A clerk may void with ``approved_by``: a supervisor who just signed off (``auth.signoff``).
+    """
     if not (reason or "").strip():
         raise ValidationError("a reason is required to void an invoice", "reason")
+    require(by, "void_invoice", approved_by)
     entry_date = entry_date or today()
     with in_transaction():
         invoice = Invoice.get_by_id(invoice_id)
@@ -254,7 +258,8 @@ def void_invoice(invoice_id: int, reason: str, by: User, *, entry_date: dt.date 
         invoice.status, invoice.void_reason = "void", reason.strip()
         invoice.voided_by, invoice.voided_on = by, entry_date
         invoice.save()
-        audit.record(by, "void", invoice, summary=f"voided invoice {invoice.number}: {reason}",
+        audit.record(by, "void", invoice, summary=f"voided invoice {invoice.number}: {reason}"
+                     + approved_note(by, "void_invoice", approved_by),
                      before=before, after=audit.snapshot(invoice, "status", "void_reason"))
     return invoice
 

@@ -11,7 +11,7 @@ from ..models import Account, Adjustment, Invoice, InvoiceLine, LedgerEntry, Pay
 from ..money import ZERO, format_money, parse_money
 from . import audit
 from .ledger import in_transaction, post_entry, today
-from .permissions import require
+from .permissions import approved_note, approver, require
 from .settings import get_setting
 
 
@@ -124,15 +124,18 @@ def apply_credit(account_id: int, by: User, *, entry_date: dt.date | None = None
 
 
 def refund(account_id: int, amount, reason: str, by: User, *, method: str = "check",
-           reference: str = "", entry_date: dt.date | None = None) -> Adjustment:
-    """Pay back unapplied credit. Over the office's threshold a supervisor must do it."""
+           reference: str = "", entry_date: dt.date | None = None,
+           approved_by: User | None = None) -> Adjustment:
+    """Pay back unapplied credit. Over the office's threshold a supervisor must do it or sign
+    it off (``approved_by``)."""
     amount = parse_money(amount, "amount")
     if not (reason or "").strip():
         raise ValidationError("a reason is required for a refund", "reason")
     if amount <= 0:
         raise ValidationError("the refund must be more than zero", "amount")
-    if amount > credit_threshold():
-        require(by, "large_credit")
+    large = amount > credit_threshold()
+    if large:
+        require(by, "large_credit", approved_by)
     entry_date = entry_date or today()
     with in_transaction():
         account = Account.get_by_id(account_id)
@@ -141,20 +144,24 @@ def refund(account_id: int, amount, reason: str, by: User, *, method: str = "che
                             f"of credit; {format_money(amount)} cannot be refunded.")
         adjustment = Adjustment.create(account=account, kind="refund", reason=reason.strip(),
                                        party="patient", amount=amount, adjusted_on=entry_date,
-                                       entered_on=entry_date, created_by=by)
+                                       entered_on=entry_date, created_by=by,
+                                       approved_by=approver(by, "large_credit", approved_by)
+                                       if large else None)
         post_entry(account_id=account.id, amount=amount, kind="refund", party="patient", by=by,
                    adjustment=adjustment, entry_date=entry_date,
                    memo=f"refund by {method} {reference}".strip())
-        audit.record(by, "refund", adjustment, summary=f"refund {format_money(amount)}: {reason}",
+        note = approved_note(by, "large_credit", approved_by) if large else ""
+        audit.record(by, "refund", adjustment, summary=f"refund {format_money(amount)}: {reason}{note}",
                      after=audit.snapshot(adjustment))
     return adjustment
 
 
-def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date | None = None) -> Payment:
+def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date | None = None,
+                 approved_by: User | None = None) -> Payment:
     """Reverse every entry of a payment (a bounced check): both stay visible."""
-    require(by, "void_payment")
     if not (reason or "").strip():
         raise ValidationError("a reason is required to void a payment", "reason")
+    require(by, "void_payment", approved_by)
     entry_date = entry_date or today()
     with in_transaction():
         payment = Payment.get_by_id(payment_id)
@@ -171,7 +178,8 @@ def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date 
                        memo=f"void: {reason.strip()}")
         payment.status, payment.void_reason = "void", reason.strip()
         payment.save()
-        audit.record(by, "void", payment, summary=f"voided payment: {reason}")
+        audit.record(by, "void", payment, summary=f"voided payment: {reason}"
+                     + approved_note(by, "void_payment", approved_by))
     return payment
 
 

@@ -81,3 +81,9 @@ def require(user: User | None, action: str, approved_by: User | None = None) -> 
 def approver(user: User, action: str, approved_by: User | None = None) -> User:
     """Who allowed it: the user themself, or the supervisor who signed it off."""
     return user if can(user, action) or approved_by is None else approved_by
+
+
+def approved_note(user: User, action: str, approved_by: User | None = None) -> str:
+    """For the audit summary: " (approved by sam)" when a supervisor signed off, else ""."""
+    who = approver(user, action, approved_by)
+    return "" if who == user else f" (approved by {who.username})"

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from ..errors import BillingError
 from ..services import account_page, accounts
 from ..services.permissions import can
+from ..services.settings import get_setting
 from .account_cases import static_model, table_view
+from .signoff import run_with_signoff
 from .table_model import Column
 
 QUEUE_COLUMNS = [
@@ -42,10 +44,11 @@ class ApprovalQueue(QWidget):
         self.message = QLabel(objectName="approval-message", wordWrap=True)
         allowed = can(session.user, "approve_account")
         for button in (self.approve_button, self.return_button):
-            button.setEnabled(allowed)
+            button.setEnabled(allowed or bool(get_setting("supervisor_signoff")))
         if not allowed:
             self.message.setText("Only a supervisor can approve or return accounts; "
-                                 "you can see the queue.")
+                                 + ("a supervisor signs off with their own password when you do."
+                                    if get_setting("supervisor_signoff") else "you can see the queue."))
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.approve_button)
@@ -122,12 +125,14 @@ class ApprovalQueue(QWidget):
         self.refresh()
 
     def approve(self) -> None:
-        self._act(lambda a: accounts.approve_account(a.id, self.session.user, self.note.text()),
-                  "Approved {number}.")
+        self._act(lambda a: run_with_signoff(self, "approve_account", lambda approved_by: (
+            accounts.approve_account(a.id, self.session.user, self.note.text(),
+                                     approved_by=approved_by))), "Approved {number}.")
 
     def send_back(self) -> None:
-        self._act(lambda a: accounts.return_account(a.id, self.session.user, self.note.text()),
-                  "Returned {number} to the clerk.")
+        self._act(lambda a: run_with_signoff(self, "approve_account", lambda approved_by: (
+            accounts.return_account(a.id, self.session.user, self.note.text(),
+                                    approved_by=approved_by))), "Returned {number} to the clerk.")
 
 
 def accounts_pending():

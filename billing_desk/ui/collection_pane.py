@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from ..money import format_money
 from ..services import collection_actions as actions
+from .signoff import run_with_signoff
 
 
 def end_of_road_actions() -> list[tuple[str, str, str]]:
@@ -77,7 +78,8 @@ def _hand_off(tab) -> None:
     reason = tab.ask("Hand off to agency", "Reason:") if agency else None
     if reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} with {agency}? "
                               "Statements stop."):
-        tab.run(lambda: actions.hand_off(row.account_id, agency, reason, tab.session.user, today=tab.clock()),
+        tab.run(lambda: run_with_signoff(tab, "agency_handoff", lambda approved_by: actions.hand_off(
+            row.account_id, agency, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
                 f"Account {row.number} placed with {agency}.")
 
 
@@ -85,7 +87,8 @@ def _write_off(tab) -> None:
     row = tab._need_row()
     reason = tab.ask("Write off to bad debt", "Reason:") if row else None
     if reason and tab.confirm(f"Write off {format_money(row.balance)} on account {row.number}?"):
-        tab.run(lambda: actions.write_off(row.account_id, reason, tab.session.user, today=tab.clock()),
+        tab.run(lambda: run_with_signoff(tab, "write_off", lambda approved_by: actions.write_off(
+            row.account_id, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
                 f"Account {row.number} written off.")
 
 

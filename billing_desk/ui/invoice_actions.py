@@ -15,6 +15,7 @@ from ..printing import invoice_docs
 from ..services import adjustments, invoice_papers, invoices
 from ..services.codes import search_diagnoses
 from .invoice_models import RowsModel
+from .signoff import run_with_signoff
 
 
 class DiagnosisLookup(QDialog):
@@ -159,12 +160,13 @@ def print_file(prompter, made: Path, report) -> None:
 
 
 def void(form) -> None:
-    """Void a posted invoice (a supervisor), with the reason asked for."""
+    """Void a posted invoice (a supervisor, or a clerk with a supervisor's sign-off), with a reason."""
     reason = form.prompter.ask_text("Void invoice", "Why is this invoice void? (required)")
     if reason is None:
         return
     try:
-        invoices.void_invoice(form.invoice_id, reason, form.session.user)
+        run_with_signoff(form, "void_invoice", lambda approved_by: invoices.void_invoice(
+            form.invoice_id, reason, form.session.user, approved_by=approved_by))
     except BillingError as exc:
         form.message.setText(str(exc))
         return
@@ -226,7 +228,9 @@ class CreditMemoDialog(QDialog):
     def apply(self) -> None:
         chosen = [(line_id, value) for line_id, value in self.credits.items() if value]
         try:
-            adjustments.credit_memo(self.invoice_id, chosen, self.reason.text(), self.session.user)
+            run_with_signoff(self, "large_credit", lambda approved_by: adjustments.credit_memo(
+                self.invoice_id, chosen, self.reason.text(), self.session.user,
+                approved_by=approved_by))
         except BillingError as exc:
             self.message.setText(str(exc))
             return

@@ -15,6 +15,7 @@ from ...services import collections as col
 from ...services.aging import BUCKETS
 from ...services.ledger import today as ledger_today
 from ...services.permissions import can
+from ...services.settings import get_setting
 from ..collection_dialogs import BatchDialog, ContactDialog, PlanDialog
 from ..collection_insurance import InsurancePage
 from ..collection_print import send_pdf
@@ -124,8 +125,9 @@ class CollectionsTab(QWidget):
             button = QPushButton(text, objectName=method)
             button.setToolTip(f"{text.replace('&', '')} ({key})" if key else text.replace("&", ""))
             button.clicked.connect(getattr(self, method))
-            if method in ("hand_off", "write_off"):  # mirrors the services' rule
-                button.setEnabled(can(self.session.user, "agency_handoff" if method == "hand_off" else "write_off"))
+            if method in ("hand_off", "write_off"):  # mirrors the services' rule; a clerk asks sign-off
+                button.setEnabled(can(self.session.user, "agency_handoff" if method == "hand_off" else "write_off")
+                                  or bool(get_setting("supervisor_signoff")))
             buttons.addWidget(button, i // 6, i % 6)
         layout = QVBoxLayout(page)
         layout.addLayout(top)

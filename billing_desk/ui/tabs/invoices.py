@@ -23,6 +23,7 @@ from ..prompts import Prompter
 from ..list_tab import ListPanel
 from ..payment_eob import EobDialog
 from ..payment_patient import PatientPaymentDialog
+from ..signoff import run_with_signoff
 from ..table_model import Column
 
 COLUMNS = [
@@ -139,7 +140,8 @@ class InvoicesTab(QWidget):
         if reason is None:
             return
         try:
-            payments.refund(account.id, amount, reason, self.session.user)
+            run_with_signoff(self, "large_credit", lambda approved_by: payments.refund(
+                account.id, amount, reason, self.session.user, approved_by=approved_by))
         except BillingError as exc:
             self.message.setText(str(exc))
             return
