@@ -105,7 +105,7 @@ def test_no_two_commands_share_a_key(window):
         tabs = [s for s in scopes if s != "window"]
         if window_level > 1 or (window_level and tabs):
             clashes[key] = scopes
-    assert clashes == {}
+    assert clashes == {}, "\n".join(f"{k}: {v}" for k, v in clashes.items())
     assert "Ctrl+B" in seen and "Ctrl+L" in seen and "Ctrl+F" in seen
 
 
@@ -115,3 +115,35 @@ def test_reopen_in_place_keeps_the_user_and_the_tabs(window, demo_path):
     assert window.session.user.id == user.id
     assert all(page.session is window.session for page in window.pages)
     assert window.pages[0].list.model.total == 30
+
+
+def _mnemonic(text: str) -> str:
+    import re
+
+    match = re.search(r"&([^&\s])", (text or "").replace("&&", ""))
+    return match.group(1).lower() if match else ""
+
+
+def test_alt_keys_are_unique_on_each_tab(window):
+    """Two visible Alt+letter mnemonics with the same letter only move the focus between them."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    window.resize(1300, 800)
+    clashes = {}
+    for index, page in enumerate(window.pages):
+        window.tabs.setCurrentIndex(index)
+        owners: dict[str, list[str]] = {}
+        for title in [window.tabs.tabText(i) for i in range(window.tabs.count())] + \
+                [m.title() for m in window.menus.values()]:
+            owners.setdefault(_mnemonic(title), []).append(title)
+        for widget in page.findChildren(QAbstractButton) + page.findChildren(QLabel):
+            if not widget.isVisibleTo(window):
+                continue
+            letter = _mnemonic(widget.text())
+            if letter and (not isinstance(widget, QLabel) or widget.buddy() is not None):
+                owners.setdefault(letter, []).append(widget.text())
+        owners.pop("", None)
+        for letter, texts in owners.items():
+            if len(texts) > 1:
+                clashes[f"{window.tabs.tabText(index)}: Alt+{letter.upper()}"] = texts
+    assert clashes == {}, "\n".join(f"{k}: {v}" for k, v in clashes.items())

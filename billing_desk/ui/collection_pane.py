@@ -14,7 +14,7 @@ from .signoff import run_with_signoff
 
 
 def end_of_road_actions() -> list[tuple[str, str, str]]:
-    return [("Hand &off to agency…", "", "hand_off"), ("W&rite off…", "", "write_off"),
+    return [("Ha&nd off to agency…", "", "hand_off"), ("&Write off…", "", "write_off"),
             ("Recover&y payment…", "", "recovery"), ("Agency e&xport…", "", "agency_export")]
 
 

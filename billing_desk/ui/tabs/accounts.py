@@ -73,7 +73,7 @@ class AccountsTab(QWidget):
         for key, text, slot in (("list", "Account li&st", self.show_list),
                                 ("new", "&New account (Ctrl+N)", self.new_account),
                                 ("queue", "Appro&val queue", self.show_queue),
-                                ("cases", "Open &cases", self.show_open_cases),
+                                ("cases", "O&pen cases", self.show_open_cases),
                                 ("import", "I&mport…", self.import_accounts),
                                 ("export", "E&xport to Excel…", self.export_list)):
             button = QPushButton(text)

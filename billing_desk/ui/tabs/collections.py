@@ -42,9 +42,9 @@ COLUMNS = [
 
 KEYS = [  # (button text, shortcut, method)
     ("&Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
-    ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("&Hold…", "Ctrl+H", "hold"),
-    ("Take &it", "Ctrl+T", "take"), ("Open &case", "Ctrl+E", "open_case"),
-    ("Late &fees", "Ctrl+Shift+F", "late_fees"), ("S&tages…", "Ctrl+Shift+S", "edit_stages"),
+    ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("Hol&d…", "Ctrl+H", "hold"),
+    ("Ta&ke it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
+    ("Late fees", "Ctrl+Shift+F", "late_fees"), ("Sta&ges…", "Ctrl+Shift+S", "edit_stages"),
     ("Report&s…", "Ctrl+Shift+L", "reports"),
 ]
 

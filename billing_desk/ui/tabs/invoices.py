@@ -56,10 +56,10 @@ class InvoicesTab(QWidget):
         row = QHBoxLayout()
         for name, text, slot, key in (
                 ("new", "&New invoice (Ctrl+N)", self.new_invoice, "Ctrl+N"),
-                ("open", "&Open", self.open_current, None),
+                ("open", "O&pen", self.open_current, None),
                 ("pay", "Patient pa&yment (F6)", self.patient_payment, "F6"),
-                ("eob", "Insurance &EOB (F7)", self.insurance_payment, "F7"),
-                ("refund", "Re&fund credit…", self.refund_credit, None),
+                ("eob", "Ins&urance EOB (F7)", self.insurance_payment, "F7"),
+                ("refund", "Refund credit…", self.refund_credit, None),
                 ("batch", "&Batch…", self.batch, None),
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
                 ("plans", "P&lans…", self.plans, None),

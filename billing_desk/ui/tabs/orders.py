@@ -52,12 +52,12 @@ LINE_COLUMNS = [
 
 ACTIONS = (  # text, method, shortcut
     ("&New order", "new_order", "Ctrl+N"),
-    ("&Approve", "approve", ""),
+    ("Appro&ve", "approve", ""),
     ("Record &delivery…", "record_delivery", "Ctrl+D"),
     ("Cancel &line…", "cancel_line", ""),
-    ("Cancel o&rder…", "cancel_order", ""),
-    ("&Invoice filled", "invoice_order", "Ctrl+I"),
-    ("Invoice a&ll of the client's orders", "invoice_account", ""),
+    ("Cancel order…", "cancel_order", ""),
+    ("Invoice filled", "invoice_order", "Ctrl+I"),
+    ("Invoice all of the client'&s orders", "invoice_account", ""),
     ("Confir&mation PDF…", "confirmation_pdf", ""),
     ("&Print confirmation", "print_confirmation", ""),
     ("&Unfilled orders report", "show_report", ""),
