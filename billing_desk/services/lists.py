@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN, SQL, fn
 
-from ..models import Account, Invoice, Order
+from ..models import Account, Invoice, Order, Payment
 from .accounts import search_condition
 
 
@@ -21,6 +21,19 @@ def invoices_query(text: str = "", status: str | None = None):
             cond = cond | (Invoice.number == int(text))
         query = query.where(cond)
     return query.order_by(Invoice.id.desc())
+
+
+def payments_query(text: str = "", status: str | None = None):
+    """Payments newest first (date received), by account number or name, or the check/reference."""
+    query = Payment.select(Payment, Account).join(Account)
+    if status:
+        query = query.where(Payment.status == status)
+    text = (text or "").strip()
+    if text:
+        query = query.where(
+            Payment.account.in_(Account.select(Account.id).where(search_condition(text)))
+            | (fn.LOWER(Payment.reference) == text.lower()))
+    return query.order_by(Payment.received_on.desc(), Payment.id.desc())
 
 
 def orders_query(text: str = "", status: str | None = None, *, date_from: dt.date | None = None,

@@ -22,6 +22,7 @@ from ..invoice_form import InvoiceForm
 from ..prompts import Prompter
 from ..list_tab import ListPanel
 from ..payment_eob import EobDialog
+from ..payment_list import PaymentListDialog
 from ..payment_patient import PatientPaymentDialog
 from ..signoff import run_with_signoff
 from ..table_model import Column
@@ -60,6 +61,7 @@ class InvoicesTab(QWidget):
                 ("pay", "Patient pa&yment (F6)", self.patient_payment, "F6"),
                 ("eob", "Ins&urance EOB (F7)", self.insurance_payment, "F7"),
                 ("refund", "Refund credit…", self.refund_credit, None),
+                ("payments", "Pay&ments…", self.payment_list, None),
                 ("batch", "&Batch…", self.batch, None),
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
                 ("plans", "P&lans…", self.plans, None),
@@ -124,6 +126,12 @@ class InvoicesTab(QWidget):
         dialog = EobDialog(self.session, prompter=self.prompter, parent=self)
         dialog.posted.connect(self.refresh)
         dialog.check.setFocus()
+        return self._show(dialog)
+
+    def payment_list(self) -> PaymentListDialog:
+        """The payments on the books; a bounced check is voided from there."""
+        dialog = PaymentListDialog(self.session, prompter=self.prompter, parent=self)
+        dialog.voided.connect(lambda _id: self.refresh())
         return self._show(dialog)
 
     def refund_credit(self) -> None:
