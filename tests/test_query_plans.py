@@ -54,3 +54,8 @@ def test_aging_reads_only_open_items(db):
 def test_past_due_worklist_reads_only_open_patient_items(db):
     lines = plan(lists.past_due_query(dt.date(2026, 1, 1)).limit(100))
     assert any("invoice_patient_open" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("text", ["1042", "Smith", "chk-77"])
+def test_payment_search(db, text):
+    assert_no_full_scan(plan(lists.payments_query(text).limit(100)))

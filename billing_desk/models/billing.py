@@ -106,7 +106,7 @@ class Payment(Stamped):
     source = ChoiceField(PAYMENT_SOURCES, default="patient")
     payer = ForeignKeyField(Payer, null=True, backref="+", index=True)
     method = ChoiceField(PAYMENT_METHODS, default="cash")
-    reference = TextField(default="")
+    reference = TextField(default="", index=True)
     amount = MoneyField()
     received_on = DateField(index=True)  # the posting date
     entered_on = DateField(index=True)  # the entry date

@@ -32,7 +32,7 @@ def payments_query(text: str = "", status: str | None = None):
     if text:
         query = query.where(
             Payment.account.in_(Account.select(Account.id).where(search_condition(text)))
-            | (fn.LOWER(Payment.reference) == text.lower()))
+            | Payment.reference.in_(sorted({text, text.upper(), text.lower()})))
     return query.order_by(Payment.received_on.desc(), Payment.id.desc())
 
 
