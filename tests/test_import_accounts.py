@@ -120,6 +120,21 @@ def test_preview_lists_every_bad_row_with_column_and_why(db, admin, tmp_path):
     assert any("already on file as account" in line for line in again.lines())
 
 
+def test_a_stop_raised_at_the_last_moment_rolls_every_row_back(db, admin, tmp_path):
+    table = importing.read_rows(write_xlsx(tmp_path / "a.xlsx", [HEADER, *GOOD]))
+    result = account_import.preview_accounts(table, importing.guess_mapping(HEADER, account_import.TARGETS))
+    calls = []
+
+    def stop():
+        calls.append(Account.select().count())  # inside the transaction: both rows are there
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        account_import.import_accounts(result, admin, before_commit=stop)
+    assert calls == [2] and Account.select().count() == 0
+    assert len(account_import.import_accounts(result, admin, before_commit=lambda: None)) == 2
+
+
 @pytest.fixture
 def office(tmp_path):
     """A database with a clerk who signs in from the command line."""

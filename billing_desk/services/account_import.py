@@ -79,10 +79,13 @@ def preview_accounts(table: Table, mapping: dict[str, str], progress=None) -> Pr
 
 
 def import_accounts(result: Preview, by: User, *, skip_bad: bool = False,
-                    progress: Callable[[int, int], None] | None = None) -> list[Account]:
+                    progress: Callable[[int, int], None] | None = None,
+                    before_commit: Callable[[], None] | None = None) -> list[Account]:
     """Save the good rows as pending accounts, all in one transaction.
 
     With bad rows and no ``skip_bad`` nothing is imported: ValidationError lists every bad row.
+    ``progress`` or ``before_commit`` (called last, inside the transaction) may raise to stop:
+    the transaction rolls back and nothing is imported.
     """
     if result.bad and not skip_bad:
         raise ValidationError(result.bad)
@@ -92,6 +95,8 @@ def import_accounts(result: Preview, by: User, *, skip_bad: bool = False,
             created.append(create_account(form, by))
             if progress and (done % 100 == 0 or done == len(result.good)):
                 progress(done, len(result.good))
+        if before_commit:
+            before_commit()
     return created
 
 
