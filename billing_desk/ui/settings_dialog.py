@@ -47,7 +47,10 @@ class SettingsDialog(QDialog):
 
     def _page(self, group: str) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their height; the space left goes below them
         for spec in settings_in(group):
             editor = self._editor(spec)
             error = QLabel(objectName=f"error-{spec.key}", styleSheet="color: #b00020")
