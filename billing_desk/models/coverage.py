@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, DateField, ForeignKeyField, TextField
 
 from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem

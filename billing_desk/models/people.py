@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from .base import BaseModel, Stamped
+from .base import Stamped
 from .fields import ChoiceField, MoneyField
 
 ROLES = ("clerk", "supervisor", "administrator")

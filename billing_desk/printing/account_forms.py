@@ -8,7 +8,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
-from .office import OfficeInfo
+from .office import office_from
 from .report import Column, Group, Report
 
 MARGIN = 0.6 * inch
@@ -16,12 +16,7 @@ ROW = 0.33 * inch
 COLUMNS = 3
 
 
-def _office(data: dict | OfficeInfo) -> OfficeInfo:
-    if isinstance(data, OfficeInfo):
-        return data
-    return OfficeInfo(name=data.get("name") or "Billing Desk",
-                      address_lines=tuple(data.get("address_lines") or ()),
-                      phone=data.get("phone") or "", tax_id=data.get("tax_id") or "")
+_office = office_from
 
 
 def registration_pdf(data: dict, target: str | IO[bytes]) -> int:

@@ -33,7 +33,7 @@ def money(value) -> str:
 
 def _office(data: dict) -> list:
     office = data["office"]
-    lines = [l for l in (office.get("address") or "").splitlines() if l.strip()]
+    lines = list(office.get("address_lines") or ())
     contact = " · ".join(p for p in (office.get("phone") and f"Phone {office['phone']}",
                                       office.get("tax_id") and f"Tax ID {office['tax_id']}") if p)
     return ([Paragraph(escape(office["name"]), HEAD)]
@@ -83,7 +83,8 @@ def invoice_pdf(data: dict, path: str | Path) -> Path:
              "You est.", "Paid", "Adjusted", "Balance"]]
     for line in data["lines"]:
         est = line["estimate"]
-        rows.append([line["code"], Paragraph(escape(line["description"]), SMALL), line["modifiers"],
+        rows.append([Paragraph(escape(line["code"]), SMALL),
+                     Paragraph(escape(line["description"]), SMALL), line["modifiers"],
                      line["pointers"], line["quantity"], money(line["amount"]), money(est.allowed),
                      money(est.insurance_pays), money(est.patient_pays), money(line["paid"]),
                      money(line["adjusted"]), money(line["balance"])])
@@ -91,7 +92,7 @@ def invoice_pdf(data: dict, path: str | Path) -> Path:
     rows.append(["", "Totals", "", "", "", money(t["charges"]), "", money(t["insurance_estimate"]),
                  money(t["patient_estimate"]), money(t["paid"]), money(t["adjusted"]),
                  money(t["balance"])])
-    table = _table(rows, [0.6, 1.55, 0.35, 0.35, 0.3, 0.6, 0.6, 0.6, 0.6, 0.55, 0.6, 0.6],
+    table = _table(rows, [0.8, 1.35, 0.35, 0.35, 0.3, 0.6, 0.6, 0.6, 0.6, 0.55, 0.6, 0.6],
                    right=tuple(range(4, 12)),
                    extra=[("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5),
                           ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)])
@@ -122,7 +123,7 @@ def _stub(canvas, data: dict) -> None:
     canvas.setFont("Helvetica-Bold", 10)
     canvas.drawString(0.7 * inch, y, f"Remit to: {data['office']['name']}")
     canvas.setFont("Helvetica", 9)
-    for i, line in enumerate((data["office"].get("address") or "").splitlines()[:3], start=1):
+    for i, line in enumerate(list(data["office"].get("address_lines") or ())[:3], start=1):
         canvas.drawString(0.7 * inch, y - 12 * i, line)
     facts = [("Account", data["account"]), ("Name", data["name"]),
              ("Invoice", str(data["number"] or "draft")),

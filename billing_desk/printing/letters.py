@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .office import UNNAMED_OFFICE, OfficeInfo
+from .office import UNNAMED_OFFICE, OfficeInfo, office_from
 
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=14)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=11, textColor=colors.HexColor("#444444"))
@@ -45,11 +45,7 @@ def as_letter(data: "LetterDoc | dict") -> LetterDoc:
         return data
     values = dict(data)
     office = values.pop("office")
-    if isinstance(office, dict):
-        office = OfficeInfo(name=office.get("name") or "Billing Desk",
-                            address_lines=tuple(office.get("address_lines") or ()),
-                            phone=office.get("phone") or "", tax_id=office.get("tax_id") or "")
-    return LetterDoc(office=office, **values)
+    return LetterDoc(office=office_from(office), **values)
 
 
 def _story(doc: LetterDoc) -> list:

@@ -51,3 +51,14 @@ class OfficeInfo:
 UNNAMED_OFFICE = OfficeInfo(name="Billing Desk")
 
 __all__ = ["OfficeInfo", "UNNAMED_OFFICE"]
+
+
+def office_from(data: "dict | OfficeInfo") -> OfficeInfo:
+    """An OfficeInfo from what the services hand over (services.settings.office_details())."""
+    if isinstance(data, OfficeInfo):
+        return data
+    logo = data.get("logo") or ""
+    return OfficeInfo(name=data.get("name") or "Billing Desk",
+                      address_lines=tuple(data.get("address_lines") or ()),
+                      phone=data.get("phone") or "", tax_id=data.get("tax_id") or "",
+                      logo_path=Path(logo) if logo else None)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from ..errors import ValidationError
 from ..models import Account, User
 from ..money import from_cents
-from ..printing.office import OfficeInfo
-from ..services.settings import get_setting
+from ..printing.office import OfficeInfo, office_from
+from ..services.settings import office_details
 
 
 @dataclass
@@ -67,10 +66,4 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 
 def office_info() -> OfficeInfo:
     """The letterhead on every printout, built from the office_* settings (the one place)."""
-    address = [line.strip() for line in str(get_setting("office_address") or "").splitlines()
-               if line.strip()]
-    logo = str(get_setting("office_logo") or "").strip()
-    return OfficeInfo(name=str(get_setting("office_name") or "Billing Desk"),
-                      address_lines=tuple(address), phone=str(get_setting("office_phone") or ""),
-                      tax_id=str(get_setting("office_tax_id") or ""),
-                      logo_path=Path(logo) if logo else None)
+    return office_from(office_details())

@@ -12,6 +12,7 @@ from ..models import (Account, AuditEntry, Coverage, Invoice, InvoiceLine, Ledge
                       Payment, Plan)
 from ..money import ZERO, format_money
 from .aging import BUCKETS, aging_by_account
+from .settings import office_details
 
 
 @dataclass
@@ -212,13 +213,6 @@ def _address(account: Account) -> str:
 
 
 # --- printouts (plain data; printing/account_forms.py draws it) ------------------------------
-def office_data() -> dict:
-    from .settings import get_setting
-
-    address = [x.strip() for x in str(get_setting("office_address") or "").splitlines() if x.strip()]
-    return {"name": str(get_setting("office_name")), "address_lines": address,
-            "phone": str(get_setting("office_phone") or ""),
-            "tax_id": str(get_setting("office_tax_id") or "")}
 
 
 def registration_data(account_id: int) -> dict:
@@ -257,7 +251,7 @@ def registration_data(account_id: int) -> dict:
                                  ("Payment terms (days)", form.payment_terms_days),
                                  ("Billing cycle day", form.billing_cycle_day),
                                  ("Credit limit", form.credit_limit)]))
-    return {"office": office_data(), "account": account.number, "name": account.display_name,
+    return {"office": office_details(), "account": account.number, "name": account.display_name,
             "status": account.status, "sections": sections}
 
 
@@ -270,7 +264,7 @@ def ledger_data(account_id: int, today: dt.date | None = None) -> dict:
              "charge": r.entry.amount if r.entry.amount > 0 else None,
              "credit": -r.entry.amount if r.entry.amount < 0 else None,
              "balance": r.balance} for r in ledger_rows(account_id)]
-    return {"office": office_data(), "account": account.number, "name": account.display_name,
+    return {"office": office_details(), "account": account.number, "name": account.display_name,
             "address": _address(account) if account.street else "",
             "as_of": today or dt.date.today(), "patient": head.patient, "insurance": head.insurance,
             "credit": head.credit, "rows": rows}

@@ -23,7 +23,7 @@ from . import audit
 from .aging import bucket_for
 from .ledger import in_transaction, today as ledger_today
 from .permissions import can, require
-from .settings import get_setting
+from .settings import get_setting, office_details
 
 PLACEHOLDERS = ("name", "account", "amount_due", "balance", "pay_by", "office_name", "office_phone",
                 "days_past_due", "stage")
@@ -403,13 +403,6 @@ def confirm_stages(account_ids: list[int], by: User, *, today: dt.date | None = 
 
 # --- letters as plain data (printing.letters draws them) ----------------------------------------
 
-def office_data() -> dict:
-    address = [line.strip() for line in str(get_setting("office_address") or "").splitlines()
-               if line.strip()]
-    return {"name": str(get_setting("office_name")), "address_lines": address,
-            "phone": str(get_setting("office_phone") or "")}
-
-
 def address_lines(account: Account) -> list[str]:
     city = " ".join(p for p in (f"{account.city}," if account.city else "", account.state,
                                 account.zip_code) if p)
@@ -422,7 +415,7 @@ def dunning_letter(account: Account, text: str, title: str, today: dt.date, amou
     paragraphs.append(f"Amount past due: {format_money(amount)}. Please write your account number "
                       f"{account.number} on your check.")
     paragraphs.append("Sincerely,\n" + str(get_setting("office_name")))
-    return {"office": office_data(), "date": today, "to_lines": address_lines(account),
+    return {"office": office_details(), "date": today, "to_lines": address_lines(account),
             "account": account.number, "title": title, "paragraphs": paragraphs}
 
 
@@ -430,7 +423,7 @@ def plan_agreement(account: Account, plan, schedule, today: dt.date) -> dict:
     rows = [["#", "Due", "Amount"]]
     for n, item in enumerate(schedule, start=1):
         rows.append([str(n), item.due_date.strftime("%m/%d/%Y"), format_money(item.amount)])
-    office = office_data()
+    office = office_details()
     paragraphs = [
         f"This agreement is between {office['name']} and {account.display_name} "
         f"(account {account.number}).",

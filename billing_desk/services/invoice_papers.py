@@ -11,14 +11,9 @@ from ..money import ZERO, format_money
 from .codes import common_items, describe_diagnosis
 from .estimate import ChargeLine, LineEstimate, estimate_for
 from .payments import deposit_list
-from .settings import get_setting
+from .settings import office_details
 
 LETTERS = "ABCDEFGHIJKL"
-
-
-def office() -> dict:
-    return {"name": get_setting("office_name"), "address": get_setting("office_address"),
-            "phone": get_setting("office_phone"), "tax_id": get_setting("office_tax_id")}
 
 
 def explain_line(est: LineEstimate) -> str:
@@ -66,7 +61,7 @@ def invoice_paper(invoice_id: int) -> dict:
                " ".join(p for p in (account.city + ("," if account.city else ""), account.state,
                                     account.zip_code) if p)]
     return {
-        "office": office(), "number": invoice.number, "status": invoice.status,
+        "office": office_details(), "number": invoice.number, "status": invoice.status,
         "account": account.number, "name": account.display_name,
         "address": [a for a in address if a.strip()], "service_date": invoice.service_date,
         "posted_on": invoice.posted_on, "due_date": invoice.due_date,
@@ -107,13 +102,13 @@ def superbill_paper() -> dict:
     for item in common_items():
         groups.setdefault(item.category or "Other", []).append(
             (item.code, item.description, item.unit_price))
-    return {"office": office(), "groups": groups}
+    return {"office": office_details(), "groups": groups}
 
 
 def deposit_paper(day: dt.date) -> dict:
     """The day's payments by method, with a total for each method and for the day."""
     groups = deposit_list(day)
-    return {"office": office(), "day": day,
+    return {"office": office_details(), "day": day,
             "groups": {method: [(r.reference, r.account, r.name, r.source, r.amount) for r in rows]
                        for method, rows in groups.items()},
             "totals": {method: sum((r.amount for r in rows), ZERO) for method, rows in groups.items()},

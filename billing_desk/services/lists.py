@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from peewee import JOIN, SQL, fn
 
@@ -90,9 +91,8 @@ def count(query) -> int:
     return query.order_by().count()
 
 
-def day_totals(day: dt.date) -> dict[str, "Decimal"]:
+def day_totals(day: dt.date) -> dict[str, Decimal]:
     """Charges, payments and adjustments entered on one day (the status bar, the day sheet)."""
-    from decimal import Decimal
 
     from ..models import LedgerEntry
 

@@ -21,7 +21,7 @@ from .codes import find_item
 from .ledger import in_transaction, today
 from .permissions import require
 from .sequences import next_number
-from .settings import get_setting
+from .settings import office_details
 from .validation import parse_date, parse_int
 
 MAX_QUANTITY = 99999
@@ -455,12 +455,6 @@ def unfilled_rows(as_of: dt.date | None = None, group_by: str = "client",
 
 # --- the order confirmation, as plain data (printing.order_docs draws it) -----------------------
 
-def office_data() -> dict:
-    address = [x.strip() for x in str(get_setting("office_address") or "").splitlines() if x.strip()]
-    return {"name": str(get_setting("office_name")), "address_lines": address,
-            "phone": str(get_setting("office_phone") or "")}
-
-
 def confirmation_data(order_id: int) -> dict:
     order = Order.get_by_id(order_id)
     account = order.account
@@ -471,7 +465,7 @@ def confirmation_data(order_id: int) -> dict:
               "amount": round_money(l.unit_price * (l.quantity - l.cancelled))}
              for l in order_lines(order.id) if l.quantity > l.cancelled]
     return {
-        "office": office_data(),
+        "office": office_details(),
         "number": order.number, "order_date": order.order_date, "po_number": order.po_number,
         "requested_date": order.requested_date, "status": _words(order.status),
         "account": account.number,

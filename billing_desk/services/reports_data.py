@@ -119,7 +119,7 @@ class DayEntry:
 
 def day_entries(start: dt.date, end: dt.date) -> list[DayEntry]:
     """Every ledger entry keyed from ``start`` to ``end`` (entry dates), in the order keyed."""
-    sql = f"""SELECT le.entry_date, le.posting_date, a.number, a.last_name, a.first_name,
+    sql = """SELECT le.entry_date, le.posting_date, a.number, a.last_name, a.first_name,
                      a.organization, a.kind, inv.number, COALESCE(il.code, ''), le.kind, le.party,
                      le.amount, COALESCE(pay.method, ''), le.memo
               FROM ledger_entry le JOIN account a ON a.id = le.account_id

@@ -62,6 +62,16 @@ SETTINGS = {spec.key: spec for spec in (
 )}
 
 
+def office_details() -> dict:
+    """The letterhead of every printout, from the office_* settings: the one place it is read."""
+    address = [line.strip() for line in str(get_setting("office_address") or "").splitlines()
+               if line.strip()]
+    return {"name": str(get_setting("office_name") or "Billing Desk"), "address_lines": address,
+            "phone": str(get_setting("office_phone") or ""),
+            "tax_id": str(get_setting("office_tax_id") or ""),
+            "logo": str(get_setting("office_logo") or "").strip()}
+
+
 def get_setting(key: str) -> Any:
     spec = SETTINGS[key]
     row = Setting.get_or_none(Setting.key == key)

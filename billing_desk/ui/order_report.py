@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from ..errors import BillingError
 from ..money import ZERO, format_money
-from ..printing.office import OfficeInfo
+from ..printing.office import OfficeInfo, office_from
 from ..printing.order_docs import UNFILLED_COLUMNS, unfilled_report
 from ..services import orders
+from ..services.settings import office_details
 from ..services.validation import parse_date
 from .table_model import Column, PagedTableModel
 
@@ -91,9 +92,7 @@ class UnfilledView(QWidget):
         return unfilled_report(self.rows, self.day(), self.group_by.currentData())
 
     def _office(self) -> OfficeInfo:
-        data = orders.office_data()
-        return OfficeInfo(name=data["name"], address_lines=tuple(data["address_lines"]),
-                          phone=data["phone"])
+        return office_from(office_details())
 
     def export_pdf(self, path: str | None = None) -> str | None:
         from ..printing.pdf import render_pdf
