@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 
-from billing_desk import selftest
+from billing_desk.ui import selftest
 from billing_desk.cli import main
 from billing_desk.errors import RuleError
 

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import BillingError
@@ -24,12 +25,15 @@ class MaintenanceError(BillingError):
 
 
 def format_size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
-            return f"{int(size)} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+    """A byte count for people: 1,536 -> '1.5 KB' (exact decimal arithmetic, no float)."""
+    if n < 1024:
+        return f"{n} bytes"
+    size = Decimal(n)
+    for unit in ("KB", "MB", "GB", "TB"):
         size /= 1024
-    return f"{n} bytes"  # pragma: no cover
+        if size < 1024 or unit == "TB":
+            break
+    return f"{size:.1f} {unit}"
 
 
 @dataclass

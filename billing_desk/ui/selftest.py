@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from . import APP_NAME, __version__
+from .. import APP_NAME, __version__
 
 EXIT_OK, EXIT_FAILED = 0, 1
 SERVICE_DAY = dt.date(2026, 1, 5)
@@ -115,9 +115,9 @@ def _expect(condition: bool, message: str) -> None:
 # --- the steps ------------------------------------------------------------------------------
 
 def step_database(context: Context) -> str:
-    from .models.db import open_database
-    from .models.migrations import SCHEMA_VERSION
-    from .services.users import ensure_administrator
+    from ..models.db import open_database
+    from ..models.migrations import SCHEMA_VERSION
+    from ..services.users import ensure_administrator
 
     context.database = context.folder / "office.sqlite"
     context.opened = open_database(context.database)
@@ -127,7 +127,7 @@ def step_database(context: Context) -> str:
 
 
 def step_account(context: Context) -> str:
-    from .services import accounts
+    from ..services import accounts
 
     form = accounts.AccountForm(first_name="Ada", last_name="Selftest", date_of_birth="03/04/1975",
                                 phone="212-555-0142", street="1 Main St", city="New York",
@@ -140,7 +140,7 @@ def step_account(context: Context) -> str:
 
 
 def step_catalogue(context: Context) -> str:
-    from .models import CatalogueItem
+    from ..models import CatalogueItem
 
     for code, description, price in CODES:
         CatalogueItem.create(code=code, kind="procedure", description=description,
@@ -149,7 +149,7 @@ def step_catalogue(context: Context) -> str:
 
 
 def step_diagnosis(context: Context) -> str:
-    from .services.codes import check_diagnosis, describe_diagnosis
+    from ..services.codes import check_diagnosis, describe_diagnosis
 
     code, problem = check_diagnosis(DIAGNOSIS)
     _expect(problem is None, f"{DIAGNOSIS} refused: {problem}")
@@ -159,7 +159,7 @@ def step_diagnosis(context: Context) -> str:
 
 
 def step_invoice(context: Context) -> str:
-    from .services.invoices import quick_invoice
+    from ..services.invoices import quick_invoice
 
     invoice = quick_invoice(context.account.id, SERVICE_DAY, [(code, 1) for code, _, _ in CODES],
                             context.user, diagnoses=[DIAGNOSIS], entry_date=SERVICE_DAY)
@@ -170,9 +170,9 @@ def step_invoice(context: Context) -> str:
 
 
 def step_payment(context: Context) -> str:
-    from .models import Account
-    from .services.accounts import owed
-    from .services.payments import record_payment
+    from ..models import Account
+    from ..services.accounts import owed
+    from ..services.payments import record_payment
 
     payment = record_payment(context.account.id, str(PAID), context.user, method="check",
                              reference="1001", entry_date=SERVICE_DAY)
@@ -182,7 +182,7 @@ def step_payment(context: Context) -> str:
 
 
 def step_checks(context: Context) -> str:
-    from .services.checks import run_checks
+    from ..services.checks import run_checks
 
     result = run_checks()
     _expect(result.clean, "; ".join(result.lines()))
@@ -236,8 +236,8 @@ def step_excel(context: Context) -> str:
 
 
 def step_window(context: Context) -> str:
-    from .services.session import Session
-    from .ui.main_window import MainWindow
+    from ..services.session import Session
+    from .main_window import MainWindow
 
     context.app = _application()
     window = MainWindow(Session(context.opened, context.user))
@@ -255,7 +255,7 @@ def step_window(context: Context) -> str:
 
 
 def step_backup(context: Context) -> str:
-    from .services import backup
+    from ..services import backup
 
     result = backup.make_backup(context.database, context.folder / "backups",
                                 user=context.user.username, reason="selftest",
@@ -273,15 +273,16 @@ def step_backup(context: Context) -> str:
 
 
 def step_restore(context: Context) -> str:
-    from .models import Account, Payment
-    from .services.accounts import owed
-    from .services.payments import record_payment
+    from ..models import Account
+    from ..services import lists
+    from ..services.accounts import owed
+    from ..services.payments import record_payment
 
     record_payment(context.account.id, str(LATE_PAYMENT), context.user, method="cash",
                    entry_date=SERVICE_DAY)
-    _expect(Payment.select().count() == 2, "the change after the backup was not saved")
+    _expect(lists.count(lists.payments_query()) == 2, "the change after the backup was not saved")
     _restore_backup(context)
-    payments = Payment.select().count()
+    payments = lists.count(lists.payments_query())
     balance = owed(Account.get_by_id(context.account.id))
     _expect(payments == 1, f"{payments} payments after the restore, expected 1")
     _expect(balance == CHARGES - PAID, f"the account owes {balance} after the restore")
@@ -309,14 +310,14 @@ STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (
 # --- helpers --------------------------------------------------------------------------------
 
 def _application():
-    from .ui.app import application
+    from .app import application
 
     return application()
 
 
 def _ledger_report(context: Context):
-    from .printing.report import Column, Group, Report
-    from .services.ledger import running_ledger
+    from ..printing.report import Column, Group, Report
+    from ..services.ledger import running_ledger
 
     rows = [{"date": entry.entry_date, "invoice": context.invoice.number if entry.invoice_id else "",
              "kind": entry.kind, "amount": entry.amount, "balance": balance}
@@ -330,22 +331,22 @@ def _ledger_report(context: Context):
 
 
 def _render_pdf(report, path: Path) -> int:
-    from .printing.pdf import render_pdf
+    from ..printing.pdf import render_pdf
 
     return render_pdf(report, path)
 
 
 def _render_xlsx(report, path: Path) -> int:
-    from .printing.excel import render_xlsx
+    from ..printing.excel import render_xlsx
 
     return render_xlsx(report, path)
 
 
 def _restore_backup(context: Context) -> None:
     """Close the office, restore the backup over it (verified first), open it again."""
-    from .models.db import open_database
-    from .services import backup
-    from .services.users import ensure_administrator
+    from ..models.db import open_database
+    from ..services import backup
+    from ..services.users import ensure_administrator
 
     _close(context)
     backup.restore_backup(context.backup, context.database, context.user,
