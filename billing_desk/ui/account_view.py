@@ -17,6 +17,7 @@ from ..money import format_money
 from ..services import account_page, accounts
 from .account_cases import CasesPanel, static_model, table_view
 from .table_model import Column
+from .buttons import add_buttons
 
 LEDGER_COLUMNS = [
     Column("Entered", lambda r: r.entry.entry_date, width=90),
@@ -105,16 +106,11 @@ class AccountView(QWidget):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.buttons = {}
-        for key, text, slot in (("edit", "Change details (Ctrl+E)",
-                                 lambda: self.edit_requested.emit(self.account)),
-                                ("deactivate", "&Deactivate…", self.deactivate),
-                                ("reactivate", "React&ivate…", self.reactivate),
-                                ("close", "C&lose account…", self.close_account)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-            self.buttons[key] = button
+        self.buttons = add_buttons(row, (("edit", "Change details (Ctrl+E)",
+                                          lambda: self.edit_requested.emit(self.account)),
+                                         ("deactivate", "&Deactivate…", self.deactivate),
+                                         ("reactivate", "React&ivate…", self.reactivate),
+                                         ("close", "C&lose account…", self.close_account)))
         printing = QToolButton(text="&Print", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(printing)
         menu.addAction("Print ledger (Ctrl+P)", self.print_ledger)

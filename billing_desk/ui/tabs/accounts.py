@@ -17,6 +17,7 @@ from ..prompts import Prompter
 from ..account_view import AccountView
 from ..list_tab import ListPanel
 from ..table_model import Column
+from ..buttons import add_buttons
 
 COLUMNS = [
     Column("Account", lambda a: a.number, width=80),
@@ -69,17 +70,12 @@ class AccountsTab(QWidget):
 
     def _toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.buttons = {}
-        for key, text, slot in (("list", "Account li&st", self.show_list),
-                                ("new", "&New account (Ctrl+N)", self.new_account),
-                                ("queue", "Appro&val queue", self.show_queue),
-                                ("cases", "O&pen cases", self.show_open_cases),
-                                ("import", "I&mport…", self.import_accounts),
-                                ("export", "E&xport to Excel…", self.export_list)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-            self.buttons[key] = button
+        self.buttons = add_buttons(row, (("list", "Account li&st", self.show_list),
+                                         ("new", "&New account (Ctrl+N)", self.new_account),
+                                         ("queue", "Appro&val queue", self.show_queue),
+                                         ("cases", "O&pen cases", self.show_open_cases),
+                                         ("import", "I&mport…", self.import_accounts),
+                                         ("export", "E&xport to Excel…", self.export_list)))
         row.addStretch(1)
         row.addWidget(QLabel("Forms in stack:"))
         self.stack_count = QSpinBox(objectName="stack-count", minimum=0, maximum=999)

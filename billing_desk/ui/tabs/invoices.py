@@ -7,9 +7,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...errors import BillingError
 from ...models.billing import INVOICE_STATUSES
@@ -26,6 +24,7 @@ from ..payment_list import PaymentListDialog
 from ..payment_patient import PatientPaymentDialog
 from ..signoff import run_with_signoff
 from ..table_model import Column
+from ..buttons import add_buttons
 
 COLUMNS = [
     Column("Invoice", lambda i: i.number or "draft", width=80),
@@ -53,9 +52,8 @@ class InvoicesTab(QWidget):
                               "Search invoice number, account, name")
         self.batch_label = QLabel(objectName="batch_label")
         self.message = QLabel(objectName="invoices_message", wordWrap=True)
-        self.buttons = {}
         row = QHBoxLayout()
-        for name, text, slot, key in (
+        self.buttons = add_buttons(row, (
                 ("new", "&New invoice (Ctrl+N)", self.new_invoice, "Ctrl+N"),
                 ("open", "O&pen", self.open_current, None),
                 ("pay", "Patient pa&yment (F6)", self.patient_payment, "F6"),
@@ -66,14 +64,7 @@ class InvoicesTab(QWidget):
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
                 ("plans", "P&lans…", self.plans, None),
                 ("superbill", "&Superbill…", self.superbill, None),
-                ("deposit", "&Deposit list…", self.deposit_list, None)):
-            button = QPushButton(text, autoDefault=False)
-            button.clicked.connect(lambda _c=False, slot=slot: slot())
-            row.addWidget(button)
-            self.buttons[name] = button
-            if key:
-                QShortcut(QKeySequence(key), self, slot,
-                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
