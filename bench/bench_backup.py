@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from billing_desk.services import backup as backups  # noqa: E402
-from billing_desk.services.backup_archive import connect_copy, integrity_problems  # noqa: E402
+from billing_desk.services.office import backup as backups
+from billing_desk.services.office.backup_archive import connect_copy, integrity_problems
 
 
 def timed(fn) -> tuple[float, object]:

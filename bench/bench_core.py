@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from billing_desk.models.db import open_database  # noqa: E402
+from billing_desk.models.db import open_database
 
 LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Lopez",
         "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Lee", "Perez", "White",
@@ -167,8 +167,9 @@ def timed(fn, repeat: int = 7) -> float:
 
 def measure(path: Path) -> list[tuple[str, float, str]]:
     from billing_desk.models import LedgerEntry
-    from billing_desk.services import accounts, aging, lists
-    from billing_desk.services.ledger import running_ledger
+    from billing_desk.services.accounts import lists, registry
+    from billing_desk.services.books import aging
+    from billing_desk.services.books.ledger import running_ledger
 
     start = time.perf_counter()
     opened = open_database(path)
@@ -180,8 +181,8 @@ def measure(path: Path) -> list[tuple[str, float, str]]:
     today = dt.date.today()
     try:
         results.append(("account search 'smith1' (first page)",
-                        timed(lambda: list(accounts.search_accounts("smith1", limit=50))), "ms"))
-        results.append(("account search by phone", timed(lambda: list(accounts.search_accounts(
+                        timed(lambda: list(registry.search_accounts("smith1", limit=50))), "ms"))
+        results.append(("account search by phone", timed(lambda: list(registry.search_accounts(
             "(201) 555-0001", limit=50))), "ms"))
         busiest = opened.db.execute_sql(
             "SELECT account_id FROM invoice GROUP BY account_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]

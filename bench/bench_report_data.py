@@ -18,17 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook  # noqa: E402
-from reportlab.lib.pagesizes import LETTER, landscape  # noqa: E402
-from reportlab.lib.units import inch  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from openpyxl import Workbook
+from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
 
-from billing_desk.models.db import open_database  # noqa: E402
-from billing_desk.printing.excel import render_xlsx  # noqa: E402
-from billing_desk.printing.pdf import render_pdf  # noqa: E402
-from billing_desk.printing.statements import render_statements  # noqa: E402
-from billing_desk.reports import Params, office_info, run  # noqa: E402
-from billing_desk.services import reports_statements  # noqa: E402
+from billing_desk.models.db import open_database
+from billing_desk.printing.excel import render_xlsx
+from billing_desk.printing.pdf import render_pdf
+from billing_desk.printing.statements import render_statements
+from billing_desk.reports import Params, office_info, run
+from billing_desk.services.books import reports_statements
 
 
 def timed(fn, *args, **kwargs):

@@ -22,17 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
-from reportlab.lib.pagesizes import LETTER, landscape  # noqa: E402
-from reportlab.lib.units import inch  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-from reportlab.platypus import SimpleDocTemplate, Table, TableStyle  # noqa: E402
+from openpyxl import Workbook
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
-from billing_desk.printing.excel import render_xlsx  # noqa: E402
-from billing_desk.printing.office import OfficeInfo  # noqa: E402
-from billing_desk.printing.pdf import render_pdf  # noqa: E402
-from billing_desk.printing.report import Column, Report, group_rows  # noqa: E402
+from billing_desk.printing.excel import render_xlsx
+from billing_desk.printing.office import OfficeInfo
+from billing_desk.printing.pdf import render_pdf
+from billing_desk.printing.report import Column, Report, group_rows
 
 BUCKETS = ["current", "d31", "d61", "d91", "d121"]
 COLUMNS = [Column("account", "Account"), Column("name", "Patient", width=2.4),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def db(tmp_path):
 
 @pytest.fixture
 def admin(db):
-    from billing_desk.services.users import ensure_administrator
+    from billing_desk.services.office.users import ensure_administrator
 
     return ensure_administrator()
 
@@ -65,16 +65,16 @@ def catalogue(db):
 @pytest.fixture
 def make_account(db, admin):
     """An active account, ready to invoice."""
-    from billing_desk.services import accounts
+    from billing_desk.services.accounts import registry
 
     counter = iter(range(1, 10_000))
 
     def make(last="Lee", first="Ann", **extra):
         n = next(counter)
-        form = accounts.AccountForm(first_name=first, last_name=last, date_of_birth="01/02/1980",
+        form = registry.AccountForm(first_name=first, last_name=last, date_of_birth="01/02/1980",
                                     phone=f"212-555-{n:04d}", state="NY", zip_code="10001", **extra)
-        account = accounts.create_account(form, admin)
-        return accounts.approve_account(account.id, admin)
+        account = registry.create_account(form, admin)
+        return registry.approve_account(account.id, admin)
 
     return make
 

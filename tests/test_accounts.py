@@ -8,7 +8,7 @@ import pytest
 
 from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, AuditEntry, Coverage, Guarantor, Payer, Plan
-from billing_desk.services import account_page, accounts
+from billing_desk.services.accounts import account_page, registry
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -23,17 +23,17 @@ def payers(db):
     return lakes, prairie
 
 
-def good_form(**extra) -> accounts.AccountForm:
+def good_form(**extra) -> registry.AccountForm:
     values = dict(first_name="Ann", last_name="Smith", date_of_birth="01/02/1980", street="1 Main St",
                   city="Springfield", state="il", zip_code="62701", phone="217-555-0101",
                   email="Ann@Example.com")
     values.update(extra)
-    return accounts.AccountForm(**values)
+    return registry.AccountForm(**values)
 
 
 def problems_of(form, **kwargs):
     with pytest.raises(ValidationError) as caught:
-        accounts.create_account(form, kwargs.pop("by"), today=TODAY)
+        registry.create_account(form, kwargs.pop("by"), today=TODAY)
     return {p.field: p.message for p in caught.value.problems}
 
 
@@ -83,7 +83,7 @@ def test_customer_accounts_have_no_insurance(payers, clerk):
                      primary_payer="Prairie Health", primary_member_id="P1")
     found = problems_of(form, by=clerk)
     assert "customer account has no insurance" in found["primary_payer"]
-    ok = accounts.create_account(good_form(kind="customer", organization="Acme Roofing",
+    ok = registry.create_account(good_form(kind="customer", organization="Acme Roofing",
                                            date_of_birth="", first_name="", last_name=""), clerk)
     assert ok.display_name == "Acme Roofing"
 
@@ -95,7 +95,7 @@ def test_a_full_form_stores_account_guarantor_and_coverages(payers, clerk):
                      primary_member_id="BPH123456789", primary_group_number="G1",
                      primary_start_date="01/01/2025", secondary_payer="Prairie Health",
                      secondary_member_id="P-77", credit_limit="1,500.00")
-    account = accounts.create_account(form, clerk, today=TODAY)
+    account = registry.create_account(form, clerk, today=TODAY)
     assert account.status == "pending" and account.state == "IL" and account.email == "ann@example.com"
     assert account.phone == "(217) 555-0101" and account.credit_limit == Decimal("1500.00")
     guarantor = account.guarantor
@@ -104,7 +104,7 @@ def test_a_full_form_stores_account_guarantor_and_coverages(payers, clerk):
     assert cover["primary"].plan.name == "Choice 1000" and cover["primary"].subscriber_name == "Ann Smith"
     assert cover["secondary"].plan.name == "Standard"  # the payer's only plan
     # A sibling on the same guarantor shares it (a family shares one responsible party).
-    sibling = accounts.create_account(good_form(first_name="Cy", phone="217-555-0102",
+    sibling = registry.create_account(good_form(first_name="Cy", phone="217-555-0102",
                                                 guarantor_relationship="parent", guarantor_first_name="bo",
                                                 guarantor_last_name="SMITH", guarantor_phone="217 555 0199"),
                                       clerk, today=TODAY)
@@ -112,39 +112,39 @@ def test_a_full_form_stores_account_guarantor_and_coverages(payers, clerk):
 
 
 def test_approval_rights_are_enforced_by_the_service(clerk, supervisor):
-    account = accounts.create_account(good_form(), clerk)
+    account = registry.create_account(good_form(), clerk)
     with pytest.raises(PermissionDenied, match="supervisor"):
-        accounts.approve_account(account.id, clerk)
+        registry.approve_account(account.id, clerk)
     with pytest.raises(PermissionDenied):
-        accounts.return_account(account.id, clerk, "fix the zip")
+        registry.return_account(account.id, clerk, "fix the zip")
     assert Account.get_by_id(account.id).status == "pending"
     with pytest.raises(ValidationError, match="needs fixing"):
-        accounts.return_account(account.id, supervisor, "")
-    accounts.return_account(account.id, supervisor, "ZIP looks wrong")
+        registry.return_account(account.id, supervisor, "")
+    registry.return_account(account.id, supervisor, "ZIP looks wrong")
     assert Account.get_by_id(account.id).status_reason == "returned: ZIP looks wrong"
-    approved = accounts.approve_account(account.id, supervisor, "checked")
+    approved = registry.approve_account(account.id, supervisor, "checked")
     assert approved.status == "active" and approved.approved_by_id == supervisor.id
     with pytest.raises(RuleError, match="cannot be approved"):
-        accounts.approve_account(account.id, supervisor)
+        registry.approve_account(account.id, supervisor)
 
 
 def test_pending_and_closed_accounts_cannot_be_invoiced(clerk, supervisor):
-    account = accounts.create_account(good_form(), clerk)
+    account = registry.create_account(good_form(), clerk)
     with pytest.raises(RuleError, match="pending"):
-        accounts.can_invoice(account)
-    accounts.can_invoice(accounts.approve_account(account.id, supervisor))
+        registry.can_invoice(account)
+    registry.can_invoice(registry.approve_account(account.id, supervisor))
 
 
 def test_a_duplicate_is_caught_by_name_and_birth_date_or_by_phone(clerk):
-    first = accounts.create_account(good_form(), clerk)
-    with pytest.raises(accounts.DuplicateFound) as caught:
-        accounts.create_account(good_form(phone="217-555-0999"), clerk, refuse_duplicates=True)
+    first = registry.create_account(good_form(), clerk)
+    with pytest.raises(registry.DuplicateFound) as caught:
+        registry.create_account(good_form(phone="217-555-0999"), clerk, refuse_duplicates=True)
     assert [a.number for a in caught.value.accounts] == [first.number]
-    with pytest.raises(accounts.DuplicateFound):
-        accounts.create_account(good_form(first_name="Zed", phone="(217) 555-0101"), clerk,
+    with pytest.raises(registry.DuplicateFound):
+        registry.create_account(good_form(first_name="Zed", phone="(217) 555-0101"), clerk,
                                 refuse_duplicates=True)
     assert Account.select().count() == 1
-    again = accounts.create_account(good_form(phone="217-555-0999"), clerk, refuse_duplicates=True,
+    again = registry.create_account(good_form(phone="217-555-0999"), clerk, refuse_duplicates=True,
                                     reviewed=[first.number])
     assert again.duplicates_reviewed == first.number
     checks = {i.label: i for i in account_page.approval_checklist(again.id).items}
@@ -152,28 +152,28 @@ def test_a_duplicate_is_caught_by_name_and_birth_date_or_by_phone(clerk):
 
 
 def test_search_finds_by_each_key(payers, clerk):
-    ann = accounts.create_account(good_form(primary_payer="Prairie Health", primary_member_id="ZX-4411"),
+    ann = registry.create_account(good_form(primary_payer="Prairie Health", primary_member_id="ZX-4411"),
                                   clerk)
-    accounts.create_account(good_form(first_name="Bob", last_name="Jones", date_of_birth="03/04/1970",
+    registry.create_account(good_form(first_name="Bob", last_name="Jones", date_of_birth="03/04/1970",
                                       phone="312-555-0000", email="bob@example.org"), clerk)
 
     def numbers(text):
-        return [a.number for a in accounts.search_accounts(text)]
+        return [a.number for a in registry.search_accounts(text)]
 
     for key in ("smi", "Smith, A", ann.number, "217-555-0101", "(217) 555-0101", "01/02/1980",
                 "1980-01-02", "ann@example.com", "ZX-4411", "zx-4411"):
         assert numbers(key) == [ann.number], key
-        assert accounts.count_accounts(key) == 1
+        assert registry.count_accounts(key) == 1
     assert len(numbers("")) == 2
     assert numbers("nobody") == []
 
 
 def test_changes_show_in_the_history_with_who_and_what(payers, clerk, supervisor):
-    account = accounts.create_account(good_form(), clerk)
-    form = accounts.form_from_account(account)
+    account = registry.create_account(good_form(), clerk)
+    form = registry.form_from_account(account)
     form.city, form.phone = "Salem", "217-555-0177"
     form.primary_payer, form.primary_member_id = "Prairie Health", "P-1"
-    accounts.update_account(account.id, form, supervisor)
+    registry.update_account(account.id, form, supervisor)
     changed = Account.get_by_id(account.id)
     assert changed.city == "Salem" and changed.phone == "(217) 555-0177"
     entries = account_page.history(account.id)
@@ -182,51 +182,51 @@ def test_changes_show_in_the_history_with_who_and_what(payers, clerk, supervisor
     assert "city: Springfield → Salem" in account_page.describe_change(update)
     assert any("added primary insurance P-1" in e.summary for e in entries)
     # The same member id again changes nothing; a new one ends the old coverage.
-    form = accounts.form_from_account(changed)
+    form = registry.form_from_account(changed)
     form.primary_member_id = "P-2"
-    accounts.update_account(account.id, form, clerk)
-    active = accounts.active_coverages(account.id)
+    registry.update_account(account.id, form, clerk)
+    active = registry.active_coverages(account.id)
     assert active["primary"].member_id == "P-2"
     assert Coverage.select().where(Coverage.account == account.id).count() == 2
 
 
 def test_bad_change_stores_nothing(clerk):
-    account = accounts.create_account(good_form(), clerk)
-    form = accounts.form_from_account(account)
+    account = registry.create_account(good_form(), clerk)
+    form = registry.form_from_account(account)
     form.city, form.zip_code = "Salem", "1"
     with pytest.raises(ValidationError, match="zip_code"):
-        accounts.update_account(account.id, form, clerk)
+        registry.update_account(account.id, form, clerk)
     assert Account.get_by_id(account.id).city == "Springfield"
 
 
 def test_deactivate_reactivate_close_need_reasons_and_closing_a_balance_asks(make_account, admin):
     account = make_account()
     with pytest.raises(ValidationError, match="reason"):
-        accounts.deactivate_account(account.id, " ", admin)
-    accounts.deactivate_account(account.id, "moved away", admin)
-    accounts.reactivate_account(account.id, "came back", admin)
+        registry.deactivate_account(account.id, " ", admin)
+    registry.deactivate_account(account.id, "moved away", admin)
+    registry.reactivate_account(account.id, "came back", admin)
     Account.update(patient_balance=Decimal("42.50")).where(Account.id == account.id).execute()
     with pytest.raises(RuleError, match=r"\$42.50"):
-        accounts.close_account(account.id, "left", admin)
+        registry.close_account(account.id, "left", admin)
     asked = []
     with pytest.raises(RuleError):
-        accounts.close_account(account.id, "left", admin, confirm_balance=lambda owed: asked.append(owed))
+        registry.close_account(account.id, "left", admin, confirm_balance=lambda owed: asked.append(owed))
     assert asked == ["$42.50"] and Account.get_by_id(account.id).status == "active"
-    closed = accounts.close_account(account.id, "left", admin, confirm_balance=lambda owed: True)
+    closed = registry.close_account(account.id, "left", admin, confirm_balance=lambda owed: True)
     assert closed.status == "closed" and closed.status_reason == "left"
     actions = [e.action for e in account_page.history(account.id)]
     assert actions[:3] == ["close", "reactivate", "deactivate"]
 
 
 def test_batch_counts_what_was_entered(clerk):
-    batch = accounts.start_batch(2, clerk)
-    accounts.create_account(good_form(), clerk, batch_id=batch.id)
-    assert accounts.batch_count(batch.id) == (1, 2)
+    batch = registry.start_batch(2, clerk)
+    registry.create_account(good_form(), clerk, batch_id=batch.id)
+    assert registry.batch_count(batch.id) == (1, 2)
     with pytest.raises(ValidationError):
-        accounts.start_batch(0, clerk)
+        registry.start_batch(0, clerk)
 
 
 def test_oldest_bucket():
-    assert accounts.oldest_bucket(None) == ""
-    assert accounts.oldest_bucket("2026-01-01", dt.date(2026, 1, 20)) == "1-30"
-    assert accounts.oldest_bucket(dt.date(2025, 1, 1), dt.date(2026, 1, 20)) == "120+"
+    assert registry.oldest_bucket(None) == ""
+    assert registry.oldest_bucket("2026-01-01", dt.date(2026, 1, 20)) == "1-30"
+    assert registry.oldest_bucket(dt.date(2025, 1, 1), dt.date(2026, 1, 20)) == "120+"

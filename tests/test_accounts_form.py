@@ -43,7 +43,7 @@ def payers(db):
 
 @pytest.fixture
 def tab(qtbot, db, clerk, tmp_path):
-    from billing_desk.ui.tabs.accounts import AccountsTab
+    from billing_desk.ui.accounts.tab import AccountsTab
 
     prompter = FakePrompter()
     widget = AccountsTab(SimpleNamespace(user=clerk, path=tmp_path / "office.sqlite"), prompter=prompter)

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from billing_desk.errors import PermissionDenied
 from billing_desk.models import Account, Case
-from billing_desk.services import accounts, invoices, payments
+from billing_desk.services.accounts import registry
+from billing_desk.services.books import invoices, payments
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -35,7 +36,7 @@ class FakePrompter:
 
 
 def make_tab(qtbot, user, tmp_path, **kwargs):
-    from billing_desk.ui.tabs.accounts import AccountsTab
+    from billing_desk.ui.accounts.tab import AccountsTab
 
     tab = AccountsTab(SimpleNamespace(user=user, path=tmp_path / "office.sqlite"),
                       prompter=FakePrompter(), **kwargs)
@@ -53,10 +54,10 @@ def focused():
 
 
 def pending(clerk, last="Lee"):
-    form = accounts.AccountForm(first_name="Ann", last_name=last, date_of_birth="01/02/1980",
+    form = registry.AccountForm(first_name="Ann", last_name=last, date_of_birth="01/02/1980",
                                 street="1 Main", city="Salem", state="OR", zip_code="97301",
                                 phone=f"503-555-{len(last):04d}")
-    return accounts.create_account(form, clerk)
+    return registry.create_account(form, clerk)
 
 
 def test_supervisor_approves_and_returns_from_the_queue_by_keys(qtbot, tmp_path, clerk, supervisor):
@@ -85,12 +86,12 @@ def test_a_clerk_sees_the_queue_but_cannot_approve(qtbot, tmp_path, clerk, monke
     tab.show_queue()
     # The buttons stay enabled for a supervisor's sign-off (tests/test_signoff.py); nobody signs off:
     assert tab.queue.approve_button.isEnabled() and "Only a supervisor" in tab.queue.message.text()
-    monkeypatch.setattr("billing_desk.ui.signoff.ask_signoff", lambda parent, action: None)
+    monkeypatch.setattr("billing_desk.ui.office.signoff.ask_signoff", lambda parent, action: None)
     tab.queue.approve()  # the service refuses
     assert "may not approve" in tab.queue.message.text()
     assert Account.get_by_id(account.id).status == "pending"
     with pytest.raises(PermissionDenied):
-        accounts.approve_account(account.id, clerk)
+        registry.approve_account(account.id, clerk)
 
 
 @pytest.fixture
@@ -200,7 +201,7 @@ def test_export_writes_formula_looking_text_as_plain_text(qtbot, tmp_path, admin
     make_account(last="=HYPERLINK(\"http://x\")", first="@SUM(A1)")
     make_account(last="+1 Lee", first="-Ann")
     tab = make_tab(qtbot, admin, tmp_path)
-    tab.prompter.path = str(tmp_path / "accounts.xlsx")
+    tab.prompter.path = str(tmp_path / "registry.xlsx")
     assert tab.export_list() == tab.prompter.path
     sheet = load_workbook(tab.prompter.path).active
     names = [row[1].value for row in sheet.iter_rows(min_row=2)]

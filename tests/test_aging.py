@@ -6,8 +6,14 @@ from decimal import Decimal as D
 import pytest
 
 from billing_desk.models import Coverage, Payer, Plan
-from billing_desk.services import invoices, payments
-from billing_desk.services.aging import BUCKETS, aging_by_account, aging_by_payer, aging_totals, bucket_for
+from billing_desk.services.books import invoices, payments
+from billing_desk.services.books.aging import (
+    BUCKETS,
+    aging_by_account,
+    aging_by_payer,
+    aging_totals,
+    bucket_for,
+)
 
 POSTED = dt.date(2026, 1, 1)  # terms 30 days: due 2026-01-31
 
@@ -56,7 +62,7 @@ def test_the_fast_path_and_the_ledger_sum_agree(db, admin, catalogue, make_accou
             invoices.quick_invoice(account.id, day, [("99213", 1), ("36415", n + 1)], admin, entry_date=day)
         payments.record_payment(account.id, D(40 * n + 7), admin, entry_date=dt.date(2025, 11, 1))
     fast = aging_by_account(dt.date(2026, 1, 1))
-    from billing_desk.services import aging
+    from billing_desk.services.books import aging
 
     original = aging._fast_path
     aging._fast_path = lambda as_of: False

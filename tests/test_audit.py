@@ -10,7 +10,7 @@ import pytest
 
 from billing_desk.models import AuditEntry, database
 from billing_desk.models.db import open_database
-from billing_desk.services import audit, audit_keys, auth
+from billing_desk.services.office import audit, audit_keys, auth
 
 
 @pytest.fixture(autouse=True)

@@ -18,11 +18,15 @@ import pytest
 from billing_desk.cli import main as cli_main
 from billing_desk.models import AuditEntry, User, database
 from billing_desk.models.db import FileLock, open_database
-from billing_desk.services import backup as backups
-from billing_desk.services import invoices, maintenance, payments
-from billing_desk.services.backup_archive import (BackupError, connect_copy, ledger_problems,
-                                                  open_archive)
-from billing_desk.services.ledger import check_ledger
+from billing_desk.services import checks
+from billing_desk.services.books import invoices, payments
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.office import backup as backups, maintenance
+from billing_desk.services.office.backup_archive import (
+    BackupError,
+    ledger_problems,
+    open_archive,
+)
 
 DAY = dt.date(2026, 1, 5)
 
@@ -87,7 +91,7 @@ def test_backup_while_another_thread_keeps_posting(db, office, admin, tmp_path):
                 invoice = invoices.quick_invoice(office[0].id, DAY, [("36415", 1)], admin, entry_date=DAY)
                 posted.append(invoice.number)
                 payments.record_payment(office[1].id, "1.00", admin, entry_date=DAY)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             database.close()  # this thread's own connection
@@ -301,7 +305,7 @@ def test_missing_folder_and_nearly_full_disk(db, office, tmp_path, monkeypatch):
 
 
 def test_auto_backup_at_start_once_a_day_and_at_closing(db, office, admin):
-    from billing_desk.services.session import Session
+    from billing_desk.services.office.session import Session
 
     session = Session(db, admin)
     first = backups.auto_backup(session, "start")
@@ -316,13 +320,13 @@ def test_maintenance_optimize_size_and_checks(db, office):
     assert info.size > 0 and any(str(db.path) in line for line in info.lines())
     result = maintenance.optimize(db.path)
     assert result.after > 0 and "Optimized" in result.text()
-    assert maintenance.check_database().clean
+    assert checks.check_database().clean
     assert maintenance.format_size(1536) == "1.5 KB"
 
 
 # --- the command line -------------------------------------------------------------------------
 def _supervisor_with_password(name="sid", password="sup3r-secret-pw"):
-    from billing_desk.services.auth import hash_password
+    from billing_desk.services.office.auth import hash_password
 
     User.create(username=name, full_name="Sid Supervisor", role="supervisor",
                 password_hash=hash_password(password, (2 ** 10, 8, 1)), must_change_password=False)

@@ -6,20 +6,23 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import datetime as dt  # noqa: E402
-from pathlib import Path  # noqa: E402
+import datetime as dt
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtGui import QKeySequence  # noqa: E402
-from PySide6.QtWidgets import QMainWindow, QToolBar  # noqa: E402
+import pytest
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar
 
-from billing_desk.models import AuditEntry, Invoice  # noqa: E402
-from billing_desk.services import backup as backups  # noqa: E402
-from billing_desk.services import invoices  # noqa: E402
-from billing_desk.services.session import Session, open_session  # noqa: E402
-from billing_desk.services.settings import get_setting, set_setting  # noqa: E402
-from billing_desk.ui.backup_dialogs import (MaintenanceDialog, RestoreDialog,  # noqa: E402
-                                            install_backup_actions)
+from billing_desk.models import AuditEntry, Invoice
+from billing_desk.services.books import invoices
+from billing_desk.services.office import backup as backups
+from billing_desk.services.office.session import Session, open_session
+from billing_desk.services.office.settings import get_setting, set_setting
+from billing_desk.ui.office.backup_dialogs import (
+    MaintenanceDialog,
+    RestoreDialog,
+    install_backup_actions,
+)
 
 DAY = dt.date(2026, 1, 5)
 

@@ -8,8 +8,9 @@ import pytest
 
 from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, AuditEntry, Invoice, LedgerEntry, database
-from billing_desk.services import accounts, adjustments, invoices, payments
-from billing_desk.services.ledger import check_ledger
+from billing_desk.services.accounts import registry
+from billing_desk.services.books import adjustments, invoices, payments
+from billing_desk.services.books.ledger import check_ledger
 
 DAY = dt.date(2026, 1, 5)
 
@@ -23,15 +24,15 @@ def fresh(account):
 
 
 def test_accounts_start_pending_and_cannot_be_invoiced(db, admin, clerk, catalogue):
-    form = accounts.AccountForm(first_name="Bo", last_name="Diaz", date_of_birth="03/04/1990")
-    account = accounts.create_account(form, clerk)
+    form = registry.AccountForm(first_name="Bo", last_name="Diaz", date_of_birth="03/04/1990")
+    account = registry.create_account(form, clerk)
     assert account.status == "pending"
     draft = invoices.save_draft(invoices.InvoiceDraft(account.id, DAY, [invoices.LineInput("99213")]), clerk)
     with pytest.raises(RuleError, match="only active accounts"):
         invoices.post_invoice(draft.id, clerk)
     with pytest.raises(PermissionDenied):
-        accounts.approve_account(account.id, clerk)
-    accounts.approve_account(account.id, admin)
+        registry.approve_account(account.id, clerk)
+    registry.approve_account(account.id, admin)
     assert invoices.post_invoice(draft.id, clerk).status == "posted"
 
 
@@ -151,7 +152,7 @@ def test_void_payment_reverses_it(db, admin, catalogue, make_account):
 
 def test_insurance_remittance_splits_the_bill(db, admin, catalogue, make_account):
     from billing_desk.models import Coverage, Payer, Plan
-    from billing_desk.services.payments import RemitLine
+    from billing_desk.services.books.payments import RemitLine
 
     account = make_account()
     payer = Payer.create(name="Blue")

@@ -4,7 +4,7 @@ import pytest
 
 from billing_desk.errors import RuleError, ValidationError
 from billing_desk.models import AuditEntry, Case
-from billing_desk.services import cases
+from billing_desk.services.accounts import cases
 
 
 def test_a_case_from_open_to_resolved_and_back(make_account, clerk, supervisor):

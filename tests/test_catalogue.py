@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from billing_desk.errors import ValidationError
 from billing_desk.models import CatalogueItem, FeeSchedule, Payer
-from billing_desk.services import catalogue as cat
+from billing_desk.services.books import catalogue as cat
 
 HEADER = "code,kind,description,category,unit_price,unit_cost,taxable,active,common\n"
 
@@ -91,7 +91,7 @@ def test_cli_import_catalogue_exit_codes(tmp_path, capsys, monkeypatch):
     from billing_desk.cli import main
     from billing_desk.models import User
     from billing_desk.models.db import open_database
-    from billing_desk.services.auth import hash_password
+    from billing_desk.services.office.auth import hash_password
 
     monkeypatch.setenv("BILLING_DESK_SCRYPT_N", "1024")
     db_path = tmp_path / "cli.sqlite"

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from billing_desk.services import codes
+from billing_desk.services.books import codes
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise")
 
@@ -38,7 +38,7 @@ def test_catalogue_search_and_common_codes(db, catalogue):
 
 
 def test_lookup_window_takes_the_highlighted_code(qtbot, db):
-    from billing_desk.ui.invoice_actions import DiagnosisLookup
+    from billing_desk.ui.books.invoice_actions import DiagnosisLookup
 
     dialog = DiagnosisLookup()
     qtbot.addWidget(dialog)

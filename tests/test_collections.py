@@ -11,12 +11,11 @@ import pytest
 from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import AccountCollection, Coverage, Letter, Payer, Plan
 from billing_desk.printing import letters
-from billing_desk.services import collection_actions as act
-from billing_desk.services import collections as col
-from billing_desk.services.adjustments import transfer_to_patient
-from billing_desk.services.invoices import quick_invoice
-from billing_desk.services.ledger import check_ledger
-from billing_desk.services.payments import record_payment
+from billing_desk.services.books.adjustments import transfer_to_patient
+from billing_desk.services.books.invoices import quick_invoice
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.books.payments import record_payment
+from billing_desk.services.collections import collection_actions as act, dunning, worklist as col
 
 DAY0 = dt.date(2026, 1, 5)  # invoices posted; due 30 days later
 DUE = DAY0 + dt.timedelta(days=30)
@@ -50,15 +49,15 @@ def test_ages_cross_each_stage_over_simulated_days(ladder, owing, clerk, supervi
     seen = []
     for n in range(0, 131):
         today = days(n)
-        proposed = col.proposals(today=today)
+        proposed = dunning.proposals(today=today)
         if not proposed:
             continue
         assert [r.account_id for r in proposed] == [account.id]
         seen.append((n, proposed[0].proposed))
-        result = col.confirm_stages([account.id], clerk, today=today, render=letters.render)
+        result = dunning.confirm_stages([account.id], clerk, today=today, render=letters.render)
         if proposed[0].proposed == "Agency":
             assert result.needs_supervisor and not result.sent
-            result = col.confirm_stages([account.id], supervisor, today=today, render=letters.render)
+            result = dunning.confirm_stages([account.id], supervisor, today=today, render=letters.render)
             assert result.handed_off == [account.id]
         else:
             assert len(result.sent) == 1 and result.pdf.startswith(b"%PDF")
@@ -93,7 +92,7 @@ def test_skipped_accounts_say_why(ladder, owing, make_account, catalogue, clerk,
     assert rows[in_credit.id].skip == "in credit"
     assert rows[insured.id].skip == "waiting for insurance"
     assert rows[plain.id].skip == "" and rows[plain.id].proposed == "Reminder"
-    assert [r.account_id for r in col.proposals(today=days(70))] == [plain.id]
+    assert [r.account_id for r in dunning.proposals(today=days(70))] == [plain.id]
     assert col.worklist_count(col.WorkFilter(show="skipped"), today=days(70)) == 5
 
 
@@ -197,7 +196,7 @@ def test_the_worklist_matches_a_hand_built_case(ladder, owing, clerk, supervisor
     c = owing("Clark", "Cy", codes=(("80053", 2),), posted=DAY0 + dt.timedelta(days=50))  # 90.00
     owing("Dunn", "Di", posted=DAY0 + dt.timedelta(days=200))  # not yet due on the day
     today = days(65)
-    col.confirm_stages([a.id], clerk, today=days(31))
+    dunning.confirm_stages([a.id], clerk, today=days(31))
     act.log_contact(b.id, "call", "left message", clerk, follow_up=today, today=days(40))
     act.make_promise(c.id, "45.00", days(70), clerk, today=days(60))
     act.assign([a.id, c.id], supervisor, clerk)
@@ -237,7 +236,7 @@ def test_stage_ladder_rules(ladder, clerk, admin):
 
 def test_a_stage_accounts_stand_on_cannot_be_removed(ladder, owing, clerk, admin):
     account = owing()
-    col.confirm_stages([account.id], clerk, today=days(31))
+    dunning.confirm_stages([account.id], clerk, today=days(31))
     assert AccountCollection.get(AccountCollection.account == account.id).stage.name == "Reminder"
     with pytest.raises(RuleError, match="stand at stage 'Reminder'"):
         col.save_stages([col.StageInput("Later", 60)], admin)
@@ -245,8 +244,8 @@ def test_a_stage_accounts_stand_on_cannot_be_removed(ladder, owing, clerk, admin
 
 def test_late_fees_where_turned_on(owing, clerk, admin, catalogue):
     from billing_desk.models import CatalogueItem, InvoiceLine
-    from billing_desk.services import collection_fees as fees
-    from billing_desk.services.settings import set_setting
+    from billing_desk.services.collections import collection_fees as fees
+    from billing_desk.services.office.settings import set_setting
 
     CatalogueItem.create(code="LATEFEE", kind="fee", description="Late fee", unit_price=D("0.00"))
     account = owing()
@@ -267,13 +266,13 @@ def test_late_fees_where_turned_on(owing, clerk, admin, catalogue):
 
 
 def test_reports_as_data_and_as_report_objects(ladder, owing, clerk):
-    from billing_desk.services import collection_reports as reports
-    from billing_desk.ui.collection_reports import as_report, pdf_bytes
+    from billing_desk.services.collections import collection_reports as reports
+    from billing_desk.ui.collections.collection_reports import as_report, pdf_bytes
 
     account = owing()
     act.log_contact(account.id, "call", "promised to pay", clerk, promise_amount="30.00",
                     promise_date=days(50), today=days(40))
-    col.confirm_stages([account.id], clerk, today=days(41))
+    dunning.confirm_stages([account.id], clerk, today=days(41))
     act.create_plan(owing("Plan", "Paula").id, "120.00", 2, days(45), clerk, today=days(41))
     listing = as_report(reports.collection_list(today=days(41)))
     assert account.number in [r["account"] for r in listing.all_rows()] and listing.row_count() == 2
@@ -289,7 +288,7 @@ def test_reports_as_data_and_as_report_objects(ladder, owing, clerk):
 
 
 def test_insurance_unpaid_past_n_days_per_payer(make_account, catalogue, clerk):
-    from billing_desk.services import collection_reports as reports
+    from billing_desk.services.collections import collection_reports as reports
 
     account = _insured_account(make_account, catalogue, clerk)
     assert reports.insurance_unpaid(days=45, today=DAY0 + dt.timedelta(days=44)) == []

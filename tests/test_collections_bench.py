@@ -9,15 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-
-import pytest
-
 from decimal import Decimal as D
 
+import pytest
 from peewee import chunked
 
 from billing_desk.models import Account, Invoice, database
-from billing_desk.services import collections as col
+from billing_desk.services.collections import worklist as col
 
 ACCOUNTS, INVOICES_EACH = 100_000, 2
 TODAY = dt.date(2026, 6, 1)

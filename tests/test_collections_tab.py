@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from billing_desk.errors import PermissionDenied
 from billing_desk.models import AccountCollection, ContactLog, Letter, Promise
-from billing_desk.services import collections as col
-from billing_desk.services.invoices import quick_invoice
+from billing_desk.services.books.invoices import quick_invoice
+from billing_desk.services.collections import worklist as col
 
 DAY0 = dt.date(2026, 1, 5)
 TODAY = DAY0 + dt.timedelta(days=30 + 45)  # 45 days past due
@@ -29,7 +29,7 @@ def tab(qtbot, db, admin, clerk, make_account, catalogue, tmp_path):
     for last in ("Adams", "Baker"):
         account = make_account(last=last)
         quick_invoice(account.id, DAY0, [("99213", 1)], clerk, entry_date=DAY0)
-    from billing_desk.ui.tabs.collections import CollectionsTab
+    from billing_desk.ui.collections.tab import CollectionsTab
 
     widget = CollectionsTab(Session(clerk, tmp_path / "office.sqlite"))
     widget.clock = lambda: TODAY
@@ -102,7 +102,7 @@ def test_confirm_a_stage_batch_by_keys(tab, qtbot):
 
 
 def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot, monkeypatch):
-    monkeypatch.setattr("billing_desk.ui.signoff.ask_signoff", lambda parent, action: None)  # no sign-off
+    monkeypatch.setattr("billing_desk.ui.office.signoff.ask_signoff", lambda parent, action: None)  # no sign-off
     answers = iter(["moved away, no forwarding address"])
     tab.ask = lambda *a, **k: next(answers)
     tab.confirm = lambda text: True
@@ -110,6 +110,6 @@ def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot, monkeypatch):
     tab.write_off()
     assert "may not write off" in tab.pane.message.text()
     with pytest.raises(PermissionDenied):
-        from billing_desk.services.collection_actions import write_off
+        from billing_desk.services.collections.collection_actions import write_off
 
         write_off(tab.current().account_id, "x", tab.session.user, today=TODAY)

@@ -37,8 +37,8 @@ CHILD = r"""
 import datetime as dt, os, random, sys
 from billing_desk.models import Account
 from billing_desk.models.db import open_database
-from billing_desk.services import invoices, payments
-from billing_desk.services.users import ensure_administrator
+from billing_desk.services.books import invoices, payments
+from billing_desk.services.office.users import ensure_administrator
 
 def work(path, seed):
     opened = open_database(path)
@@ -74,8 +74,8 @@ def build_office(path: Path, accounts_count: int = 5) -> None:
 
     from billing_desk.models import CatalogueItem
     from billing_desk.models.db import open_database
-    from billing_desk.services import accounts
-    from billing_desk.services.users import ensure_administrator
+    from billing_desk.services.accounts import registry
+    from billing_desk.services.office.users import ensure_administrator
 
     opened = open_database(path)
     try:
@@ -85,10 +85,10 @@ def build_office(path: Path, accounts_count: int = 5) -> None:
         CatalogueItem.create(code="36415", kind="procedure", description="Blood draw",
                              unit_price=Decimal("15.00"), unit_cost=Decimal("4.00"))
         for n in range(accounts_count):
-            form = accounts.AccountForm(first_name="Ann", last_name=f"Crash{chr(65 + n)}",
+            form = registry.AccountForm(first_name="Ann", last_name=f"Crash{chr(65 + n)}",
                                         date_of_birth="01/02/1980", phone=f"212-555-{n:04d}",
                                         state="NY", zip_code="10001")
-            accounts.approve_account(accounts.create_account(form, admin).id, admin)
+            registry.approve_account(registry.create_account(form, admin).id, admin)
     finally:
         opened.close()
 
@@ -142,7 +142,7 @@ def verify(path: Path, reported: set[int]) -> int:
     """Everything the issue asks after a kill; returns the number of posted invoices."""
     from billing_desk.models import Invoice, database
     from billing_desk.models.db import integrity_check, open_database
-    from billing_desk.services.ledger import check_ledger
+    from billing_desk.services.books.ledger import check_ledger
 
     opened = open_database(path)  # opens (with its quick check) and takes the lock
     try:
@@ -188,7 +188,7 @@ def test_sigkill_at_random_moments_never_breaks_the_books(tmp_path):
     def worker(i: int) -> None:
         try:
             kill_rounds(paths[i], KILLS // WORKERS + (i < KILLS % WORKERS), 1 + i, check_lock, log)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(WORKERS)]
@@ -217,8 +217,8 @@ def test_sigkill_at_random_moments_never_breaks_the_books(tmp_path):
 def test_a_second_program_on_the_same_file_never_damages_it(tmp_path):
     from billing_desk.errors import DatabaseError
     from billing_desk.models.db import open_database
-    from billing_desk.services import backup as backups
-    from billing_desk.services.session import open_session
+    from billing_desk.services.office import backup as backups
+    from billing_desk.services.office.session import open_session
 
     path = tmp_path / "office.sqlite"
     build_office(path)

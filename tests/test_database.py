@@ -152,7 +152,7 @@ def test_ledger_and_audit_refuse_update_and_delete(db, admin, catalogue, make_ac
     import datetime as dt
 
     from billing_desk.models import AuditEntry, LedgerEntry
-    from billing_desk.services.invoices import quick_invoice
+    from billing_desk.services.books.invoices import quick_invoice
 
     quick_invoice(make_account().id, dt.date(2026, 1, 5), [("99213", 1)], admin)
     assert AuditEntry.select().count() >= 1 and LedgerEntry.select().count() == 1

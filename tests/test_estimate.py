@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal as D
 
-from billing_desk.services.estimate import ChargeLine, PlanTerms, estimate, estimate_for
+from billing_desk.services.books.estimate import ChargeLine, PlanTerms, estimate, estimate_for
 
 VISIT = ChargeLine("99213", 1, D("120.00"), "Office visit")
 PANEL = ChargeLine("80053", 1, D("45.00"), "Metabolic panel")

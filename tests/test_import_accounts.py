@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook
 
 from billing_desk.errors import ValidationError
+from billing_desk.exchange import importing
 from billing_desk.models import Account
-from billing_desk.services import account_import, importing
+from billing_desk.services.accounts import account_import
 
 HEADER = ["First Name", "Last Name", "DOB", "Address", "City", "State", "Zip", "Phone", "E-mail"]
 GOOD = [["Ann", "Smith", "01/02/1980", "1 Main St", "Springfield", "IL", "62701", "217-555-0101",
@@ -140,7 +141,7 @@ def office(tmp_path):
     """A database with a clerk who signs in from the command line."""
     from billing_desk.models import User
     from billing_desk.models.db import open_database
-    from billing_desk.services.auth import hash_password
+    from billing_desk.services.office.auth import hash_password
 
     path = tmp_path / "office.sqlite"
     opened = open_database(path)

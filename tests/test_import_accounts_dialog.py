@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QTimer
 
+from billing_desk.exchange import importing
 from billing_desk.models import Account
-from billing_desk.services import account_import, importing
+from billing_desk.services.accounts import account_import
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 
@@ -24,7 +25,7 @@ class Prompter:
 
 @pytest.fixture
 def dialog(qtbot, db, clerk, tmp_path):
-    from billing_desk.ui.account_import_dialog import AccountImportDialog
+    from billing_desk.ui.accounts.account_import_dialog import AccountImportDialog
 
     made = AccountImportDialog(SimpleNamespace(user=clerk), Prompter())
     qtbot.addWidget(made)

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 
 from billing_desk.errors import ValidationError
 from billing_desk.models import Coverage, Payer, Plan, PlanRule
-from billing_desk.services import plans
-from billing_desk.services.session import Session
+from billing_desk.services.books import plans
+from billing_desk.services.office.session import Session
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
                                        "This plugin does not support grabbing the keyboard")
@@ -45,7 +45,7 @@ def test_rules_by_letter_and_amounts_met(db, clerk, catalogue, make_account):
 
 
 def test_plans_dialog_rules_typed_in_the_table(qtbot, db, clerk, catalogue):
-    from billing_desk.ui.catalogue_plans import PlansDialog
+    from billing_desk.ui.books.catalogue_plans import PlansDialog
 
     Plan.create(payer=Payer.create(name="Acme"), name="PPO")
     dialog = PlansDialog(Session(db, clerk))

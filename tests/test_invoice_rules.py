@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, Coverage, FeeSchedule, InvoiceLine, Payer, Plan
 from billing_desk.printing import invoice_docs
-from billing_desk.services import adjustments, invoice_papers, invoices, payments
-from billing_desk.services.ledger import check_ledger
+from billing_desk.services.books import adjustments, invoice_papers, invoices, payments
+from billing_desk.services.books.ledger import check_ledger
 
 DAY = dt.date(2026, 1, 5)
 Draft, Line = invoices.InvoiceDraft, invoices.LineInput

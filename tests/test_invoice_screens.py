@@ -4,15 +4,15 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from pypdf import PdfReader
 
 from billing_desk.models import Account, Coverage, FeeSchedule, Invoice, Payer, Plan
-from billing_desk.services.ledger import check_ledger
-from billing_desk.services.session import Session
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.office.session import Session
+from billing_desk.ui.books.tab import InvoicesTab
 from billing_desk.ui.prompts import ScriptedPrompter
-from billing_desk.ui.tabs.invoices import InvoicesTab
 
 TODAY = dt.date.today()
 # The offscreen platform cannot raise windows or let a completer's popup grab the keyboard.
@@ -166,8 +166,8 @@ def test_typing_mistakes_are_named_and_nothing_is_saved(qtbot, office):
 
 
 def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, supervisor, monkeypatch):
-    from billing_desk.services import invoices
-    from billing_desk.ui.invoice_actions import CreditMemoDialog
+    from billing_desk.services.books import invoices
+    from billing_desk.ui.books.invoice_actions import CreditMemoDialog
 
     invoice = invoices.quick_invoice(office["account"].id, TODAY, [("PRD-KIT", 1)],
                                      office["session"].user)
@@ -186,9 +186,9 @@ def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, super
     dialog.apply()
     assert Account.get_by_id(office["account"].id).patient_balance == 0
     form.prompter = ScriptedPrompter("billed in error")
-    from billing_desk.ui import invoice_actions
+    from billing_desk.ui.books import invoice_actions
 
-    monkeypatch.setattr("billing_desk.ui.signoff.ask_signoff", lambda parent, action: None)
+    monkeypatch.setattr("billing_desk.ui.office.signoff.ask_signoff", lambda parent, action: None)
     invoice_actions.void(form)  # a clerk may not void (and no supervisor signs off)
     assert "supervisor" in form.message.text()
     assert check_ledger() == []
@@ -209,8 +209,8 @@ def test_screens_grab(qtbot, office, tmp_path):
 
 def test_invoice_and_explain_go_to_the_printer_or_a_pdf(qtbot, office, tmp_path, monkeypatch):
     from billing_desk.printing import printer
-    from billing_desk.services import invoices
-    from billing_desk.ui import invoice_actions
+    from billing_desk.services.books import invoices
+    from billing_desk.ui.books import invoice_actions
 
     sent = []
     monkeypatch.setattr(printer, "print_pdf", lambda path, name, doc_name: sent.append(

@@ -1,12 +1,17 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from billing_desk.errors import ValidationError
-from billing_desk.money import (format_money, from_cents, parse_money, round_money,
-                                split_largest_remainder, to_cents)
+from billing_desk.money import (
+    format_money,
+    from_cents,
+    parse_money,
+    round_money,
+    split_largest_remainder,
+    to_cents,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

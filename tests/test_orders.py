@@ -9,9 +9,9 @@ import pytest
 
 from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, AuditEntry, InvoiceLine, Order, OrderLine, OrderLineInvoice
-from billing_desk.services import order_billing, orders
-from billing_desk.services.ledger import check_ledger
-from billing_desk.services.orders import OrderForm, OrderLineInput
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.orders import order_billing, order_forms
+from billing_desk.services.orders.order_forms import OrderForm, OrderLineInput
 
 D = Decimal
 DAY = dt.date(2026, 3, 2)
@@ -37,7 +37,7 @@ def line_of(order, position):
 
 
 def test_order_saved_approved_with_catalogue_and_overridden_prices(customer, clerk, catalogue):
-    order = orders.save_order(form(customer, ("80053", "2"), ("prd-kit", "3", "40.00", "volume discount"),
+    order = order_forms.save_order(form(customer, ("80053", "2"), ("prd-kit", "3", "40.00", "volume discount"),
                                    po_number=" PO-77 ", requested_date="03/09/2026"), clerk)
     assert order.status == "approved" and order.approved_by_id == clerk.id
     assert order.po_number == "PO-77" and order.requested_date == dt.date(2026, 3, 9)
@@ -58,7 +58,7 @@ def test_order_saved_approved_with_catalogue_and_overridden_prices(customer, cle
 ])
 def test_bad_lines_refused_with_messages_and_nothing_saved(customer, clerk, catalogue, line, field, words):
     with pytest.raises(ValidationError) as exc:
-        orders.save_order(form(customer, line), clerk)
+        order_forms.save_order(form(customer, line), clerk)
     assert words in problems_of(exc)[field]
     assert Order.select().count() == 0 and OrderLine.select().count() == 0
 
@@ -66,7 +66,7 @@ def test_bad_lines_refused_with_messages_and_nothing_saved(customer, clerk, cata
 def test_header_problems_named(make_account, clerk, catalogue, admin):
     pending = Account.create(number="X1", sort_name="x", status="pending")
     with pytest.raises(ValidationError) as exc:
-        orders.save_order(OrderForm(account_id=pending.id, order_date="02/30/2026",
+        order_forms.save_order(OrderForm(account_id=pending.id, order_date="02/30/2026",
                                     requested_date="2026-01-01", lines=[]), clerk)
     found = problems_of(exc)
     assert "only active accounts" in found["account"]
@@ -76,41 +76,41 @@ def test_header_problems_named(make_account, clerk, catalogue, admin):
 
 def test_credit_limit_and_hold_need_a_supervisor(make_account, clerk, supervisor, catalogue):
     account = make_account(last="Limit", credit_limit="500.00")
-    small = orders.save_order(form(account, ("80053", "10")), clerk)  # 450.00: within
+    small = order_forms.save_order(form(account, ("80053", "10")), clerk)  # 450.00: within
     assert small.status == "approved"
-    check = orders.credit_check(Account.get_by_id(account.id), D("60.00"))
+    check = order_forms.credit_check(Account.get_by_id(account.id), D("60.00"))
     assert check.open_orders == D("450.00") and check.over_limit and check.needs_supervisor
-    big = orders.save_order(form(account, ("80053", "2")), clerk)  # 450 + 90 > 500
+    big = order_forms.save_order(form(account, ("80053", "2")), clerk)  # 450 + 90 > 500
     assert big.status == "received" and big.approved_by_id is None
     with pytest.raises(RuleError):
-        orders.record_delivery(big.id, {line_of(big, 1).id: 1}, clerk, on=DAY)
+        order_forms.record_delivery(big.id, {line_of(big, 1).id: 1}, clerk, on=DAY)
     with pytest.raises(PermissionDenied):
-        orders.approve_order(big.id, clerk)
+        order_forms.approve_order(big.id, clerk)
     with pytest.raises(PermissionDenied):
-        orders.save_order(form(account, ("80053", "2")), clerk, approve_over_limit=True)
-    assert orders.approve_order(big.id, supervisor).status == "approved"
+        order_forms.save_order(form(account, ("80053", "2")), clerk, approve_over_limit=True)
+    assert order_forms.approve_order(big.id, supervisor).status == "approved"
     Account.update(credit_hold=True).where(Account.id == account.id).execute()
-    held = orders.save_order(form(account, ("36415", "1")), clerk)
+    held = order_forms.save_order(form(account, ("36415", "1")), clerk)
     assert held.status == "received"
-    signed = orders.save_order(form(account, ("36415", "1")), supervisor, approve_over_limit=True)
+    signed = order_forms.save_order(form(account, ("36415", "1")), supervisor, approve_over_limit=True)
     assert signed.status == "approved" and signed.approved_by_id == supervisor.id
 
 
 def test_no_limit_no_hold_always_approved(customer, clerk, catalogue):
-    order = orders.save_order(form(customer, ("99213", "500")), clerk)
+    order = order_forms.save_order(form(customer, ("99213", "500")), clerk)
     assert order.status == "approved"
 
 
 def test_two_deliveries_two_invoices_exact_quantities(customer, clerk, catalogue):
-    order = orders.save_order(form(customer, ("80053", "5"), ("PRD-KIT", "2", "40.00", "promo")), clerk)
+    order = order_forms.save_order(form(customer, ("80053", "5"), ("PRD-KIT", "2", "40.00", "promo")), clerk)
     panel, kit = line_of(order, 1), line_of(order, 2)
-    orders.record_delivery(order.id, {panel.id: "3"}, clerk, on=DAY, performed_by="Tom")
+    order_forms.record_delivery(order.id, {panel.id: "3"}, clerk, on=DAY, performed_by="Tom")
     assert Order.get_by_id(order.id).status == "in_progress"
     first = order_billing.invoice_order(order.id, clerk, entry_date=DAY)
     assert [(l.code, l.quantity, l.amount) for l in first.lines] == [("80053", 3, D("135.00"))]
     assert first.order == order.id and "Order 5001" in first.notes
     assert order_billing.invoice_order(order.id, clerk) is None  # nothing new: never billed twice
-    orders.record_delivery(order.id, {panel.id: 2, kit.id: 2}, clerk, on=DAY + dt.timedelta(days=3))
+    order_forms.record_delivery(order.id, {panel.id: 2, kit.id: 2}, clerk, on=DAY + dt.timedelta(days=3))
     assert Order.get_by_id(order.id).status == "filled"
     second = order_billing.invoice_account(customer.id, clerk, entry_date=DAY + dt.timedelta(days=3))
     assert len(second) == 1
@@ -127,58 +127,58 @@ def test_two_deliveries_two_invoices_exact_quantities(customer, clerk, catalogue
 
 
 def test_delivery_over_open_quantity_refused(customer, clerk, catalogue):
-    order = orders.save_order(form(customer, ("80053", "2")), clerk)
+    order = order_forms.save_order(form(customer, ("80053", "2")), clerk)
     line = line_of(order, 1)
     with pytest.raises(ValidationError) as exc:
-        orders.record_delivery(order.id, {line.id: 3}, clerk, on=DAY)
+        order_forms.record_delivery(order.id, {line.id: 3}, clerk, on=DAY)
     assert "at most 2" in problems_of(exc)["lines[1].quantity"]
     with pytest.raises(ValidationError):
-        orders.record_delivery(order.id, {line.id: 0}, clerk, on=DAY)
+        order_forms.record_delivery(order.id, {line.id: 0}, clerk, on=DAY)
     with pytest.raises(ValidationError) as exc:
-        orders.record_delivery(order.id, {line.id: "-1"}, clerk, on=DAY)
+        order_forms.record_delivery(order.id, {line.id: "-1"}, clerk, on=DAY)
     assert "at least 1" in problems_of(exc)["lines[1].quantity"]
     with pytest.raises(ValidationError) as exc:
-        orders.record_delivery(order.id, {line.id: 1}, clerk, on=TOMORROW)
+        order_forms.record_delivery(order.id, {line.id: 1}, clerk, on=TOMORROW)
     assert "future" in problems_of(exc)["delivered_on"]
     assert line_of(order, 1).filled == 0
-    orders.record_delivery(order.id, {line.id: 2}, clerk, on=DAY)
+    order_forms.record_delivery(order.id, {line.id: 2}, clerk, on=DAY)
     with pytest.raises(ValidationError) as exc:
-        orders.record_delivery(order.id, {line.id: 1}, clerk, on=DAY)
+        order_forms.record_delivery(order.id, {line.id: 1}, clerk, on=DAY)
     assert "nothing is left open" in problems_of(exc)["lines[1].quantity"]
     assert line_of(order, 1).filled == 2
 
 
 def test_cancelled_line_never_billed(customer, clerk, catalogue):
-    order = orders.save_order(form(customer, ("80053", "4"), ("36415", "2")), clerk)
+    order = order_forms.save_order(form(customer, ("80053", "4"), ("36415", "2")), clerk)
     panel, draw = line_of(order, 1), line_of(order, 2)
-    orders.record_delivery(order.id, {panel.id: 1}, clerk, on=DAY)
+    order_forms.record_delivery(order.id, {panel.id: 1}, clerk, on=DAY)
     with pytest.raises(ValidationError):
-        orders.cancel_line(draw.id, " ", clerk)
-    orders.cancel_line(draw.id, "client changed their mind", clerk)
+        order_forms.cancel_line(draw.id, " ", clerk)
+    order_forms.cancel_line(draw.id, "client changed their mind", clerk)
     assert Order.get_by_id(order.id).status == "in_progress"
-    orders.cancel_line(panel.id, "back-order dropped", clerk)  # the 3 not delivered
+    order_forms.cancel_line(panel.id, "back-order dropped", clerk)  # the 3 not delivered
     assert line_of(order, 1).cancelled == 3 and Order.get_by_id(order.id).status == "filled"
     invoice = order_billing.invoice_order(order.id, clerk, entry_date=DAY)
     assert [(l.code, l.quantity) for l in invoice.lines] == [("80053", 1)]
     assert InvoiceLine.select().where(InvoiceLine.code == "36415").count() == 0
     assert Order.get_by_id(order.id).status == "invoiced"
     with pytest.raises(RuleError):
-        orders.cancel_order(order.id, "too late", clerk)
+        order_forms.cancel_order(order.id, "too late", clerk)
 
 
 def test_whole_order_cancelled(customer, clerk, catalogue):
-    order = orders.save_order(form(customer, ("80053", "4"), ("36415", "2")), clerk)
-    done = orders.cancel_order(order.id, "duplicate of 5000", clerk)
+    order = order_forms.save_order(form(customer, ("80053", "4"), ("36415", "2")), clerk)
+    done = order_forms.cancel_order(order.id, "duplicate of 5000", clerk)
     assert done.status == "cancelled" and done.cancel_reason == "duplicate of 5000"
     assert order_billing.invoice_order(order.id, clerk) is None
-    assert orders.unfilled_rows(DAY) == []
+    assert order_forms.unfilled_rows(DAY) == []
 
 
 def test_voided_invoice_quantities_can_be_billed_again(customer, clerk, supervisor, catalogue):
-    from billing_desk.services.invoices import void_invoice
+    from billing_desk.services.books.invoices import void_invoice
 
-    order = orders.save_order(form(customer, ("80053", "2")), clerk)
-    orders.record_delivery(order.id, {line_of(order, 1).id: 2}, clerk, on=DAY)
+    order = order_forms.save_order(form(customer, ("80053", "2")), clerk)
+    order_forms.record_delivery(order.id, {line_of(order, 1).id: 2}, clerk, on=DAY)
     first = order_billing.invoice_order(order.id, clerk, entry_date=DAY)
     void_invoice(first.id, "wrong date", supervisor, entry_date=DAY)
     assert order_billing.unbilled_quantity(order.id) == 2
@@ -190,43 +190,43 @@ def test_voided_invoice_quantities_can_be_billed_again(customer, clerk, supervis
 def test_unfilled_report_against_a_hand_built_case(make_account, clerk, catalogue):
     zed = make_account(last="Zed", first="Amy")
     abe = make_account(last="Abe", first="Carl")
-    o1 = orders.save_order(form(zed, ("80053", "10"), ("PRD-KIT", "4", "40.00", "contract"),
+    o1 = order_forms.save_order(form(zed, ("80053", "10"), ("PRD-KIT", "4", "40.00", "contract"),
                                 order_date=dt.date(2026, 2, 1), requested_date="02/15/2026"), clerk)
-    o2 = orders.save_order(form(abe, ("PRD-KIT", "3"), ("36415", "1"),
+    o2 = order_forms.save_order(form(abe, ("PRD-KIT", "3"), ("36415", "1"),
                                 order_date=dt.date(2026, 2, 20)), clerk)
-    orders.record_delivery(o1.id, {line_of(o1, 1).id: 4}, clerk, on=DAY)
+    order_forms.record_delivery(o1.id, {line_of(o1, 1).id: 4}, clerk, on=DAY)
     order_billing.invoice_order(o1.id, clerk, entry_date=DAY)
-    orders.record_delivery(o1.id, {line_of(o1, 1).id: 1}, clerk, on=DAY)
-    orders.cancel_line(line_of(o1, 1).id, "back-order dropped", clerk)  # 5 open cancelled
-    orders.record_delivery(o2.id, {line_of(o2, 2).id: 1}, clerk, on=DAY)  # line 2 done
-    orders.cancel_line(line_of(o1, 2).id, "no longer needed", clerk)
-    o3 = orders.save_order(form(zed, ("36415", "6"), order_date=dt.date(2026, 3, 1)), clerk)
-    orders.record_delivery(o3.id, {line_of(o3, 1).id: 2}, clerk, on=DAY)
+    order_forms.record_delivery(o1.id, {line_of(o1, 1).id: 1}, clerk, on=DAY)
+    order_forms.cancel_line(line_of(o1, 1).id, "back-order dropped", clerk)  # 5 open cancelled
+    order_forms.record_delivery(o2.id, {line_of(o2, 2).id: 1}, clerk, on=DAY)  # line 2 done
+    order_forms.cancel_line(line_of(o1, 2).id, "no longer needed", clerk)
+    o3 = order_forms.save_order(form(zed, ("36415", "6"), order_date=dt.date(2026, 3, 1)), clerk)
+    order_forms.record_delivery(o3.id, {line_of(o3, 1).id: 2}, clerk, on=DAY)
     order_billing.invoice_order(o3.id, clerk, entry_date=DAY)
     as_of = dt.date(2026, 3, 10)
-    by_client = orders.unfilled_rows(as_of, "client")
+    by_client = order_forms.unfilled_rows(as_of, "client")
     picked = [(r["client"][:3], r["order"], r["line"], r["code"], r["ordered"], r["cancelled"],
                r["filled"], r["invoiced"], r["open"], r["open_value"], r["days_open"]) for r in by_client]
     assert picked == [
         ("Abe", o2.number, 1, "PRD-KIT", 3, 0, 0, 0, 3, D("144.00"), 18),
         ("Zed", o3.number, 1, "36415", 6, 0, 2, 2, 4, D("60.00"), 9),
     ]
-    by_item = orders.unfilled_rows(as_of, "item")
+    by_item = order_forms.unfilled_rows(as_of, "item")
     assert [r["code"] for r in by_item] == ["36415", "PRD-KIT"]
     assert sum(r["open_value"] for r in by_item) == D("204.00")
     assert by_client[0]["requested_date"] is None
-    assert orders.unfilled_rows(as_of, account_id=zed.id)[0]["order"] == o3.number
+    assert order_forms.unfilled_rows(as_of, account_id=zed.id)[0]["order"] == o3.number
     assert check_ledger() == [] and order_billing.check_orders() == []
 
 
 def test_find_orders_by_client_po_status_date_item(make_account, clerk, catalogue):
-    from billing_desk.services import lists
+    from billing_desk.services.accounts import lists
 
     zed = make_account(last="Zedner", first="Amy")
     abe = make_account(last="Abbot", first="Carl")
-    o1 = orders.save_order(form(zed, ("80053", "1"), po_number="PO-9", order_date=dt.date(2026, 2, 1)), clerk)
-    o2 = orders.save_order(form(abe, ("PRD-KIT", "1"), order_date=dt.date(2026, 2, 20)), clerk)
-    orders.cancel_order(o2.id, "dup", clerk)
+    o1 = order_forms.save_order(form(zed, ("80053", "1"), po_number="PO-9", order_date=dt.date(2026, 2, 1)), clerk)
+    o2 = order_forms.save_order(form(abe, ("PRD-KIT", "1"), order_date=dt.date(2026, 2, 20)), clerk)
+    order_forms.cancel_order(o2.id, "dup", clerk)
 
     def numbers(text="", status=None, **kw):
         return [o.number for o in lists.orders_query(text, status, **kw)]

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from billing_desk.models import Account, Invoice, InvoiceLine, Order, OrderLine
-from billing_desk.services import order_billing, orders
-from billing_desk.services.ledger import check_ledger
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.orders import order_billing, order_forms
 
 # The offscreen platform cannot raise or grab for the completer's popup; a desktop can.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -51,7 +51,7 @@ class FakePrompts:
 
 @pytest.fixture
 def tab(qtbot, db, clerk, catalogue):
-    from billing_desk.ui.tabs.orders import OrdersTab
+    from billing_desk.ui.orders.tab import OrdersTab
 
     widget = OrdersTab(SimpleNamespace(user=clerk, path=db.path))
     fake = FakePrompts()
@@ -115,7 +115,7 @@ def test_order_typed_with_keys_delivered_twice_invoiced_twice(qtbot, tab, make_a
     order = Order.get()
     assert (order.po_number, order.contact, order.ship_to, order.status) == (
         "PO-4410", "Bob at the dock", "Plant 2, 9 Dock Rd", "approved")
-    lines = orders.order_lines(order.id)
+    lines = order_forms.order_lines(order.id)
     assert [(l.item.code, l.quantity, l.unit_price, l.price_reason) for l in lines] == [
         ("80053", 5, D("45.00"), ""), ("PRD-KIT", 2, D("40.00"), "volume price")]
     assert "saved" in editor.message.text() and not editor.dirty
@@ -134,7 +134,7 @@ def test_order_typed_with_keys_delivered_twice_invoiced_twice(qtbot, tab, make_a
         qtbot.keyClick(tab.list.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
 
     deliver(["3", "0"])
-    assert [l.filled for l in orders.order_lines(order.id)] == [3, 0]
+    assert [l.filled for l in order_forms.order_lines(order.id)] == [3, 0]
     assert Order.get_by_id(order.id).status == "in_progress"
     qtbot.keyClick(tab.list.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     first = Invoice.get(Invoice.order == order.id)
@@ -148,7 +148,7 @@ def test_order_typed_with_keys_delivered_twice_invoiced_twice(qtbot, tab, make_a
     assert Invoice.select().count() == 2  # a third press bills nothing
     assert ("info", "Nothing delivered is waiting to be billed.") in tab.prompts.said
     assert Order.get_by_id(order.id).status == "invoiced"
-    assert [f.performed_by for f in orders.deliveries(order.id)] == ["Tom Driver"] * 3
+    assert [f.performed_by for f in order_forms.deliveries(order.id)] == ["Tom Driver"] * 3
     assert Account.get_by_id(account.id).patient_balance == D("305.00")
     assert check_ledger() == [] and order_billing.check_orders() == []
 
@@ -196,8 +196,8 @@ def test_over_limit_order_waits_for_a_supervisor(qtbot, tab, make_account, super
 
 def test_cancel_line_and_order_from_the_list(qtbot, tab, make_account, clerk):
     account = make_account()
-    order = orders.save_order(orders.OrderForm(account.id, TODAY, [
-        orders.OrderLineInput("80053", 2), orders.OrderLineInput("36415", 1)]), clerk)
+    order = order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [
+        order_forms.OrderLineInput("80053", 2), order_forms.OrderLineInput("36415", 1)]), clerk)
     tab.refresh()
     tab.lines.selectRow(1)
     tab.prompts.texts = ["client declined"]
@@ -213,9 +213,9 @@ def test_confirmation_and_unfilled_report_outputs(qtbot, tab, make_account, cler
     from pypdf import PdfReader
 
     account = make_account(last="Zed")
-    order = orders.save_order(orders.OrderForm(account.id, TODAY, [
-        orders.OrderLineInput("80053", 4)], po_number="PO-9"), clerk)
-    orders.record_delivery(order.id, {orders.order_lines(order.id)[0].id: 1}, clerk)
+    order = order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [
+        order_forms.OrderLineInput("80053", 4)], po_number="PO-9"), clerk)
+    order_forms.record_delivery(order.id, {order_forms.order_lines(order.id)[0].id: 1}, clerk)
     tab.refresh()
     path = tab.confirmation_pdf(str(tmp_path / "c.pdf"))
     text = PdfReader(path).pages[0].extract_text()
@@ -233,14 +233,14 @@ def test_confirmation_and_unfilled_report_outputs(qtbot, tab, make_account, cler
 
 def test_delivered_order_opens_read_only(qtbot, tab, make_account, clerk):
     account = make_account()
-    order = orders.save_order(orders.OrderForm(account.id, TODAY, [orders.OrderLineInput("80053", 4)]),
+    order = order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [order_forms.OrderLineInput("80053", 4)]),
                               clerk)
     tab.refresh()
     qtbot.keyClick(tab.list.table, Qt.Key.Key_Return)  # Enter opens the selected order
     assert tab.pages.currentWidget() is tab.editor and tab.editor.save_button.isVisibleTo(tab.editor)
     assert not tab.editor.client.isReadOnly()
     qtbot.keyClick(tab.editor.client, Qt.Key.Key_Escape)
-    orders.record_delivery(order.id, {orders.order_lines(order.id)[0].id: 1}, clerk)
+    order_forms.record_delivery(order.id, {order_forms.order_lines(order.id)[0].id: 1}, clerk)
     order_billing.invoice_order(order.id, clerk)  # 45.00 billed: the order now stands for 135.00
     tab.open_order(order.id)
     assert tab.editor.client.isReadOnly() and not tab.editor.save_button.isVisibleTo(tab.editor)
@@ -262,7 +262,7 @@ def test_print_buttons_hand_the_pdf_to_the_printer(qtbot, tab, make_account, cle
 
     monkeypatch.setattr(printer, "print_pdf", fake_print)
     account = make_account(last="Quill")
-    order = orders.save_order(orders.OrderForm(account.id, TODAY, [orders.OrderLineInput("36415", 2)]),
+    order = order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [order_forms.OrderLineInput("36415", 2)]),
                               clerk)
     tab.refresh()
     tab.print_confirmation()

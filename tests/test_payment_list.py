@@ -8,10 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from billing_desk.models import Account, AuditEntry, LedgerEntry, Payment
-from billing_desk.services import auth, invoices, lists, payments
-from billing_desk.services.ledger import check_ledger
-from billing_desk.services.session import Session
-from billing_desk.ui import signoff
+from billing_desk.services.accounts import lists
+from billing_desk.services.books import invoices, payments
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.office import auth
+from billing_desk.services.office.session import Session
+from billing_desk.ui.office import signoff
 from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
@@ -46,7 +48,7 @@ def books(db, admin, catalogue, make_account):
 
 
 def open_list(qtbot, db, user, prompter, **kw):
-    from billing_desk.ui.payment_list import PaymentListDialog
+    from billing_desk.ui.books.payment_list import PaymentListDialog
 
     dialog = PaymentListDialog(Session(db, user), prompter=prompter, **kw)
     qtbot.addWidget(dialog)
@@ -141,7 +143,7 @@ def test_the_list_model_passes_the_model_tester(qtbot, db, admin, books, qtmodel
 
 
 def test_opened_from_the_invoice_tab(qtbot, db, sup, books):
-    from billing_desk.ui.tabs.invoices import InvoicesTab
+    from billing_desk.ui.books.tab import InvoicesTab
 
     tab = InvoicesTab(Session(db, sup), prompter=ScriptedPrompter("bounced"))
     qtbot.addWidget(tab)

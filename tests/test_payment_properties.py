@@ -4,13 +4,12 @@ and the balance is always charges - payments - adjustments, with the ledger chec
 import datetime as dt
 from decimal import Decimal as D
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from billing_desk.models import Account, InvoiceLine, Payment, PaymentAllocation
 from billing_desk.money import ZERO, from_cents
-from billing_desk.services import adjustments, invoices, payments
-from billing_desk.services.ledger import check_ledger
+from billing_desk.services.books import adjustments, invoices, payments
+from billing_desk.services.books.ledger import check_ledger
 
 DAY = dt.date(2026, 3, 2)
 cents = st.integers(min_value=1, max_value=50_000)

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from billing_desk.models import Account, CatalogueItem, Coverage, Payer, PaymentAllocation, Plan
-from billing_desk.services import invoices
-from billing_desk.services.ledger import check_ledger
-from billing_desk.services.session import Session
+from billing_desk.services.books import invoices
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.office.session import Session
 from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
@@ -38,7 +38,7 @@ def edit_cell(qtbot, table, row, column, text):
 
 def test_payment_on_a_chosen_line_and_the_rest_kept_as_credit(qtbot, db, clerk, catalogue,
                                                               make_account):
-    from billing_desk.ui.payment_patient import PatientPaymentDialog
+    from billing_desk.ui.books.payment_patient import PatientPaymentDialog
 
     account = make_account()
     old = invoices.quick_invoice(account.id, TODAY, [("99213", 1)], clerk)
@@ -62,7 +62,7 @@ def test_payment_on_a_chosen_line_and_the_rest_kept_as_credit(qtbot, db, clerk, 
 
 
 def test_refused_payment_names_the_field(qtbot, db, clerk, catalogue, make_account):
-    from billing_desk.ui.payment_patient import PatientPaymentDialog
+    from billing_desk.ui.books.payment_patient import PatientPaymentDialog
 
     account = make_account()
     dialog = shown(qtbot, PatientPaymentDialog(Session(db, clerk), account.id,
@@ -75,7 +75,7 @@ def test_refused_payment_names_the_field(qtbot, db, clerk, catalogue, make_accou
 
 
 def test_eob_denial_is_moved_to_the_patient(qtbot, db, clerk, catalogue, make_account):
-    from billing_desk.ui.payment_eob import EobDialog
+    from billing_desk.ui.books.payment_eob import EobDialog
 
     payer = Payer.create(name="Acme")
     account = make_account()
@@ -103,7 +103,7 @@ def test_eob_denial_is_moved_to_the_patient(qtbot, db, clerk, catalogue, make_ac
 
 
 def test_catalogue_import_lists_bad_rows_then_skips_them_on_request(qtbot, db, admin, tmp_path):
-    from billing_desk.ui.catalogue_dialog import CatalogueDialog
+    from billing_desk.ui.books.catalogue_dialog import CatalogueDialog
 
     path = tmp_path / "codes.csv"
     path.write_text("code,description,unit_price\nA1,Visit,50\nB2,,5\nC3,Cast,x\n")

@@ -7,8 +7,9 @@ import pytest
 
 from billing_desk.errors import PermissionDenied
 from billing_desk.models import User
-from billing_desk.services import accounts, audit, auth, permissions, settings, users
-from billing_desk.services.permissions import NEEDS, can, require
+from billing_desk.services.accounts import registry
+from billing_desk.services.office import audit, auth, permissions, settings, users
+from billing_desk.services.office.permissions import NEEDS, can, require
 
 PASSWORD = "supervisor pass"
 
@@ -37,9 +38,9 @@ def test_every_protected_action_needs_more_than_a_clerk(clerk, supervisor, admin
 
 
 def test_services_refuse_a_clerk(clerk, admin, make_account, catalogue):
-    from billing_desk.services import adjustments, invoices, payments
+    from billing_desk.services.books import adjustments, invoices, payments
 
-    pending = accounts.create_account(accounts.AccountForm(
+    pending = registry.create_account(registry.AccountForm(
         first_name="Pat", last_name="Pending", date_of_birth="03/04/1975", phone="212-555-0101",
         state="NY", zip_code="10001"), clerk)
     account = make_account()
@@ -50,7 +51,7 @@ def test_services_refuse_a_clerk(clerk, admin, make_account, catalogue):
     line = invoice.lines[0]
     payment = payments.record_payment(account.id, "500.00", admin, method="cash")
     refusals = [
-        lambda: accounts.approve_account(pending.id, clerk),
+        lambda: registry.approve_account(pending.id, clerk),
         lambda: invoices.void_invoice(invoice.id, "typed twice", clerk),
         lambda: payments.void_payment(payment.id, "bounced", clerk),
         lambda: adjustments.adjust_line(line.id, "write_off", "10.00", "small balance", clerk),

@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize
-from pypdf import PdfReader
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
-
 from test_reports_numbers import MAR15, office  # noqa: F401 (the hand-built office fixture)
 
 
@@ -44,7 +43,7 @@ class Printer:
 
 @pytest.fixture
 def preview(qtbot, tmp_path):
-    from billing_desk.ui.print_preview import PrintPreviewDialog
+    from billing_desk.ui.reports.print_preview import PrintPreviewDialog
 
     dialog = PrintPreviewDialog(three_pages(tmp_path / "three.pdf"), prompter=Printer())
     qtbot.addWidget(dialog)
@@ -95,7 +94,7 @@ def test_esc_closes_and_a_cancelled_print_dialog_prints_nothing(qtbot, preview):
 
 def test_page_setup_round_trips_through_the_settings_file(qtbot, preview):
     from billing_desk.paths import settings_file
-    from billing_desk.ui import print_settings
+    from billing_desk.ui.reports import print_settings
 
     assert print_settings.load_page_layout() is None
     preview.ask_page_setup = lambda parent, current: landscape_a4()
@@ -126,7 +125,7 @@ def test_print_pdf_sets_the_page_layout_on_the_printer(qapp, tmp_path):
 def test_print_from_the_preview_uses_the_remembered_setup(qtbot, preview, tmp_path, monkeypatch,
                                                           db):
     from billing_desk.printing import printer
-    from billing_desk.ui import print_settings
+    from billing_desk.ui.reports import print_settings
 
     print_settings.save_page_layout(landscape_a4())
     calls = []
@@ -149,8 +148,8 @@ def test_print_from_the_preview_uses_the_remembered_setup(qtbot, preview, tmp_pa
 
 @pytest.fixture
 def reports(qtbot, office, db, admin, tmp_path):  # noqa: F811 - office is the shared fixture
-    from billing_desk.services.session import Session
-    from billing_desk.ui.reports_window import ReportDialog
+    from billing_desk.services.office.session import Session
+    from billing_desk.ui.reports.reports_window import ReportDialog
 
     dialog = ReportDialog(Session(db, admin), prompter=Printer("Front desk"), name="aging")
     qtbot.addWidget(dialog)
@@ -172,7 +171,7 @@ def fake_printer(monkeypatch, calls):
 
 def test_reports_window_previews_its_pdf_and_records_the_print(qtbot, reports, monkeypatch):
     from billing_desk.models import AuditEntry
-    from billing_desk.ui import print_settings
+    from billing_desk.ui.reports import print_settings
 
     assert reports.preview_pdf_button.isEnabled()
     qtbot.keyClick(reports, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier
@@ -196,7 +195,7 @@ def test_reports_window_previews_its_pdf_and_records_the_print(qtbot, reports, m
 
 
 def test_reports_print_uses_the_remembered_page_setup(qtbot, reports, monkeypatch):
-    from billing_desk.ui import print_settings
+    from billing_desk.ui.reports import print_settings
 
     print_settings.save_page_layout(landscape_a4())
     calls = []
@@ -210,7 +209,7 @@ def test_reports_print_uses_the_remembered_page_setup(qtbot, reports, monkeypatc
 def test_without_the_qtpdf_widgets_the_pages_are_images(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QLabel
 
-    from billing_desk.ui import print_preview
+    from billing_desk.ui.reports import print_preview
 
     monkeypatch.setattr(print_preview, "QPdfView", None)
     dialog = print_preview.PrintPreviewDialog(three_pages(tmp_path / "three.pdf"))
@@ -232,7 +231,7 @@ def test_the_real_page_setup_dialog_answers_with_a_layout(qtbot):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from billing_desk.ui import print_settings
+    from billing_desk.ui.reports import print_settings
 
     def accept():
         for widget in QApplication.topLevelWidgets():

@@ -11,18 +11,18 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import re  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from datetime import date  # noqa: E402
-from decimal import Decimal  # noqa: E402
-from pathlib import Path  # noqa: E402
+import re
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
-import pytest  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+import pytest
+from pypdf import PdfReader
 
-from billing_desk.printing.pdf import render_pdf  # noqa: E402
-from billing_desk.printing.report import Column, Group, Report  # noqa: E402
+from billing_desk.printing.pdf import render_pdf
+from billing_desk.printing.report import Column, Group, Report
 
 QUEUE = "PDF"
 CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")

@@ -9,8 +9,16 @@ from decimal import Decimal
 
 import pytest
 
-from billing_desk.printing.report import (Column, Group, Report, format_cell, format_date,
-                                          format_percent, group_rows, sum_rows)
+from billing_desk.printing.report import (
+    Column,
+    Group,
+    Report,
+    format_cell,
+    format_date,
+    format_percent,
+    group_rows,
+    sum_rows,
+)
 
 COLUMNS = [Column("account", "Account"), Column("seen", "Date", "date"),
            Column("units", "Units", "int", total=True), Column("amount", "Amount", "money")]

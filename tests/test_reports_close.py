@@ -11,9 +11,14 @@ import pytest
 from billing_desk.errors import PermissionDenied, RuleError
 from billing_desk.models import AuditEntry, LedgerEntry
 from billing_desk.reports import Params, run
-from billing_desk.services import invoices, payments
-from billing_desk.services.ledger import open_entry_date
-from billing_desk.services.reports_close import close_day, closed_through, is_closed, next_open_day
+from billing_desk.services.books import invoices, payments
+from billing_desk.services.books.ledger import open_entry_date
+from billing_desk.services.books.reports_close import (
+    close_day,
+    closed_through,
+    is_closed,
+    next_open_day,
+)
 
 MON, TUE, WED = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)
 

@@ -19,7 +19,7 @@ import pytest
 from billing_desk.errors import PermissionDenied, ValidationError
 from billing_desk.models import Coverage, Payer, Plan
 from billing_desk.reports import REPORTS, Params, run
-from billing_desk.services import adjustments, invoices, payments
+from billing_desk.services.books import adjustments, invoices, payments
 
 JAN1, MAR1, MAR15 = dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 3, 15)
 

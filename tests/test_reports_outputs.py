@@ -12,16 +12,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from test_reports_numbers import MAR15, office  # noqa: F401 (the hand-built office fixture)
 
 from billing_desk.cli import main as cli_main
 from billing_desk.models import AuditEntry, Letter, User
 from billing_desk.money import format_money
 from billing_desk.reports import Params, get, office_info, run
 from billing_desk.reports.output import record, save
-from billing_desk.services.auth import hash_password
-from billing_desk.services.settings import set_setting
-
-from test_reports_numbers import MAR15, office  # noqa: F401 (the hand-built office fixture)
+from billing_desk.services.office.auth import hash_password
+from billing_desk.services.office.settings import set_setting
 
 
 def pdf_text(path: Path) -> str:

@@ -8,13 +8,12 @@ from decimal import Decimal as D
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate, Qt
 from pypdf import PdfReader
+from PySide6.QtCore import QDate, Qt
+from test_reports_numbers import MAR15, office  # noqa: F401 (the hand-built office fixture)
 
 from billing_desk.models import AuditEntry
-from billing_desk.services.session import Session
-
-from test_reports_numbers import MAR15, office  # noqa: F401 (the hand-built office fixture)
+from billing_desk.services.office.session import Session
 
 
 class Answers:
@@ -44,7 +43,7 @@ class Answers:
 
 @pytest.fixture
 def dialog(qtbot, office, db, admin, tmp_path):
-    from billing_desk.ui.reports_window import ReportDialog
+    from billing_desk.ui.reports.reports_window import ReportDialog
 
     answers = Answers(path=tmp_path / "aging.pdf")
     widget = ReportDialog(Session(db, admin), prompter=answers, name="aging")
@@ -130,8 +129,8 @@ def test_a_long_save_can_be_cancelled(dialog, qtbot, tmp_path):
 
 
 def test_the_reports_menu_and_closing_a_day(qtbot, office, db, supervisor):
-    from billing_desk.services.reports_close import closed_through
-    from billing_desk.ui import reports_window
+    from billing_desk.services.books.reports_close import closed_through
+    from billing_desk.ui.reports import reports_window
 
     class Window:
         session = Session(db, supervisor)

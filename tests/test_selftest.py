@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import os
 
-from billing_desk.ui import selftest
 from billing_desk.cli import main
 from billing_desk.errors import RuleError
+from billing_desk.ui import selftest
 
 
 def step_names(output: str, status: str) -> list[str]:
@@ -33,7 +33,7 @@ def test_the_command_line_runs_every_step_and_exits_0(capsys, tmp_path):
 
 
 def test_a_backup_that_does_not_verify_fails_the_self_test(monkeypatch):
-    from billing_desk.services import backup
+    from billing_desk.services.office import backup
 
     def damaged(path, password=None, *args, **kwargs):
         raise backup.BackupError(f"{path.name} is damaged: its data does not match its checksum.")
@@ -47,7 +47,7 @@ def test_a_backup_that_does_not_verify_fails_the_self_test(monkeypatch):
 
 
 def test_a_failing_step_is_named_the_rest_skipped_and_the_exit_code_is_1(monkeypatch):
-    from billing_desk.services import invoices
+    from billing_desk.services.books import invoices
 
     def broken(*args, **kwargs):
         raise RuleError("posting is broken in this build")

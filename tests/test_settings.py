@@ -6,8 +6,14 @@ import pytest
 
 from billing_desk.errors import PermissionDenied, ValidationError
 from billing_desk.models import AuditEntry
-from billing_desk.services.settings import (GROUPS, SETTINGS, get_setting, parse_setting,
-                                            save_settings, settings_in)
+from billing_desk.services.office.settings import (
+    GROUPS,
+    SETTINGS,
+    get_setting,
+    parse_setting,
+    save_settings,
+    settings_in,
+)
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -50,7 +56,7 @@ def test_save_checks_everything_first_and_audits_each_change(db, admin, clerk):
 def test_the_dialog_marks_the_bad_box_and_saves_when_fixed(qtbot, db, admin):
     from types import SimpleNamespace
 
-    from billing_desk.ui.settings_dialog import SettingsDialog
+    from billing_desk.ui.office.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(SimpleNamespace(user=admin))
     qtbot.addWidget(dialog)
@@ -71,7 +77,7 @@ def test_a_clerk_may_look_but_not_save(qtbot, db, clerk):
 
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from billing_desk.ui.settings_dialog import SettingsDialog
+    from billing_desk.ui.office.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(SimpleNamespace(user=clerk))
     qtbot.addWidget(dialog)

@@ -7,7 +7,7 @@ import pytest
 
 from billing_desk.errors import PermissionDenied, ValidationError
 from billing_desk.models import AuditEntry, User, database
-from billing_desk.services import auth
+from billing_desk.services.office import auth
 
 PASSWORD = "correct horse"
 
@@ -83,7 +83,7 @@ def test_five_failures_lock_the_user_until_the_wait_is_over(office):
 
 
 def test_unknown_names_and_disabled_users_are_refused_and_audited(office, admin):
-    from billing_desk.services import users
+    from billing_desk.services.office import users
 
     with pytest.raises(PermissionDenied, match="wrong"):
         auth.sign_in("nobody", PASSWORD)
@@ -108,7 +108,7 @@ def test_the_recovery_key_is_the_way_in_when_the_password_is_lost(office):
 
 
 def test_a_reset_password_must_be_changed(office):
-    from billing_desk.services import users
+    from billing_desk.services.office import users
 
     admin = office[0]
     maria = users.add_user(admin, "maria", "Maria Lopez", "clerk", "first password", "first password")
@@ -124,7 +124,7 @@ def test_a_reset_password_must_be_changed(office):
 
 
 def test_passwords_never_appear_in_the_database_or_the_logs(office, tmp_path, caplog):
-    from billing_desk.services import users
+    from billing_desk.services.office import users
 
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="peewee")

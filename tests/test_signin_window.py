@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from billing_desk.models import AuditEntry, User
-from billing_desk.services import auth, users
-from billing_desk.services.session import Session
+from billing_desk.services.office import auth, users
+from billing_desk.services.office.session import Session
 
 PASSWORD = "long password"
 
@@ -44,7 +44,7 @@ def type_into(qtbot, box, text):
 
 
 def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot, db, tmp_path):
-    from billing_desk.ui.signin import FirstStartDialog
+    from billing_desk.ui.office.signin import FirstStartDialog
 
     key_file = tmp_path / "key.txt"
     dialog = FirstStartDialog(choose_file=lambda parent: str(key_file))
@@ -78,7 +78,7 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
 
 
 def test_sign_in_dialog_says_what_is_wrong_and_lets_the_right_user_in(qtbot, office):
-    from billing_desk.ui.signin import SignInDialog
+    from billing_desk.ui.office.signin import SignInDialog
 
     dialog = SignInDialog(office="office.sqlite")
     qtbot.addWidget(dialog)
@@ -93,7 +93,7 @@ def test_sign_in_dialog_says_what_is_wrong_and_lets_the_right_user_in(qtbot, off
 
 
 def test_a_reset_user_chooses_a_password_at_sign_in(qtbot, office):
-    from billing_desk.ui.signin import SignInDialog
+    from billing_desk.ui.office.signin import SignInDialog
 
     users.reset_password(office[0], office[1].id, "temporary pw", "temporary pw")
     dialog = SignInDialog()
@@ -166,7 +166,7 @@ def test_another_user_signs_in_and_the_first_users_work_waits_for_them(qtbot, wi
 
 def test_the_users_dialog_adds_and_disables_a_user(qtbot, office):
     from billing_desk.errors import PermissionDenied
-    from billing_desk.ui.users_dialog import UsersDialog
+    from billing_desk.ui.office.users_dialog import UsersDialog
 
     with pytest.raises(PermissionDenied):
         UsersDialog(office[1])
@@ -193,7 +193,7 @@ def test_the_users_dialog_adds_and_disables_a_user(qtbot, office):
 
 def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
     from billing_desk.errors import PermissionDenied
-    from billing_desk.ui.audit_viewer import AuditViewer
+    from billing_desk.ui.office.audit_viewer import AuditViewer
 
     with pytest.raises(PermissionDenied):
         AuditViewer(office[1])
@@ -223,8 +223,8 @@ def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
 
 
 def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office):
-    from billing_desk.services.permissions import require
-    from billing_desk.ui.signin import SignOffDialog
+    from billing_desk.services.office.permissions import require
+    from billing_desk.ui.office.signin import SignOffDialog
 
     sam = users.add_user(office[0], "sam", "Sam Okafor", "supervisor", PASSWORD, PASSWORD)
     dialog = SignOffDialog("void_invoice")
@@ -242,7 +242,7 @@ def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office):
 
 def test_the_window_start_signs_in_before_any_data_shows(qtbot, tmp_path):
     from billing_desk.services.demo import DEMO_PASSWORD
-    from billing_desk.services.session import open_session
+    from billing_desk.services.office.session import open_session
     from billing_desk.ui.app import sign_in
 
     session = open_session(tmp_path / "new.sqlite", choose_user=False)

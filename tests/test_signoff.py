@@ -7,11 +7,13 @@ import pytest
 
 from billing_desk.errors import PermissionDenied
 from billing_desk.models import Account, Adjustment, AuditEntry, Invoice
-from billing_desk.services import accounts, adjustments, auth, invoices, payments
-from billing_desk.services import collection_actions as actions
-from billing_desk.services.ledger import check_ledger
-from billing_desk.services.session import Session
-from billing_desk.ui import signoff
+from billing_desk.services.accounts import registry
+from billing_desk.services.books import adjustments, invoices, payments
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.collections import collection_actions as actions
+from billing_desk.services.office import auth
+from billing_desk.services.office.session import Session
+from billing_desk.ui.office import signoff
 from billing_desk.ui.prompts import ScriptedPrompter
 
 PASSWORD = "supervisor pass"
@@ -101,18 +103,18 @@ def test_refund_and_void_payment_with_sign_off(db, admin, clerk, sup, make_accou
 
 def test_approve_and_return_accounts_with_sign_off(db, clerk, sup):
     form = dict(date_of_birth="03/04/1975", state="NY", zip_code="10001")
-    first = accounts.create_account(accounts.AccountForm(
+    first = registry.create_account(registry.AccountForm(
         first_name="Pat", last_name="One", phone="212-555-0101", **form), clerk)
-    second = accounts.create_account(accounts.AccountForm(
+    second = registry.create_account(registry.AccountForm(
         first_name="Pat", last_name="Two", phone="212-555-0102", **form), clerk)
     with pytest.raises(PermissionDenied):
-        accounts.approve_account(first.id, clerk, approved_by=sup)
+        registry.approve_account(first.id, clerk, approved_by=sup)
     approver = signed("approve_account")
-    accounts.approve_account(first.id, clerk, approved_by=approver)
+    registry.approve_account(first.id, clerk, approved_by=approver)
     approved = Account.get_by_id(first.id)
     assert approved.status == "active" and approved.approved_by_id == sup.id
     assert "approved by super" in last_audit("approve").summary
-    accounts.return_account(second.id, clerk, "old phone", approved_by=approver)  # good for 10 minutes
+    registry.return_account(second.id, clerk, "old phone", approved_by=approver)  # good for 10 minutes
     assert "approved by super" in last_audit("return").summary
 
 
@@ -139,7 +141,7 @@ def test_run_with_signoff_asks_only_when_refused(db, clerk, sup):
     asked = []
 
     def work(approved_by):
-        from billing_desk.services.permissions import require
+        from billing_desk.services.office.permissions import require
 
         require(clerk, "void_invoice", approved_by)
         return approved_by
@@ -160,7 +162,7 @@ def test_run_with_signoff_asks_only_when_refused(db, clerk, sup):
 
 # --- screens --------------------------------------------------------------------------------------
 def open_form(qtbot, db, clerk, invoice, reason):
-    from billing_desk.ui.tabs.invoices import InvoicesTab
+    from billing_desk.ui.books.tab import InvoicesTab
 
     tab = InvoicesTab(Session(db, clerk), prompter=ScriptedPrompter())
     qtbot.addWidget(tab)
@@ -195,9 +197,9 @@ def test_a_cancelled_sign_off_changes_nothing(qtbot, db, invoice, clerk, sup, mo
 
 
 def test_a_clerk_approves_from_the_queue_after_sign_off(qtbot, db, clerk, sup, monkeypatch):
-    from billing_desk.ui.account_approval import ApprovalQueue
+    from billing_desk.ui.accounts.account_approval import ApprovalQueue
 
-    account = accounts.create_account(accounts.AccountForm(
+    account = registry.create_account(registry.AccountForm(
         first_name="Pat", last_name="Queue", date_of_birth="03/04/1975", phone="212-555-0199",
         state="NY", zip_code="10001"), clerk)
     queue = ApprovalQueue(Session(db, clerk))

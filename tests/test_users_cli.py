@@ -7,7 +7,7 @@ import pytest
 from billing_desk.cli.common import acting_user, add_user_options, reading_user
 from billing_desk.errors import BillingError, PermissionDenied
 from billing_desk.models import AuditEntry, Setting
-from billing_desk.services import auth, users
+from billing_desk.services.office import auth, users
 
 PASSWORD = "long password"
 

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from billing_desk.models.db import open_database
 from billing_desk.services.demo import build_demo
-from billing_desk.services.session import open_session
+from billing_desk.services.office.session import open_session
 
 
 @pytest.fixture(scope="module")

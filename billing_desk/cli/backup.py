@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import BillingError, DatabaseError
 from ..models.db import FileLock, open_database
-from ..services import backup as backups
+from ..services.office import backup as backups
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

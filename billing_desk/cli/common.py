@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..errors import BillingError, PermissionDenied
 from ..models import User
-from ..services.auth import sign_in
-from ..services.settings import get_setting
+from ..services.office.auth import sign_in
+from ..services.office.settings import get_setting
 
 
 def add_user_options(parser) -> None:

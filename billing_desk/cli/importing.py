@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..exchange import importing
 from ..models.db import open_database
-from ..services import importing
 from .common import acting_user, add_user_options
 
 
 def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
-    from ..services import account_import
+    from ..services.accounts import account_import
 
     if mapping is None:
         mapping = importing.guess_mapping(table.headers, account_import.TARGETS)
@@ -40,7 +40,7 @@ def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None
 def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
     """The catalogue and fee schedules: a workbook's two sheets (or one CSV), columns by name."""
     from ..errors import ValidationError
-    from ..services import catalogue
+    from ..services.books import catalogue
 
     try:
         result = catalogue.import_file(args.file, by, skip_bad=args.skip_bad)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..errors import BillingError, ValidationError
 from ..models.db import open_database
 from ..money import parse_money
-from ..services.validation import parse_date
+from ..services.office.validation import parse_date
 from .common import acting_user, add_user_options, reading_user
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -1,15 +1,32 @@
 """peewee tables, the database connection, schema versions and migrations."""
 
 from .base import BaseModel, database, now
-from .billing import (Adjustment, Batch, Invoice, InvoiceDiagnosis, InvoiceLine, LedgerEntry,
-                      Payment, PaymentAllocation)
+from .billing import (
+                      Adjustment,
+                      Batch,
+                      Invoice,
+                      InvoiceDiagnosis,
+                      InvoiceLine,
+                      LedgerEntry,
+                      Payment,
+                      PaymentAllocation,
+)
 from .catalogue import CatalogueItem, Modifier, ReasonCode
 from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanRule
 from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
 from .people import Account, Guarantor, User
 from .system import AuditEntry, Sequence, Setting
-from .work import (AccountCollection, Case, CaseNote, CollectionStage, ContactLog, Letter,
-                   PaymentPlan, PlanInstallment, Promise)
+from .work import (
+                      AccountCollection,
+                      Case,
+                      CaseNote,
+                      CollectionStage,
+                      ContactLog,
+                      Letter,
+                      PaymentPlan,
+                      PlanInstallment,
+                      Promise,
+)
 
 ALL_MODELS: list[type[BaseModel]] = [
     User, Guarantor, Account, CatalogueItem, Modifier, ReasonCode, Payer, Plan, PlanRule,

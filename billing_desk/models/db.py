@@ -123,7 +123,7 @@ class FileLock:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name is not an error here
+    except Exception:
         return "unknown"
 
 
@@ -320,7 +320,7 @@ def _background_quick_check(path: Path) -> "Future[str]":
                 future.set_result(con.execute("PRAGMA quick_check").fetchone()[0])
             finally:
                 con.close()
-        except Exception as exc:  # noqa: BLE001 - handed to whoever reads the result
+        except Exception as exc:
             future.set_exception(exc)
 
     threading.Thread(target=run, name="quick-check", daemon=True).start()

@@ -11,8 +11,8 @@ from decimal import Decimal
 from itertools import groupby
 
 from ..printing.report import Column, Group, Report, format_percent, group_rows
-from ..services import reports_data
-from ..services.aging import BUCKETS, aging_by_account, aging_by_payer, bucket_for
+from ..services.books import reports_data
+from ..services.books.aging import BUCKETS, aging_by_account, aging_by_payer, bucket_for
 from .common import Params, money, share
 
 VIEWS = (("summary", "Summary by account"), ("detail", "Detail by account"),

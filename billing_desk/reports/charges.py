@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..printing.report import Column, Group, Report
-from ..services import reports_data
+from ..services.books import reports_data
 from .common import Params, money, share
 
 BILLING_VIEWS = (("code", "By code"), ("provider", "By provider"), ("month", "By month"))

@@ -10,7 +10,7 @@ from ..errors import ValidationError
 from ..models import Account, User
 from ..money import from_cents
 from ..printing.office import OfficeInfo, office_from
-from ..services.settings import office_details
+from ..services.office.settings import office_details
 
 
 @dataclass

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from ..models.billing import PAYMENT_METHODS
 from ..printing.report import Column, Group, Report
-from ..services import reports_data
-from ..services.reports_close import closed_through
+from ..services.books import reports_data
+from ..services.books.reports_close import closed_through
 from .common import Params, money
 
 VIEWS = (("account", "By account"), ("code", "By code"), ("type", "By payment type"))
@@ -67,14 +67,14 @@ def build(params: Params) -> Report:
     start, end = params.period()
     entries = reports_data.day_entries(start, end)
     if view == "account":
-        key = lambda e: (e.name.lower(), e.account)  # noqa: E731
-        title = lambda e: f"{e.account} {e.name}"  # noqa: E731
+        key = lambda e: (e.name.lower(), e.account)
+        title = lambda e: f"{e.account} {e.name}"
     elif view == "code":
-        key = lambda e: e.code or "~"  # noqa: E731
-        title = lambda e: e.code or "Not on a line (credit on account, refunds)"  # noqa: E731
+        key = lambda e: e.code or "~"
+        title = lambda e: e.code or "Not on a line (credit on account, refunds)"
     else:
-        key = _type_of  # noqa: E731
-        title = lambda e: _type_of(e)[2:]  # noqa: E731
+        key = _type_of
+        title = lambda e: _type_of(e)[2:]
     grouped: dict = defaultdict(list)
     titles: dict = {}
     for entry in entries:

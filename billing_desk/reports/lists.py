@@ -1,5 +1,5 @@
 """Lists as reports: accounts by status, one account's ledger, the audit trail, unfilled
-orders (services/orders.py) and the collection list (services/collections.py)."""
+orders (services/order_forms.py) and the collection list (services/worklist.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from ..errors import PermissionDenied
 from ..printing.account_forms import ledger_report
 from ..printing.order_docs import unfilled_report
 from ..printing.report import Column, Group, Report, group_rows
-from ..services import account_page, audit, collections, orders, reports_data
+from ..services.accounts import account_page
+from ..services.books import reports_data
+from ..services.collections import worklist
+from ..services.office import audit
+from ..services.orders import order_forms
 from .common import Params, money
 
 ACCOUNT_VIEWS = (("all", "Every status"), ("active", "Active"), ("pending", "Pending approval"),
@@ -67,7 +71,7 @@ def audit_trail(params: Params) -> Report:
 def unfilled_orders(params: Params) -> Report:
     view = params.view or "client"
     as_of = params.today()
-    rows = orders.unfilled_rows(as_of, view, params.account_id())
+    rows = order_forms.unfilled_rows(as_of, view, params.account_id())
     return unfilled_report(rows, as_of, view)
 
 
@@ -83,7 +87,7 @@ COLLECTION_COLUMNS = [
 def collection_list(params: Params) -> Report:
     view = params.view or "stage"
     as_of = params.today()
-    work = collections.worklist(collections.WorkFilter(sort="follow_up"), today=as_of, limit=None)
+    work = worklist.worklist(worklist.WorkFilter(sort="follow_up"), today=as_of, limit=None)
     account = params.account.strip()
     rows = []
     for w in work:

@@ -17,8 +17,9 @@ from typing import Callable
 from ..errors import BillingError, ValidationError
 from ..models import User
 from ..printing.report import Report
-from ..services import audit, reports_statements
-from ..services.ledger import in_transaction
+from ..services.books import reports_statements
+from ..services.office import audit
+from ..services.office.transactions import in_transaction
 
 FORMATS = ("pdf", "xlsx")
 ProgressFn = Callable[[int, int], None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..printing.report import Column, Group, Report
 from ..printing.statements import render_statements
-from ..services import reports_statements
+from ..services.books import reports_statements
 from .common import Params
 
 VIEWS = (("batch", "Batch (billing cycle, over the minimum)"),)

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from ..models import database
 from ..models.db import integrity_check
-from .audit import verify_chain
-from .ledger import check_ledger
+from .books.ledger import check_ledger
+from .office.audit import verify_chain
+from .orders.order_billing import check_orders
 
 
 @dataclass
@@ -32,8 +33,19 @@ class CheckResult:
 def run_checks() -> CheckResult:
     result = CheckResult(integrity=integrity_check(database.obj))
     if not result.integrity:
-        from .order_billing import check_orders
-
         result.ledger = check_ledger() + check_orders()
         result.audit = verify_chain()
     return result
+
+
+def check_database(*, close_thread_connection: bool = False):
+    """Integrity, ledger and audit trail of the open database.
+
+    In a worker thread pass ``close_thread_connection``: peewee gives each thread its own
+    connection to the same file, and the worker's is closed when the check is done.
+    """
+    try:
+        return run_checks()
+    finally:
+        if close_thread_connection:
+            database.close()

@@ -15,14 +15,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from ..models import (CatalogueItem, CollectionStage, Coverage, FeeSchedule, InvoiceLine, Modifier,
-                      Payer, Plan, ReasonCode, Setting, User, database)
+from ..models import (
+    CatalogueItem,
+    CollectionStage,
+    Coverage,
+    FeeSchedule,
+    InvoiceLine,
+    Modifier,
+    Payer,
+    Plan,
+    ReasonCode,
+    Setting,
+    User,
+    database,
+)
 from ..money import ZERO, round_money
 from ..paths import resource
-from . import accounts, adjustments, cases, invoices, payments
-from .payments import RemitLine
-from .users import ensure_administrator
-
+from .accounts import cases, registry
+from .books import adjustments, invoices, payments
+from .books.payments import RemitLine
+from .office.users import ensure_administrator
 
 DEMO_PASSWORD = "billing-demo"  # the demo is for trying the program: every demo user's password
 DEMO_RECOVERY_KEY = "DEM0D-EM0DE-M0DEM-0DEM0-DEM0D"
@@ -83,7 +95,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
 
 def _demo_users() -> tuple[User, User, User]:
     """admin, maria (clerk) and sam (supervisor), all with DEMO_PASSWORD (see the README)."""
-    from .auth import LIGHT_COST, hash_password, set_recovery_key
+    from .office.auth import LIGHT_COST, hash_password, set_recovery_key
 
     admin = ensure_administrator()
     admin.full_name, admin.password_hash = "Alex Admin", hash_password(DEMO_PASSWORD, LIGHT_COST)
@@ -136,13 +148,13 @@ def _reference_data(recipe: dict, rng: random.Random) -> None:
                                letter_template=template)
 
 
-def _person_form(world: DemoWorld, index: int) -> accounts.AccountForm:
+def _person_form(world: DemoWorld, index: int) -> registry.AccountForm:
     rng, recipe = world.rng, world.recipe
     city, state, zip_code = rng.choice(recipe["cities"])
     organization = index % 7 == 3
     first, last = rng.choice(recipe["first_names"]), rng.choice(recipe["last_names"])
     born = dt.date(rng.randint(1940, 2020), rng.randint(1, 12), rng.randint(1, 28))
-    form = accounts.AccountForm(
+    form = registry.AccountForm(
         kind="customer" if organization else "patient", first_name=first, last_name=last,
         organization=rng.choice(recipe["organizations"]) if organization else "",
         date_of_birth="" if organization else born.strftime("%m/%d/%Y"),
@@ -157,12 +169,12 @@ def _person_form(world: DemoWorld, index: int) -> accounts.AccountForm:
 
 def _open_account(world: DemoWorld, index: int):
     rng = world.rng
-    account = accounts.create_account(_person_form(world, index), world.clerk)
+    account = registry.create_account(_person_form(world, index), world.clerk)
     fate = rng.random()
     behaviour = rng.choices(["prompt", "slow", "late", "never"], weights=[55, 20, 15, 10])[0]
     if fate < 0.06:  # still pending approval
         return account, "pending", behaviour
-    accounts.approve_account(account.id, world.supervisor, "checked against the form")
+    registry.approve_account(account.id, world.supervisor, "checked against the form")
     if account.kind == "patient" and rng.random() < 0.75:
         plans = list(Plan.select())
         plan = rng.choice(plans)
@@ -296,32 +308,32 @@ def _return(world: DemoWorld, invoice_id: int) -> None:
 def _orders(world: DemoWorld, opened) -> None:
     """Clients' order forms of the last weeks: filled and billed, partly filled with back-orders
     open (some of it billed), not started, and one cancelled. Through the order services."""
-    from . import order_billing, orders
+    from .orders import order_billing, order_forms
 
     rng = world.rng
     pool = [c[0] for c in world.recipe["catalogue"] if c[3] in ("Occupational", "Products", "Training")]
     customers = [a for a, fate, _b in opened if fate == "active" and a.kind == "customer"]
     for i, account in enumerate(customers[:10]):
         day = world.today - dt.timedelta(days=rng.randint(6, 45))
-        form = orders.OrderForm(
-            account.id, day, [orders.OrderLineInput(code, rng.randint(2, 12))
+        form = order_forms.OrderForm(
+            account.id, day, [order_forms.OrderLineInput(code, rng.randint(2, 12))
                               for code in rng.sample(pool, rng.randint(2, 3))],
             po_number=f"PO-{rng.randint(1000, 9999)}", requested_date=day + dt.timedelta(days=14),
             ship_to=f"{account.organization or account.display_name}\n{account.street}",
             contact=f"{account.first_name} {account.last_name}, {account.phone}")
-        order = orders.save_order(form, world.clerk)
+        order = order_forms.save_order(form, world.clerk)
         if order.status != "approved":
             continue  # over its credit limit: waits for Sam
-        lines = orders.order_lines(order.id)
+        lines = order_forms.order_lines(order.id)
         first = min(world.today, day + dt.timedelta(days=rng.randint(1, 4)))
         if i % 5 == 4:
-            orders.cancel_order(order.id, "client bought elsewhere", world.clerk)
+            order_forms.cancel_order(order.id, "client bought elsewhere", world.clerk)
         elif i % 5 == 0:
-            orders.record_delivery(order.id, {l.id: l.quantity for l in lines}, world.clerk,
+            order_forms.record_delivery(order.id, {l.id: l.quantity for l in lines}, world.clerk,
                                    on=first, performed_by="Dave (van 2)")
             order_billing.invoice_order(order.id, world.clerk, entry_date=first)
         elif i % 5 in (1, 2):  # partly filled: back-orders stay open
-            orders.record_delivery(order.id, {lines[0].id: lines[0].quantity,
+            order_forms.record_delivery(order.id, {lines[0].id: lines[0].quantity,
                                               lines[1].id: lines[1].quantity // 2}, world.clerk,
                                    on=first, performed_by="Dave (van 2)")
             if i % 5 == 1:
@@ -331,9 +343,9 @@ def _orders(world: DemoWorld, opened) -> None:
 def _finish_statuses(world: DemoWorld, opened) -> None:
     for account, fate, _behaviour in opened:
         if fate == "inactive":
-            accounts.deactivate_account(account.id, "moved away", world.clerk)
+            registry.deactivate_account(account.id, "moved away", world.clerk)
         elif fate == "closed":
-            accounts.close_account(account.id, "asked to close the account", world.supervisor,
+            registry.close_account(account.id, "asked to close the account", world.supervisor,
                                    confirm_balance=lambda _text: True)
 
 
@@ -356,13 +368,12 @@ def _open_cases(world: DemoWorld, opened) -> None:
 def _collections(world: DemoWorld) -> None:
     """Collections under way: letters sent, calls logged, promises (one broken), a payment plan,
     a dispute on hold. All through the collections services, on the demo's own days."""
-    from . import collection_actions as act
-    from . import collections as col
+    from .collections import collection_actions as act, dunning, worklist as col
 
     earlier = world.today - dt.timedelta(days=20)
     act.review(today=earlier)
-    first = col.proposals(today=earlier)
-    col.confirm_stages([r.account_id for r in first[: len(first) // 2]], world.clerk, today=earlier)
+    first = dunning.proposals(today=earlier)
+    dunning.confirm_stages([r.account_id for r in first[: len(first) // 2]], world.clerk, today=earlier)
     rows = [r for r in col.worklist(today=earlier, limit=None) if not r.skip]
     for i, row in enumerate(rows[:12]):
         outcome = ("left message", "no answer", "reached", "promised to pay")[i % 4]

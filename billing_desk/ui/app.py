@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from .. import APP_NAME, __version__
 from ..errors import BillingError
 from ..paths import default_database, demo_database, resource
-from ..services.session import Session, open_session
+from ..services.office.session import Session, open_session
 
 
 def application() -> QApplication:
@@ -29,7 +29,7 @@ def application() -> QApplication:
 
 def warm_up_code_set() -> None:
     """The ICD-10-CM code set takes a second or two to load: do it before the clerk needs it."""
-    from ..services import codes
+    from ..services.books import codes
 
     threading.Thread(target=codes.search_diagnoses, args=("E11.9",), name="icd-warm-up",
                      daemon=True).start()
@@ -37,8 +37,8 @@ def warm_up_code_set() -> None:
 
 def build_demo_with_progress(path: Path) -> None:
     """Build the demo office into ``path``, showing what is happening."""
-    from ..services.demo import build_demo
     from ..models.db import open_database
+    from ..services.demo import build_demo
 
     dialog = QProgressDialog("Building the demo office…", "", 0, 0)
     dialog.setWindowTitle(APP_NAME)
@@ -61,7 +61,7 @@ def backup_in_background(window, session: Session, reason: str) -> None:
 
     from PySide6.QtCore import QTimer
 
-    from ..services.backup import auto_backup
+    from ..services.office.backup import auto_backup
 
     if session.user is None:
         return
@@ -70,7 +70,7 @@ def backup_in_background(window, session: Session, reason: str) -> None:
     def work() -> None:
         try:
             future.set_result(auto_backup(session, reason))
-        except Exception as exc:  # noqa: BLE001 - shown in the status bar, never lost
+        except Exception as exc:
             future.set_exception(exc)
 
     threading.Thread(target=work, name="auto-backup", daemon=True).start()
@@ -88,7 +88,7 @@ def backup_in_background(window, session: Session, reason: str) -> None:
 
 def backup_at_closing(session: Session) -> None:
     """The automatic backup when the program closes, with a progress dialog so it never looks hung."""
-    from ..services.backup import auto_backup
+    from ..services.office.backup import auto_backup
 
     if session.user is None or session.opened.db.is_closed():
         return
@@ -121,7 +121,7 @@ def open_office(db: str | None, demo: bool) -> Session:
 
 def sign_in(session: Session) -> bool:
     """First start or sign-in (ui/signin.py) before any data shows; False if cancelled."""
-    from .signin import sign_in_at_start
+    from .office.signin import sign_in_at_start
 
     try:
         session.user = sign_in_at_start(session.path.name)

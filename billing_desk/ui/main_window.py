@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToo
 from .. import APP_NAME, __version__
 from ..money import format_money
 from ..paths import settings_file
-from ..services import lists
+from ..services.accounts import lists
 from ..services.checks import run_checks
-from .tabs.accounts import AccountsTab
-from .tabs.collections import CollectionsTab
-from .tabs.invoices import InvoicesTab
-from .tabs.orders import OrdersTab
+from .accounts.tab import AccountsTab
+from .books.tab import InvoicesTab
+from .collections.tab import CollectionsTab
+from .orders.tab import OrdersTab
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
@@ -50,10 +50,10 @@ class MainWindow(QMainWindow):
     # --- assembly -------------------------------------------------------------------------
     def _install_features(self) -> None:
         """Each feature adds its own menus and keys; the window only calls them."""
-        from .backup_dialogs import install_backup_actions
-        from .lock import install as install_signin
-        from .reports_window import install_report_actions
-        from .settings_dialog import install_settings_action
+        from .office.backup_dialogs import install_backup_actions
+        from .office.lock import install as install_signin
+        from .office.settings_dialog import install_settings_action
+        from .reports.reports_window import install_report_actions
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
             self._reopen(path)
             return
         from ..models import User
-        from ..services.session import open_session
+        from ..services.office.session import open_session
 
         user = self.session.user
         self.session.close()  # a restore has closed it already; closing twice is harmless
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self.tabs.setCurrentIndex(int(settings.value("main/tab", 0)))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event) -> None:
         settings = self._settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

@@ -9,8 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QInputDialog,
-                               QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class Prompter:

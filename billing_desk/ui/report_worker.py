@@ -53,7 +53,7 @@ class ReportJob(QThread):
             self.cancelled_.emit()
         except BillingError as exc:
             self.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, never a crash
+        except Exception as exc:
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
             if self._stop.is_set():

@@ -79,7 +79,7 @@ def _run_steps(context: Context, out) -> int:
         started = time.perf_counter()
         try:
             detail = step(context)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
+        except Exception as exc:
             print(f"  FAIL {name}: {type(exc).__name__}: {exc}", file=out, flush=True)
             return passed
         ms = (time.perf_counter() - started) * 1000
@@ -117,7 +117,7 @@ def _expect(condition: bool, message: str) -> None:
 def step_database(context: Context) -> str:
     from ..models.db import open_database
     from ..models.migrations import SCHEMA_VERSION
-    from ..services.users import ensure_administrator
+    from ..services.office.users import ensure_administrator
 
     context.database = context.folder / "office.sqlite"
     context.opened = open_database(context.database)
@@ -127,14 +127,14 @@ def step_database(context: Context) -> str:
 
 
 def step_account(context: Context) -> str:
-    from ..services import accounts
+    from ..services.accounts import registry
 
-    form = accounts.AccountForm(first_name="Ada", last_name="Selftest", date_of_birth="03/04/1975",
+    form = registry.AccountForm(first_name="Ada", last_name="Selftest", date_of_birth="03/04/1975",
                                 phone="212-555-0142", street="1 Main St", city="New York",
                                 state="NY", zip_code="10001")
-    account = accounts.create_account(form, context.user)
+    account = registry.create_account(form, context.user)
     _expect(account.status == "pending", f"a new account is {account.status}, not pending")
-    context.account = accounts.approve_account(account.id, context.user)
+    context.account = registry.approve_account(account.id, context.user)
     _expect(context.account.status == "active", "the approved account is not active")
     return f"account {context.account.number} opened (pending) and approved (active)"
 
@@ -149,7 +149,7 @@ def step_catalogue(context: Context) -> str:
 
 
 def step_diagnosis(context: Context) -> str:
-    from ..services.codes import check_diagnosis, describe_diagnosis
+    from ..services.books.codes import check_diagnosis, describe_diagnosis
 
     code, problem = check_diagnosis(DIAGNOSIS)
     _expect(problem is None, f"{DIAGNOSIS} refused: {problem}")
@@ -159,7 +159,7 @@ def step_diagnosis(context: Context) -> str:
 
 
 def step_invoice(context: Context) -> str:
-    from ..services.invoices import quick_invoice
+    from ..services.books.invoices import quick_invoice
 
     invoice = quick_invoice(context.account.id, SERVICE_DAY, [(code, 1) for code, _, _ in CODES],
                             context.user, diagnoses=[DIAGNOSIS], entry_date=SERVICE_DAY)
@@ -171,8 +171,8 @@ def step_invoice(context: Context) -> str:
 
 def step_payment(context: Context) -> str:
     from ..models import Account
-    from ..services.accounts import owed
-    from ..services.payments import record_payment
+    from ..services.accounts.registry import owed
+    from ..services.books.payments import record_payment
 
     payment = record_payment(context.account.id, str(PAID), context.user, method="check",
                              reference="1001", entry_date=SERVICE_DAY)
@@ -236,7 +236,7 @@ def step_excel(context: Context) -> str:
 
 
 def step_window(context: Context) -> str:
-    from ..services.session import Session
+    from ..services.office.session import Session
     from .main_window import MainWindow
 
     context.app = _application()
@@ -255,7 +255,7 @@ def step_window(context: Context) -> str:
 
 
 def step_backup(context: Context) -> str:
-    from ..services import backup
+    from ..services.office import backup
 
     result = backup.make_backup(context.database, context.folder / "backups",
                                 user=context.user.username, reason="selftest",
@@ -274,9 +274,9 @@ def step_backup(context: Context) -> str:
 
 def step_restore(context: Context) -> str:
     from ..models import Account
-    from ..services import lists
-    from ..services.accounts import owed
-    from ..services.payments import record_payment
+    from ..services.accounts import lists
+    from ..services.accounts.registry import owed
+    from ..services.books.payments import record_payment
 
     record_payment(context.account.id, str(LATE_PAYMENT), context.user, method="cash",
                    entry_date=SERVICE_DAY)
@@ -317,7 +317,7 @@ def _application():
 
 def _ledger_report(context: Context):
     from ..printing.report import Column, Group, Report
-    from ..services.ledger import running_ledger
+    from ..services.books.ledger import running_ledger
 
     rows = [{"date": entry.entry_date, "invoice": context.invoice.number if entry.invoice_id else "",
              "kind": entry.kind, "amount": entry.amount, "balance": balance}
@@ -345,8 +345,8 @@ def _render_xlsx(report, path: Path) -> int:
 def _restore_backup(context: Context) -> None:
     """Close the office, restore the backup over it (verified first), open it again."""
     from ..models.db import open_database
-    from ..services import backup
-    from ..services.users import ensure_administrator
+    from ..services.office import backup
+    from ..services.office.users import ensure_administrator
 
     _close(context)
     backup.restore_backup(context.backup, context.database, context.user,

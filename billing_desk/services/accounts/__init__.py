@@ -1,0 +1,1 @@
+"""Accounts: registration, approval and changes, the account page, cases, imports and lists."""

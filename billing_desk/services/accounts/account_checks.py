@@ -1,0 +1,312 @@
+"""The registration form as data, and every check on it (the window, imports and the CLI share them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields
+
+from peewee import fn
+
+from ...errors import Problem, ValidationError
+from ...models import Payer, Plan
+from ...models.coverage import RELATIONSHIPS
+from ...models.people import CONTACT_PREFS, DELIVERY
+from ...money import parse_money
+from ..office.validation import (
+    check_state,
+    check_zip,
+    normalize_email,
+    normalize_phone,
+    parse_date,
+    parse_int,
+)
+
+RANKS = ("primary", "secondary")
+COVERAGE_PARTS = ("payer", "plan", "member_id", "group_number", "subscriber_name", "relationship",
+                  "start_date", "end_date")
+GUARANTOR_RELATIONSHIPS = ("self", "parent", "spouse", "guardian", "employer", "other")
+
+
+def default_terms() -> str:
+    """A new account's payment terms: the office's setting (30 days when no office is open)."""
+    from ..office.settings import get_setting
+
+    try:
+        return str(get_setting("default_payment_terms_days"))
+    except Exception:
+        return "30"
+
+
+@dataclass
+class AccountForm:
+    """What the clerk typed, as text, field for field with the paper form."""
+
+    kind: str = "patient"
+    first_name: str = ""
+    last_name: str = ""
+    organization: str = ""
+    date_of_birth: str = ""
+    street: str = ""
+    street2: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    phone: str = ""
+    phone_alt: str = ""
+    email: str = ""
+    # The responsible party ("self": the patient pays their own bills).
+    guarantor_relationship: str = "self"
+    guarantor_first_name: str = ""
+    guarantor_last_name: str = ""
+    guarantor_phone: str = ""
+    guarantor_street: str = ""
+    guarantor_city: str = ""
+    guarantor_state: str = ""
+    guarantor_zip_code: str = ""
+    # Insurance (patients only).
+    primary_payer: str = ""
+    primary_plan: str = ""
+    primary_member_id: str = ""
+    primary_group_number: str = ""
+    primary_subscriber_name: str = ""
+    primary_relationship: str = "self"
+    primary_start_date: str = ""
+    primary_end_date: str = ""
+    secondary_payer: str = ""
+    secondary_plan: str = ""
+    secondary_member_id: str = ""
+    secondary_group_number: str = ""
+    secondary_subscriber_name: str = ""
+    secondary_relationship: str = "self"
+    secondary_start_date: str = ""
+    secondary_end_date: str = ""
+    # Billing profile.
+    statement_delivery: str = "print"
+    payment_terms_days: str = field(default_factory=lambda: default_terms())
+    billing_cycle_day: str = "1"
+    credit_limit: str = ""
+    preferred_contact: str = "phone"
+    notes: str = ""
+    guarantor_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+FORM_FIELDS = tuple(f.name for f in fields(AccountForm) if f.name != "guarantor_id")
+
+LABELS = {name: name.replace("_", " ") for name in FORM_FIELDS}
+LABELS.update(zip_code="ZIP", phone_alt="other phone", date_of_birth="date of birth",
+              guarantor_zip_code="guarantor ZIP", credit_limit="credit limit",
+              payment_terms_days="payment terms (days)", billing_cycle_day="billing cycle day")
+
+
+def _text(form: AccountForm, name: str) -> str:
+    return str(getattr(form, name) or "").strip()
+
+
+def validate_account(form: AccountForm, today: dt.date | None = None) -> tuple[dict, list[Problem]]:
+    """Check every field; return the clean values and every problem, each naming its field.
+
+    ``values`` holds the account's columns plus ``coverages`` (a list of dicts) and
+    ``guarantor_input`` (a dict, or None when the patient is responsible).
+    """
+    values, problems = _validate_person(form, today)
+    guarantor, more = _validate_guarantor(form, values)
+    values["guarantor_input"] = guarantor
+    problems += more
+    coverages, more = _validate_coverages(form, values, today)
+    values["coverages"] = coverages
+    problems += more
+    return values, problems
+
+
+def _validate_person(form: AccountForm, today: dt.date | None) -> tuple[dict, list[Problem]]:
+    problems: list[Problem] = []
+    values: dict = {}
+
+    def keep(name, value, problem):
+        values[name] = value
+        if problem:
+            problems.append(problem)
+
+    for name in ("first_name", "last_name", "organization", "street", "street2", "city", "notes"):
+        values[name] = _text(form, name)
+    if form.kind not in ("patient", "customer"):
+        problems.append(Problem("kind", "must be patient or customer"))
+    values["kind"] = form.kind
+    if form.kind == "customer" and not values["organization"] and not values["last_name"]:
+        problems.append(Problem("organization", "a customer needs a company or a person's name"))
+    elif form.kind == "patient" or not values["organization"]:
+        if not values["last_name"]:
+            problems.append(Problem("last_name", "the last name is required"))
+        if not values["first_name"]:
+            problems.append(Problem("first_name", "the first name is required"))
+    dob, problem = parse_date(form.date_of_birth, "date_of_birth", required=form.kind == "patient",
+                              not_future=True, today=today)
+    keep("date_of_birth", dob, problem)
+    values["state"] = _text(form, "state").upper()
+    values["zip_code"] = _text(form, "zip_code")
+    problems += [p for p in (check_state(values["state"]), check_zip(values["zip_code"])) if p]
+    keep("phone", *normalize_phone(form.phone, "phone"))
+    keep("phone_alt", *normalize_phone(form.phone_alt, "phone_alt"))
+    email, problem = normalize_email(form.email, "email")
+    keep("email", email.lower() if not problem else email, problem)  # searched lower-cased
+    _validate_profile(form, values, problems)
+    values["guarantor"] = form.guarantor_id
+    return values, problems
+
+
+def _validate_profile(form: AccountForm, values: dict, problems: list[Problem]) -> None:
+    if form.statement_delivery not in DELIVERY:
+        problems.append(Problem("statement_delivery", "statements go by print or email"))
+    if form.statement_delivery == "email" and not values["email"]:
+        problems.append(Problem("email", "statements by email need an email address"))
+    if form.preferred_contact not in CONTACT_PREFS:
+        problems.append(Problem("preferred_contact", f"choose one of {', '.join(CONTACT_PREFS)}"))
+    values["statement_delivery"] = form.statement_delivery
+    values["preferred_contact"] = form.preferred_contact
+    for name, low, high in (("payment_terms_days", 0, 365), ("billing_cycle_day", 1, 28)):
+        value, problem = parse_int(form.__dict__[name], name, minimum=low, maximum=high)
+        values[name] = value
+        if problem:
+            problems.append(problem)
+    values["credit_limit"] = None
+    if _text(form, "credit_limit"):
+        try:
+            values["credit_limit"] = parse_money(form.credit_limit, "credit_limit")
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        else:
+            if values["credit_limit"] < 0:
+                problems.append(Problem("credit_limit", "may not be negative"))
+
+
+def _validate_guarantor(form: AccountForm, person: dict) -> tuple[dict | None, list[Problem]]:
+    relationship = _text(form, "guarantor_relationship").lower() or "self"
+    names = (_text(form, "guarantor_first_name"), _text(form, "guarantor_last_name"))
+    problems: list[Problem] = []
+    if relationship not in GUARANTOR_RELATIONSHIPS:
+        problems.append(Problem("guarantor_relationship",
+                                f"choose one of {', '.join(GUARANTOR_RELATIONSHIPS)}"))
+    if relationship == "self" and not any(names):
+        return None, problems
+    if relationship == "self":
+        problems.append(Problem("guarantor_relationship",
+                                "say how the guarantor is related (the patient is 'self')"))
+    if not names[0]:
+        problems.append(Problem("guarantor_first_name", "the guarantor's first name is required"))
+    if not names[1]:
+        problems.append(Problem("guarantor_last_name", "the guarantor's last name is required"))
+    phone, problem = normalize_phone(form.guarantor_phone, "guarantor_phone")
+    problems += [problem] if problem else []
+    state = _text(form, "guarantor_state").upper()
+    zip_code = _text(form, "guarantor_zip_code")
+    problems += [p for p in (check_state(state, "guarantor_state"),
+                             check_zip(zip_code, "guarantor_zip_code")) if p]
+    street = _text(form, "guarantor_street")
+    address = (street, _text(form, "guarantor_city"), state, zip_code) if street else \
+        (person["street"], person["city"], person["state"], person["zip_code"])
+    return {"first_name": names[0], "last_name": names[1], "relationship": relationship,
+            "phone": phone or person.get("phone", ""), "street": address[0], "city": address[1],
+            "state": address[2], "zip_code": address[3]}, problems
+
+
+def _validate_coverages(form: AccountForm, person: dict, today) -> tuple[list[dict], list[Problem]]:
+    coverages, problems = [], []
+    for rank in RANKS:
+        typed = any(_text(form, f"{rank}_{part}") for part in COVERAGE_PARTS[:5])
+        if not typed:
+            continue
+        if form.kind == "customer":
+            problems.append(Problem(f"{rank}_payer", "a customer account has no insurance; "
+                                    "make it a patient account or clear the insurance"))
+            continue
+        if rank == "secondary" and not coverages and not any(p.field.startswith("primary")
+                                                              for p in problems):
+            problems.append(Problem("secondary_payer", "fill in the primary insurance first"))
+            continue
+        coverage, more = _validate_coverage(form, rank, person, today)
+        problems += more
+        if coverage:
+            coverages.append(coverage)
+    return coverages, problems
+
+
+def _validate_coverage(form: AccountForm, rank: str, person: dict, today) -> tuple[dict | None, list[Problem]]:
+    def text(part):
+        return _text(form, f"{rank}_{part}")
+
+    problems: list[Problem] = []
+    payer = find_payer(text("payer"))
+    plan = None
+    if not text("payer"):
+        problems.append(Problem(f"{rank}_payer", "the insurance company is required"))
+    elif payer is None:
+        problems.append(Problem(f"{rank}_payer", f"no payer named '{text('payer')}' (pick one from the list)"))
+    else:
+        plan, problem = _find_plan(payer, text("plan"), f"{rank}_plan")
+        problems += [problem] if problem else []
+    member = text("member_id")
+    if not member:
+        problems.append(Problem(f"{rank}_member_id", "the member id is required"))
+    elif payer is not None and payer.member_id_pattern and not re.fullmatch(payer.member_id_pattern, member):
+        problems.append(Problem(f"{rank}_member_id",
+                                f"'{member}' is not a {payer.name} member id ({describe_pattern(payer)})"))
+    relationship = text("relationship").lower() or "self"
+    if relationship not in RELATIONSHIPS:
+        problems.append(Problem(f"{rank}_relationship", f"choose one of {', '.join(RELATIONSHIPS)}"))
+    start, problem = parse_date(text("start_date"), f"{rank}_start_date")
+    problems += [problem] if problem else []
+    end, problem = parse_date(text("end_date"), f"{rank}_end_date")
+    problems += [problem] if problem else []
+    if start and end and end < start:
+        problems.append(Problem(f"{rank}_end_date", "ends before it starts"))
+    if problems:
+        return None, problems
+    subscriber = text("subscriber_name") or " ".join(
+        p for p in (person.get("first_name"), person.get("last_name")) if p)
+    return {"rank": rank, "plan": plan, "member_id": member, "group_number": text("group_number"),
+            "subscriber_name": subscriber, "relationship": relationship, "start_date": start,
+            "end_date": end}, []
+
+
+def find_payer(name: str) -> Payer | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    return Payer.get_or_none(fn.LOWER(Payer.name) == name.lower())
+
+
+def _find_plan(payer: Payer, name: str, field: str) -> tuple[Plan | None, Problem | None]:
+    plans = list(payer.plans.where(Plan.active == True))  # noqa: E712 - peewee expression
+    if not name:
+        if len(plans) == 1:
+            return plans[0], None
+        return None, Problem(field, f"choose the {payer.name} plan "
+                                    f"({', '.join(p.name for p in plans) or 'it has none'})")
+    for plan in plans:
+        if plan.name.lower() == name.lower():
+            return plan, None
+    return None, Problem(field, f"{payer.name} has no plan named '{name}'")
+
+
+def describe_pattern(payer: Payer) -> str:
+    return f"the format is {payer.member_id_pattern}"
+
+
+def payer_names() -> list[str]:
+    return [p.name for p in Payer.select(Payer.name).where(Payer.active == True).order_by(Payer.name)]  # noqa: E712
+
+
+def plan_names(payer_name: str) -> list[str]:
+    payer = find_payer(payer_name)
+    if payer is None:
+        return []
+    return [p.name for p in payer.plans.where(Plan.active == True).order_by(Plan.name)]  # noqa: E712
+
+
+def sort_name(values: dict) -> str:
+    return " ".join(p for p in (values.get("last_name"), values.get("first_name"),
+                                values.get("organization")) if p).lower()

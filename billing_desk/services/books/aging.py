@@ -1,0 +1,203 @@
+"""Aging: what is owed, by how long past due, as of any date.
+
+Today's aging reads the open-item balances kept with every ledger entry (fast: a partial index
+holds only open items); an as-of date before the newest entry sums the ledger up to that day,
+so it gives the answer it gave then. Sums stay in whole cents until a row is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import fn
+
+from ...models import LedgerEntry, database
+from ...money import from_cents
+
+BUCKETS = ("current", "1-30", "31-60", "61-90", "91-120", "120+")
+_EDGES = (0, 30, 60, 90, 120)  # days past due that close each bucket
+
+
+def bucket_for(days_past_due: int) -> str:
+    """0 or less is current; 1-30, 31-60, 61-90, 91-120, then over 120."""
+    for index, limit in enumerate(_EDGES):
+        if days_past_due <= limit:
+            return BUCKETS[index]
+    return BUCKETS[-1]
+
+
+def _bucket_case(column: str = "due_date") -> str:
+    """Bucket index from the due date, by comparing ISO dates (cheaper than date arithmetic)."""
+    whens = " ".join(f"WHEN {column} >= ? THEN {i}" for i in range(len(_EDGES)))
+    return f"CASE {whens} ELSE {len(_EDGES)} END"
+
+
+def _edge_dates(as_of: dt.date) -> list[str]:
+    """The oldest due date still inside each bucket: due on or after as_of - N is within N days."""
+    return [(as_of - dt.timedelta(days=days)).isoformat() for days in _EDGES]
+
+
+@dataclass
+class AgingRow:
+    """One account's (or payer's) open balances by bucket, in whole cents."""
+
+    key: int
+    patient_cents: list[int] = field(default_factory=lambda: [0] * 6)
+    insurance_cents: list[int] = field(default_factory=lambda: [0] * 6)
+    credit_cents: int = 0
+
+    @property
+    def patient(self) -> list[Decimal]:
+        return [from_cents(c) for c in self.patient_cents]
+
+    @property
+    def insurance(self) -> list[Decimal]:
+        return [from_cents(c) for c in self.insurance_cents]
+
+    @property
+    def credit(self) -> Decimal:
+        return from_cents(self.credit_cents)
+
+    @property
+    def buckets(self) -> list[Decimal]:
+        return [from_cents(p + i) for p, i in zip(self.patient_cents, self.insurance_cents)]
+
+    @property
+    def total(self) -> Decimal:
+        return from_cents(sum(self.patient_cents) + sum(self.insurance_cents))
+
+    @property
+    def oldest(self) -> str:
+        for index in range(5, -1, -1):
+            if self.patient_cents[index] + self.insurance_cents[index] > 0:
+                return BUCKETS[index]
+        return ""
+
+
+def _fast_path(as_of: dt.date) -> bool:
+    newest = LedgerEntry.select(fn.MAX(LedgerEntry.entry_date)).scalar()
+    if newest is None:
+        return True
+    newest = dt.date.fromisoformat(newest) if isinstance(newest, str) else newest
+    return as_of >= newest
+
+
+def open_items_sql(fast: bool, account: bool) -> str:
+    """(account, payer, bucket, patient cents, insurance cents) per group of open items.
+
+    Parameters: the five bucket edge dates, then (ledger path) the as-of date, then the account
+    id when ``account``.
+    """
+    if fast:
+        where = "AND account_id = ?" if account else ""
+        return f"""SELECT account_id, COALESCE(payer_id, 0), {_bucket_case()} AS bucket,
+                          SUM(patient_balance), SUM(insurance_balance)
+                   FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
+                   GROUP BY account_id, payer_id, bucket"""
+    where = "AND le.account_id = ?" if account else ""
+    return f"""SELECT account_id, COALESCE(payer_id, 0), {_bucket_case()} AS bucket, SUM(p), SUM(i)
+               FROM (SELECT le.account_id AS account_id, inv.payer_id AS payer_id,
+                            inv.due_date AS due_date,
+                            SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
+                            SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
+                     FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
+                     WHERE le.entry_date <= ? {where}
+                     GROUP BY le.invoice_id HAVING p != 0 OR i != 0)
+               GROUP BY account_id, payer_id, bucket"""
+
+
+def _open_items(as_of: dt.date, account_id: int | None, fast: bool | None = None):
+    fast = _fast_path(as_of) if fast is None else fast
+    params: list = _edge_dates(as_of)
+    if not fast:
+        params.append(as_of.isoformat())
+    if account_id is not None:
+        params.append(account_id)
+    return database.execute_sql(open_items_sql(fast, account_id is not None), params).fetchall()
+
+
+def _credits(as_of: dt.date, account_id: int | None, fast: bool | None = None) -> dict[int, int]:
+    """Unapplied credit per account, in cents."""
+    if _fast_path(as_of) if fast is None else fast:
+        sql = "SELECT id, unapplied_credit FROM account WHERE unapplied_credit != 0"
+        params: list = []
+        if account_id is not None:
+            sql += " AND id = ?"
+            params.append(account_id)
+        return dict(database.execute_sql(sql, params).fetchall())
+    query = (LedgerEntry.select(LedgerEntry.account, fn.SUM(LedgerEntry.amount))
+             .where(LedgerEntry.line.is_null(), LedgerEntry.entry_date <= as_of)
+             .group_by(LedgerEntry.account))
+    if account_id is not None:
+        query = query.where(LedgerEntry.account == account_id)
+    return {key: -total for key, total in query.tuples() if total}
+
+
+def aging_by_account(as_of: dt.date, account_id: int | None = None,
+                     apply_credits: bool = True) -> dict[int, AgingRow]:
+    """Every account with anything open or in credit; credits taken off the oldest first."""
+    fast = _fast_path(as_of)
+    cents: dict[int, list[int]] = {}  # account -> patient buckets 0-5, then insurance 0-5
+    with _collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
+        for account, _payer, bucket, patient, insurance in _open_items(as_of, account_id, fast):
+            sums = cents.get(account)
+            if sums is None:
+                sums = cents[account] = [0] * 12
+            sums[bucket] += patient
+            sums[6 + bucket] += insurance
+        rows = {account: AgingRow(account, sums[:6], sums[6:]) for account, sums in cents.items()}
+    for account, credit in _credits(as_of, account_id, fast).items():
+        row = rows.get(account) or rows.setdefault(account, AgingRow(account, [0] * 6, [0] * 6))
+        row.credit_cents = credit
+        if apply_credits:
+            _apply_credit(row)
+    return rows
+
+
+@contextmanager
+def _collector_paused():
+    """Building many acyclic objects at once: pause the cyclic garbage collector meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _apply_credit(row: AgingRow) -> None:
+    """Unapplied credit reduces the patient's oldest buckets first; what is left stays a credit."""
+    left = row.credit_cents
+    for index in range(5, -1, -1):
+        if left <= 0:
+            break
+        take = min(left, max(row.patient_cents[index], 0))
+        row.patient_cents[index] -= take
+        left -= take
+    if left > 0:
+        row.patient_cents[0] -= left
+
+
+def aging_by_payer(as_of: dt.date) -> dict[int, AgingRow]:
+    """Insurance balances per payer (0: none), buckets by due date."""
+    rows: dict[int, AgingRow] = {}
+    for _account, payer, bucket, _patient, insurance in _open_items(as_of, None):
+        if insurance:
+            row = rows.setdefault(payer, AgingRow(payer))
+            row.insurance_cents[bucket] += insurance
+    return rows
+
+
+def aging_totals(rows: dict[int, AgingRow]) -> AgingRow:
+    total = AgingRow(0)
+    for row in rows.values():
+        for index in range(6):
+            total.patient_cents[index] += row.patient_cents[index]
+            total.insurance_cents[index] += row.insurance_cents[index]
+        total.credit_cents += row.credit_cents
+    return total

@@ -1,0 +1,219 @@
+"""The ledger: the one place money moves, and the check that recomputes every balance.
+
+Every entry updates the cached open-item balances (line, invoice, account) in the same
+transaction; ``check_ledger`` recomputes them all from the entries and reports any difference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from peewee import fn
+
+from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
+from ...models.billing import LEDGER_KINDS
+from ...money import ZERO, format_money, to_cents
+from ..office.transactions import today
+
+
+def post_entry(*, account_id: int, amount: Decimal, kind: str, party: str, by: User,
+               line: InvoiceLine | None = None, payer_id: int | None = None,
+               payment: Payment | None = None, adjustment=None, reverses: LedgerEntry | None = None,
+               posting_date: dt.date | None = None, entry_date: dt.date | None = None,
+               memo: str = "") -> int:
+    """Write one ledger entry and move the cached balances with it; returns its id.
+
+    The caller holds the transaction. Plain SQL here: this runs for every cent that moves.
+    """
+    if amount == 0:
+        raise ValueError("a ledger entry of zero")
+    posting_date = posting_date or entry_date or today()
+    entry_date = open_entry_date(entry_date or today())
+    invoice_id = line.invoice_id if line is not None else None
+    cents = to_cents(amount)
+    cursor = database.execute_sql(
+        "INSERT INTO ledger_entry (account_id, invoice_id, line_id, kind, party, payer_id, amount, "
+        "entry_date, posting_date, payment_id, adjustment_id, reverses_id, memo, created_by_id, "
+        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (account_id, invoice_id, _id(line), _kind(kind), _party(party), payer_id, cents,
+         entry_date.isoformat(), posting_date.isoformat(), _id(payment),
+         _id(adjustment), _id(reverses), memo, by.id, str(now())))
+    entry_id = cursor.lastrowid
+    if line is None:
+        database.execute_sql("UPDATE account SET unapplied_credit = unapplied_credit - ? WHERE id = ?",
+                             (cents, account_id))
+        return entry_id
+    column = "patient_balance" if party == "patient" else "insurance_balance"
+    for table, key in (("invoice_line", line.id), ("invoice", invoice_id), ("account", account_id)):
+        database.execute_sql(f"UPDATE {table} SET {column} = {column} + ? WHERE id = ?", (cents, key))
+    setattr(line, column, getattr(line, column) + amount)
+    return entry_id
+
+
+def open_entry_date(day: dt.date) -> dt.date:
+    """The day an entry keyed for ``day`` goes on: itself, or the first day after the closed books.
+
+    A supervisor closes the days up to a date (services/reports_close.py); an entry dated into a
+    closed day is moved to the next open day, so a printed day sheet never changes. The
+    posting date (the service or received date it stands for) keeps the date asked for.
+    """
+    row = database.execute_sql("SELECT value FROM setting WHERE key = 'books_closed_through'"
+                               ).fetchone()
+    through = json.loads(row[0]) if row and row[0] else None
+    if not through:
+        return day
+    return max(day, dt.date.fromisoformat(through) + dt.timedelta(days=1))
+
+
+def _id(record) -> int | None:
+    if record is None or isinstance(record, int):
+        return record
+    return record.get_id()
+
+
+def _kind(kind: str) -> str:
+    if kind not in LEDGER_KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    return kind
+
+
+def _party(party: str) -> str:
+    if party not in ("patient", "insurance"):
+        raise ValueError(f"unknown party {party!r}")
+    return party
+
+
+def line_balance(line_id: int, party: str) -> Decimal:
+    column = InvoiceLine.patient_balance if party == "patient" else InvoiceLine.insurance_balance
+    return InvoiceLine.select(column).where(InvoiceLine.id == line_id).scalar(convert=True) or ZERO
+
+
+def account_entries(account_id: int):
+    """The account's ledger in the order it happened, oldest first (the ledger screen)."""
+    return (LedgerEntry.select().where(LedgerEntry.account == account_id)
+            .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+
+
+def running_ledger(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
+    balance = ZERO
+    rows = []
+    for entry in account_entries(account_id):
+        balance += entry.amount
+        rows.append((entry, balance))
+    return rows
+
+
+def check_ledger() -> list[str]:
+    """Recompute every cached balance from the entries; list every disagreement in words."""
+    problems: list[str] = []
+    problems += _compare_lines()
+    problems += _compare_invoices()
+    problems += _compare_accounts()
+    problems += _check_invoice_numbers()
+    problems += _check_payments()
+    return problems
+
+
+def _sums(group_column, party: str, where=None) -> dict[int, Decimal]:
+    query = (LedgerEntry.select(group_column, fn.SUM(LedgerEntry.amount).alias("total"))
+             .where(LedgerEntry.party == party))
+    if where is not None:
+        query = query.where(where)
+    rows = query.group_by(group_column).tuples()
+    return {key: Decimal(total or 0) / 100 for key, total in rows if key is not None}
+
+
+def _compare(name: str, cached: dict[int, tuple[Decimal, Decimal]], truth_patient: dict,
+             truth_insurance: dict, label) -> list[str]:
+    problems = []
+    for key in set(cached) | set(truth_patient) | set(truth_insurance):
+        have_p, have_i = cached.get(key, (ZERO, ZERO))
+        want_p = truth_patient.get(key, ZERO)
+        want_i = truth_insurance.get(key, ZERO)
+        if have_p != want_p or have_i != want_i:
+            problems.append(f"{name} {label(key)}: balance says patient {format_money(have_p)} / "
+                            f"insurance {format_money(have_i)}, ledger says "
+                            f"{format_money(want_p)} / {format_money(want_i)}")
+    return problems
+
+
+def _compare_lines() -> list[str]:
+    cached = {row.id: (row.patient_balance, row.insurance_balance) for row in
+              InvoiceLine.select(InvoiceLine.id, InvoiceLine.patient_balance,
+                                 InvoiceLine.insurance_balance)
+              .where((InvoiceLine.patient_balance != 0) | (InvoiceLine.insurance_balance != 0))}
+    return _compare("invoice line", cached, _sums(LedgerEntry.line, "patient"),
+                    _sums(LedgerEntry.line, "insurance"), lambda k: f"#{k}")
+
+
+def _compare_invoices() -> list[str]:
+    cached = {row.id: (row.patient_balance, row.insurance_balance) for row in
+              Invoice.select(Invoice.id, Invoice.patient_balance, Invoice.insurance_balance)
+              .where((Invoice.patient_balance != 0) | (Invoice.insurance_balance != 0))}
+    numbers = dict(Invoice.select(Invoice.id, Invoice.number).tuples())
+    return _compare("invoice", cached, _sums(LedgerEntry.invoice, "patient"),
+                    _sums(LedgerEntry.invoice, "insurance"),
+                    lambda k: str(numbers.get(k) or f"draft #{k}"))
+
+
+def _compare_accounts() -> list[str]:
+    cached = {row.id: (row.patient_balance, row.insurance_balance) for row in
+              Account.select(Account.id, Account.patient_balance, Account.insurance_balance)
+              .where((Account.patient_balance != 0) | (Account.insurance_balance != 0))}
+    on_lines = LedgerEntry.line.is_null(False)
+    numbers = dict(Account.select(Account.id, Account.number).tuples())
+    problems = _compare("account", cached, _sums(LedgerEntry.account, "patient", on_lines),
+                        _sums(LedgerEntry.account, "insurance", on_lines), numbers.get)
+    credit_truth = {k: -v for k, v in (_sums(LedgerEntry.account, "patient", LedgerEntry.line.is_null())
+                                       ).items() if v}
+    cached_credit = dict(Account.select(Account.id, Account.unapplied_credit)
+                         .where(Account.unapplied_credit != 0).tuples())
+    for key in set(credit_truth) | set(cached_credit):
+        have = cached_credit.get(key, ZERO)
+        want = credit_truth.get(key, ZERO)
+        if have != want:
+            problems.append(f"account {numbers.get(key)}: unapplied credit says "
+                            f"{format_money(have)}, ledger says {format_money(want)}")
+    return problems
+
+
+def _check_invoice_numbers() -> list[str]:
+    numbers = [n for (n,) in Invoice.select(Invoice.number).where(Invoice.number.is_null(False))
+               .order_by(Invoice.number).tuples()]
+    problems = []
+    for before, after in zip(numbers, numbers[1:]):
+        if after != before + 1:
+            problems.append(f"invoice numbers jump from {before} to {after}")
+    totals = dict(InvoiceLine.select(InvoiceLine.invoice, fn.SUM(InvoiceLine.amount))
+                  .group_by(InvoiceLine.invoice).tuples())
+    for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.total).where(Invoice.status != "draft"):
+        if inv.total != Decimal(totals.get(inv.id, 0) or 0) / 100:
+            problems.append(f"invoice {inv.number}: total {format_money(inv.total)} is not the "
+                            "sum of its lines")
+    charged = _sums(LedgerEntry.invoice, "patient", LedgerEntry.kind.in_(("charge", "void")))
+    for key, value in _sums(LedgerEntry.invoice, "insurance", LedgerEntry.kind.in_(("charge", "void"))).items():
+        charged[key] = charged.get(key, ZERO) + value
+    for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.total, Invoice.status).where(
+            Invoice.status == "posted"):
+        if charged.get(inv.id, ZERO) != inv.total:
+            problems.append(f"invoice {inv.number}: charges in the ledger "
+                            f"{format_money(charged.get(inv.id, ZERO))} differ from its total "
+                            f"{format_money(inv.total)}")
+    return problems
+
+
+def _check_payments() -> list[str]:
+    applied = dict(LedgerEntry.select(LedgerEntry.payment, fn.SUM(LedgerEntry.amount))
+                   .where(LedgerEntry.payment.is_null(False),
+                          LedgerEntry.kind.in_(("payment", "payment_void")))
+                   .group_by(LedgerEntry.payment).tuples())
+    problems = []
+    for pay in Payment.select(Payment.id, Payment.amount, Payment.status, Payment.account):
+        in_ledger = -Decimal(applied.get(pay.id, 0) or 0) / 100
+        want = pay.amount if pay.status == "posted" else ZERO
+        if in_ledger != want:
+            problems.append(f"payment #{pay.id}: {format_money(pay.amount)} received, "
+                            f"{format_money(in_ledger)} in the ledger")
+    return problems

@@ -1,0 +1,105 @@
+"""Insurance plans as the estimate uses them: terms (copay, deductible, coinsurance, OOP max),
+which codes each covers, and how much of the deductible and OOP an account has met so far."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...errors import Problem, ValidationError
+from ...models import CatalogueItem, Coverage, Payer, Plan, PlanRule, User
+from ...models.coverage import COVERAGE_RULES
+from ...money import parse_money
+from ..office import audit
+from ..office.transactions import in_transaction
+
+RULE_WORDS = {"c": "covered", "covered": "covered", "n": "not_covered", "not covered": "not_covered",
+              "not_covered": "not_covered", "p": "prior_auth", "prior auth": "prior_auth",
+              "prior_auth": "prior_auth"}
+
+
+def all_plans() -> list[Plan]:
+    return list(Plan.select(Plan, Payer).join(Payer).order_by(Payer.name, Plan.name))
+
+
+def _money(text, field: str, problems: list[Problem], *, blank_none: bool = False) -> Decimal | None:
+    if blank_none and not str(text or "").strip():
+        return None
+    try:
+        return parse_money(text if str(text or "").strip() else "0", field)
+    except ValidationError as exc:
+        problems += exc.problems
+        return None
+
+
+def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
+    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts)."""
+    problems: list[Problem] = []
+    payer = Payer.get_or_none(Payer.name == (data.get("payer") or "").strip())
+    if payer is None:
+        problems.append(Problem("payer", "choose the insurance company"))
+    name = (data.get("name") or "").strip()
+    if not name:
+        problems.append(Problem("name", "the plan needs a name"))
+    values = {"copay": _money(data.get("copay"), "copay", problems),
+              "deductible": _money(data.get("deductible"), "deductible", problems),
+              "coinsurance": _money(data.get("coinsurance"), "coinsurance", problems),
+              "out_of_pocket_max": _money(data.get("out_of_pocket_max"), "out_of_pocket_max",
+                                          problems, blank_none=True),
+              "covers_unlisted": bool(data.get("covers_unlisted", True))}
+    if values["coinsurance"] is not None and values["coinsurance"] > 100:
+        problems.append(Problem("coinsurance", "a percentage from 0 to 100"))
+    if problems:
+        raise ValidationError(problems)
+    with in_transaction():
+        plan = Plan.get_by_id(plan_id) if plan_id else Plan(payer=payer, name=name)
+        before = audit.snapshot(plan, "name", "copay", "deductible", "coinsurance",
+                                "out_of_pocket_max") if plan_id else None
+        plan.payer, plan.name = payer, name
+        for key, value in values.items():
+            setattr(plan, key, value)
+        plan.save()
+        audit.record(by, "update" if before else "create", plan, summary=f"plan {plan}",
+                     before=before, after=audit.snapshot(plan, "name", "copay", "deductible",
+                                                         "coinsurance", "out_of_pocket_max"))
+    return plan
+
+
+def plan_rules(plan_id: int) -> list[tuple[str, str, str]]:
+    """(code, description, rule) for every active catalogue item under one plan."""
+    plan = Plan.get_by_id(plan_id)
+    rules = {r.item_id: r.rule for r in PlanRule.select().where(PlanRule.plan == plan_id)}
+    default = "covered" if plan.covers_unlisted else "not_covered"
+    return [(i.code, i.description, rules.get(i.id, default)) for i in
+            CatalogueItem.select().where(CatalogueItem.active == True)  # noqa: E712
+            .order_by(CatalogueItem.code)]
+
+
+def set_rule(plan_id: int, code: str, typed: str, by: User) -> str:
+    """Covered / not covered / prior authorization for one code (c, n, p for short)."""
+    rule = RULE_WORDS.get((typed or "").strip().lower())
+    if rule not in COVERAGE_RULES:
+        raise ValidationError(f"'{typed}' is not covered, not covered or prior auth (c, n, p)", "rule")
+    item = CatalogueItem.get(CatalogueItem.code == code)
+    with in_transaction():
+        (PlanRule.insert(plan=plan_id, item=item, rule=rule)
+         .on_conflict(conflict_target=[PlanRule.plan, PlanRule.item], update={PlanRule.rule: rule})
+         .execute())
+        audit.record(by, "update", table="plan_rule", summary=f"plan #{plan_id}: {code} {rule}")
+    return rule
+
+
+def set_met(coverage_id: int, deductible_met, oop_met, by: User) -> Coverage:
+    """How much of the deductible and of the out-of-pocket maximum the patient has met so far."""
+    problems: list[Problem] = []
+    deductible = _money(deductible_met, "deductible_met", problems)
+    oop = _money(oop_met, "out_of_pocket_met", problems)
+    if problems:
+        raise ValidationError(problems)
+    with in_transaction():
+        coverage = Coverage.get_by_id(coverage_id)
+        before = audit.snapshot(coverage, "deductible_met", "out_of_pocket_met")
+        coverage.deductible_met, coverage.out_of_pocket_met = deductible, oop
+        coverage.save()
+        audit.record(by, "update", coverage, summary="amounts met so far", before=before,
+                     after=audit.snapshot(coverage, "deductible_met", "out_of_pocket_met"))
+    return coverage

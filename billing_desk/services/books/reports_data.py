@@ -1,0 +1,202 @@
+"""The queries behind the office's reports, as plain rows (amounts in whole cents).
+
+``billing_desk.reports`` turns these rows into ``printing.report.Report`` objects; these
+functions only read. Each runs one query (or a few), never one per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ...models import database
+
+
+def display_name(last: str, first: str, organization: str, kind: str) -> str:
+    """The same name ``Account.display_name`` gives, from plain columns."""
+    person = ", ".join(p for p in (last, first) if p)
+    if kind == "customer" and organization:
+        return f"{organization} ({person})" if person else organization
+    return person or organization
+
+
+def as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def newest_entry_date() -> dt.date | None:
+    return as_date(database.execute_sql("SELECT MAX(entry_date) FROM ledger_entry").fetchone()[0])
+
+
+# --- aging detail: one row per open invoice --------------------------------------------------
+
+@dataclass
+class OpenInvoice:
+    account_id: int
+    account: str
+    name: str
+    invoice: int | None
+    service_date: dt.date
+    due_date: dt.date
+    payer: str
+    patient_cents: int
+    insurance_cents: int
+
+
+_NAME_COLUMNS = "a.id, a.number, a.last_name, a.first_name, a.organization, a.kind"
+_INVOICE_COLUMNS = "i.number, i.service_date, COALESCE(i.due_date, i.service_date), COALESCE(p.name, '')"
+
+
+def open_invoices(as_of: dt.date, account_id: int | None = None) -> list[OpenInvoice]:
+    """Every invoice open on ``as_of`` (by entry date), by account name then due date.
+
+    On or after the newest entry the cached open-item balances answer (a partial index holds
+    them); an earlier date sums the ledger up to that day.
+    """
+    newest = newest_entry_date()
+    params: list = []
+    if newest is None or as_of >= newest:
+        where = "(i.patient_balance != 0 OR i.insurance_balance != 0)"
+        amounts, source = "i.patient_balance, i.insurance_balance", "invoice i"
+    else:
+        account = "AND le.account_id = ?" if account_id is not None else ""
+        source = f"""(SELECT le.invoice_id AS iid,
+                        SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS pc,
+                        SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS ic
+                      FROM ledger_entry le
+                      WHERE le.entry_date <= ? AND le.invoice_id IS NOT NULL {account}
+                      GROUP BY le.invoice_id HAVING pc != 0 OR ic != 0) o
+                     JOIN invoice i ON i.id = o.iid"""
+        params += [as_of.isoformat()] + ([account_id] if account_id is not None else [])
+        where, amounts = "1", "o.pc, o.ic"
+    if account_id is not None:
+        where += " AND a.id = ?"
+        params.append(account_id)
+    sql = (f"SELECT {_NAME_COLUMNS}, {_INVOICE_COLUMNS}, {amounts} FROM {source} "
+           "JOIN account a ON a.id = i.account_id LEFT JOIN payer p ON p.id = i.payer_id "
+           f"WHERE {where} ORDER BY a.sort_name, a.number, 9, i.number")
+    return [OpenInvoice(r[0], r[1], display_name(*r[2:6]), r[6], as_date(r[7]), as_date(r[8]),
+                        r[9], r[10], r[11])
+            for r in database.execute_sql(sql, params).fetchall()]
+
+
+def account_names(ids) -> dict[int, tuple[str, str, str]]:
+    """id -> (number, display name, sort name) for the given accounts (one query)."""
+    ids = list(ids)
+    names: dict[int, tuple[str, str, str]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        for row in database.execute_sql(
+                f"SELECT {_NAME_COLUMNS}, a.sort_name FROM account a WHERE a.id IN ({marks})", chunk):
+            names[row[0]] = (row[1], display_name(*row[2:6]), row[6] or "")
+    return names
+
+
+def payer_names() -> dict[int, str]:
+    rows = database.execute_sql("SELECT id, name FROM payer").fetchall()
+    return {0: "(no payer)", **{key: name for key, name in rows}}
+
+
+# --- the day sheet ---------------------------------------------------------------------------
+
+@dataclass
+class DayEntry:
+    entry_date: dt.date
+    posting_date: dt.date
+    account: str
+    name: str
+    invoice: int | None
+    code: str
+    kind: str
+    party: str
+    cents: int
+    method: str
+    memo: str
+
+
+def day_entries(start: dt.date, end: dt.date) -> list[DayEntry]:
+    """Every ledger entry keyed from ``start`` to ``end`` (entry dates), in the order keyed."""
+    sql = """SELECT le.entry_date, le.posting_date, a.number, a.last_name, a.first_name,
+                     a.organization, a.kind, inv.number, COALESCE(il.code, ''), le.kind, le.party,
+                     le.amount, COALESCE(pay.method, ''), le.memo
+              FROM ledger_entry le JOIN account a ON a.id = le.account_id
+              LEFT JOIN invoice inv ON inv.id = le.invoice_id
+              LEFT JOIN invoice_line il ON il.id = le.line_id
+              LEFT JOIN payment pay ON pay.id = le.payment_id
+              WHERE le.entry_date BETWEEN ? AND ? ORDER BY le.entry_date, le.id"""
+    return [DayEntry(as_date(r[0]), as_date(r[1]), r[2], display_name(*r[3:7]), r[7], r[8], r[9],
+                     r[10], r[11], r[12], r[13] or "")
+            for r in database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
+
+
+def receivables_cents(before: dt.date) -> int:
+    """What all accounts owed (less unapplied credit) at the start of ``before``."""
+    row = database.execute_sql("SELECT COALESCE(SUM(amount), 0) FROM ledger_entry "
+                               "WHERE entry_date < ?", (before.isoformat(),)).fetchone()
+    return row[0]
+
+
+# --- charges: billing and profit -------------------------------------------------------------
+
+@dataclass
+class ChargeRow:
+    month: str  # "2026-01"
+    provider: str
+    item_kind: str
+    code: str
+    description: str
+    invoices: int
+    units: int
+    cents: int
+    cost_cents: int
+
+
+def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
+    """Lines charged (or voided: negative) from ``start`` to ``end``, by month, provider, code.
+
+    Read from the ledger's charge and void entries by entry date, like the day sheet: an
+    invoice voided later takes its lines off in the month of the void, so a closed month's
+    figures never change. Rows come per (month, provider, kind, code, charge or void); the
+    reports add them up.
+    """
+    sql = """SELECT substr(c.day, 1, 7) AS month, i.provider, ci.kind, l.code, MIN(l.description),
+                    c.sign * COUNT(DISTINCT i.id), c.sign * SUM(l.quantity), c.sign * SUM(l.amount),
+                    c.sign * SUM(l.unit_cost * l.quantity)
+             FROM (SELECT line_id, CASE kind WHEN 'charge' THEN 1 ELSE -1 END AS sign,
+                          MIN(entry_date) AS day
+                   FROM ledger_entry WHERE kind IN ('charge', 'void') AND line_id IS NOT NULL
+                     AND entry_date BETWEEN ? AND ? GROUP BY line_id, kind) c
+             JOIN invoice_line l ON l.id = c.line_id JOIN invoice i ON i.id = l.invoice_id
+             JOIN catalogue_item ci ON ci.id = l.item_id
+             GROUP BY month, i.provider, ci.kind, l.code, c.sign ORDER BY month, l.code, i.provider"""
+    return [ChargeRow(*row) for row in
+            database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
+
+
+def adjustments_by_month(start: dt.date, end: dt.date) -> dict[str, int]:
+    """Signed adjustment entries (allowances, discounts, write-offs, late fees) per month."""
+    sql = """SELECT substr(entry_date, 1, 7), SUM(amount) FROM ledger_entry
+             WHERE kind = 'adjustment' AND entry_date BETWEEN ? AND ? GROUP BY 1"""
+    return dict(database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall())
+
+
+# --- accounts by status ----------------------------------------------------------------------
+
+STATUS_ORDER = ("active", "pending", "inactive", "closed")
+
+
+def accounts_by_status(status: str | None = None) -> list[dict]:
+    sql = f"""SELECT a.status, a.number, a.last_name, a.first_name, a.organization, a.kind,
+                     a.phone, a.city, a.created_at, a.patient_balance, a.insurance_balance,
+                     a.unapplied_credit
+              FROM account a {"WHERE a.status = ?" if status else ""}
+              ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1
+                       WHEN 'inactive' THEN 2 ELSE 3 END, a.sort_name, a.number"""
+    rows = database.execute_sql(sql, (status,) if status else ()).fetchall()
+    return [{"status": r[0], "account": r[1], "name": display_name(r[2], r[3], r[4], r[5]),
+             "kind": r[5], "phone": r[6], "city": r[7], "opened": as_date(r[8]),
+             "patient_cents": r[9], "insurance_cents": r[10], "credit_cents": r[11]}
+            for r in rows]

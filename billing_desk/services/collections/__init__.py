@@ -1,0 +1,1 @@
+"""Collections: the worklist, stages and letters, contacts, promises, plans, fees, agency."""

@@ -1,0 +1,486 @@
+"""Backups: a consistent copy while the program runs, verified before it is called done; restore.
+
+How a backup is made (``make_backup``), all with private sqlite3 connections, never the peewee
+``database`` proxy, so it can run in a worker thread while the window keeps working, or from a
+scheduled task while another program holds the file:
+
+1. A read transaction is opened on the live file and SQLite's online backup API copies the pages
+   step by step inside it. In WAL mode that snapshot is consistent and writers are not blocked;
+   because the snapshot is held, other connections' commits never restart the copy.
+2. The copy is made standalone (rollback journal), its facts (schema, row counts, ledger totals
+   in cents) and SHA-256 go into the manifest, and the backup file is written beside its final
+   name, flushed, and renamed into place: a crash never leaves a half file with a backup's name.
+3. Verified by reading the file back from the backup folder: checksum, ``PRAGMA integrity_check``,
+   foreign keys, the facts again, and the ledger check recomputed in SQL on the copy.
+
+Plaintext temporary copies go next to the live database (same disk, same protection), never into
+the backup folder, which may be a stick that leaves the office. Progress is ``(fraction, text)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ... import __version__
+from ...models.db import APPLICATION_ID, FileLock, inspect_file
+from ...models.migrations import SCHEMA_VERSION
+from .backup_archive import (
+    FORMAT,
+    SUFFIX,
+    BackupError,
+    Progress,
+    connect_copy,
+    database_facts,
+    extract_copy,
+    file_sha256,
+    integrity_problems,
+    ledger_problems,
+    no_progress,
+    open_archive,
+    write_archive,
+)
+from .maintenance import disk_space, format_size
+
+__all__ = ["BackupError", "BackupResult", "make_backup", "verify_backup", "read_manifest",
+           "restore_backup", "rotate", "plan_rotation", "check_folder", "auto_backup",
+           "record_backup", "backup_folder", "manifest_lines"]
+
+STAMP = "%Y-%m-%d_%H%M%S"
+DEFAULT_KEEP_NEWEST = 10
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    manifest: dict
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+def _stage(progress: Progress, start: float, end: float) -> Progress:
+    return lambda fraction, text: progress(start + (end - start) * min(max(fraction, 0.0), 1.0), text)
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+# --- folders ------------------------------------------------------------------------------
+def check_folder(folder: Path, needed: int = 0, *, create: bool = False) -> list[str]:
+    """Refuse a missing folder (a stick unplugged) or too little room; warn when nearly full."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        if create and folder.parent.is_dir():
+            folder.mkdir()
+        else:
+            raise BackupError(f"The backup folder {folder} is not there. Is the USB stick or "
+                              "network drive plugged in? Choose the folder again if it moved.")
+    space = disk_space(folder)
+    if space.free < needed:
+        raise BackupError(f"The backup folder {folder} has {format_size(space.free)} free; "
+                          f"this backup needs about {format_size(needed)}. Make room or "
+                          "choose another folder.")
+    warning = space.warning(after=needed)
+    return [warning] if warning else []
+
+
+def _backup_name(db_path: Path, folder: Path, reason: str, when: dt.datetime) -> Path:
+    base = f"{db_path.stem}-{when.strftime(STAMP)}-{reason}"
+    target, n = folder / f"{base}{SUFFIX}", 2
+    while target.exists():
+        target, n = folder / f"{base}-{n}{SUFFIX}", n + 1
+    return target
+
+
+# --- making -------------------------------------------------------------------------------
+def snapshot(db_path: Path, dest: Path, progress: Progress = no_progress) -> None:
+    """Copy the live database into ``dest`` with the online backup API, in one read snapshot."""
+    src = sqlite3.connect(str(db_path), isolation_level=None, timeout=30)
+    try:
+        src.execute("PRAGMA query_only = 1")
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # takes the snapshot
+        dst = sqlite3.connect(str(dest), isolation_level=None)
+        try:
+            src.backup(dst, pages=2048, progress=lambda _s, left, total:
+                       progress((total - left) / max(total, 1), "Copying the database"))
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+        src.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise BackupError(f"The database {db_path} could not be copied: {exc}.") from None
+    finally:
+        src.close()
+
+
+def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "manual",
+                password: str | None = None, progress: Progress = no_progress,
+                keep_newest: int | None = DEFAULT_KEEP_NEWEST, create_folder: bool = False,
+                now: dt.datetime | None = None) -> BackupResult:
+    """Back up the database at ``db_path`` into ``folder``, verify it, then rotate the folder.
+
+    Needs no lock and writes nothing to the database: it works while the window (or another
+    program) has the file open. The caller writes the audit entry (``record_backup``).
+    """
+    started = time.perf_counter()
+    db_path, folder = Path(db_path).absolute(), Path(folder).absolute()
+    app_id, _version = inspect_file(db_path) if db_path.exists() else (None, None)
+    if app_id != APPLICATION_ID:
+        raise BackupError(f"{db_path} is not a Billing Desk database; there is nothing to back up.")
+    size = db_path.stat().st_size + _size(db_path.with_name(db_path.name + "-wal"))
+    warnings = check_folder(folder, size, create=create_folder)
+    when = now or dt.datetime.now()
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=db_path.parent) as tmp:
+        copy = Path(tmp) / "copy.sqlite"
+        snapshot(db_path, copy, _stage(progress, 0.0, 0.4))
+        progress(0.4, "Counting what the copy holds")
+        manifest = _manifest(copy, db_path, user or _user_name(), reason, when)
+        target = _backup_name(db_path, folder, reason, when)
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            write_archive(partial, copy, manifest, password, _stage(progress, 0.45, 0.7))
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"The backup could not be written to {folder}: {exc.strerror or exc}.") from None
+    try:
+        verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent)
+    except BackupError as exc:
+        target.rename(target.with_name(target.name + ".failed"))
+        raise BackupError(f"The backup was written but failed its verification: {exc} "
+                          "It was renamed to .failed; try another folder.") from None
+    removed = rotate(folder, db_path.stem, keep_newest, when) if keep_newest else []
+    progress(1.0, "Backup made and verified")
+    return BackupResult(target, manifest, time.perf_counter() - started, warnings, removed)
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.datetime) -> dict:
+    con = connect_copy(copy)
+    try:
+        facts = database_facts(con)
+    finally:
+        con.close()
+    return {"kind": "billing-desk-backup", "format": FORMAT, "program_version": __version__,
+            "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
+            "source": str(db_path), "data_bytes": copy.stat().st_size,
+            "data_sha256": file_sha256(copy), **facts}
+
+
+# --- verifying ----------------------------------------------------------------------------
+def read_manifest(path: Path) -> dict:
+    """The manifest of a backup (shown before a restore); refuses what is not a backup."""
+    zf, manifest = open_archive(path)
+    zf.close()
+    return manifest
+
+
+def verify_backup(path: Path, password: str | None = None, progress: Progress = no_progress, *,
+                  work_dir: Path | None = None, keep_copy: Path | None = None) -> dict:
+    """Check a backup through and through; returns its manifest or raises BackupError.
+
+    ``keep_copy`` (a path) keeps the verified database copy there, for a restore.
+    """
+    path = Path(path)
+    zf, manifest = open_archive(path)
+    with zf, tempfile.TemporaryDirectory(prefix=".verify-", dir=work_dir) as tmp:
+        copy = Path(tmp) / "copy.sqlite"
+        sha = extract_copy(zf, manifest, copy, password, _stage(progress, 0.0, 0.5))
+        if sha != manifest.get("data_sha256"):
+            raise BackupError(f"{path.name} is damaged: its data does not match its checksum.")
+        progress(0.5, "Checking the copy's integrity and ledger")
+        problems = check_copy(copy, manifest)
+        if problems:
+            shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+            raise BackupError(f"{path.name} does not check out: {shown}")
+        if keep_copy is not None:
+            shutil.move(str(copy), str(keep_copy))
+    progress(1.0, "Backup verified")
+    return manifest
+
+
+def check_copy(copy: Path, manifest: dict) -> list[str]:
+    """Integrity, foreign keys, the manifest's facts and the ledger check, on a copy.
+
+    The integrity check (the longest part) runs in a second thread on its own connection while
+    this one recomputes the facts and the ledger: SQLite releases the GIL, so on two cores the
+    check takes about as long as the integrity check alone.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        cons = [connect_copy(copy), connect_copy(copy)]
+    except sqlite3.DatabaseError as exc:
+        return [f"the copy is not a readable database ({exc})"]
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            integrity = pool.submit(integrity_problems, cons[1])
+            try:
+                facts = database_facts(cons[0])
+                ledger = ledger_problems(cons[0])
+            except sqlite3.DatabaseError as exc:
+                facts, ledger = {}, [f"the copy cannot be read ({exc})"]
+            try:
+                problems = integrity.result()
+            except sqlite3.DatabaseError as exc:
+                problems = [str(exc)]
+    finally:
+        for con in cons:
+            con.close()
+    if problems:
+        return [f"integrity: {p}" for p in problems]
+    mismatched = [f"the manifest says {key} {manifest.get(key)!r}, the copy holds {value!r}"
+                  for key, value in facts.items() if manifest.get(key) != value]
+    return mismatched + [f"ledger: {p}" for p in ledger]
+
+
+def manifest_lines(manifest: dict) -> list[str]:
+    """What a clerk is shown about a backup before restoring it."""
+    from ...money import format_money, from_cents
+
+    ledger = manifest.get("ledger", {})
+    counts = manifest.get("row_counts", {})
+    balance = (ledger.get("accounts_patient_balance_cents", 0)
+               + ledger.get("accounts_insurance_balance_cents", 0))
+    return [
+        f"Made: {manifest.get('created_at', '?').replace('T', ' ')} by {manifest.get('user', '?')} "
+        f"({manifest.get('reason', 'manual')})",
+        f"Program {manifest.get('program_version', '?')}, schema {manifest.get('schema_version', '?')}",
+        f"From: {manifest.get('source', '?')}",
+        f"Accounts: {counts.get('account', 0):,} · invoices: {counts.get('invoice', 0):,} "
+        f"(last number {ledger.get('last_invoice_number', 0)}) · payments: {counts.get('payment', 0):,}",
+        f"Ledger entries: {ledger.get('ledger_entries', 0):,} · open balances: "
+        f"{format_money(from_cents(balance))}",
+        f"Size: {format_size(int(manifest.get('data_bytes', 0)))}"
+        + (" · encrypted (needs its password)" if manifest.get("encryption") else ""),
+    ]
+
+
+# --- rotation -----------------------------------------------------------------------------
+def plan_rotation(stamps: list[dt.datetime], keep_newest: int, now: dt.datetime) -> set[dt.datetime]:
+    """Which backups to keep: the newest N, the newest of each of the last 7 days, and the
+    newest of each of the last 12 months."""
+    ordered = sorted(stamps, reverse=True)
+    keep = set(ordered[:max(keep_newest, 1)])
+    days, months = set(), set()
+    week_start = (now - dt.timedelta(days=6)).date()
+    year_ago = (now.year - 1) * 12 + now.month  # the 12 months after this one, a year ago
+    for stamp in ordered:
+        if stamp.date() >= week_start and stamp.date() not in days:
+            days.add(stamp.date())
+            keep.add(stamp)
+        month = (stamp.year, stamp.month)
+        if stamp.year * 12 + stamp.month > year_ago and month not in months:
+            months.add(month)
+            keep.add(stamp)
+    return keep
+
+
+def rotate(folder: Path, stem: str, keep_newest: int, now: dt.datetime | None = None) -> list[Path]:
+    """Delete this database's backups that the plan does not keep; returns what was removed.
+
+    Only files named like our backups of ``stem`` are considered; nothing else is touched.
+    """
+    pattern = re.compile(rf"^{re.escape(stem)}-(\d{{4}}-\d\d-\d\d_\d{{6}})-[a-z-]+?(?:-(\d+))?"
+                         rf"{re.escape(SUFFIX)}$")
+    found: dict[dt.datetime, Path] = {}
+    for path in Path(folder).iterdir():
+        match = pattern.match(path.name)
+        if match:
+            stamp = dt.datetime.strptime(match.group(1), STAMP)
+            stamp += dt.timedelta(microseconds=int(match.group(2) or 0))  # same second: order kept
+            found[stamp] = path
+    keep = plan_rotation(list(found), keep_newest, now or dt.datetime.now())
+    removed = []
+    for stamp, path in found.items():
+        if stamp not in keep:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return sorted(removed)
+
+
+# --- restoring ----------------------------------------------------------------------------
+@dataclass
+class RestoreResult:
+    path: Path
+    manifest: dict
+    safety_copy: Path | None
+    seconds: float
+    note: str = ""
+
+
+def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = None,
+                   progress: Progress = no_progress, safety_folder: Path | None = None,
+                   keep_newest: int | None = DEFAULT_KEEP_NEWEST) -> RestoreResult:
+    """Replace the (closed) database at ``db_path`` with a verified backup.
+
+    Order: permission; the backup verified into a copy beside the database; the lock taken (a
+    program that has the file open makes this refuse); the current data backed up; the old
+    write-ahead log folded in and removed; the copy renamed over the file; an audit entry.
+    Any refusal before the rename leaves the current data exactly as it was.
+    """
+    from .permissions import require
+
+    require(by, "restore")
+    started = time.perf_counter()
+    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
+    manifest = read_manifest(backup)
+    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+        raise BackupError(f"{backup.name} was made by a newer Billing Desk (schema "
+                          f"{manifest['schema_version']}; this program knows up to "
+                          f"{SCHEMA_VERSION}). Install the newer program; nothing was changed.")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(db_path)
+    lock.acquire()  # refuses while another program has the file open
+    try:
+        staged = db_path.with_name(f".{db_path.name}.restoring")
+        staged.unlink(missing_ok=True)
+        verify_backup(backup, password, _stage(progress, 0.0, 0.5), work_dir=db_path.parent,
+                      keep_copy=staged)
+        try:
+            safety = _safety_copy(db_path, safety_folder or backup.parent, by, keep_newest,
+                                  _stage(progress, 0.5, 0.9))
+            progress(0.9, "Replacing the database")
+            _replace(staged, db_path)
+        finally:
+            staged.unlink(missing_ok=True)
+        note = _record_restore(db_path, by, backup, manifest, safety)
+    finally:
+        lock.release()
+    progress(1.0, "Restored")
+    return RestoreResult(db_path, manifest, safety, time.perf_counter() - started, note)
+
+
+def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progress) -> Path | None:
+    """Back up the data about to be replaced; a damaged file is kept as a plain copy instead."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    try:
+        return make_backup(db_path, folder, user=by.username, reason="before-restore",
+                           progress=progress, keep_newest=keep_newest).path
+    except BackupError:
+        stamp = dt.datetime.now().strftime(STAMP)
+        target = Path(folder) / f"{db_path.stem}-{stamp}-damaged-before-restore{db_path.suffix}"
+        check_folder(Path(folder), db_path.stat().st_size)
+        for extra in ("", "-wal"):
+            source = db_path.with_name(db_path.name + extra)
+            if source.exists():
+                shutil.copy2(source, target.with_name(target.name + extra))
+        return target
+
+
+def _replace(staged: Path, db_path: Path) -> None:
+    for extra in ("-wal", "-shm"):  # a stale log would be replayed onto the restored file
+        side = db_path.with_name(db_path.name + extra)
+        if side.exists() and extra == "-wal" and db_path.exists():
+            try:
+                con = sqlite3.connect(str(db_path), isolation_level=None)
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                con.close()
+            except sqlite3.Error:
+                pass  # a damaged file's log: it is in the safety copy
+        side.unlink(missing_ok=True)
+    os.replace(staged, db_path)
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(db_path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _record_restore(db_path: Path, by, backup: Path, manifest: dict, safety: Path | None) -> str:
+    """The "restore" audit entry in the restored file, and the trail accepted as it now stands
+    (``audit.reanchor``: an older trail replaced the newer one on purpose). Returns a note."""
+    from ...models import User
+    from ...models.db import open_database
+    from . import audit
+    from .transactions import in_transaction
+
+    opened = open_database(db_path, lock=False, create=False, backup_dir=backup.parent)
+    try:
+        actor = User.get_or_none(User.username == by.username) or User(username=by.username)
+        summary = (f"restored from {backup.name} (made {manifest.get('created_at')} by "
+                   f"{manifest.get('user')}); the data before was saved to "
+                   f"{safety or 'nothing (there was none)'}")
+        with in_transaction():
+            audit.record(actor, "restore", table="database", summary=summary)
+        audit.reanchor(actor, f"restored {backup.name} on purpose")
+        return ""
+    except audit.AuditKeyMissing as exc:
+        return f"The restore could not be written to the audit trail yet: {exc}"
+    finally:
+        opened.close()
+
+
+# --- the window's and the scheduler's side -------------------------------------------------
+def record_backup(by, result: BackupResult) -> None:
+    """The audit entry of a backup, in the live database (call in the thread that owns it)."""
+    from . import audit
+    from .transactions import in_transaction
+
+    with in_transaction():
+        audit.record(by, "backup", table="database",
+                     summary=f"backup {result.path.name} ({result.manifest.get('reason')}) to "
+                             f"{result.path.parent}, verified; sha256 {result.manifest['data_sha256'][:16]}…")
+
+
+def backup_folder() -> Path:
+    """The folder chosen in the settings, else the data folder's backups folder."""
+    from ...paths import backups_dir
+    from .settings import get_setting
+
+    chosen = get_setting("backup_folder")
+    return Path(chosen) if chosen else backups_dir()
+
+
+def keep_newest_setting() -> int:
+    from .settings import get_setting
+
+    return int(get_setting("backup_keep_newest") or DEFAULT_KEEP_NEWEST)
+
+
+@dataclass
+class AutoBackup:
+    result: BackupResult | None
+    message: str
+
+
+def auto_backup(session, reason: str, progress: Progress = no_progress) -> AutoBackup:
+    """The automatic backup at closing ("closing") or the first start of a day ("start").
+
+    Never raises for a backup problem: the window shows ``message``. At "start" nothing is done
+    when this database already has a backup made today. Automatic backups are not encrypted;
+    they stay in the office's own backup folder.
+    """
+    folder = backup_folder()
+    if reason == "start" and folder.is_dir():
+        today = dt.date.today().strftime("%Y-%m-%d")
+        if any(folder.glob(f"{session.path.stem}-{today}_*{SUFFIX}")):
+            return AutoBackup(None, "A backup was already made today.")
+    try:
+        user = session.user.username if session.user else ""
+        result = make_backup(session.path, folder, user=user, reason=reason,
+                             progress=progress, keep_newest=keep_newest_setting())
+        record_backup(session.user, result)
+    except BackupError as exc:
+        return AutoBackup(None, f"The automatic backup was not made: {exc}")
+    extra = (" " + " ".join(result.warnings)) if result.warnings else ""
+    return AutoBackup(result, f"Backup made and verified: {result.path}.{extra}")

@@ -1,0 +1,36 @@
+"""An open office: the database file and the user acting on it. The window is handed one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...models import User
+from ...models.db import OpenedDatabase, open_database
+from .users import ensure_administrator
+
+
+@dataclass
+class Session:
+    opened: OpenedDatabase
+    user: User | None  # None until someone signs in (see open_session's ``choose_user``)
+
+    @property
+    def path(self) -> Path:
+        return self.opened.path
+
+    def close(self) -> None:
+        self.opened.close()
+
+
+def open_session(path, *, choose_user: bool = True, **kwargs) -> Session:
+    """Open the office; ``choose_user=False`` leaves ``user`` None for the sign-in to set."""
+    opened = open_database(path, **kwargs)
+    if not choose_user:
+        return Session(opened, None)
+    try:
+        user = ensure_administrator()
+    except BaseException:
+        opened.close()
+        raise
+    return Session(opened, user)

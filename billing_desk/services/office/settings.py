@@ -1,0 +1,163 @@
+"""Every office setting, declared once: its type, default and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    help: str
+    kind: str = ""  # text, lines, money, int, bool, percent, file, folder; "internal": no editor
+
+    @property
+    def type(self) -> str:
+        if self.kind:
+            return self.kind
+        if isinstance(self.default, bool):
+            return "bool"
+        return "int" if isinstance(self.default, int) else "text"
+
+
+GROUPS = (("Office", ("office_",)), ("Books", ("statement_", "credit_", "default_")),
+          ("Sign-in", ("idle_", "failed_", "signin_", "password_", "supervisor_", "cli_")),
+          ("Collections", ("late_fee_", "collections_", "insurance_")), ("Backups", ("backup_",)))
+
+
+SETTINGS = {spec.key: spec for spec in (
+    SettingSpec("office_name", "Billing Desk Demo Office", "the office's name on every printout"),
+    SettingSpec("office_address", "", "street, city, state and ZIP, one line each", "lines"),
+    SettingSpec("office_phone", "", "the phone number printed on statements and letters"),
+    SettingSpec("office_tax_id", "", "the tax id printed on invoices"),
+    SettingSpec("office_logo", "", "a PNG or JPEG file printed at the top of reports and statements", "file"),
+    SettingSpec("books_closed_through", "",
+                "days up to this date (ISO) are closed: later entries go to the next open day", "internal"),
+    SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),
+    SettingSpec("credit_approval_threshold", "100.00",
+                "credits, refunds and write-offs over this amount need a supervisor", "money"),
+    SettingSpec("default_payment_terms_days", 30, "a new account's payment terms: days until its invoices are due"),
+    SettingSpec("idle_lock_minutes", 10, "minutes idle before the window locks"),
+    SettingSpec("failed_signins_before_lock", 5, "failed sign-ins before a user is locked"),
+    SettingSpec("signin_lock_minutes", 15, "how long a locked user waits"),
+    SettingSpec("password_min_length", 10, "the shortest password a user may choose"),
+    SettingSpec("supervisor_signoff", True,
+                "let a supervisor type their password on a clerk's screen to approve an action"),
+    SettingSpec("cli_readonly_needs_user", False,
+                "read-only commands (check, report, backup, verify) also ask for --user"),
+    SettingSpec("late_fee_enabled", False, "charge late fees / finance charges on past-due balances"),
+    SettingSpec("late_fee_rate", "1.5", "late fee: percent of the past-due balance, once a month", "percent"),
+    SettingSpec("late_fee_minimum", "5.00", "late fee: the smallest fee charged", "money"),
+    SettingSpec("late_fee_grace_days", 30, "late fee: days past due before a fee is charged"),
+    SettingSpec("collections_follow_up_days", 14, "days after a letter or call until the next follow-up"),
+    SettingSpec("insurance_unpaid_days", 45, "insurance balances unpaid this many days are listed"),
+    SettingSpec("backup_folder", "", "where backups go (empty: the data folder's backups folder)", "folder"),
+    SettingSpec("backup_keep_newest", 10,
+                "backups kept besides one a day for a week and one a month for a year"),
+    SettingSpec("backup_encrypt", False, "ask for a password and encrypt \"Back up now\" copies"),
+)}
+
+
+def office_details() -> dict:
+    """The letterhead of every printout, from the office_* settings: the one place it is read."""
+    address = [line.strip() for line in str(get_setting("office_address") or "").splitlines()
+               if line.strip()]
+    return {"name": str(get_setting("office_name") or "Billing Desk"), "address_lines": address,
+            "phone": str(get_setting("office_phone") or ""),
+            "tax_id": str(get_setting("office_tax_id") or ""),
+            "logo": str(get_setting("office_logo") or "").strip()}
+
+
+def get_setting(key: str) -> Any:
+    spec = SETTINGS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    return spec.default if row is None or row.value is None else row.value
+
+
+def set_setting(key: str, value: Any, by) -> None:
+    from . import audit
+    from .permissions import require
+    from .transactions import in_transaction
+
+    require(by, "change_settings")
+    if key not in SETTINGS:
+        raise KeyError(key)
+    with in_transaction():
+        before = get_setting(key)
+        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        audit.record(by, "setting", table="setting", summary=f"{key} changed",
+                     before={key: before}, after={key: value})
+
+
+def settings_in(group: str) -> list[SettingSpec]:
+    """The settings a clerk may edit in one group of the Settings dialog, in declared order."""
+    prefixes = dict(GROUPS)[group]
+    return [spec for spec in SETTINGS.values()
+            if spec.type != "internal" and spec.key.startswith(prefixes)]
+
+
+def parse_setting(key: str, text: Any) -> Any:
+    """What was typed for a setting, checked and converted; ValidationError names the setting."""
+    from decimal import Decimal, InvalidOperation
+
+    from ...errors import ValidationError
+    from ...money import parse_money
+
+    spec = SETTINGS[key]
+    kind = spec.type
+    if kind == "bool":
+        return bool(text)
+    raw = str(text if text is not None else "").strip()
+    if kind == "int":
+        if not raw.isdigit():
+            raise ValidationError(f"'{raw}' is not a whole number", key)
+        return int(raw)
+    if kind == "money":
+        return str(parse_money(raw, key))
+    if kind == "percent":
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise ValidationError(f"'{raw}' is not a percentage (type 1.5 for 1.5 %)", key) from None
+        if not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
+            raise ValidationError("a percentage from 0 to 100, at most two decimals", key)
+        return str(value)
+    if kind == "file" and raw:
+        from pathlib import Path
+
+        if not Path(raw).is_file():
+            raise ValidationError(f"there is no file {raw}", key)
+    return raw
+
+
+def save_settings(typed: dict[str, Any], by) -> list[str]:
+    """Check every typed value, then save the ones that changed in one transaction.
+
+    Raises ValidationError naming each bad setting (nothing saved); returns the keys changed.
+    """
+    from ...errors import Problem, ValidationError
+    from . import audit
+    from .permissions import require
+    from .transactions import in_transaction
+
+    require(by, "change_settings")
+    problems, clean = [], {}
+    for key, text in typed.items():
+        try:
+            clean[key] = parse_setting(key, text)
+        except ValidationError as exc:
+            problems += [Problem(key, p.message) for p in exc.problems]
+    if problems:
+        raise ValidationError(problems)
+    changed = [key for key, value in clean.items() if value != get_setting(key)]
+    with in_transaction():
+        for key in changed:
+            before = get_setting(key)
+            Setting.insert(key=key, value=clean[key]).on_conflict_replace().execute()
+            audit.record(by, "setting", table="setting", summary=f"{key} changed",
+                         before={key: before}, after={key: clean[key]})
+    return changed

@@ -1,0 +1,16 @@
+"""The one way services open a write, and the one place that says what day it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...models import database
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def in_transaction():
+    """The one way services open a write: ``with in_transaction(): ...``."""
+    return database.atomic()

@@ -1,0 +1,99 @@
+"""Checks shared by forms, imports and the command line: each returns a Problem or None."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ...errors import Problem
+
+US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS
+MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split())
+_ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+
+
+def parse_date(text: str | dt.date | None, field: str, *, required: bool = False,
+               not_future: bool = False, today: dt.date | None = None) -> tuple[dt.date | None, Problem | None]:
+    """Accept MM/DD/YYYY or YYYY-MM-DD; refuse dates that do not exist."""
+    if isinstance(text, dt.datetime):
+        text = text.date()
+    if isinstance(text, dt.date):
+        value = text
+    else:
+        raw = (text or "").strip()
+        if not raw:
+            return None, Problem(field, "a date is required") if required else None
+        value = None
+        for pattern in ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y"):
+            try:
+                value = dt.datetime.strptime(raw, pattern).date()
+                break
+            except ValueError:
+                continue
+        if value is None:
+            return None, Problem(field, f"'{raw}' is not a date that exists (type MM/DD/YYYY)")
+    if value.year < 1900:
+        return None, Problem(field, "the year must be 1900 or later")
+    if not_future and value > (today or dt.date.today()):
+        return None, Problem(field, "may not be in the future")
+    return value, None
+
+
+def check_zip(value: str, field: str = "zip_code") -> Problem | None:
+    if value and not _ZIP.match(value.strip()):
+        return Problem(field, "a ZIP code has 5 or 9 digits (12345 or 12345-6789)")
+    return None
+
+
+def check_state(value: str, field: str = "state") -> Problem | None:
+    if value and value.strip().upper() not in US_STATES:
+        return Problem(field, f"'{value}' is not a US state code (two letters, like NY)")
+    return None
+
+
+def normalize_phone(value: str, field: str = "phone") -> tuple[str, Problem | None]:
+    """A US phone number in the form (555) 123-4567, or a problem."""
+    raw = (value or "").strip()
+    if not raw:
+        return "", None
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        return raw, Problem(field, f"'{raw}' is not a phone number")
+    if not phonenumbers.is_possible_number(number):
+        return raw, Problem(field, f"'{raw}' is not a phone number (10 digits for the US)")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL), None
+
+
+def normalize_email(value: str, field: str = "email") -> tuple[str, Problem | None]:
+    raw = (value or "").strip()
+    if not raw:
+        return "", None
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(raw, check_deliverability=False).normalized, None
+    except EmailNotValidError as exc:
+        return raw, Problem(field, str(exc))
+
+
+def parse_int(text, field: str, *, minimum: int | None = None, maximum: int | None = None,
+              required: bool = True) -> tuple[int | None, Problem | None]:
+    if isinstance(text, bool):
+        return None, Problem(field, "must be a whole number")
+    if isinstance(text, int):
+        value = text
+    else:
+        raw = str(text or "").strip()
+        if not raw:
+            return None, Problem(field, "a number is required") if required else None
+        if not re.fullmatch(r"-?\d+", raw):
+            return None, Problem(field, f"'{raw}' is not a whole number")
+        value = int(raw)
+    if minimum is not None and value < minimum:
+        return None, Problem(field, f"must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        return None, Problem(field, f"must be at most {maximum}")
+    return value, None

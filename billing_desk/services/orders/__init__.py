@@ -1,0 +1,1 @@
+"""Order forms: their lines, deliveries, and filled lines turned into invoices."""

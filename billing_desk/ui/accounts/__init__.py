@@ -1,0 +1,1 @@
+"""Screens of accounts: the Accounts tab, the account form and page, approval, cases, import."""

@@ -1,0 +1,374 @@
+"""The registration form on screen: laid out and tabbed like the paper, checked at each field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import BillingError, ValidationError
+from ...models.coverage import RELATIONSHIPS
+from ...models.people import CONTACT_PREFS, DELIVERY
+from ...services.accounts import registry
+from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
+from ...services.office.validation import US_STATES
+
+CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
+           "primary_relationship": RELATIONSHIPS, "secondary_relationship": RELATIONSHIPS,
+           "statement_delivery": DELIVERY, "preferred_contact": CONTACT_PREFS}
+
+
+def _insurance(rank: str) -> tuple[str, int, list[tuple[str, str]]]:
+    return (f"{rank.capitalize()} insurance", 4, [
+        (f"{rank}_payer", "Insurance company"), (f"{rank}_plan", "Plan"),
+        (f"{rank}_member_id", "Member id"), (f"{rank}_group_number", "Group number"),
+        (f"{rank}_subscriber_name", "Subscriber (if not the patient)"),
+        (f"{rank}_relationship", "Patient is the subscriber's"),
+        (f"{rank}_start_date", "Effective from"), (f"{rank}_end_date", "Until")])
+
+
+# The paper form, top to bottom: (section title, columns, [(field, label), ...]).
+SECTIONS = [
+    ("Patient / customer", 5, [("kind", "Patient or customer"), ("organization", "Company"),
+                               ("last_name", "Last name"), ("first_name", "First name"),
+                               ("date_of_birth", "Date of birth")]),
+    ("Address", 4, [("street", "Street"), ("street2", "Apt / suite"), ("city", "City"),
+                    ("state", "State"), ("zip_code", "ZIP")]),
+    ("Phones and email", 4, [("phone", "Phone"), ("phone_alt", "Other phone"), ("email", "Email"),
+                             ("preferred_contact", "Preferred contact")]),
+    ("Responsible party (guarantor)", 4, [
+        ("guarantor_relationship", "Relationship to the patient"),
+        ("guarantor_last_name", "Last name"), ("guarantor_first_name", "First name"),
+        ("guarantor_phone", "Phone"), ("guarantor_street", "Street (blank: same as patient)"),
+        ("guarantor_city", "City"), ("guarantor_state", "State"), ("guarantor_zip_code", "ZIP")]),
+    _insurance("primary"),
+    _insurance("secondary"),
+    ("Billing profile", 4, [("statement_delivery", "Statements by"),
+                            ("payment_terms_days", "Payment terms (days)"),
+                            ("billing_cycle_day", "Billing cycle day"),
+                            ("credit_limit", "Credit limit"), ("notes", "Notes")]),
+]
+PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(555) 123-4567", "state": "NY",
+                "zip_code": "12345", "primary_start_date": "MM/DD/YYYY",
+                "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00"}
+INSURANCE_SECTIONS = ("Primary insurance", "Secondary insurance")
+
+
+class _EnterMovesOn(QObject):
+    """Enter in a combo box moves to the next field, as it does in a line edit."""
+
+    def __init__(self, form: "AccountFormWidget"):
+        super().__init__(form)
+        self.form = form
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.form.next_field(obj)
+            return True
+        return False
+
+
+class AccountFormWidget(QWidget):
+    """New account (pending until approved) or a change to an existing one."""
+
+    saved = Signal(object)  # the Account
+    cancelled = Signal()
+    open_existing = Signal(object)  # an Account the clerk chose to open instead (a duplicate)
+
+    def __init__(self, session, parent=None, *, confirm=None):
+        super().__init__(parent)
+        self.session = session
+        self.confirm = confirm or _ask_discard
+        self.account_id: int | None = None
+        self.batch_id: int | None = None
+        self._loaded = AccountForm()
+        self._duplicates: list = []
+        self._reviewed: list[str] = []
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
+        self.cells: dict[str, tuple[QGridLayout, int]] = {}
+        self.groups: dict[str, QGroupBox] = {}
+        self._enter = _EnterMovesOn(self)
+        self._build()
+        self._shortcuts()
+        self.load(AccountForm())
+
+    # --- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.heading = QLabel()
+        self.heading.setObjectName("form-heading")
+        self.heading.setStyleSheet("font-size: 13pt; font-weight: 600")
+        self.message = QLabel(wordWrap=True)
+        self.message.setObjectName("form-message")
+        self.message.setStyleSheet("color: #b00020")
+        self.duplicate_box = QLabel(wordWrap=True)
+        self.duplicate_box.setObjectName("duplicates")
+        self.duplicate_box.setStyleSheet("background: #fff4d6; border: 1px solid #e0b000; padding: 6px")
+        self.duplicate_box.hide()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        order: list[QWidget] = []
+        for title, columns, items in SECTIONS:
+            column.addWidget(self._section(title, columns, items, order))
+        column.addStretch(1)
+        self.scroll = scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.save_button = QPushButton("Save  (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton("Cancel  (Esc)")
+        self.cancel_button.clicked.connect(self.cancel)
+        for button in (self.save_button, self.cancel_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.heading, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.duplicate_box)
+        layout.addWidget(scroll, 1)
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())
+        for rank in ("primary", "secondary"):
+            self.fields[f"{rank}_payer"].editingFinished.connect(lambda r=rank: self._payer_changed(r))
+
+    def _section(self, title: str, columns: int, items, order: list) -> QGroupBox:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(2)
+        for index, (name, label) in enumerate(items):
+            widget = self._field(name)
+            order.append(widget)
+            error = QLabel(objectName=f"{name}_error", wordWrap=True)
+            error.setStyleSheet("color: #b00020; font-size: 8pt")
+            error.hide()
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            caption.setStyleSheet("color: #555; font-size: 8pt")
+            cell = QVBoxLayout()
+            cell.setSpacing(1)
+            for part in (caption, widget, error):
+                cell.addWidget(part)
+            cell.addStretch(1)
+            grid.addLayout(cell, index // columns, index % columns)
+            self.errors[name] = error
+            self.captions[name] = caption
+            self.cells[name] = (grid, index % columns)
+        for c in range(columns):
+            grid.setColumnStretch(c, 1)
+        self.groups[title] = box
+        return box
+
+    def _field(self, name: str):
+        if name in CHOICES:
+            widget = QComboBox(objectName=name)
+            for choice in CHOICES[name]:
+                widget.addItem(choice.replace("_", " "), choice)
+            widget.installEventFilter(self._enter)
+        else:
+            widget = QLineEdit(objectName=name, placeholderText=PLACEHOLDERS.get(name, ""))
+            widget.returnPressed.connect(lambda w=widget: self.next_field(w))
+            if name.endswith("state"):
+                completer = self._completer(sorted(US_STATES))
+                completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+                completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+                widget.setCompleter(completer)
+                widget.setMaxLength(2)
+            elif name.endswith("_payer"):
+                widget.setCompleter(self._completer([]))
+            elif name.endswith("_plan"):
+                widget.setCompleter(self._completer([]))
+        self.fields[name] = widget
+        return widget
+
+    def _completer(self, words: list[str]) -> QCompleter:
+        completer = QCompleter(QStringListModel(words, self), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        return completer
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (Qt.Key.Key_Escape, self.cancel),
+                           (Qt.Key.Key_F2, self._open_duplicate)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    # --- behaviour ------------------------------------------------------------------------
+    def next_field(self, _widget: QWidget) -> None:
+        self.focusNextChild()
+        self._keep_in_view()
+
+    def _keep_in_view(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        widget = QApplication.focusWidget()
+        if widget is not None and self.scroll.isAncestorOf(widget):
+            self.scroll.ensureWidgetVisible(widget, 50, 60)
+
+    def first_field(self) -> QWidget:
+        return self.fields["kind"]
+
+    def start_new(self, batch_id: int | None = None) -> None:
+        self.account_id, self.batch_id = None, batch_id
+        self.load(AccountForm())
+        self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def edit(self, account) -> None:
+        self.account_id = account.id
+        self.load(registry.form_from_account(account))
+        self.heading.setText(f"Changing account {account.number} — {account.display_name}")
+        self.fields["last_name" if account.kind == "patient" else "organization"].setFocus()
+
+    def load(self, form: AccountForm) -> None:
+        for name, widget in self.fields.items():
+            value = str(getattr(form, name) or "")
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+            else:
+                widget.setText(value)
+        self.fields["kind"].setEnabled(self.account_id is None)
+        self._loaded = self.form_data(keep_id=form.guarantor_id)
+        self._duplicates, self._reviewed = [], []
+        self.duplicate_box.hide()
+        self.show_problems([])
+        self.heading.setText("New account — it stays pending until a supervisor approves it")
+        self._kind_changed()
+        for rank in ("primary", "secondary"):
+            self._payer_changed(rank)
+        payers = registry.payer_names()
+        for rank in ("primary", "secondary"):
+            self.fields[f"{rank}_payer"].completer().model().setStringList(payers)
+
+    def form_data(self, keep_id=None) -> AccountForm:
+        form = AccountForm()
+        for name, widget in self.fields.items():
+            value = widget.currentData() if isinstance(widget, QComboBox) else widget.text()
+            setattr(form, name, value)
+        form.guarantor_id = keep_id if keep_id is not None else self._loaded.guarantor_id
+        if form.kind == "customer":
+            for title, _c, items in SECTIONS:
+                if title in INSURANCE_SECTIONS:
+                    for name, _label in items:
+                        setattr(form, name, getattr(AccountForm(), name))
+        return form
+
+    def is_dirty(self) -> bool:
+        return self.form_data() != self._loaded
+
+    def _kind_changed(self) -> None:
+        customer = self.fields["kind"].currentData() == "customer"
+        for title in INSURANCE_SECTIONS:
+            self.groups[title].setVisible(not customer)
+        for name in ("organization",):
+            self._set_visible(name, customer)
+        self._set_visible("date_of_birth", not customer)
+
+    def _set_visible(self, name: str, visible: bool) -> None:
+        self.fields[name].setVisible(visible)
+        self.captions[name].setVisible(visible)
+        grid, column = self.cells[name]
+        grid.setColumnStretch(column, 1 if visible else 0)
+
+    def _payer_changed(self, rank: str) -> None:
+        plans = registry.plan_names(self.fields[f"{rank}_payer"].text())
+        self.fields[f"{rank}_plan"].completer().model().setStringList(plans)
+
+    def show_problems(self, problems) -> None:
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field, []).append(problem.message)
+        for name, label in self.errors.items():
+            messages = by_field.pop(name, [])
+            label.setText("; ".join(messages))
+            label.setVisible(bool(messages))
+            self.fields[name].setStyleSheet("border: 1px solid #b00020" if messages else "")
+        other = [f"{k}: {'; '.join(v)}" for k, v in by_field.items()]
+        count = len(problems)
+        self.message.setText("" if not count else
+                             f"{count} thing{'s' if count > 1 else ''} to fix before saving"
+                             + (f" — {'; '.join(other)}" if other else ""))
+        self.message.setVisible(bool(count))
+        for problem in problems:
+            if problem.field in self.fields and self.fields[problem.field].isVisibleTo(self):
+                self.fields[problem.field].setFocus(Qt.FocusReason.OtherFocusReason)
+                self.scroll.ensureWidgetVisible(self.fields[problem.field], 50, 60)
+                break
+
+    def save(self):
+        """Check and store; at a problem nothing is stored and the cursor goes to the field."""
+        form = self.form_data()
+        try:
+            if self.account_id is None:
+                account = registry.create_account(form, self.session.user, refuse_duplicates=True,
+                                                  reviewed=self._reviewed, batch_id=self.batch_id)
+            else:
+                account = registry.update_account(self.account_id, form, self.session.user)
+        except ValidationError as exc:
+            self.duplicate_box.hide()
+            self.show_problems(exc.problems)
+            return None
+        except registry.DuplicateFound as exc:
+            self._show_duplicates(exc.accounts)
+            return None
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return None
+        self._loaded = form
+        self.saved.emit(account)
+        return account
+
+    def _show_duplicates(self, found: list) -> None:
+        self.show_problems([])
+        self._duplicates = found
+        self._reviewed = sorted(set(self._reviewed) | {a.number for a in found})
+        lines = [f"<b>{a.number}</b> {a.display_name} · born {_date(a.date_of_birth)} · {a.phone} · "
+                 f"{a.status}" for a in found]
+        self.duplicate_box.setText("This may already be on file:<br>" + "<br>".join(lines) +
+                                   "<br><b>F2</b> opens the first one; <b>Ctrl+S</b> again saves a "
+                                   "new account anyway (the approver sees that you checked).")
+        self.duplicate_box.show()
+
+    def _open_duplicate(self) -> None:
+        if self._duplicates and self.duplicate_box.isVisible():
+            self.open_existing.emit(self._duplicates[0])
+
+    def cancel(self) -> None:
+        """Esc: leave the form, asking first when something typed would be lost."""
+        if self.is_dirty() and not self.confirm("Discard this form?",
+                                                "What you typed on this form has not been saved. "
+                                                "Throw it away?"):
+            return
+        self.load(AccountForm())
+        self.cancelled.emit()
+
+
+def _date(value) -> str:
+    return value.strftime("%m/%d/%Y") if value else "?"
+
+
+def _ask_discard(title: str, text: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(None, title, text, QMessageBox.StandardButton.Discard
+                                  | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Discard

@@ -1,0 +1,189 @@
+"""Catalogue maintenance: the office's codes and each payer's allowed amount for them, with
+export to Excel and import from Excel or CSV (every bad row listed before anything is saved)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import BillingError, ValidationError
+from ...models.catalogue import ITEM_KINDS
+from ...money import format_money
+from ...services.books import catalogue
+from ..list_tab import ListPanel
+from ..prompts import Prompter
+from ..table_model import Column
+from .invoice_models import RowsModel
+
+COLUMNS = [Column("Code", lambda i: i.code, width=80),
+           Column("Description", lambda i: i.description, width=240),
+           Column("Category", lambda i: i.category, width=100),
+           Column("Price", lambda i: i.unit_price, width=80),
+           Column("Superbill", lambda i: i.common, width=70),
+           Column("Active", lambda i: i.active, width=50)]
+
+
+class CatalogueDialog(QDialog):
+    def __init__(self, session, *, prompter=None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.setWindowTitle("Catalogue and fee schedules")
+        self.resize(1100, 620)
+        self.list = ListPanel(COLUMNS, catalogue.items_query, ("active", "inactive"),
+                              "Search code, words or category")
+        self.fields = {name: QLineEdit(objectName=f"item_{name}") for name in
+                       ("code", "description", "category", "unit_price", "unit_cost")}
+        self.kind = QComboBox(objectName="item_kind")
+        self.kind.addItems(list(ITEM_KINDS))
+        self.flags = {name: QCheckBox(text) for name, text in (
+            ("taxable", "Taxable"), ("active", "Active"), ("common", "On the superbill"))}
+        self.fees_model = RowsModel(["Payer", "Allowed"], editable=(1,), on_edit=self._edit_fee,
+                                    parent=self)
+        self.fees = QTableView()
+        self.fees.setModel(self.fees_model)
+        self.fees.setColumnWidth(0, 170)
+        self.fees.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                  | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.message = QLabel(wordWrap=True, objectName="catalogue_message")
+        self.problems = RowsModel(["Row", "Column", "Why"], parent=self)
+        self.problems_view = QTableView()
+        self.problems_view.setModel(self.problems)
+        self.problems_view.setColumnWidth(1, 160)
+        self.problems_view.setVisible(False)
+        self._layout()
+        self.list.activated.connect(self.show_item)
+        self.list.table.clicked.connect(lambda index: self.show_item(self.list.current()))
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_item)
+        self.list.refresh()
+        self.show_item(self.list.current())
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.addRow("&Code", self.fields["code"])
+        form.addRow("&Kind", self.kind)
+        form.addRow("&Description", self.fields["description"])
+        form.addRow("C&ategory", self.fields["category"])
+        form.addRow("&Price", self.fields["unit_price"])
+        form.addRow("C&ost", self.fields["unit_cost"])
+        for box in self.flags.values():
+            form.addRow("", box)
+        form.addRow("Allowed by payer", self.fees)
+        buttons = QHBoxLayout()
+        self.actions = {}
+        for name, text, slot in (("new", "&New (Ctrl+N)", self.new_item),
+                                 ("save", "&Save (Ctrl+S)", self.save),
+                                 ("export", "E&xport to Excel…", self.export),
+                                 ("import", "&Import from Excel/CSV…", self.import_file),
+                                 ("close", "Close", self.reject)):
+            button = QPushButton(text, autoDefault=False)
+            button.clicked.connect(lambda _c=False, slot=slot: slot())
+            buttons.addWidget(button)
+            self.actions[name] = button
+        editor = QWidget()
+        side = QVBoxLayout(editor)
+        side.addLayout(form)
+        side.addWidget(self.message)
+        top = QHBoxLayout()
+        top.addWidget(self.list, 3)
+        top.addWidget(editor, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.problems_view)
+        layout.addLayout(buttons)
+
+    # --- one item -------------------------------------------------------------------------------
+    def show_item(self, item) -> None:
+        self.current = item
+        values = {"code": "", "description": "", "category": "", "unit_price": "", "unit_cost": ""}
+        if item is not None:
+            values = {"code": item.code, "description": item.description, "category": item.category,
+                      "unit_price": format_money(item.unit_price, currency=False),
+                      "unit_cost": format_money(item.unit_cost, currency=False)}
+            self.kind.setCurrentText(item.kind)
+        for name, value in values.items():
+            self.fields[name].setText(value)
+        for name, box in self.flags.items():
+            box.setChecked(bool(getattr(item, name)) if item is not None else name == "active")
+        self.fees_model.set_rows(catalogue.fees_for(item.id) if item is not None else [])
+
+    def new_item(self) -> None:
+        self.show_item(None)
+        self.fields["code"].setFocus()
+
+    def save(self) -> bool:
+        data = {name: edit.text() for name, edit in self.fields.items()}
+        data["kind"] = self.kind.currentText()
+        data.update({name: "yes" if box.isChecked() else "no" for name, box in self.flags.items()})
+        try:
+            item = catalogue.save_item(data, self.session.user)
+        except ValidationError as exc:
+            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+            return False
+        self.message.setText(f"Saved {item.code}")
+        self.list.refresh()
+        self.show_item(item)
+        return True
+
+    def _edit_fee(self, row: int, _column: int, text: str) -> str | None:
+        if self.current is None:
+            return "save the item first"
+        payer = self.fees_model.rows[row][0]
+        try:
+            catalogue.save_fee(payer, self.current.code, text, self.session.user)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return str(exc)
+        self.fees_model.rows[row][1] = catalogue.fees_for(self.current.id)[row][1]
+        self.message.setText(f"Saved the {payer} fee for {self.current.code}")
+        return None
+
+    # --- files ----------------------------------------------------------------------------------
+    def export(self) -> None:
+        path = self.prompter.save_file("Export catalogue", "catalogue.xlsx", "Excel (*.xlsx)")
+        if path:
+            rows = catalogue.export_xlsx(path)
+            self.message.setText(f"Exported {rows} rows to {path}")
+
+    def import_file(self) -> None:
+        path = self.prompter.open_file("Import catalogue", "Excel or CSV (*.xlsx *.csv)")
+        if not path:
+            return
+        try:
+            items, fees, problems = catalogue.check_file(path)
+            skip = False
+            if problems:
+                self._show_problems(problems)
+                rows = len({p.row for p in problems})
+                skip = self.prompter.confirm(
+                    "Bad rows", f"{rows} row(s) have problems (listed below). Nothing is imported "
+                    f"until they are fixed. Skip them and import the {len(items) + len(fees)} good rows?")
+                if not skip:
+                    self.message.setText("Nothing imported: fix the rows listed and import again.")
+                    return
+            result = catalogue.import_file(path, self.session.user, skip_bad=skip)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        if not problems:
+            self.problems_view.setVisible(False)
+        self.message.setText(f"Imported: {result.summary()}")
+        self.list.refresh()
+
+    def _show_problems(self, problems) -> None:
+        self.problems.set_rows([[p.row or "", p.field, p.message] for p in problems])
+        self.problems_view.setVisible(True)

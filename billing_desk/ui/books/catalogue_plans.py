@@ -1,0 +1,132 @@
+"""Plans and coverage rules: each plan's copay, deductible, coinsurance and out-of-pocket maximum,
+and for every code whether the plan covers it, does not, or needs prior authorization."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ...errors import BillingError, ValidationError
+from ...money import format_money
+from ...services.books import payments, plans
+from .invoice_models import RowsModel
+
+RULE_TEXT = {"covered": "covered", "not_covered": "not covered", "prior_auth": "prior auth"}
+
+
+class PlansDialog(QDialog):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Plans and coverage rules")
+        self.resize(900, 600)
+        self.plan_choice = QComboBox(objectName="plan_choice")
+        self.payer = QComboBox(objectName="plan_payer")
+        for payer in payments.active_payers():
+            self.payer.addItem(payer.name)
+        self.fields = {name: QLineEdit(objectName=f"plan_{name}") for name in
+                       ("name", "copay", "deductible", "coinsurance", "out_of_pocket_max")}
+        self.covers_unlisted = QCheckBox("Covers codes not listed below")
+        self.rules = RowsModel(["Code", "Description", "Rule (c / n / p)"], editable=(2,),
+                               on_edit=self._edit_rule, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.rules)
+        self.table.setColumnWidth(1, 320)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                   | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.message = QLabel(wordWrap=True, objectName="plan_message")
+        form = QFormLayout()
+        form.addRow("&Plan", self.plan_choice)
+        form.addRow("Insurance &company", self.payer)
+        for name, label in (("name", "&Name"), ("copay", "C&opay"), ("deductible", "&Deductible"),
+                            ("coinsurance", "Co&insurance % (patient)"),
+                            ("out_of_pocket_max", "Out-of-pocket &max (blank: none)")):
+            form.addRow(label, self.fields[name])
+        form.addRow("", self.covers_unlisted)
+        buttons = QHBoxLayout()
+        for text, slot in (("&New plan", self.new_plan), ("&Save (Ctrl+S)", self.save),
+                           ("Close", self.reject)):
+            button = QPushButton(text, autoDefault=False)
+            button.clicked.connect(lambda _c=False, slot=slot: slot())
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Type c (covered), n (not covered) or p (prior authorization) "
+                                "on a code's rule:"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.plan_choice.currentIndexChanged.connect(lambda _i: self.show_plan())
+        self._load_choices()
+
+    def _load_choices(self, select_id: int | None = None) -> None:
+        self.plan_choice.blockSignals(True)
+        self.plan_choice.clear()
+        for plan in plans.all_plans():
+            self.plan_choice.addItem(str(plan), plan.id)
+        if select_id is not None:
+            self.plan_choice.setCurrentIndex(self.plan_choice.findData(select_id))
+        self.plan_choice.blockSignals(False)
+        self.show_plan()
+
+    def show_plan(self) -> None:
+        plan_id = self.plan_choice.currentData()
+        plan = plans.Plan.get_or_none(plans.Plan.id == plan_id) if plan_id else None
+        self.plan_id = plan.id if plan else None
+        self.payer.setCurrentText(plan.payer.name if plan else "")
+        values = {"name": plan.name, "copay": plan.copay, "deductible": plan.deductible,
+                  "coinsurance": plan.coinsurance, "out_of_pocket_max": plan.out_of_pocket_max} \
+            if plan else {}
+        for name, edit in self.fields.items():
+            value = values.get(name)
+            edit.setText("" if value is None else value if isinstance(value, str)
+                         else format_money(value, currency=False))
+        self.covers_unlisted.setChecked(plan.covers_unlisted if plan else True)
+        self.rules.set_rows([[c, d, RULE_TEXT[r]] for c, d, r in plans.plan_rules(plan.id)]
+                            if plan else [])
+
+    def new_plan(self) -> None:
+        self.plan_id = None
+        for edit in self.fields.values():
+            edit.clear()
+        self.rules.set_rows([])
+        self.fields["name"].setFocus()
+
+    def save(self) -> bool:
+        data = {name: edit.text() for name, edit in self.fields.items()}
+        data.update(payer=self.payer.currentText(), covers_unlisted=self.covers_unlisted.isChecked())
+        try:
+            plan = plans.save_plan(self.plan_id, data, self.session.user)
+        except ValidationError as exc:
+            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+            return False
+        self.message.setText(f"Saved {plan}")
+        self._load_choices(plan.id)
+        return True
+
+    def _edit_rule(self, row: int, _column: int, text: str) -> str | None:
+        if self.plan_id is None:
+            return "save the plan first"
+        code = self.rules.rows[row][0]
+        try:
+            rule = plans.set_rule(self.plan_id, code, text, self.session.user)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return str(exc)
+        self.rules.rows[row][2] = RULE_TEXT[rule]
+        self.message.setText(f"{code}: {RULE_TEXT[rule]}")
+        return None

@@ -1,0 +1,155 @@
+"""Completers and the line-entry row of the invoice form (code, quantity, price, modifiers, Dx)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from ...errors import ValidationError
+from ...money import format_money, parse_money
+from ...services.books import codes
+from ...services.office.validation import parse_int
+
+
+def attach_completer(edit: QLineEdit, source: Callable[[str], list[str]],
+                     chosen: Callable[[str], None]) -> QCompleter:
+    """A completer whose choices the services give for what was typed (never the whole table)."""
+    model = QStringListModel(edit)
+    completer = QCompleter(model, edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    edit.setCompleter(completer)
+    edit.textEdited.connect(lambda text: model.setStringList(source(text)))
+    completer.activated.connect(lambda text: (_back_to(edit), chosen(text)))
+    edit.returnPressed.connect(lambda: _back_to(edit))  # Enter decides; no popup left behind
+    return completer
+
+
+class _FocusKeeper(QObject):
+    """Gives the focus to ``pending`` when its window is next activated: closing a completer's
+    popup re-activates the window, and activation would put the focus back on the line edit."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.pending = None
+        self.popup_closed = False
+        window.installEventFilter(self)
+
+    @staticmethod
+    def of(window) -> "_FocusKeeper":
+        return window.findChild(_FocusKeeper) or _FocusKeeper(window)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.WindowActivate and self.pending is not None:
+            target, self.pending = self.pending, None
+            QTimer.singleShot(0, target.setFocus)
+        return False
+
+
+def move_focus(widget) -> None:
+    """Focus ``widget`` now, and again if its window is re-activated after a popup closed."""
+    widget.setFocus()
+    keeper = _FocusKeeper.of(widget.window())
+    keeper.pending = widget if keeper.popup_closed else None
+    keeper.popup_closed = False
+
+
+def _back_to(edit: QLineEdit) -> None:
+    """Close the popup and give the keyboard back to the form's window."""
+    popup = edit.completer().popup()
+    if popup.isVisible() or QApplication.activeWindow() is popup:
+        popup.hide()
+        _FocusKeeper.of(edit.window()).popup_closed = True
+
+
+def code_choices(text: str) -> list[str]:
+    return [f"{i.code} — {i.description}" for i in codes.search_items(text)]
+
+
+class LineEntry(QWidget):
+    """One row the clerk types a line into; Enter moves along it and adds the line at the end."""
+
+    added = Signal(dict)  # {code, description, quantity, unit_price, modifiers, pointers}
+    finished = Signal()  # Enter on an empty code: the lines are done
+    problem = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.code = QLineEdit(placeholderText="Code or words", objectName="line_code")
+        self.quantity = QLineEdit("1", objectName="line_quantity", maximumWidth=50)
+        self.price = QLineEdit(objectName="line_price", placeholderText="Price", maximumWidth=90)
+        self.modifiers = QLineEdit(objectName="line_modifiers", placeholderText="25,59",
+                                   maximumWidth=80)
+        self.pointers = QLineEdit(objectName="line_pointers", placeholderText="A,B", maximumWidth=70)
+        self.description = QLabel()
+        self.add_button = QPushButton("&Add line", autoDefault=False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for label, widget, stretch in (("Code", self.code, 2), ("Qty", self.quantity, 0),
+                                       ("Price", self.price, 0), ("Mod", self.modifiers, 0),
+                                       ("Dx", self.pointers, 0)):
+            layout.addWidget(QLabel(label))
+            layout.addWidget(widget, stretch)
+        layout.addWidget(self.add_button)
+        layout.addWidget(self.description, 2)
+        attach_completer(self.code, code_choices, self._chosen)
+        self.code.returnPressed.connect(self._code_entered)
+        for this, after in ((self.quantity, self.price), (self.price, self.modifiers),
+                            (self.modifiers, self.pointers)):
+            this.returnPressed.connect(lambda after=after: (after.setFocus(), after.selectAll()))
+        self.pointers.returnPressed.connect(self.add)
+        self.add_button.clicked.connect(self.add)
+        self._item = None
+
+    def _chosen(self, text: str) -> None:
+        self.code.setText(text.split(" ")[0])
+        self._code_entered()
+
+    def _code_entered(self) -> None:
+        """Enter (or a completion chosen): fill the price and move on. Safe to repeat."""
+        text = self.code.text().strip().split(" ")[0]
+        if not text:
+            self.finished.emit()
+            return
+        item = codes.find_item(text)
+        if item is None or not item.active:
+            self.problem.emit(f"Code: '{text}' is not an active code in the catalogue "
+                              "(type words to search)")
+            return
+        self._item = item
+        self.code.setText(item.code)
+        self.price.setText(format_money(item.unit_price, currency=False))
+        self.description.setText(item.description)
+        self.problem.emit("")
+        move_focus(self.quantity)
+        self.quantity.selectAll()
+
+    def add(self) -> None:
+        item = codes.find_item(self.code.text())
+        quantity, problem = parse_int(self.quantity.text(), "Quantity", minimum=1, maximum=9999)
+        try:
+            if item is None:
+                raise ValidationError(f"'{self.code.text()}' is not in the catalogue", "Code")
+            if problem:
+                raise ValidationError([problem])
+            price = parse_money(self.price.text(), "Price")
+        except ValidationError as exc:
+            self.problem.emit(str(exc))
+            return
+        self.added.emit({"code": item.code, "description": item.description, "quantity": quantity,
+                         "unit_price": price, "modifiers": self.modifiers.text().strip(),
+                         "pointers": self.pointers.text().strip().upper()})
+        self.clear()
+        self.code.setFocus()
+
+    def clear(self) -> None:
+        for edit in (self.code, self.price, self.modifiers, self.pointers):
+            edit.clear()
+        self.quantity.setText("1")
+        self.description.clear()
+        self.problem.emit("")
+
+    def dirty(self) -> bool:
+        return bool(self.code.text().strip())

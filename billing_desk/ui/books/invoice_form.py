@@ -1,0 +1,343 @@
+"""The invoice form, in the order of the superbill: account, date of service, provider, place of
+service, diagnoses, then the lines; the estimate and totals follow every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ...errors import BillingError, ValidationError
+from ...money import format_money
+from ...services.books import invoices
+from ...services.books.codes import check_diagnosis, describe_diagnosis
+from ...services.books.estimate import ChargeLine, estimate_for
+from ..prompts import Prompter
+from . import invoice_actions
+from .invoice_entry import LineEntry, attach_completer, move_focus
+from .invoice_models import RowsModel
+
+LINE_HEADERS = ["#", "Code", "Description", "Qty", "Price", "Amount", "Mod", "Dx"]
+EST_HEADERS = ["Code", "Charge", "Allowed", "Insurance", "Copay", "Deductible", "Coinsurance",
+               "Not covered", "Patient"]
+LETTERS = "ABCDEFGHIJKL"
+
+
+def account_choices(text: str) -> list[str]:
+    return [f"{a.number} {a.display_name}" for a in invoices.account_choices(text)]
+
+
+class InvoiceForm(QDialog):
+    """A new or saved invoice. Drafts are edited; posted and void invoices are shown read-only."""
+
+    changed_books = Signal()
+
+    def __init__(self, session, invoice_id: int | None = None, *, batch_id: int | None = None,
+                 prompter=None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.invoice_id = invoice_id
+        self.batch_id = batch_id
+        self.status = "draft"
+        self.lines: list[dict] = []
+        self.account_id: int | None = None
+        self.dirty = False
+        self.setWindowTitle("Invoice")
+        self.resize(1040, 760)
+        self._build()
+        self._connect()
+        if invoice_id:
+            self.load(invoice_id)
+        else:
+            self._set_editable(True)
+        self._refresh()
+        self.dirty = False
+
+    # --- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.account = QLineEdit(objectName="account", placeholderText="Account number or name")
+        self.account_info = QLabel()
+        self.service_date = QLineEdit(dt.date.today().strftime("%m/%d/%Y"), objectName="service_date")
+        self.provider = QLineEdit(objectName="provider")
+        self.place = QLineEdit(objectName="place_of_service", placeholderText="11 = office")
+        self.diagnoses = QLineEdit(objectName="diagnoses", placeholderText="E11.9, I10 (Ctrl+L looks up)")
+        self.diagnoses.setAccessibleName("Diagnoses")
+        self.dx_info = QLabel(wordWrap=True)
+        header = QFormLayout()
+        header.addRow("&Account", self.account)
+        header.addRow("", self.account_info)
+        header.addRow("&Date of service", self.service_date)
+        header.addRow("&Provider", self.provider)
+        header.addRow("P&lace of service", self.place)
+        dx_box = QGroupBox("Diagnoses (up to 12; lines point at them by letter)")
+        box = QVBoxLayout(dx_box)
+        box.addWidget(self.diagnoses)
+        box.addWidget(self.dx_info, 1)
+        self.dx_info.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.top = QHBoxLayout()
+        self.top.addLayout(header, 1)
+        self.top.addWidget(dx_box, 1)
+        self._build_body()
+
+    def _build_body(self) -> None:
+        self.entry = LineEntry()
+        self.lines_model = RowsModel(LINE_HEADERS, parent=self)
+        self.lines_view = _table(self.lines_model, [30, 70, 260, 40, 80, 80, 60, 60])
+        self.estimate_model = RowsModel(EST_HEADERS, parent=self)
+        self.estimate_view = _table(self.estimate_model, [70] + [90] * 8)
+        self.estimate_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.estimate_notes = QLabel(wordWrap=True)
+        self.totals = QLabel(objectName="totals")
+        self.notes = QPlainTextEdit(objectName="notes", maximumHeight=48)
+        self.notes.setTabChangesFocus(True)
+        self.message = QLabel(objectName="message", wordWrap=True)
+        self.message.setStyleSheet("color: #b00020")
+        self.buttons = {name: QPushButton(text, autoDefault=False) for name, text in (
+            ("save", "&Save draft (Ctrl+S)"), ("post", "P&ost (Ctrl+Enter)"),
+            ("print", "Print… (Ctrl+P)"), ("pdf", "Save P&DF…"), ("explain", "&Explain this bill"),
+            ("met", "Deductible &met…"), ("void", "&Void…"), ("credit", "C&redit memo…"),
+            ("close", "Close"))}
+        lines_box = QGroupBox("Lines")
+        box = QVBoxLayout(lines_box)
+        box.addWidget(self.entry)
+        box.addWidget(self.lines_view, 2)
+        est_box = QGroupBox("Estimate")
+        box = QVBoxLayout(est_box)
+        box.addWidget(self.estimate_view, 1)
+        box.addWidget(self.estimate_notes)
+        row = QHBoxLayout()
+        for button in self.buttons.values():
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.top)
+        layout.addWidget(lines_box, 3)
+        layout.addWidget(est_box, 1)
+        layout.addWidget(self.totals)
+        layout.addWidget(QLabel("&Notes", buddy=self.notes))
+        layout.addWidget(self.notes)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+        order = [self.account, self.service_date, self.provider, self.place, self.diagnoses,
+                 self.entry.code, self.entry.quantity, self.entry.price, self.entry.modifiers,
+                 self.entry.pointers, self.lines_view, self.notes]
+        for first, second in zip(order, order[1:]):
+            self.setTabOrder(first, second)
+
+    def _connect(self) -> None:
+        attach_completer(self.account, account_choices, self._account_chosen)
+        self.account.returnPressed.connect(self._account_entered)
+        for this, after in ((self.service_date, self.provider), (self.provider, self.place),
+                            (self.place, self.diagnoses)):
+            this.returnPressed.connect(lambda after=after: after.setFocus())
+        self.diagnoses.returnPressed.connect(lambda: (self._refresh(), self.entry.code.setFocus()))
+        for edit in (self.account, self.service_date, self.provider, self.place, self.diagnoses):
+            edit.textEdited.connect(self._touched)
+        self.service_date.editingFinished.connect(self._refresh)
+        self.diagnoses.editingFinished.connect(self._refresh)
+        self.notes.textChanged.connect(self._touched)
+        self.entry.added.connect(self._line_added)
+        self.entry.finished.connect(self.notes.setFocus)
+        self.entry.problem.connect(self.message.setText)
+        QShortcut(QKeySequence.StandardKey.Delete, self.lines_view,
+                  self._delete_line, context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence("Ctrl+L"), self, lambda: invoice_actions.look_up_diagnosis(self))
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.post)
+        QShortcut(QKeySequence.StandardKey.Print, self, lambda: invoice_actions.print_invoice(self))
+        actions = {"save": self.save, "post": self.post, "close": self.reject,
+                   "print": lambda: invoice_actions.print_invoice(self),
+                   "pdf": lambda: invoice_actions.save_pdf(self, "invoice"),
+                   "explain": lambda: invoice_actions.explain(self),
+                   "void": lambda: invoice_actions.void(self),
+                   "met": lambda: invoice_actions.amounts_met(self),
+                   "credit": lambda: invoice_actions.credit_memo(self)}
+        for name, slot in actions.items():
+            self.buttons[name].clicked.connect(lambda _c=False, slot=slot: slot())
+
+    # --- entry --------------------------------------------------------------------------------
+    def _touched(self, *_args) -> None:
+        self.dirty = True
+
+    def _account_chosen(self, text: str) -> None:
+        self.account.setText(text)
+        self._account_entered()
+
+    def _account_entered(self) -> None:
+        """Enter (or a completion chosen): resolve the account and move on. Safe to repeat."""
+        account = invoices.find_active_account(self.account.text())
+        if account is None:
+            self.message.setText("Account: choose an active account (type its number or name)")
+            return
+        self._set_account(account)
+        move_focus(self.service_date)
+        self.service_date.selectAll()
+
+    def _set_account(self, account) -> None:
+        self.account_id = account.id
+        self.account.setText(f"{account.number} {account.display_name}")
+        self.account_info.setText(f"Owes {format_money(account.patient_balance)} · insurance "
+                                  f"{format_money(account.insurance_balance)} · credit "
+                                  f"{format_money(account.unapplied_credit)}")
+        self.message.clear()
+        self._refresh()
+
+    def _line_added(self, line: dict) -> None:
+        self.lines.append(line)
+        self.dirty = True
+        self._refresh()
+
+    def _delete_line(self) -> None:
+        row = self.lines_view.currentIndex().row()
+        if self.status == "draft" and 0 <= row < len(self.lines):
+            del self.lines[row]
+            self.dirty = True
+            self._refresh()
+
+    def draft(self) -> invoices.InvoiceDraft:
+        if self.account_id is None and self.account.text().strip():
+            found = invoices.find_active_account(self.account.text())
+            self.account_id = found.id if found else None
+        return invoices.InvoiceDraft(
+            account_id=self.account_id, service_date=self.service_date.text(),
+            lines=[invoices.LineInput(l["code"], l["quantity"], l["unit_price"], l["modifiers"],
+                                      l["pointers"]) for l in self.lines],
+            diagnoses=[c.strip() for c in self.diagnoses.text().replace(";", ",").split(",")],
+            provider=self.provider.text(), place_of_service=self.place.text(),
+            notes=self.notes.toPlainText(), batch_id=self.batch_id)
+
+    # --- the live part ------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        self.lines_model.set_rows([[i, l["code"], l["description"], l["quantity"], l["unit_price"],
+                                    l["unit_price"] * l["quantity"], l["modifiers"], l["pointers"]]
+                                   for i, l in enumerate(self.lines, start=1)])
+        self._show_diagnoses()
+        self._show_estimate()
+
+    def _show_diagnoses(self) -> None:
+        shown = []
+        codes = [c.strip() for c in self.diagnoses.text().replace(";", ",").split(",") if c.strip()]
+        for letter, code in zip(LETTERS, codes):
+            norm, problem = check_diagnosis(code)
+            shown.append(f"{letter}. {problem.message}" if problem else
+                         f"{letter}. {norm} {describe_diagnosis(norm)}")
+        if len(codes) > len(LETTERS):
+            shown.append("at most 12 diagnoses")
+        self.dx_info.setText("\n".join(shown))
+
+    def _show_estimate(self) -> None:
+        from ...services.office.validation import parse_date
+
+        on, _problem = parse_date(self.service_date.text(), "service_date")
+        charges = [ChargeLine(l["code"], l["quantity"], l["unit_price"] * l["quantity"],
+                              l["description"]) for l in self.lines]
+        est = estimate_for(self.account_id or 0, on or dt.date.today(), charges)
+        self.estimate_model.set_rows([[e.code, e.charge, e.allowed, e.insurance_pays, e.copay,
+                                       e.deductible, e.coinsurance, e.not_covered, e.patient_pays]
+                                      for e in est.lines])
+        notes = [n for e in est.lines for n in e.notes]
+        self.estimate_notes.setText(f"{est.standing()}. " + " ".join(notes))
+        self.totals.setText(f"Charges {format_money(est.total('charge'))} · insurance should pay "
+                            f"{format_money(est.total('insurance_pays'))} · patient pays "
+                            f"{format_money(est.total('patient_pays'))} · {len(self.lines)} lines")
+
+    # --- saving -------------------------------------------------------------------------------
+    def save(self) -> bool:
+        if self.status != "draft":
+            self.message.setText("A posted invoice is never edited: void it or issue a credit memo.")
+            return False
+        try:
+            invoice = invoices.save_draft(self.draft(), self.session.user, invoice_id=self.invoice_id)
+        except BillingError as exc:
+            self._show_problems(exc)
+            return False
+        self.invoice_id = invoice.id
+        self.dirty = False
+        self.message.setText("")
+        self.setWindowTitle(f"Invoice — draft #{invoice.id} saved")
+        self.changed_books.emit()
+        return True
+
+    def post(self) -> bool:
+        if self.status != "draft" or not self.save():
+            return False
+        if not self.prompter.confirm("Post invoice", "Post this invoice? It gets its number and "
+                                     "can no longer be changed."):
+            return False
+        try:
+            invoice = invoices.post_invoice(self.invoice_id, self.session.user)
+        except BillingError as exc:
+            self._show_problems(exc)
+            return False
+        self.load(invoice.id)
+        self.changed_books.emit()
+        return True
+
+    def _show_problems(self, exc: BillingError) -> None:
+        if isinstance(exc, ValidationError):
+            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+        else:
+            self.message.setText(str(exc))
+
+    def load(self, invoice_id: int) -> None:
+        invoice = invoices.Invoice.get_by_id(invoice_id)
+        draft = invoices.draft_of(invoice)
+        self.invoice_id, self.status, self.batch_id = invoice.id, invoice.status, invoice.batch_id
+        self._set_account(invoice.account)
+        self.service_date.setText(invoice.service_date.strftime("%m/%d/%Y"))
+        self.provider.setText(draft.provider)
+        self.place.setText(draft.place_of_service)
+        self.diagnoses.setText(", ".join(draft.diagnoses))
+        self.notes.setPlainText(draft.notes)
+        self.lines = [{"code": l.code, "description": l.description, "quantity": l.quantity,
+                       "unit_price": l.unit_price, "modifiers": l.modifiers,
+                       "pointers": ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p)}
+                      for l in invoice.lines.order_by(invoices.InvoiceLine.position)]
+        title = f"Invoice {invoice.number}" if invoice.number else f"Draft invoice #{invoice.id}"
+        self.setWindowTitle(f"{title} ({invoice.status})")
+        self._set_editable(invoice.status == "draft")
+        self.dirty = False
+        self._refresh()
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (self.account, self.service_date, self.provider, self.place, self.diagnoses):
+            widget.setReadOnly(not editable)
+        self.notes.setReadOnly(not editable)
+        self.entry.setVisible(editable)
+        self.buttons["save"].setVisible(editable)
+        self.buttons["post"].setVisible(editable)
+        for name in ("void", "credit"):
+            self.buttons[name].setVisible(self.status == "posted")
+
+    def reject(self) -> None:
+        """Esc / Close: ask before throwing away typed work."""
+        if (self.dirty or self.entry.dirty()) and self.status == "draft":
+            if not self.prompter.confirm("Discard changes", "Discard what was typed on this invoice?"):
+                return
+        super().reject()
+
+
+def _table(model, widths: list[int]) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    for i, width in enumerate(widths):
+        view.setColumnWidth(i, width)
+    return view

@@ -1,0 +1,207 @@
+"""An insurance payment keyed from a paper EOB: the check once, then claim by claim the allowed,
+paid, contractual allowance (computed, editable), patient responsibility and denial reason per
+line. The check total counts down to zero, so nothing is left unapplied by mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ...errors import BillingError, ValidationError
+from ...money import ZERO, format_money, parse_money
+from ...services.books import adjustments, payments
+from ...services.books.payments import RemitLine
+from ..prompts import Prompter
+from .invoice_models import RowsModel
+
+HEADERS = ["#", "Code", "Charge", "Insurance owes", "Allowed", "Paid", "Contractual",
+           "Patient resp.", "Denial reason"]
+ALLOWED, PAID, CONTRACTUAL, PATIENT, DENIAL = 4, 5, 6, 7, 8
+
+
+class EobDialog(QDialog):
+    posted = Signal()
+
+    def __init__(self, session, *, prompter=None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.invoice = None
+        self.lines = []
+        self.applied = ZERO  # paid on the claims already posted from this check
+        self.setWindowTitle("Insurance payment (EOB)")
+        self.resize(940, 460)
+        self._build()
+
+    def _build(self) -> None:
+        self.payer = QComboBox(objectName="eob_payer")
+        for payer in payments.active_payers():
+            self.payer.addItem(payer.name, payer.id)
+        self.check = QLineEdit(objectName="eob_check", placeholderText="check or EFT number")
+        self.check_total = QLineEdit(objectName="eob_total", placeholderText="0.00")
+        self.received = QLineEdit(dt.date.today().strftime("%m/%d/%Y"), objectName="eob_received")
+        self.invoice_number = QLineEdit(objectName="eob_invoice", placeholderText="invoice number, Enter")
+        self.model = RowsModel(HEADERS, editable=(ALLOWED, PAID, CONTRACTUAL, PATIENT, DENIAL),
+                               on_edit=self._edit, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                   | QAbstractItemView.EditTrigger.DoubleClicked)
+        for column, width in enumerate((30, 70, 85, 100, 85, 85, 85, 95, 200)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.claim_label = QLabel(objectName="eob_claim")
+        self.left = QLabel(objectName="eob_left")
+        self.left.setStyleSheet("font-weight: bold")
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet("color: #b00020")
+        self.post_button = QPushButton("&Post claim (Ctrl+S)", autoDefault=False)
+        close = QPushButton("Close", autoDefault=False)
+        form = QFormLayout()
+        form.addRow("&Payer", self.payer)
+        form.addRow("&Check / EFT no.", self.check)
+        form.addRow("Check &total", self.check_total)
+        form.addRow("&Received on", self.received)
+        form.addRow("&Invoice (claim)", self.invoice_number)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.left, 1)
+        buttons.addWidget(self.post_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.claim_label)
+        layout.addWidget(QLabel("Per line type the allowed and paid amounts; contractual and "
+                                "patient responsibility are computed until you type over them."))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        for this, after in ((self.check, self.check_total), (self.check_total, self.received),
+                            (self.received, self.invoice_number)):
+            this.returnPressed.connect(after.setFocus)
+        self.check_total.textEdited.connect(lambda _t: self._count_down())
+        self.invoice_number.returnPressed.connect(self.load_claim)
+        self.post_button.clicked.connect(self.post_claim)
+        close.clicked.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.post_claim)
+        self._count_down()
+
+    # --- a claim --------------------------------------------------------------------------------
+    def load_claim(self) -> None:
+        try:
+            self.invoice, lines = payments.claim(self.invoice_number.text())
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        self.lines = [{"line": l, "allowed": l.insurance_balance, "paid": ZERO, "contractual": None,
+                       "patient": None, "denial": ""} for l in lines]
+        self.message.clear()
+        account = self.invoice.account
+        self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
+                                 f"{account.display_name} · service "
+                                 f"{self.invoice.service_date:%m/%d/%Y}")
+        index = self.payer.findData(self.invoice.payer_id)
+        if index >= 0 and not self.applied:
+            self.payer.setCurrentIndex(index)
+        self._fill()
+        self.table.setFocus()
+        self.table.setCurrentIndex(self.model.index(0, ALLOWED))
+
+    def _computed(self, row: dict) -> tuple[Decimal, Decimal]:
+        line = row["line"]
+        contractual = row["contractual"] if row["contractual"] is not None else max(
+            line.amount - row["allowed"], ZERO)
+        patient = row["patient"] if row["patient"] is not None else row["allowed"] - row["paid"]
+        return contractual, patient
+
+    def _fill(self) -> None:
+        rows = []
+        for row in self.lines:
+            line = row["line"]
+            contractual, patient = self._computed(row)
+            rows.append([line.position, line.code, line.amount, line.insurance_balance,
+                         row["allowed"], row["paid"], contractual, patient, row["denial"]])
+        self.model.update_rows(rows)
+        self._count_down()
+
+    def _edit(self, row: int, column: int, text: str) -> str | None:
+        target = self.lines[row]
+        if column == DENIAL:
+            target["denial"] = text.strip()
+        else:
+            name = {ALLOWED: "allowed", PAID: "paid", CONTRACTUAL: "contractual",
+                    PATIENT: "patient"}[column]
+            try:
+                target[name] = parse_money(text, HEADERS[column]) if text.strip() or name in (
+                    "allowed", "paid") else None
+            except ValidationError as exc:
+                self.message.setText(f"line {row + 1}: {exc}")
+                return str(exc)
+        self.message.clear()
+        self._fill()
+        return None
+
+    def _count_down(self) -> Decimal | None:
+        try:
+            total = parse_money(self.check_total.text(), "Check total")
+        except ValidationError:
+            self.left.setText("Type the check total")
+            return None
+        typed = sum((row["paid"] for row in self.lines), ZERO)
+        left = total - self.applied - typed
+        self.left.setText(f"Left on the check: {format_money(left)}"
+                          + (" — fully applied" if left == 0 else ""))
+        return left
+
+    def post_claim(self) -> bool:
+        left = self._count_down()
+        if left is None or not self.lines:
+            self.message.setText("Type the check total and load a claim by its invoice number")
+            return False
+        if left < 0:
+            self.message.setText(f"The lines pay {format_money(-left)} more than is left on the check")
+            return False
+        remits = [RemitLine(line_id=r["line"].id, allowed=r["allowed"], paid=r["paid"],
+                            patient_responsibility=r["patient"], contractual=r["contractual"],
+                            denial_reason=r["denial"]) for r in self.lines]
+        from ...services.office.validation import parse_date
+
+        received, _problem = parse_date(self.received.text(), "received")
+        try:
+            adjustments.post_remittance(self.payer.currentData(), self.invoice.account_id,
+                                        self.check.text().strip(), remits, self.session.user,
+                                        received_on=received)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.applied += sum((r.paid for r in remits), ZERO)
+        self.lines, self.invoice = [], None
+        self.model.set_rows([])
+        self.invoice_number.clear()
+        self.invoice_number.setFocus()
+        self.message.setText("")
+        self._count_down()
+        self.posted.emit()
+        return True
+
+    def reject(self) -> None:
+        left = self._count_down()
+        if left and not self.prompter.confirm(
+                "Check not fully applied", f"{format_money(left)} of this check is not applied. "
+                "Close anyway?"):
+            return
+        super().reject()

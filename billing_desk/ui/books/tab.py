@@ -1,0 +1,196 @@
+"""Invoice Entry tab: the invoices on the books, and everything the clerk does from a stack of
+superbills, EOBs and patients' payments (new invoice, payments, batch, catalogue, papers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...errors import BillingError
+from ...models.billing import INVOICE_STATUSES
+from ...printing import invoice_docs
+from ...services.accounts import lists
+from ...services.books import invoice_papers, invoices, payments
+from ..buttons import add_buttons
+from ..list_tab import ListPanel
+from ..office.signoff import run_with_signoff
+from ..prompts import Prompter
+from ..table_model import Column
+from .catalogue_dialog import CatalogueDialog
+from .catalogue_plans import PlansDialog
+from .invoice_actions import deliver
+from .invoice_form import InvoiceForm
+from .payment_eob import EobDialog
+from .payment_list import PaymentListDialog
+from .payment_patient import PatientPaymentDialog
+
+COLUMNS = [
+    Column("Invoice", lambda i: i.number or "draft", width=80),
+    Column("Account", lambda i: i.account.number, width=80),
+    Column("Name", lambda i: i.account.display_name, width=200),
+    Column("Service date", lambda i: i.service_date, width=100),
+    Column("Status", lambda i: i.status, width=70),
+    Column("Total", lambda i: i.total, width=100),
+    Column("Patient owes", lambda i: i.patient_balance, width=100),
+    Column("Insurance owes", lambda i: i.insurance_balance, width=110),
+    Column("Due", lambda i: i.due_date, width=90),
+]
+
+
+class InvoicesTab(QWidget):
+    title = "&Invoice Entry"
+
+    def __init__(self, session, parent=None, *, prompter=None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.batch_id: int | None = None
+        self.windows: list = []  # open forms and dialogs (kept alive while shown)
+        self.list = ListPanel(COLUMNS, lists.invoices_query, INVOICE_STATUSES,
+                              "Search invoice number, account, name")
+        self.batch_label = QLabel(objectName="batch_label")
+        self.message = QLabel(objectName="invoices_message", wordWrap=True)
+        row = QHBoxLayout()
+        self.buttons = add_buttons(row, (
+                ("new", "&New invoice (Ctrl+N)", self.new_invoice, "Ctrl+N"),
+                ("open", "O&pen", self.open_current, None),
+                ("pay", "Patient pa&yment (F6)", self.patient_payment, "F6"),
+                ("eob", "Ins&urance EOB (F7)", self.insurance_payment, "F7"),
+                ("refund", "Refund credit…", self.refund_credit, None),
+                ("payments", "Pay&ments…", self.payment_list, None),
+                ("batch", "&Batch…", self.batch, None),
+                ("catalogue", "Catalo&gue…", self.catalogue, None),
+                ("plans", "P&lans…", self.plans, None),
+                ("superbill", "&Superbill…", self.superbill, None),
+                ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.batch_label)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.message)
+        self.list.activated.connect(lambda invoice: self.open_invoice(invoice.id))
+        self._show_batch()
+
+    def refresh(self) -> None:
+        self.list.refresh()
+        self._show_batch()
+
+    def focus_search(self) -> None:
+        self.list.search.setFocus()
+
+    # --- invoices -------------------------------------------------------------------------------
+    def _show(self, window):
+        self.windows = [w for w in self.windows if w.isVisible()] + [window]
+        window.finished.connect(lambda _r: self.refresh())
+        window.show()
+        window.activateWindow()
+        return window
+
+    def new_invoice(self) -> InvoiceForm:
+        form = InvoiceForm(self.session, batch_id=self.batch_id, prompter=self.prompter, parent=self)
+        form.changed_books.connect(self.refresh)
+        form.account.setFocus()
+        return self._show(form)
+
+    def open_invoice(self, invoice_id: int) -> InvoiceForm:
+        form = InvoiceForm(self.session, invoice_id, prompter=self.prompter, parent=self)
+        form.changed_books.connect(self.refresh)
+        return self._show(form)
+
+    def open_current(self):
+        invoice = self.list.current()
+        return self.open_invoice(invoice.id) if invoice is not None else None
+
+    # --- payments -------------------------------------------------------------------------------
+    def patient_payment(self) -> PatientPaymentDialog:
+        invoice = self.list.current()
+        dialog = PatientPaymentDialog(self.session, invoice.account_id if invoice else None,
+                                      prompter=self.prompter, parent=self)
+        dialog.posted.connect(lambda _id: self.refresh())
+        dialog.account.setFocus()
+        return self._show(dialog)
+
+    def insurance_payment(self) -> EobDialog:
+        dialog = EobDialog(self.session, prompter=self.prompter, parent=self)
+        dialog.posted.connect(self.refresh)
+        dialog.check.setFocus()
+        return self._show(dialog)
+
+    def payment_list(self) -> PaymentListDialog:
+        """The payments on the books; a bounced check is voided from there."""
+        dialog = PaymentListDialog(self.session, prompter=self.prompter, parent=self)
+        dialog.voided.connect(lambda _id: self.refresh())
+        return self._show(dialog)
+
+    def refund_credit(self) -> None:
+        invoice = self.list.current()
+        if invoice is None:
+            self.message.setText("Choose an invoice of the account to refund.")
+            return
+        account = invoice.account
+        amount = self.prompter.ask_text("Refund credit", f"Account {account.number} has "
+                                        f"{account.unapplied_credit} of credit. Amount to refund:")
+        if amount is None:
+            return
+        reason = self.prompter.ask_text("Refund credit", "Reason for the refund (required):")
+        if reason is None:
+            return
+        try:
+            run_with_signoff(self, "large_credit", lambda approved_by: payments.refund(
+                account.id, amount, reason, self.session.user, approved_by=approved_by))
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Refunded {amount} to {account.number}")
+        self.refresh()
+
+    # --- batch, catalogue, papers ---------------------------------------------------------------
+    def batch(self) -> None:
+        """Start a batch (count and total keyed from the stack), or close the one that is open."""
+        try:
+            if self.batch_id is not None:
+                status = invoices.close_batch(self.batch_id, self.session.user)
+                self.batch_id = None
+                self.message.setText(f"Closed. {status.describe()}")
+            else:
+                count = self.prompter.ask_text("Batch", "How many tickets are in the stack?")
+                total = None if count is None else self.prompter.ask_text(
+                    "Batch", "What do they add up to (from the adding-machine tape)?")
+                if total is None:
+                    return
+                self.batch_id = invoices.open_batch(count, total, self.session.user).id
+                self.message.setText("New invoices go into this batch until it is closed.")
+        except BillingError as exc:
+            self.message.setText(str(exc))
+        self._show_batch()
+
+    def _show_batch(self) -> None:
+        if self.batch_id is None:
+            self.batch_label.setText("No batch open (Batch… keys a stack's count and total)")
+            self.buttons["batch"].setText("&Batch…")
+        else:
+            self.batch_label.setText(invoices.batch_status(self.batch_id).describe())
+            self.buttons["batch"].setText("Close &batch")
+
+    def plans(self) -> PlansDialog:
+        return self._show(PlansDialog(self.session, parent=self))
+
+    def catalogue(self) -> CatalogueDialog:
+        return self._show(CatalogueDialog(self.session, prompter=self.prompter, parent=self))
+
+    def _paper(self, name: str, draw, data) -> Path | None:
+        made = draw(data, Path(tempfile.mkdtemp(prefix="billing-desk-")) / name)
+        return deliver(self, self.prompter, made, report=self.message.setText)
+
+    def superbill(self) -> Path | None:
+        return self._paper("superbill.pdf", invoice_docs.superbill_pdf,
+                           invoice_papers.superbill_paper())
+
+    def deposit_list(self) -> Path | None:
+        day = dt.date.today()
+        return self._paper(f"deposit-{day.isoformat()}.pdf", invoice_docs.deposit_pdf,
+                           invoice_papers.deposit_paper(day))

@@ -1,0 +1,1 @@
+"""Screens of collections: the Collections tab, its pane, dialogs, stages and printing."""

@@ -1,0 +1,425 @@
+"""Backup, restore and maintenance in the window: actions, dialogs and a worker thread.
+
+The work is ``services.backup`` and ``services.maintenance``; this module asks the questions
+(through a ``Prompter``, so tests never click a modal box), runs the long parts in a
+``TaskThread`` behind a progress dialog, and writes audit entries back on the window's thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import BillingError, PermissionDenied
+from ...services import checks
+from ...services.office import backup as backups, maintenance
+from ...services.office.permissions import can
+from ..prompts import Prompter as BasePrompter
+
+BACKUP_FILTER = "Billing Desk backup (*.bdbackup);;All files (*)"
+
+
+class TaskThread(QThread):
+    """Runs ``work(progress)`` off the window's thread; reports progress, a result or an error."""
+
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, work: Callable, parent=None):
+        super().__init__(parent)
+        self._work = work
+
+    def run(self) -> None:
+        try:
+            result = self._work(lambda fraction, text: self.progressed.emit(float(fraction), text))
+        except BillingError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:
+            self.failed.emit(f"Unexpected error: {exc!r}")
+        else:
+            self.succeeded.emit(result)
+
+
+class Prompter(BasePrompter):
+    """The program's prompter plus the questions only backups ask; tests replace it."""
+
+    def choose_folder(self, start: Path) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self.parent, "Choose the backup folder", str(start))
+        return Path(name) if name else None
+
+    def choose_backup(self, start: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, "Choose a backup to restore",
+                                              str(start), BACKUP_FILTER)
+        return Path(name) if name else None
+
+    def new_password(self) -> str | None:
+        first, ok = QInputDialog.getText(self.parent, "Encrypt the backup", "Password for this "
+                                         "backup (keep it safe; without it the copy is lost):",
+                                         QLineEdit.EchoMode.Password)
+        if not ok or not first:
+            return None
+        again, ok = QInputDialog.getText(self.parent, "Encrypt the backup", "Type it again:",
+                                         QLineEdit.EchoMode.Password)
+        if ok and again != first:
+            self.warn("Back up", "The two passwords differ; no backup was made.")
+        return first if ok and again == first else None
+
+    def review_restore(self, path: Path, manifest: dict) -> tuple[bool, str | None]:
+        dialog = RestoreDialog(path, manifest, self.parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return accepted, dialog.password()
+
+
+class RestoreDialog(QDialog):
+    """What a backup holds, shown before anything is replaced; asks its password if needed."""
+
+    def __init__(self, path: Path, manifest: dict, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Restore a backup")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{path.name}</b>"))
+        self.details = QLabel("\n".join(backups.manifest_lines(manifest)))
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.details)
+        layout.addWidget(QLabel("Restoring replaces the data now open with this backup. The "
+                                "current data is backed up first; the window closes and reopens."))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        if manifest.get("encryption"):
+            form = QFormLayout()
+            form.addRow("Backup &password:", self.password_edit)
+            layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def password(self) -> str | None:
+        return self.password_edit.text() or None
+
+
+def run_with_progress(parent: QWidget, title: str, work: Callable, on_done: Callable,
+                      on_failed: Callable) -> TaskThread:
+    """Start ``work`` in a TaskThread behind a modal progress dialog; returns the thread."""
+    dialog = QProgressDialog(title, None, 0, 1000, parent)
+    dialog.setWindowTitle(title)
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setValue(0)
+    thread = TaskThread(work, parent)
+
+    def finish(callback, value) -> None:
+        dialog.close()
+        dialog.deleteLater()
+        callback(value)
+
+    thread.progressed.connect(lambda f, text: (dialog.setValue(int(f * 1000)), dialog.setLabelText(text)))
+    thread.succeeded.connect(lambda result: finish(on_done, result))
+    thread.failed.connect(lambda message: finish(on_failed, message))
+    thread.start()
+    return thread
+
+
+class BackupActions:
+    """The window's backup, restore and maintenance commands."""
+
+    def __init__(self, window, session=None, prompter: Prompter | None = None):
+        self.window = window
+        self._session = session
+        self.prompter = prompter or Prompter(window)
+        self.thread: TaskThread | None = None
+        self.last_result = None
+        self.last_error = ""
+
+    @property
+    def session(self):
+        return getattr(self.window, "session", None) or self._session
+
+    # --- back up ----------------------------------------------------------------------------
+    def folder(self) -> Path | None:
+        """The remembered folder; the first time, the clerk chooses it (and it is remembered).
+        A remembered folder that is not there (a stick unplugged) is said plainly, with the
+        choice of another."""
+        from ...services.office.settings import get_setting
+
+        if not get_setting("backup_folder"):
+            return self._choose_folder(backups.backup_folder())
+        folder = backups.backup_folder()
+        if folder.is_dir():
+            return folder
+        if self.prompter.confirm("Back up", f"The backup folder {folder} is not there. Is the "
+                                 "USB stick or network drive plugged in?\n\nPlug it in and try "
+                                 "again, or choose another folder now. Choose another folder?"):
+            return self._choose_folder(folder.parent)
+        return None
+
+    def _choose_folder(self, start: Path) -> Path | None:
+        from ...services.office.settings import set_setting
+
+        chosen = self.prompter.choose_folder(start)
+        if chosen is None:
+            return None
+        try:
+            set_setting("backup_folder", str(chosen), self.session.user)
+        except PermissionDenied:
+            self.prompter.inform("Backup folder", f"Backups go to {chosen} this time. A supervisor "
+                                 "can make it the office's backup folder.")
+        return chosen
+
+    def back_up_now(self) -> TaskThread | None:
+        from ...services.office.settings import get_setting
+
+        if self.busy():
+            return None
+        folder = self.folder()
+        if folder is None:
+            return None
+        password = None
+        if get_setting("backup_encrypt"):
+            password = self.prompter.new_password()
+            if password is None:
+                return None
+        session, keep = self.session, backups.keep_newest_setting()
+
+        def work(progress):
+            return backups.make_backup(session.path, folder, user=session.user.username,
+                                       password=password, progress=progress, keep_newest=keep)
+
+        self.thread = run_with_progress(self.window, "Backing up…", work, self._backed_up,
+                                        self._backup_failed)
+        return self.thread
+
+    def _backed_up(self, result) -> None:
+        self.thread, self.last_result, self.last_error = None, result, ""
+        backups.record_backup(self.session.user, result)
+        text = f"Backup made and verified:\n{result.path}\n\n" + "\n".join(
+            backups.manifest_lines(result.manifest))
+        if result.removed:
+            text += f"\n\n{len(result.removed)} older backup(s) rotated out."
+        _status(self.window, f"Backup made and verified: {result.path.name}")
+        if result.warnings:
+            self.prompter.warn("Back up", text + "\n\nWarning: " + " ".join(result.warnings))
+        else:
+            self.prompter.inform("Back up", text)
+
+    def _backup_failed(self, message: str) -> None:
+        self.thread, self.last_error = None, message
+        _status(self.window, "The backup failed")
+        self.prompter.warn("Back up", f"No backup was made.\n\n{message}")
+
+    def busy(self) -> bool:
+        return self.thread is not None
+
+    # --- restore ----------------------------------------------------------------------------
+    def restore(self) -> TaskThread | None:
+        session = self.session
+        if self.busy():
+            return None
+        if not can(session.user, "restore"):
+            self.prompter.warn("Restore", "Restoring a backup needs a supervisor; ask one to do it "
+                               "or to sign in.")
+            return None
+        path = self.prompter.choose_backup(backups.backup_folder())
+        if path is None:
+            return None
+        try:
+            manifest = backups.read_manifest(path)
+        except BillingError as exc:
+            self.prompter.warn("Restore", f"{exc}\n\nNothing was changed.")
+            return None
+        accepted, password = self.prompter.review_restore(path, manifest)
+        if not accepted:
+            return None
+        return self.start_restore(path, password)
+
+    def start_restore(self, path: Path, password: str | None) -> TaskThread:
+        session, user, db_path = self.session, self.session.user, self.session.path
+        folder = backups.backup_folder() if backups.backup_folder().is_dir() else path.parent
+        keep = backups.keep_newest_setting()
+        self.window.setEnabled(False)
+        session.close()  # the file must be closed; the lock is released for the restore
+
+        def work(progress):
+            return backups.restore_backup(path, db_path, user, password=password, progress=progress,
+                                          safety_folder=folder, keep_newest=keep)
+
+        self.thread = run_with_progress(self.window, "Restoring…", work,
+                                        lambda result: self._restored(db_path, result),
+                                        lambda message: self._restore_failed(db_path, message))
+        return self.thread
+
+    def _reopen(self, db_path: Path) -> None:
+        self.window.setEnabled(True)
+        reopen = getattr(self.window, "reopen", None)
+        if reopen is not None:
+            reopen(db_path)
+        else:  # a window without reopen(): open the session again in place
+            from ...services.office.session import open_session
+
+            self.window.session = open_session(db_path)
+
+    def _restored(self, db_path: Path, result) -> None:
+        self.thread, self.last_result, self.last_error = None, result, ""
+        self._reopen(db_path)
+        text = (f"Restored {result.manifest.get('created_at', '').replace('T', ' ')} backup.\n"
+                f"The data it replaced was saved to {result.safety_copy or '(there was none)'}.")
+        if result.note:
+            text += f"\n\n{result.note}"
+        self.prompter.inform("Restore", text)
+
+    def _restore_failed(self, db_path: Path, message: str) -> None:
+        self.thread, self.last_error = None, message
+        self._reopen(db_path)
+        self.prompter.warn("Restore", f"Nothing was restored; your data is as it was.\n\n{message}")
+
+    # --- maintenance ------------------------------------------------------------------------
+    def maintenance(self) -> "MaintenanceDialog":
+        dialog = MaintenanceDialog(self.session, self.window)
+        dialog.show()
+        return dialog
+
+
+class MaintenanceDialog(QDialog):
+    """Where the database is, how big, free space; integrity + ledger check; optimize."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.thread: TaskThread | None = None
+        self.setWindowTitle("Maintenance")
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        self.info = QLabel()
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.info)
+        self.output = QPlainTextEdit(readOnly=True)
+        layout.addWidget(self.output)
+        row = QHBoxLayout()
+        self.check_button = QPushButton("&Check integrity and ledger")
+        self.optimize_button = QPushButton("&Optimize (ANALYZE, VACUUM)")
+        close = QPushButton("Close")
+        for button in (self.check_button, self.optimize_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.check_button.clicked.connect(self.run_check)
+        self.optimize_button.clicked.connect(self.run_optimize)
+        close.clicked.connect(self.close)
+        self.show_info()
+
+    def show_info(self) -> None:
+        lines = maintenance.database_info(self.session.path).lines()
+        try:
+            folder = backups.backup_folder()
+            warning = maintenance.disk_space(folder).warning() if folder.is_dir() else \
+                f"The backup folder {folder} is not there (is the stick plugged in?)."
+            lines.append(f"Backup folder: {folder}" + (f" — {warning}" if warning else ""))
+        except BillingError:
+            pass
+        self.info.setText("\n".join(lines))
+
+    def _busy(self, busy: bool) -> None:
+        self.check_button.setEnabled(not busy)
+        self.optimize_button.setEnabled(not busy)
+
+    def run_check(self) -> TaskThread:
+        self._busy(True)
+        self.output.setPlainText("Checking…")
+        self.thread = run_with_progress(
+            self, "Checking the database…",
+            lambda progress: checks.check_database(close_thread_connection=True),
+            self._checked, self._failed)
+        return self.thread
+
+    def _checked(self, result) -> None:
+        self.thread = None
+        self._busy(False)
+        head = "Everything checks out." if result.clean else "PROBLEMS FOUND: restore a backup " \
+            "or call for help before posting more work."
+        self.output.setPlainText("\n".join([head, ""] + result.lines()))
+
+    def run_optimize(self) -> TaskThread:
+        self._busy(True)
+        self.output.setPlainText("Optimizing…")
+        path = self.session.path
+        self.thread = run_with_progress(self, "Optimizing…",
+                                        lambda progress: maintenance.optimize(path, progress),
+                                        self._optimized, self._failed)
+        return self.thread
+
+    def _optimized(self, result) -> None:
+        self.thread = None
+        self._busy(False)
+        self.output.setPlainText(result.text())
+        self.show_info()
+
+    def _failed(self, message: str) -> None:
+        self.thread = None
+        self._busy(False)
+        self.output.setPlainText(message)
+
+
+def _status(window, text: str) -> None:
+    bar = getattr(window, "statusBar", None)
+    if bar is not None:
+        bar().showMessage(text, 10000)
+
+
+def _menu(window, name: str):
+    for key, menu in getattr(window, "menus", {}).items():
+        if key.replace("&", "") == name:
+            return menu
+    if hasattr(window, "menu"):
+        return window.menu(f"&{name}")
+    return window.menuBar().addMenu(f"&{name}")
+
+
+def _add(window, menu_name: str, text: str, slot, shortcut=None, toolbar=False) -> QAction:
+    action = QAction(text, window)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(lambda _checked=False: slot())
+    menu = _menu(window, menu_name)
+    separators = [a for a in menu.actions() if a.isSeparator()]
+    if separators:  # above "Exit"
+        menu.insertAction(separators[-1], action)
+    else:
+        menu.addAction(action)
+    if toolbar and getattr(window, "toolbar", None) is not None:
+        window.toolbar.addAction(action)
+    return action
+
+
+def install_backup_actions(window, session=None, prompter: Prompter | None = None) -> BackupActions:
+    """Add File > Back up now (Ctrl+B, also on the toolbar), File > Restore… and
+    Tools > Maintenance… to the main window; returns the actions' owner (kept on the window)."""
+    actions = BackupActions(window, session, prompter)
+    actions.back_up_action = _add(window, "File", "&Back up now", actions.back_up_now, "Ctrl+B",
+                                  toolbar=True)
+    actions.restore_action = _add(window, "File", "&Restore…", actions.restore)
+    actions.maintenance_action = _add(window, "Tools", "&Maintenance…", actions.maintenance)
+    window.backup_actions = actions
+    return actions

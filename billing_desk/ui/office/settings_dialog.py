@@ -1,0 +1,147 @@
+"""Tools > Settings…: every office setting, grouped, typed, checked before any is saved."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import BillingError, ValidationError
+from ...services.office.permissions import can
+from ...services.office.settings import GROUPS, get_setting, save_settings, settings_in
+from ..prompts import Prompter
+
+TITLES = {"office_name": "Office name", "office_address": "Address", "office_phone": "Phone",
+          "office_tax_id": "Tax id", "office_logo": "Logo file"}
+
+
+def _title(key: str) -> str:
+    return TITLES.get(key, key.replace("_", " ").capitalize())
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session, parent=None, prompter: Prompter | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.setWindowTitle("Settings")
+        self.resize(640, 460)
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.tabs = QTabWidget()
+        for group, _prefixes in GROUPS:
+            self.tabs.addTab(self._page(group), group)
+        editable = can(session.user, "change_settings")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(editable)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        note = QLabel("" if editable else "Only a supervisor may change settings; you can look.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+    def _page(self, group: str) -> QWidget:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their height; the space left goes below them
+        for spec in settings_in(group):
+            editor = self._editor(spec)
+            error = QLabel(objectName=f"error-{spec.key}", styleSheet="color: #b00020")
+            error.hide()
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(QLabel(spec.help, wordWrap=True, styleSheet="color: #555"))
+            box.addWidget(error)
+            form.addRow(_title(spec.key), box)
+            self.errors[spec.key] = error
+        return page
+
+    def _editor(self, spec) -> QWidget:
+        value = get_setting(spec.key)
+        kind = spec.type
+        if kind == "bool":
+            editor = QCheckBox(checked=bool(value))
+        elif kind == "lines":
+            editor = QPlainTextEdit(str(value or ""))
+            editor.setTabChangesFocus(True)
+            editor.setFixedHeight(70)
+        else:
+            editor = QLineEdit(str(value if value is not None else ""))
+        editor.setObjectName(spec.key)
+        self.editors[spec.key] = editor
+        if kind in ("file", "folder"):
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(editor, 1)
+            browse = QPushButton("Choose…")
+            browse.clicked.connect(lambda _c=False, e=editor, k=kind: self._browse(e, k))
+            line.addWidget(browse)
+            return row
+        return editor
+
+    def _browse(self, editor: QLineEdit, kind: str) -> None:
+        if kind == "folder":
+            path = QFileDialog.getExistingDirectory(self, "Choose the folder", editor.text())
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Choose the file", editor.text(),
+                                                  "Pictures (*.png *.jpg *.jpeg)")
+        if path:
+            editor.setText(path)
+
+    def typed(self) -> dict[str, object]:
+        values = {}
+        for key, editor in self.editors.items():
+            if isinstance(editor, QCheckBox):
+                values[key] = editor.isChecked()
+            elif isinstance(editor, QPlainTextEdit):
+                values[key] = editor.toPlainText()
+            else:
+                values[key] = editor.text()
+        return values
+
+    def save(self) -> bool:
+        for label in self.errors.values():
+            label.hide()
+        try:
+            changed = save_settings(self.typed(), self.session.user)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                self.errors[problem.field].setText(problem.message)
+                self.errors[problem.field].show()
+            first = exc.problems[0].field
+            for index, (group, _p) in enumerate(GROUPS):
+                if first in {s.key for s in settings_in(group)}:
+                    self.tabs.setCurrentIndex(index)
+            self.editors[first].setFocus()
+            return False
+        except BillingError as exc:
+            self.prompter.error("Settings", str(exc))
+            return False
+        self.accept()
+        return bool(changed) or True
+
+
+def install_settings_action(window) -> None:
+    window.add_action("&Tools", "&Settings…", lambda: SettingsDialog(window.session, window).exec(),
+                      tip="The office's name and address, thresholds, sign-in, collections, backups")

@@ -1,0 +1,85 @@
+"""The order workspace's questions and dialogs: prompts a test can replace, the delivery dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from ...errors import BillingError
+
+
+class DeliveryDialog(QDialog):
+    """Record what was delivered or performed: a quantity per open line, the date, who did it."""
+
+    def __init__(self, order, lines, default_by: str, submit, parent=None):
+        super().__init__(parent)
+        self.submit = submit  # called with values(); a BillingError keeps the dialog open
+        self.setWindowTitle(f"Record delivery — order {order.number}")
+        self.quantities: dict[int, QLineEdit] = {}
+        grid = QGridLayout()
+        for col, title in enumerate(("Line", "Item", "Description", "Open", "Delivered now")):
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
+        row = 1
+        for line in lines:
+            if line.open_quantity <= 0:
+                continue
+            edit = QLineEdit(str(line.open_quantity))
+            edit.setObjectName(f"qty-{line.position}")
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+            edit.setMaximumWidth(90)
+            for col, text in enumerate((str(line.position), line.item.code, line.item.description,
+                                        str(line.open_quantity))):
+                grid.addWidget(QLabel(text), row, col)
+            grid.addWidget(edit, row, 4)
+            self.quantities[line.id] = edit
+            row += 1
+        self.day = QLineEdit(dt.date.today().strftime("%m/%d/%Y"))
+        self.day.setObjectName("delivered_on")
+        self.performed_by = QLineEdit(default_by)
+        self.performed_by.setObjectName("performed_by")
+        self.note = QLineEdit()
+        self.note.setObjectName("note")
+        form = QFormLayout()
+        form.addRow("&Date delivered or performed", self.day)
+        form.addRow("&By whom", self.performed_by)
+        form.addRow("&Note (carrier, tracking, who signed)", self.note)
+        self.problems = QLabel()
+        self.problems.setStyleSheet("color: #b00020")
+        self.problems.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Type what was delivered now; the rest stays open as a back-order."))
+        layout.addLayout(grid)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addWidget(buttons)
+        first = next(iter(self.quantities.values()), None)
+        if first is not None:
+            first.setFocus()
+            first.selectAll()
+
+    def accept(self) -> None:
+        try:
+            self.submit(self.values())
+        except BillingError as exc:
+            self.problems.setText(str(exc))
+            return
+        super().accept()
+
+    def values(self) -> dict:
+        return {"quantities": {line_id: edit.text() for line_id, edit in self.quantities.items()},
+                "on": self.day.text(), "performed_by": self.performed_by.text(),
+                "note": self.note.text()}

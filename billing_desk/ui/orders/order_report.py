@@ -1,0 +1,137 @@
+"""The unfilled orders report on screen, and the same report as PDF, Excel and on the printer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import BillingError
+from ...money import ZERO, format_money
+from ...printing.office import OfficeInfo, office_from
+from ...printing.order_docs import UNFILLED_COLUMNS, unfilled_report
+from ...services.office.settings import office_details
+from ...services.office.validation import parse_date
+from ...services.orders import order_forms
+from ..table_model import Column, PagedTableModel
+
+WIDTHS = {"order": 55, "order_date": 85, "client": 200, "line": 40, "code": 75, "ordered": 65,
+          "cancelled": 75, "filled": 55, "invoiced": 65, "open": 70, "open_value": 95,
+          "requested_date": 85, "days_open": 75}
+COLUMNS = [Column(c.title, (lambda key: lambda row: row[key])(c.key), width=WIDTHS[c.key])
+           for c in UNFILLED_COLUMNS]
+COLUMNS.insert(5, Column("Description", lambda row: row["description"], width=170))
+
+
+class UnfilledView(QWidget):
+    closed = Signal()
+
+    def __init__(self, prompts, parent=None):
+        super().__init__(parent)
+        self.prompts = prompts
+        self.rows: list[dict] = []
+        self.as_of = QLineEdit(dt.date.today().strftime("%m/%d/%Y"))
+        self.as_of.setObjectName("as_of")
+        self.as_of.setMaximumWidth(110)
+        self.as_of.returnPressed.connect(self.refresh)
+        self.group_by = QComboBox()
+        self.group_by.addItem("Grouped by client", "client")
+        self.group_by.addItem("Grouped by item", "item")
+        self.group_by.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.model = PagedTableModel(COLUMNS, page_size=500, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        for i, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, column.width)
+        self.totals = QLabel()
+        self.totals.setObjectName("totals")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>Unfilled orders</b> as of"))
+        top.addWidget(self.as_of)
+        top.addWidget(self.group_by)
+        top.addStretch(1)
+        for text, slot in (("Export &PDF…", self.export_pdf), ("Export &Excel…", self.export_xlsx),
+                           ("Prin&t", self.print_report), ("&Back to orders", self.closed.emit)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+
+    def day(self) -> dt.date:
+        day, problem = parse_date(self.as_of.text(), "as of", required=True)
+        if problem:
+            raise BillingError(str(problem))
+        return day
+
+    def refresh(self) -> None:
+        try:
+            day = self.day()
+        except BillingError as exc:
+            self.totals.setText(str(exc))
+            return
+        self.rows = order_forms.unfilled_rows(day, self.group_by.currentData())
+        rows = self.rows
+        self.model.set_source(lambda offset, limit: rows[offset:offset + limit], lambda: len(rows))
+        value = sum((r["open_value"] for r in rows), ZERO)
+        self.totals.setText(f"{len(rows)} open lines on {len({r['order'] for r in rows})} orders · "
+                            f"open quantity {sum(r['open'] for r in rows):,} · open value "
+                            f"{format_money(value)}")
+
+    def report(self):
+        return unfilled_report(self.rows, self.day(), self.group_by.currentData())
+
+    def _office(self) -> OfficeInfo:
+        return office_from(office_details())
+
+    def export_pdf(self, path: str | None = None) -> str | None:
+        from ...printing.pdf import render_pdf
+
+        path = path or self.prompts.save_path("Unfilled orders as PDF", "unfilled-order_forms.pdf",
+                                              "PDF files (*.pdf)")
+        if path and self._guard(lambda: render_pdf(self.report(), path, self._office())) is None:
+            return None
+        return path
+
+    def export_xlsx(self, path: str | None = None) -> str | None:
+        from ...printing.excel import render_xlsx
+
+        path = path or self.prompts.save_path("Unfilled orders as Excel", "unfilled-order_forms.xlsx",
+                                              "Excel workbooks (*.xlsx)")
+        if path and self._guard(lambda: render_xlsx(self.report(), path)) is None:
+            return None
+        return path
+
+    def print_report(self) -> None:
+        from ...printing.printer import print_pdf
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = str(Path(folder) / "unfilled-order_forms.pdf")
+            if self.export_pdf(path) is not None:
+                self._guard(lambda: print_pdf(path, doc_name="Unfilled orders"))
+
+    def _guard(self, work):
+        try:
+            return work()
+        except (BillingError, OSError) as exc:
+            self.prompts.error("Unfilled orders", str(exc))
+            return None

@@ -1,0 +1,1 @@
+"""The reports window, its table model, print preview and page setup."""

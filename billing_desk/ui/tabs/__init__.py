@@ -1,1 +1,0 @@
-"""One module per tab; each owns its models and calls services."""
