@@ -265,25 +265,28 @@ def test_late_fees_where_turned_on(owing, clerk, admin, catalogue):
     assert check_ledger() == []
 
 
-def test_reports_as_data_and_as_report_objects(ladder, owing, clerk):
-    from billing_desk.services.collections import collection_reports as reports
-    from billing_desk.ui.collections.collection_reports import as_report, pdf_bytes
+def test_collections_reports_are_defined_once_for_every_output(ladder, owing, clerk):
+    from billing_desk import reports
+    from billing_desk.ui.collections.collection_reports import all_reports, pdf_bytes
 
     account = owing()
     act.log_contact(account.id, "call", "promised to pay", clerk, promise_amount="30.00",
                     promise_date=days(50), today=days(40))
     dunning.confirm_stages([account.id], clerk, today=days(41))
     act.create_plan(owing("Plan", "Paula").id, "120.00", 2, days(45), clerk, today=days(41))
-    listing = as_report(reports.collection_list(today=days(41)))
+    listing = reports.run("collection-list", reports.Params(as_of=days(41)))
     assert account.number in [r["account"] for r in listing.all_rows()] and listing.row_count() == 2
-    promised = reports.promises_due(start=days(41), end=days(60))
-    assert promised.rows[0]["amount"] == D("30.00") and promised.rows[0]["by"] == "clerk"
-    plans = reports.payment_plans(today=days(76))
-    assert plans.rows[0]["missed"] == 2 and plans.rows[0]["next_due"] == days(45)
-    activity = as_report(reports.clerk_activity(start=days(40), end=days(41)))
+    promised = list(reports.run("promises-due", reports.Params(start=days(41), end=days(60))).all_rows())
+    assert promised[0]["amount"] == D("30.00") and promised[0]["by"] == "clerk"
+    plans = list(reports.run("payment-plans", reports.Params(as_of=days(76))).all_rows())
+    assert plans[0]["missed"] == 2 and plans[0]["next_due"] == days(45)
+    activity = reports.run("collections-activity", reports.Params(start=days(40), end=days(41)))
     assert list(activity.all_rows()) == [{"clerk": "clerk", "call": 1, "letter": 1, "other": 0, "promises": 1,
                                           "promised": D("30.00")}]
     assert activity.totals["promised"] == D("30.00")
+    on_tab = all_reports(days(41))
+    assert [r["account"] for r in on_tab["Collection list"].all_rows()] == \
+        [r["account"] for r in listing.all_rows()]
     assert pdf_bytes(listing).startswith(b"%PDF")
 
 

@@ -46,8 +46,8 @@ def rows_by(report, key):
 
 def test_every_report_is_registered_with_a_title():
     assert list(REPORTS) == ["aging", "day-sheet", "billing", "statements", "profit",
-                             "unfilled-orders", "collection-list", "account-ledger", "accounts",
-                             "audit"]
+                             "unfilled-orders", "collection-list", "promises-due", "payment-plans",
+                             "collections-activity", "account-ledger", "accounts", "audit"]
 
 
 def test_aging_summary_by_account(office):

@@ -16,7 +16,7 @@ from typing import Callable
 
 from ..errors import ValidationError
 from ..printing.report import Report
-from . import aging, charges, daysheet, lists, statements
+from . import aging, charges, collections, daysheet, lists, statements
 from .common import Params, office_info
 
 AS_OF, PERIOD, ACCOUNT = "as_of", "period", "account"
@@ -53,6 +53,12 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
     ReportSpec("collection-list", "Collection list", lists.collection_list,
                frozenset({AS_OF, ACCOUNT}), lists.COLLECTION_VIEWS,
                help="past-due accounts with stage, contacts, promises and follow-ups"),
+    ReportSpec("promises-due", "Promises due", collections.promises_due, frozenset({AS_OF, PERIOD}),
+               help="promises to pay falling due in the period (default: the next 30 days)"),
+    ReportSpec("payment-plans", "Payment plans", collections.payment_plans, frozenset({AS_OF}),
+               help="payment plans with what was paid, installments missed and the next due"),
+    ReportSpec("collections-activity", "Collections activity", collections.clerk_activity,
+               frozenset({PERIOD}), help="calls, letters and promises per clerk (default: 30 days)"),
     ReportSpec("account-ledger", "Account ledger", lists.account_ledger,
                frozenset({AS_OF, ACCOUNT}), account_required=True,
                help="one account: every entry with entry and service dates, running balance"),

@@ -1,14 +1,15 @@
-"""Collections lists and reports as data: insurance balances unpaid past N days per payer, the
-collection list, promises due, payment plans and their status, activity per clerk.
+"""The rows behind the collections reports, in SQL: insurance balances unpaid past N days per
+payer, promises due, payment plans and their status, activity per clerk.
 
-The report functions return ``ReportData`` (plain rows and typed columns); the window turns it
-into a ``printing.report.Report`` (services and printing are independent layers).
+Each function returns plain rows (dicts or dataclasses); ``reports/collections.py`` defines the
+reports on them, once, for the screen, PDF, Excel and the printer. The collection list itself is
+``reports.lists.collection_list`` over the worklist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ...models import database
@@ -57,48 +58,17 @@ def insurance_unpaid_claims(payer_id: int, *, days: int | None = None,
              "days": (today - _date(r[5])).days, "unpaid": from_cents(r[6])} for r in rows]
 
 
-# --- reports as data -----------------------------------------------------------------------------
-
-@dataclass
-class ReportData:
-    """Plain report data: the window wraps it in a ``printing.report.Report`` to show, print, export."""
-
-    name: str
-    title: str
-    parameters: list[tuple[str, object]]
-    columns: list[tuple[str, str, str]]  # key, title, kind (text, money, date, int)
-    rows: list[dict] = field(default_factory=list)
-
-
-def collection_list(*, today: dt.date | None = None) -> ReportData:
-    from .worklist import WorkFilter, worklist
-
-    today = today or ledger_today()
-    rows = [{"account": r.number, "name": r.name, "phone": r.phone, "past_due": r.past_due, "days": r.days,
-             "stage": r.stage, "last_contact": r.last_contact_on, "follow_up": r.next_follow_up,
-             "held_by": r.held_by, "note": r.skip or r.flag}
-            for r in worklist(WorkFilter(), today=today, limit=None)]
-    return ReportData("collection-list", "Collection list", [("As of", today)],
-                      [("account", "Account", "text"), ("name", "Name", "text"), ("phone", "Phone", "text"),
-                       ("past_due", "Past due", "money"), ("days", "Days", "int"), ("stage", "Stage", "text"),
-                       ("last_contact", "Last contact", "date"), ("follow_up", "Follow up", "date"),
-                       ("held_by", "Held by", "text"), ("note", "Skipped / flag", "text")], rows)
-
-
-def promises_due(*, start: dt.date, end: dt.date) -> ReportData:
+def promises_due(*, start: dt.date, end: dt.date) -> list[dict]:
     rows = database.execute_sql(
         """SELECT p.due_date, a.number, a.last_name, a.first_name, p.amount, p.status, u.username
            FROM promise p JOIN account a ON a.id = p.account_id JOIN "user" u ON u.id = p.by_id
            WHERE p.due_date BETWEEN ? AND ? ORDER BY p.due_date, a.number""",
         (start.isoformat(), end.isoformat())).fetchall()
-    return ReportData("promises-due", "Promises to pay", [("From", start), ("To", end)],
-                      [("due", "Due", "date"), ("account", "Account", "text"), ("name", "Name", "text"),
-                       ("amount", "Promised", "money"), ("status", "Status", "text"), ("by", "Taken by", "text")],
-                      [{"due": _date(r[0]), "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
-                        "amount": from_cents(r[4]), "status": r[5], "by": r[6]} for r in rows])
+    return [{"due": _date(r[0]), "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
+             "amount": from_cents(r[4]), "status": r[5], "by": r[6]} for r in rows]
 
 
-def payment_plans(*, today: dt.date | None = None) -> ReportData:
+def payment_plans(*, today: dt.date | None = None) -> list[dict]:
     today = today or ledger_today()
     rows = database.execute_sql(
         """SELECT a.number, a.last_name, a.first_name, pp.total, pp.installments, pp.first_due, pp.status,
@@ -107,35 +77,27 @@ def payment_plans(*, today: dt.date | None = None) -> ReportData:
            FROM payment_plan pp JOIN account a ON a.id = pp.account_id
            JOIN plan_installment pi ON pi.plan_id = pp.id
            GROUP BY pp.id ORDER BY pp.status, a.number""", (today.isoformat(),)).fetchall()
-    return ReportData("payment-plans", "Payment plans and their status", [("As of", today)],
-                      [("account", "Account", "text"), ("name", "Name", "text"), ("total", "Total", "money"),
-                       ("installments", "Installments", "int"), ("first_due", "First due", "date"),
-                       ("paid", "Paid", "money"), ("missed", "Missed", "int"), ("next_due", "Next due", "date"),
-                       ("status", "Status", "text")],
-                      [{"account": r[0], "name": ", ".join(p for p in r[1:3] if p), "total": from_cents(r[3]),
-                        "installments": r[4], "first_due": _date(r[5]), "status": r[6],
-                        "paid": from_cents(r[7] or 0), "missed": r[8] if r[6] == "active" else 0,
-                        "next_due": _date(r[9])} for r in rows])
+    return [{"account": r[0], "name": ", ".join(p for p in r[1:3] if p), "total": from_cents(r[3]),
+             "installments": r[4], "first_due": _date(r[5]), "status": r[6],
+             "paid": from_cents(r[7] or 0), "missed": r[8] if r[6] == "active" else 0,
+             "next_due": _date(r[9])} for r in rows]
 
 
-def clerk_activity(*, start: dt.date, end: dt.date) -> ReportData:
+def clerk_activity(*, start: dt.date, end: dt.date) -> list[dict]:
     """Per clerk: calls, letters, other contacts and promises taken in the period."""
     span = (start.isoformat(), end.isoformat())
     counts: dict[str, dict] = {}
+
+    def row_of(user: str) -> dict:
+        return counts.setdefault(user, {"clerk": user, "call": 0, "letter": 0, "other": 0,
+                                        "promises": 0, "promised": Decimal("0.00")})
+
     for user, kind, n in database.execute_sql(
             """SELECT u.username, c.kind, COUNT(*) FROM contact_log c JOIN "user" u ON u.id = c.by_id
                WHERE c.contacted_on BETWEEN ? AND ? GROUP BY u.username, c.kind""", span).fetchall():
-        row = counts.setdefault(user, {"clerk": user, "call": 0, "letter": 0, "other": 0, "promises": 0,
-                                       "promised": Decimal("0.00")})
-        row[kind if kind in ("call", "letter") else "other"] += n
+        row_of(user)[kind if kind in ("call", "letter") else "other"] += n
     for user, n, cents in database.execute_sql(
             """SELECT u.username, COUNT(*), SUM(p.amount) FROM promise p JOIN "user" u ON u.id = p.by_id
                WHERE p.made_on BETWEEN ? AND ? GROUP BY u.username""", span).fetchall():
-        row = counts.setdefault(user, {"clerk": user, "call": 0, "letter": 0, "other": 0, "promises": 0,
-                                       "promised": Decimal("0.00")})
-        row["promises"], row["promised"] = n, from_cents(cents or 0)
-    return ReportData("collections-activity", "Collections activity per clerk", [("From", start), ("To", end)],
-                      [("clerk", "Clerk", "text"), ("call", "Calls", "int"), ("letter", "Letters", "int"),
-                       ("other", "Other contacts", "int"), ("promises", "Promises", "int"),
-                       ("promised", "Promised", "money")],
-                      [counts[k] for k in sorted(counts)])
+        row_of(user).update(promises=n, promised=from_cents(cents or 0))
+    return [counts[k] for k in sorted(counts)]
