@@ -287,6 +287,15 @@ def quick_invoice(account_id: int, service_date: dt.date, codes: list[tuple[str,
     return post_invoice(invoice.id, by, entry_date=entry_date)
 
 
+def get_invoice(invoice_id: int) -> Invoice:
+    return Invoice.get_by_id(invoice_id)
+
+
+def invoice_lines(invoice: Invoice) -> list[InvoiceLine]:
+    """The invoice's lines in the order they were keyed."""
+    return list(invoice.lines.order_by(InvoiceLine.position))
+
+
 def line_parties(line: InvoiceLine) -> dict[str, Decimal]:
     return {"patient": line.patient_balance, "insurance": line.insurance_balance}
 

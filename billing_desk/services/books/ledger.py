@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from peewee import fn
 
+from ...choices import LEDGER_KINDS
 from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
-from ...models.billing import LEDGER_KINDS
 from ...money import ZERO, format_money, to_cents
 from ..office.transactions import today
 

@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...choices import CONTACT_KINDS
 from ...errors import RuleError, ValidationError
 from ...models import (
     Account,
@@ -33,7 +34,6 @@ from ...models import (
     User,
     database,
 )
-from ...models.work import CONTACT_KINDS
 from ...money import ZERO, format_money, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry

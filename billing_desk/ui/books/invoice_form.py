@@ -294,7 +294,7 @@ class InvoiceForm(QDialog):
             self.message.setText(str(exc))
 
     def load(self, invoice_id: int) -> None:
-        invoice = invoices.Invoice.get_by_id(invoice_id)
+        invoice = invoices.get_invoice(invoice_id)
         draft = invoices.draft_of(invoice)
         self.invoice_id, self.status, self.batch_id = invoice.id, invoice.status, invoice.batch_id
         self._set_account(invoice.account)
@@ -306,7 +306,7 @@ class InvoiceForm(QDialog):
         self.lines = [{"code": l.code, "description": l.description, "quantity": l.quantity,
                        "unit_price": l.unit_price, "modifiers": l.modifiers,
                        "pointers": ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p)}
-                      for l in invoice.lines.order_by(invoices.InvoiceLine.position)]
+                      for l in invoices.invoice_lines(invoice)]
         title = f"Invoice {invoice.number}" if invoice.number else f"Draft invoice #{invoice.id}"
         self.setWindowTitle(f"{title} ({invoice.status})")
         self._set_editable(invoice.status == "draft")
