@@ -1,6 +1,7 @@
 """The split between the window and the work, checked: no Qt below ui/, layers point down."""
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -83,6 +84,25 @@ def test_the_side_door_check_sees_a_side_door():
     assert side_doors("from ...services.books import invoices\ninvoices.Invoice.get_by_id(3)\n", models)
     assert side_doors("from typing import Sequence\nfrom ...services.books import plans\n"
                       "plans.plan_for(1)\nd = {}\nd.get(1)\n", models) == []
+
+
+NOT_CENTS = {  # a bare "/ 100" that is a percentage, not cents becoming dollars
+    "billing_desk/services/demo.py": "share = Decimal(rng.choice",  # 70-85 % of a charge
+    "billing_desk/models/fields.py": "(Decimal(int(value)) / 100)",  # PercentField: basis points
+}
+
+
+def test_cents_become_dollars_only_in_money_py():
+    """from_cents/to_cents (and percent_of for percentages) in billing_desk/money.py, nowhere else."""
+    offenders = []
+    for path in sorted((ROOT / "billing_desk").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name == "billing_desk/money.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"/\s*100\b(?!\.)", line) and not (name in NOT_CENTS and NOT_CENTS[name] in line):
+                offenders.append(f"{name}:{number}: {line.strip()}")
+    assert offenders == []
 
 
 def import_cycles() -> list[list[str]]:
