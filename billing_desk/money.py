@@ -63,6 +63,11 @@ def round_money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """``percent`` % of ``amount`` (20 % of 80.00 -> 16.00), rounded by the one rule."""
+    return round_money(amount * percent / 100)
+
+
 def to_cents(value: Decimal) -> int:
     quantized = Decimal(value).quantize(CENT)
     if quantized != Decimal(value):
@@ -117,6 +122,6 @@ def total(values: Iterable[Decimal]) -> Decimal:
 
 
 __all__ = [
-    "CENT", "ZERO", "InvalidOperation", "format_money", "from_cents", "parse_money",
+    "CENT", "ZERO", "InvalidOperation", "format_money", "from_cents", "parse_money", "percent_of",
     "round_money", "split_largest_remainder", "to_cents", "total",
 ]

@@ -1,5 +1,7 @@
 """The split between the window and the work, checked: no Qt below ui/, layers point down."""
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,84 @@ def test_no_sql_in_widgets():
         for needle in ("execute_sql", ".select(", "from peewee", "import peewee"):
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert offenders == []
+
+
+QUERY_METHODS = {"select", "get", "get_or_none", "get_by_id", "get_or_create", "create", "where",
+                 "update", "insert", "delete", "delete_by_id", "raw"}
+
+
+def _model_names() -> set[str]:
+    from billing_desk import models
+
+    return {model.__name__ for model in models.ALL_MODELS} | {"BaseModel", "database"}
+
+
+def side_doors(source: str, models: set[str]) -> list[str]:
+    """Where a ui module reaches the tables without a named service: a table class (or the
+    database handle) imported by name from anywhere in billing_desk, reached as an attribute of a
+    billing_desk module (``plans.Plan``), or queried (``Plan.get_or_none(...)``)."""
+    tree = ast.parse(source)
+    ours: set[str] = set()  # names bound to billing_desk modules or their members
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level
+                                                 or (node.module or "").startswith("billing_desk")):
+            for alias in node.names:
+                ours.add(alias.asname or alias.name)
+                if alias.name in models:
+                    found.append(f"line {node.lineno}: imports {alias.name}")
+        elif isinstance(node, ast.Import):
+            ours.update((a.asname or a.name).split(".")[0]
+                        for a in node.names if a.name.startswith("billing_desk"))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in models
+                and isinstance(node.value, ast.Name) and node.value.id in ours):
+            found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in QUERY_METHODS):
+            root = node.func.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in models:
+                found.append(f"line {node.lineno}: {root.id}...{node.func.attr}()")
+    return sorted(set(found))
+
+
+def test_widgets_reach_tables_only_through_named_services():
+    models = _model_names()
+    offenders = [f"{path.relative_to(ROOT)} {where}"
+                 for path in sorted((ROOT / "billing_desk" / "ui").rglob("*.py"))
+                 for where in side_doors(path.read_text(encoding="utf-8"), models)]
+    assert offenders == []
+
+
+def test_the_side_door_check_sees_a_side_door():
+    models = _model_names()
+    assert side_doors("from ...services.books import plans\n"
+                      "p = plans.Plan.get_or_none(plans.Plan.id == 1)\n", models) != []
+    assert side_doors("from ...models import User\nUser.get_by_id(1)\n", models) != []
+    assert side_doors("from ...services.books import invoices\ninvoices.Invoice.get_by_id(3)\n", models)
+    assert side_doors("from typing import Sequence\nfrom ...services.books import plans\n"
+                      "plans.plan_for(1)\nd = {}\nd.get(1)\n", models) == []
+
+
+NOT_CENTS = {  # a bare "/ 100" that is a percentage, not cents becoming dollars
+    "billing_desk/services/demo.py": "share = Decimal(rng.choice",  # 70-85 % of a charge
+    "billing_desk/models/fields.py": "(Decimal(int(value)) / 100)",  # PercentField: basis points
+}
+
+
+def test_cents_become_dollars_only_in_money_py():
+    """from_cents/to_cents (and percent_of for percentages) in billing_desk/money.py, nowhere else."""
+    offenders = []
+    for path in sorted((ROOT / "billing_desk").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name == "billing_desk/money.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"/\s*100\b(?!\.)", line) and not (name in NOT_CENTS and NOT_CENTS[name] in line):
+                offenders.append(f"{name}:{number}: {line.strip()}")
     assert offenders == []
 
 

@@ -165,6 +165,29 @@ def test_typing_mistakes_are_named_and_nothing_is_saved(qtbot, office):
     assert not form.isVisible()
 
 
+def test_a_typed_line_shows_the_services_preview(qtbot, office):
+    tab = InvoicesTab(office["session"], prompter=ScriptedPrompter())
+    qtbot.addWidget(tab)
+    form = tab.new_invoice()
+    ready(qtbot, form, form.account)
+    type_in(qtbot, office["account"].number)
+    form.entry.code.setFocus()
+    qtbot.waitUntil(form.entry.code.hasFocus)
+    type_in(qtbot, "36415")
+    assert focused() is form.entry.quantity
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_in(qtbot, "3")
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_in(qtbot, "33.37")  # over the catalogue's 15.00
+    type_in(qtbot, "")  # no modifiers
+    type_in(qtbot, "")  # no diagnosis pointers: the line is added
+    amount = form.lines_model.index(0, 5).data()
+    assert form.lines[0].unit_price == D("33.37") and "100.11" in str(amount)
+    # allowed 10.00 a unit = 30.00; copay 20, coinsurance 20 % of 10 = 2; the plan 8.
+    assert "Charges $100.11 · insurance should pay $8.00 · patient pays $22.00 · 1 lines" \
+        in form.totals.text()
+
+
 def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, supervisor, monkeypatch):
     from billing_desk.services.books import invoices
     from billing_desk.ui.books.invoice_actions import CreditMemoDialog

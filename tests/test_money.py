@@ -95,3 +95,11 @@ def test_rounding_lands_on_cents_and_moves_under_a_cent(value):
     rounded = round_money(value)
     assert rounded == rounded.quantize(Decimal("0.01"))
     assert abs(rounded - value) <= Decimal("0.005")
+
+
+def test_percent_of_rounds_half_up_to_the_cent():
+    from billing_desk.money import percent_of
+
+    assert percent_of(Decimal("80.00"), Decimal("20")) == Decimal("16.00")
+    assert percent_of(Decimal("10.05"), Decimal("50")) == Decimal("5.03")
+    assert percent_of(Decimal("33.33"), Decimal("12.5")) == Decimal("4.17")

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BillingError, DatabaseError
-from ..models.db import FileLock, open_database
 from ..services.office import backup as backups
+from ..services.office.session import FileLock, open_database
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..models.db import open_database
 from ..services.checks import run_checks
+from ..services.office.session import open_database
 
 
 def register(commands) -> None:

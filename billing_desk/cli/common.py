@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from ..errors import BillingError, PermissionDenied
-from ..models import User
 from ..services.office.auth import sign_in
 from ..services.office.settings import get_setting
+from ..services.office.users import User
 
 
 def add_user_options(parser) -> None:

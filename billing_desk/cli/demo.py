@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BillingError
-from ..models.db import open_database
 from ..services.demo import build_demo
+from ..services.office.session import open_database
 
 
 def register(commands) -> None:

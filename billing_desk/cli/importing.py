@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from ..exchange import importing
-from ..models.db import open_database
+from ..services.office.session import open_database
 from .common import acting_user, add_user_options
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import BillingError, ValidationError
-from ..models.db import open_database
 from ..money import parse_money
+from ..services.office.session import open_database
 from ..services.office.validation import parse_date
 from .common import acting_user, add_user_options, reading_user
 

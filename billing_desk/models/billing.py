@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from peewee import DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from ..choices import (
+    ADJUSTMENT_KINDS,
+    INVOICE_STATUSES,
+    LEDGER_KINDS,
+    PARTIES,
+    PAYMENT_METHODS,
+    PAYMENT_SOURCES,
+)
 from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem, ReasonCode
 from .coverage import Payer
 from .fields import ChoiceField, MoneyField
 from .people import Account, User
-
-INVOICE_STATUSES = ("draft", "posted", "void")
-PARTIES = ("patient", "insurance")
-PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
-PAYMENT_SOURCES = ("patient", "insurance", "agency")
-ADJUSTMENT_KINDS = ("contractual", "discount", "credit_memo", "write_off", "late_fee",
-                    "transfer", "refund", "collections")
-LEDGER_KINDS = ("charge", "void", "payment", "payment_void", "adjustment", "transfer",
-                "credit_applied", "refund")
 
 
 class Batch(Stamped):

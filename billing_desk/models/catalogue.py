@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from peewee import BooleanField, TextField
 
+from ..choices import ITEM_KINDS, REASON_KINDS
 from .base import BaseModel, Stamped
 from .fields import ChoiceField, MoneyField
-
-ITEM_KINDS = ("procedure", "service", "product", "fee")
-REASON_KINDS = ("contractual", "discount", "credit_memo", "write_off", "refund", "denial",
-                "void", "late_fee", "transfer", "collections")
 
 
 class CatalogueItem(Stamped):

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from peewee import BooleanField, DateField, ForeignKeyField, TextField
 
+from ..choices import COVERAGE_RANKS, COVERAGE_RULES, RELATIONSHIPS
 from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem
 from .fields import ChoiceField, MoneyField, PercentField
 from .people import Account
-
-COVERAGE_RANKS = ("primary", "secondary")
-COVERAGE_RULES = ("covered", "not_covered", "prior_auth")
-RELATIONSHIPS = ("self", "spouse", "child", "other")
 
 
 class Payer(Stamped):

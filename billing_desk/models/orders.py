@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from peewee import DateField, ForeignKeyField, IntegerField, TextField
 
+from ..choices import ORDER_STATUSES
 from .base import BaseModel, Stamped
 from .billing import InvoiceLine
 from .catalogue import CatalogueItem
 from .fields import ChoiceField, MoneyField
 from .people import Account, User
-
-ORDER_STATUSES = ("received", "approved", "in_progress", "partly_filled", "filled", "invoiced",
-                  "cancelled")
 
 
 class Order(Stamped):

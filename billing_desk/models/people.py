@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from ..choices import ACCOUNT_KINDS, ACCOUNT_STATUSES, CONTACT_PREFS, DELIVERY, ROLES
 from .base import Stamped
 from .fields import ChoiceField, MoneyField
-
-ROLES = ("clerk", "supervisor", "administrator")
-ACCOUNT_STATUSES = ("pending", "active", "inactive", "closed")
-ACCOUNT_KINDS = ("patient", "customer")
-DELIVERY = ("print", "email")
-CONTACT_PREFS = ("phone", "email", "mail", "text")
 
 
 class User(Stamped):

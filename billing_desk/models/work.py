@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from peewee import BlobField, BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
+from ..choices import CASE_KINDS, CASE_STATUSES, CONTACT_KINDS
 from .base import BaseModel, Stamped
 from .fields import ChoiceField, MoneyField
 from .people import Account, User
-
-CONTACT_KINDS = ("call", "letter", "email", "visit", "note")
-CASE_KINDS = ("query", "issue")
-CASE_STATUSES = ("open", "waiting", "resolved")
 
 
 class CollectionStage(BaseModel):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from ..models.billing import PAYMENT_METHODS
+from ..choices import PAYMENT_METHODS
 from ..printing.report import Column, Group, Report
 from ..services.books import reports_data
 from ..services.books.reports_close import closed_through

@@ -37,8 +37,8 @@ def warm_up_code_set() -> None:
 
 def build_demo_with_progress(path: Path) -> None:
     """Build the demo office into ``path``, showing what is happening."""
-    from ..models.db import open_database
     from ..services.demo import build_demo
+    from ..services.office.session import open_session
 
     dialog = QProgressDialog("Building the demo office…", "", 0, 0)
     dialog.setWindowTitle(APP_NAME)
@@ -46,12 +46,12 @@ def build_demo_with_progress(path: Path) -> None:
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.show()
     QApplication.processEvents()
-    opened = open_database(path)
+    office = open_session(path, choose_user=False)
     try:
         build_demo(progress=lambda text: (dialog.setLabelText(f"Building the demo office: {text}…"),
                                           QApplication.processEvents()))
     finally:
-        opened.close()
+        office.close()
         dialog.close()
 
 

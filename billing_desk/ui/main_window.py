@@ -66,14 +66,14 @@ class MainWindow(QMainWindow):
         if self._reopen is not None:
             self._reopen(path)
             return
-        from ..models import User
         from ..services.office.session import open_session
+        from ..services.office.users import reload_user
 
         user = self.session.user
         self.session.close()  # a restore has closed it already; closing twice is harmless
         fresh = open_session(path, choose_user=False)
         self.session.opened = fresh.opened  # the tabs hold this session: keep it, change its file
-        self.session.user = User.get_or_none(User.id == user.id) if user else None
+        self.session.user = reload_user(user.id) if user else None
         self.refresh()
 
     def menu(self, name: str):

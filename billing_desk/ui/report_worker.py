@@ -45,7 +45,7 @@ class ReportJob(QThread):
         self.progressed.emit(int(done), int(total))
 
     def run(self) -> None:  # in the worker thread
-        from ..models import database
+        from ..services.office.transactions import close_thread_connection
 
         try:
             result = self._work(self._progress)
@@ -61,5 +61,4 @@ class ReportJob(QThread):
             else:
                 self.succeeded.emit(result)
         finally:
-            if not database.is_closed():
-                database.close()  # this thread's connection only
+            close_thread_connection()

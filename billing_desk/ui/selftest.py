@@ -115,13 +115,11 @@ def _expect(condition: bool, message: str) -> None:
 # --- the steps ------------------------------------------------------------------------------
 
 def step_database(context: Context) -> str:
-    from ..models.db import open_database
-    from ..models.migrations import SCHEMA_VERSION
-    from ..services.office.users import ensure_administrator
+    from ..services.office.session import SCHEMA_VERSION, open_session
 
     context.database = context.folder / "office.sqlite"
-    context.opened = open_database(context.database)
-    context.user = ensure_administrator()
+    session = open_session(context.database)
+    context.opened, context.user = session.opened, session.user
     _expect(context.opened.created, "the database was not created fresh")
     return f"created {context.database.name} (schema {SCHEMA_VERSION}), acting as {context.user.username}"
 
@@ -140,11 +138,11 @@ def step_account(context: Context) -> str:
 
 
 def step_catalogue(context: Context) -> str:
-    from ..models import CatalogueItem
+    from ..services.books.catalogue import save_item
 
     for code, description, price in CODES:
-        CatalogueItem.create(code=code, kind="procedure", description=description,
-                             unit_price=Decimal(price))
+        save_item({"code": code, "kind": "procedure", "description": description, "unit_price": price},
+                  context.user)
     return f"{len(CODES)} catalogue items: " + ", ".join(code for code, _, _ in CODES)
 
 
@@ -170,13 +168,12 @@ def step_invoice(context: Context) -> str:
 
 
 def step_payment(context: Context) -> str:
-    from ..models import Account
-    from ..services.accounts.registry import owed
+    from ..services.accounts.registry import get_account, owed
     from ..services.books.payments import record_payment
 
     payment = record_payment(context.account.id, str(PAID), context.user, method="check",
                              reference="1001", entry_date=SERVICE_DAY)
-    balance = owed(Account.get_by_id(context.account.id))
+    balance = owed(get_account(context.account.id))
     _expect(balance == CHARGES - PAID, f"the account owes {balance}, expected {CHARGES - PAID}")
     return f"payment of {payment.amount} applied; the account owes {balance}"
 
@@ -273,9 +270,8 @@ def step_backup(context: Context) -> str:
 
 
 def step_restore(context: Context) -> str:
-    from ..models import Account
     from ..services.accounts import lists
-    from ..services.accounts.registry import owed
+    from ..services.accounts.registry import get_account, owed
     from ..services.books.payments import record_payment
 
     record_payment(context.account.id, str(LATE_PAYMENT), context.user, method="cash",
@@ -283,7 +279,7 @@ def step_restore(context: Context) -> str:
     _expect(lists.count(lists.payments_query()) == 2, "the change after the backup was not saved")
     _restore_backup(context)
     payments = lists.count(lists.payments_query())
-    balance = owed(Account.get_by_id(context.account.id))
+    balance = owed(get_account(context.account.id))
     _expect(payments == 1, f"{payments} payments after the restore, expected 1")
     _expect(balance == CHARGES - PAID, f"the account owes {balance} after the restore")
     step_checks(context)
@@ -344,12 +340,11 @@ def _render_xlsx(report, path: Path) -> int:
 
 def _restore_backup(context: Context) -> None:
     """Close the office, restore the backup over it (verified first), open it again."""
-    from ..models.db import open_database
     from ..services.office import backup
-    from ..services.office.users import ensure_administrator
+    from ..services.office.session import open_session
 
     _close(context)
     backup.restore_backup(context.backup, context.database, context.user,
                           password=BACKUP_PASSWORD, keep_newest=None)
-    context.opened = open_database(context.database)
-    context.user = ensure_administrator()
+    session = open_session(context.database)
+    context.opened, context.user = session.opened, session.user

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field, fields
 
 from peewee import fn
 
+from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS
 from ...errors import Problem, ValidationError
 from ...models import Payer, Plan
-from ...models.coverage import RELATIONSHIPS
-from ...models.people import CONTACT_PREFS, DELIVERY
 from ...money import parse_money
 from ..office.validation import (
     check_state,

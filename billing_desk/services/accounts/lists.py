@@ -8,6 +8,7 @@ from decimal import Decimal
 from peewee import JOIN, SQL, fn
 
 from ...models import Account, Invoice, Order, Payment
+from ...money import from_cents
 from ..books.account_search import search_condition
 
 
@@ -98,7 +99,7 @@ def day_totals(day: dt.date) -> dict[str, Decimal]:
 
     rows = (LedgerEntry.select(LedgerEntry.kind, fn.SUM(LedgerEntry.amount))
             .where(LedgerEntry.entry_date == day).group_by(LedgerEntry.kind).tuples())
-    sums = {kind: Decimal(total or 0) / 100 for kind, total in rows}
+    sums = {kind: from_cents(total) for kind, total in rows}
     charges = sums.get("charge", Decimal("0.00")) + sums.get("void", Decimal("0.00"))
     paid = -(sums.get("payment", Decimal("0.00")) + sums.get("payment_void", Decimal("0.00")))
     adjusted = -sums.get("adjustment", Decimal("0.00"))

@@ -331,6 +331,10 @@ def create_guarantor(by: User, **values) -> Guarantor:
     return guarantor
 
 
+def get_account(account_id: int) -> Account:
+    return Account.get_by_id(account_id)
+
+
 def owed(account: Account) -> Decimal:
     return account.patient_balance + account.insurance_balance - account.unapplied_credit
 

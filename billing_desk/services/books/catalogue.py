@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ...choices import ITEM_KINDS
 from ...errors import Problem, ValidationError
 from ...exchange import importing
 from ...models import CatalogueItem, FeeSchedule, Payer, User
-from ...models.catalogue import ITEM_KINDS
 from ...money import parse_money
 from ..office import audit
 from ..office.transactions import in_transaction

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ...models import Coverage, Plan
-from ...money import ZERO, format_money, round_money
+from ...money import ZERO, format_money, percent_of, round_money
 
 COVERED, NOT_COVERED, PRIOR_AUTH = "covered", "not_covered", "prior_auth"
 
@@ -134,7 +134,7 @@ class _Accumulator:
         share.deductible = min(self.deductible_left, rest)
         self.deductible_left -= share.deductible
         rest -= share.deductible
-        share.coinsurance = round_money(rest * plan.coinsurance / 100)
+        share.coinsurance = percent_of(rest, plan.coinsurance)
         self._cap(share)
         share.pays = allowed - share.copay - share.deductible - share.coinsurance
         return share

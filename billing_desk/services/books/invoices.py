@@ -17,14 +17,15 @@ from ...models import (
     PlanRule,
     User,
 )
-from ...money import ZERO, parse_money, round_money
+from ...money import ZERO, parse_money
 from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction, today
 from ..office.validation import parse_date, parse_int
 from .codes import check_diagnosis, find_item
-from .estimate import ChargeLine, active_coverage, estimate_for
+from .estimate import active_coverage
+from .invoice_preview import InvoicePreview, PricedLine, line_amount, preview_invoice
 from .ledger import post_entry
 
 MAX_DIAGNOSES = 12
@@ -120,7 +121,7 @@ def _validate_line(line: LineInput, i: int, n_diagnoses: int, service_date):
     line_date, problem = parse_date(line.service_date, f"{where}.service_date") if line.service_date else (service_date, None)
     if problem:
         problems.append(problem)
-    amount = round_money(price * quantity) if price is not None and quantity else ZERO
+    amount = line_amount(quantity, price) if price is not None and quantity else ZERO
     return ({"item": item, "code": item.code if item else line.code, "description":
              item.description if item else "", "quantity": quantity, "unit_price": price,
              "amount": amount, "unit_cost": item.unit_cost if item else ZERO,
@@ -146,8 +147,7 @@ def save_draft(draft: InvoiceDraft, by: User, invoice_id: int | None = None) -> 
             before = None
             invoice = Invoice(created_by=by, **header)
         invoice.payer = _primary_payer(header["account"], header["service_date"])
-        invoice.total = sum((line["amount"] for line in lines), ZERO)
-        _fill_estimates(header["account"].id, header["service_date"], lines)
+        invoice.total = _fill_estimates(header["account"].id, header["service_date"], lines).total
         invoice.save()
         for position, code in enumerate(diagnoses, start=1):
             InvoiceDiagnosis.create(invoice=invoice, position=position, code=code)
@@ -159,13 +159,15 @@ def save_draft(draft: InvoiceDraft, by: User, invoice_id: int | None = None) -> 
     return invoice
 
 
-def _fill_estimates(account_id: int, on: dt.date, lines: list[dict]) -> None:
-
-    est = estimate_for(account_id, on, [ChargeLine(l["code"], l["quantity"], l["amount"])
-                                        for l in lines])
-    for values, line in zip(lines, est.lines):
+def _fill_estimates(account_id: int, on: dt.date, lines: list[dict]) -> InvoicePreview:
+    """Each line's amount and estimate from the preview the form showed: one computation."""
+    preview = preview_invoice(account_id, on, [PricedLine(l["code"], l["quantity"], l["unit_price"],
+                                                          l["description"]) for l in lines])
+    for values, amount, line in zip(lines, preview.amounts, preview.lines):
+        values["amount"] = amount
         values["estimated_insurance"] = line.insurance_pays
         values["estimated_patient"] = line.patient_pays
+    return preview
 
 
 def _invoice_snapshot(invoice: Invoice) -> dict:
@@ -285,6 +287,15 @@ def quick_invoice(account_id: int, service_date: dt.date, codes: list[tuple[str,
                          diagnoses=diagnoses or [])
     invoice = save_draft(draft, by)
     return post_invoice(invoice.id, by, entry_date=entry_date)
+
+
+def get_invoice(invoice_id: int) -> Invoice:
+    return Invoice.get_by_id(invoice_id)
+
+
+def invoice_lines(invoice: Invoice) -> list[InvoiceLine]:
+    """The invoice's lines in the order they were keyed."""
+    return list(invoice.lines.order_by(InvoiceLine.position))
 
 
 def line_parties(line: InvoiceLine) -> dict[str, Decimal]:

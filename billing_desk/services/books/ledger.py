@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from peewee import fn
 
+from ...choices import LEDGER_KINDS
 from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
-from ...models.billing import LEDGER_KINDS
-from ...money import ZERO, format_money, to_cents
+from ...money import ZERO, format_money, from_cents, to_cents
 from ..office.transactions import today
 
 
@@ -122,7 +122,7 @@ def _sums(group_column, party: str, where=None) -> dict[int, Decimal]:
     if where is not None:
         query = query.where(where)
     rows = query.group_by(group_column).tuples()
-    return {key: Decimal(total or 0) / 100 for key, total in rows if key is not None}
+    return {key: from_cents(total) for key, total in rows if key is not None}
 
 
 def _compare(name: str, cached: dict[int, tuple[Decimal, Decimal]], truth_patient: dict,
@@ -189,7 +189,7 @@ def _check_invoice_numbers() -> list[str]:
     totals = dict(InvoiceLine.select(InvoiceLine.invoice, fn.SUM(InvoiceLine.amount))
                   .group_by(InvoiceLine.invoice).tuples())
     for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.total).where(Invoice.status != "draft"):
-        if inv.total != Decimal(totals.get(inv.id, 0) or 0) / 100:
+        if inv.total != from_cents(totals.get(inv.id)):
             problems.append(f"invoice {inv.number}: total {format_money(inv.total)} is not the "
                             "sum of its lines")
     charged = _sums(LedgerEntry.invoice, "patient", LedgerEntry.kind.in_(("charge", "void")))
@@ -211,7 +211,7 @@ def _check_payments() -> list[str]:
                    .group_by(LedgerEntry.payment).tuples())
     problems = []
     for pay in Payment.select(Payment.id, Payment.amount, Payment.status, Payment.account):
-        in_ledger = -Decimal(applied.get(pay.id, 0) or 0) / 100
+        in_ledger = -from_cents(applied.get(pay.id))
         want = pay.amount if pay.status == "posted" else ZERO
         if in_ledger != want:
             problems.append(f"payment #{pay.id}: {format_money(pay.amount)} received, "

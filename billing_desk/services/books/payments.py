@@ -233,6 +233,10 @@ def accounts_matching(text: str, limit: int = 20) -> list[Account]:
     return list(query.order_by(Account.sort_name).limit(limit))
 
 
+def get_account(account_id: int) -> Account:
+    return Account.get_by_id(account_id)
+
+
 def find_account(text: str) -> Account | None:
     return Account.get_or_none(Account.number == (text or "").strip().split(" ")[0])
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ...choices import COVERAGE_RULES
 from ...errors import Problem, ValidationError
 from ...models import CatalogueItem, Coverage, Payer, Plan, PlanRule, User
-from ...models.coverage import COVERAGE_RULES
 from ...money import parse_money
 from ..office import audit
 from ..office.transactions import in_transaction
@@ -19,6 +19,13 @@ RULE_WORDS = {"c": "covered", "covered": "covered", "n": "not_covered", "not cov
 
 def all_plans() -> list[Plan]:
     return list(Plan.select(Plan, Payer).join(Payer).order_by(Payer.name, Plan.name))
+
+
+def get_plan(plan_id: int | None) -> Plan | None:
+    """The plan with its payer, or None (no id, or the plan is gone)."""
+    if not plan_id:
+        return None
+    return Plan.select(Plan, Payer).join(Payer).where(Plan.id == plan_id).first()
 
 
 def _money(text, field: str, problems: list[Problem], *, blank_none: bool = False) -> Decimal | None:

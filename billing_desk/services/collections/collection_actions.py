@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...choices import CONTACT_KINDS
 from ...errors import RuleError, ValidationError
 from ...models import (
     Account,
@@ -33,8 +34,7 @@ from ...models import (
     User,
     database,
 )
-from ...models.work import CONTACT_KINDS
-from ...money import ZERO, format_money, parse_money, split_largest_remainder
+from ...money import ZERO, format_money, from_cents, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
@@ -139,7 +139,7 @@ def _paid_between(account_id: int, start: dt.date, end: dt.date) -> Decimal:
         "SELECT SUM(amount) FROM payment WHERE account_id = ? AND status = 'posted' AND "
         "source IN ('patient', 'agency') AND received_on >= ? AND received_on <= ?",
         (account_id, start.isoformat(), end.isoformat())).fetchone()[0]
-    return Decimal(cents or 0) / 100
+    return from_cents(cents)
 
 
 def review(*, today: dt.date | None = None, by: User | None = None) -> dict[str, int]:

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ...models import Account, User, database
-from ...money import ZERO, from_cents, parse_money, round_money
+from ...money import ZERO, from_cents, parse_money, percent_of
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today as ledger_today
 from .worklist import WorkFilter, standing, worklist
@@ -41,7 +41,7 @@ def late_fees_due(*, today: dt.date | None = None) -> list[tuple[int, Decimal]]:
         cents = base.get(row.account_id)
         if not cents or row.skip:
             continue
-        fee = max(minimum, round_money(from_cents(cents) * rate / 100))
+        fee = max(minimum, percent_of(from_cents(cents), rate))
         due.append((row.account_id, fee))
     return due
 

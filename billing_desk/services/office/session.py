@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...models import User
-from ...models.db import OpenedDatabase, open_database
+from ...models.db import FileLock, OpenedDatabase, open_database
+from ...models.migrations import SCHEMA_VERSION
 from .users import ensure_administrator
+
+# The door to the office's file for the layers above (ui, cli): SCHEMA_VERSION is what this program
+# writes; open_database and FileLock serve the command line's read-only and maintenance opens.
+__all__ = ["SCHEMA_VERSION", "FileLock", "OpenedDatabase", "Session", "open_database", "open_session"]
 
 
 @dataclass

@@ -11,6 +11,12 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def close_thread_connection() -> None:
+    """A worker thread's last act: close its own connection to the database (others keep theirs)."""
+    if not database.is_closed():
+        database.close()
+
+
 def in_transaction():
     """The one way services open a write: ``with in_transaction(): ...``."""
     return database.atomic()

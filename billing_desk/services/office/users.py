@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ...choices import ROLES
 from ...errors import Problem, RuleError, ValidationError
 from ...models import User
-from ...models.people import ROLES
 from . import audit
 from .permissions import require
 from .transactions import in_transaction
@@ -28,6 +28,11 @@ def ensure_administrator() -> User:
 
 def get_user(username: str) -> User | None:
     return User.get_or_none(User.username == username.strip().lower())
+
+
+def reload_user(user_id: int) -> User | None:
+    """The user read afresh (after the database was reopened), or None when they are gone."""
+    return User.get_or_none(User.id == user_id)
 
 
 def list_users() -> list[User]:

@@ -14,7 +14,7 @@ from peewee import fn
 
 from ...errors import Problem, RuleError, ValidationError
 from ...models import Account, CatalogueItem, Fulfilment, Invoice, Order, OrderLine, User
-from ...money import ZERO, format_money, parse_money, round_money
+from ...money import ZERO, format_money, from_cents, parse_money, round_money
 from ..accounts.registry import owed
 from ..books.account_search import search_condition
 from ..books.codes import find_item
@@ -150,7 +150,8 @@ def credit_check(account: Account, this_order: Decimal = ZERO, *, exclude_order:
                 .where(Invoice.account == account.id, Invoice.status == "posted",
                        Invoice.due_date < on).scalar() or 0)
     return CreditCheck(limit=account.credit_limit, balance=owed(account),
-                       past_due=Decimal(past_due) / 100, open_orders=open_order_value(account.id, exclude_order),
+                       past_due=from_cents(past_due),
+                       open_orders=open_order_value(account.id, exclude_order),
                        this_order=this_order, on_hold=bool(account.credit_hold))
 
 
@@ -180,7 +181,7 @@ def open_order_value(account_id: int, exclude_order: int | None = None) -> Decim
              .where(Order.account == account_id, Order.status.not_in(("cancelled", "invoiced"))))
     if exclude_order:
         query = query.where(Order.id != exclude_order)
-    return Decimal(query.scalar() or 0) / 100
+    return from_cents(query.scalar())
 
 
 def order_total(lines: list[dict]) -> Decimal:

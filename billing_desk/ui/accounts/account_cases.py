@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...choices import CASE_KINDS
 from ...errors import BillingError
-from ...models.work import CASE_KINDS
 from ...services.accounts import cases
 from ..table_model import Column, PagedTableModel
 

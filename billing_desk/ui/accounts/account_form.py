@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS
 from ...errors import BillingError, ValidationError
-from ...models.coverage import RELATIONSHIPS
-from ...models.people import CONTACT_PREFS, DELIVERY
 from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
 from ...services.office.validation import US_STATES

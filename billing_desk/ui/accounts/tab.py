@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget
 
+from ...choices import ACCOUNT_STATUSES
 from ...errors import BillingError
-from ...models.people import ACCOUNT_STATUSES
 from ...services.accounts import cases, registry
 from ..buttons import add_buttons
 from ..list_tab import ListPanel

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...choices import ITEM_KINDS
 from ...errors import BillingError, ValidationError
-from ...models.catalogue import ITEM_KINDS
 from ...money import format_money
 from ...services.books import catalogue
 from ..list_tab import ListPanel

@@ -85,7 +85,7 @@ class PlansDialog(QDialog):
 
     def show_plan(self) -> None:
         plan_id = self.plan_choice.currentData()
-        plan = plans.Plan.get_or_none(plans.Plan.id == plan_id) if plan_id else None
+        plan = plans.get_plan(plan_id)
         self.plan_id = plan.id if plan else None
         self.payer.setCurrentText(plan.payer.name if plan else "")
         values = {"name": plan.name, "copay": plan.copay, "deductible": plan.deductible,

@@ -193,10 +193,10 @@ class CreditMemoDialog(QDialog):
     def __init__(self, session, invoice_id: int, parent=None):
         super().__init__(parent)
         self.session, self.invoice_id = session, invoice_id
-        invoice = invoices.Invoice.get_by_id(invoice_id)
+        invoice = invoices.get_invoice(invoice_id)
         self.setWindowTitle(f"Credit memo on invoice {invoice.number}")
         self.resize(760, 360)
-        self.lines = list(invoice.lines.order_by(invoices.InvoiceLine.position))
+        self.lines = invoices.invoice_lines(invoice)
         self.credits = {line.id: "" for line in self.lines}
         self.model = RowsModel(self.HEADERS, editable=(6,), on_edit=self._edit, parent=self)
         self._fill()

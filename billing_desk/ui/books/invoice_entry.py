@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QCompleter, QHBoxLayout, QLabel, QLi
 from ...errors import ValidationError
 from ...money import format_money, parse_money
 from ...services.books import codes
+from ...services.books.invoice_preview import PricedLine
 from ...services.office.validation import parse_int
 
 
@@ -71,7 +72,7 @@ def code_choices(text: str) -> list[str]:
 class LineEntry(QWidget):
     """One row the clerk types a line into; Enter moves along it and adds the line at the end."""
 
-    added = Signal(dict)  # {code, description, quantity, unit_price, modifiers, pointers}
+    added = Signal(object)  # a PricedLine
     finished = Signal()  # Enter on an empty code: the lines are done
     problem = Signal(str)
 
@@ -138,9 +139,8 @@ class LineEntry(QWidget):
         except ValidationError as exc:
             self.problem.emit(str(exc))
             return
-        self.added.emit({"code": item.code, "description": item.description, "quantity": quantity,
-                         "unit_price": price, "modifiers": self.modifiers.text().strip(),
-                         "pointers": self.pointers.text().strip().upper()})
+        self.added.emit(PricedLine(item.code, quantity, price, item.description,
+                                   self.modifiers.text().strip(), self.pointers.text().strip().upper()))
         self.clear()
         self.code.setFocus()
 

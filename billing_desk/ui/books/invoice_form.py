@@ -25,7 +25,7 @@ from ...errors import BillingError, ValidationError
 from ...money import format_money
 from ...services.books import invoices
 from ...services.books.codes import check_diagnosis, describe_diagnosis
-from ...services.books.estimate import ChargeLine, estimate_for
+from ...services.books.invoice_preview import PricedLine, preview_invoice
 from ..prompts import Prompter
 from . import invoice_actions
 from .invoice_entry import LineEntry, attach_completer, move_focus
@@ -54,7 +54,7 @@ class InvoiceForm(QDialog):
         self.invoice_id = invoice_id
         self.batch_id = batch_id
         self.status = "draft"
-        self.lines: list[dict] = []
+        self.lines: list[PricedLine] = []
         self.account_id: int | None = None
         self.dirty = False
         self.setWindowTitle("Invoice")
@@ -196,7 +196,7 @@ class InvoiceForm(QDialog):
         self.message.clear()
         self._refresh()
 
-    def _line_added(self, line: dict) -> None:
+    def _line_added(self, line: PricedLine) -> None:
         self.lines.append(line)
         self.dirty = True
         self._refresh()
@@ -214,19 +214,21 @@ class InvoiceForm(QDialog):
             self.account_id = found.id if found else None
         return invoices.InvoiceDraft(
             account_id=self.account_id, service_date=self.service_date.text(),
-            lines=[invoices.LineInput(l["code"], l["quantity"], l["unit_price"], l["modifiers"],
-                                      l["pointers"]) for l in self.lines],
+            lines=[invoices.LineInput(l.code, l.quantity, l.unit_price, l.modifiers, l.pointers)
+                   for l in self.lines],
             diagnoses=[c.strip() for c in self.diagnoses.text().replace(";", ",").split(",")],
             provider=self.provider.text(), place_of_service=self.place.text(),
             notes=self.notes.toPlainText(), batch_id=self.batch_id)
 
     # --- the live part ------------------------------------------------------------------------
     def _refresh(self) -> None:
-        self.lines_model.set_rows([[i, l["code"], l["description"], l["quantity"], l["unit_price"],
-                                    l["unit_price"] * l["quantity"], l["modifiers"], l["pointers"]]
-                                   for i, l in enumerate(self.lines, start=1)])
+        """The lines, their amounts and the estimate, all from the service's preview."""
+        preview = preview_invoice(self.account_id, self.service_date.text(), self.lines)
+        rows = zip(self.lines, preview.amounts)
+        self.lines_model.set_rows([[i, l.code, l.description, l.quantity, l.unit_price, amount,
+                                    l.modifiers, l.pointers] for i, (l, amount) in enumerate(rows, start=1)])
         self._show_diagnoses()
-        self._show_estimate()
+        self._show_estimate(preview)
 
     def _show_diagnoses(self) -> None:
         shown = []
@@ -239,21 +241,16 @@ class InvoiceForm(QDialog):
             shown.append("at most 12 diagnoses")
         self.dx_info.setText("\n".join(shown))
 
-    def _show_estimate(self) -> None:
-        from ...services.office.validation import parse_date
-
-        on, _problem = parse_date(self.service_date.text(), "service_date")
-        charges = [ChargeLine(l["code"], l["quantity"], l["unit_price"] * l["quantity"],
-                              l["description"]) for l in self.lines]
-        est = estimate_for(self.account_id or 0, on or dt.date.today(), charges)
+    def _show_estimate(self, preview) -> None:
+        est = preview.estimate
         self.estimate_model.set_rows([[e.code, e.charge, e.allowed, e.insurance_pays, e.copay,
                                        e.deductible, e.coinsurance, e.not_covered, e.patient_pays]
                                       for e in est.lines])
         notes = [n for e in est.lines for n in e.notes]
         self.estimate_notes.setText(f"{est.standing()}. " + " ".join(notes))
-        self.totals.setText(f"Charges {format_money(est.total('charge'))} · insurance should pay "
-                            f"{format_money(est.total('insurance_pays'))} · patient pays "
-                            f"{format_money(est.total('patient_pays'))} · {len(self.lines)} lines")
+        self.totals.setText(f"Charges {format_money(preview.total)} · insurance should pay "
+                            f"{format_money(preview.insurance_pays)} · patient pays "
+                            f"{format_money(preview.patient_pays)} · {len(self.lines)} lines")
 
     # --- saving -------------------------------------------------------------------------------
     def save(self) -> bool:
@@ -294,7 +291,7 @@ class InvoiceForm(QDialog):
             self.message.setText(str(exc))
 
     def load(self, invoice_id: int) -> None:
-        invoice = invoices.Invoice.get_by_id(invoice_id)
+        invoice = invoices.get_invoice(invoice_id)
         draft = invoices.draft_of(invoice)
         self.invoice_id, self.status, self.batch_id = invoice.id, invoice.status, invoice.batch_id
         self._set_account(invoice.account)
@@ -303,10 +300,9 @@ class InvoiceForm(QDialog):
         self.place.setText(draft.place_of_service)
         self.diagnoses.setText(", ".join(draft.diagnoses))
         self.notes.setPlainText(draft.notes)
-        self.lines = [{"code": l.code, "description": l.description, "quantity": l.quantity,
-                       "unit_price": l.unit_price, "modifiers": l.modifiers,
-                       "pointers": ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p)}
-                      for l in invoice.lines.order_by(invoices.InvoiceLine.position)]
+        self.lines = [PricedLine(l.code, l.quantity, l.unit_price, l.description, l.modifiers,
+                                 ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p))
+                      for l in invoices.invoice_lines(invoice)]
         title = f"Invoice {invoice.number}" if invoice.number else f"Draft invoice #{invoice.id}"
         self.setWindowTitle(f"{title} ({invoice.status})")
         self._set_editable(invoice.status == "draft")

@@ -50,7 +50,7 @@ class PatientPaymentDialog(QDialog):
         self.resize(760, 480)
         self._build()
         if account_id:
-            account = payments.Account.get_by_id(account_id)
+            account = payments.get_account(account_id)
             self.account.setText(f"{account.number} {account.display_name}")
             self._load_account()
 

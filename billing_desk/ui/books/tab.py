@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...choices import INVOICE_STATUSES
 from ...errors import BillingError
-from ...models.billing import INVOICE_STATUSES
 from ...printing import invoice_docs
 from ...services.accounts import lists
 from ...services.books import invoice_papers, invoices, payments

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...choices import CONTACT_KINDS
 from ...errors import BillingError
-from ...models.work import CONTACT_KINDS
 from ...money import format_money
 from ...printing import letters
 from ...services.collections import collection_actions as actions, dunning, worklist as col

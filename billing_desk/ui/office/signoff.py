@@ -17,19 +17,19 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from ...errors import PermissionDenied
-from ...models import User
 from . import signin
 
 T = TypeVar("T")
-Ask = Callable[[object, str], "User | None"]
+Approver = object  # the supervisor who signed off (a user the sign-in service returned)
+Ask = Callable[[object, str], "Approver | None"]
 
 
-def ask_signoff(parent, action: str) -> User | None:
+def ask_signoff(parent, action: str) -> Approver | None:
     """The default prompt (the dialog in ui.signin); tests replace this or pass ``ask=``."""
     return signin.ask_signoff(parent, action)
 
 
-def run_with_signoff(parent, action: str, work: Callable[[User | None], T], *,
+def run_with_signoff(parent, action: str, work: Callable[[Approver | None], T], *,
                      ask: Ask | None = None) -> T:
     """``work(approved_by)``'s result; a refusal is retried once with the supervisor who signs off.
 

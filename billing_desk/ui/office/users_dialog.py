@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...choices import ROLES
 from ...errors import BillingError
-from ...models.people import ROLES
 from ...services.office import users
 from ...services.office.permissions import require
 from ..table_model import Column, PagedTableModel

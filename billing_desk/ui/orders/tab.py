@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...choices import ORDER_STATUSES
 from ...errors import BillingError
-from ...models.orders import ORDER_STATUSES
 from ...money import format_money
 from ...printing.order_docs import render_confirmation
 from ...services.accounts import lists

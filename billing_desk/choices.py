@@ -1,0 +1,40 @@
+"""The choices a field may take (statuses, kinds, roles): one list that the tables, the services
+and the screens all read. A base module like money.py: no peewee, no Qt."""
+
+from __future__ import annotations
+
+# billing
+INVOICE_STATUSES = ("draft", "posted", "void")
+PARTIES = ("patient", "insurance")
+PAYMENT_METHODS = ("cash", "check", "card", "eft", "other")
+PAYMENT_SOURCES = ("patient", "insurance", "agency")
+ADJUSTMENT_KINDS = ("contractual", "discount", "credit_memo", "write_off", "late_fee",
+    "transfer", "refund", "collections")
+LEDGER_KINDS = ("charge", "void", "payment", "payment_void", "adjustment", "transfer",
+    "credit_applied", "refund")
+
+# catalogue
+ITEM_KINDS = ("procedure", "service", "product", "fee")
+REASON_KINDS = ("contractual", "discount", "credit_memo", "write_off", "refund", "denial",
+    "void", "late_fee", "transfer", "collections")
+
+# coverage
+COVERAGE_RANKS = ("primary", "secondary")
+COVERAGE_RULES = ("covered", "not_covered", "prior_auth")
+RELATIONSHIPS = ("self", "spouse", "child", "other")
+
+# orders
+ORDER_STATUSES = ("received", "approved", "in_progress", "partly_filled", "filled", "invoiced",
+    "cancelled")
+
+# people
+ROLES = ("clerk", "supervisor", "administrator")
+ACCOUNT_STATUSES = ("pending", "active", "inactive", "closed")
+ACCOUNT_KINDS = ("patient", "customer")
+DELIVERY = ("print", "email")
+CONTACT_PREFS = ("phone", "email", "mail", "text")
+
+# work
+CONTACT_KINDS = ("call", "letter", "email", "visit", "note")
+CASE_KINDS = ("query", "issue")
+CASE_STATUSES = ("open", "waiting", "resolved")
