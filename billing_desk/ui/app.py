@@ -12,8 +12,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
+from ..logs import setup_logging
 from ..paths import default_database, demo_database, resource
 from ..services.office.session import Session, open_session
+from .crash import install_crash_path
+from .prompts import Prompter
 
 
 def application() -> QApplication:
@@ -135,6 +138,8 @@ def sign_in(session: Session) -> bool:
 
 def run_window(db: str | None = None, demo: bool = False) -> int:
     app = application()
+    setup_logging()
+    install_crash_path(Prompter(None), app)  # the hooks hold it; the app is its parent
     try:
         session = open_office(db, demo)
     except BillingError as exc:
