@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from billing_desk.models import AuditEntry, User
 from billing_desk.services.office import auth, users
 from billing_desk.services.office.session import Session
+from billing_desk.ui.prompts import ScriptedPrompter
 
 PASSWORD = "long password"
 
@@ -47,7 +48,7 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
     from billing_desk.ui.office.signin import FirstStartDialog
 
     key_file = tmp_path / "key.txt"
-    dialog = FirstStartDialog(choose_file=lambda parent: str(key_file))
+    dialog = FirstStartDialog(prompter=ScriptedPrompter(str(key_file)))
     qtbot.addWidget(dialog)
     dialog.show()
     type_into(qtbot, dialog.boxes["name"], "Ada Admin")
@@ -170,7 +171,7 @@ def test_the_users_dialog_adds_and_disables_a_user(qtbot, office):
 
     with pytest.raises(PermissionDenied):
         UsersDialog(office[1])
-    dialog = UsersDialog(office[0], prompter=lambda user: "supervisor")
+    dialog = UsersDialog(office[0], prompter=ScriptedPrompter("Supervisor"))
     qtbot.addWidget(dialog)
     dialog.show()
 
@@ -200,7 +201,7 @@ def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
     with pytest.raises(PermissionDenied):
         auth.sign_in("maria", "wrong one")
     target = tmp_path / "audit.xlsx"
-    viewer = AuditViewer(office[0], choose_file=lambda parent: str(target))
+    viewer = AuditViewer(office[0], prompter=ScriptedPrompter(str(target)))
     qtbot.addWidget(viewer)
     viewer.show()
     everything = viewer.model.total

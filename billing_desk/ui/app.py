@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
@@ -17,6 +17,9 @@ from ..paths import default_database, demo_database, resource
 from ..services.office.session import Session, open_session
 from .crash import install_crash_path
 from .prompts import Prompter
+
+#: Questions asked before (or without) a window: start-up errors, the backup at closing.
+PROMPTER = Prompter(None)
 
 
 def application() -> QApplication:
@@ -109,7 +112,7 @@ def backup_at_closing(session: Session) -> None:
     outcome = auto_backup(session, "closing", progress=progress)
     dialog.close()
     if outcome.result is None:
-        QMessageBox.warning(None, APP_NAME, outcome.message)
+        PROMPTER.warn(APP_NAME, outcome.message)
 
 
 def open_office(db: str | None, demo: bool) -> Session:
@@ -129,7 +132,7 @@ def sign_in(session: Session) -> bool:
     try:
         session.user = sign_in_at_start(session.path.name)
     except BillingError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        PROMPTER.warn(APP_NAME, str(exc))
         session.user = None
     if session.user is None:
         session.close()
@@ -139,11 +142,11 @@ def sign_in(session: Session) -> bool:
 def run_window(db: str | None = None, demo: bool = False) -> int:
     app = application()
     setup_logging()
-    install_crash_path(Prompter(None), app)  # the hooks hold it; the app is its parent
+    install_crash_path(PROMPTER, app)  # the hooks hold it; the app is its parent
     try:
         session = open_office(db, demo)
     except BillingError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        PROMPTER.warn(APP_NAME, str(exc))
         return 1
     warm_up_code_set()
     if not sign_in(session):
@@ -156,7 +159,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         holder["session"] = current
         holder["window"] = MainWindow(current, open_database=switch_database, reopen=reopen)
         for warning in current.opened.warnings:
-            QMessageBox.warning(holder["window"], APP_NAME, warning)
+            holder["window"].prompter.warn(APP_NAME, warning)
         holder["window"].show()
         backup_in_background(holder["window"], current, "start")
 
@@ -171,7 +174,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         try:
             fresh = open_session(Path(path), choose_user=False)
         except BillingError as exc:
-            QMessageBox.critical(None, APP_NAME, str(exc))
+            PROMPTER.warn(APP_NAME, str(exc))
             fresh = open_session(session.path, choose_user=False)
         if not sign_in(fresh):
             fresh.close()
@@ -183,9 +186,9 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         old.deleteLater()
 
     def switch_database() -> None:
-        name, _ = QFileDialog.getOpenFileName(holder["window"], "Open database",
-                                              str(holder["session"].path.parent),
-                                              "Billing Desk database (*.sqlite *.db);;All files (*)")
+        name = holder["window"].prompter.choose_open_file(
+            "Open database", "Billing Desk database (*.sqlite *.db);;All files (*)",
+            str(holder["session"].path.parent))
         if name:
             replace_session(Path(name))
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar
 
 from .. import APP_NAME, __version__
 from ..money import format_money
@@ -17,20 +17,22 @@ from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
+from .prompts import Prompter
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session, *, open_database=None, reopen=None, parent=None):
+    def __init__(self, session, *, open_database=None, reopen=None, prompter=None, parent=None):
         super().__init__(parent)
         self.session = session
+        self.prompter = prompter or Prompter(self)  # every tab asks through this one
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
         self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.pages = [cls(session, self) for cls in TAB_CLASSES]
+        self.pages = [cls(session, self, prompter=self.prompter) for cls in TAB_CLASSES]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
         self.setCentralWidget(self.tabs)
@@ -57,7 +59,8 @@ class MainWindow(QMainWindow):
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
-        install_backup_actions(self, self.session)  # Back up now (Ctrl+B), Restore, Maintenance
+        # Back up now (Ctrl+B), Restore, Maintenance
+        install_backup_actions(self, self.session, self.prompter)
         install_settings_action(self)  # Tools > Settings…
 
     def reopen(self, path) -> None:
@@ -142,8 +145,8 @@ class MainWindow(QMainWindow):
             if result == "ok":
                 self.statusBar().showMessage("Database check: ok", 5000)
             else:
-                QMessageBox.critical(self, "Database check", f"The database failed its integrity "
-                                     f"check: {result}\nStop work and restore the latest backup.")
+                self.prompter.warn("Database check", f"The database failed its integrity check: "
+                                   f"{result}\nStop work and restore the latest backup.")
 
         self._check_timer = QTimer(self, interval=500)
         self._check_timer.timeout.connect(poll)
@@ -159,14 +162,13 @@ class MainWindow(QMainWindow):
         result = run_checks()
         text = "\n".join(result.lines())
         if result.clean:
-            QMessageBox.information(self, "Check database", f"Everything checks out.\n\n{text}")
+            self.prompter.inform("Check database", f"Everything checks out.\n\n{text}")
         else:
-            QMessageBox.warning(self, "Check database", f"Problems were found:\n\n{text}")
+            self.prompter.warn("Check database", f"Problems were found:\n\n{text}")
 
     def about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b> {__version__}<br>The billing coordinator's desk.<br>"
-                          f"Database: {self.session.path}")
+        self.prompter.inform(f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>The billing "
+                             f"coordinator's desk.<br>Database: {self.session.path}")
 
     # --- layout memory --------------------------------------------------------------------
     def _settings(self) -> QSettings:

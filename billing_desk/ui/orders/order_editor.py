@@ -293,7 +293,7 @@ class OrderEditor(QWidget):
             self._mark(exc)
             return None
         except BillingError as exc:
-            self.prompts.error("Order not saved", str(exc))
+            self.prompts.warn("Order not saved", str(exc))
             return None
         self._reset_marks()
         self.order_id = order.id
