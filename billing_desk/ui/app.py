@@ -17,6 +17,7 @@ from ..paths import default_database, demo_database, resource
 from ..services.office.session import Session, open_session
 from .crash import install_crash_path
 from .prompts import Prompter
+from .session_holder import SessionHolder
 
 #: Questions asked before (or without) a window: start-up errors, the backup at closing.
 PROMPTER = Prompter(None)
@@ -125,18 +126,18 @@ def open_office(db: str | None, demo: bool) -> Session:
     return open_session(path, choose_user=False)
 
 
-def sign_in(session: Session) -> bool:
+def sign_in(holder: SessionHolder) -> bool:
     """First start or sign-in (ui/signin.py) before any data shows; False if cancelled."""
     from .office.signin import sign_in_at_start
 
     try:
-        session.user = sign_in_at_start(session.path.name)
+        holder.set_user(sign_in_at_start(holder.session.path.name))
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
-        session.user = None
-    if session.user is None:
-        session.close()
-    return session.user is not None
+        holder.set_user(None)
+    if holder.user is None:
+        holder.session.close()
+    return holder.user is not None
 
 
 def run_window(db: str | None = None, demo: bool = False) -> int:
@@ -149,15 +150,17 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         PROMPTER.warn(APP_NAME, str(exc))
         return 1
     warm_up_code_set()
-    if not sign_in(session):
+    owner = SessionHolder(session)
+    if not sign_in(owner):
         return 0
     from .main_window import MainWindow
 
     holder = {}
 
-    def show_window(current: Session) -> None:
-        holder["session"] = current
-        holder["window"] = MainWindow(current, open_database=switch_database, reopen=reopen)
+    def show_window(owner: SessionHolder) -> None:
+        current = holder["session"] = owner.session
+        holder["window"] = MainWindow(current, open_database=switch_database, reopen=reopen,
+                                      holder=owner)
         for warning in current.opened.warnings:
             holder["window"].prompter.warn(APP_NAME, warning)
         holder["window"].show()
@@ -176,12 +179,13 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         except BillingError as exc:
             PROMPTER.warn(APP_NAME, str(exc))
             fresh = open_session(session.path, choose_user=False)
-        if not sign_in(fresh):
+        owner = SessionHolder(fresh)
+        if not sign_in(owner):
             fresh.close()
             old.close()
             QApplication.quit()
             return
-        show_window(fresh)
+        show_window(owner)
         old.close()
         old.deleteLater()
 
@@ -195,7 +199,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     def reopen(path: Path) -> None:
         replace_session(path)
 
-    show_window(session)
+    show_window(owner)
     try:
         return app.exec()
     finally:

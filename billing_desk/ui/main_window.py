@@ -18,14 +18,20 @@ from .books.tab import InvoicesTab
 from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
 from .prompts import Prompter
+from .session_holder import SessionHolder
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session, *, open_database=None, reopen=None, prompter=None, parent=None):
+    def __init__(self, session, *, open_database=None, reopen=None, prompter=None, holder=None,
+                 parent=None):
         super().__init__(parent)
         self.session = session
+        # The only one that changes the session (its user, its file); we listen like every screen.
+        self.session_holder = holder or SessionHolder(session)
+        self.session_holder.setParent(self)
+        self.session_holder.changed.connect(self._session_changed)
         self.prompter = prompter or Prompter(self)  # every tab asks through this one
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
@@ -75,9 +81,8 @@ class MainWindow(QMainWindow):
         user = self.session.user
         self.session.close()  # a restore has closed it already; closing twice is harmless
         fresh = open_session(path, choose_user=False)
-        self.session.opened = fresh.opened  # the tabs hold this session: keep it, change its file
-        self.session.user = User.get_or_none(User.id == user.id) if user else None
-        self.refresh()
+        # The tabs hold this session: keep it, change its file (the holder says so to everyone).
+        self.session_holder.reopened(fresh.opened, User.get_or_none(User.id == user.id) if user else None)
 
     def menu(self, name: str):
         if name not in self.menus:
@@ -151,6 +156,14 @@ class MainWindow(QMainWindow):
         self._check_timer = QTimer(self, interval=500)
         self._check_timer.timeout.connect(poll)
         self._check_timer.start()
+
+    def _session_changed(self, _session) -> None:
+        if self.session.user is None or self.session.opened.db.is_closed():
+            return
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.refresh()
+        self.update_status()
 
     def _tab_changed(self, _index: int) -> None:
         self.tabs.currentWidget().refresh()

@@ -188,7 +188,7 @@ class LockController(QObject):
         for page in window.pages:
             page.setParent(self._holder)
         pages, index, windows = self.stash.pop(user.id, (None, 0, []))
-        window.session.user = user
+        window.session_holder.set_user(user)
         if pages is None:
             pages = [cls(window.session, window, prompter=window.prompter) for cls in classes]
         for page in pages:
