@@ -49,7 +49,7 @@ def until_it_fails(*steps, tries=400):
     raise AssertionError("the disk never filled")
 
 
-def test_posting_on_a_full_disk_says_so_and_saves_nothing(db, admin, catalogue, make_account):
+def test_posting_on_a_full_disk_says_so_and_saves_nothing(db, admin, catalogue, make_account, caplog):
     account = make_account()
     fill_the_disk()
     lines = [invoices.LineInput("99213"), invoices.LineInput("36415", 2)]
@@ -59,6 +59,7 @@ def test_posting_on_a_full_disk_says_so_and_saves_nothing(db, admin, catalogue, 
     text = str(error)
     assert "is full" in text and "nothing was saved" in text and str(db.path.parent) in text
     assert "rollback" not in text
+    assert "database or disk is full" in caplog.text  # SQLite's own words stay in the log
     assert counts() == before
     assert check_ledger() == []
 

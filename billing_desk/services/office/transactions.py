@@ -7,6 +7,7 @@ damaged file) leaves here as a ``DatabaseError`` in plain words, never as SQLite
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,8 @@ def in_transaction() -> Iterator[object]:
         plain = explain_database_error(exc)
         if plain is None:
             raise  # a rule of the schema (a constraint, a trigger): the caller's to handle
+        logging.getLogger("billing_desk.database").warning("a write was refused: %s", plain,
+                                                            exc_info=first_cause(exc))
         raise plain from exc
 
 
@@ -87,7 +90,7 @@ def explain_database_error(exc: BaseException, path: Path | None = None) -> Bill
     where = str(path) if path else "the database"
     folder = str(path.parent) if path else "its folder"
     text = str(cause).lower()
-    if "full" in text:
+    if "disk is full" in text or "disk full" in text:
         return DiskFullError(f"The disk holding {where} is full: nothing was saved. Free some space "
                              f"on that disk (the folder {folder}), then do it again.")
     if "locked" in text or "busy" in text:
