@@ -127,7 +127,7 @@ class AccountsTab(QWidget):
     def _leave_form_ok(self) -> bool:
         if self.stack.currentIndex() == FORM and self.form.is_dirty():
             return self.prompter.confirm("Discard this form?", "What you typed on this form has "
-                                         "not been saved. Throw it away?")
+                                         "not been saved. Throw it away?", default_no=True)
         return True
 
     def _go(self, page: int) -> None:

@@ -307,7 +307,8 @@ class OrderEditor(QWidget):
 
     def discard_ok(self) -> bool:
         return not self.dirty or self.prompts.confirm("Discard the order?",
-                                                      "The typed order is not saved. Discard it?")
+                                                      "The typed order is not saved. Discard it?",
+                                                      default_no=True)
 
     def cancel(self) -> None:
         if self.discard_ok():
