@@ -44,3 +44,19 @@ class PermissionDenied(BillingError):
 
 class DatabaseError(BillingError):
     """The database file cannot be used (not a database, too new, locked, on a network path)."""
+
+
+class DiskFullError(DatabaseError):
+    """The disk holding the database is full: the write was rolled back, nothing was saved."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another program holds the database (locked or busy) longer than we wait."""
+
+
+class DatabaseReadOnlyError(DatabaseError):
+    """The database file, or its folder, cannot be written."""
+
+
+class DatabaseDamagedError(DatabaseError):
+    """The file is damaged or is not a database."""

@@ -49,3 +49,14 @@ def resources_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def logs_dir() -> Path:
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_file() -> Path:
+    """Where the program writes what went wrong (rotated: see billing_desk/logs.py)."""
+    return logs_dir() / "billing-desk.log"

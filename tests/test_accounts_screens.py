@@ -23,15 +23,15 @@ class FakePrompter:
     def __init__(self):
         self.asked, self.answer, self.text, self.path = [], True, "moved away", None
 
-    def confirm(self, title, text):
+    def confirm(self, title, text, *, default_no=False):
         self.asked.append(text)
         return self.answer
 
-    def ask_text(self, title, label):
+    def ask_text(self, title, label, text=""):
         self.asked.append(label)
         return self.text
 
-    def save_path(self, title, suggested, filter_text):
+    def choose_save_file(self, title, suggested, filter_text):
         return self.path
 
 

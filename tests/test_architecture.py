@@ -153,3 +153,18 @@ def test_files_stay_small():
            for path in (ROOT / "billing_desk").rglob("*.py")
            if (n := len(path.read_text(encoding="utf-8").splitlines())) >= 500]
     assert big == []
+
+
+def test_dialogs_only_through_the_prompter():
+    """ui/prompts.py is the one way to a standard box: screens are handed a Prompter."""
+    import re
+
+    static_call = re.compile(r"\b(QMessageBox|QFileDialog|QInputDialog)\s*\.\s*[a-z]\w*\s*\(")
+    offenders = []
+    for path in sorted((ROOT / "billing_desk" / "ui").rglob("*.py")):
+        if path.name == "prompts.py" and path.parent.name == "ui":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if static_call.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == [], "ask through the Prompter (ui/prompts.py):\n" + "\n".join(offenders)

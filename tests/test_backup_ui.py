@@ -36,20 +36,21 @@ class FakePrompter:
         self.said: list[tuple[str, str, str]] = []
         self.reviewed: list[dict] = []
 
-    def choose_folder(self, start):
-        return self.folder
+    def choose_folder(self, title, start=""):
+        return str(self.folder) if self.folder else None
 
-    def choose_backup(self, start):
-        return self.backup
+    def choose_open_file(self, title, filters, start=""):
+        return str(self.backup) if self.backup else None
 
-    def new_password(self):
+    def ask_password(self, title, label):
         return self.password
 
-    def review_restore(self, path, manifest):
-        self.reviewed.append(manifest)
-        return self.accept, self.password
+    def run(self, review):
+        self.reviewed.append(review.manifest)
+        review.password_edit.setText(self.password or "")
+        return self.accept
 
-    def confirm(self, title, text):
+    def confirm(self, title, text, *, default_no=False):
         self.said.append(("confirm", title, text))
         return self.accept
 

@@ -12,6 +12,7 @@ from billing_desk.errors import PermissionDenied
 from billing_desk.models import AccountCollection, ContactLog, Letter, Promise
 from billing_desk.services.books.invoices import quick_invoice
 from billing_desk.services.collections import worklist as col
+from billing_desk.ui.prompts import ScriptedPrompter
 
 DAY0 = dt.date(2026, 1, 5)
 TODAY = DAY0 + dt.timedelta(days=30 + 45)  # 45 days past due
@@ -31,7 +32,7 @@ def tab(qtbot, db, admin, clerk, make_account, catalogue, tmp_path):
         quick_invoice(account.id, DAY0, [("99213", 1)], clerk, entry_date=DAY0)
     from billing_desk.ui.collections.tab import CollectionsTab
 
-    widget = CollectionsTab(Session(clerk, tmp_path / "office.sqlite"))
+    widget = CollectionsTab(Session(clerk, tmp_path / "office.sqlite"), prompter=ScriptedPrompter())
     widget.clock = lambda: TODAY
     widget.printed = []
     widget.printer = lambda pdf, name: widget.printed.append((pdf, name))
@@ -76,7 +77,7 @@ def test_bad_contact_input_is_refused_and_nothing_saved(tab, qtbot):
     qtbot.keyClick(dialog.promise_amount, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert dialog.isVisible() and "promise_amount" in dialog.error.text()
     assert ContactLog.select().count() == 0
-    dialog.confirm = lambda text: True
+    dialog.prompter.answers = [True]  # "Discard what you typed?"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
@@ -103,9 +104,7 @@ def test_confirm_a_stage_batch_by_keys(tab, qtbot):
 
 def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot, monkeypatch):
     monkeypatch.setattr("billing_desk.ui.office.signoff.ask_signoff", lambda parent, action: None)  # no sign-off
-    answers = iter(["moved away, no forwarding address"])
-    tab.ask = lambda *a, **k: next(answers)
-    tab.confirm = lambda text: True
+    tab.prompter.answers = ["moved away, no forwarding address", True]
     tab.table.setFocus()
     tab.write_off()
     assert "may not write off" in tab.pane.message.text()

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grab
 class Prompter:
     path = None
 
-    def open_path(self, title, filter_text):
+    def choose_open_file(self, title, filter_text, start=""):
         return self.path
 
 

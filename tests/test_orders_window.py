@@ -27,20 +27,20 @@ class FakePrompts:
         self.confirms, self.texts, self.paths, self.said = [], [], [], []
         self.dialog_hook = None
 
-    def confirm(self, title, text):
+    def confirm(self, title, text, *, default_no=False):
         self.said.append(("confirm", text))
         return self.confirms.pop(0) if self.confirms else True
 
-    def ask_text(self, title, label):
+    def ask_text(self, title, label, text=""):
         return self.texts.pop(0) if self.texts else None
 
-    def save_path(self, title, name, pattern):
+    def choose_save_file(self, title, name, pattern):
         return self.paths.pop(0) if self.paths else None
 
-    def info(self, title, text):
+    def inform(self, title, text):
         self.said.append(("info", text))
 
-    def error(self, title, text):
+    def warn(self, title, text):
         self.said.append(("error", text))
 
     def run(self, dialog):

@@ -22,7 +22,7 @@ class Answers:
     def __init__(self, path=None, day=None, confirm=True):
         self.path, self.day, self.yes, self.told = path, day, confirm, []
 
-    def save_path(self, title, suggested, filter_text):
+    def choose_save_file(self, title, suggested, filter_text):
         return str(self.path) if self.path else None
 
     def choose_printer(self, current):
@@ -31,7 +31,7 @@ class Answers:
     def ask_date(self, title, label, default):
         return self.day
 
-    def confirm(self, title, text):
+    def confirm(self, title, text, *, default_no=False):
         return self.yes
 
     def inform(self, title, text):

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from billing_desk.models import AuditEntry, User
 from billing_desk.services.office import auth, users
 from billing_desk.services.office.session import Session
+from billing_desk.ui.prompts import ScriptedPrompter
 
 PASSWORD = "long password"
 
@@ -47,7 +48,7 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
     from billing_desk.ui.office.signin import FirstStartDialog
 
     key_file = tmp_path / "key.txt"
-    dialog = FirstStartDialog(choose_file=lambda parent: str(key_file))
+    dialog = FirstStartDialog(prompter=ScriptedPrompter(str(key_file)))
     qtbot.addWidget(dialog)
     dialog.show()
     type_into(qtbot, dialog.boxes["name"], "Ada Admin")
@@ -164,13 +165,35 @@ def test_another_user_signs_in_and_the_first_users_work_waits_for_them(qtbot, wi
     assert window.pages[0].list.search is maria_search and maria_search.text() == "Maria's unsaved search"
 
 
+def test_a_change_of_user_is_said_once_by_the_one_owner_and_every_screen_sees_it(qtbot, window):
+    changes = []
+    window.session_holder.changed.connect(changes.append)
+    lock = window.lock_controller
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert changes == []  # locking signs out in the audit trail, but the window's user waits
+    type_into(qtbot, lock.screen.form.username, "ada")
+    type_into(qtbot, lock.screen.form.password, PASSWORD)
+    assert len(changes) == 1 and changes[0] is window.session
+    assert "Ada Admin" in window.user_label.text()
+    assert all(page.session.user.username == "ada" for page in window.pages)
+    lock.lock()
+    type_into(qtbot, lock.screen.form.username, "ada")  # the same user again: nothing changed
+    type_into(qtbot, lock.screen.form.password, PASSWORD)
+    assert len(changes) == 1
+    path = window.session.path
+    window.session.close()
+    window.reopen(path)  # after a restore: the same session on the file opened again
+    assert len(changes) == 2 and window.session.user.username == "ada"
+    assert not window.session.opened.db.is_closed()
+
+
 def test_the_users_dialog_adds_and_disables_a_user(qtbot, office):
     from billing_desk.errors import PermissionDenied
     from billing_desk.ui.office.users_dialog import UsersDialog
 
     with pytest.raises(PermissionDenied):
         UsersDialog(office[1])
-    dialog = UsersDialog(office[0], prompter=lambda user: "supervisor")
+    dialog = UsersDialog(office[0], prompter=ScriptedPrompter("Supervisor"))
     qtbot.addWidget(dialog)
     dialog.show()
 
@@ -200,7 +223,7 @@ def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
     with pytest.raises(PermissionDenied):
         auth.sign_in("maria", "wrong one")
     target = tmp_path / "audit.xlsx"
-    viewer = AuditViewer(office[0], choose_file=lambda parent: str(target))
+    viewer = AuditViewer(office[0], prompter=ScriptedPrompter(str(target)))
     qtbot.addWidget(viewer)
     viewer.show()
     everything = viewer.model.total
@@ -243,7 +266,11 @@ def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office):
 def test_the_window_start_signs_in_before_any_data_shows(qtbot, tmp_path):
     from billing_desk.services.demo import DEMO_PASSWORD
     from billing_desk.services.office.session import open_session
-    from billing_desk.ui.app import sign_in
+    from billing_desk.ui.app import sign_in as sign_in_with
+    from billing_desk.ui.session_holder import SessionHolder
+
+    def sign_in(session):
+        return sign_in_with(SessionHolder(session))
 
     session = open_session(tmp_path / "new.sqlite", choose_user=False)
     assert session.user is None

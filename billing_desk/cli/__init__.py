@@ -1,7 +1,7 @@
 """The command line: `billing-desk [--db PATH | --demo]` opens the window; subcommands script it.
 
 Each subcommand lives in its own module with ``register(subparsers)``; errors go to stderr with
-a non-zero exit and never a traceback.
+a non-zero exit and never a traceback (an unforeseen one is written to the log file).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import sys
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
+from ..logs import log_unexpected, setup_logging
+from ..services.office.transactions import DATABASE_FAILURES, explain_database_error
 
 COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports")
 
@@ -42,18 +44,17 @@ def build_parser() -> ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    setup_logging()
     try:
-        if args.self_test:
-            from ..ui.selftest import run_self_test
-
-            return run_self_test()
-        if args.command:
-            return args.run(args)
-        from ..ui.app import run_window
-
-        return run_window(db=args.db, demo=args.demo)
+        return _run(args)
     except BillingError as exc:
         print(f"billing-desk: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except DATABASE_FAILURES as exc:
+        plain = explain_database_error(exc)
+        if plain is None:
+            return _unexpected(exc)
+        print(f"billing-desk: {plain}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("billing-desk: interrupted", file=sys.stderr)
@@ -62,6 +63,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"billing-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    """Anything nobody foresaw: one line for the person, the traceback in the log."""
+    path = log_unexpected(exc, "the command line")
+    print(f"billing-desk: something went wrong ({type(exc).__name__}: {exc}). The details are in "
+          f"{path}; tell whoever looks after the program.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _run(args) -> int:
+    if args.self_test:
+        from ..ui.selftest import run_self_test
+
+        return run_self_test()
+    if args.command:
+        return args.run(args)
+    from ..ui.app import run_window
+
+    return run_window(db=args.db, demo=args.demo)
 
 
 if __name__ == "__main__":  # pragma: no cover

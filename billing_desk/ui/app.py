@@ -8,12 +8,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
+from ..logs import setup_logging
 from ..paths import default_database, demo_database, resource
 from ..services.office.session import Session, open_session
+from .crash import install_crash_path
+from .prompts import Prompter
+from .session_holder import SessionHolder
+
+#: Questions asked before (or without) a window: start-up errors, the backup at closing.
+PROMPTER = Prompter(None)
 
 
 def application() -> QApplication:
@@ -106,7 +113,7 @@ def backup_at_closing(session: Session) -> None:
     outcome = auto_backup(session, "closing", progress=progress)
     dialog.close()
     if outcome.result is None:
-        QMessageBox.warning(None, APP_NAME, outcome.message)
+        PROMPTER.warn(APP_NAME, outcome.message)
 
 
 def open_office(db: str | None, demo: bool) -> Session:
@@ -119,39 +126,43 @@ def open_office(db: str | None, demo: bool) -> Session:
     return open_session(path, choose_user=False)
 
 
-def sign_in(session: Session) -> bool:
+def sign_in(holder: SessionHolder) -> bool:
     """First start or sign-in (ui/signin.py) before any data shows; False if cancelled."""
     from .office.signin import sign_in_at_start
 
     try:
-        session.user = sign_in_at_start(session.path.name)
+        holder.set_user(sign_in_at_start(holder.session.path.name))
     except BillingError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        session.user = None
-    if session.user is None:
-        session.close()
-    return session.user is not None
+        PROMPTER.warn(APP_NAME, str(exc))
+        holder.set_user(None)
+    if holder.user is None:
+        holder.session.close()
+    return holder.user is not None
 
 
 def run_window(db: str | None = None, demo: bool = False) -> int:
     app = application()
+    setup_logging()
+    install_crash_path(PROMPTER, app)  # the hooks hold it; the app is its parent
     try:
         session = open_office(db, demo)
     except BillingError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        PROMPTER.warn(APP_NAME, str(exc))
         return 1
     warm_up_code_set()
-    if not sign_in(session):
+    owner = SessionHolder(session)
+    if not sign_in(owner):
         return 0
     from .main_window import MainWindow
 
     holder = {}
 
-    def show_window(current: Session) -> None:
-        holder["session"] = current
-        holder["window"] = MainWindow(current, open_database=switch_database, reopen=reopen)
+    def show_window(owner: SessionHolder) -> None:
+        current = holder["session"] = owner.session
+        holder["window"] = MainWindow(current, open_database=switch_database, reopen=reopen,
+                                      holder=owner)
         for warning in current.opened.warnings:
-            QMessageBox.warning(holder["window"], APP_NAME, warning)
+            holder["window"].prompter.warn(APP_NAME, warning)
         holder["window"].show()
         backup_in_background(holder["window"], current, "start")
 
@@ -166,28 +177,29 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         try:
             fresh = open_session(Path(path), choose_user=False)
         except BillingError as exc:
-            QMessageBox.critical(None, APP_NAME, str(exc))
+            PROMPTER.warn(APP_NAME, str(exc))
             fresh = open_session(session.path, choose_user=False)
-        if not sign_in(fresh):
+        owner = SessionHolder(fresh)
+        if not sign_in(owner):
             fresh.close()
             old.close()
             QApplication.quit()
             return
-        show_window(fresh)
+        show_window(owner)
         old.close()
         old.deleteLater()
 
     def switch_database() -> None:
-        name, _ = QFileDialog.getOpenFileName(holder["window"], "Open database",
-                                              str(holder["session"].path.parent),
-                                              "Billing Desk database (*.sqlite *.db);;All files (*)")
+        name = holder["window"].prompter.choose_open_file(
+            "Open database", "Billing Desk database (*.sqlite *.db);;All files (*)",
+            str(holder["session"].path.parent))
         if name:
             replace_session(Path(name))
 
     def reopen(path: Path) -> None:
         replace_session(path)
 
-    show_window(session)
+    show_window(owner)
     try:
         return app.exec()
     finally:

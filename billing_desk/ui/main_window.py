@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar
 
 from .. import APP_NAME, __version__
 from ..money import format_money
@@ -17,20 +17,28 @@ from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
+from .prompts import Prompter
+from .session_holder import SessionHolder
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session, *, open_database=None, reopen=None, parent=None):
+    def __init__(self, session, *, open_database=None, reopen=None, prompter=None, holder=None,
+                 parent=None):
         super().__init__(parent)
         self.session = session
+        # The only one that changes the session (its user, its file); we listen like every screen.
+        self.session_holder = holder or SessionHolder(session)
+        self.session_holder.setParent(self)
+        self.session_holder.changed.connect(self._session_changed)
+        self.prompter = prompter or Prompter(self)  # every tab asks through this one
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
         self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.pages = [cls(session, self) for cls in TAB_CLASSES]
+        self.pages = [cls(session, self, prompter=self.prompter) for cls in TAB_CLASSES]
         for page in self.pages:
             self.tabs.addTab(page, page.title)
         self.setCentralWidget(self.tabs)
@@ -57,7 +65,8 @@ class MainWindow(QMainWindow):
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
-        install_backup_actions(self, self.session)  # Back up now (Ctrl+B), Restore, Maintenance
+        # Back up now (Ctrl+B), Restore, Maintenance
+        install_backup_actions(self, self.session, self.prompter)
         install_settings_action(self)  # Tools > Settings…
 
     def reopen(self, path) -> None:
@@ -72,9 +81,8 @@ class MainWindow(QMainWindow):
         user = self.session.user
         self.session.close()  # a restore has closed it already; closing twice is harmless
         fresh = open_session(path, choose_user=False)
-        self.session.opened = fresh.opened  # the tabs hold this session: keep it, change its file
-        self.session.user = reload_user(user.id) if user else None
-        self.refresh()
+        # The tabs hold this session: keep it, change its file (the holder says so to everyone).
+        self.session_holder.reopened(fresh.opened, reload_user(user.id) if user else None)
 
     def menu(self, name: str):
         if name not in self.menus:
@@ -142,12 +150,20 @@ class MainWindow(QMainWindow):
             if result == "ok":
                 self.statusBar().showMessage("Database check: ok", 5000)
             else:
-                QMessageBox.critical(self, "Database check", f"The database failed its integrity "
-                                     f"check: {result}\nStop work and restore the latest backup.")
+                self.prompter.warn("Database check", f"The database failed its integrity check: "
+                                   f"{result}\nStop work and restore the latest backup.")
 
         self._check_timer = QTimer(self, interval=500)
         self._check_timer.timeout.connect(poll)
         self._check_timer.start()
+
+    def _session_changed(self, _session) -> None:
+        if self.session.user is None or self.session.opened.db.is_closed():
+            return
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.refresh()
+        self.update_status()
 
     def _tab_changed(self, _index: int) -> None:
         self.tabs.currentWidget().refresh()
@@ -159,14 +175,13 @@ class MainWindow(QMainWindow):
         result = run_checks()
         text = "\n".join(result.lines())
         if result.clean:
-            QMessageBox.information(self, "Check database", f"Everything checks out.\n\n{text}")
+            self.prompter.inform("Check database", f"Everything checks out.\n\n{text}")
         else:
-            QMessageBox.warning(self, "Check database", f"Problems were found:\n\n{text}")
+            self.prompter.warn("Check database", f"Problems were found:\n\n{text}")
 
     def about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b> {__version__}<br>The billing coordinator's desk.<br>"
-                          f"Database: {self.session.path}")
+        self.prompter.inform(f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>The billing "
+                             f"coordinator's desk.<br>Database: {self.session.path}")
 
     # --- layout memory --------------------------------------------------------------------
     def _settings(self) -> QSettings:

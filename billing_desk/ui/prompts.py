@@ -1,7 +1,9 @@
-"""Every modal question the screens ask, behind one injectable object.
+"""Every modal question the screens ask, behind one injectable object: the only way to a dialog.
 
-Screens take a ``prompter`` and call it; the real one shows Qt's standard boxes, and tests pass
-a ``ScriptedPrompter`` that answers from a list, so no test ever clicks a modal box.
+Screens are handed a ``Prompter`` (the main window's, or one the caller passes) and call it; the
+real one shows Qt's standard boxes. Tests pass a ``ScriptedPrompter`` (or a fake with the same
+methods) that answers from a list, so no test ever clicks a modal box. Nothing else in ui/ calls
+QMessageBox, QFileDialog or QInputDialog (tests/test_architecture.py checks).
 """
 
 from __future__ import annotations
@@ -29,32 +31,32 @@ class Prompter:
     def __init__(self, parent: QWidget | None = None):
         self.parent = parent
 
-    def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self.parent, title, text)
+    # --- telling ----------------------------------------------------------------------------
+    def inform(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.parent, title, text)
+
+    # --- asking -----------------------------------------------------------------------------
+    def confirm(self, title: str, text: str, *, default_no: bool = False) -> bool:
+        """Yes or No. ``default_no`` for anything that throws work away: Enter answers No."""
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        default = QMessageBox.StandardButton.No if default_no else QMessageBox.StandardButton.Yes
+        answer = QMessageBox.question(self.parent, title, text, buttons, default)
         return answer == QMessageBox.StandardButton.Yes
 
-    def ask_text(self, title: str, label: str) -> str | None:
-        text, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal)
-        return text if ok else None
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        answer, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, text)
+        return answer if ok else None
 
-    def save_file(self, title: str, suggested: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
-        return path or None
+    def ask_password(self, title: str, label: str) -> str | None:
+        answer, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Password)
+        return answer if ok else None
 
-    def open_file(self, title: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, title, "", filters)
-        return path or None
-
-    def choose_printer(self, current: str | None = None) -> str | None:
-        """The printer picked in the print dialog ("" for the default), None if cancelled."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if current:
-            printer.setPrinterName(current)
-        if QPrintDialog(printer, self.parent).exec() != QDialog.DialogCode.Accepted:
-            return None
-        return printer.printerName() or ""
+    def ask_choice(self, title: str, label: str, options: list[str], current: int = 0) -> str | None:
+        answer, ok = QInputDialog.getItem(self.parent, title, label, options, current, False)
+        return answer if ok else None
 
     def ask_date(self, title: str, label: str, default: dt.date) -> dt.date | None:
         dialog = QDialog(self.parent)
@@ -72,27 +74,33 @@ class Prompter:
             return None
         return edit.date().toPython()
 
-    def info(self, title: str, text: str) -> None:
-        QMessageBox.information(self.parent, title, text)
+    # --- files, folders, printers --------------------------------------------------------------
+    def choose_open_file(self, title: str, filters: str, start: str = "") -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.parent, title, str(start), filters)
+        return path or None
 
-    def error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self.parent, title, text)
+    def choose_save_file(self, title: str, suggested: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), filters)
+        return path or None
 
+    def choose_folder(self, title: str, start: str = "") -> str | None:
+        return QFileDialog.getExistingDirectory(self.parent, title, str(start)) or None
+
+    def choose_printer(self, current: str | None = None) -> str | None:
+        """The printer picked in the print dialog ("" for the default), None if cancelled."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if current:
+            printer.setPrinterName(current)
+        if QPrintDialog(printer, self.parent).exec() != QDialog.DialogCode.Accepted:
+            return None
+        return printer.printerName() or ""
+
+    # --- the program's own dialogs -----------------------------------------------------------
     def run(self, dialog: QDialog) -> bool:
+        """Show one of the program's own modal dialogs; True if it was accepted."""
         return dialog.exec() == QDialog.DialogCode.Accepted
-
-    # The names some screens grew up with.
-    def save_path(self, title: str, suggested: str, filters: str) -> str | None:
-        return self.save_file(title, suggested, filters)
-
-    def open_path(self, title: str, filters: str) -> str | None:
-        return self.open_file(title, filters)
-
-    def inform(self, title: str, text: str) -> None:
-        self.info(title, text)
-
-    def warn(self, title: str, text: str) -> None:
-        self.error(title, text)
 
 
 class ScriptedPrompter(Prompter):
@@ -107,29 +115,38 @@ class ScriptedPrompter(Prompter):
         self.asked.append((kind, f"{title}: {text}"))
         return self.answers.pop(0) if self.answers else None
 
-    def confirm(self, title, text):
+    def inform(self, title, text):
+        self.asked.append(("info", f"{title}: {text}"))
+
+    def warn(self, title, text):
+        self.asked.append(("warn", f"{title}: {text}"))
+
+    def confirm(self, title, text, *, default_no=False):
         return bool(self._next("confirm", title, text))
 
-    def ask_text(self, title, label):
+    def ask_text(self, title, label, text=""):
         return self._next("ask", title, label)
 
-    def save_file(self, title, suggested, filters):
-        return self._next("save", title, suggested)
+    def ask_password(self, title, label):
+        return self._next("password", title, label)
 
-    def open_file(self, title, filters):
-        return self._next("open", title, filters)
-
-    def choose_printer(self, current=None):
-        return self._next("printer", "Print", "choose a printer")
+    def ask_choice(self, title, label, options, current=0):
+        return self._next("choice", title, label)
 
     def ask_date(self, title, label, default):
         return self._next("date", title, label)
 
-    def info(self, title, text):
-        self.asked.append(("info", f"{title}: {text}"))
+    def choose_open_file(self, title, filters, start=""):
+        return self._next("open", title, filters)
 
-    def error(self, title, text):
-        self.asked.append(("error", f"{title}: {text}"))
+    def choose_save_file(self, title, suggested, filters):
+        return self._next("save", title, suggested)
+
+    def choose_folder(self, title, start=""):
+        return self._next("folder", title, str(start))
+
+    def choose_printer(self, current=None):
+        return self._next("printer", "Print", "choose a printer")
 
     def run(self, dialog):
         return bool(self._next("dialog", dialog.windowTitle(), ""))

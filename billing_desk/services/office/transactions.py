@@ -1,10 +1,32 @@
-"""The one way services open a write, and the one place that says what day it is."""
+"""The one way services open a write, and the one place that says what day it is.
+
+A write that the database refuses (a full disk, a file another program holds, a read-only or
+damaged file) leaves here as a ``DatabaseError`` in plain words, never as SQLite's own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import peewee
+
+from ...errors import (
+    BillingError,
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseReadOnlyError,
+    DiskFullError,
+)
 from ...models import database
+
+DATABASE_FAILURES = (sqlite3.DatabaseError, peewee.DatabaseError)
+# What SQLite says after a failed write, which is only an echo of the first cause.
+_ECHOES = ("cannot rollback", "no transaction is active", "cannot commit")
 
 
 def today() -> dt.date:
@@ -17,6 +39,73 @@ def close_thread_connection() -> None:
         database.close()
 
 
-def in_transaction():
-    """The one way services open a write: ``with in_transaction(): ...``."""
-    return database.atomic()
+@contextmanager
+def in_transaction() -> Iterator[object]:
+    """The one way services open a write: ``with in_transaction(): ...``.
+
+    All of it is saved or none of it; a refusal from the database becomes a ``DatabaseError``.
+    """
+    try:
+        with database.atomic() as transaction:
+            yield transaction
+    except DATABASE_FAILURES as exc:
+        plain = explain_database_error(exc)
+        if plain is None:
+            raise  # a rule of the schema (a constraint, a trigger): the caller's to handle
+        logging.getLogger("billing_desk.database").warning("a write was refused: %s", plain,
+                                                            exc_info=first_cause(exc))
+        raise plain from exc
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it came from, the first cause last."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def first_cause(exc: BaseException) -> BaseException:
+    """The failure that started it: a failed rollback after a failed write hides the write's error."""
+    for link in reversed(_chain(exc)):
+        if isinstance(link, (BillingError, *DATABASE_FAILURES)) and not _is_echo(link):
+            return link
+    return exc
+
+
+def _is_echo(exc: BaseException) -> bool:
+    return any(words in str(exc).lower() for words in _ECHOES)
+
+
+def database_path() -> Path | None:
+    name = getattr(database.obj, "database", None) if database.obj is not None else None
+    if not name:
+        return None
+    return Path(str(name).removeprefix("file:").split("?", 1)[0])
+
+
+def explain_database_error(exc: BaseException, path: Path | None = None) -> BillingError | None:
+    """The plain message for a database failure (the first cause in ``exc``'s chain), or None
+    when the cause is not the file or its disk (a constraint or trigger refused the row)."""
+    cause = first_cause(exc)
+    if isinstance(cause, BillingError):
+        return cause
+    path = path or database_path()
+    where = str(path) if path else "the database"
+    folder = str(path.parent) if path else "its folder"
+    text = str(cause).lower()
+    if "disk is full" in text or "disk full" in text:
+        return DiskFullError(f"The disk holding {where} is full: nothing was saved. Free some space "
+                             f"on that disk (the folder {folder}), then do it again.")
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError(f"another program is using {where} and did not let go: nothing was "
+                                 "saved. Close the other program (or wait a moment), then try again.")
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return DatabaseReadOnlyError(f"{where} is read-only here: nothing was saved. Check that the "
+                                     f"file and the folder {folder} can be written, then open it again.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseDamagedError(f"{where} is damaged or not a database ({cause}): nothing was "
+                                    "saved. Stop work and restore the latest backup.")
+    return None

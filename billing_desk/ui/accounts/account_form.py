@@ -23,6 +23,7 @@ from ...errors import BillingError, ValidationError
 from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
 from ...services.office.validation import US_STATES
+from ..prompts import Prompter
 
 CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
            "primary_relationship": RELATIONSHIPS, "secondary_relationship": RELATIONSHIPS,
@@ -87,10 +88,10 @@ class AccountFormWidget(QWidget):
     cancelled = Signal()
     open_existing = Signal(object)  # an Account the clerk chose to open instead (a duplicate)
 
-    def __init__(self, session, parent=None, *, confirm=None):
+    def __init__(self, session, parent=None, *, prompter: Prompter | None = None):
         super().__init__(parent)
         self.session = session
-        self.confirm = confirm or _ask_discard
+        self.prompter = prompter or Prompter(self)
         self.account_id: int | None = None
         self.batch_id: int | None = None
         self._loaded = AccountForm()
@@ -353,9 +354,9 @@ class AccountFormWidget(QWidget):
 
     def cancel(self) -> None:
         """Esc: leave the form, asking first when something typed would be lost."""
-        if self.is_dirty() and not self.confirm("Discard this form?",
-                                                "What you typed on this form has not been saved. "
-                                                "Throw it away?"):
+        if self.is_dirty() and not self.prompter.confirm("Discard this form?", "What you typed on this "
+                                                         "form has not been saved. Throw it away?",
+                                                         default_no=True):
             return
         self.load(AccountForm())
         self.cancelled.emit()
@@ -363,11 +364,3 @@ class AccountFormWidget(QWidget):
 
 def _date(value) -> str:
     return value.strftime("%m/%d/%Y") if value else "?"
-
-
-def _ask_discard(title: str, text: str) -> bool:
-    from PySide6.QtWidgets import QMessageBox
-
-    answer = QMessageBox.question(None, title, text, QMessageBox.StandardButton.Discard
-                                  | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-    return answer == QMessageBox.StandardButton.Discard

@@ -115,7 +115,7 @@ class AccountImportDialog(QDialog):
         self._enable()
 
     def choose_file(self) -> None:
-        path = self.prompter.open_path("Import accounts", "Spreadsheets (*.xlsx *.csv);;All files (*)")
+        path = self.prompter.choose_open_file("Import accounts", "Spreadsheets (*.xlsx *.csv);;All files (*)")
         if path:
             self.load_file(path)
 

@@ -207,7 +207,7 @@ class AccountView(QWidget):
             account_forms.registration_pdf(account_page.registration_data(self.account.id), str(target))
 
     def _save_pdf(self, which: str, title: str) -> Path | None:
-        path = self.prompter.save_path(title, f"{which}-{self.account.number}.pdf", "PDF (*.pdf)")
+        path = self.prompter.choose_save_file(title, f"{which}-{self.account.number}.pdf", "PDF (*.pdf)")
         if not path:
             return None
         try:

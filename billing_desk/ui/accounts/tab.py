@@ -52,7 +52,7 @@ class AccountsTab(QWidget):
         self.list = ListPanel(COLUMNS, lambda text, status: registry.search_accounts(text, status, limit=None),
                               ACCOUNT_STATUSES, "Search name, account number, phone, date of birth, "
                                                 "member id, email")
-        self.form = AccountFormWidget(session, self, confirm=lambda t, x: self.prompter.confirm(t, x))
+        self.form = AccountFormWidget(session, self, prompter=self.prompter)
         self.view = AccountView(session, self.prompter, self, print_pdf=print_pdf)
         self.queue = ApprovalQueue(session, self)
         self.open_cases = ListPanel(CASE_COLUMNS, cases.open_cases, ("open", "waiting"),
@@ -127,7 +127,7 @@ class AccountsTab(QWidget):
     def _leave_form_ok(self) -> bool:
         if self.stack.currentIndex() == FORM and self.form.is_dirty():
             return self.prompter.confirm("Discard this form?", "What you typed on this form has "
-                                         "not been saved. Throw it away?")
+                                         "not been saved. Throw it away?", default_no=True)
         return True
 
     def _go(self, page: int) -> None:
@@ -223,7 +223,7 @@ class AccountsTab(QWidget):
     def export_list(self) -> str | None:
         from ...services.accounts.account_import import export_accounts
 
-        path = self.prompter.save_path("Export the account list", "registry.xlsx", "Excel (*.xlsx)")
+        path = self.prompter.choose_save_file("Export the account list", "registry.xlsx", "Excel (*.xlsx)")
         if not path:
             return None
         try:

@@ -154,13 +154,13 @@ class CatalogueDialog(QDialog):
 
     # --- files ----------------------------------------------------------------------------------
     def export(self) -> None:
-        path = self.prompter.save_file("Export catalogue", "catalogue.xlsx", "Excel (*.xlsx)")
+        path = self.prompter.choose_save_file("Export catalogue", "catalogue.xlsx", "Excel (*.xlsx)")
         if path:
             rows = catalogue.export_xlsx(path)
             self.message.setText(f"Exported {rows} rows to {path}")
 
     def import_file(self) -> None:
-        path = self.prompter.open_file("Import catalogue", "Excel or CSV (*.xlsx *.csv)")
+        path = self.prompter.choose_open_file("Import catalogue", "Excel or CSV (*.xlsx *.csv)")
         if not path:
             return
         try:

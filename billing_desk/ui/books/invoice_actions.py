@@ -148,7 +148,7 @@ def deliver(parent, prompter, made: Path, *, ask_print: bool = True, report=None
     if ask_print and prompter.confirm("Print", f"Print {made.stem} now? (No: save it as a PDF)"):
         print_file(prompter, made, report)
         return made
-    target = prompter.save_file("Save PDF", made.name, "PDF files (*.pdf)")
+    target = prompter.choose_save_file("Save PDF", made.name, "PDF files (*.pdf)")
     if not target:
         return None
     Path(target).write_bytes(made.read_bytes())

@@ -322,7 +322,8 @@ class InvoiceForm(QDialog):
     def reject(self) -> None:
         """Esc / Close: ask before throwing away typed work."""
         if (self.dirty or self.entry.dirty()) and self.status == "draft":
-            if not self.prompter.confirm("Discard changes", "Discard what was typed on this invoice?"):
+            if not self.prompter.confirm("Discard changes", "Discard what was typed on this invoice?",
+                                         default_no=True):
                 return
         super().reject()
 

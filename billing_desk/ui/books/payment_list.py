@@ -93,7 +93,7 @@ class PaymentListDialog(QDialog):
             done = run_with_signoff(self, "void_payment", lambda approved_by: payments.void_payment(
                 payment.id, reason, user, approved_by=approved_by), ask=self.ask)
         except BillingError as exc:
-            self.prompter.error("Void payment", str(exc))
+            self.prompter.warn("Void payment", str(exc))
             self.message.setText(str(exc))
             return None
         self.list.refresh()

@@ -180,6 +180,7 @@ class PatientPaymentDialog(QDialog):
     def reject(self) -> None:
         """Esc / Cancel: ask before throwing away a typed amount."""
         if self.amount.text().strip() and self.result() != QDialog.DialogCode.Accepted:
-            if not self.prompter.confirm("Discard payment", "Discard the payment typed here?"):
+            if not self.prompter.confirm("Discard payment", "Discard the payment typed here?",
+                                         default_no=True):
                 return
         super().reject()

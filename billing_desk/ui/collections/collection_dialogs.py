@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from ...errors import BillingError
 from ...money import format_money
 from ...printing import letters
 from ...services.collections import collection_actions as actions, dunning, worklist as col
+from ..prompts import Prompter
 
 
 class _Form(QDialog):
@@ -34,11 +34,10 @@ class _Form(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, title: str, parent=None, confirm=None):
+    def __init__(self, title: str, parent=None, prompter: Prompter | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.confirm = confirm or (lambda text: QMessageBox.question(self, title, text)
-                                   == QMessageBox.StandardButton.Yes)
+        self.prompter = prompter or Prompter(self)
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
@@ -68,7 +67,8 @@ class _Form(QDialog):
         super().keyPressEvent(event)
 
     def reject(self) -> None:
-        if self.typed and not self.confirm("Discard what you typed?"):
+        if self.typed and not self.prompter.confirm(self.windowTitle(), "Discard what you typed?",
+                                                    default_no=True):
             return
         super().reject()
 
@@ -88,8 +88,8 @@ class _Form(QDialog):
 class ContactDialog(_Form):
     """A call, letter, email or visit with its outcome; a promise (amount, date) if one was made."""
 
-    def __init__(self, account_id: int, user, today: dt.date, parent=None, confirm=None):
-        super().__init__("Log contact", parent, confirm)
+    def __init__(self, account_id: int, user, today: dt.date, parent=None, prompter=None):
+        super().__init__("Log contact", parent, prompter)
         self.account_id, self.user, self.today = account_id, user, today
         self.kind = QComboBox(objectName="kind")
         self.kind.addItems(CONTACT_KINDS)
@@ -114,8 +114,8 @@ class ContactDialog(_Form):
 
 
 class PlanDialog(_Form):
-    def __init__(self, account_id: int, owed, user, today: dt.date, parent=None, confirm=None):
-        super().__init__("Payment plan", parent, confirm)
+    def __init__(self, account_id: int, owed, user, today: dt.date, parent=None, prompter=None):
+        super().__init__("Payment plan", parent, prompter)
         self.account_id, self.user, self.today = account_id, user, today
         self.total = self.edit("&Total", "total")
         self.total.setText(str(owed))

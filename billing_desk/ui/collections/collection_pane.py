@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...money import format_money
 from ...services.collections import collection_actions as actions
@@ -113,7 +113,7 @@ def _recovery(tab) -> None:
 
 
 def _agency_export(tab) -> None:
-    path, _filter = QFileDialog.getSaveFileName(tab, "Agency export", "handed-off-accounts.csv", "CSV (*.csv)")
+    path = tab.prompter.choose_save_file("Agency export", "handed-off-accounts.csv", "CSV (*.csv)")
     if path:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(actions.agency_export())

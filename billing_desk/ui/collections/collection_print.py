@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QMessageBox
-
 from ...errors import BillingError
 from ...paths import data_dir
 
@@ -18,7 +16,7 @@ def save_copy(pdf: bytes, name: str) -> str:
     return str(path)
 
 
-def send_pdf(parent, pdf: bytes, name: str) -> None:
+def send_pdf(prompter, pdf: bytes, name: str) -> None:
     """Print on the default printer; without one, say where the PDF was saved."""
     path = save_copy(pdf, name)
     try:
@@ -28,4 +26,4 @@ def send_pdf(parent, pdf: bytes, name: str) -> None:
             raise BillingError("no printer is set up")
         print_pdf(path, doc_name=name)
     except (BillingError, ImportError) as exc:
-        QMessageBox.information(parent, "Print", f"Not printed ({exc}). The PDF is saved at:\n{path}")
+        prompter.inform("Print", f"Not printed ({exc}). The PDF is saved at:\n{path}")

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError
 from ...services.collections import worklist as col
+from ..prompts import Prompter
 
 HEADERS = ["Stage", "Days past due", "Action (letter/agency)", "Letter template"]
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -29,12 +29,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 10
 class StageLadderDialog(QDialog):
     saved = Signal()
 
-    def __init__(self, user, parent=None, confirm=None):
+    def __init__(self, user, parent=None, prompter: Prompter | None = None):
         super().__init__(parent)
         self.user = user
         self.setWindowTitle("Collection stages")
-        self.confirm = confirm or (lambda text: QMessageBox.question(self, "Collection stages", text)
-                                   == QMessageBox.StandardButton.Yes)
+        self.prompter = prompter or Prompter(self)
         self.table = QTableWidget(0, len(HEADERS), objectName="stages")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -99,6 +98,7 @@ class StageLadderDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        if self.changed and not self.confirm("Discard the changes to the stages?"):
+        if self.changed and not self.prompter.confirm("Collection stages", "Discard the changes to "
+                                                      "the stages?", default_no=True):
             return
         super().reject()

@@ -11,10 +11,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -30,6 +28,7 @@ from ...services.collections import collection_actions as actions, worklist as c
 from ...services.office.permissions import can
 from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
+from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
 from .collection_dialogs import BatchDialog, ContactDialog, PlanDialog
 from .collection_insurance import InsurancePage
@@ -66,12 +65,11 @@ KEYS = [  # (button text, shortcut, method)
 class CollectionsTab(QWidget):
     title = "&Collections"
 
-    def __init__(self, session, parent=None):
+    def __init__(self, session, parent=None, *, prompter: Prompter | None = None):
         super().__init__(parent)
         self.session = session
         self.clock = ledger_today  # tests simulate days by replacing it
-        self.ask = self._ask  # (title, label, text) -> str | None; injectable
-        self.confirm = lambda text: QMessageBox.question(self, "Collections", text) == QMessageBox.StandardButton.Yes
+        self.prompter = prompter or Prompter(self)
         self.printer = self._print
         self.dialog = None
         self.spec = col.WorkFilter(user_id=session.user.id)
@@ -230,23 +228,26 @@ class CollectionsTab(QWidget):
             self.pane.say(done_text)
         return True
 
-    def _ask(self, title: str, label: str, text: str = ""):
-        value, ok = QInputDialog.getText(self, title, label, text=text)
-        return value if ok else None
+    def ask(self, title: str, label: str, text: str = "") -> str | None:
+        return self.prompter.ask_text(title, label, text)
+
+    def confirm(self, text: str) -> bool:
+        return self.prompter.confirm("Collections", text)
 
     def _print(self, pdf: bytes, name: str) -> None:
-        send_pdf(self, pdf, name)
+        send_pdf(self.prompter, pdf, name)
 
     # --- actions (each on a key) --------------------------------------------------------------
     def log_contact(self) -> None:
         row = self._need_row()
         if row:
-            self._open(ContactDialog(row.account_id, self.session.user, self.clock(), self))
+            self._open(ContactDialog(row.account_id, self.session.user, self.clock(), self, self.prompter))
 
     def payment_plan(self) -> None:
         row = self._need_row()
         if row:
-            dialog = PlanDialog(row.account_id, row.balance - row.credit, self.session.user, self.clock(), self)
+            dialog = PlanDialog(row.account_id, row.balance - row.credit, self.session.user, self.clock(), self,
+                                self.prompter)
             dialog.saved.connect(lambda plan: self.printer(plan.agreement, "payment plan agreement")
                                  if plan.agreement else None)
             self._open(dialog)
@@ -259,7 +260,7 @@ class CollectionsTab(QWidget):
         self._open(dialog)
 
     def edit_stages(self) -> None:
-        self._open(StageLadderDialog(self.session.user, self))
+        self._open(StageLadderDialog(self.session.user, self, self.prompter))
 
     def _open(self, dialog) -> None:
         self.dialog = dialog

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +28,7 @@ from ...printing.report import Column as ReportColumn, Group, Report
 from ...services.office import audit
 from ...services.office.permissions import require
 from ...services.office.transactions import in_transaction
+from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
 
 COLUMNS = [
@@ -46,11 +45,11 @@ EXPORT_LIMIT = 100_000
 
 
 class AuditViewer(QDialog):
-    def __init__(self, by, parent=None, *, choose_file: Callable[[QDialog], str] | None = None):
+    def __init__(self, by, parent=None, *, prompter: Prompter | None = None):
         require(by, "view_audit")
         super().__init__(parent)
         self.by = by
-        self.choose_file = choose_file or self._choose_file
+        self.prompter = prompter or Prompter(self)
         self.setWindowTitle("Audit trail")
         today = QDate.currentDate()
         self.use_dates = QCheckBox("&Dates from")
@@ -149,7 +148,9 @@ class AuditViewer(QDialog):
                             if not problems else "\n".join(problems))
 
     def export(self) -> None:
-        name = self.choose_file(self)
+        name = self.prompter.choose_save_file("Export the audit trail",
+                                              str(Path.home() / "audit-trail.xlsx"),
+                                              "Excel workbook (*.xlsx)")
         if not name:
             return
         try:
@@ -163,12 +164,6 @@ class AuditViewer(QDialog):
             self.status.setText(str(exc))
             return
         self.status.setText(f"Exported {report.row_count():,} entries to {name}.")
-
-    def _choose_file(self, parent) -> str:
-        name, _ = QFileDialog.getSaveFileName(parent, "Export the audit trail",
-                                              str(Path.home() / "audit-trail.xlsx"),
-                                              "Excel workbook (*.xlsx)")
-        return name
 
 
 def build_report(entries: list, which: audit.AuditFilter) -> Report:

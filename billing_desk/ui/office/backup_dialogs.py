@@ -15,10 +15,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -32,7 +30,7 @@ from ...errors import BillingError, PermissionDenied
 from ...services import checks
 from ...services.office import backup as backups, maintenance
 from ...services.office.permissions import can
-from ..prompts import Prompter as BasePrompter
+from ..prompts import Prompter
 
 BACKUP_FILTER = "Billing Desk backup (*.bdbackup);;All files (*)"
 
@@ -59,34 +57,16 @@ class TaskThread(QThread):
             self.succeeded.emit(result)
 
 
-class Prompter(BasePrompter):
-    """The program's prompter plus the questions only backups ask; tests replace it."""
-
-    def choose_folder(self, start: Path) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self.parent, "Choose the backup folder", str(start))
-        return Path(name) if name else None
-
-    def choose_backup(self, start: Path) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, "Choose a backup to restore",
-                                              str(start), BACKUP_FILTER)
-        return Path(name) if name else None
-
-    def new_password(self) -> str | None:
-        first, ok = QInputDialog.getText(self.parent, "Encrypt the backup", "Password for this "
-                                         "backup (keep it safe; without it the copy is lost):",
-                                         QLineEdit.EchoMode.Password)
-        if not ok or not first:
-            return None
-        again, ok = QInputDialog.getText(self.parent, "Encrypt the backup", "Type it again:",
-                                         QLineEdit.EchoMode.Password)
-        if ok and again != first:
-            self.warn("Back up", "The two passwords differ; no backup was made.")
-        return first if ok and again == first else None
-
-    def review_restore(self, path: Path, manifest: dict) -> tuple[bool, str | None]:
-        dialog = RestoreDialog(path, manifest, self.parent)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return accepted, dialog.password()
+def new_password(prompter: Prompter) -> str | None:
+    """An encrypted backup's password, typed twice; None if cancelled or the two differ."""
+    first = prompter.ask_password("Encrypt the backup", "Password for this backup (keep it safe; "
+                                  "without it the copy is lost):")
+    if not first:
+        return None
+    again = prompter.ask_password("Encrypt the backup", "Type it again:")
+    if again is not None and again != first:
+        prompter.warn("Back up", "The two passwords differ; no backup was made.")
+    return first if again == first else None
 
 
 class RestoreDialog(QDialog):
@@ -95,6 +75,7 @@ class RestoreDialog(QDialog):
     def __init__(self, path: Path, manifest: dict, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Restore a backup")
+        self.manifest = manifest
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{path.name}</b>"))
         self.details = QLabel("\n".join(backups.manifest_lines(manifest)))
@@ -178,9 +159,10 @@ class BackupActions:
     def _choose_folder(self, start: Path) -> Path | None:
         from ...services.office.settings import set_setting
 
-        chosen = self.prompter.choose_folder(start)
-        if chosen is None:
+        name = self.prompter.choose_folder("Choose the backup folder", str(start))
+        if not name:
             return None
+        chosen = Path(name)
         try:
             set_setting("backup_folder", str(chosen), self.session.user)
         except PermissionDenied:
@@ -198,7 +180,7 @@ class BackupActions:
             return None
         password = None
         if get_setting("backup_encrypt"):
-            password = self.prompter.new_password()
+            password = new_password(self.prompter)
             if password is None:
                 return None
         session, keep = self.session, backups.keep_newest_setting()
@@ -241,18 +223,20 @@ class BackupActions:
             self.prompter.warn("Restore", "Restoring a backup needs a supervisor; ask one to do it "
                                "or to sign in.")
             return None
-        path = self.prompter.choose_backup(backups.backup_folder())
-        if path is None:
+        name = self.prompter.choose_open_file("Choose a backup to restore", BACKUP_FILTER,
+                                              str(backups.backup_folder()))
+        if not name:
             return None
+        path = Path(name)
         try:
             manifest = backups.read_manifest(path)
         except BillingError as exc:
             self.prompter.warn("Restore", f"{exc}\n\nNothing was changed.")
             return None
-        accepted, password = self.prompter.review_restore(path, manifest)
-        if not accepted:
+        review = RestoreDialog(path, manifest, self.window)
+        if not self.prompter.run(review):
             return None
-        return self.start_restore(path, password)
+        return self.start_restore(path, review.password())
 
     def start_restore(self, path: Path, password: str | None) -> TaskThread:
         session, user, db_path = self.session, self.session.user, self.session.path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLabel, QVBoxLayout, QWidget
 
 from ...errors import BillingError
 from ...services.office import audit, auth
@@ -188,9 +188,9 @@ class LockController(QObject):
         for page in window.pages:
             page.setParent(self._holder)
         pages, index, windows = self.stash.pop(user.id, (None, 0, []))
-        window.session.user = user
+        window.session_holder.set_user(user)
         if pages is None:
-            pages = [cls(window.session, window) for cls in classes]
+            pages = [cls(window.session, window, prompter=window.prompter) for cls in classes]
         for page in pages:
             window.tabs.addTab(page, page.title)
         window.pages = pages
@@ -205,7 +205,7 @@ def _guarded(window, action) -> None:
     try:
         action()
     except BillingError as exc:
-        QMessageBox.warning(window, "Billing Desk", str(exc))
+        window.prompter.warn("Billing Desk", str(exc))
 
 
 def install(window) -> LockController:

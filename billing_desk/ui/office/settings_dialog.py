@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -102,10 +101,10 @@ class SettingsDialog(QDialog):
 
     def _browse(self, editor: QLineEdit, kind: str) -> None:
         if kind == "folder":
-            path = QFileDialog.getExistingDirectory(self, "Choose the folder", editor.text())
+            path = self.prompter.choose_folder("Choose the folder", editor.text())
         else:
-            path, _ = QFileDialog.getOpenFileName(self, "Choose the file", editor.text(),
-                                                  "Pictures (*.png *.jpg *.jpeg)")
+            path = self.prompter.choose_open_file("Choose the file", "Pictures (*.png *.jpg *.jpeg)",
+                                                  editor.text())
         if path:
             editor.setText(path)
 
@@ -136,7 +135,7 @@ class SettingsDialog(QDialog):
             self.editors[first].setFocus()
             return False
         except BillingError as exc:
-            self.prompter.error("Settings", str(exc))
+            self.prompter.warn("Settings", str(exc))
             return False
         self.accept()
         return bool(changed) or True

@@ -10,7 +10,6 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from ...errors import BillingError, ValidationError
 from ...services.office import auth
 from ...services.office.permissions import ACTION_NAMES
 from ...services.office.settings import get_setting
+from ..prompts import Prompter
 
 
 def _password_box() -> QLineEdit:
@@ -220,14 +220,14 @@ class RecoveryDialog(_FormDialog):
 class FirstStartDialog(_FormDialog):
     """A new office: the administrator's name, user name and password, then the recovery key."""
 
-    def __init__(self, parent=None, *, choose_file: Callable[[QWidget], str] | None = None):
+    def __init__(self, parent=None, *, prompter: Prompter | None = None):
         super().__init__(f"{APP_NAME} — first start", [
             ("name", "Your &name", False), ("user name", "&User name", False),
             ("password", "&Password", True), ("password (again)", "Password &again", True)],
             "&Create administrator", parent)
         self.intro.setText("<b>Welcome.</b> Create the administrator: the person who adds the "
                            "office's users. Everyone signs in as themself from now on.")
-        self.choose_file = choose_file or _choose_key_file
+        self.prompter = prompter or Prompter(self)
         self.user = None
         self.recovery = ""
 
@@ -235,25 +235,18 @@ class FirstStartDialog(_FormDialog):
         self.user, self.recovery = auth.create_first_administrator(
             self.text("name"), self.text("user name"), self.text("password"),
             self.text("password (again)"))
-        self.key_dialog = RecoveryKeyDialog(self.recovery, self, choose_file=self.choose_file)
+        self.key_dialog = RecoveryKeyDialog(self.recovery, self, prompter=self.prompter)
         self.key_dialog.exec()
-
-
-def _choose_key_file(parent: QWidget) -> str:
-    name, _ = QFileDialog.getSaveFileName(parent, "Save the recovery key",
-                                          str(Path.home() / "billing-desk-recovery-key.txt"),
-                                          "Text file (*.txt)")
-    return name
 
 
 class RecoveryKeyDialog(QDialog):
     """Shown once: the key to print or save for the office safe. Continue needs a tick."""
 
-    def __init__(self, key: str, parent=None, *, choose_file: Callable[[QWidget], str] = _choose_key_file):
+    def __init__(self, key: str, parent=None, *, prompter: Prompter | None = None):
         super().__init__(parent)
         self.setWindowTitle("Recovery key")
         self.key = key
-        self.choose_file = choose_file
+        self.prompter = prompter or Prompter(self)
         text = QLabel("This is the office's <b>recovery key</b>: the emergency way in if the "
                       "administrator's password is lost, and the key that brings the audit trail's "
                       "secret to a new PC. It is shown only now. Save it or write it down and keep "
@@ -286,7 +279,9 @@ class RecoveryKeyDialog(QDialog):
         self.setMinimumWidth(520)
 
     def save(self) -> None:
-        name = self.choose_file(self)
+        name = self.prompter.choose_save_file("Save the recovery key",
+                                              str(Path.home() / "billing-desk-recovery-key.txt"),
+                                              "Text file (*.txt)")
         if not name:
             return
         Path(name).write_text(f"{APP_NAME} recovery key\n\n{self.key}\n\nKeep this in the office "

@@ -18,6 +18,7 @@ from ...choices import ROLES
 from ...errors import BillingError
 from ...services.office import users
 from ...services.office.permissions import require
+from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
 from .signin import _FormDialog
 
@@ -98,7 +99,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(row)
-        self.prompter = prompter or self._ask_role
+        self.prompter = prompter or Prompter(self)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.resize(800, 420)
         self.refresh()
@@ -156,16 +157,14 @@ class UsersDialog(QDialog):
 
     def change_role(self):
         user = self.current()
-        role = self.prompter(user) if user else None
+        role = self._ask_role(user) if user else None
         if not role:
             return None
         users.update_user(self.by, user.id, role=role)
         return user.id, f"{user.username} is now {role}."
 
     def _ask_role(self, user) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-
         labels = [r.capitalize() for r in ROLES]
-        text, ok = QInputDialog.getItem(self, "Change role", f"Role of {user.username}", labels,
-                                        ROLES.index(user.role), False)
-        return text.lower() if ok else None
+        text = self.prompter.ask_choice("Change role", f"Role of {user.username}", labels,
+                                        ROLES.index(user.role))
+        return text.lower() if text else None

@@ -293,7 +293,7 @@ class OrderEditor(QWidget):
             self._mark(exc)
             return None
         except BillingError as exc:
-            self.prompts.error("Order not saved", str(exc))
+            self.prompts.warn("Order not saved", str(exc))
             return None
         self._reset_marks()
         self.order_id = order.id
@@ -307,7 +307,8 @@ class OrderEditor(QWidget):
 
     def discard_ok(self) -> bool:
         return not self.dirty or self.prompts.confirm("Discard the order?",
-                                                      "The typed order is not saved. Discard it?")
+                                                      "The typed order is not saved. Discard it?",
+                                                      default_no=True)
 
     def cancel(self) -> None:
         if self.discard_ok():

@@ -106,7 +106,7 @@ class UnfilledView(QWidget):
     def export_pdf(self, path: str | None = None) -> str | None:
         from ...printing.pdf import render_pdf
 
-        path = path or self.prompts.save_path("Unfilled orders as PDF", "unfilled-order_forms.pdf",
+        path = path or self.prompts.choose_save_file("Unfilled orders as PDF", "unfilled-order_forms.pdf",
                                               "PDF files (*.pdf)")
         if path and self._guard(lambda: render_pdf(self.report(), path, self._office())) is None:
             return None
@@ -115,7 +115,7 @@ class UnfilledView(QWidget):
     def export_xlsx(self, path: str | None = None) -> str | None:
         from ...printing.excel import render_xlsx
 
-        path = path or self.prompts.save_path("Unfilled orders as Excel", "unfilled-order_forms.xlsx",
+        path = path or self.prompts.choose_save_file("Unfilled orders as Excel", "unfilled-order_forms.xlsx",
                                               "Excel workbooks (*.xlsx)")
         if path and self._guard(lambda: render_xlsx(self.report(), path)) is None:
             return None
@@ -133,5 +133,5 @@ class UnfilledView(QWidget):
         try:
             return work()
         except (BillingError, OSError) as exc:
-            self.prompts.error("Unfilled orders", str(exc))
+            self.prompts.warn("Unfilled orders", str(exc))
             return None

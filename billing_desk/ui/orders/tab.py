@@ -78,10 +78,10 @@ ACTIONS = (  # text, method, shortcut
 class OrdersTab(QWidget):
     title = "&Order Forms"
 
-    def __init__(self, session, parent=None):
+    def __init__(self, session, parent=None, *, prompter: Prompter | None = None):
         super().__init__(parent)
         self.session = session
-        self.prompts = Prompter(self)
+        self.prompts = prompter or Prompter(self)
         self.pages = QStackedWidget()
         self.editor = OrderEditor(session, self.prompts)
         self.editor.saved.connect(lambda _order: self.list.refresh())
@@ -231,7 +231,7 @@ class OrdersTab(QWidget):
         try:
             result = work()
         except (BillingError, OSError) as exc:
-            self.prompts.error(title, str(exc))
+            self.prompts.warn(title, str(exc))
             return False
         self.list.refresh()
         return result is not False
@@ -239,7 +239,7 @@ class OrdersTab(QWidget):
     def _need_order(self, title: str):
         order = self.current_order()
         if order is None:
-            self.prompts.error(title, "Choose an order in the list first.")
+            self.prompts.warn(title, "Choose an order in the list first.")
         return order
 
     # --- actions --------------------------------------------------------------------------
@@ -260,7 +260,7 @@ class OrdersTab(QWidget):
 
         dialog = DeliveryDialog(order, order_forms.order_lines(order.id), user.full_name, submit, self)
         if not dialog.quantities:
-            self.prompts.error("Record delivery", f"Order {order.number} has nothing open.")
+            self.prompts.warn("Record delivery", f"Order {order.number} has nothing open.")
             return
         if self.prompts.run(dialog):
             self.list.refresh()
@@ -270,7 +270,7 @@ class OrdersTab(QWidget):
         index = self.lines.currentIndex()
         line = self.line_model.row_object(index.row()) if index.isValid() else None
         if order is None or line is None:
-            self.prompts.error("Cancel line", "Choose the line to cancel in the order's lines.")
+            self.prompts.warn("Cancel line", "Choose the line to cancel in the order's lines.")
             return
         reason = self.prompts.ask_text("Cancel line", f"Why cancel what is still open on line "
                                        f"{line.position} ({line.item.code}, {line.open_quantity} open)?")
@@ -302,16 +302,16 @@ class OrdersTab(QWidget):
         made = []
         if self._act("Invoice", lambda: made.extend(work())):
             if made:
-                self.prompts.info("Invoiced", "Posted " + ", ".join(
+                self.prompts.inform("Invoiced", "Posted " + ", ".join(
                     f"invoice {i.number} ({i.total})" for i in made) + ".")
             else:
-                self.prompts.info("Invoiced", "Nothing delivered is waiting to be billed.")
+                self.prompts.inform("Invoiced", "Nothing delivered is waiting to be billed.")
 
     def confirmation_pdf(self, path: str | None = None) -> str | None:
         order = self._need_order("Order confirmation")
         if order is None:
             return None
-        path = path or self.prompts.save_path("Order confirmation", f"order-{order.number}.pdf",
+        path = path or self.prompts.choose_save_file("Order confirmation", f"order-{order.number}.pdf",
                                               "PDF files (*.pdf)")
         if path and self._act("Order confirmation", lambda: Path(path).write_bytes(
                 render_confirmation(order_forms.confirmation_data(order.id)))):

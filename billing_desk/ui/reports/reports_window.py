@@ -263,7 +263,7 @@ class ReportDialog(QDialog):
         folder = _settings().value("reports/folder", str(Path.home()))
         suggested = str(Path(folder) / f"{spec.name}-{dt.date.today():%Y-%m-%d}.{fmt}")
         kind = "PDF (*.pdf)" if fmt == "pdf" else "Excel workbook (*.xlsx)"
-        path = self.prompter.save_path(f"Save the {spec.title.lower()}", suggested, kind)
+        path = self.prompter.choose_save_file(f"Save the {spec.title.lower()}", suggested, kind)
         if not path:
             return
         _settings().setValue("reports/folder", str(Path(path).parent))
