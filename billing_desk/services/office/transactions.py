@@ -14,3 +14,10 @@ def today() -> dt.date:
 def in_transaction():
     """The one way services open a write: ``with in_transaction(): ...``."""
     return database.atomic()
+
+
+def close_thread_connection() -> None:
+    """Close the calling thread's database connection (peewee keeps one per thread); a worker
+    thread calls it when its work is done. The window's own connection is not touched."""
+    if not database.is_closed():
+        database.close()

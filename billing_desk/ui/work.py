@@ -1,0 +1,221 @@
+"""Long work off the window's thread, one way for every job.
+
+``run_in_background(parent, fn, title=...)`` runs ``fn(progress)`` on a ``BackgroundJob`` (a
+QThread with its own database connection, closed when the work ends) and hands the result or the
+error back on the window's thread. ``progress(fraction, text)`` (or ``progress.steps(done,
+total)``) moves a progress dialog, or the caller's own bar; once Cancel is pressed the next call
+raises ``Cancelled``, which ends the work (a service's transaction rolls back: nothing is saved).
+A function that returned has finished: its result is delivered even if Cancel came too late.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from ..errors import BillingError
+from ..services.office.transactions import close_thread_connection
+
+STEPS = 1000  # a bar's range: fractions in thousandths
+_RUNNING: set["BackgroundJob"] = set()  # jobs keep themselves alive until their thread ends
+
+
+class Cancelled(Exception):
+    """The clerk pressed Cancel."""
+
+
+class Progress:
+    """What the work is handed: ``progress(fraction, text="")`` or ``progress.steps(done, total)``.
+    Either raises ``Cancelled`` once Cancel was pressed; ``progress.cancelled`` only asks."""
+
+    def __init__(self, job: "BackgroundJob"):
+        self._job = job
+
+    def __call__(self, fraction: float, text: str = "") -> None:
+        if self._job.cancelling:
+            raise Cancelled()
+        self._job.progressed.emit(min(max(float(fraction), 0.0), 1.0), text)
+
+    def steps(self, done: int, total: int | None = None, text: str = "") -> None:
+        total = total or done
+        self(done / max(total, 1), text or f"{done:,} of {total:,}")
+
+    @property
+    def cancelled(self) -> bool:
+        return self._job.cancelling
+
+
+class BackgroundJob(QThread):
+    """One function on its own thread; its signals arrive on the window's thread."""
+
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    ended = Signal()  # after the outcome was delivered and the thread has let go
+
+    def __init__(self, fn: Callable[[Progress], Any], title: str = ""):
+        super().__init__()
+        self.title = title
+        self._fn = fn
+        self._stop = threading.Event()
+        self.finished.connect(self._ended)
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def cancelling(self) -> bool:
+        return self._stop.is_set()
+
+    def start(self, *args) -> None:
+        _RUNNING.add(self)
+        super().start(*args)
+
+    def run(self) -> None:  # on the job's own thread
+        try:
+            result = self._fn(Progress(self))
+        except Cancelled:
+            self.cancelled.emit()
+        except BillingError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:
+            self.failed.emit(f"Unexpected error: {exc!r}")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            close_thread_connection()
+
+    def _ended(self) -> None:
+        self.wait()  # the thread is only returning from run(): let it end before letting go
+        _RUNNING.discard(self)
+        self.ended.emit()
+
+    def wait_here(self) -> None:
+        """Wait for the end without freezing the window: a local event loop, no polling."""
+        if self in _RUNNING:
+            loop = QEventLoop()
+            self.ended.connect(loop.quit)
+            loop.exec()
+
+
+class ProgressDialog(QDialog):
+    """The one progress window: what is being done, a bar, and Cancel when the work allows it.
+    Esc and closing the window mean Cancel; a job that cannot be cancelled keeps it open."""
+
+    def __init__(self, job: BackgroundJob, parent: QWidget | None, cancellable: bool):
+        super().__init__(parent)
+        self.job = job
+        self.setWindowTitle(job.title.rstrip("…."))
+        modality = Qt.WindowModality
+        self.setWindowModality(modality.WindowModal if parent else modality.ApplicationModal)
+        self.label = QLabel(job.title)
+        self.label.setMinimumWidth(380)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy until the first report
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(cancellable)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.cancellable = cancellable
+
+    def show_progress(self, fraction: float, text: str) -> None:
+        show_on_bar(self.bar, fraction)
+        if text and not self.job.cancelling:
+            self.label.setText(f"{self.job.title}\n{text}")
+
+    def reject(self) -> None:
+        if self.cancellable and not self.job.cancelling:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText("Cancelling…")
+
+    def closeEvent(self, event) -> None:
+        event.ignore()
+        self.reject()
+
+
+def show_on_bar(bar: QProgressBar, fraction: float) -> None:
+    bar.setRange(0, STEPS)
+    bar.setValue(int(round(fraction * STEPS)))
+
+
+def run_in_background(parent: QObject | None, fn: Callable[[Progress], Any], *, title: str,
+                      cancellable: bool = False, on_done: Callable[[Any], object] | None = None,
+                      on_error: Callable[[str], object] | None = None,
+                      on_cancel: Callable[[], object] | None = None,
+                      bar: QProgressBar | None = None, label: QLabel | None = None,
+                      quiet: bool = False) -> BackgroundJob:
+    """Start ``fn(progress)`` and return its job. Progress shows in a ``ProgressDialog`` over
+    ``parent``, or in the caller's ``bar`` (and ``label``) when given, or nowhere when ``quiet``.
+    The callbacks run on the window's thread, and only while ``parent`` still exists (closing
+    ``parent`` cancels the job)."""
+    job = BackgroundJob(fn, title)
+    dialog = None
+    if bar is not None:
+        bar.setRange(0, 0)
+        job.progressed.connect(lambda fraction, _text: show_on_bar(bar, fraction))
+        if label is not None:
+            label.setText(title)
+            job.progressed.connect(lambda _f, text: label.setText(f"{title} {text}") if text and not
+                                   job.cancelling else None)
+    elif not quiet:
+        dialog = ProgressDialog(job, parent if isinstance(parent, QWidget) else None, cancellable)
+        job.progressed.connect(dialog.show_progress)
+        dialog.show()
+    job.dialog = dialog
+
+    def deliver(callback):
+        def call(*args) -> None:
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.done(QDialog.DialogCode.Accepted)
+                dialog.deleteLater()
+            job.dialog = None
+            if callback is not None and (parent is None or shiboken6.isValid(parent)):
+                callback(*args)
+        return call
+
+    job.succeeded.connect(deliver(on_done))
+    job.failed.connect(deliver(on_error))
+    job.cancelled.connect(deliver(on_cancel))
+    if parent is not None:
+        parent.destroyed.connect(job.cancel)
+    job.start()
+    return job
+
+
+def run_and_wait(parent: QObject | None, fn: Callable[[Progress], Any], *, title: str,
+                 cancellable: bool = False, quiet: bool = False) -> Any:
+    """The same, for the few places that need the result before going on (before the window
+    opens, at closing): the window keeps painting while it waits. Returns the result; raises
+    ``BillingError`` with the failure's message, or ``Cancelled``."""
+    outcome: dict[str, Any] = {}
+    job = run_in_background(parent, fn, title=title, cancellable=cancellable, quiet=quiet,
+                            on_done=lambda result: outcome.setdefault("result", result),
+                            on_error=lambda message: outcome.setdefault("error", message),
+                            on_cancel=lambda: outcome.setdefault("cancelled", True))
+    job.wait_here()
+    if "error" in outcome:
+        raise BillingError(outcome["error"])
+    if "cancelled" in outcome:
+        raise Cancelled()
+    return outcome.get("result")
+
+
+def finish_all() -> None:
+    """At closing: cancel every job that is still running and wait for each to end."""
+    for job in list(_RUNNING):
+        job.cancel()
+        job.wait()
+        _RUNNING.discard(job)
