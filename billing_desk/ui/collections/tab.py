@@ -31,6 +31,7 @@ from ...services.office.permissions import can
 from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
 from ..table_model import Column, PagedTableModel
+from ..work import BackgroundJob, run_in_background
 from .collection_dialogs import BatchDialog, ContactDialog, PlanDialog
 from .collection_insurance import InsurancePage
 from .collection_pane import END_OF_ROAD, AccountPane, end_of_road_actions
@@ -59,8 +60,9 @@ KEYS = [  # (button text, shortcut, method)
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("Hol&d…", "Ctrl+H", "hold"),
     ("Ta&ke it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
     ("Late fees", "Ctrl+Shift+F", "late_fees"), ("Sta&ges…", "Ctrl+Shift+S", "edit_stages"),
-    ("Report&s…", "Ctrl+Shift+L", "reports"),
+    ("Report&s…", "Ctrl+Shift+L", "reports"), ("Re&view today", "Ctrl+Shift+D", "review_today"),
 ]
+_REVIEWED: dict[str, object] = {}  # database path -> the day its review last ran in this program
 
 
 class CollectionsTab(QWidget):
@@ -74,6 +76,7 @@ class CollectionsTab(QWidget):
         self.confirm = lambda text: QMessageBox.question(self, "Collections", text) == QMessageBox.StandardButton.Yes
         self.printer = self._print
         self.dialog = None
+        self.review_job: BackgroundJob | None = None
         self.spec = col.WorkFilter(user_id=session.user.id)
         self.pages = QTabWidget()
         self.pages.addTab(self._worklist_page(), "&Worklist")
@@ -168,9 +171,41 @@ class CollectionsTab(QWidget):
         self.stage.blockSignals(False)
 
     # --- behaviour --------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if _REVIEWED.get(str(self.session.path)) != self.clock():
+            self.review_today()
+
+    def review_today(self) -> BackgroundJob | None:
+        """The day's review (promises kept or broken, plan installments): a write over every open
+        promise and plan, so it runs off the window's thread, on the first show of the day and
+        on this key, never while searching."""
+        if self.review_job is not None:
+            return None
+        today, user, key = self.clock(), self.session.user, str(self.session.path)
+        asked = _REVIEWED.get(key) == today  # shown again the same day: the clerk pressed the key
+        _REVIEWED[key] = today
+        if asked:
+            self.pane.say("Reviewing today's promises and payment plans…")
+
+        def reviewed(counts: dict) -> None:
+            self.refresh()
+            if asked or any(counts.values()):
+                self.pane.say("Today's review: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+
+        def failed(message: str) -> None:
+            _REVIEWED.pop(key, None)
+            self.pane.say(f"Today's review did not run: {message}")
+
+        self.review_job = job = run_in_background(
+            self, lambda progress: actions.review(today=today, by=user), title="Reviewing today…",
+            quiet=True, on_done=reviewed, on_error=failed)
+        job.ended.connect(lambda: setattr(self, "review_job", None))
+        return job
+
     def refresh(self) -> None:
+        """Show the list as it stands (reads only)."""
         today = self.clock()
-        actions.review(today=today, by=self.session.user)
         self._fill_stages()
         self.spec.text, self.spec.show = self.search.text(), self.show_filter.currentData()
         self.spec.stage_id, self.spec.bucket = self.stage.currentData(), self.bucket.currentData()
