@@ -139,3 +139,49 @@ def test_closing_the_parent_cancels_and_drops_the_outcome(qtbot, db):
     go_on.set()
     job.wait_here()
     assert outcome == []  # the parent is gone: nobody to tell
+
+
+def test_the_demo_is_built_off_the_windows_thread(qtbot, tmp_path, monkeypatch):
+    from billing_desk.services import demo
+    from billing_desk.ui import app
+
+    seen = []
+
+    def build(progress):
+        seen.append(threading.current_thread())
+        progress("accounts")
+        Setting.create(key="built", value="yes")
+        return "built"
+
+    monkeypatch.setattr(demo, "build_demo", build)
+    app.build_demo_with_progress(tmp_path / "demo.sqlite")
+    assert seen and seen[0] is not threading.main_thread()
+    from billing_desk.models.db import open_database
+
+    opened = open_database(tmp_path / "demo.sqlite")
+    try:
+        assert Setting.get(Setting.key == "built").value == "yes"
+    finally:
+        opened.close()
+
+
+def test_the_start_up_backup_reports_in_the_status_bar(qtbot, db, admin, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMainWindow
+
+    from billing_desk.services.office import backup
+    from billing_desk.services.office.session import Session
+    from billing_desk.ui import app
+
+    seen = []
+
+    def auto_backup(session, reason, progress=None):
+        seen.append((threading.current_thread(), reason))
+        return backup.AutoBackup(None, "Backed up at start: office-start.bdbackup")
+
+    monkeypatch.setattr(backup, "auto_backup", auto_backup)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    job = app.backup_in_background(window, Session(db, admin), "start")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Backed up at start"),
+                    timeout=10_000)
+    assert job.dialog is None and seen[0][0] is not threading.main_thread() and seen[0][1] == "start"

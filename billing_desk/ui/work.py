@@ -35,10 +35,11 @@ class Progress:
     def __init__(self, job: "BackgroundJob"):
         self._job = job
 
-    def __call__(self, fraction: float, text: str = "") -> None:
+    def __call__(self, fraction: float | None, text: str = "") -> None:
+        """``fraction`` from 0 to 1, or None when the work cannot say how far it is."""
         if self._job.cancelling:
             raise Cancelled()
-        self._job.progressed.emit(min(max(float(fraction), 0.0), 1.0), text)
+        self._job.progressed.emit(-1.0 if fraction is None else min(max(float(fraction), 0.0), 1.0), text)
 
     def steps(self, done: int, total: int | None = None, text: str = "") -> None:
         total = total or done
@@ -147,6 +148,9 @@ class ProgressDialog(QDialog):
 
 
 def show_on_bar(bar: QProgressBar, fraction: float) -> None:
+    if fraction < 0:  # how far is not known: the bar only says the work is going on
+        bar.setRange(0, 0)
+        return
     bar.setRange(0, STEPS)
     bar.setValue(int(round(fraction * STEPS)))
 
