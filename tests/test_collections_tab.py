@@ -142,8 +142,11 @@ def test_cancelling_the_stage_batch_sends_nothing(tab, qtbot, monkeypatch):
 
     tab.stage_batch()
     dialog = tab.dialog
-    monkeypatch.setattr("billing_desk.ui.work.Progress.steps",
-                        lambda self, done, total=None, text="": (_ for _ in ()).throw(Cancelled()) if done else None)
+    def steps(self, done, total=None, text=""):  # Cancel pressed once the first letter is made
+        if done:
+            raise Cancelled()
+
+    monkeypatch.setattr("billing_desk.ui.work.Progress.steps", steps)
     dialog.confirm()
     qtbot.waitUntil(lambda: "Cancelled" in dialog.summary.text(), timeout=20_000)
     assert Letter.select().count() == 0 and dialog.isVisible()
@@ -183,7 +186,8 @@ def test_typing_in_the_search_only_reads(tab, qtbot, reviews):
 
 def test_the_review_runs_once_a_day_on_first_show_and_on_the_key(tab, qtbot, reviews):
     tab.table.setFocus()
-    qtbot.keyClick(tab.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(tab.table, Qt.Key.Key_D, ctrl_shift)
     qtbot.waitUntil(lambda: reviews == [TODAY] and tab.review_job is None, timeout=10_000)
     assert "Today's review" in tab.pane.message.text()
     tab.hide()

@@ -157,7 +157,8 @@ def test_check_database_runs_in_the_background(window, qtbot, monkeypatch):
     from billing_desk.ui import main_window
 
     ran_on, said, real = [], [], main_window.run_checks
-    monkeypatch.setattr(main_window, "run_checks", lambda: (ran_on.append(threading.current_thread()), real())[1])
+    monkeypatch.setattr(main_window, "run_checks",
+                        lambda: (ran_on.append(threading.current_thread()), real())[1])
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: said.append(text))
     window.check_database()
     qtbot.waitUntil(lambda: said != [], timeout=30_000)
