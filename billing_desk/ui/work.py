@@ -29,14 +29,18 @@ class Cancelled(Exception):
 
 
 class Progress:
-    """What the work is handed: ``progress(fraction, text="")`` or ``progress.steps(done, total)``.
-    Either raises ``Cancelled`` once Cancel was pressed; ``progress.cancelled`` only asks."""
+    """What the work is handed: ``progress(fraction, text="")`` or ``progress(done, total)`` (as
+    the printers and importers call it; also ``progress.steps``). Either raises ``Cancelled`` once
+    Cancel was pressed; ``progress.cancelled`` only asks."""
 
     def __init__(self, job: "BackgroundJob"):
         self._job = job
 
-    def __call__(self, fraction: float | None, text: str = "") -> None:
+    def __call__(self, fraction: float | None, text: str | int = "") -> None:
         """``fraction`` from 0 to 1, or None when the work cannot say how far it is."""
+        if not isinstance(text, str):
+            self.steps(int(fraction or 0), int(text))
+            return
         if self._job.cancelling:
             raise Cancelled()
         self._job.progressed.emit(-1.0 if fraction is None else min(max(float(fraction), 0.0), 1.0), text)
