@@ -199,3 +199,12 @@ def test_the_review_runs_once_a_day_on_first_show_and_on_the_key(tab, qtbot, rev
     tab.show()  # the next day: the first show reviews it
     qtbot.waitUntil(lambda: len(reviews) == 2 and tab.review_job is None, timeout=10_000)
     assert reviews[1] == TODAY + dt.timedelta(days=1)
+
+
+def test_a_collections_report_is_built_and_laid_out_in_the_background(tab, qtbot):
+    asked = []
+    tab.ask = lambda title, label, text="": asked.append(label) or "1"
+    tab.reports()
+    qtbot.waitUntil(lambda: len(tab.printed) == 1, timeout=20_000)
+    assert "1. Collection list (2 rows)" in asked[0]
+    assert tab.printed[0][0].startswith(b"%PDF") and tab.printed[0][1] == "collection-list"

@@ -109,13 +109,13 @@ def test_catalogue_import_lists_bad_rows_then_skips_them_on_request(qtbot, db, a
     path.write_text("code,description,unit_price\nA1,Visit,50\nB2,,5\nC3,Cast,x\n")
     dialog = shown(qtbot, CatalogueDialog(Session(db, admin),
                                           prompter=ScriptedPrompter(str(path), False, str(path), True)))
-    dialog.import_file()
+    dialog.import_file()  # checked and imported in the background
+    qtbot.waitUntil(lambda: "Nothing imported" in dialog.message.text(), timeout=10_000)
     assert CatalogueItem.select().count() == 0
-    assert "Nothing imported" in dialog.message.text()
     assert [r[0] for r in dialog.problems.rows] == [3, 4] and dialog.problems_view.isVisible()
     dialog.import_file()
+    qtbot.waitUntil(lambda: "1 codes added" in dialog.message.text(), timeout=10_000)
     assert [i.code for i in CatalogueItem.select()] == ["A1"]
-    assert "1 codes added" in dialog.message.text()
     dialog.new_item()
     dialog.fields["code"].setText("D4")
     dialog.fields["description"].setText("Dressing")

@@ -10,11 +10,13 @@ A function that returned has finished: its result is delivered even if Cancel ca
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import BillingError
@@ -35,6 +37,7 @@ class Progress:
 
     def __init__(self, job: "BackgroundJob"):
         self._job = job
+        self._shown: tuple[int, str] | None = None
 
     def __call__(self, fraction: float | None, text: str | int = "") -> None:
         """``fraction`` from 0 to 1, or None when the work cannot say how far it is."""
@@ -43,7 +46,11 @@ class Progress:
             return
         if self._job.cancelling:
             raise Cancelled()
-        self._job.progressed.emit(-1.0 if fraction is None else min(max(float(fraction), 0.0), 1.0), text)
+        value = -1.0 if fraction is None else min(max(float(fraction), 0.0), 1.0)
+        shown = (round(value * STEPS), text)
+        if shown != self._shown:  # a bar moves in thousandths: only a change is worth a signal
+            self._shown = shown
+            emit(self._job.progressed, value, text)
 
     def steps(self, done: int, total: int | None = None, text: str = "") -> None:
         total = total or done
@@ -52,6 +59,33 @@ class Progress:
     @property
     def cancelled(self) -> bool:
         return self._job.cancelling
+
+
+class _Probe(QObject):
+    ping = Signal()
+
+
+def _emit_drops_a_reference() -> bool:
+    """PySide6 6.12 on Python 3.11 hands back ``emit()``'s True without its reference: each
+    emit takes one from True, and once True runs out the program aborts ("bool_dealloc"),
+    at the latest when it exits. Measured once, so a fixed PySide needs nothing."""
+    if sys.version_info >= (3, 12):  # True is immortal there
+        return False
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.ping.emit()
+    return sys.getrefcount(True) <= before - 8
+
+
+_EMIT_DROPS = _emit_drops_a_reference()
+
+
+def emit(signal, *args) -> None:
+    """``signal.emit(*args)``, giving back the reference PySide takes (see above)."""
+    result = signal.emit(*args)
+    if _EMIT_DROPS and isinstance(result, bool):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 class BackgroundJob(QThread):
@@ -68,6 +102,16 @@ class BackgroundJob(QThread):
         self.title = title
         self._fn = fn
         self._stop = threading.Event()
+        self._over = True  # until started
+        self.dialog: ProgressDialog | None = None
+        self.bar: QProgressBar | None = None
+        self.label: QLabel | None = None
+        self.parent_widget: QObject | None = None
+        self.callbacks: dict[str, Callable | None] = {}
+        self.progressed.connect(self._show)
+        self.succeeded.connect(self._done)
+        self.failed.connect(self._failed)
+        self.cancelled.connect(self._cancelled)
         self.finished.connect(self._ended)
 
     def cancel(self) -> None:
@@ -79,30 +123,60 @@ class BackgroundJob(QThread):
 
     def start(self, *args) -> None:
         _RUNNING.add(self)
+        self._over = False
         super().start(*args)
 
     def run(self) -> None:  # on the job's own thread
         try:
             result = self._fn(Progress(self))
         except Cancelled:
-            self.cancelled.emit()
+            emit(self.cancelled)
         except BillingError as exc:
-            self.failed.emit(str(exc))
+            emit(self.failed, str(exc))
         except Exception as exc:
-            self.failed.emit(f"Unexpected error: {exc!r}")
+            emit(self.failed, f"Unexpected error: {exc!r}")
         else:
-            self.succeeded.emit(result)
+            emit(self.succeeded, result)
         finally:
             close_thread_connection()
 
+    # --- on the window's thread ----------------------------------------------------------
+    def _show(self, fraction: float, text: str) -> None:
+        if self.dialog is not None:
+            self.dialog.show_progress(fraction, text)
+        if self.bar is not None:
+            show_on_bar(self.bar, fraction)
+        if self.label is not None and text and not self.cancelling:
+            self.label.setText(f"{self.title} {text}")
+
+    def _done(self, result: object) -> None:
+        self._deliver("done", result)
+
+    def _failed(self, message: str) -> None:
+        self._deliver("error", message)
+
+    def _cancelled(self) -> None:
+        self._deliver("cancel")
+
+    def _deliver(self, outcome: str, *args) -> None:
+        """Close the progress window, then tell the caller (if it is still there)."""
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.done(QDialog.DialogCode.Accepted)
+            dialog.deleteLater()
+        callback, parent = self.callbacks.get(outcome), self.parent_widget
+        if callback is not None and (parent is None or shiboken6.isValid(parent)):
+            callback(*args)
+
     def _ended(self) -> None:
         self.wait()  # the thread is only returning from run(): let it end before letting go
-        _RUNNING.discard(self)
-        self.ended.emit()
+        self._over = True
+        emit(self.ended)
+        QTimer.singleShot(0, lambda: _RUNNING.discard(self))  # let go after this signal, not in it
 
     def wait_here(self) -> None:
         """Wait for the end without freezing the window: a local event loop, no polling."""
-        if self in _RUNNING:
+        if not self._over:
             loop = QEventLoop()
             self.ended.connect(loop.quit)
             loop.exec()
@@ -170,33 +244,16 @@ def run_in_background(parent: QObject | None, fn: Callable[[Progress], Any], *, 
     The callbacks run on the window's thread, and only while ``parent`` still exists (closing
     ``parent`` cancels the job)."""
     job = BackgroundJob(fn, title)
-    dialog = None
+    job.callbacks = {"done": on_done, "error": on_error, "cancel": on_cancel}
+    job.parent_widget = parent
     if bar is not None:
+        job.bar, job.label = bar, label
         bar.setRange(0, 0)
-        job.progressed.connect(lambda fraction, _text: show_on_bar(bar, fraction))
         if label is not None:
             label.setText(title)
-            job.progressed.connect(lambda _f, text: label.setText(f"{title} {text}") if text and not
-                                   job.cancelling else None)
     elif not quiet:
-        dialog = ProgressDialog(job, parent if isinstance(parent, QWidget) else None, cancellable)
-        job.progressed.connect(dialog.show_progress)
-        dialog.show()
-    job.dialog = dialog
-
-    def deliver(callback):
-        def call(*args) -> None:
-            if dialog is not None and shiboken6.isValid(dialog):
-                dialog.done(QDialog.DialogCode.Accepted)
-                dialog.deleteLater()
-            job.dialog = None
-            if callback is not None and (parent is None or shiboken6.isValid(parent)):
-                callback(*args)
-        return call
-
-    job.succeeded.connect(deliver(on_done))
-    job.failed.connect(deliver(on_error))
-    job.cancelled.connect(deliver(on_cancel))
+        job.dialog = ProgressDialog(job, parent if isinstance(parent, QWidget) else None, cancellable)
+        job.dialog.show()
     if parent is not None:
         parent.destroyed.connect(job.cancel)
     job.start()

@@ -191,7 +191,8 @@ class CollectionsTab(QWidget):
         def reviewed(counts: dict) -> None:
             self.refresh()
             if asked or any(counts.values()):
-                self.pane.say("Today's review: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+                said = ", ".join(f"{n} {what}" for what, n in counts.items())
+                self.pane.say(f"Today's review: {said}.")
 
         def failed(message: str) -> None:
             _REVIEWED.pop(key, None)
@@ -349,16 +350,27 @@ class CollectionsTab(QWidget):
             self.run(lambda: collection_fees.post_late_fees(self.session.user, today=self.clock()),
                      f"Late fees charged to {len(due)} account(s).")
 
-    def reports(self) -> None:
-        from .collection_reports import all_reports, pdf_bytes
+    def reports(self) -> BackgroundJob:
+        """Build the collections reports in the background, ask which, lay it out, print it."""
+        from .collection_reports import all_reports
 
-        built = all_reports(self.clock())
+        today = self.clock()
+        return run_in_background(self, lambda progress: all_reports(today),
+                                 title="Building the collections reports…",
+                                 on_done=self._print_a_report, on_error=self.pane.say)
+
+    def _print_a_report(self, built: dict) -> None:
+        from .collection_reports import pdf_bytes
+
         names = list(built)
-        menu = "\n".join(f"{i}. {name} ({built[name].row_count()} rows)" for i, name in enumerate(names, 1))
+        menu = "\n".join(f"{i}. {name} ({built[name].row_count()} rows)"
+                         for i, name in enumerate(names, 1))
         answer = self.ask("Collections reports", f"{menu}\n\nWhich report (number)?", "1")
         if answer and answer.strip().isdigit() and 1 <= int(answer) <= len(names):
             report = built[names[int(answer) - 1]]
-            self.printer(pdf_bytes(report), report.name)
+            run_in_background(self, lambda progress: pdf_bytes(report),
+                              title=f"Laying out the {report.name}…", on_error=self.pane.say,
+                              on_done=lambda pdf: self.printer(pdf, report.name))
 
     # --- the end of the road (collection_pane does the asking) ---------------------------------
     def hand_off(self) -> None:
