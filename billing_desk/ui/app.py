@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
@@ -31,8 +30,8 @@ def warm_up_code_set() -> None:
     """The ICD-10-CM code set takes a second or two to load: do it before the clerk needs it."""
     from ..services.books import codes
 
-    threading.Thread(target=codes.search_diagnoses, args=("E11.9",), name="icd-warm-up",
-                     daemon=True).start()
+    run_in_background(None, lambda progress: codes.search_diagnoses("E11.9"),
+                      title="Loading the diagnosis codes", quiet=True)
 
 
 def build_demo_with_progress(path: Path) -> None:
