@@ -204,3 +204,11 @@ def test_many_jobs_leave_python_s_true_as_they_found_it(qtbot, parent, db):
         assert run_and_wait(parent, work, title="Counting…", quiet=True) == 39
     gc.collect()
     assert sys.getrefcount(True) >= before - 5  # about 1,000 signals: no steady loss
+
+
+def test_closing_a_thread_connection_before_any_database_is_opened_is_quiet(monkeypatch):
+    from billing_desk.models import database
+    from billing_desk.services.office.transactions import close_thread_connection
+
+    monkeypatch.setattr(database, "obj", None)  # the program's first moments (the code set warm-up)
+    close_thread_connection()

@@ -19,5 +19,5 @@ def in_transaction():
 def close_thread_connection() -> None:
     """Close the calling thread's database connection (peewee keeps one per thread); a worker
     thread calls it when its work is done. The window's own connection is not touched."""
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():  # None: no database opened yet
         database.close()
