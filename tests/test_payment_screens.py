@@ -121,3 +121,16 @@ def test_catalogue_import_lists_bad_rows_then_skips_them_on_request(qtbot, db, a
     dialog.fields["description"].setText("Dressing")
     dialog.fields["unit_price"].setText("7.5")
     assert dialog.save() and CatalogueItem.get(code="D4").unit_price == D("7.50")
+
+
+def test_catalogue_export_is_written_in_the_background(qtbot, db, admin, catalogue, tmp_path):
+    from openpyxl import load_workbook
+
+    from billing_desk.ui.books.catalogue_dialog import CatalogueDialog
+
+    path = tmp_path / "catalogue.xlsx"
+    dialog = shown(qtbot, CatalogueDialog(Session(db, admin), prompter=ScriptedPrompter(str(path))))
+    assert dialog.export() is not None
+    qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=10_000)
+    codes = [row[0] for row in load_workbook(path).worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert "99213" in codes

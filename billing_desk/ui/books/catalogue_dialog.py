@@ -154,11 +154,13 @@ class CatalogueDialog(QDialog):
         return None
 
     # --- files ----------------------------------------------------------------------------------
-    def export(self) -> None:
+    def export(self) -> BackgroundJob | None:
         path = self.prompter.save_file("Export catalogue", "catalogue.xlsx", "Excel (*.xlsx)")
-        if path:
-            rows = catalogue.export_xlsx(path)
-            self.message.setText(f"Exported {rows} rows to {path}")
+        if not path:
+            return None
+        return run_in_background(self, lambda progress: catalogue.export_xlsx(path),
+                                 title="Exporting the catalogue…", on_error=self.message.setText,
+                                 on_done=lambda rows: self.message.setText(f"Exported {rows} rows to {path}"))
 
     def import_file(self) -> BackgroundJob | None:
         """Check the file in the background, ask about bad rows, then import in the background."""
