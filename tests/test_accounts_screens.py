@@ -202,7 +202,8 @@ def test_export_writes_formula_looking_text_as_plain_text(qtbot, tmp_path, admin
     make_account(last="+1 Lee", first="-Ann")
     tab = make_tab(qtbot, admin, tmp_path)
     tab.prompter.path = str(tmp_path / "registry.xlsx")
-    assert tab.export_list() == tab.prompter.path
+    assert tab.export_list() == tab.prompter.path  # written in the background
+    qtbot.waitUntil(lambda: "Exported" in tab.notice.text(), timeout=10_000)
     sheet = load_workbook(tab.prompter.path).active
     names = [row[1].value for row in sheet.iter_rows(min_row=2)]
     assert "+1 Lee, -Ann" in names and "=HYPERLINK(\"http://x\"), @SUM(A1)" in names

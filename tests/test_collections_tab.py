@@ -37,7 +37,8 @@ def tab(qtbot, db, admin, clerk, make_account, catalogue, tmp_path):
     widget.printed = []
     widget.printer = lambda pdf, name: widget.printed.append((pdf, name))
     qtbot.addWidget(widget)
-    widget.show()
+    widget.show()  # the first show of the day starts the day's review off the window's thread
+    qtbot.waitUntil(lambda: widget.review_job is None, timeout=10_000)
     widget.refresh()
     return widget
 
@@ -92,7 +93,7 @@ def test_confirm_a_stage_batch_by_keys(tab, qtbot):
     dialog.table.setCurrentCell(1, 1)
     qtbot.keyClick(dialog.table, Qt.Key.Key_Space)  # untick the second
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)  # the letters go out in the background
     letters = list(Letter.select())
     assert len(letters) == 1 and letters[0].pdf.startswith(b"%PDF")
     assert letters[0].account_id == dialog.rows[0].account_id
@@ -112,3 +113,97 @@ def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot, monkeypatch):
         from billing_desk.services.collections.collection_actions import write_off
 
         write_off(tab.current().account_id, "x", tab.session.user, today=TODAY)
+
+
+def test_the_stage_batch_runs_off_the_windows_thread(tab, qtbot, monkeypatch):
+    import threading
+
+    from billing_desk.services.collections import dunning
+
+    seen, real = [], dunning.confirm_stages
+
+    def confirm_stages(*args, **kwargs):
+        seen.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dunning, "confirm_stages", confirm_stages)
+    tab.stage_batch()
+    dialog = tab.dialog
+    job = dialog.confirm()
+    assert job is not None and dialog.confirm() is None  # one batch at a time
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert seen and seen[0] is not threading.main_thread()
+    assert Letter.select().count() == 2 and "2 letter(s) sent" in tab.pane.message.text()
+
+
+def test_cancelling_the_stage_batch_sends_nothing(tab, qtbot, monkeypatch):
+    from billing_desk.ui.work import Cancelled
+
+    tab.stage_batch()
+    dialog = tab.dialog
+    def steps(self, done, total=None, text=""):  # Cancel pressed once the first letter is made
+        if done:
+            raise Cancelled()
+
+    monkeypatch.setattr("billing_desk.ui.work.Progress.steps", steps)
+    dialog.confirm()
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.summary.text(), timeout=20_000)
+    assert Letter.select().count() == 0 and dialog.isVisible()
+    assert {AccountCollection.get_or_none(AccountCollection.account == r.account_id) is None
+            or AccountCollection.get(AccountCollection.account == r.account_id).stage is None
+            for r in dialog.rows} == {True}
+
+
+@pytest.fixture
+def reviews(monkeypatch):
+    """Each call of the day's review, with the day it reviewed."""
+    from billing_desk.services.collections import collection_actions
+
+    calls, real = [], collection_actions.review
+
+    def review(*, today=None, by=None):
+        calls.append(today)
+        return real(today=today, by=by)
+
+    monkeypatch.setattr(collection_actions, "review", review)
+    return calls
+
+
+def test_typing_in_the_search_only_reads(tab, qtbot, reviews):
+    from billing_desk.models import AuditEntry
+
+    entries = AuditEntry.select().count()
+    tab.search.setFocus()
+    for key in "Bak":
+        qtbot.keyClicks(tab.search, key)
+        qtbot.wait(200)  # past the debounce: the list is searched after each keystroke
+    qtbot.waitUntil(lambda: tab.model.total == 1, timeout=2000)
+    qtbot.keyClick(tab.search, Qt.Key.Key_Backspace)
+    qtbot.wait(200)
+    assert reviews == [] and AuditEntry.select().count() == entries
+
+
+def test_the_review_runs_once_a_day_on_first_show_and_on_the_key(tab, qtbot, reviews):
+    tab.table.setFocus()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(tab.table, Qt.Key.Key_D, ctrl_shift)
+    qtbot.waitUntil(lambda: reviews == [TODAY] and tab.review_job is None, timeout=10_000)
+    assert "Today's review" in tab.pane.message.text()
+    tab.hide()
+    tab.show()  # the same day: no second review
+    qtbot.wait(50)
+    assert reviews == [TODAY]
+    tab.clock = lambda: TODAY + dt.timedelta(days=1)
+    tab.hide()
+    tab.show()  # the next day: the first show reviews it
+    qtbot.waitUntil(lambda: len(reviews) == 2 and tab.review_job is None, timeout=10_000)
+    assert reviews[1] == TODAY + dt.timedelta(days=1)
+
+
+def test_a_collections_report_is_built_and_laid_out_in_the_background(tab, qtbot):
+    asked = []
+    tab.ask = lambda title, label, text="": asked.append(label) or "1"
+    tab.reports()
+    qtbot.waitUntil(lambda: len(tab.printed) == 1, timeout=20_000)
+    assert "1. Collection list (2 rows)" in asked[0]
+    assert tab.printed[0][0].startswith(b"%PDF") and tab.printed[0][1] == "collection-list"

@@ -224,8 +224,10 @@ def test_confirmation_and_unfilled_report_outputs(qtbot, tab, make_account, cler
     assert tab.report.model.rowCount() == 1
     assert "open quantity 3" in tab.report.totals.text() and "$135.00" in tab.report.totals.text()
     pdf = tab.report.export_pdf(str(tmp_path / "u.pdf"))
+    qtbot.waitUntil(tab.report.job.isFinished, timeout=20_000)  # written in the background
     assert "Unfilled Orders" in PdfReader(pdf).pages[0].extract_text()
     xlsx = tab.report.export_xlsx(str(tmp_path / "u.xlsx"))
+    qtbot.waitUntil(tab.report.job.isFinished, timeout=20_000)
     values = [c for row in load_workbook(xlsx).active.iter_rows(values_only=True) for c in row]
     assert (order.number in values or str(order.number) in values) and 3 in values
     assert "Client" not in values and "Subtotal Zed, Ann (100001)" in values  # the group names it
@@ -267,7 +269,7 @@ def test_print_buttons_hand_the_pdf_to_the_printer(qtbot, tab, make_account, cle
     tab.refresh()
     tab.print_confirmation()
     tab.show_report()
-    tab.report.print_report()
+    qtbot.waitUntil(tab.report.print_report().isFinished, timeout=20_000)  # printed in the background
     assert f"Order confirmation {order.number}" in printed[0] and "Unfilled Orders" in printed[1]
 
     def refuse(path, printer_name=None, **kw):
@@ -275,4 +277,5 @@ def test_print_buttons_hand_the_pdf_to_the_printer(qtbot, tab, make_account, cle
 
     monkeypatch.setattr(printer, "print_pdf", refuse)
     tab.report.print_report()
-    assert tab.prompts.said[-1] == ("error", "no printer is set up on this computer")
+    qtbot.waitUntil(lambda: tab.prompts.said[-1:] == [("error", "no printer is set up on this computer")],
+                    timeout=20_000)

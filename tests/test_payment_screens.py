@@ -109,15 +109,28 @@ def test_catalogue_import_lists_bad_rows_then_skips_them_on_request(qtbot, db, a
     path.write_text("code,description,unit_price\nA1,Visit,50\nB2,,5\nC3,Cast,x\n")
     dialog = shown(qtbot, CatalogueDialog(Session(db, admin),
                                           prompter=ScriptedPrompter(str(path), False, str(path), True)))
-    dialog.import_file()
+    dialog.import_file()  # checked and imported in the background
+    qtbot.waitUntil(lambda: "Nothing imported" in dialog.message.text(), timeout=10_000)
     assert CatalogueItem.select().count() == 0
-    assert "Nothing imported" in dialog.message.text()
     assert [r[0] for r in dialog.problems.rows] == [3, 4] and dialog.problems_view.isVisible()
     dialog.import_file()
+    qtbot.waitUntil(lambda: "1 codes added" in dialog.message.text(), timeout=10_000)
     assert [i.code for i in CatalogueItem.select()] == ["A1"]
-    assert "1 codes added" in dialog.message.text()
     dialog.new_item()
     dialog.fields["code"].setText("D4")
     dialog.fields["description"].setText("Dressing")
     dialog.fields["unit_price"].setText("7.5")
     assert dialog.save() and CatalogueItem.get(code="D4").unit_price == D("7.50")
+
+
+def test_catalogue_export_is_written_in_the_background(qtbot, db, admin, catalogue, tmp_path):
+    from openpyxl import load_workbook
+
+    from billing_desk.ui.books.catalogue_dialog import CatalogueDialog
+
+    path = tmp_path / "catalogue.xlsx"
+    dialog = shown(qtbot, CatalogueDialog(Session(db, admin), prompter=ScriptedPrompter(str(path))))
+    assert dialog.export() is not None
+    qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=10_000)
+    codes = [row[0] for row in load_workbook(path).worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert "99213" in codes

@@ -236,10 +236,11 @@ def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
     assert "no account 999999" in viewer.status.text()
     viewer.account.clear()
     viewer.refresh()
-    viewer.verify()
-    assert "whole" in viewer.status.text()
+    viewer.verify()  # in the background
+    qtbot.waitUntil(lambda: "whole" in viewer.status.text(), timeout=10_000)
     viewer.grab().save("/tmp/t3/audit-viewer.png")
     viewer.export()
+    qtbot.waitUntil(lambda: "Exported" in viewer.status.text(), timeout=10_000)
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert any(row and "signin_failed" in row for row in rows)
     assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == "export"

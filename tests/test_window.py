@@ -147,3 +147,30 @@ def test_alt_keys_are_unique_on_each_tab(window):
             if len(texts) > 1:
                 clashes[f"{window.tabs.tabText(index)}: Alt+{letter.upper()}"] = texts
     assert clashes == {}, "\n".join(f"{k}: {v}" for k, v in clashes.items())
+
+
+def test_check_database_runs_in_the_background(window, qtbot, monkeypatch):
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from billing_desk.ui import main_window
+
+    ran_on, said, real = [], [], main_window.run_checks
+    monkeypatch.setattr(main_window, "run_checks",
+                        lambda: (ran_on.append(threading.current_thread()), real())[1])
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: said.append(text))
+    window.check_database()
+    qtbot.waitUntil(lambda: said != [], timeout=30_000)
+    assert ran_on[0] is not threading.main_thread() and said[0].startswith("Everything checks out.")
+
+
+def test_the_background_quick_check_reports_in_the_status_bar(window, qtbot):
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    window.session.opened.background_check = future
+    window._watch_background_check()
+    assert "Checking the database" in window.statusBar().currentMessage()
+    future.set_result("ok")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Database check: ok", timeout=10_000)

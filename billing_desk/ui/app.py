@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
@@ -18,6 +16,7 @@ from ..services.office.session import Session, open_session
 from .crash import install_crash_path
 from .prompts import Prompter
 from .session_holder import SessionHolder
+from .work import BackgroundJob, finish_all, run_and_wait, run_in_background
 
 #: Questions asked before (or without) a window: start-up errors, the backup at closing.
 PROMPTER = Prompter(None)
@@ -38,59 +37,36 @@ def warm_up_code_set() -> None:
     """The ICD-10-CM code set takes a second or two to load: do it before the clerk needs it."""
     from ..services.books import codes
 
-    threading.Thread(target=codes.search_diagnoses, args=("E11.9",), name="icd-warm-up",
-                     daemon=True).start()
+    run_in_background(None, lambda progress: codes.search_diagnoses("E11.9"),
+                      title="Loading the diagnosis codes", quiet=True)
 
 
 def build_demo_with_progress(path: Path) -> None:
-    """Build the demo office into ``path``, showing what is happening."""
+    """Build the demo office into ``path`` in the background, showing what is happening."""
     from ..services.demo import build_demo
     from ..services.office.session import open_session
 
-    dialog = QProgressDialog("Building the demo office…", "", 0, 0)
-    dialog.setWindowTitle(APP_NAME)
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.show()
-    QApplication.processEvents()
     office = open_session(path, choose_user=False)
     try:
-        build_demo(progress=lambda text: (dialog.setLabelText(f"Building the demo office: {text}…"),
-                                          QApplication.processEvents()))
+        run_and_wait(None, lambda progress: build_demo(progress=lambda text: progress(None, text)),
+                     title="Building the demo office…")
     finally:
         office.close()
-        dialog.close()
 
 
-def backup_in_background(window, session: Session, reason: str) -> None:
+def backup_in_background(window, session: Session, reason: str) -> BackgroundJob | None:
     """The first start of a day makes a backup off the window's thread; the status bar says how it went."""
-    from concurrent.futures import Future
-
-    from PySide6.QtCore import QTimer
-
     from ..services.office.backup import auto_backup
 
     if session.user is None:
-        return
-    future: Future = Future()
+        return None
 
-    def work() -> None:
-        try:
-            future.set_result(auto_backup(session, reason))
-        except Exception as exc:
-            future.set_exception(exc)
+    def say(text: str) -> None:
+        window.statusBar().showMessage(text, 15000)
 
-    threading.Thread(target=work, name="auto-backup", daemon=True).start()
-    timer = QTimer(window, interval=1000)
-
-    def poll() -> None:
-        if future.done():
-            timer.stop()
-            error = future.exception()
-            window.statusBar().showMessage(str(error) if error else future.result().message, 15000)
-
-    timer.timeout.connect(poll)
-    timer.start()
+    return run_in_background(window, lambda progress: auto_backup(session, reason),
+                             title="Backing up", quiet=True,
+                             on_done=lambda outcome: say(outcome.message), on_error=say)
 
 
 def backup_at_closing(session: Session) -> None:
@@ -99,19 +75,12 @@ def backup_at_closing(session: Session) -> None:
 
     if session.user is None or session.opened.db.is_closed():
         return
-    dialog = QProgressDialog("Backing up before closing…", "", 0, 100)
-    dialog.setWindowTitle(APP_NAME)
-    dialog.setCancelButton(None)
-    dialog.setMinimumDuration(500)
-
-    def progress(fraction: float, text: str = "") -> None:
-        dialog.setValue(int(fraction * 100))
-        if text:
-            dialog.setLabelText(f"Backing up before closing: {text}")
-        QApplication.processEvents()
-
-    outcome = auto_backup(session, "closing", progress=progress)
-    dialog.close()
+    try:
+        outcome = run_and_wait(None, lambda progress: auto_backup(session, "closing", progress=progress),
+                               title="Backing up before closing…")
+    except BillingError as exc:
+        PROMPTER.warn(APP_NAME, str(exc))
+        return
     if outcome.result is None:
         PROMPTER.warn(APP_NAME, outcome.message)
 
@@ -203,5 +172,6 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
+        finish_all()  # work still running ends (cancelled where it can be) before the file closes
         backup_at_closing(holder["session"])
         holder["session"].close()

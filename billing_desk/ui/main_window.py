@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar
 
@@ -19,6 +19,7 @@ from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
+from .work import BackgroundJob, run_in_background
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
@@ -142,20 +143,23 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("Checking the database in the background…")
 
-        def poll() -> None:
-            if not future.done():
-                return
-            self._check_timer.stop()
-            result = future.exception() or future.result()
+        def wait(progress) -> str:  # the check runs on its own read-only connection (models.db)
+            while True:
+                progress(None)  # closing the window cancels the wait, not the check
+                try:
+                    return future.result(timeout=0.2)
+                except TimeoutError:
+                    continue
+
+        def checked(result: str) -> None:
             if result == "ok":
                 self.statusBar().showMessage("Database check: ok", 5000)
             else:
                 self.prompter.warn("Database check", f"The database failed its integrity check: "
                                    f"{result}\nStop work and restore the latest backup.")
 
-        self._check_timer = QTimer(self, interval=500)
-        self._check_timer.timeout.connect(poll)
-        self._check_timer.start()
+        self.check_job = run_in_background(self, wait, title="Checking the database", quiet=True,
+                                           cancellable=True, on_done=checked, on_error=checked)
 
     def _session_changed(self, _session) -> None:
         if self.session.user is None or self.session.opened.db.is_closed():
@@ -171,13 +175,18 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.tabs.currentWidget().focus_search()
 
-    def check_database(self) -> None:
-        result = run_checks()
-        text = "\n".join(result.lines())
-        if result.clean:
-            self.prompter.inform("Check database", f"Everything checks out.\n\n{text}")
-        else:
-            self.prompter.warn("Check database", f"Problems were found:\n\n{text}")
+    def check_database(self) -> BackgroundJob:
+        def checked(result) -> None:
+            text = "\n".join(result.lines())
+            if result.clean:
+                self.prompter.inform("Check database", f"Everything checks out.\n\n{text}")
+            else:
+                self.prompter.warn("Check database", f"Problems were found:\n\n{text}")
+
+        self.check_job = run_in_background(
+            self, lambda progress: run_checks(), title="Checking the database…", on_done=checked,
+            on_error=lambda message: self.prompter.warn("Check database", message))
+        return self.check_job
 
     def about(self) -> None:
         self.prompter.inform(f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>The billing "

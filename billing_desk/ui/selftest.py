@@ -235,19 +235,21 @@ def step_excel(context: Context) -> str:
 def step_window(context: Context) -> str:
     from ..services.office.session import Session
     from .main_window import MainWindow
+    from .work import finish_all
 
     context.app = _application()
     window = MainWindow(Session(context.opened, context.user))
     try:
         window.show()
-        context.app.processEvents()
+        context.app.processEvents()  # lets the window paint before it is grabbed
         picture = window.grab()
         _expect(not picture.isNull() and picture.width() > 0, "the window drew nothing")
         tabs = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     finally:
         window.close()
+        finish_all()  # work the window started in the background (the day's review) ends first
         window.deleteLater()
-        context.app.processEvents()
+        context.app.processEvents()  # lets the closed window go; no work runs here
     return f"main window built and drawn ({picture.width()}x{picture.height()}): {', '.join(tabs)}"
 
 

@@ -38,9 +38,10 @@ def proposals(*, today: dt.date | None = None) -> list[WorkRow]:
 
 
 def confirm_stages(account_ids: list[int], by: User, *, today: dt.date | None = None,
-                   agency: str = "", render=None) -> BatchResult:
+                   agency: str = "", render=None, progress=None) -> BatchResult:
     """Move each account to its proposed stage and record the letter (a PDF copy when ``render``,
     printing.letters.render, is given; the window and the command line always give it).
+    ``progress(done, total)`` before each account; raising from it abandons the whole batch.
 
     One transaction for the batch. An agency rung needs a supervisor: for a clerk those
     accounts are left in ``needs_supervisor`` and the rest go ahead.
@@ -51,7 +52,9 @@ def confirm_stages(account_ids: list[int], by: User, *, today: dt.date | None = 
     result = BatchResult()
     documents = []
     with in_transaction():
-        for row in rows:
+        for done, row in enumerate(rows):
+            if progress is not None:
+                progress(done, len(rows))
             stage = CollectionStage.get_by_id(row.proposed_id)
             if stage.action == "agency":
                 if not can(by, "agency_handoff"):

@@ -35,7 +35,7 @@ def today() -> dt.date:
 
 def close_thread_connection() -> None:
     """A worker thread's last act: close its own connection to the database (others keep theirs)."""
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():  # None: no database opened yet
         database.close()
 
 

@@ -1,8 +1,9 @@
 """Import accounts from Excel or CSV: choose the file, map columns, preview bad rows, import.
 
-Checking and saving run in a ``ReportJob`` (its own thread and database connection) behind a
-progress bar and Cancel, so the window never freezes. The save is one transaction: Cancel before
-it commits imports nothing; once the commit has begun, Cancel says it is too late.
+Checking and saving run in the background (``ui/work.py``: its own thread and database
+connection) behind the dialog's progress bar and Cancel, so the window never freezes. The save is
+one transaction: Cancel before it commits imports nothing; once the commit has begun, Cancel says
+it is too late.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError
 from ...exchange import importing
 from ...services.accounts import account_import
-from ..report_worker import Cancelled, ReportJob
+from ..work import BackgroundJob, Cancelled, run_in_background
 from ..table_model import Column
 from .account_cases import static_model, table_view
 
@@ -53,7 +54,7 @@ class AccountImportDialog(QDialog):
         self.table: importing.Table | None = None
         self.result: importing.Preview | None = None
         self.imported: list = []
-        self.job: ReportJob | None = None
+        self.job: BackgroundJob | None = None
         self._then: Callable[[], object] | None = None  # what runs after a clean check
         self._commit_lock = threading.Lock()
         self._committing = False
@@ -163,7 +164,7 @@ class AccountImportDialog(QDialog):
         self.result = None
         self._enable()
 
-    def check(self, then: Callable[[], object] | None = None) -> ReportJob | None:
+    def check(self, then: Callable[[], object] | None = None) -> BackgroundJob | None:
         """Check every row in the worker; ``then`` runs once the check has finished cleanly."""
         if self.table is None or self.job is not None:
             return None
@@ -184,7 +185,7 @@ class AccountImportDialog(QDialog):
                              (" Fix the file and choose it again, or import only the good rows."
                               if bad else " Ready to import."))
 
-    def run_import(self, skip_bad: bool) -> ReportJob | None:
+    def run_import(self, skip_bad: bool) -> BackgroundJob | None:
         """Save in the worker (checking first if needed); ``imported`` holds what was saved."""
         if self.job is not None:
             return None
@@ -192,7 +193,7 @@ class AccountImportDialog(QDialog):
             return self.check(then=lambda: self._save(skip_bad))
         return self._save(skip_bad)
 
-    def _save(self, skip_bad: bool) -> ReportJob:
+    def _save(self, skip_bad: bool) -> BackgroundJob:
         result, user, mapping = self.result, self.session.user, self.mapping()
 
         def work(progress):
@@ -214,32 +215,22 @@ class AccountImportDialog(QDialog):
             self._committing = True
 
     # --- the worker -------------------------------------------------------------------------
-    def _start(self, work, doing: str, on_done, failed: str = "") -> ReportJob:
-        job = self.job = ReportJob(work, self)
+    def _start(self, work, doing: str, on_done, failed: str = "") -> BackgroundJob:
         self._committing = False
-        job.progressed.connect(lambda done, total: self._progress(doing, done, total))
-        job.succeeded.connect(on_done)
-        job.failed.connect(lambda message: self.summary.setText(RED.format(escape(failed + message))))
-        job.cancelled_.connect(lambda: self.summary.setText(
-            "Cancelled: nothing was imported." if failed else "Checking cancelled."))
-        job.finished.connect(lambda: self._finished(job))
-        self.summary.setText(f"{doing} 1…")
-        self.progress_bar.setRange(0, 0)
+        self.job = job = run_in_background(
+            self, work, title=doing, cancellable=True, bar=self.progress_bar, label=self.summary,
+            on_done=on_done,
+            on_error=lambda message: self.summary.setText(RED.format(escape(failed + message))),
+            on_cancel=lambda: self.summary.setText(
+                "Cancelled: nothing was imported." if failed else "Checking cancelled."))
+        job.ended.connect(lambda: self._finished(job))
         self._enable()
         self.cancel_button.setFocus()  # Esc cancels too
-        job.start()
         return job
 
-    def _progress(self, doing: str, done: int, total: int) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(min(done, max(total, 1)))
-        if self.job is not None and not self.job.cancelling:
-            self.summary.setText(f"{doing} {done:,} of {total:,}…")
-
-    def _finished(self, job: ReportJob) -> None:
+    def _finished(self, job: BackgroundJob) -> None:
         if self.job is job:
             self.job = None
-        job.deleteLater()
         then, self._then = self._then, None
         self._enable()
         if then is not None and self.result is not None:

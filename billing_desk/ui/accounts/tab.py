@@ -14,6 +14,7 @@ from ..buttons import add_buttons
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
+from ..work import run_in_background
 from .account_approval import ApprovalQueue
 from .account_form import AccountFormWidget
 from .account_view import AccountView
@@ -221,17 +222,24 @@ class AccountsTab(QWidget):
         self.refresh()
 
     def export_list(self) -> str | None:
+        """The list as searched, to Excel, in the background (Cancel leaves no file)."""
         from ...services.accounts.account_import import export_accounts
 
         path = self.prompter.choose_save_file("Export the account list", "registry.xlsx", "Excel (*.xlsx)")
         if not path:
             return None
-        try:
-            count = export_accounts(path, self.list.search.text(), self.list.status.currentData())
-        except BillingError as exc:
-            self.notice.setText(f"Not exported: {exc}")
-            return None
-        self.notice.setText(f"Exported {count:,} account(s) to {path}.")
+        text, status = self.list.search.text(), self.list.status.currentData()
+
+        def export(progress) -> int:
+            return export_accounts(path, text, status,
+                                   progress=lambda count: progress(None, f"{count:,} accounts written"))
+
+        self.notice.setText("Exporting…")
+        say = self.notice.setText
+        run_in_background(self, export, title="Exporting the account list…", cancellable=True,
+                          on_done=lambda count: say(f"Exported {count:,} account(s) to {path}."),
+                          on_error=lambda message: say(f"Not exported: {message}"),
+                          on_cancel=lambda: say("Export cancelled; no file was written."))
         return path
 
 

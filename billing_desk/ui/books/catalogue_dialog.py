@@ -26,6 +26,7 @@ from ...services.books import catalogue
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
+from ..work import BackgroundJob, run_in_background
 from .invoice_models import RowsModel
 
 COLUMNS = [Column("Code", lambda i: i.code, width=80),
@@ -153,34 +154,44 @@ class CatalogueDialog(QDialog):
         return None
 
     # --- files ----------------------------------------------------------------------------------
-    def export(self) -> None:
+    def export(self) -> BackgroundJob | None:
         path = self.prompter.choose_save_file("Export catalogue", "catalogue.xlsx", "Excel (*.xlsx)")
-        if path:
-            rows = catalogue.export_xlsx(path)
-            self.message.setText(f"Exported {rows} rows to {path}")
+        if not path:
+            return None
+        return run_in_background(self, lambda progress: catalogue.export_xlsx(path),
+                                 title="Exporting the catalogue…", on_error=self.message.setText,
+                                 on_done=lambda rows: self.message.setText(f"Exported {rows} rows to {path}"))
 
-    def import_file(self) -> None:
+    def import_file(self) -> BackgroundJob | None:
+        """Check the file in the background, ask about bad rows, then import in the background."""
         path = self.prompter.choose_open_file("Import catalogue", "Excel or CSV (*.xlsx *.csv)")
         if not path:
-            return
-        try:
-            items, fees, problems = catalogue.check_file(path)
-            skip = False
-            if problems:
-                self._show_problems(problems)
-                rows = len({p.row for p in problems})
-                skip = self.prompter.confirm(
-                    "Bad rows", f"{rows} row(s) have problems (listed below). Nothing is imported "
-                    f"until they are fixed. Skip them and import the {len(items) + len(fees)} good rows?")
-                if not skip:
-                    self.message.setText("Nothing imported: fix the rows listed and import again.")
-                    return
-            result = catalogue.import_file(path, self.session.user, skip_bad=skip)
-        except BillingError as exc:
-            self.message.setText(str(exc))
-            return
-        if not problems:
+            return None
+        self.message.setText("Checking the file…")
+        return run_in_background(self, lambda progress: catalogue.check_file(path),
+                                 title="Checking the catalogue file…", on_error=self.message.setText,
+                                 on_done=lambda checked: self._checked(path, *checked))
+
+    def _checked(self, path: str, items, fees, problems) -> None:
+        skip = False
+        if problems:
+            self._show_problems(problems)
+            rows = len({p.row for p in problems})
+            skip = self.prompter.confirm(
+                "Bad rows", f"{rows} row(s) have problems (listed below). Nothing is imported "
+                f"until they are fixed. Skip them and import the {len(items) + len(fees)} good rows?")
+            if not skip:
+                self.message.setText("Nothing imported: fix the rows listed and import again.")
+                return
+        else:
             self.problems_view.setVisible(False)
+        user = self.session.user
+        self.message.setText("Importing…")
+        run_in_background(self, lambda progress: catalogue.import_file(path, user, skip_bad=skip),
+                          title="Importing the catalogue…", on_error=self.message.setText,
+                          on_done=self._imported)
+
+    def _imported(self, result) -> None:
         self.message.setText(f"Imported: {result.summary()}")
         self.list.refresh()
 

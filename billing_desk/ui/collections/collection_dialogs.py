@@ -27,6 +27,7 @@ from ...money import format_money
 from ...printing import letters
 from ...services.collections import collection_actions as actions, dunning, worklist as col
 from ..prompts import Prompter
+from ..work import BackgroundJob, run_in_background
 
 
 class _Form(QDialog):
@@ -141,6 +142,7 @@ class BatchDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Stage batch: confirm and print letters")
         self.user, self.today, self.printer = user, today, printer
+        self.job: BackgroundJob | None = None
         self.rows = dunning.proposals(today=today)
         self.table = QTableWidget(len(self.rows), 6, objectName="proposals")
         self.table.setHorizontalHeaderLabels(["Send", "Account", "Name", "Past due", "Days", "Next stage"])
@@ -193,12 +195,28 @@ class BatchDialog(QDialog):
         return [row.account_id for r, row in enumerate(self.rows)
                 if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
 
-    def confirm(self) -> None:
-        try:
-            result = dunning.confirm_stages(self.ticked(), self.user, today=self.today, render=letters.render)
-        except BillingError as exc:
-            self.summary.setText(str(exc))
-            return
+    def confirm(self) -> BackgroundJob | None:
+        """Send the ticked letters off the window's thread; Cancel before the end sends none."""
+        if self.job is not None:
+            return None
+        ticked, user, today = self.ticked(), self.user, self.today
+
+        def send(progress):
+            return dunning.confirm_stages(ticked, user, today=today, render=letters.render,
+                                          progress=progress.steps)
+
+        self.job = job = run_in_background(
+            self, send, title="Sending the collection letters…", cancellable=True, on_done=self._sent,
+            on_error=self.summary.setText,
+            on_cancel=lambda: self.summary.setText("Cancelled: no letter was sent."))
+        job.ended.connect(lambda: setattr(self, "job", None))
+        return job
+
+    def reject(self) -> None:  # the progress window takes Esc while sending; never close mid-batch
+        if self.job is None:
+            super().reject()
+
+    def _sent(self, result) -> None:
         if result.pdf and self.printer:
             self.printer(result.pdf, f"collection letters {self.today:%Y-%m-%d}")
         self.confirmed.emit(result)

@@ -17,13 +17,22 @@ def save_copy(pdf: bytes, name: str) -> str:
 
 
 def send_pdf(prompter, pdf: bytes, name: str) -> None:
-    """Print on the default printer; without one, say where the PDF was saved."""
+    """Print on the default printer in the background; without one, say where the PDF was saved."""
+    from ..work import run_in_background
+
     path = save_copy(pdf, name)
+
+    def not_printed(why) -> None:
+        prompter.inform("Print", f"Not printed ({why}). The PDF is saved at:\n{path}")
+
     try:
         from ...printing.printer import default_printer, print_pdf
 
         if default_printer() is None:
             raise BillingError("no printer is set up")
-        print_pdf(path, doc_name=name)
     except (BillingError, ImportError) as exc:
-        prompter.inform("Print", f"Not printed ({exc}). The PDF is saved at:\n{path}")
+        not_printed(exc)
+        return
+    run_in_background(prompter.parent, lambda progress: print_pdf(path, doc_name=name, progress=progress,
+                                                                   cancelled=lambda: progress.cancelled),
+                      title=f"Printing the {name}…", cancellable=True, on_error=not_printed)

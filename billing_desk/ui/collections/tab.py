@@ -30,6 +30,7 @@ from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
+from ..work import BackgroundJob, run_in_background
 from .collection_dialogs import BatchDialog, ContactDialog, PlanDialog
 from .collection_insurance import InsurancePage
 from .collection_pane import END_OF_ROAD, AccountPane, end_of_road_actions
@@ -58,8 +59,9 @@ KEYS = [  # (button text, shortcut, method)
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("Hol&d…", "Ctrl+H", "hold"),
     ("Ta&ke it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
     ("Late fees", "Ctrl+Shift+F", "late_fees"), ("Sta&ges…", "Ctrl+Shift+S", "edit_stages"),
-    ("Report&s…", "Ctrl+Shift+L", "reports"),
+    ("Report&s…", "Ctrl+Shift+L", "reports"), ("Re&view today", "Ctrl+Shift+D", "review_today"),
 ]
+_REVIEWED: dict[str, object] = {}  # database path -> the day its review last ran in this program
 
 
 class CollectionsTab(QWidget):
@@ -72,6 +74,7 @@ class CollectionsTab(QWidget):
         self.prompter = prompter or Prompter(self)
         self.printer = self._print
         self.dialog = None
+        self.review_job: BackgroundJob | None = None
         self.spec = col.WorkFilter(user_id=session.user.id)
         self.pages = QTabWidget()
         self.pages.addTab(self._worklist_page(), "&Worklist")
@@ -166,9 +169,42 @@ class CollectionsTab(QWidget):
         self.stage.blockSignals(False)
 
     # --- behaviour --------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if _REVIEWED.get(str(self.session.path)) != self.clock():
+            self.review_today()
+
+    def review_today(self) -> BackgroundJob | None:
+        """The day's review (promises kept or broken, plan installments): a write over every open
+        promise and plan, so it runs off the window's thread, on the first show of the day and
+        on this key, never while searching."""
+        if self.review_job is not None:
+            return None
+        today, user, key = self.clock(), self.session.user, str(self.session.path)
+        asked = _REVIEWED.get(key) == today  # shown again the same day: the clerk pressed the key
+        _REVIEWED[key] = today
+        if asked:
+            self.pane.say("Reviewing today's promises and payment plans…")
+
+        def reviewed(counts: dict) -> None:
+            self.refresh()
+            if asked or any(counts.values()):
+                said = ", ".join(f"{n} {what}" for what, n in counts.items())
+                self.pane.say(f"Today's review: {said}.")
+
+        def failed(message: str) -> None:
+            _REVIEWED.pop(key, None)
+            self.pane.say(f"Today's review did not run: {message}")
+
+        self.review_job = job = run_in_background(
+            self, lambda progress: actions.review(today=today, by=user), title="Reviewing today…",
+            quiet=True, on_done=reviewed, on_error=failed)
+        job.ended.connect(lambda: setattr(self, "review_job", None))
+        return job
+
     def refresh(self) -> None:
+        """Show the list as it stands (reads only)."""
         today = self.clock()
-        actions.review(today=today, by=self.session.user)
         self._fill_stages()
         self.spec.text, self.spec.show = self.search.text(), self.show_filter.currentData()
         self.spec.stage_id, self.spec.bucket = self.stage.currentData(), self.bucket.currentData()
@@ -315,16 +351,27 @@ class CollectionsTab(QWidget):
             self.run(lambda: collection_fees.post_late_fees(self.session.user, today=self.clock()),
                      f"Late fees charged to {len(due)} account(s).")
 
-    def reports(self) -> None:
-        from .collection_reports import all_reports, pdf_bytes
+    def reports(self) -> BackgroundJob:
+        """Build the collections reports in the background, ask which, lay it out, print it."""
+        from .collection_reports import all_reports
 
-        built = all_reports(self.clock())
+        today = self.clock()
+        return run_in_background(self, lambda progress: all_reports(today),
+                                 title="Building the collections reports…",
+                                 on_done=self._print_a_report, on_error=self.pane.say)
+
+    def _print_a_report(self, built: dict) -> None:
+        from .collection_reports import pdf_bytes
+
         names = list(built)
-        menu = "\n".join(f"{i}. {name} ({built[name].row_count()} rows)" for i, name in enumerate(names, 1))
+        menu = "\n".join(f"{i}. {name} ({built[name].row_count()} rows)"
+                         for i, name in enumerate(names, 1))
         answer = self.ask("Collections reports", f"{menu}\n\nWhich report (number)?", "1")
         if answer and answer.strip().isdigit() and 1 <= int(answer) <= len(names):
             report = built[names[int(answer) - 1]]
-            self.printer(pdf_bytes(report), report.name)
+            run_in_background(self, lambda progress: pdf_bytes(report),
+                              title=f"Laying out the {report.name}…", on_error=self.pane.say,
+                              on_done=lambda pdf: self.printer(pdf, report.name))
 
     # --- the end of the road (collection_pane does the asking) ---------------------------------
     def hand_off(self) -> None:

@@ -30,6 +30,7 @@ from ...services.office.permissions import require
 from ...services.office.transactions import in_transaction
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
+from ..work import BackgroundJob, run_in_background
 
 COLUMNS = [
     Column("#", lambda e: e.id, width=60),
@@ -142,28 +143,44 @@ class AuditViewer(QDialog):
                               lambda: total)
         self.count.setText(f"{total:,} entries" if total != 1 else "1 entry")
 
-    def verify(self) -> None:
-        problems = audit.verify_chain()
-        self.status.setText("The chain is whole: no entry was altered, removed or inserted."
-                            if not problems else "\n".join(problems))
+    def verify(self) -> BackgroundJob:
+        """Walk the whole chain in the background."""
+        def said(problems: list[str]) -> None:
+            self.status.setText("The chain is whole: no entry was altered, removed or inserted."
+                                if not problems else "\n".join(problems))
 
-    def export(self) -> None:
+        self.status.setText("Checking the chain…")
+        return run_in_background(self, lambda progress: audit.verify_chain(),
+                                 title="Checking the audit trail…", on_done=said,
+                                 on_error=self.status.setText)
+
+    def export(self) -> BackgroundJob | None:
+        """Up to EXPORT_LIMIT entries to Excel in the background; Cancel leaves no file."""
         name = self.prompter.choose_save_file("Export the audit trail",
                                               str(Path.home() / "audit-trail.xlsx"),
                                               "Excel workbook (*.xlsx)")
         if not name:
-            return
+            return None
         try:
             which = self.filter()
-            report = build_report(audit.find(self.by, which, 0, EXPORT_LIMIT), which)
-            render_xlsx(report, Path(name))
-            with in_transaction():
-                audit.record(self.by, "export", table="audit_entry",
-                             summary=f"audit trail exported to Excel ({report.row_count()} entries)")
         except BillingError as exc:
             self.status.setText(str(exc))
-            return
-        self.status.setText(f"Exported {report.row_count():,} entries to {name}.")
+            return None
+        by = self.by
+
+        def work(progress) -> int:
+            report = build_report(audit.find(by, which, 0, EXPORT_LIMIT), which)
+            render_xlsx(report, Path(name), progress=progress)
+            with in_transaction():
+                audit.record(by, "export", table="audit_entry",
+                             summary=f"audit trail exported to Excel ({report.row_count()} entries)")
+            return report.row_count()
+
+        self.status.setText("Exporting…")
+        return run_in_background(
+            self, work, title="Exporting the audit trail…", cancellable=True, on_error=self.status.setText,
+            on_done=lambda count: self.status.setText(f"Exported {count:,} entries to {name}."),
+            on_cancel=lambda: self.status.setText("Export cancelled; no file was written."))
 
 
 def build_report(entries: list, which: audit.AuditFilter) -> Report:

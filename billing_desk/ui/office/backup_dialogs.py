@@ -1,8 +1,9 @@
 """Backup, restore and maintenance in the window: actions, dialogs and a worker thread.
 
 The work is ``services.backup`` and ``services.maintenance``; this module asks the questions
-(through a ``Prompter``, so tests never click a modal box), runs the long parts in a
-``TaskThread`` behind a progress dialog, and writes audit entries back on the window's thread.
+(through a ``Prompter``, so tests never click a modal box), runs the long parts in the background
+(``ui/work.py``, behind its progress dialog), and writes audit entries back on the window's thread.
+None of them offers Cancel: a backup, a restore or a VACUUM half done is worse than one finished.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,30 +31,9 @@ from ...services import checks
 from ...services.office import backup as backups, maintenance
 from ...services.office.permissions import can
 from ..prompts import Prompter
+from ..work import BackgroundJob, run_in_background
 
 BACKUP_FILTER = "Billing Desk backup (*.bdbackup);;All files (*)"
-
-
-class TaskThread(QThread):
-    """Runs ``work(progress)`` off the window's thread; reports progress, a result or an error."""
-
-    progressed = Signal(float, str)
-    succeeded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, work: Callable, parent=None):
-        super().__init__(parent)
-        self._work = work
-
-    def run(self) -> None:
-        try:
-            result = self._work(lambda fraction, text: self.progressed.emit(float(fraction), text))
-        except BillingError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:
-            self.failed.emit(f"Unexpected error: {exc!r}")
-        else:
-            self.succeeded.emit(result)
 
 
 def new_password(prompter: Prompter) -> str | None:
@@ -100,27 +79,9 @@ class RestoreDialog(QDialog):
 
 
 def run_with_progress(parent: QWidget, title: str, work: Callable, on_done: Callable,
-                      on_failed: Callable) -> TaskThread:
-    """Start ``work`` in a TaskThread behind a modal progress dialog; returns the thread."""
-    dialog = QProgressDialog(title, None, 0, 1000, parent)
-    dialog.setWindowTitle(title)
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoClose(False)
-    dialog.setValue(0)
-    thread = TaskThread(work, parent)
-
-    def finish(callback, value) -> None:
-        dialog.close()
-        dialog.deleteLater()
-        callback(value)
-
-    thread.progressed.connect(lambda f, text: (dialog.setValue(int(f * 1000)), dialog.setLabelText(text)))
-    thread.succeeded.connect(lambda result: finish(on_done, result))
-    thread.failed.connect(lambda message: finish(on_failed, message))
-    thread.start()
-    return thread
+                      on_failed: Callable) -> BackgroundJob:
+    """Start ``work(progress)`` in the background behind the progress dialog; returns the job."""
+    return run_in_background(parent, work, title=title, on_done=on_done, on_error=on_failed)
 
 
 class BackupActions:
@@ -130,7 +91,7 @@ class BackupActions:
         self.window = window
         self._session = session
         self.prompter = prompter or Prompter(window)
-        self.thread: TaskThread | None = None
+        self.thread: BackgroundJob | None = None
         self.last_result = None
         self.last_error = ""
 
@@ -170,7 +131,7 @@ class BackupActions:
                                  "can make it the office's backup folder.")
         return chosen
 
-    def back_up_now(self) -> TaskThread | None:
+    def back_up_now(self) -> BackgroundJob | None:
         from ...services.office.settings import get_setting
 
         if self.busy():
@@ -215,7 +176,7 @@ class BackupActions:
         return self.thread is not None
 
     # --- restore ----------------------------------------------------------------------------
-    def restore(self) -> TaskThread | None:
+    def restore(self) -> BackgroundJob | None:
         session = self.session
         if self.busy():
             return None
@@ -238,7 +199,7 @@ class BackupActions:
             return None
         return self.start_restore(path, review.password())
 
-    def start_restore(self, path: Path, password: str | None) -> TaskThread:
+    def start_restore(self, path: Path, password: str | None) -> BackgroundJob:
         session, user, db_path = self.session, self.session.user, self.session.path
         folder = backups.backup_folder() if backups.backup_folder().is_dir() else path.parent
         keep = backups.keep_newest_setting()
@@ -291,7 +252,7 @@ class MaintenanceDialog(QDialog):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.thread: TaskThread | None = None
+        self.thread: BackgroundJob | None = None
         self.setWindowTitle("Maintenance")
         self.resize(640, 420)
         layout = QVBoxLayout(self)
@@ -329,12 +290,12 @@ class MaintenanceDialog(QDialog):
         self.check_button.setEnabled(not busy)
         self.optimize_button.setEnabled(not busy)
 
-    def run_check(self) -> TaskThread:
+    def run_check(self) -> BackgroundJob:
         self._busy(True)
         self.output.setPlainText("Checking…")
         self.thread = run_with_progress(
             self, "Checking the database…",
-            lambda progress: checks.check_database(close_thread_connection=True),
+            lambda progress: checks.check_database(),
             self._checked, self._failed)
         return self.thread
 
@@ -345,7 +306,7 @@ class MaintenanceDialog(QDialog):
             "or call for help before posting more work."
         self.output.setPlainText("\n".join([head, ""] + result.lines()))
 
-    def run_optimize(self) -> TaskThread:
+    def run_optimize(self) -> BackgroundJob:
         self._busy(True)
         self.output.setPlainText("Optimizing…")
         path = self.session.path

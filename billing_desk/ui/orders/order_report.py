@@ -27,6 +27,7 @@ from ...services.office.settings import office_details
 from ...services.office.validation import parse_date
 from ...services.orders import order_forms
 from ..table_model import Column, PagedTableModel
+from ..work import BackgroundJob, run_in_background
 
 WIDTHS = {"order": 55, "order_date": 85, "client": 200, "line": 40, "code": 75, "ordered": 65,
           "cancelled": 75, "filled": 55, "invoiced": 65, "open": 70, "open_value": 95,
@@ -43,6 +44,7 @@ class UnfilledView(QWidget):
         super().__init__(parent)
         self.prompts = prompts
         self.rows: list[dict] = []
+        self.job: BackgroundJob | None = None  # the last export or print, in the background
         self.as_of = QLineEdit(dt.date.today().strftime("%m/%d/%Y"))
         self.as_of.setObjectName("as_of")
         self.as_of.setMaximumWidth(110)
@@ -104,30 +106,60 @@ class UnfilledView(QWidget):
         return office_from(office_details())
 
     def export_pdf(self, path: str | None = None) -> str | None:
+        """Write the PDF in the background; returns the path it is being written to."""
         from ...printing.pdf import render_pdf
 
         path = path or self.prompts.choose_save_file("Unfilled orders as PDF", "unfilled-order_forms.pdf",
                                               "PDF files (*.pdf)")
-        if path and self._guard(lambda: render_pdf(self.report(), path, self._office())) is None:
+        report = self._guard(self.report) if path else None
+        if report is None:
             return None
+        office = self._office()
+        self._in_background("Saving the unfilled orders PDF…",
+                            lambda progress: render_pdf(report, path, office, progress=progress))
         return path
 
     def export_xlsx(self, path: str | None = None) -> str | None:
+        """Write the workbook in the background; returns the path it is being written to."""
         from ...printing.excel import render_xlsx
 
         path = path or self.prompts.choose_save_file("Unfilled orders as Excel", "unfilled-order_forms.xlsx",
                                               "Excel workbooks (*.xlsx)")
-        if path and self._guard(lambda: render_xlsx(self.report(), path)) is None:
+        report = self._guard(self.report) if path else None
+        if report is None:
             return None
+        self._in_background("Saving the unfilled orders workbook…",
+                            lambda progress: render_xlsx(report, path, progress=progress))
         return path
 
-    def print_report(self) -> None:
+    def print_report(self) -> BackgroundJob | None:
+        from ...printing.pdf import render_pdf
         from ...printing.printer import print_pdf
 
-        with tempfile.TemporaryDirectory() as folder:
-            path = str(Path(folder) / "unfilled-order_forms.pdf")
-            if self.export_pdf(path) is not None:
-                self._guard(lambda: print_pdf(path, doc_name="Unfilled orders"))
+        report = self._guard(self.report)
+        if report is None:
+            return None
+        office = self._office()
+
+        def work(progress):
+            with tempfile.TemporaryDirectory() as folder:
+                path = str(Path(folder) / "unfilled-order_forms.pdf")
+                render_pdf(report, path, office)
+                return print_pdf(path, doc_name="Unfilled orders", progress=progress,
+                                 cancelled=lambda: progress.cancelled)
+
+        return self._in_background("Printing the unfilled orders…", work)
+
+    def _in_background(self, title: str, work) -> BackgroundJob:
+        def guarded(progress):
+            try:
+                return work(progress)
+            except OSError as exc:
+                raise BillingError(str(exc)) from exc
+
+        self.job = run_in_background(self, guarded, title=title, cancellable=True,
+                                     on_error=lambda message: self.prompts.warn("Unfilled orders", message))
+        return self.job
 
     def _guard(self, work):
         try:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..prompts import Prompter
-from ..report_worker import ReportJob
+from ..work import BackgroundJob, run_in_background
 from . import print_settings
 
 try:
@@ -134,7 +134,7 @@ class PrintPreviewDialog(QDialog):
         self.prompter = prompter or Prompter(self)
         self.ask_page_setup = ask_page_setup or print_settings.ask_page_setup
         self.delete_file = delete_file
-        self.job: ReportJob | None = None
+        self.job: BackgroundJob | None = None
         self.fit_mode: str | None = "Fit width"
         self.setWindowTitle(f"Print preview — {title or self.pdf_path.stem}")
         self.resize(900, 1000)
@@ -257,34 +257,25 @@ class PrintPreviewDialog(QDialog):
             from ...printing.printer import print_pdf
 
             return print_pdf(path, printer or None, progress=progress, doc_name=name,
-                             cancelled=lambda: self.job is not None and self.job.cancelling,
-                             page_layout=layout)
+                             cancelled=lambda: progress.cancelled, page_layout=layout)
 
         self.status.setText(f"Printing on {printer or 'the default printer'}…")
-        self.job = ReportJob(work, self)
-        self.job.progressed.connect(self._progress)
-        self.job.succeeded.connect(self._printed)
-        self.job.failed.connect(self.status.setText)
-        self.job.cancelled_.connect(lambda: self.status.setText("Printing cancelled."))
-        self.job.finished.connect(self._finished)
-        self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.print_button.setEnabled(False)
-        self.job.start()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
+        self.job = job = run_in_background(
+            self, work, title=self.status.text(), cancellable=True, bar=self.progress,
+            on_done=self._printed, on_error=self.status.setText,
+            on_cancel=lambda: self.status.setText("Printing cancelled."))
+        job.ended.connect(lambda: self._finished(job))
 
     def _printed(self, pages: int) -> None:
         self.status.setText(f"Printed {pages} of {self.page_count} pages." if pages
                             else "Printing cancelled.")
         self.printed.emit(pages)
 
-    def _finished(self) -> None:
-        job, self.job = self.job, None
-        if job is not None:
-            job.deleteLater()
+    def _finished(self, job) -> None:
+        if self.job is job:
+            self.job = None
         self.progress.setVisible(False)
         self.print_button.setEnabled(True)
 

@@ -37,7 +37,7 @@ from ...reports import ACCOUNT, AS_OF, PERIOD, REPORTS, Params, get, office_info
 from ...reports.output import print_report, record, save
 from ...services.books import reports_close
 from ..prompts import Prompter
-from ..report_worker import ReportJob
+from ..work import BackgroundJob, run_in_background
 from . import print_settings
 from .print_preview import PrintPreviewDialog
 from .report_model import ReportTableModel
@@ -61,7 +61,7 @@ class ReportDialog(QDialog):
         self.prompter = prompter or Prompter(self)
         self.setWindowTitle("Reports")
         self.resize(1100, 700)
-        self.job: ReportJob | None = None
+        self.job: BackgroundJob | None = None
         self.report = None
         self.report_name = ""
         self.model = ReportTableModel(self)
@@ -283,7 +283,7 @@ class ReportDialog(QDialog):
         office, layout = office_info(), print_settings.load_page_layout()
         self.status.setText(f"Printing on {printer or 'the default printer'}…")
         self._start(lambda progress: print_report(spec, report, office, printer or None, progress,
-                                                  cancelled=lambda: self.job.cancelling,
+                                                  cancelled=lambda: progress.cancelled,
                                                   page_layout=layout),
                     lambda out: self._done("print", spec, report, out))
 
@@ -332,24 +332,17 @@ class ReportDialog(QDialog):
         self.status.setText(f"{spec.title} {where} ({size}){kept}.")
 
     def _start(self, work, on_success) -> None:
-        self.job = ReportJob(work, self)
-        self.job.progressed.connect(self._progress)
-        self.job.succeeded.connect(on_success)
-        self.job.failed.connect(lambda message: self.status.setText(message))
-        self.job.cancelled_.connect(lambda: self.status.setText("Cancelled."))
-        self.job.finished.connect(self._finished)
-        self.progress.setRange(0, 0)  # busy until the first progress report
-        self.job.start()
+        """Run ``work(progress)`` in the background; the dialog's bar shows how far, Esc cancels."""
+        self.job = job = run_in_background(
+            self, work, title=self.status.text(), cancellable=True, bar=self.progress,
+            on_done=on_success, on_error=self.status.setText,
+            on_cancel=lambda: self.status.setText("Cancelled."))
+        job.ended.connect(lambda: self._finished(job))
         self._enable()
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-
-    def _finished(self) -> None:
-        job, self.job = self.job, None
-        if job is not None:
-            job.deleteLater()
+    def _finished(self, job) -> None:
+        if self.job is job:
+            self.job = None
         self._enable()
 
     def cancel(self) -> None:
