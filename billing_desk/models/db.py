@@ -93,7 +93,7 @@ class FileLock:
         fh = open(self.path, "a+")
         try:
             _lock(fh)
-        except OSError:
+        except OSError as exc:
             fh.seek(0)
             holder = fh.read().strip() or "another program"
             fh.close()
@@ -103,7 +103,7 @@ class FileLock:
             except (ValueError, KeyError, TypeError):
                 pass
             raise DatabaseError(f"The database is open in another Billing Desk: {holder}. "
-                                "Close it there first; nothing was opened for writing here.")
+                                "Close it there first; nothing was opened for writing here.") from exc
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"user": _user(), "host": socket.gethostname(), "pid": os.getpid(),

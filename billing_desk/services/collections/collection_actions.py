@@ -247,7 +247,8 @@ def create_plan(account_id: int, total, installments, first_due, by: User, *, ev
         record.next_follow_up, record.flag = first + dt.timedelta(days=1), ""
         record.save()
         audit.record(by, "create", plan, summary=f"payment plan {format_money(total)} in {count} "
-                     f"installments from {first:%m/%d/%Y}", after=audit.snapshot(plan, "total", "installments"))
+                     f"installments from {first:%m/%d/%Y}",
+                     after=audit.snapshot(plan, "total", "installments"))
     return plan
 
 

@@ -93,7 +93,8 @@ def promises_due(*, start: dt.date, end: dt.date) -> ReportData:
         (start.isoformat(), end.isoformat())).fetchall()
     return ReportData("promises-due", "Promises to pay", [("From", start), ("To", end)],
                       [("due", "Due", "date"), ("account", "Account", "text"), ("name", "Name", "text"),
-                       ("amount", "Promised", "money"), ("status", "Status", "text"), ("by", "Taken by", "text")],
+                       ("amount", "Promised", "money"), ("status", "Status", "text"),
+                       ("by", "Taken by", "text")],
                       [{"due": _date(r[0]), "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
                         "amount": from_cents(r[4]), "status": r[5], "by": r[6]} for r in rows])
 
@@ -110,7 +111,8 @@ def payment_plans(*, today: dt.date | None = None) -> ReportData:
     return ReportData("payment-plans", "Payment plans and their status", [("As of", today)],
                       [("account", "Account", "text"), ("name", "Name", "text"), ("total", "Total", "money"),
                        ("installments", "Installments", "int"), ("first_due", "First due", "date"),
-                       ("paid", "Paid", "money"), ("missed", "Missed", "int"), ("next_due", "Next due", "date"),
+                       ("paid", "Paid", "money"), ("missed", "Missed", "int"),
+                       ("next_due", "Next due", "date"),
                        ("status", "Status", "text")],
                       [{"account": r[0], "name": ", ".join(p for p in r[1:3] if p), "total": from_cents(r[3]),
                         "installments": r[4], "first_due": _date(r[5]), "status": r[6],
@@ -134,7 +136,8 @@ def clerk_activity(*, start: dt.date, end: dt.date) -> ReportData:
         row = counts.setdefault(user, {"clerk": user, "call": 0, "letter": 0, "other": 0, "promises": 0,
                                        "promised": Decimal("0.00")})
         row["promises"], row["promised"] = n, from_cents(cents or 0)
-    return ReportData("collections-activity", "Collections activity per clerk", [("From", start), ("To", end)],
+    return ReportData("collections-activity", "Collections activity per clerk",
+                      [("From", start), ("To", end)],
                       [("clerk", "Clerk", "text"), ("call", "Calls", "int"), ("letter", "Letters", "int"),
                        ("other", "Other contacts", "int"), ("promises", "Promises", "int"),
                        ("promised", "Promised", "money")],

@@ -343,7 +343,8 @@ def statements_stopped(account_id: int) -> bool:
 
 def letter_values(row: WorkRow, stage: CollectionStage, today: dt.date) -> dict:
     return {"name": row.name, "account": row.number, "amount_due": format_money(row.past_due),
-            "balance": format_money(row.balance), "pay_by": (today + dt.timedelta(days=14)).strftime("%m/%d/%Y"),
+            "balance": format_money(row.balance),
+            "pay_by": (today + dt.timedelta(days=14)).strftime("%m/%d/%Y"),
             "office_name": get_setting("office_name"), "office_phone": get_setting("office_phone"),
             "days_past_due": str(row.days), "stage": stage.name}
 

@@ -150,7 +150,8 @@ def credit_check(account: Account, this_order: Decimal = ZERO, *, exclude_order:
                 .where(Invoice.account == account.id, Invoice.status == "posted",
                        Invoice.due_date < on).scalar() or 0)
     return CreditCheck(limit=account.credit_limit, balance=owed(account),
-                       past_due=Decimal(past_due) / 100, open_orders=open_order_value(account.id, exclude_order),
+                       past_due=Decimal(past_due) / 100,
+                       open_orders=open_order_value(account.id, exclude_order),
                        this_order=this_order, on_hold=bool(account.credit_hold))
 
 
@@ -300,7 +301,8 @@ def _restatus(order: Order, by: User, why: str) -> None:
 # --- deliveries and cancellations ---------------------------------------------------------------
 
 def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *,
-                    on: str | dt.date | None = None, performed_by: str = "", note: str = "") -> list[Fulfilment]:
+                    on: str | dt.date | None = None, performed_by: str = "",
+                    note: str = "") -> list[Fulfilment]:
     """Record what was delivered or performed, line by line; what is left stays open (back-order)."""
     order = Order.get_by_id(order_id)
     if order.approved_by_id is None or order.status in ("received", "cancelled"):

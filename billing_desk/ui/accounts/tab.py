@@ -49,7 +49,8 @@ class AccountsTab(QWidget):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.batch_id: int | None = None
-        self.list = ListPanel(COLUMNS, lambda text, status: registry.search_accounts(text, status, limit=None),
+        self.list = ListPanel(COLUMNS,
+                              lambda text, status: registry.search_accounts(text, status, limit=None),
                               ACCOUNT_STATUSES, "Search name, account number, phone, date of birth, "
                                                 "member id, email")
         self.form = AccountFormWidget(session, self, confirm=lambda t, x: self.prompter.confirm(t, x))

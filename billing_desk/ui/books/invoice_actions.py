@@ -36,7 +36,8 @@ class DiagnosisLookup(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Look up a diagnosis (ICD-10-CM)")
         self.resize(620, 420)
-        self.search = QLineEdit(objectName="dx_search", placeholderText="A code (E11) or words (type 2 diabetes)")
+        self.search = QLineEdit(objectName="dx_search",
+                                placeholderText="A code (E11) or words (type 2 diabetes)")
         self.results = QListWidget()
         self.chosen: str | None = None
         layout = QVBoxLayout(self)

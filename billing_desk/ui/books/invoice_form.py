@@ -305,7 +305,8 @@ class InvoiceForm(QDialog):
         self.notes.setPlainText(draft.notes)
         self.lines = [{"code": l.code, "description": l.description, "quantity": l.quantity,
                        "unit_price": l.unit_price, "modifiers": l.modifiers,
-                       "pointers": ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p)}
+                       "pointers": ",".join(LETTERS[int(p) - 1]
+                                            for p in l.diagnosis_pointers.split(",") if p)}
                       for l in invoice.lines.order_by(invoices.InvoiceLine.position)]
         title = f"Invoice {invoice.number}" if invoice.number else f"Draft invoice #{invoice.id}"
         self.setWindowTitle(f"{title} ({invoice.status})")

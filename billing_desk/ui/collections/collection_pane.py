@@ -49,8 +49,8 @@ class AccountPane(QWidget):
             if row.flag:
                 parts.append(f"<span style='color:#b00020'>{escape(row.flag)}</span>")
         if rec and (rec.handed_off_on or rec.written_off_on):
-            parts.append("With " + escape(rec.agency) + f" since {rec.handed_off_on:%m/%d/%Y}" if rec.handed_off_on
-                         else f"Written off {rec.written_off_on:%m/%d/%Y}")
+            parts.append("With " + escape(rec.agency) + f" since {rec.handed_off_on:%m/%d/%Y}"
+                         if rec.handed_off_on else f"Written off {rec.written_off_on:%m/%d/%Y}")
         parts.append(_section("Contacts", [f"{c.contacted_on or c.created_at:%m/%d} {c.kind}: {c.outcome}"
                                            + (f" — {c.note}" if c.note else "") for c in file.contacts[:8]]))
         parts.append(_section("Promises", [f"{format_money(p.amount)} by {p.due_date:%m/%d/%Y}: {p.status}"
@@ -113,7 +113,8 @@ def _recovery(tab) -> None:
 
 
 def _agency_export(tab) -> None:
-    path, _filter = QFileDialog.getSaveFileName(tab, "Agency export", "handed-off-accounts.csv", "CSV (*.csv)")
+    path, _filter = QFileDialog.getSaveFileName(tab, "Agency export", "handed-off-accounts.csv",
+                                                "CSV (*.csv)")
     if path:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(actions.agency_export())

@@ -25,7 +25,8 @@ def all_reports(today: dt.date) -> dict[str, Report]:
     month_ago = today - dt.timedelta(days=30)
     return {
         "Collection list": as_report(data.collection_list(today=today)),
-        "Promises due (next 30 days)": as_report(data.promises_due(start=today, end=today + dt.timedelta(days=30))),
+        "Promises due (next 30 days)": as_report(
+            data.promises_due(start=today, end=today + dt.timedelta(days=30))),
         "Payment plans": as_report(data.payment_plans(today=today)),
         "Activity per clerk (last 30 days)": as_report(data.clerk_activity(start=month_ago, end=today)),
     }

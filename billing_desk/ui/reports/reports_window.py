@@ -2,8 +2,9 @@
 
 Keyboard first: the report list has the focus, Tab walks the parameters, Enter previews,
 Ctrl+S saves a PDF, Ctrl+E an Excel workbook, Ctrl+Shift+V shows the print preview (the paginated
-PDF), Ctrl+P prints with the remembered page setup, Esc cancels running work (or closes). Building, saving and printing run in a worker thread with a progress bar and a
-Cancel button, so the window never freezes. What is saved or printed is the report on screen.
+PDF), Ctrl+P prints with the remembered page setup, Esc cancels running work (or closes).
+Building, saving and printing run in a worker thread with a progress bar and a Cancel button, so
+the window never freezes. What is saved or printed is the report on screen.
 """
 
 from __future__ import annotations
