@@ -9,10 +9,12 @@ import os
 import shutil
 import socket
 import sqlite3
+import sys
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from peewee import SqliteDatabase
 
@@ -87,7 +89,7 @@ class FileLock:
 
     def __init__(self, path: Path):
         self.path = path.with_name(path.name + ".lock")
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> None:
         fh = open(self.path, "a+")
@@ -127,7 +129,7 @@ def _user() -> str:
         return "unknown"
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows
     import msvcrt
 
     def _lock(fh) -> None:
