@@ -7,6 +7,8 @@ each, drawn by ``printing.statements``; saving or printing it keeps a copy on ev
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..printing.report import Column, Group, Report
 from ..printing.statements import render_statements
 from ..services.books import reports_statements
@@ -33,7 +35,7 @@ def build(params: Params) -> Report:
     if chosen.skipped:
         groups.append(Group("Left out", [{"account": s.account, "name": s.name, "note": s.reason}
                                          for s in chosen.skipped]))
-    parameters = [("Statement date", as_of)]
+    parameters: list[tuple[str, Any]] = [("Statement date", as_of)]
     if params.account:
         parameters.append(("Account", params.account))
     elif params.minimum is not None:
