@@ -214,7 +214,8 @@ def _validate_guarantor(form: AccountForm, person: dict) -> tuple[dict | None, l
 
 
 def _validate_coverages(form: AccountForm, person: dict, today) -> tuple[list[dict], list[Problem]]:
-    coverages, problems = [], []
+    coverages: list[dict] = []
+    problems: list[Problem] = []
     for rank in RANKS:
         typed = any(_text(form, f"{rank}_{part}") for part in COVERAGE_PARTS[:5])
         if not typed:

@@ -15,6 +15,7 @@ import datetime as dt
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from ...errors import Problem, RuleError, ValidationError
 from ...models import (
@@ -155,7 +156,11 @@ class WorkRow:
         return self.next_follow_up is not None and self.next_follow_up <= self.today
 
 
-def _date(value) -> dt.date | None:
+@overload
+def _date(value: None) -> None: ...
+@overload
+def _date(value: str | dt.date) -> dt.date: ...
+def _date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])

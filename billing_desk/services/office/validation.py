@@ -18,6 +18,7 @@ def parse_date(text: str | dt.date | None, field: str, *, required: bool = False
     """Accept MM/DD/YYYY or YYYY-MM-DD; refuse dates that do not exist."""
     if isinstance(text, dt.datetime):
         text = text.date()
+    value: dt.date | None
     if isinstance(text, dt.date):
         value = text
     else:

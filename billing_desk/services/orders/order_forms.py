@@ -328,6 +328,7 @@ def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *
         problems.append(Problem("quantity", "type the quantity delivered on at least one line"))
     if problems:
         raise ValidationError(problems)
+    assert day is not None  # required=True: no problem means a date
     done = []
     with in_transaction():
         for line, qty in wanted:
