@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
@@ -17,7 +18,7 @@ from ..services.office.session import Session, open_session
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("BillingDesk")
@@ -47,9 +48,13 @@ def build_demo_with_progress(path: Path) -> None:
     dialog.show()
     QApplication.processEvents()
     opened = open_database(path)
+
+    def progress(text: str) -> None:
+        dialog.setLabelText(f"Building the demo office: {text}…")
+        QApplication.processEvents()
+
     try:
-        build_demo(progress=lambda text: (dialog.setLabelText(f"Building the demo office: {text}…"),
-                                          QApplication.processEvents()))
+        build_demo(progress=progress)
     finally:
         opened.close()
         dialog.close()
@@ -145,7 +150,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         return 0
     from .main_window import MainWindow
 
-    holder = {}
+    holder: dict[str, Any] = {}  # the current session and its window
 
     def show_window(current: Session) -> None:
         holder["session"] = current

@@ -7,6 +7,7 @@ a ``ScriptedPrompter`` that answers from a list, so no test ever clicks a modal 
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -70,7 +71,7 @@ class Prompter:
         layout.addWidget(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return edit.date().toPython()
+        return cast(dt.date, edit.date().toPython())
 
     def info(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -198,7 +199,7 @@ class CreditMemoDialog(QDialog):
         self.setWindowTitle(f"Credit memo on invoice {invoice.number}")
         self.resize(760, 360)
         self.lines = list(invoice.lines.order_by(invoices.InvoiceLine.position))
-        self.credits = {line.id: "" for line in self.lines}
+        self.credits: dict[int, Decimal | str] = {line.id: "" for line in self.lines}
         self.model = RowsModel(self.HEADERS, editable=(6,), on_edit=self._edit, parent=self)
         self._fill()
         self.table = QTableView()

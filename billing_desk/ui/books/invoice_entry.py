@@ -22,7 +22,11 @@ def attach_completer(edit: QLineEdit, source: Callable[[str], list[str]],
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     edit.setCompleter(completer)
     edit.textEdited.connect(lambda text: model.setStringList(source(text)))
-    completer.activated.connect(lambda text: (_back_to(edit), chosen(text)))
+    def picked(text: str) -> None:
+        _back_to(edit)
+        chosen(text)
+
+    completer.activated.connect(picked)
     edit.returnPressed.connect(lambda: _back_to(edit))  # Enter decides; no popup left behind
     return completer
 
@@ -59,6 +63,7 @@ def move_focus(widget) -> None:
 def _back_to(edit: QLineEdit) -> None:
     """Close the popup and give the keyboard back to the form's window."""
     popup = edit.completer().popup()
+    assert popup is not None  # a QCompleter always has its popup
     if popup.isVisible() or QApplication.activeWindow() is popup:
         popup.hide()
         _FocusKeeper.of(edit.window()).popup_closed = True

@@ -76,8 +76,8 @@ def _hand_off(tab) -> None:
     row = tab._need_row()
     agency = tab.ask("Hand off to agency", "Agency name:") if row else None
     reason = tab.ask("Hand off to agency", "Reason:") if agency else None
-    if reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} with {agency}? "
-                              "Statements stop."):
+    if agency and reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} "
+                                         f"with {agency}? Statements stop."):
         tab.run(lambda: run_with_signoff(tab, "agency_handoff", lambda approved_by: actions.hand_off(
             row.account_id, agency, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
                 f"Account {row.number} placed with {agency}.")
@@ -105,7 +105,7 @@ def _recovery(tab) -> None:
     amount = tab.ask("Recovery payment", "Amount received:")
     source = tab.ask("Recovery payment", "From (patient / agency):", "patient") if amount else None
     reference = tab.ask("Recovery payment", "Check number or reference:") if source else None
-    if reference is not None:
+    if source and reference is not None:
         tab.run(lambda: actions.record_recovery(found[0].id, amount, tab.session.user, reference=reference,
                                                 source=source.strip().lower(), today=tab.clock(),
                                                 method="check" if reference.strip() else "cash"),

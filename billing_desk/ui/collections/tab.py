@@ -123,7 +123,8 @@ class CollectionsTab(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # follow-ups first until a click
         header.sectionClicked.connect(self._sort_by)
         for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
+            if column.width is not None:
+                self.table.setColumnWidth(i, column.width)
         self.pane = AccountPane()
         scroll = QScrollArea(widgetResizable=True)
         scroll.setMinimumWidth(320)

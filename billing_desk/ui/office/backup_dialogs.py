@@ -121,7 +121,7 @@ class RestoreDialog(QDialog):
 def run_with_progress(parent: QWidget, title: str, work: Callable, on_done: Callable,
                       on_failed: Callable) -> TaskThread:
     """Start ``work`` in a TaskThread behind a modal progress dialog; returns the thread."""
-    dialog = QProgressDialog(title, None, 0, 1000, parent)
+    dialog = QProgressDialog(title, None, 0, 1000, parent)  # type: ignore[call-overload]  # Qt takes None
     dialog.setWindowTitle(title)
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -144,6 +144,10 @@ def run_with_progress(parent: QWidget, title: str, work: Callable, on_done: Call
 
 class BackupActions:
     """The window's backup, restore and maintenance commands."""
+
+    back_up_action: QAction  # the menu commands, set by install_backup_actions()
+    restore_action: QAction
+    maintenance_action: QAction
 
     def __init__(self, window, session=None, prompter: Prompter | None = None):
         self.window = window
@@ -304,10 +308,12 @@ class BackupActions:
 class MaintenanceDialog(QDialog):
     """Where the database is, how big, free space; integrity + ledger check; optimize."""
 
+    thread: TaskThread | None  # type: ignore[assignment]  # shadows QObject.thread(), unused here
+
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.thread: TaskThread | None = None
+        self.thread = None
         self.setWindowTitle("Maintenance")
         self.resize(640, 420)
         layout = QVBoxLayout(self)

@@ -128,7 +128,8 @@ class OrdersTab(QWidget):
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.verticalHeader().setVisible(False)
         for i, column in enumerate(LINE_COLUMNS):
-            self.lines.setColumnWidth(i, column.width)
+            if column.width is not None:
+                self.lines.setColumnWidth(i, column.width)
         self.deliveries = QLabel()
         self.deliveries.setWordWrap(True)
         buttons = QGridLayout()
