@@ -42,7 +42,7 @@ def build(params: Params) -> Report:
         parameters.append(("Minimum", params.minimum))
     report = Report("statements", "Statements", parameters, COLUMNS, groups, landscape=False)
     report.compute_totals(subtotals=False)
-    report.documents = documents  # type: ignore[attr-defined]
+    report.documents = documents  # type: ignore[attr-defined]  # carried to the document step below
     return report
 
 
