@@ -39,7 +39,8 @@ def build(path: Path, n_accounts: int, n_invoices: int, seed: int = 1) -> float:
     con.execute("PRAGMA synchronous = OFF")
     index_sql = [row[0] for row in con.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    for (name,) in con.execute(indexes).fetchall():
         con.execute(f'DROP INDEX "{name}"')
     rng = random.Random(seed)
     today = dt.date.today()

@@ -148,7 +148,8 @@ def test_a_duplicate_is_caught_by_name_and_birth_date_or_by_phone(clerk):
                                     reviewed=[first.number])
     assert again.duplicates_reviewed == first.number
     checks = {i.label: i for i in account_page.approval_checklist(again.id).items}
-    assert checks["Duplicates reviewed"].ok and "reviewed by the clerk" in checks["Duplicates reviewed"].detail
+    reviewed = checks["Duplicates reviewed"]
+    assert reviewed.ok and "reviewed by the clerk" in reviewed.detail
 
 
 def test_search_finds_by_each_key(payers, clerk):

@@ -90,7 +90,8 @@ def test_a_clerk_types_a_paper_form_and_it_is_stored(tab, qtbot, payers):
     assert focused() is tab.form.fields["secondary_payer"]
     press(qtbot, Qt.Key.Key_S, CTRL)
     account = Account.get()
-    assert (account.last_name, account.first_name, str(account.date_of_birth)) == ("Smith", "Ann", "1980-01-02")
+    assert ((account.last_name, account.first_name, str(account.date_of_birth))
+            == ("Smith", "Ann", "1980-01-02"))
     assert (account.street, account.city, account.state, account.zip_code) == ("1 Main St", "Springfield",
                                                                               "IL", "62701")
     assert account.phone == "(217) 555-0101" and account.email == "ann@example.com"

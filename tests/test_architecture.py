@@ -17,6 +17,21 @@ def test_import_contracts_hold():
     assert ", 0 broken" in result.stdout and "Contracts: 0 kept" not in result.stdout
 
 
+def test_ruff_finds_nothing():
+    """Lint (pyflakes, pycodestyle at 110 columns, bugbear, import order): config in pyproject."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-fix", "."], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing():
+    """Types of billing_desk, as [tool.mypy] in pyproject sets it; the cache in .mypy_cache keeps
+    a second run to a few seconds."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
+
+
 def test_no_sql_in_widgets():
     offenders = []
     for path in (ROOT / "billing_desk" / "ui").rglob("*.py"):

@@ -276,7 +276,8 @@ def test_rotation_keeps_newest_n_one_a_day_for_a_week_and_one_a_month_for_a_year
     assert months == {(2025, m) for m in range(7, 13)} | {(2026, m) for m in range(1, 7)}
     assert len(kept) == len(set(newest) | {max(s for s in stamps if s.date() == d) for d in days}
                             | {max(s for s in stamps if (s.year, s.month) == m) for m in months})
-    assert (tmp_path / "notes.txt").exists() and (tmp_path / "other-2020-01-01_000000-manual.bdbackup").exists()
+    assert (tmp_path / "notes.txt").exists()
+    assert (tmp_path / "other-2020-01-01_000000-manual.bdbackup").exists()
 
 
 def test_make_backup_rotates_the_folder(db, office, tmp_path):

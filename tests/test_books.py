@@ -237,7 +237,8 @@ def test_a_failure_inside_a_write_leaves_nothing_half_done(db, admin, catalogue,
     (invoices.LineInput("NOPE"), "lines[1].code", "not in the catalogue"),
     (invoices.LineInput("99213", pointers="3"), "lines[1].pointers", "points at no diagnosis"),
 ])
-def test_bad_invoice_lines_are_refused_naming_the_field(db, admin, catalogue, make_account, line, field, words):
+def test_bad_invoice_lines_are_refused_naming_the_field(db, admin, catalogue, make_account, line, field,
+                                                         words):
     account = make_account()
     with pytest.raises(ValidationError) as caught:
         invoices.save_draft(invoices.InvoiceDraft(account.id, DAY, [line], diagnoses=["E11.9"]), admin)

@@ -27,7 +27,8 @@ def test_a_case_from_open_to_resolved_and_back(make_account, clerk, supervisor):
     reopened = cases.reopen_case(case.id, "Customer called again", clerk)
     assert reopened.status == "open" and reopened.resolved_at is None
     assert cases.case_notes(case.id)[-1].text == "Reopened: Customer called again"
-    actions = [e.action for e in AuditEntry.select().where(AuditEntry.table == "case").order_by(AuditEntry.id)]
+    entries = AuditEntry.select().where(AuditEntry.table == "case").order_by(AuditEntry.id)
+    actions = [e.action for e in entries]
     assert actions == ["create", "note", "status", "reassign", "resolve", "reopen"]
 
 

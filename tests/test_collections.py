@@ -119,7 +119,8 @@ def test_broken_promise_is_flagged_the_day_after(owing, clerk):
     act.review(today=days(11))
     row = col.worklist_row(account.id, today=days(11))
     assert row.flag == "broken promise" and row.follow_up_due and row.promise_due is None
-    assert [r.account_id for r in col.worklist(col.WorkFilter(show="flagged"), today=days(11))] == [account.id]
+    flagged = col.worklist(col.WorkFilter(show="flagged"), today=days(11))
+    assert [r.account_id for r in flagged] == [account.id]
 
 
 def test_kept_promise_is_not_flagged(owing, clerk):

@@ -60,7 +60,8 @@ def test_log_a_contact_with_a_promise_by_keys(tab, qtbot):
     qtbot.keyClick(dialog.promise_date, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not dialog.isVisible(), dialog.error.text()
     contact = ContactLog.get()
-    assert (contact.kind, contact.outcome, contact.note) == ("call", "promised to pay", "will pay half on Friday")
+    assert ((contact.kind, contact.outcome, contact.note)
+            == ("call", "promised to pay", "will pay half on Friday"))
     promise = Promise.get()
     assert promise.amount == D("60.00") and promise.due_date == TODAY + dt.timedelta(days=4)
     row = col.worklist_row(contact.account_id, today=TODAY)
@@ -104,7 +105,8 @@ def test_confirm_a_stage_batch_by_keys(tab, qtbot):
 
 
 def test_a_clerk_cannot_write_off_from_the_tab(tab, qtbot, monkeypatch):
-    monkeypatch.setattr("billing_desk.ui.office.signoff.ask_signoff", lambda parent, action: None)  # no sign-off
+    # nobody signs off
+    monkeypatch.setattr("billing_desk.ui.office.signoff.ask_signoff", lambda parent, action: None)
     tab.prompter.answers = ["moved away, no forwarding address", True]
     tab.table.setFocus()
     tab.write_off()

@@ -37,8 +37,9 @@ def line_of(order, position):
 
 
 def test_order_saved_approved_with_catalogue_and_overridden_prices(customer, clerk, catalogue):
-    order = order_forms.save_order(form(customer, ("80053", "2"), ("prd-kit", "3", "40.00", "volume discount"),
-                                   po_number=" PO-77 ", requested_date="03/09/2026"), clerk)
+    order = order_forms.save_order(form(customer, ("80053", "2"),
+                                        ("prd-kit", "3", "40.00", "volume discount"),
+                                        po_number=" PO-77 ", requested_date="03/09/2026"), clerk)
     assert order.status == "approved" and order.approved_by_id == clerk.id
     assert order.po_number == "PO-77" and order.requested_date == dt.date(2026, 3, 9)
     first, second = line_of(order, 1), line_of(order, 2)
@@ -224,7 +225,8 @@ def test_find_orders_by_client_po_status_date_item(make_account, clerk, catalogu
 
     zed = make_account(last="Zedner", first="Amy")
     abe = make_account(last="Abbot", first="Carl")
-    o1 = order_forms.save_order(form(zed, ("80053", "1"), po_number="PO-9", order_date=dt.date(2026, 2, 1)), clerk)
+    o1 = order_forms.save_order(form(zed, ("80053", "1"), po_number="PO-9", order_date=dt.date(2026, 2, 1)),
+                                clerk)
     o2 = order_forms.save_order(form(abe, ("PRD-KIT", "1"), order_date=dt.date(2026, 2, 20)), clerk)
     order_forms.cancel_order(o2.id, "dup", clerk)
 

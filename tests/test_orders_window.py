@@ -124,7 +124,7 @@ def test_order_typed_with_keys_delivered_twice_invoiced_twice(qtbot, tab, make_a
 
     def deliver(amounts):
         def hook(dialog):
-            for (line_id, edit), amount in zip(dialog.quantities.items(), amounts):
+            for (_line_id, edit), amount in zip(dialog.quantities.items(), amounts):
                 edit.selectAll()
                 qtbot.keyClicks(edit, amount)
             dialog.performed_by.selectAll()
@@ -235,8 +235,8 @@ def test_confirmation_and_unfilled_report_outputs(qtbot, tab, make_account, cler
 
 def test_delivered_order_opens_read_only(qtbot, tab, make_account, clerk):
     account = make_account()
-    order = order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [order_forms.OrderLineInput("80053", 4)]),
-                              clerk)
+    order = order_forms.save_order(
+        order_forms.OrderForm(account.id, TODAY, [order_forms.OrderLineInput("80053", 4)]), clerk)
     tab.refresh()
     qtbot.keyClick(tab.list.table, Qt.Key.Key_Return)  # Enter opens the selected order
     assert tab.pages.currentWidget() is tab.editor and tab.editor.save_button.isVisibleTo(tab.editor)
@@ -264,8 +264,8 @@ def test_print_buttons_hand_the_pdf_to_the_printer(qtbot, tab, make_account, cle
 
     monkeypatch.setattr(printer, "print_pdf", fake_print)
     account = make_account(last="Quill")
-    order = order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [order_forms.OrderLineInput("36415", 2)]),
-                              clerk)
+    order = order_forms.save_order(
+        order_forms.OrderForm(account.id, TODAY, [order_forms.OrderLineInput("36415", 2)]), clerk)
     tab.refresh()
     tab.print_confirmation()
     tab.show_report()

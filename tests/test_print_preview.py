@@ -147,7 +147,7 @@ def test_print_from_the_preview_uses_the_remembered_setup(qtbot, preview, tmp_pa
 
 
 @pytest.fixture
-def reports(qtbot, office, db, admin, tmp_path):  # noqa: F811 - office is the shared fixture
+def reports(qtbot, office, db, admin, tmp_path):
     from billing_desk.services.office.session import Session
     from billing_desk.ui.reports.reports_window import ReportDialog
 

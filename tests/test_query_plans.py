@@ -48,7 +48,8 @@ def test_invoice_lists(db):
 
 def test_aging_reads_only_open_items(db):
     sql = aging.open_items_sql(fast=True, account=False)
-    lines = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, ["2026-01-01"] * 5).fetchall()]
+    steps = database.execute_sql("EXPLAIN QUERY PLAN " + sql, ["2026-01-01"] * 5).fetchall()
+    lines = [row[3] for row in steps]
     assert any("invoice_open_items" in line for line in lines), lines
 
 

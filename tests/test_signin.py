@@ -63,7 +63,7 @@ def test_the_default_hash_is_strong_and_the_env_only_lowers_it(monkeypatch):
 
 def test_five_failures_lock_the_user_until_the_wait_is_over(office):
     clock = Clock()
-    for attempt in range(4):
+    for _ in range(4):
         with pytest.raises(PermissionDenied, match="wrong"):
             auth.sign_in("ada", "wrong password", clock=clock)
     assert User.get(User.username == "ada").failed_attempts == 4

@@ -1,7 +1,8 @@
 """`billing-desk import KIND FILE --db PATH [--map MAPFILE] [--skip-bad]`: rows from a spreadsheet.
 
 Each kind (accounts here; others add theirs to ``KINDS``) is a handler ``fn(args, table, mapping or
-None, acting user) -> exit code``. Bad rows are printed one a line; without ``--skip-bad`` nothing is imported.
+None, acting user) -> exit code``. Bad rows are printed one a line; without ``--skip-bad`` nothing is
+imported.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ def _norm(text: str) -> str:
 def guess_mapping(headers: list[str], targets: list[Target]) -> dict[str, str]:
     """field -> column header, matched by name, label or a synonym, ignoring case and punctuation."""
     by_norm = {_norm(h): h for h in headers}
-    mapping = {}
+    mapping: dict[str, str] = {}
     for target in targets:
         for candidate in (target.name, target.label, *target.synonyms):
             header = by_norm.get(_norm(candidate))

@@ -9,10 +9,12 @@ import os
 import shutil
 import socket
 import sqlite3
+import sys
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from peewee import SqliteDatabase
 
@@ -87,13 +89,13 @@ class FileLock:
 
     def __init__(self, path: Path):
         self.path = path.with_name(path.name + ".lock")
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> None:
         fh = open(self.path, "a+")
         try:
             _lock(fh)
-        except OSError:
+        except OSError as exc:
             fh.seek(0)
             holder = fh.read().strip() or "another program"
             fh.close()
@@ -103,7 +105,7 @@ class FileLock:
             except (ValueError, KeyError, TypeError):
                 pass
             raise DatabaseError(f"The database is open in another Billing Desk: {holder}. "
-                                "Close it there first; nothing was opened for writing here.")
+                                "Close it there first; nothing was opened for writing here.") from exc
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"user": _user(), "host": socket.gethostname(), "pid": os.getpid(),
@@ -127,7 +129,7 @@ def _user() -> str:
         return "unknown"
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows
     import msvcrt
 
     def _lock(fh) -> None:

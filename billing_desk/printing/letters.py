@@ -54,7 +54,8 @@ def _story(doc: LetterDoc) -> list:
     story += [Spacer(1, 0.35 * inch), Paragraph(doc.date.strftime("%B %d, %Y").replace(" 0", " "), BODY),
               Spacer(1, 0.25 * inch)]
     story += [Paragraph(escape(line), BODY) for line in doc.to_lines]
-    story += [Spacer(1, 0.25 * inch), Paragraph(f"{escape(doc.title)} — account {escape(doc.account)}", TITLE),
+    story += [Spacer(1, 0.25 * inch),
+              Paragraph(f"{escape(doc.title)} — account {escape(doc.account)}", TITLE),
               Spacer(1, 0.15 * inch)]
     for text in doc.paragraphs:
         story += [Paragraph(escape(text).replace("\n", "<br/>"), BODY), Spacer(1, 0.12 * inch)]

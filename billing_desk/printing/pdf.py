@@ -11,7 +11,8 @@ under a rule. The footer reads "Page X of Y" (a two-pass canvas that numbers the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, Callable
+from pathlib import Path
+from typing import IO, Any, Callable
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
@@ -65,7 +66,7 @@ class _Layout:
         self.widths = [width * c.relative_width / total for c in columns]
         self.header = _Row("header", [self._fit(c.title, w, BOLD)
                                       for c, w in zip(columns, self.widths)])
-        self.base = [("FONT", (0, 0), (-1, -1), FONT, SIZE),
+        self.base: list[tuple[Any, ...]] = [("FONT", (0, 0), (-1, -1), FONT, SIZE),
                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                      ("TOPPADDING", (0, 0), (-1, -1), 0),
                      ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -356,7 +357,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_pdf(report: Report, path_or_file: str | IO[bytes], office: OfficeInfo | None = None,
+def render_pdf(report: Report, path_or_file: str | Path | IO[bytes], office: OfficeInfo | None = None,
                *, progress: ProgressFn | None = None) -> int:
     """Write ``report`` as a PDF to a path or binary file; returns the number of pages.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import atexit
 import gc
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from PySide6.QtCore import QPoint, QRect, QSize, QSizeF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPainter
@@ -47,7 +47,7 @@ def ensure_gui_application() -> QGuiApplication:
     if app is None:
         _app = app = QGuiApplication(["billing-desk"])
         atexit.register(_release_application)
-    return app
+    return cast(QGuiApplication, app)
 
 
 def _release_application() -> None:

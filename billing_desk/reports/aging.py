@@ -103,8 +103,8 @@ def _detail(as_of, account_id, head, title) -> Report:
     credits = {k: r.credit for k, r in aging_by_account(as_of, account_id, apply_credits=False).items()
                if r.credit_cents}
     keyed: list[tuple[int, Group]] = []
-    for key, run in groupby(items, key=lambda i: i.account_id):
-        run = list(run)
+    for key, entries in groupby(items, key=lambda i: i.account_id):
+        run = list(entries)
         keyed.append((key, Group(f"{run[0].account} {run[0].name}",
                                  [_invoice_row(item, as_of) for item in run])))
     rest = [key for key in credits if key not in {k for k, _ in keyed}]  # credit, nothing open

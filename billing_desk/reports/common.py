@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal, overload
 
 from ..errors import ValidationError
 from ..models import Account, User
@@ -41,6 +42,10 @@ class Params:
             raise ValidationError("the start of the period is after its end", "from")
         return start, end
 
+    @overload
+    def account_id(self, required: Literal[True]) -> int: ...
+    @overload
+    def account_id(self, required: bool = False) -> int | None: ...
     def account_id(self, required: bool = False) -> int | None:
         number = self.account.strip()
         if not number:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any, Callable
 
 from ..choices import PAYMENT_METHODS
 from ..printing.report import Column, Group, Report
@@ -34,7 +35,7 @@ KIND_WORDS = {"charge": "charge", "void": "invoice void", "payment": "payment",
 
 def _row(entry: reports_data.DayEntry) -> dict:
     amount = money(entry.cents)
-    row = {"entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
+    row: dict[str, Any] = {"entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
            "invoice": "" if entry.invoice is None else str(entry.invoice), "code": entry.code, "net": amount,
            "what": KIND_WORDS[entry.kind] + (f" ({entry.method})" if entry.method else "")
            + (f", {entry.party}" if entry.kind not in ("charge", "void") else ""),
@@ -66,6 +67,7 @@ def build(params: Params) -> Report:
     view = params.view or "account"
     start, end = params.period()
     entries = reports_data.day_entries(start, end)
+    key: Callable[[reports_data.DayEntry], Any]
     if view == "account":
         key = lambda e: (e.name.lower(), e.account)
         title = lambda e: f"{e.account} {e.name}"

@@ -3,6 +3,8 @@ orders (services/order_forms.py) and the collection list (services/worklist.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import PermissionDenied
 from ..printing.account_forms import ledger_report
 from ..printing.order_docs import unfilled_report
@@ -89,7 +91,7 @@ def collection_list(params: Params) -> Report:
     as_of = params.today()
     work = worklist.worklist(worklist.WorkFilter(sort="follow_up"), today=as_of, limit=None)
     account = params.account.strip()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for w in work:
         if account and w.number != account:
             continue

@@ -93,7 +93,7 @@ def record(user: User | None, action: str, spec, report: Report, out: Output) ->
                      summary=f"{spec.title} ({describe(report)}) {where}, {size}",
                      after={"report": spec.name, "format": out.fmt, "path": str(out.path),
                             "pages": out.pages, "rows": out.rows})
-        if out.copies:
+        if out.copies and user is not None:  # (a user is required with copies, above)
             sent_on = next((v for k, v in report.parameters if k == "Statement date"),
                            dt.date.today())
             reports_statements.record_statements(out.copies, sent_on, user)

@@ -7,6 +7,8 @@ each, drawn by ``printing.statements``; saving or printing it keeps a copy on ev
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..printing.report import Column, Group, Report
 from ..printing.statements import render_statements
 from ..services.books import reports_statements
@@ -33,14 +35,14 @@ def build(params: Params) -> Report:
     if chosen.skipped:
         groups.append(Group("Left out", [{"account": s.account, "name": s.name, "note": s.reason}
                                          for s in chosen.skipped]))
-    parameters = [("Statement date", as_of)]
+    parameters: list[tuple[str, Any]] = [("Statement date", as_of)]
     if params.account:
         parameters.append(("Account", params.account))
     elif params.minimum is not None:
         parameters.append(("Minimum", params.minimum))
     report = Report("statements", "Statements", parameters, COLUMNS, groups, landscape=False)
     report.compute_totals(subtotals=False)
-    report.documents = documents  # type: ignore[attr-defined]
+    report.documents = documents  # type: ignore[attr-defined]  # carried to the document step below
     return report
 
 

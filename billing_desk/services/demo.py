@@ -8,6 +8,7 @@ leaving balances in every aging bucket and open cases.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import json
 import random
@@ -190,7 +191,7 @@ def _open_account(world: DemoWorld, index: int):
     start = world.today - dt.timedelta(days=548)
     for _ in range(rng.randint(2, 9)):
         when = start + dt.timedelta(days=rng.randint(0, 547))
-        world.at(when, lambda a=account.id, w=when, b=behaviour: _visit(world, a, w, b))
+        world.at(when, functools.partial(_visit, world, account.id, when, behaviour))
     fate_end = "closed" if fate > 0.97 else "inactive" if fate > 0.93 else "active"
     return account, fate_end, behaviour
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -23,7 +24,7 @@ PROMPTER = Prompter(None)
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("BillingDesk")
@@ -124,7 +125,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         return 0
     from .main_window import MainWindow
 
-    holder = {}
+    holder: dict[str, Any] = {}  # the current session and its window
 
     def show_window(owner: SessionHolder) -> None:
         current = holder["session"] = owner.session

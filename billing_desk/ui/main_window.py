@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
         state = settings.value("main/state")
         if state is not None:
             self.restoreState(state)
-        self.tabs.setCurrentIndex(int(settings.value("main/tab", 0)))
+        self.tabs.setCurrentIndex(int(str(settings.value("main/tab", 0))))
 
     def closeEvent(self, event) -> None:
         settings = self._settings()

@@ -9,6 +9,7 @@ QMessageBox, QFileDialog or QInputDialog (tests/test_architecture.py checks).
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -72,7 +73,7 @@ class Prompter:
         layout.addWidget(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return edit.date().toPython()
+        return cast(dt.date, edit.date().toPython())
 
     # --- files, folders, printers --------------------------------------------------------------
     def choose_open_file(self, title: str, filters: str, start: str = "") -> str | None:

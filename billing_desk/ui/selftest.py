@@ -256,6 +256,7 @@ def step_window(context: Context) -> str:
 def step_backup(context: Context) -> str:
     from ..services.office import backup
 
+    assert context.database is not None  # made by the first step
     result = backup.make_backup(context.database, context.folder / "backups",
                                 user=context.user.username, reason="selftest",
                                 password=BACKUP_PASSWORD, create_folder=True, keep_newest=None)
@@ -346,6 +347,7 @@ def _restore_backup(context: Context) -> None:
     from ..services.office.session import open_session
 
     _close(context)
+    assert context.backup is not None and context.database is not None  # made by the steps before
     backup.restore_backup(context.backup, context.database, context.user,
                           password=BACKUP_PASSWORD, keep_newest=None)
     session = open_session(context.database)

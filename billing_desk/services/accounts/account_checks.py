@@ -213,7 +213,8 @@ def _validate_guarantor(form: AccountForm, person: dict) -> tuple[dict | None, l
 
 
 def _validate_coverages(form: AccountForm, person: dict, today) -> tuple[list[dict], list[Problem]]:
-    coverages, problems = [], []
+    coverages: list[dict] = []
+    problems: list[Problem] = []
     for rank in RANKS:
         typed = any(_text(form, f"{rank}_{part}") for part in COVERAGE_PARTS[:5])
         if not typed:
@@ -233,7 +234,8 @@ def _validate_coverages(form: AccountForm, person: dict, today) -> tuple[list[di
     return coverages, problems
 
 
-def _validate_coverage(form: AccountForm, rank: str, person: dict, today) -> tuple[dict | None, list[Problem]]:
+def _validate_coverage(form: AccountForm, rank: str, person: dict,
+                       today) -> tuple[dict | None, list[Problem]]:
     def text(part):
         return _text(form, f"{rank}_{part}")
 
@@ -243,7 +245,8 @@ def _validate_coverage(form: AccountForm, rank: str, person: dict, today) -> tup
     if not text("payer"):
         problems.append(Problem(f"{rank}_payer", "the insurance company is required"))
     elif payer is None:
-        problems.append(Problem(f"{rank}_payer", f"no payer named '{text('payer')}' (pick one from the list)"))
+        problems.append(Problem(f"{rank}_payer",
+                                f"no payer named '{text('payer')}' (pick one from the list)"))
     else:
         plan, problem = _find_plan(payer, text("plan"), f"{rank}_plan")
         problems += [problem] if problem else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ...errors import RuleError, ValidationError
@@ -108,7 +109,7 @@ def transfer_to_patient(line_id: int, amount, by: User, *, reason: str = "patien
 
 def post_remittance(payer_id: int, account_id: int, check_reference: str, lines: list[RemitLine],
                     by: User, *, received_on: dt.date | None = None,
-                    entry_date: dt.date | None = None) -> Payment:
+                    entry_date: dt.date | None = None) -> Payment | None:
     """Post one claim of a paper EOB: payment, contractual allowance and patient share per line."""
     from .payments import record_payment
 
@@ -145,7 +146,7 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
     return payment
 
 
-def credit_memo(invoice_id: int, lines: list[tuple[int, object]], reason: str, by: User, *,
+def credit_memo(invoice_id: int, lines: Sequence[tuple[int, str | int | Decimal]], reason: str, by: User, *,
                 entry_date: dt.date | None = None, approved_by: User | None = None) -> list[Adjustment]:
     """A return or credit memo against chosen lines of a posted invoice, all or nothing.
 

@@ -115,7 +115,8 @@ def _money(value: str, column: str, row: int, sheet: str, problems: list[Problem
 
 def check_items(rows, sheet: str = ITEM_SHEET) -> tuple[list[tuple[int, dict]], list[Problem]]:
     problems: list[Problem] = []
-    good, seen = [], {}
+    good: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
     for row, data in rows:
         mine: list[Problem] = []
         code = data.get("code", "").strip().upper()

@@ -118,7 +118,8 @@ def _validate_line(line: LineInput, i: int, n_diagnoses: int, service_date):
     modifiers = [m.strip().upper() for m in (line.modifiers or "").split(",") if m.strip()]
     if any(len(m) != 2 or not m.isalnum() for m in modifiers) or len(modifiers) > 4:
         problems.append(Problem(f"{where}.modifiers", "modifiers are up to four 2-character codes"))
-    line_date, problem = parse_date(line.service_date, f"{where}.service_date") if line.service_date else (service_date, None)
+    line_date, problem = (parse_date(line.service_date, f"{where}.service_date") if line.service_date
+                          else (service_date, None))
     if problem:
         problems.append(problem)
     amount = line_amount(quantity, price) if price is not None and quantity else ZERO

@@ -193,7 +193,8 @@ def _check_invoice_numbers() -> list[str]:
             problems.append(f"invoice {inv.number}: total {format_money(inv.total)} is not the "
                             "sum of its lines")
     charged = _sums(LedgerEntry.invoice, "patient", LedgerEntry.kind.in_(("charge", "void")))
-    for key, value in _sums(LedgerEntry.invoice, "insurance", LedgerEntry.kind.in_(("charge", "void"))).items():
+    insurance = _sums(LedgerEntry.invoice, "insurance", LedgerEntry.kind.in_(("charge", "void")))
+    for key, value in insurance.items():
         charged[key] = charged.get(key, ZERO) + value
     for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.total, Invoice.status).where(
             Invoice.status == "posted"):

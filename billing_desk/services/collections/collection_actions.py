@@ -221,6 +221,7 @@ def create_plan(account_id: int, total, installments, first_due, by: User, *, ev
     first, problem = parse_date(first_due, "first_due", required=True)
     if problem:
         raise ValidationError(problem)
+    assert first is not None  # required=True: no problem means a date
     account = Account.get_by_id(account_id)
     owed = account.patient_balance - account.unapplied_credit
     if total <= 0 or total > owed:
@@ -247,7 +248,8 @@ def create_plan(account_id: int, total, installments, first_due, by: User, *, ev
         record.next_follow_up, record.flag = first + dt.timedelta(days=1), ""
         record.save()
         audit.record(by, "create", plan, summary=f"payment plan {format_money(total)} in {count} "
-                     f"installments from {first:%m/%d/%Y}", after=audit.snapshot(plan, "total", "installments"))
+                     f"installments from {first:%m/%d/%Y}",
+                     after=audit.snapshot(plan, "total", "installments"))
     return plan
 
 

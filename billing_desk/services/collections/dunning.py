@@ -74,7 +74,8 @@ def confirm_stages(account_ids: list[int], by: User, *, today: dt.date | None = 
     return result
 
 
-def _record_stage(row: WorkRow, stage: CollectionStage, pdf: bytes | None, by: User, today: dt.date) -> Letter:
+def _record_stage(row: WorkRow, stage: CollectionStage, pdf: bytes | None, by: User,
+                  today: dt.date) -> Letter:
     record = standing(row.account_id)
     before = audit.snapshot(record, "stage", "next_follow_up")
     record.stage, record.stage_since = stage, today

@@ -15,6 +15,7 @@ import datetime as dt
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from ...errors import Problem, RuleError, ValidationError
 from ...models import (
@@ -155,7 +156,11 @@ class WorkRow:
         return self.next_follow_up is not None and self.next_follow_up <= self.today
 
 
-def _date(value) -> dt.date | None:
+@overload
+def _date(value: None) -> None: ...
+@overload
+def _date(value: str | dt.date) -> dt.date: ...
+def _date(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
@@ -343,7 +348,8 @@ def statements_stopped(account_id: int) -> bool:
 
 def letter_values(row: WorkRow, stage: CollectionStage, today: dt.date) -> dict:
     return {"name": row.name, "account": row.number, "amount_due": format_money(row.past_due),
-            "balance": format_money(row.balance), "pay_by": (today + dt.timedelta(days=14)).strftime("%m/%d/%Y"),
+            "balance": format_money(row.balance),
+            "pay_by": (today + dt.timedelta(days=14)).strftime("%m/%d/%Y"),
             "office_name": get_setting("office_name"), "office_phone": get_setting("office_phone"),
             "days_past_due": str(row.days), "stage": stage.name}
 

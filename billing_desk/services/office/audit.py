@@ -14,7 +14,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from peewee import JOIN, Model
 
@@ -27,6 +27,10 @@ class AuditKeyMissing(DatabaseError):
     """The office's chain key is not on this PC: nothing can be written until it is restored."""
 
 
+@overload
+def snapshot(record: None, *fields: str) -> None: ...
+@overload
+def snapshot(record: Model, *fields: str) -> dict[str, Any]: ...
 def snapshot(record: Model | None, *fields: str) -> dict[str, Any] | None:
     """The record's values as plain JSON-able data (money as strings, exact)."""
     if record is None:
@@ -154,7 +158,7 @@ def sync_anchor() -> str | None:
         return None
     office = audit_keys.office_id()
     key = audit_keys.load_key(office) if office else None
-    if key is None:
+    if office is None or key is None:
         return None
     problem = _anchor_problem(office, key)
     if problem:
@@ -171,8 +175,9 @@ def reanchor(by: User, reason: str) -> None:
 
     with in_transaction():
         record(by, "reanchor", table="audit_entry", summary=reason)
-    office, key = audit_keys.office_id(), chain_key()
-    audit_keys.write_anchor(office, key, *_last_entry())
+    office, key, last = audit_keys.office_id(), chain_key(), _last_entry()
+    assert office is not None and last is not None  # the entry just recorded made both
+    audit_keys.write_anchor(office, key, *last)
 
 
 # --- verification ---------------------------------------------------------------------------

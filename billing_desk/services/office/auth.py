@@ -58,8 +58,8 @@ def check_password(password: str, stored: str | None) -> bool:
     if not stored:
         return False
     try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        n, r, p = int(n), int(r), int(p)
+        kind, n_text, r_text, p_text, salt, digest = stored.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
         expected = base64.b64decode(digest)
         got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=n, r=r, p=p,
                              maxmem=256 * r * n, dklen=len(expected))
@@ -112,7 +112,9 @@ def set_recovery_key(recovery: str) -> None:
     recovery = normalize_recovery_key(recovery)
     key = audit.chain_key()
     audit_keys.set_secret(audit_keys.RECOVERY_HASH, hash_password(recovery, LIGHT_COST))
-    audit_keys.wrap_key(recovery, audit_keys.office_id(), key)
+    office = audit_keys.office_id()
+    assert office is not None  # chain_key() above made the office's id with its key
+    audit_keys.wrap_key(recovery, office, key)
 
 
 def create_first_administrator(full_name: str, username: str, password: str,
@@ -157,7 +159,7 @@ def recover(recovery: str, new_password: str, repeat: str, username: str = "") -
     if problems:
         raise ValidationError(problems)
     office = audit_keys.office_id()
-    if not audit.key_available():
+    if office is not None and not audit.key_available():  # (no office id: nothing to unwrap)
         key = audit_keys.unwrap_key(recovery, office)
         if key is None:
             raise SignInFailed("The recovery key is right but the audit key could not be unwrapped.")

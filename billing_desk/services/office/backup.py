@@ -156,7 +156,8 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
             os.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise BackupError(f"The backup could not be written to {folder}: {exc.strerror or exc}.") from None
+            raise BackupError(
+                f"The backup could not be written to {folder}: {exc.strerror or exc}.") from None
     try:
         verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent)
     except BackupError as exc:

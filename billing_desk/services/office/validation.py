@@ -13,10 +13,12 @@ _ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
 
 
 def parse_date(text: str | dt.date | None, field: str, *, required: bool = False,
-               not_future: bool = False, today: dt.date | None = None) -> tuple[dt.date | None, Problem | None]:
+               not_future: bool = False,
+               today: dt.date | None = None) -> tuple[dt.date | None, Problem | None]:
     """Accept MM/DD/YYYY or YYYY-MM-DD; refuse dates that do not exist."""
     if isinstance(text, dt.datetime):
         text = text.date()
+    value: dt.date | None
     if isinstance(text, dt.date):
         value = text
     else:

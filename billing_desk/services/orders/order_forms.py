@@ -301,7 +301,8 @@ def _restatus(order: Order, by: User, why: str) -> None:
 # --- deliveries and cancellations ---------------------------------------------------------------
 
 def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *,
-                    on: str | dt.date | None = None, performed_by: str = "", note: str = "") -> list[Fulfilment]:
+                    on: str | dt.date | None = None, performed_by: str = "",
+                    note: str = "") -> list[Fulfilment]:
     """Record what was delivered or performed, line by line; what is left stays open (back-order)."""
     order = Order.get_by_id(order_id)
     if order.approved_by_id is None or order.status in ("received", "cancelled"):
@@ -327,6 +328,7 @@ def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *
         problems.append(Problem("quantity", "type the quantity delivered on at least one line"))
     if problems:
         raise ValidationError(problems)
+    assert day is not None  # required=True: no problem means a date
     done = []
     with in_transaction():
         for line, qty in wanted:

@@ -148,6 +148,7 @@ class CasesPanel(QWidget):
         self.message.setText("")
         if clear is not None:
             clear.clear()
+        assert self.account_id is not None  # actions run on the account shown
         self.show_account(self.account_id, select or getattr(result, "id", None))
 
     def open_case(self) -> None:

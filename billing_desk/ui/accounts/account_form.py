@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -84,6 +86,8 @@ class _EnterMovesOn(QObject):
 class AccountFormWidget(QWidget):
     """New account (pending until approved) or a change to an existing one."""
 
+    scroll: QScrollArea  # type: ignore[assignment]  # shadows QWidget.scroll(), which nothing here calls
+
     saved = Signal(object)  # the Account
     cancelled = Signal()
     open_existing = Signal(object)  # an Account the clerk chose to open instead (a duplicate)
@@ -97,7 +101,7 @@ class AccountFormWidget(QWidget):
         self._loaded = AccountForm()
         self._duplicates: list = []
         self._reviewed: list[str] = []
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self.fields: dict[str, Any] = {}  # a QLineEdit or, for CHOICES, a QComboBox
         self.errors: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
         self.cells: dict[str, tuple[QGridLayout, int]] = {}
@@ -177,6 +181,7 @@ class AccountFormWidget(QWidget):
         return box
 
     def _field(self, name: str):
+        widget: QComboBox | QLineEdit
         if name in CHOICES:
             widget = QComboBox(objectName=name)
             for choice in CHOICES[name]:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError
 from ...exchange import importing
 from ...services.accounts import account_import
-from ..work import BackgroundJob, Cancelled, run_in_background
 from ..table_model import Column
+from ..work import BackgroundJob, Cancelled, run_in_background
 from .account_cases import static_model, table_view
 
 BAD_COLUMNS = [
@@ -46,13 +46,15 @@ RED = "<span style='color:#b00020'>{}</span>"
 class AccountImportDialog(QDialog):
     """Nothing is saved until Import; the mapping is remembered for next time."""
 
+    result: importing.Preview | None  # type: ignore[assignment]  # shadows QDialog.result(), unused here
+
     def __init__(self, session, prompter, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Import accounts from Excel or CSV")
         self.resize(900, 640)
         self.session, self.prompter = session, prompter
         self.table: importing.Table | None = None
-        self.result: importing.Preview | None = None
+        self.result = None
         self.imported: list = []
         self.job: BackgroundJob | None = None
         self._then: Callable[[], object] | None = None  # what runs after a clean check
@@ -210,7 +212,7 @@ class AccountImportDialog(QDialog):
 
     def _point_of_no_return(self) -> None:  # in the worker, inside the transaction
         with self._commit_lock:
-            if self.job.cancelling:
+            if self.job is not None and self.job.cancelling:  # (the job runs this)
                 raise Cancelled()
             self._committing = True
 
@@ -270,7 +272,9 @@ class AccountImportDialog(QDialog):
         self.cancel_button.setVisible(busy)
         self.cancel_button.setEnabled(busy)
         self.check_button.setEnabled(loaded)
-        self.all_button.setEnabled(loaded and (not checked or not self.result.bad))
-        self.good_button.setEnabled(checked and bool(self.result.good) and bool(self.result.bad))
+        good = self.result is not None and bool(self.result.good)
+        bad = self.result is not None and bool(self.result.bad)
+        self.all_button.setEnabled(loaded and (not checked or not bad))
+        self.good_button.setEnabled(checked and good and bad)
         self.check_button.setDefault(loaded and not checked)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -3,6 +3,8 @@ approve them; cases; import and export."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget
@@ -50,7 +52,8 @@ class AccountsTab(QWidget):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.batch_id: int | None = None
-        self.list = ListPanel(COLUMNS, lambda text, status: registry.search_accounts(text, status, limit=None),
+        self.list = ListPanel(COLUMNS,
+                              lambda text, status: registry.search_accounts(text, status, limit=None),
                               ACCOUNT_STATUSES, "Search name, account number, phone, date of birth, "
                                                 "member id, email")
         self.form = AccountFormWidget(session, self, prompter=self.prompter)
@@ -208,7 +211,7 @@ class AccountsTab(QWidget):
         if final is None and self.batch_id is None:
             self.batch_label.setText("")
             return
-        entered, expected = final or registry.batch_count(self.batch_id)
+        entered, expected = final or registry.batch_count(cast(int, self.batch_id))  # (None returned above)
         text, bad = batch_text(entered, expected, ended=final is not None)
         self.batch_label.setText(text)
         self.batch_label.setStyleSheet("color: #b00020; font-weight: 600" if bad else "")

@@ -38,6 +38,8 @@ COLUMNS = [Column("Code", lambda i: i.code, width=80),
 
 
 class CatalogueDialog(QDialog):
+    actions: dict[str, QPushButton]  # type: ignore[assignment]  # shadows QWidget.actions(), unused here
+
     def __init__(self, session, *, prompter=None, parent=None):
         super().__init__(parent)
         self.session = session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -36,7 +37,8 @@ class DiagnosisLookup(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Look up a diagnosis (ICD-10-CM)")
         self.resize(620, 420)
-        self.search = QLineEdit(objectName="dx_search", placeholderText="A code (E11) or words (type 2 diabetes)")
+        self.search = QLineEdit(objectName="dx_search",
+                                placeholderText="A code (E11) or words (type 2 diabetes)")
         self.results = QListWidget()
         self.chosen: str | None = None
         layout = QVBoxLayout(self)
@@ -197,7 +199,7 @@ class CreditMemoDialog(QDialog):
         self.setWindowTitle(f"Credit memo on invoice {invoice.number}")
         self.resize(760, 360)
         self.lines = invoices.invoice_lines(invoice)
-        self.credits = {line.id: "" for line in self.lines}
+        self.credits: dict[int, Decimal | str] = {line.id: "" for line in self.lines}
         self.model = RowsModel(self.HEADERS, editable=(6,), on_edit=self._edit, parent=self)
         self._fill()
         self.table = QTableView()

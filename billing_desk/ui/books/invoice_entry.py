@@ -23,7 +23,11 @@ def attach_completer(edit: QLineEdit, source: Callable[[str], list[str]],
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     edit.setCompleter(completer)
     edit.textEdited.connect(lambda text: model.setStringList(source(text)))
-    completer.activated.connect(lambda text: (_back_to(edit), chosen(text)))
+    def picked(text: str) -> None:
+        _back_to(edit)
+        chosen(text)
+
+    completer.activated.connect(picked)
     edit.returnPressed.connect(lambda: _back_to(edit))  # Enter decides; no popup left behind
     return completer
 
@@ -60,6 +64,7 @@ def move_focus(widget) -> None:
 def _back_to(edit: QLineEdit) -> None:
     """Close the popup and give the keyboard back to the form's window."""
     popup = edit.completer().popup()
+    assert popup is not None  # a QCompleter always has its popup
     if popup.isVisible() or QApplication.activeWindow() is popup:
         popup.hide()
         _FocusKeeper.of(edit.window()).popup_closed = True
@@ -135,6 +140,7 @@ class LineEntry(QWidget):
                 raise ValidationError(f"'{self.code.text()}' is not in the catalogue", "Code")
             if problem:
                 raise ValidationError([problem])
+            assert quantity is not None  # parse_int gives a number or a problem
             price = parse_money(self.price.text(), "Price")
         except ValidationError as exc:
             self.problem.emit(str(exc))

@@ -144,7 +144,7 @@ class InvoiceForm(QDialog):
         for this, after in ((self.service_date, self.provider), (self.provider, self.place),
                             (self.place, self.diagnoses)):
             this.returnPressed.connect(lambda after=after: after.setFocus())
-        self.diagnoses.returnPressed.connect(lambda: (self._refresh(), self.entry.code.setFocus()))
+        self.diagnoses.returnPressed.connect(self._diagnoses_entered)
         for edit in (self.account, self.service_date, self.provider, self.place, self.diagnoses):
             edit.textEdited.connect(self._touched)
         self.service_date.editingFinished.connect(self._refresh)
@@ -176,6 +176,10 @@ class InvoiceForm(QDialog):
     def _account_chosen(self, text: str) -> None:
         self.account.setText(text)
         self._account_entered()
+
+    def _diagnoses_entered(self) -> None:
+        self._refresh()
+        self.entry.code.setFocus()
 
     def _account_entered(self) -> None:
         """Enter (or a completion chosen): resolve the account and move on. Safe to repeat."""
@@ -275,6 +279,7 @@ class InvoiceForm(QDialog):
         if not self.prompter.confirm("Post invoice", "Post this invoice? It gets its number and "
                                      "can no longer be changed."):
             return False
+        assert self.invoice_id is not None  # save() above gave the draft its id
         try:
             invoice = invoices.post_invoice(self.invoice_id, self.session.user)
         except BillingError as exc:

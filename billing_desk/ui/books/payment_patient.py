@@ -44,7 +44,7 @@ class PatientPaymentDialog(QDialog):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.account_id = None
-        self.lines = []
+        self.lines: list = []
         self.chosen: dict[int, Decimal] = {}
         self.setWindowTitle("Patient payment")
         self.resize(760, 480)

@@ -5,6 +5,7 @@ first when something was typed). They open non-modally (``open()``), so tests dr
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -98,7 +99,7 @@ class ContactDialog(_Form):
         self.outcome = QComboBox(objectName="outcome", editable=True)
         self.outcome.addItems(actions.OUTCOMES)
         self.outcome.setCurrentText("")
-        self.outcome.lineEdit().textEdited.connect(lambda _t: setattr(self, "typed", True))
+        cast(QLineEdit, self.outcome.lineEdit()).textEdited.connect(lambda _t: setattr(self, "typed", True))
         self.form.addRow("&Outcome", self.outcome)
         self.note = self.edit("&Note", "note")
         self.follow_up = self.edit("&Follow up on", "follow_up", "MM/DD/YYYY (blank: in "
@@ -193,7 +194,7 @@ class BatchDialog(QDialog):
 
     def ticked(self) -> list[int]:
         return [row.account_id for r, row in enumerate(self.rows)
-                if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+                if cast(QTableWidgetItem, self.table.item(r, 0)).checkState() == Qt.CheckState.Checked]
 
     def confirm(self) -> BackgroundJob | None:
         """Send the ticked letters off the window's thread; Cancel before the end sends none."""

@@ -20,8 +20,10 @@ from ..table_model import Column, PagedTableModel
 PAYERS = [Column("Payer", lambda r: r.payer, width=200), Column("Phone", lambda r: r.phone, width=110),
           Column("Claims", lambda r: r.claims, width=60), Column("Unpaid", lambda r: r.unpaid, width=100),
           Column("Oldest posted", lambda r: r.oldest, width=100)]
-CLAIMS = [Column("Invoice", lambda r: r["invoice"], width=70), Column("Account", lambda r: r["account"], width=70),
-          Column("Name", lambda r: r["name"], width=160), Column("Service", lambda r: r["service_date"], width=90),
+CLAIMS = [Column("Invoice", lambda r: r["invoice"], width=70),
+          Column("Account", lambda r: r["account"], width=70),
+          Column("Name", lambda r: r["name"], width=160),
+          Column("Service", lambda r: r["service_date"], width=90),
           Column("Posted", lambda r: r["posted_on"], width=90), Column("Days", lambda r: r["days"], width=50),
           Column("Unpaid", lambda r: r["unpaid"], width=90)]
 

@@ -49,8 +49,8 @@ class AccountPane(QWidget):
             if row.flag:
                 parts.append(f"<span style='color:#b00020'>{escape(row.flag)}</span>")
         if rec and (rec.handed_off_on or rec.written_off_on):
-            parts.append("With " + escape(rec.agency) + f" since {rec.handed_off_on:%m/%d/%Y}" if rec.handed_off_on
-                         else f"Written off {rec.written_off_on:%m/%d/%Y}")
+            parts.append("With " + escape(rec.agency) + f" since {rec.handed_off_on:%m/%d/%Y}"
+                         if rec.handed_off_on else f"Written off {rec.written_off_on:%m/%d/%Y}")
         parts.append(_section("Contacts", [f"{c.contacted_on or c.created_at:%m/%d} {c.kind}: {c.outcome}"
                                            + (f" — {c.note}" if c.note else "") for c in file.contacts[:8]]))
         parts.append(_section("Promises", [f"{format_money(p.amount)} by {p.due_date:%m/%d/%Y}: {p.status}"
@@ -76,8 +76,8 @@ def _hand_off(tab) -> None:
     row = tab._need_row()
     agency = tab.ask("Hand off to agency", "Agency name:") if row else None
     reason = tab.ask("Hand off to agency", "Reason:") if agency else None
-    if reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} with {agency}? "
-                              "Statements stop."):
+    if agency and reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} "
+                                         f"with {agency}? Statements stop."):
         tab.run(lambda: run_with_signoff(tab, "agency_handoff", lambda approved_by: actions.hand_off(
             row.account_id, agency, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
                 f"Account {row.number} placed with {agency}.")
@@ -105,7 +105,7 @@ def _recovery(tab) -> None:
     amount = tab.ask("Recovery payment", "Amount received:")
     source = tab.ask("Recovery payment", "From (patient / agency):", "patient") if amount else None
     reference = tab.ask("Recovery payment", "Check number or reference:") if source else None
-    if reference is not None:
+    if source and reference is not None:
         tab.run(lambda: actions.record_recovery(found[0].id, amount, tab.session.user, reference=reference,
                                                 source=source.strip().lower(), today=tab.clock(),
                                                 method="check" if reference.strip() else "cash"),

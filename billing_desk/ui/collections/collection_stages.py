@@ -49,7 +49,8 @@ class StageLadderDialog(QDialog):
         hint = QLabel(help_text, wordWrap=True)
         self.error = QLabel(wordWrap=True)
         self.error.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -83,8 +84,11 @@ class StageLadderDialog(QDialog):
             item = self.table.item(r, c)
             return item.text().strip() if item else ""
 
-        return [col.StageInput(text(r, 0), text(r, 1), text(r, 3), text(r, 2) or "letter",
-                               self.table.item(r, 0).data(ID_ROLE) if self.table.item(r, 0) else None)
+        def stage_id(r):
+            item = self.table.item(r, 0)
+            return item.data(ID_ROLE) if item else None
+
+        return [col.StageInput(text(r, 0), text(r, 1), text(r, 3), text(r, 2) or "letter", stage_id(r))
                 for r in range(self.table.rowCount())]
 
     def save(self) -> None:

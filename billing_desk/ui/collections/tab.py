@@ -123,7 +123,8 @@ class CollectionsTab(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # follow-ups first until a click
         header.sectionClicked.connect(self._sort_by)
         for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
+            if column.width is not None:
+                self.table.setColumnWidth(i, column.width)
         self.pane = AccountPane()
         scroll = QScrollArea(widgetResizable=True)
         scroll.setMinimumWidth(320)
@@ -141,7 +142,8 @@ class CollectionsTab(QWidget):
             button.setToolTip(f"{text.replace('&', '')} ({key})" if key else text.replace("&", ""))
             button.clicked.connect(getattr(self, method))
             if method in ("hand_off", "write_off"):  # mirrors the services' rule; a clerk asks sign-off
-                button.setEnabled(can(self.session.user, "agency_handoff" if method == "hand_off" else "write_off")
+                permission = "agency_handoff" if method == "hand_off" else "write_off"
+                button.setEnabled(can(self.session.user, permission)
                                   or bool(get_setting("supervisor_signoff")))
             buttons.addWidget(button, i // 6, i % 6)
         layout = QVBoxLayout(page)
@@ -210,8 +212,9 @@ class CollectionsTab(QWidget):
         self.spec.stage_id, self.spec.bucket = self.stage.currentData(), self.bucket.currentData()
         spec = col.WorkFilter(**vars(self.spec))
         keep = self.current()
-        self.model.set_source(lambda offset, limit: col.worklist(spec, today=today, offset=offset, limit=limit),
-                              lambda: col.worklist_count(spec, today=today))
+        self.model.set_source(
+            lambda offset, limit: col.worklist(spec, today=today, offset=offset, limit=limit),
+            lambda: col.worklist_count(spec, today=today))
         total = self.model.total
         self.count_label.setText(f"{total:,} account{'s' if total != 1 else ''} · "
                                  f"{col.worklist_count(col.WorkFilter(show='follow_ups'), today=today):,} "
@@ -282,8 +285,8 @@ class CollectionsTab(QWidget):
     def payment_plan(self) -> None:
         row = self._need_row()
         if row:
-            dialog = PlanDialog(row.account_id, row.balance - row.credit, self.session.user, self.clock(), self,
-                                self.prompter)
+            dialog = PlanDialog(row.account_id, row.balance - row.credit, self.session.user, self.clock(),
+                                self, self.prompter)
             dialog.saved.connect(lambda plan: self.printer(plan.agreement, "payment plan agreement")
                                  if plan.agreement else None)
             self._open(dialog)
@@ -292,7 +295,8 @@ class CollectionsTab(QWidget):
         dialog = BatchDialog(self.session.user, self.clock(), self, printer=self.printer)
         dialog.confirmed.connect(lambda result: self.pane.say(
             f"{len(result.sent)} letter(s) sent, {len(result.handed_off)} handed off"
-            + (f", {len(result.needs_supervisor)} left for a supervisor (agency)" if result.needs_supervisor else "")))
+            + (f", {len(result.needs_supervisor)} left for a supervisor (agency)"
+               if result.needs_supervisor else "")))
         self._open(dialog)
 
     def edit_stages(self) -> None:
@@ -312,7 +316,8 @@ class CollectionsTab(QWidget):
         if not row:
             return
         kinds = {"d": "dispute", "h": "hold", "i": "insurance", "": ""}
-        answer = self.ask("Hold dunning", "d = dispute, h = hold, i = waiting for insurance, blank = lift the hold:",
+        answer = self.ask("Hold dunning",
+                          "d = dispute, h = hold, i = waiting for insurance, blank = lift the hold:",
                           row.hold[:1])
         if answer is None or answer.strip().lower() not in kinds:
             return
@@ -334,7 +339,8 @@ class CollectionsTab(QWidget):
         row = self._need_row()
         subject = self.ask("Open a case", "What is the query or issue?") if row else None
         if subject:
-            self.run(lambda: cases.open_case(row.account_id, subject, self.session.user, from_collections=True),
+            self.run(lambda: cases.open_case(row.account_id, subject, self.session.user,
+                                             from_collections=True),
                      "Case opened on the account.")
 
     def late_fees(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -58,7 +59,7 @@ class AuditViewer(QDialog):
         self.end = QDateEdit(today, calendarPopup=True, objectName="to")
         for box in (self.start, self.end):
             box.setDisplayFormat("MM/dd/yyyy")
-            box.dateChanged.connect(lambda _d: self.use_dates.isChecked() and self.refresh())
+            box.dateChanged.connect(lambda _d: self.refresh() if self.use_dates.isChecked() else None)
         self.user = QComboBox(objectName="user")
         self.user.addItem("Everyone", "")
         for name in audit.usernames():
@@ -87,8 +88,8 @@ class AuditViewer(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.account.returnPressed.connect(self.refresh)
-        for box in (self.user, self.action):
-            box.currentIndexChanged.connect(lambda _i: self.refresh())
+        for combo in (self.user, self.action):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.use_dates.toggled.connect(lambda _on: self.refresh())
         self.resize(1100, 600)
         self.refresh()
@@ -121,13 +122,14 @@ class AuditViewer(QDialog):
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(COLUMNS):
-            table.setColumnWidth(i, column.width)
+            if column.width is not None:
+                table.setColumnWidth(i, column.width)
         return table
 
     def filter(self) -> audit.AuditFilter:
         dates = self.use_dates.isChecked()
-        return audit.AuditFilter(start=self.start.date().toPython() if dates else None,
-                                 end=self.end.date().toPython() if dates else None,
+        return audit.AuditFilter(start=cast(dt.date, self.start.date().toPython()) if dates else None,
+                                 end=cast(dt.date, self.end.date().toPython()) if dates else None,
                                  username=self.user.currentData(), account=self.account.text(),
                                  action=self.action.currentData())
 

@@ -87,6 +87,10 @@ def run_with_progress(parent: QWidget, title: str, work: Callable, on_done: Call
 class BackupActions:
     """The window's backup, restore and maintenance commands."""
 
+    back_up_action: QAction  # the menu commands, set by install_backup_actions()
+    restore_action: QAction
+    maintenance_action: QAction
+
     def __init__(self, window, session=None, prompter: Prompter | None = None):
         self.window = window
         self._session = session
@@ -248,6 +252,8 @@ class BackupActions:
 
 class MaintenanceDialog(QDialog):
     """Where the database is, how big, free space; integrity + ledger check; optimize."""
+
+    thread: BackgroundJob | None  # type: ignore[assignment]  # shadows QObject.thread(), unused here
 
     def __init__(self, session, parent=None):
         super().__init__(parent)

@@ -8,6 +8,8 @@ destroyed, and come back when the first user signs in again at a later lock.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLabel, QVBoxLayout, QWidget
@@ -39,7 +41,7 @@ class Cover(QWidget):
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.parent() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parent().rect())
+            self.setGeometry(cast(QWidget, self.parent()).rect())
         return False
 
 
@@ -151,7 +153,7 @@ class LockController(QObject):
                 != QDialog.DialogCode.Accepted:
             return
         if user.id != self.locked_user.id:
-            if QApplication.activeModalWidget() is not None:
+            if QApplication.activeModalWidget() is not None and self.screen is not None:
                 self.screen.form.message.setText(
                     f"{self.locked_user.full_name} has a form open in a dialog; only they can "
                     "unlock now (their form is kept).")
@@ -161,7 +163,7 @@ class LockController(QObject):
 
     def unlock(self) -> None:
         for cover in self.covers:
-            cover.parent().removeEventFilter(cover)
+            cast(QWidget, cover.parent()).removeEventFilter(cover)
             cover.hide()
             cover.deleteLater()
         self.covers, self.screen = [], None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -78,6 +80,7 @@ class SettingsDialog(QDialog):
     def _editor(self, spec) -> QWidget:
         value = get_setting(spec.key)
         kind = spec.type
+        editor: QCheckBox | QPlainTextEdit | QLineEdit
         if kind == "bool":
             editor = QCheckBox(checked=bool(value))
         elif kind == "lines":
@@ -109,14 +112,14 @@ class SettingsDialog(QDialog):
             editor.setText(path)
 
     def typed(self) -> dict[str, object]:
-        values = {}
+        values: dict[str, object] = {}
         for key, editor in self.editors.items():
             if isinstance(editor, QCheckBox):
                 values[key] = editor.isChecked()
             elif isinstance(editor, QPlainTextEdit):
                 values[key] = editor.toPlainText()
             else:
-                values[key] = editor.text()
+                values[key] = cast(QLineEdit, editor).text()
         return values
 
     def save(self) -> bool:

@@ -228,7 +228,7 @@ class FirstStartDialog(_FormDialog):
         self.intro.setText("<b>Welcome.</b> Create the administrator: the person who adds the "
                            "office's users. Everyone signs in as themself from now on.")
         self.prompter = prompter or Prompter(self)
-        self.user = None
+        self.user: auth.User | None = None
         self.recovery = ""
 
     def save(self) -> None:

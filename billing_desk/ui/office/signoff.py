@@ -14,13 +14,14 @@ Cancelled (or sign-off turned off), the service's refusal is raised for the scre
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import Callable, TypeAlias, TypeVar
 
 from ...errors import PermissionDenied
+from ...services.office import auth
 from . import signin
 
 T = TypeVar("T")
-Approver = object  # the supervisor who signed off (a user the sign-in service returned)
+Approver: TypeAlias = "auth.User"  # the supervisor who signed off (a user the sign-in service returned)
 Ask = Callable[[object, str], "Approver | None"]
 
 

@@ -81,7 +81,7 @@ class UnfilledView(QWidget):
 
     def day(self) -> dt.date:
         day, problem = parse_date(self.as_of.text(), "as of", required=True)
-        if problem:
+        if problem or day is None:  # (required=True: no problem means a date)
             raise BillingError(str(problem))
         return day
 

@@ -93,7 +93,7 @@ class OrdersTab(QWidget):
         self.pages.addWidget(self.report)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
-        for text, name, shortcut in ACTIONS:
+        for _text, name, shortcut in ACTIONS:
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, getattr(self, name),
                           context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -128,7 +128,8 @@ class OrdersTab(QWidget):
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.verticalHeader().setVisible(False)
         for i, column in enumerate(LINE_COLUMNS):
-            self.lines.setColumnWidth(i, column.width)
+            if column.width is not None:
+                self.lines.setColumnWidth(i, column.width)
         self.deliveries = QLabel()
         self.deliveries.setWordWrap(True)
         buttons = QGridLayout()
@@ -289,7 +290,8 @@ class OrdersTab(QWidget):
     def invoice_order(self) -> None:
         order = self._need_order("Invoice")
         if order is not None:
-            self._invoice(lambda: [i for i in [order_billing.invoice_order(order.id, self.session.user)] if i])
+            self._invoice(
+                lambda: [i for i in [order_billing.invoice_order(order.id, self.session.user)] if i])
 
     def invoice_account(self) -> None:
         order = self._need_order("Invoice")

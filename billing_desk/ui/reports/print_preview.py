@@ -32,7 +32,7 @@ from . import print_settings
 try:
     from PySide6.QtPdfWidgets import QPdfView
 except ImportError:  # pragma: no cover - PySide6 without the QtPdf widgets
-    QPdfView = None
+    QPdfView = None  # type: ignore[assignment,misc]  # the fallback below shows page images
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
@@ -42,7 +42,7 @@ class _PdfPages:
     """The QtPdf view: multi-page, fit to width at first."""
 
     def __init__(self, document: QPdfDocument):
-        self.widget = QPdfView(None)
+        self.widget = QPdfView()
         self.widget.setObjectName("pages")
         self.widget.setDocument(document)
         self.widget.setPageMode(QPdfView.PageMode.MultiPage)

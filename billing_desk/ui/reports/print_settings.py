@@ -25,7 +25,7 @@ def _settings() -> QSettings:
 
 def remembered_printer() -> str | None:
     """The printer last chosen (None: the system's default)."""
-    return _settings().value(PRINTER_KEY, "") or None
+    return str(_settings().value(PRINTER_KEY, "") or "") or None
 
 
 def remember_printer(name: str | None) -> None:
@@ -43,7 +43,7 @@ def load_page_layout() -> QPageLayout | None:
             return None
         landscape = settings.value("orientation", "portrait") == "landscape"
         try:
-            margins = [float(settings.value(f"margin_{side}_mm", 0)) for side in MARGINS]
+            margins = [float(str(settings.value(f"margin_{side}_mm", 0))) for side in MARGINS]
         except (TypeError, ValueError):
             margins = [0.0] * 4
     finally:

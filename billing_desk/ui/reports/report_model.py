@@ -6,7 +6,7 @@ by the report's columns as they scroll into view, so the screen shows what the P
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from ...printing.report import Report
@@ -45,15 +45,16 @@ class ReportTableModel(QAbstractTableModel):
             return self.report.columns[section].title
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.report is None:
             return None
         kind, payload = self._rows[index.row()]
         column = self.report.columns[index.column()]
+        values = payload if isinstance(payload, dict) else {}  # a group heading's payload is its title
         if role == Qt.ItemDataRole.DisplayRole:
             if kind == GROUP:
                 return payload if index.column() == 0 else None
-            value = payload.get(column.key)
+            value = values.get(column.key)
             text = column.format(value)
             if kind in (SUBTOTAL, TOTAL) and self._label_column() == index.column():
                 return "Total" if kind == TOTAL else "Subtotal"
@@ -66,11 +67,11 @@ class ReportTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return payload if kind == DATA else None
         if role == SORT_ROLE and kind != GROUP:
-            return payload.get(column.key)
+            return values.get(column.key)
         return None
 
     def _label_column(self) -> int:
-        for i, column in enumerate(self.report.columns):
+        for i, column in enumerate(self.report.columns if self.report is not None else []):
             if not column.summed:
                 return i
         return 0

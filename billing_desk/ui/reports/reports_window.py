@@ -2,8 +2,9 @@
 
 Keyboard first: the report list has the focus, Tab walks the parameters, Enter previews,
 Ctrl+S saves a PDF, Ctrl+E an Excel workbook, Ctrl+Shift+V shows the print preview (the paginated
-PDF), Ctrl+P prints with the remembered page setup, Esc cancels running work (or closes). Building, saving and printing run in a worker thread with a progress bar and a
-Cancel button, so the window never freezes. What is saved or printed is the report on screen.
+PDF), Ctrl+P prints with the remembered page setup, Esc cancels running work (or closes).
+Building, saving and printing run in a worker thread with a progress bar and a Cancel button, so
+the window never freezes. What is saved or printed is the report on screen.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -126,6 +128,7 @@ class ReportDialog(QDialog):
         self.setup_button = QPushButton("Pa&ge setup…", objectName="page_setup")
         self.close_button = QPushButton("Close", objectName="close")
         bottom = QHBoxLayout()
+        widget: QWidget
         for widget in (self.status,):
             bottom.addWidget(widget, 1)
         for widget in (self.progress, self.cancel_button, self.pdf_button, self.xlsx_button,
@@ -195,9 +198,9 @@ class ReportDialog(QDialog):
 
             minimum = Decimal(parse_money(self.minimum.text(), "minimum"))
         takes = spec.takes
-        return Params(as_of=self.as_of.date().toPython() if AS_OF in takes else None,
-                      start=self.start.date().toPython() if PERIOD in takes else None,
-                      end=self.end.date().toPython() if PERIOD in takes else None,
+        return Params(as_of=cast(dt.date, self.as_of.date().toPython()) if AS_OF in takes else None,
+                      start=cast(dt.date, self.start.date().toPython()) if PERIOD in takes else None,
+                      end=cast(dt.date, self.end.date().toPython()) if PERIOD in takes else None,
                       account=self.account.text().strip() if ACCOUNT in takes else "",
                       view=self.view.currentData() or "", minimum=minimum,
                       user=self.session.user)
