@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -29,10 +30,12 @@ KILLS = int(os.environ.get("BILLING_DESK_CRASH_KILLS", "200"))
 WORKERS = 2
 
 # One child script: it imports the program once, then for each "go SEED" line forks a worker
-# that opens the database and posts through the services, printing each committed invoice
-# number. The test SIGKILLs the worker; the script reaps it and says "dead". (The script holds
-# no database connection and no thread, so each fork starts as clean as a new program would,
-# without paying the imports again: that is what fits 200 kills into the CI budget.)
+# that opens the database and posts through the services. The script says "pid N" and "dead" on
+# stdout; the worker says "ready" and each committed invoice number on its own pipe (argv[2]),
+# each line one os.write (atomic on a pipe), so the two never join on one line. When the worker
+# is reaped the script writes "end" on the worker's pipe: everything the worker wrote is before
+# it. (The script holds no database connection and no thread, so each fork starts as clean as a
+# new program would, without paying the imports again: that is what fits 200 kills into CI.)
 CHILD = r"""
 import datetime as dt, os, random, sys
 from billing_desk.models import Account
@@ -40,18 +43,23 @@ from billing_desk.models.db import open_database
 from billing_desk.services.books import invoices, payments
 from billing_desk.services.office.users import ensure_administrator
 
+OUT = int(sys.argv[2])
+
+def say(fd, text):
+    os.write(fd, (text + "\n").encode())
+
 def work(path, seed):
     opened = open_database(path)
     admin = ensure_administrator()
     ids = [a.id for a in Account.select(Account.id).where(Account.status == "active")]
     rng = random.Random(seed)
     day = dt.date(2026, 1, 5)
-    print("ready", flush=True)
+    say(OUT, "ready")
     while True:
         account = rng.choice(ids)
         invoice = invoices.quick_invoice(account, day, [("99213", 1), ("36415", rng.randint(1, 3))],
                                          admin, entry_date=day)
-        print(invoice.number, flush=True)
+        say(OUT, str(invoice.number))
         if rng.random() < 0.4:
             payments.record_payment(account, f"{rng.randint(1, 80)}.{rng.randint(0, 99):02d}",
                                     admin, entry_date=day)
@@ -63,10 +71,32 @@ for line in sys.stdin:
             work(sys.argv[1], int(line.split()[1]))
         finally:
             os._exit(1)
-    print(f"pid {pid}", flush=True)
+    say(1, f"pid {pid}")
     os.waitpid(pid, 0)
-    print("dead", flush=True)
+    say(OUT, "end")
+    say(1, "dead")
 """
+LINE_TIMEOUT = 60.0  # seconds any one line may take; a silent child fails the test, never hangs it
+
+
+class LineReader:
+    """Whole lines from one pipe, each read with a timeout."""
+
+    def __init__(self, fd: int, name: str):
+        self.fd, self.name, self.buffer = fd, name, b""
+
+    def line(self, timeout: float = LINE_TIMEOUT) -> str:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise AssertionError(f"no line from the {self.name} within {timeout:.0f} s")
+            data = os.read(self.fd, 65536)
+            if not data:
+                raise AssertionError(f"the {self.name} closed its output (see its stderr above)")
+            self.buffer += data
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode().strip()
 
 
 def build_office(path: Path, accounts_count: int = 5) -> None:
@@ -96,30 +126,28 @@ def build_office(path: Path, accounts_count: int = 5) -> None:
 class Child:
     """The child script, and one worker at a time forked from it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, script: str = CHILD, timeout: float = LINE_TIMEOUT):
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], cwd=ROOT, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.pid = 0
-
-    def _line(self) -> str:
-        line = self.proc.stdout.readline()
-        if not line:
-            raise AssertionError("the child script died (see its stderr above)")
-        return line.strip()
+        read_end, write_end = os.pipe()
+        self.proc = subprocess.Popen([sys.executable, "-c", script, str(path), str(write_end)],
+                                     cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, pass_fds=(write_end,))
+        os.close(write_end)
+        self.script = LineReader(self.proc.stdout.fileno(), "child script")
+        self.worker = LineReader(read_end, "worker")
+        self.timeout, self.pid = timeout, 0
 
     def start(self, seed: int) -> set[int]:
-        """Fork a worker and wait until it is posting; returns numbers it reported so far."""
-        self.proc.stdin.write(f"go {seed}\n")
+        """Fork a worker and wait until it is posting."""
+        self.proc.stdin.write(f"go {seed}\n".encode())
         self.proc.stdin.flush()
-        self.pid, ready, numbers = 0, False, set()
-        while not (self.pid and ready):
-            line = self._line()
-            if line.startswith("pid "):
-                self.pid = int(line[4:])
-            elif line == "ready":
-                ready = True
-            else:
+        line = self.script.line(self.timeout)
+        if not line.startswith("pid "):
+            raise AssertionError(f"the child script said {line!r}, not its worker's pid")
+        self.pid = int(line[4:])
+        numbers = set()
+        while (line := self.worker.line(self.timeout)) != "ready":
+            if line.isdigit():
                 numbers.add(int(line))
         return numbers
 
@@ -127,15 +155,54 @@ class Child:
         """SIGKILL the worker; the invoice numbers it reported committed."""
         os.kill(self.pid, signal.SIGKILL)
         numbers = set()
-        while (line := self._line()) != "dead":
+        while (line := self.worker.line(self.timeout)) != "end":
             if line.isdigit():
                 numbers.add(int(line))
+        if (line := self.script.line(self.timeout)) != "dead":
+            raise AssertionError(f"the child script said {line!r}, not that its worker died")
         return numbers
 
     def close(self) -> None:
         self.proc.stdin.close()
-        self.proc.wait(timeout=30)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
         self.proc.stdout.close()
+        os.close(self.worker.fd)
+
+
+def test_a_silent_child_fails_the_round_in_time_instead_of_hanging(tmp_path):
+    child = Child(tmp_path / "none.sqlite", script="import sys, time\nsys.stdin.readline()\ntime.sleep(60)",
+                  timeout=1.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(AssertionError, match="no line from the child script within 1 s"):
+            child.start(1)
+    finally:
+        child.proc.kill()
+        child.close()
+    assert time.monotonic() - started < 10
+
+
+def test_worker_lines_and_script_lines_never_join(tmp_path):
+    """The script's "pid N" and the worker's "ready" come through two pipes: however their
+    writes interleave, each is read whole."""
+    script = ("import os, sys\nout = int(sys.argv[2])\nsys.stdin.readline()\n"
+              "os.write(out, b'ready\\n'); os.write(1, b'pid 4242\\n'); os.write(out, b'7\\nend\\n')\n"
+              "os.write(1, b'dead\\n')\nsys.stdin.readline()\n")
+    child = Child(tmp_path / "none.sqlite", script=script, timeout=10.0)
+    try:
+        assert child.start(1) == set() and child.pid == 4242
+        child.pid = os.getpid()  # kill() signals the worker: give it a harmless target
+        original, os.kill = os.kill, lambda *_: None
+        try:
+            assert child.kill() == {7}
+        finally:
+            os.kill = original
+    finally:
+        child.close()
 
 
 def verify(path: Path, reported: set[int]) -> int:
