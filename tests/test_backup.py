@@ -21,7 +21,7 @@ from billing_desk.models.db import FileLock, open_database
 from billing_desk.services import checks
 from billing_desk.services.books import invoices, payments
 from billing_desk.services.books.ledger import check_ledger
-from billing_desk.services.office import backup as backups, maintenance
+from billing_desk.services.office import backup as backups, maintenance, restore
 from billing_desk.services.office.backup_archive import (
     BackupError,
     ledger_problems,
@@ -142,7 +142,7 @@ def test_restore_round_trip_equals_the_original_record_for_record(db, office, ad
     trail = dump(db.path, skip=())["audit_entry"]
     invoices.quick_invoice(office[0].id, DAY, [("99213", 2)], admin, entry_date=DAY)
     db.close()
-    restored = backups.restore_backup(result.path, db.path, admin, safety_folder=tmp_path / "bk")
+    restored = restore.restore_backup(result.path, db.path, admin, safety_folder=tmp_path / "bk")
     assert dump(db.path) == original
     after = dump(db.path, skip=())["audit_entry"]
     assert after[:len(trail)] == trail and [row[4] for row in after[len(trail):]] == ["restore", "reanchor"]
@@ -202,7 +202,7 @@ def test_each_bad_file_is_refused_and_the_current_data_is_untouched(db, office, 
     before = file_state(db.path)
     for name, (path, message) in bad.items():
         with pytest.raises(BackupError, match=message):
-            backups.restore_backup(path, db.path, admin, safety_folder=tmp_path / "bk")
+            restore.restore_backup(path, db.path, admin, safety_folder=tmp_path / "bk")
         assert file_state(db.path) == before, name
         assert not list(tmp_path.glob(".office.sqlite.restoring*")), name
     assert dump(db.path, skip=()) == rows
@@ -214,10 +214,10 @@ def test_restore_needs_a_supervisor_and_a_closed_file(db, office, clerk, admin, 
 
     good = backup_of(db, tmp_path / "bk").path
     with pytest.raises(PermissionDenied, match="restore a backup"):
-        backups.restore_backup(good, db.path, clerk)
+        restore.restore_backup(good, db.path, clerk)
     before = file_state(db.path)
     with pytest.raises(DatabaseError, match="open in another Billing Desk"):
-        backups.restore_backup(good, db.path, admin)  # the fixture still holds the file
+        restore.restore_backup(good, db.path, admin)  # the fixture still holds the file
     assert file_state(db.path) == before
 
 
@@ -236,9 +236,9 @@ def test_encrypted_round_trip_and_wrong_or_missing_password(db, office, admin, t
         with pytest.raises(BackupError, match=message):
             backups.verify_backup(result.path, password)
         with pytest.raises(BackupError, match=message):
-            backups.restore_backup(result.path, db.path, admin, password=password)
+            restore.restore_backup(result.path, db.path, admin, password=password)
         assert file_state(db.path) == before
-    backups.restore_backup(result.path, db.path, admin, password="correct horse",
+    restore.restore_backup(result.path, db.path, admin, password="correct horse",
                            safety_folder=tmp_path / "bk")
     assert dump(db.path) == original
 

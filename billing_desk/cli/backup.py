@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import BillingError, DatabaseError
 from ..models.db import FileLock, open_database
-from ..services.office import backup as backups
+from ..services.office import backup as backups, restore
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -147,7 +147,7 @@ def run_restore(args) -> int:
     db_path, backup = Path(args.backup_db).absolute(), Path(args.backup).absolute()
     password = _backup_password(args)
     user = _restore_user(args, db_path, backup, password)
-    result = backups.restore_backup(backup, db_path, user, password=password,
+    result = restore.restore_backup(backup, db_path, user, password=password,
                                     safety_folder=_safety_folder(db_path))
     print(f"restored {backup.name} into {db_path} ({result.seconds:.1f} s)")
     for line in backups.manifest_lines(result.manifest):

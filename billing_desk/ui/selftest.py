@@ -345,11 +345,11 @@ def _render_xlsx(report, path: Path) -> int:
 def _restore_backup(context: Context) -> None:
     """Close the office, restore the backup over it (verified first), open it again."""
     from ..models.db import open_database
-    from ..services.office import backup
+    from ..services.office import restore
     from ..services.office.users import ensure_administrator
 
     _close(context)
-    backup.restore_backup(context.backup, context.database, context.user,
+    restore.restore_backup(context.backup, context.database, context.user,
                           password=BACKUP_PASSWORD, keep_newest=None)
     context.opened = open_database(context.database)
     context.user = ensure_administrator()

@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import __version__
-from ...models.db import APPLICATION_ID, FileLock, inspect_file
-from ...models.migrations import SCHEMA_VERSION
+from ...models.db import APPLICATION_ID, inspect_file
 from .backup_archive import (
     FORMAT,
     SUFFIX,
@@ -51,7 +50,7 @@ from .backup_archive import (
 from .maintenance import disk_space, format_size
 
 __all__ = ["BackupError", "BackupResult", "make_backup", "verify_backup", "read_manifest",
-           "restore_backup", "rotate", "plan_rotation", "check_folder", "auto_backup",
+           "rotate", "plan_rotation", "check_folder", "auto_backup",
            "record_backup", "backup_folder", "manifest_lines"]
 
 STAMP = "%Y-%m-%d_%H%M%S"
@@ -314,120 +313,6 @@ def rotate(folder: Path, stem: str, keep_newest: int, now: dt.datetime | None = 
             path.unlink(missing_ok=True)
             removed.append(path)
     return sorted(removed)
-
-
-# --- restoring ----------------------------------------------------------------------------
-@dataclass
-class RestoreResult:
-    path: Path
-    manifest: dict
-    safety_copy: Path | None
-    seconds: float
-    note: str = ""
-
-
-def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = None,
-                   progress: Progress = no_progress, safety_folder: Path | None = None,
-                   keep_newest: int | None = DEFAULT_KEEP_NEWEST) -> RestoreResult:
-    """Replace the (closed) database at ``db_path`` with a verified backup.
-
-    Order: permission; the backup verified into a copy beside the database; the lock taken (a
-    program that has the file open makes this refuse); the current data backed up; the old
-    write-ahead log folded in and removed; the copy renamed over the file; an audit entry.
-    Any refusal before the rename leaves the current data exactly as it was.
-    """
-    from .permissions import require
-
-    require(by, "restore")
-    started = time.perf_counter()
-    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
-    manifest = read_manifest(backup)
-    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
-        raise BackupError(f"{backup.name} was made by a newer Billing Desk (schema "
-                          f"{manifest['schema_version']}; this program knows up to "
-                          f"{SCHEMA_VERSION}). Install the newer program; nothing was changed.")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(db_path)
-    lock.acquire()  # refuses while another program has the file open
-    try:
-        staged = db_path.with_name(f".{db_path.name}.restoring")
-        staged.unlink(missing_ok=True)
-        verify_backup(backup, password, _stage(progress, 0.0, 0.5), work_dir=db_path.parent,
-                      keep_copy=staged)
-        try:
-            safety = _safety_copy(db_path, safety_folder or backup.parent, by, keep_newest,
-                                  _stage(progress, 0.5, 0.9))
-            progress(0.9, "Replacing the database")
-            _replace(staged, db_path)
-        finally:
-            staged.unlink(missing_ok=True)
-        note = _record_restore(db_path, by, backup, manifest, safety)
-    finally:
-        lock.release()
-    progress(1.0, "Restored")
-    return RestoreResult(db_path, manifest, safety, time.perf_counter() - started, note)
-
-
-def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progress) -> Path | None:
-    """Back up the data about to be replaced; a damaged file is kept as a plain copy instead."""
-    if not db_path.exists() or db_path.stat().st_size == 0:
-        return None
-    try:
-        return make_backup(db_path, folder, user=by.username, reason="before-restore",
-                           progress=progress, keep_newest=keep_newest).path
-    except BackupError:
-        stamp = dt.datetime.now().strftime(STAMP)
-        target = Path(folder) / f"{db_path.stem}-{stamp}-damaged-before-restore{db_path.suffix}"
-        check_folder(Path(folder), db_path.stat().st_size)
-        for extra in ("", "-wal"):
-            source = db_path.with_name(db_path.name + extra)
-            if source.exists():
-                shutil.copy2(source, target.with_name(target.name + extra))
-        return target
-
-
-def _replace(staged: Path, db_path: Path) -> None:
-    for extra in ("-wal", "-shm"):  # a stale log would be replayed onto the restored file
-        side = db_path.with_name(db_path.name + extra)
-        if side.exists() and extra == "-wal" and db_path.exists():
-            try:
-                con = sqlite3.connect(str(db_path), isolation_level=None)
-                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                con.close()
-            except sqlite3.Error:
-                pass  # a damaged file's log: it is in the safety copy
-        side.unlink(missing_ok=True)
-    os.replace(staged, db_path)
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(db_path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _record_restore(db_path: Path, by, backup: Path, manifest: dict, safety: Path | None) -> str:
-    """The "restore" audit entry in the restored file, and the trail accepted as it now stands
-    (``audit.reanchor``: an older trail replaced the newer one on purpose). Returns a note."""
-    from ...models import User
-    from ...models.db import open_database
-    from . import audit
-    from .transactions import in_transaction
-
-    opened = open_database(db_path, lock=False, create=False, backup_dir=backup.parent)
-    try:
-        actor = User.get_or_none(User.username == by.username) or User(username=by.username)
-        summary = (f"restored from {backup.name} (made {manifest.get('created_at')} by "
-                   f"{manifest.get('user')}); the data before was saved to "
-                   f"{safety or 'nothing (there was none)'}")
-        with in_transaction():
-            audit.record(actor, "restore", table="database", summary=summary)
-        audit.reanchor(actor, f"restored {backup.name} on purpose")
-        return ""
-    except audit.AuditKeyMissing as exc:
-        return f"The restore could not be written to the audit trail yet: {exc}"
-    finally:
-        opened.close()
 
 
 # --- the window's and the scheduler's side -------------------------------------------------

@@ -1,0 +1,188 @@
+"""Restoring a backup over the live database, as one step that either happened or did not.
+
+The order (each step named, so the kill tests can stop the program at it):
+
+1. permission, and the backup's manifest read; the lock taken (refuses while the file is open);
+2. ``verified``: the backup verified into a staged copy beside the database;
+3. ``safety``: the data about to be replaced backed up (a damaged file is kept as a plain copy);
+4. ``staged``: the staged copy opened as the program opens it, so it is in WAL, its final mode;
+   the "restore" and "reanchor" audit entries written in it; closed cleanly;
+5. ``pending``: the audit anchor of this path told that the staged trail's end is acceptable too;
+6. ``replaced``: the old write-ahead log folded in and removed, the staged copy renamed over the
+   file (one atomic rename), the folder flushed;
+7. ``anchored``: the anchor moved to the restored trail's end alone.
+
+A kill before the rename leaves the old data, its trail and its anchor as they were; a kill after
+it leaves the restored data whose trail the anchor already accepts. Nothing needs re-running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import DatabaseError
+from ...models.db import FileLock
+from ...models.migrations import SCHEMA_VERSION
+from .backup import (
+    DEFAULT_KEEP_NEWEST,
+    STAMP,
+    _stage,
+    check_folder,
+    make_backup,
+    read_manifest,
+    verify_backup,
+)
+from .backup_archive import BackupError, Progress, no_progress
+
+__all__ = ["RestoreResult", "restore_backup"]
+
+
+def at_step(_name: str) -> None:
+    """Called at each named step; the kill tests replace it to stop the program there."""
+
+
+@dataclass
+class RestoreResult:
+    path: Path
+    manifest: dict
+    safety_copy: Path | None
+    seconds: float
+    note: str = ""
+
+
+def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = None,
+                   progress: Progress = no_progress, safety_folder: Path | None = None,
+                   keep_newest: int | None = DEFAULT_KEEP_NEWEST) -> RestoreResult:
+    """Replace the (closed) database at ``db_path`` with a verified backup (see the module)."""
+    from .permissions import require
+
+    require(by, "restore")
+    started = time.perf_counter()
+    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
+    manifest = read_manifest(backup)
+    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+        raise BackupError(f"{backup.name} was made by a newer Billing Desk (schema "
+                          f"{manifest['schema_version']}; this program knows up to "
+                          f"{SCHEMA_VERSION}). Install the newer program; nothing was changed.")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(db_path)
+    lock.acquire()  # refuses while another program has the file open
+    staged = db_path.with_name(f".{db_path.name}.restoring")
+    try:
+        _remove_staged(staged)
+        verify_backup(backup, password, _stage(progress, 0.0, 0.5), work_dir=db_path.parent,
+                      keep_copy=staged)
+        at_step("verified")
+        safety = _safety_copy(db_path, safety_folder or backup.parent, by, keep_newest,
+                              _stage(progress, 0.5, 0.9))
+        at_step("safety")
+        progress(0.9, "Preparing the restored copy")
+        anchor, note = _prepare_staged(staged, db_path, by, backup, manifest, safety)
+        at_step("staged")
+        if anchor:
+            _pending_anchor(db_path, anchor)
+        at_step("pending")
+        progress(0.95, "Replacing the database")
+        _replace(staged, db_path)
+        at_step("replaced")
+        if anchor:
+            _final_anchor(db_path, anchor)
+        at_step("anchored")
+    finally:
+        _remove_staged(staged)
+        lock.release()
+    progress(1.0, "Restored")
+    return RestoreResult(db_path, manifest, safety, time.perf_counter() - started, note)
+
+
+def _remove_staged(staged: Path) -> None:
+    """A staged copy left by a killed restore, with whatever SQLite left beside it."""
+    for extra in ("", "-journal", "-wal", "-shm"):
+        staged.with_name(staged.name + extra).unlink(missing_ok=True)
+
+
+def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progress) -> Path | None:
+    """Back up the data about to be replaced; a damaged file is kept as a plain copy instead."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    try:
+        return make_backup(db_path, folder, user=by.username, reason="before-restore",
+                           progress=progress, keep_newest=keep_newest).path
+    except (BackupError, DatabaseError):
+        stamp = dt.datetime.now().strftime(STAMP)
+        target = Path(folder) / f"{db_path.stem}-{stamp}-damaged-before-restore{db_path.suffix}"
+        check_folder(Path(folder), db_path.stat().st_size, create=True)
+        for extra in ("", "-journal", "-wal"):
+            source = db_path.with_name(db_path.name + extra)
+            if source.exists():
+                shutil.copy2(source, target.with_name(target.name + extra))
+        return target
+
+
+def _prepare_staged(staged: Path, db_path: Path, by, backup: Path, manifest: dict,
+                    safety: Path | None) -> tuple[tuple | None, str]:
+    """Open the staged copy as the program would (WAL), write the restore's audit entries in it
+    and close it cleanly. Returns ((office, key, last id, last hash) or None, a note)."""
+    from ...models import User
+    from ...models.db import open_database
+    from . import audit, audit_keys
+    from .transactions import in_transaction
+
+    opened = open_database(staged, lock=False, create=False, backup_dir=backup.parent)
+    try:
+        actor = User.get_or_none(User.username == by.username) or User(username=by.username)
+        summary = (f"restored {backup.name} (made {manifest.get('created_at')} by "
+                   f"{manifest.get('user')}) into {db_path}; the data before was saved to "
+                   f"{safety or 'nothing (there was none)'}")
+        with in_transaction():
+            audit.record(actor, "restore", table="database", summary=summary)
+            audit.record(actor, "reanchor", table="audit_entry",
+                         summary=f"restored {backup.name} on purpose")
+        office = audit_keys.office_id()
+        key = audit_keys.load_key(office) if office else None
+        last = audit._last_entry()
+        return ((office, key, *last) if key and last else None), ""
+    except audit.AuditKeyMissing as exc:
+        return None, f"The restore could not be written to the audit trail yet: {exc}"
+    finally:
+        opened.close()
+
+
+def _pending_anchor(db_path: Path, anchor: tuple) -> None:
+    from . import audit_keys
+
+    office, key, last_id, last_hash = anchor
+    audit_keys.add_pending_anchor(office, key, last_id, last_hash, place=str(db_path))
+
+
+def _final_anchor(db_path: Path, anchor: tuple) -> None:
+    from . import audit_keys
+
+    office, key, last_id, last_hash = anchor
+    audit_keys.write_anchor(office, key, last_id, last_hash, place=str(db_path))
+
+
+def _replace(staged: Path, db_path: Path) -> None:
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists() and db_path.exists():
+        try:
+            con = sqlite3.connect(str(db_path), isolation_level=None)
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.close()
+        except sqlite3.Error:
+            pass  # a damaged file's log: it is in the safety copy
+    for extra in ("-wal", "-shm", "-journal"):  # a stale log would be replayed onto the new file
+        db_path.with_name(db_path.name + extra).unlink(missing_ok=True)
+    os.replace(staged, db_path)
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(db_path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
