@@ -172,3 +172,63 @@ def test_restore_replaces_a_damaged_live_file_and_keeps_it_aside(db, office, adm
     assert invoice_count(db.path) == 2
     assert not db.path.with_name(db.path.name + "-journal").exists()
     assert_opens_whole_and_clean(db.path)
+
+
+# --- space (15.5) ---------------------------------------------------------------------------------
+def little_space_on(folder: Path, monkeypatch, free: int = 5 << 20) -> None:
+    """The disk holding ``folder`` has ``free`` bytes left; every other folder is as it is."""
+    import shutil
+
+    from billing_desk.services.office import maintenance
+
+    real = shutil.disk_usage
+
+    def usage(path):
+        found = real(path)
+        return found._replace(free=free) if Path(path) == folder else found
+
+    monkeypatch.setattr(maintenance.shutil, "disk_usage", usage)
+
+
+def test_restore_with_little_space_says_space_before_anything_is_replaced(
+        db, office, admin, tmp_path, monkeypatch):
+    backup = older_backup_then_more_work(db, office, admin, tmp_path)
+    before = db.path.read_bytes()
+    little_space_on(db.path.parent, monkeypatch)
+    with pytest.raises(backups.BackupError) as refused:
+        restore.restore_backup(backup, db.path, admin, safety_folder=tmp_path / "safety")
+    message = str(refused.value)
+    assert "full" in message and str(db.path.parent) in message and "damaged" not in message
+    assert "the backup itself is not at fault" in message
+    assert db.path.read_bytes() == before and invoice_count(db.path) == 3
+    assert backups.verify_backup(backup)  # the good backup is still good
+
+
+def test_a_disk_that_fills_while_the_copy_is_written_is_a_space_problem(
+        db, office, admin, tmp_path, monkeypatch):
+    import builtins
+    import errno
+    import io
+
+    from billing_desk.services.office import backup_archive
+
+    backup = older_backup_then_more_work(db, office, admin, tmp_path)
+
+    class FullDisk(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, _data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def opener(path, mode="r", *args, **kwargs):
+        if "w" in mode and Path(path).parent.parent == db.path.parent:
+            return FullDisk()  # the verified copy, written beside the database
+        return builtins.open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(backup_archive, "open", opener, raising=False)
+    with pytest.raises(backups.BackupError, match="is full") as refused:
+        restore.restore_backup(backup, db.path, admin, safety_folder=tmp_path / "safety")
+    assert "damaged" not in str(refused.value)
+    monkeypatch.undo()
+    assert invoice_count(db.path) == 3

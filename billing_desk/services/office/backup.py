@@ -36,6 +36,7 @@ from .backup_archive import (
     FORMAT,
     SUFFIX,
     BackupError,
+    NoSpaceError,
     Progress,
     connect_copy,
     database_facts,
@@ -44,6 +45,7 @@ from .backup_archive import (
     integrity_problems,
     ledger_problems,
     no_progress,
+    no_space_message,
     open_archive,
     write_archive,
 )
@@ -89,7 +91,7 @@ def check_folder(folder: Path, needed: int = 0, *, create: bool = False) -> list
                               "network drive plugged in? Choose the folder again if it moved.")
     space = disk_space(folder)
     if space.free < needed:
-        raise BackupError(f"The backup folder {folder} has {format_size(space.free)} free; "
+        raise NoSpaceError(f"The backup folder {folder} has {format_size(space.free)} free; "
                           f"this backup needs about {format_size(needed)}. Make room or "
                           "choose another folder.")
     warning = space.warning(after=needed)
@@ -121,6 +123,8 @@ def snapshot(db_path: Path, dest: Path, progress: Progress = no_progress) -> Non
             dst.close()
         src.execute("COMMIT")
     except sqlite3.Error as exc:
+        if "full" in str(exc):
+            raise NoSpaceError(no_space_message(dest.parent.parent)) from None
         raise BackupError(f"The database {db_path} could not be copied: {exc}.") from None
     finally:
         src.close()

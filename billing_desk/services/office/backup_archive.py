@@ -14,6 +14,7 @@ proxy: the proxy is process-wide, and a backup is checked while the window is us
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ _CHECK_TEXT = b"Billing Desk backup key check"
 _CHECK_COUNTER = 0xFFFFFFFF
 
 Progress = Callable[[float, str], None]
+FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class BackupError(BillingError):
@@ -196,7 +198,7 @@ def extract_copy(zf: zipfile.ZipFile, manifest: dict, dest: Path, password: str 
         with zf.open(name) as src, open(dest, "wb") as out:
             for piece in _read_chunks(src, key, manifest):
                 digest.update(piece)
-                out.write(piece)
+                _write_piece(out, piece, dest)
                 progress(out.tell() / total, "Reading the backup")
     except KeyError:
         raise BackupError("The backup holds no database copy; it is damaged.") from None
@@ -204,6 +206,29 @@ def extract_copy(zf: zipfile.ZipFile, manifest: dict, dest: Path, password: str 
         raise BackupError(f"The backup is damaged: its data does not read back ({_why(exc)}). "
                           "Nothing was changed; use another backup.") from None
     return digest.hexdigest()
+
+
+class NoSpaceError(BackupError):
+    """The disk being written is full: a space problem, never a damaged backup."""
+
+
+def no_space_message(folder: Path, needed: int | None = None) -> str:
+    from .maintenance import disk_space, format_size
+
+    space = disk_space(folder)
+    need = f"; this needs about {format_size(needed)}" if needed else ""
+    return (f"The disk holding {folder} is full ({format_size(space.free)} free{need}). "
+            "Make room on it and try again; nothing was changed, and the backup itself is not "
+            "at fault.")
+
+
+def _write_piece(out, piece: bytes, dest: Path) -> None:
+    try:
+        out.write(piece)
+    except OSError as exc:
+        if exc.errno in FULL_ERRNOS:
+            raise NoSpaceError(no_space_message(Path(dest).parent)) from None
+        raise
 
 
 def _why(exc: Exception) -> str:

@@ -38,9 +38,11 @@ from .backup import (
     read_manifest,
     verify_backup,
 )
-from .backup_archive import BackupError, Progress, no_progress
+from .backup_archive import BackupError, NoSpaceError, Progress, no_progress, no_space_message
+from .maintenance import disk_space
 
 __all__ = ["RestoreResult", "restore_backup"]
+SPACE_MARGIN = 16 << 20  # the write-ahead log and the audit entries written in the staged copy
 
 
 def at_step(_name: str) -> None:
@@ -71,6 +73,7 @@ def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = No
                           f"{manifest['schema_version']}; this program knows up to "
                           f"{SCHEMA_VERSION}). Install the newer program; nothing was changed.")
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _check_space(db_path, manifest)
     lock = FileLock(db_path)
     lock.acquire()  # refuses while another program has the file open
     staged = db_path.with_name(f".{db_path.name}.restoring")
@@ -101,6 +104,23 @@ def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = No
     return RestoreResult(db_path, manifest, safety, time.perf_counter() - started, note)
 
 
+def _check_space(db_path: Path, manifest: dict) -> None:
+    """Room on the database's disk for the restored copy and the working copy of the safety
+    backup (the current file), with a margin: said as a space problem before anything is done."""
+    try:
+        restored = int(manifest.get("data_bytes", 0))
+    except (TypeError, ValueError):
+        restored = 0
+    current = sum(_size(db_path.with_name(db_path.name + extra)) for extra in ("", "-wal"))
+    needed = restored + current + SPACE_MARGIN
+    if disk_space(db_path.parent).free < needed:
+        raise NoSpaceError(no_space_message(db_path.parent, needed))
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
 def _remove_staged(staged: Path) -> None:
     """A staged copy left by a killed restore, with whatever SQLite left beside it."""
     for extra in ("", "-journal", "-wal", "-shm"):
@@ -114,6 +134,8 @@ def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progres
     try:
         return make_backup(db_path, folder, user=by.username, reason="before-restore",
                            progress=progress, keep_newest=keep_newest).path
+    except NoSpaceError:
+        raise
     except (BackupError, DatabaseError):
         stamp = dt.datetime.now().strftime(STAMP)
         target = Path(folder) / f"{db_path.stem}-{stamp}-damaged-before-restore{db_path.suffix}"
