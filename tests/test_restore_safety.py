@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -222,7 +223,7 @@ def test_a_disk_that_fills_while_the_copy_is_written_is_a_space_problem(
             raise OSError(errno.ENOSPC, "No space left on device")
 
     def opener(path, mode="r", *args, **kwargs):
-        if "w" in mode and Path(path).parent.parent == db.path.parent:
+        if "w" in mode and Path(path).name == "copy.sqlite":
             return FullDisk()  # the verified copy, written beside the database
         return builtins.open(path, mode, *args, **kwargs)
 
@@ -232,3 +233,68 @@ def test_a_disk_that_fills_while_the_copy_is_written_is_a_space_problem(
     assert "damaged" not in str(refused.value)
     monkeypatch.undo()
     assert invoice_count(db.path) == 3
+
+
+# --- leftovers (15.6) -----------------------------------------------------------------------------
+KILLED_BACKUP = r"""
+import os, sys
+from pathlib import Path
+from billing_desk.services.office import backup
+
+at = float(sys.argv[3])
+backup.make_backup(Path(sys.argv[1]), Path(sys.argv[2]), password="pw" if sys.argv[4] == "1" else None,
+                   progress=lambda fraction, _text: os._exit(9) if fraction >= at else None)
+os._exit(0)
+"""
+
+
+def killed_backup(db_path: Path, folder: Path, at: float, encrypted: bool) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", KILLED_BACKUP, str(db_path), str(folder), str(at),
+                           "1" if encrypted else "0"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+
+
+def plaintext_copies(folder: Path) -> list[Path]:
+    """Files anywhere under ``folder`` that are SQLite databases, except the live one."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "office.sqlite"
+                  and p.read_bytes()[:16] == b"SQLite format 3\x00")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_killed_backups_and_restores_leave_nothing_after_the_next_start_or_backup(
+        db, office, admin, tmp_path):
+    from billing_desk.services.office.session import open_session
+    from billing_desk.services.office.settings import set_setting
+
+    folder = tmp_path / "bk"
+    folder.mkdir()
+    set_setting("backup_folder", str(folder), admin)
+    made = backups.make_backup(db.path, folder, user="admin")
+    db.close()
+    killed_backup(db.path, folder, 0.8, encrypted=False)  # while verifying
+    killed_backup(db.path, folder, 0.5, encrypted=True)  # while writing: a .partial and a copy
+    assert killed_restore(made.path, db.path, "safety", tmp_path / "safety") == 9
+    partials = list(folder.glob(".*.partial"))
+    assert partials and plaintext_copies(tmp_path)
+    old = time.time() - 3600
+    for partial in partials:
+        os.utime(partial, (old, old))
+    session = open_session(db.path)  # the next start
+    session.close()
+    assert plaintext_copies(tmp_path) == [] and list(folder.glob(".*.partial")) == []
+    killed_backup(db.path, folder, 0.8, encrypted=False)
+    assert plaintext_copies(tmp_path)
+    backups.make_backup(db.path, folder, user="admin")  # the next backup cleans too
+    assert plaintext_copies(tmp_path) == []
+
+
+def test_a_working_folder_in_use_is_never_cleaned(db, tmp_path):
+    from billing_desk.services.office.leftovers import clean_leftovers, working_folder
+
+    with working_folder(db.path.parent, "backup-") as busy:
+        (busy / "copy.sqlite").write_bytes(b"x")
+        assert clean_leftovers(db.path) == []
+        assert busy.exists()
+    assert not busy.exists()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 from pathlib import Path
 
 from ..errors import BillingError, DatabaseError
 from ..models.db import FileLock, open_database
 from ..services.office import backup as backups, restore
+from ..services.office.leftovers import working_folder
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -183,7 +183,7 @@ def _restore_user(args, db_path: Path, backup: Path, password: str | None):
                 return acting_user(args, write=True)
             finally:
                 opened.close()
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=db_path.parent) as tmp:
+    with working_folder(db_path.parent, "restore-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         backups.verify_backup(backup, password, work_dir=Path(tmp), keep_copy=copy)
         opened = open_database(copy, readonly=True)

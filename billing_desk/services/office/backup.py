@@ -13,8 +13,9 @@ scheduled task while another program holds the file:
 3. Verified by reading the file back from the backup folder: checksum, ``PRAGMA integrity_check``,
    foreign keys, the facts again, and the ledger check recomputed in SQL on the copy.
 
-Plaintext temporary copies go next to the live database (same disk, same protection), never into
-the backup folder, which may be a stick that leaves the office. Progress is ``(fraction, text)``.
+Plaintext working copies go into a folder beside the live database (same disk, same protection;
+``leftovers``: cleaned when a killed program left them), never into the backup folder, which may
+be a stick that leaves the office. Progress is ``(fraction, text)``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +49,7 @@ from .backup_archive import (
     open_archive,
     write_archive,
 )
+from .leftovers import clean_leftovers, working_folder
 from .maintenance import disk_space, format_size
 
 __all__ = ["BackupError", "BackupResult", "make_backup", "verify_backup", "read_manifest",
@@ -147,7 +148,8 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
     size = db_path.stat().st_size + _size(db_path.with_name(db_path.name + "-wal"))
     warnings = check_folder(folder, size, create=create_folder)
     when = now or dt.datetime.now()
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=db_path.parent) as tmp:
+    clean_leftovers(db_path, folder)
+    with working_folder(db_path.parent, "backup-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         snapshot(db_path, copy, _stage(progress, 0.0, 0.4))
         progress(0.4, "Counting what the copy holds")
@@ -203,7 +205,7 @@ def verify_backup(path: Path, password: str | None = None, progress: Progress = 
     """
     path = Path(path)
     zf, manifest = open_archive(path)
-    with zf, tempfile.TemporaryDirectory(prefix=".verify-", dir=work_dir) as tmp:
+    with zf, working_folder(work_dir, "verify-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         sha = extract_copy(zf, manifest, copy, password, _stage(progress, 0.0, 0.5))
         if sha != manifest.get("data_sha256"):

@@ -133,7 +133,7 @@ def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progres
         return None
     try:
         return make_backup(db_path, folder, user=by.username, reason="before-restore",
-                           progress=progress, keep_newest=keep_newest).path
+                           progress=progress, keep_newest=keep_newest, create_folder=True).path
     except NoSpaceError:
         raise
     except (BackupError, DatabaseError):
