@@ -69,7 +69,8 @@ def test_backup_is_one_verified_file_with_a_manifest(db, office, admin, tmp_path
     seen = []
     result = backup_of(db, tmp_path / "bk", progress=lambda f, text: seen.append((f, text)))
     assert result.path.suffix == ".bdbackup" and result.path.exists()
-    assert [p.name for p in result.path.parent.iterdir()] == [result.path.name]  # nothing left over
+    assert sorted(p.name for p in result.path.parent.iterdir()) == [
+        "backup-log.txt", result.path.name]  # nothing left over; the backup logged
     manifest = backups.read_manifest(result.path)
     assert manifest["program_version"] and manifest["schema_version"] == 2
     assert manifest["row_counts"]["account"] == 3 and manifest["row_counts"]["invoice"] == 6
@@ -206,7 +207,7 @@ def test_each_bad_file_is_refused_and_the_current_data_is_untouched(db, office, 
         assert file_state(db.path) == before, name
         assert not list(tmp_path.glob(".office.sqlite.restoring*")), name
     assert dump(db.path, skip=()) == rows
-    assert sorted(p.name for p in (tmp_path / "bk").iterdir()) == [good.name]  # no safety copies
+    assert sorted(p.name for p in (tmp_path / "bk").glob("*.bdbackup")) == [good.name]  # no safety copies
 
 
 def test_restore_needs_a_supervisor_and_a_closed_file(db, office, clerk, admin, tmp_path):
@@ -283,7 +284,7 @@ def test_make_backup_rotates_the_folder(db, office, tmp_path):
     folder = tmp_path / "bk"
     results = [backup_of(db, folder, keep_newest=2, now=dt.datetime(2024, 1, 1, 9 + i))
                for i in range(4)]
-    left = sorted(p.name for p in folder.iterdir())
+    left = sorted(p.name for p in folder.glob("*.bdbackup"))
     assert left == sorted(r.path.name for r in results[2:])  # one day: the newest two
     assert results[2].removed == [results[0].path] and results[3].removed == [results[1].path]
 

@@ -298,3 +298,31 @@ def test_a_working_folder_in_use_is_never_cleaned(db, tmp_path):
         assert clean_leftovers(db.path) == []
         assert busy.exists()
     assert not busy.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_a_backup_killed_after_it_was_complete_is_logged_and_recorded_at_the_next_start(
+        db, office, admin, tmp_path):
+    from billing_desk.models import AuditEntry
+    from billing_desk.services.office.session import open_session
+    from billing_desk.services.office.settings import set_setting
+
+    folder = tmp_path / "bk"
+    folder.mkdir()
+    set_setting("backup_folder", str(folder), admin)
+    db.close()
+    killed_backup(db.path, folder, 1.0, encrypted=False)  # complete, verified, not yet recorded
+    made = next(folder.glob("*.bdbackup"))
+    assert made.name in (folder / "backup-log.txt").read_text()
+    session = open_session(db.path)
+    try:
+        entries = [e.summary for e in AuditEntry.select().where(AuditEntry.action == "backup")]
+        assert len(entries) == 1 and made.name in entries[0] and "next start" in entries[0]
+        assert run_checks().clean
+    finally:
+        session.close()
+    session = open_session(db.path)  # recorded once, not at every start
+    try:
+        assert AuditEntry.select().where(AuditEntry.action == "backup").count() == 1
+    finally:
+        session.close()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 import re
 import shutil
@@ -168,6 +169,7 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
         target.rename(target.with_name(target.name + ".failed"))
         raise BackupError(f"The backup was written but failed its verification: {exc} "
                           "It was renamed to .failed; try another folder.") from None
+    log_backup(target, manifest)
     removed = rotate(folder, db_path.stem, keep_newest, when) if keep_newest else []
     progress(1.0, "Backup made and verified")
     return BackupResult(target, manifest, time.perf_counter() - started, warnings, removed)
@@ -187,6 +189,59 @@ def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.dateti
             "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
             "source": str(db_path), "data_bytes": copy.stat().st_size,
             "data_sha256": file_sha256(copy), **facts}
+
+
+# --- the backup log: every verified backup, even when no audit entry could follow ----------
+BACKUP_LOG = "backup-log.txt"
+LOG_LINES_CHECKED = 50
+
+
+def log_backup(target: Path, manifest: dict) -> None:
+    """One line in the backup folder's log the moment a backup is verified, before the caller's
+    audit entry: a program stopped in between leaves the backup known (``record_unrecorded``)."""
+    entry = {"at": dt.datetime.now().isoformat(timespec="seconds"), "backup": target.name,
+             "user": manifest.get("user", ""), "reason": manifest.get("reason", ""),
+             "sha256": manifest.get("data_sha256", ""), "verified": True}
+    try:
+        with open(target.parent / BACKUP_LOG, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        pass  # a folder that takes the backup but not the log: the audit entry still follows
+
+
+def record_unrecorded(folder: Path, stem: str) -> list[str]:
+    """Audit entries for this database's verified backups that the log has and the trail lacks
+    (the program was stopped after the backup was complete). Call with the database open for
+    writing; returns the names recorded."""
+    from ...models import AuditEntry
+    from . import audit
+    from .transactions import in_transaction
+
+    try:
+        lines = (Path(folder) / BACKUP_LOG).read_text(encoding="utf-8").splitlines()[-LOG_LINES_CHECKED:]
+    except OSError:
+        return []
+    recorded = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            name = str(entry["backup"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not entry.get("verified") or not name.startswith(f"{stem}-") or name in recorded:
+            continue
+        if not (Path(folder) / name).exists() or AuditEntry.select().where(
+                AuditEntry.action == "backup", AuditEntry.summary.contains(name)).exists():
+            continue
+        with in_transaction():
+            audit.record(None, "backup", table="database",
+                         summary=f"backup {name} ({entry.get('reason')}) to {folder}, verified, made "
+                                 f"by {entry.get('user') or '?'} at {entry.get('at')}; recorded at the "
+                                 "next start (the program was stopped before it recorded it)")
+        recorded.append(name)
+    return recorded
 
 
 # --- verifying ----------------------------------------------------------------------------
