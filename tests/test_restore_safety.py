@@ -222,6 +222,9 @@ def test_a_disk_that_fills_while_the_copy_is_written_is_a_space_problem(
         def write(self, _data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
+        def tell(self):
+            return 0
+
     def opener(path, mode="r", *args, **kwargs):
         if "w" in mode and Path(path).name == "copy.sqlite":
             return FullDisk()  # the verified copy, written beside the database

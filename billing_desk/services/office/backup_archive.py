@@ -26,7 +26,13 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-from ...errors import BillingError
+from .backup_manifest import (
+    BackupError,
+    check_manifest,
+    check_member,
+    expansion_limit,
+    read_manifest_member,
+)
 
 FORMAT = 1
 SUFFIX = ".bdbackup"
@@ -38,13 +44,10 @@ CHUNK = 1 << 20
 SCRYPT_PARAMS = {"n": 2 ** 15, "r": 8, "p": 1}
 _CHECK_TEXT = b"Billing Desk backup key check"
 _CHECK_COUNTER = 0xFFFFFFFF
+SEAL_OVERHEAD = 1 << 16  # zlib's worst case on 1 MiB is about 320 bytes; the tag 16
 
 Progress = Callable[[float, str], None]
 FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-class BackupError(BillingError):
-    """A backup could not be made, read, verified or restored; the text says why."""
 
 
 def no_progress(_fraction: float, _text: str) -> None:
@@ -172,16 +175,26 @@ def open_archive(path: Path) -> tuple[zipfile.ZipFile, dict]:
         raise BackupError(f"{path.name} is damaged or cut short (truncated): its end is missing. "
                           "Use another backup.") from None
     try:
-        manifest = json.loads(zf.read(MANIFEST))
-        if manifest.get("kind") != "billing-desk-backup":
+        manifest = json.loads(read_manifest_member(zf, MANIFEST, path.name))
+        if not isinstance(manifest, dict) or manifest.get("kind") != "billing-desk-backup":
             raise ValueError("not ours")
-    except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, AttributeError):
+    except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, AttributeError, RecursionError):
         zf.close()
         raise BackupError(f"{path.name} is a zip file, but not a Billing Desk backup.") from None
-    if int(manifest.get("format", 0)) > FORMAT:
+    except BackupError:
         zf.close()
-        raise BackupError(f"{path.name} was made by a newer Billing Desk (backup format "
-                          f"{manifest.get('format')}); install the newer program to read it.")
+        raise
+    try:
+        check_manifest(manifest, path.name, path.stat().st_size)
+        if manifest["format"] > FORMAT:
+            raise BackupError(f"{path.name} was made by a newer Billing Desk (backup format "
+                              f"{manifest['format']}); install the newer program to read it.")
+        member = SEALED_MEMBER if manifest.get("encryption") else PLAIN_MEMBER
+        if member in zf.namelist():
+            check_member(zf.getinfo(member), path.name, path.stat().st_size)
+    except BackupError:
+        zf.close()
+        raise
     return zf, manifest
 
 
@@ -192,11 +205,16 @@ def extract_copy(zf: zipfile.ZipFile, manifest: dict, dest: Path, password: str 
 
     key = key_for(manifest, password) if manifest.get("encryption") else None
     name = SEALED_MEMBER if key else PLAIN_MEMBER
-    total = max(int(manifest.get("data_bytes", 1)), 1)
+    total = max(manifest["data_bytes"], 1)
+    limit = min(manifest["data_bytes"], expansion_limit(Path(zf.filename or "").stat().st_size))
     digest = hashlib.sha256()
     try:
         with zf.open(name) as src, open(dest, "wb") as out:
             for piece in _read_chunks(src, key, manifest):
+                if out.tell() + len(piece) > limit:  # a running limit: a bomb stops here
+                    raise BackupError("The backup is damaged: its data expands to more than its "
+                                      f"manifest's {manifest['data_bytes']:,} bytes. Nothing was "
+                                      "changed; use another backup.")
                 digest.update(piece)
                 _write_piece(out, piece, dest)
                 progress(out.tell() / total, "Reading the backup")
@@ -253,10 +271,17 @@ def _read_chunks(src, key: bytes | None, manifest: dict):
         if len(head) < 5:
             raise EOFError("the encrypted data ends early")
         length, last = struct.unpack(">IB", head)
+        if length > manifest["encryption"]["chunk"] + SEAL_OVERHEAD:
+            raise EOFError("an encrypted block is larger than a block can be")
         sealed = src.read(length)
         if len(sealed) != length:
             raise EOFError("the encrypted data ends early")
-        yield zlib.decompress(aead.decrypt(_nonce(prefix, counter), sealed, _aad(counter, bool(last))))
+        inflater = zlib.decompressobj()
+        plain = inflater.decompress(aead.decrypt(_nonce(prefix, counter), sealed, _aad(counter, bool(last))),
+                                    manifest["encryption"]["chunk"])
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise EOFError("an encrypted block expands to more than a block")
+        yield plain
         if last:
             if src.read(1):
                 raise EOFError("data after the last encrypted block")
