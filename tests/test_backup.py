@@ -199,15 +199,16 @@ def test_each_bad_file_is_refused_and_the_current_data_is_untouched(db, office, 
     good = backup_of(db, tmp_path / "bk").path
     bad = _bad_files(good, tmp_path, db.path)
     db.close()
-    rows = dump(db.path, skip=())
-    before = file_state(db.path)
+    rows = dump(db.path)
     for name, (path, message) in bad.items():
         with pytest.raises(BackupError, match=message):
             restore.restore_backup(path, db.path, admin, safety_folder=tmp_path / "bk")
-        assert file_state(db.path) == before, name
+        assert dump(db.path) == rows, name
         assert not list(tmp_path.glob(".office.sqlite.restoring*")), name
-    assert dump(db.path, skip=()) == rows
-    assert sorted(p.name for p in (tmp_path / "bk").glob("*.bdbackup")) == [good.name]  # no safety copies
+    refused = [row[4] for row in dump(db.path, skip=())["audit_entry"] if row[4] == "restore_refused"]
+    assert len(refused) == len(bad)  # every refusal is in the trail
+    left = sorted(p.name for p in (tmp_path / "bk").glob("*.bdbackup"))
+    assert left == [good.name]  # no safety copies
 
 
 def test_restore_needs_a_supervisor_and_a_closed_file(db, office, clerk, admin, tmp_path):
@@ -232,13 +233,12 @@ def test_encrypted_round_trip_and_wrong_or_missing_password(db, office, admin, t
     assert backups.read_manifest(result.path)["encryption"]["kdf"] == "scrypt"
     original = dump(db.path)
     db.close()
-    before = file_state(db.path)
     for password, message in ((None, "encrypted: give its password"), ("wrong", "password is wrong")):
         with pytest.raises(BackupError, match=message):
             backups.verify_backup(result.path, password)
         with pytest.raises(BackupError, match=message):
             restore.restore_backup(result.path, db.path, admin, password=password)
-        assert file_state(db.path) == before
+        assert dump(db.path) == original  # the data as they were; the refusal in the trail
     restore.restore_backup(result.path, db.path, admin, password="correct horse",
                            safety_folder=tmp_path / "bk")
     assert dump(db.path) == original

@@ -95,7 +95,20 @@ def store_key(office: str, key: bytes) -> None:
 
 
 def load_key(office: str) -> bytes | None:
-    for path in _key_files(office):
+    return _read_key(office, _key_files(office))
+
+
+def load_key_beside(office: str, db_path: Path | None) -> bytes | None:
+    """The office's chain key from this PC's key folder or beside ``db_path``, without the
+    open database (a backup is made and checked with private connections)."""
+    files = [keys_dir() / f"{office}.key"]
+    if db_path is not None:
+        files.append(Path(db_path).with_name(Path(db_path).name + ".auditkey"))
+    return _read_key(office, files)
+
+
+def _read_key(office: str, files: list[Path]) -> bytes | None:
+    for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from ... import __version__
 from ...models.db import APPLICATION_ID, inspect_file
+from ...models.migrations import SCHEMA_VERSION
+from ...models.schema_check import schema_problems
 from .backup_archive import (
     FORMAT,
     SUFFIX,
@@ -50,6 +52,7 @@ from .backup_archive import (
     open_archive,
     write_archive,
 )
+from .backup_manifest import office_label, provenance
 from .leftovers import clean_leftovers, working_folder
 from .maintenance import disk_space, format_size
 
@@ -158,13 +161,15 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
         target = _backup_name(db_path, folder, reason, when)
         partial = target.with_name(f".{target.name}.partial")
         try:
-            write_archive(partial, copy, manifest, password, _stage(progress, 0.45, 0.7))
+            write_archive(partial, copy, manifest, password, _stage(progress, 0.45, 0.7),
+                          sign_key=office_key(manifest["office_id"], db_path))
             os.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise BackupError(f"The backup could not be written to {folder}: {exc.strerror or exc}.") from None
     try:
-        verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent)
+        verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent,
+                      db_path=db_path)
     except BackupError as exc:
         target.rename(target.with_name(target.name + ".failed"))
         raise BackupError(f"The backup was written but failed its verification: {exc} "
@@ -183,12 +188,35 @@ def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.dateti
     con = connect_copy(copy)
     try:
         facts = database_facts(con)
+        office = _setting(con, "security.office_id") or ""
+        office_name = _setting(con, "office_name")
     finally:
         con.close()
     return {"kind": "billing-desk-backup", "format": FORMAT, "program_version": __version__,
             "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
             "source": str(db_path), "data_bytes": copy.stat().st_size,
-            "data_sha256": file_sha256(copy), **facts}
+            "data_sha256": file_sha256(copy), "office_id": office,
+            "office_name": str(office_name or "Billing Desk")[:200], **facts}
+
+
+def _setting(con: sqlite3.Connection, key: str):
+    try:
+        row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row and row[0] is not None else None
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+
+
+def office_key(office: str | None, db_path: Path | None = None) -> bytes | None:
+    """The office's audit chain key on this PC (it signs the office's backups), or None."""
+    from . import audit_keys
+
+    return audit_keys.load_key_beside(office, db_path) if office else None
+
+
+def check_provenance(manifest: dict, name: str, db_path: Path | None = None) -> tuple[str, str]:
+    """Whose backup this is: ("ours" | "unsigned" | "foreign", words); altered raises."""
+    return provenance(manifest, office_key(manifest.get("office_id"), db_path), name)
 
 
 # --- the backup log: every verified backup, even when no audit entry could follow ----------
@@ -253,13 +281,19 @@ def read_manifest(path: Path) -> dict:
 
 
 def verify_backup(path: Path, password: str | None = None, progress: Progress = no_progress, *,
-                  work_dir: Path | None = None, keep_copy: Path | None = None) -> dict:
+                  work_dir: Path | None = None, keep_copy: Path | None = None,
+                  db_path: Path | None = None) -> dict:
     """Check a backup through and through; returns its manifest or raises BackupError.
 
     ``keep_copy`` (a path) keeps the verified database copy there, for a restore.
     """
     path = Path(path)
     zf, manifest = open_archive(path)
+    try:
+        check_provenance(manifest, path.name, db_path)
+    except BackupError:
+        zf.close()
+        raise
     with zf, working_folder(work_dir, "verify-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         sha = extract_copy(zf, manifest, copy, password, _stage(progress, 0.0, 0.5))
@@ -306,9 +340,15 @@ def check_copy(copy: Path, manifest: dict) -> list[str]:
             con.close()
     if problems:
         return [f"integrity: {p}" for p in problems]
+    con = connect_copy(copy)
+    try:  # an older schema is upgraded when it is opened; the current one must be the program's
+        current = con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        problems = [f"schema: {p}" for p in schema_problems(con)] if current else []
+    finally:
+        con.close()
     mismatched = [f"the manifest says {key} {manifest.get(key)!r}, the copy holds {value!r}"
                   for key, value in facts.items() if manifest.get(key) != value]
-    return mismatched + [f"ledger: {p}" for p in ledger]
+    return problems + mismatched + [f"ledger: {p}" for p in ledger]
 
 
 def manifest_lines(manifest: dict) -> list[str]:
@@ -323,6 +363,8 @@ def manifest_lines(manifest: dict) -> list[str]:
         f"Made: {manifest.get('created_at', '?').replace('T', ' ')} by {manifest.get('user', '?')} "
         f"({manifest.get('reason', 'manual')})",
         f"Program {manifest.get('program_version', '?')}, schema {manifest.get('schema_version', '?')}",
+        f"Office: {office_label(manifest)}"
+        + ("" if manifest.get("signature") else " · not signed (made by an older Billing Desk)"),
         f"From: {manifest.get('source', '?')}",
         f"Accounts: {counts.get('account', 0):,} · invoices: {counts.get('invoice', 0):,} "
         f"(last number {ledger.get('last_invoice_number', 0)}) · payments: {counts.get('payment', 0):,}",

@@ -31,6 +31,7 @@ from .backup_manifest import (
     check_manifest,
     check_member,
     expansion_limit,
+    manifest_signature,
     read_manifest_member,
 )
 
@@ -112,11 +113,14 @@ def _unb64(text: str) -> bytes:
 
 # --- writing ------------------------------------------------------------------------------
 def write_archive(target: Path, copy: Path, manifest: dict, password: str | None = None,
-                  progress: Progress = no_progress) -> None:
-    """Write ``manifest`` and ``copy`` into the zip ``target`` and flush it to the disk."""
+                  progress: Progress = no_progress, sign_key: bytes | None = None) -> None:
+    """Write ``manifest`` (signed with ``sign_key``, the office's audit key) and ``copy`` into
+    the zip ``target`` and flush it to the disk."""
     key = None
     if password:
         manifest["encryption"], key = new_encryption(password)
+    if sign_key:
+        manifest["signature"] = manifest_signature(manifest, sign_key)
     size = max(copy.stat().st_size, 1)
     with open(target, "wb") as raw:
         with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:

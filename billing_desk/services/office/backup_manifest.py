@@ -8,6 +8,9 @@ its zip entry declares and, while it is read, as it actually expands.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
 import zipfile
 
@@ -48,7 +51,8 @@ def check_manifest(manifest: dict, name: str, archive_bytes: int) -> None:
     sha = manifest.get("data_sha256")
     if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
         raise BackupError(f"{name} is damaged: its manifest's data_sha256 is not a checksum.")
-    for field in ("created_at", "user", "reason", "source", "program_version", "office_name"):
+    for field in ("created_at", "user", "reason", "source", "program_version", "office_name",
+                  "office_id", "signature"):
         value = manifest.get(field, "")
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             raise BackupError(f"{name} is damaged: its manifest's {field} is not a short text.")
@@ -99,3 +103,32 @@ def read_manifest_member(zf: zipfile.ZipFile, member: str, name: str) -> bytes:
     if len(data) > MAX_MANIFEST_BYTES:
         raise BackupError(f"{name} is refused: its manifest is larger than it says.")
     return data
+
+
+# --- the office's signature ----------------------------------------------------------------------
+def manifest_signature(manifest: dict, key: bytes) -> str:
+    """HMAC-SHA256 under the office's audit chain key over everything else in the manifest
+    (the data's checksum included, so the data are covered too)."""
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(key, b"billing-desk backup manifest|" + text.encode(), hashlib.sha256).hexdigest()
+
+
+def office_label(manifest: dict) -> str:
+    name, office = manifest.get("office_name") or "an unnamed office", manifest.get("office_id") or "?"
+    return f"{name} (office id {office[:8]})"
+
+
+def provenance(manifest: dict, key: bytes | None, name: str) -> tuple[str, str]:
+    """("ours" | "unsigned" | "foreign", words for the clerk); a signature that does not match
+    its office's key raises BackupError: the backup was altered after it was made."""
+    if not manifest.get("signature") or not manifest.get("office_id"):
+        return "unsigned", (f"{name} carries no office signature (it was made by an older Billing "
+                            "Desk, or the signature was removed): where it came from cannot be checked.")
+    if key is None:
+        return "foreign", (f"{name} is a backup of another office: {office_label(manifest)}. This PC "
+                           "does not hold that office's key.")
+    if not hmac.compare_digest(manifest_signature(manifest, key), str(manifest["signature"])):
+        raise BackupError(f"{name} was altered after it was made: its signature does not match "
+                          f"{office_label(manifest)}'s key. It is refused; use another backup.")
+    return "ours", ""

@@ -19,6 +19,7 @@ it leaves the restored data whose trail the anchor already accepts. Nothing need
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -26,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import DatabaseError
+from ...errors import DatabaseError, PermissionDenied
 from ...models.db import FileLock
 from ...models.migrations import SCHEMA_VERSION
 from .backup import (
@@ -34,11 +35,13 @@ from .backup import (
     STAMP,
     _stage,
     check_folder,
+    check_provenance,
     make_backup,
     read_manifest,
     verify_backup,
 )
 from .backup_archive import BackupError, NoSpaceError, Progress, no_progress, no_space_message
+from .backup_manifest import office_label
 from .maintenance import disk_space
 
 __all__ = ["RestoreResult", "restore_backup"]
@@ -61,17 +64,32 @@ class RestoreResult:
 def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = None,
                    progress: Progress = no_progress, safety_folder: Path | None = None,
                    keep_newest: int | None = DEFAULT_KEEP_NEWEST) -> RestoreResult:
-    """Replace the (closed) database at ``db_path`` with a verified backup (see the module)."""
+    """Replace the (closed) database at ``db_path`` with a verified backup (see the module).
+
+    A refusal (permission, another office's or an unsigned backup, a damaged or forged one) is
+    written to the current database's audit trail when it can be opened.
+    """
+    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
+    try:
+        return _restore(backup, db_path, by, password=password, progress=progress,
+                        safety_folder=safety_folder, keep_newest=keep_newest)
+    except (PermissionDenied, BackupError) as exc:
+        _audit_refusal(db_path, by, backup, str(exc))
+        raise
+
+
+def _restore(backup: Path, db_path: Path, by, *, password, progress, safety_folder,
+             keep_newest) -> RestoreResult:
     from .permissions import require
 
     require(by, "restore")
     started = time.perf_counter()
-    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
     manifest = read_manifest(backup)
-    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+    if manifest["schema_version"] > SCHEMA_VERSION:
         raise BackupError(f"{backup.name} was made by a newer Billing Desk (schema "
                           f"{manifest['schema_version']}; this program knows up to "
                           f"{SCHEMA_VERSION}). Install the newer program; nothing was changed.")
+    whose = _require_office(manifest, backup, db_path, by)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _check_space(db_path, manifest)
     lock = FileLock(db_path)
@@ -86,7 +104,7 @@ def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = No
                               _stage(progress, 0.5, 0.9))
         at_step("safety")
         progress(0.9, "Preparing the restored copy")
-        anchor, note = _prepare_staged(staged, db_path, by, backup, manifest, safety)
+        anchor, note = _prepare_staged(staged, db_path, by, backup, manifest, safety, whose)
         at_step("staged")
         if anchor:
             _pending_anchor(db_path, anchor)
@@ -121,6 +139,68 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+def _require_office(manifest: dict, backup: Path, db_path: Path, by) -> str:
+    """A backup of this office, signed with its key, needs a supervisor; another office's, or
+    an unsigned one, needs the administrator. Returns what the audit entry says about it."""
+    kind, words = check_provenance(manifest, backup.name, db_path)
+    live = _live_office(db_path)
+    if kind == "ours" and (live is None or live == manifest.get("office_id")):
+        return ""
+    if kind == "ours":
+        words = f"{backup.name} is a backup of another office: {office_label(manifest)}."
+    if getattr(by, "role", "") != "administrator":
+        raise PermissionDenied(f"{words} Only the administrator may restore it over this office's "
+                               "data; nothing was changed.")
+    return f"restored by the administrator although: {words}"
+
+
+def _live_office(db_path: Path) -> str | None:
+    if not db_path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = 'security.office_id'").fetchone()
+        finally:
+            con.close()
+        return json.loads(row[0]) if row and row[0] else None
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+
+
+def _audit_refusal(db_path: Path, by, backup: Path, why: str) -> None:
+    """The refused restore in the current database's trail; silent when it cannot be written."""
+    from ...models import User, database
+    from ...models.db import open_database
+    from . import audit, audit_keys
+    from .transactions import in_transaction
+
+    def write() -> None:
+        actor = User.get_or_none(User.username == getattr(by, "username", "")) if by else None
+        with in_transaction():
+            audit.record(actor, "restore_refused", table="database",
+                         summary=f"restore of {backup.name} refused: {why}"[:2000])
+
+    try:
+        if not database.is_closed() and audit_keys.database_path() == db_path:
+            write()  # the caller still has the file open
+            return
+        if not db_path.exists() or FileLock.held_here(db_path):
+            return
+        lock = FileLock(db_path)
+        lock.acquire()
+        try:
+            opened = open_database(db_path, lock=False, create=False)
+            try:
+                write()
+            finally:
+                opened.close()
+        finally:
+            lock.release()
+    except Exception:
+        return
+
+
 def _remove_staged(staged: Path) -> None:
     """A staged copy left by a killed restore, with whatever SQLite left beside it."""
     for extra in ("", "-journal", "-wal", "-shm"):
@@ -148,7 +228,7 @@ def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progres
 
 
 def _prepare_staged(staged: Path, db_path: Path, by, backup: Path, manifest: dict,
-                    safety: Path | None) -> tuple[tuple | None, str]:
+                    safety: Path | None, whose: str) -> tuple[tuple | None, str]:
     """Open the staged copy as the program would (WAL), write the restore's audit entries in it
     and close it cleanly. Returns ((office, key, last id, last hash) or None, a note)."""
     from ...models import User
@@ -161,7 +241,7 @@ def _prepare_staged(staged: Path, db_path: Path, by, backup: Path, manifest: dic
         actor = User.get_or_none(User.username == by.username) or User(username=by.username)
         summary = (f"restored {backup.name} (made {manifest.get('created_at')} by "
                    f"{manifest.get('user')}) into {db_path}; the data before was saved to "
-                   f"{safety or 'nothing (there was none)'}")
+                   f"{safety or 'nothing (there was none)'}" + (f"; {whose}" if whose else ""))
         with in_transaction():
             audit.record(actor, "restore", table="database", summary=summary)
             audit.record(actor, "reanchor", table="audit_entry",
