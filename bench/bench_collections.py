@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from peewee import chunked  # noqa: E402
+from peewee import chunked
 
-from billing_desk.models import Account, Invoice, database  # noqa: E402
+from billing_desk.models import Account, Invoice, database
 
 TODAY = dt.date(2026, 6, 1)
 AIM_MS = 200
