@@ -21,6 +21,7 @@ from peewee import JOIN, Model
 from ...errors import DatabaseError, ValidationError
 from ...models import AuditEntry, User, database, now
 from . import audit_keys
+from .permissions import REFUSAL_LISTENERS, require
 
 
 class AuditKeyMissing(DatabaseError):
@@ -230,8 +231,6 @@ class AuditFilter:
 
 def _query(by: User, which: AuditFilter):
     from ...models import Account
-    from .permissions import require
-
     require(by, "view_audit")
     if which.start and which.end and which.start > which.end:
         raise ValidationError("must not be after the end date", "from")
@@ -287,3 +286,21 @@ def describe_changes(entry: AuditEntry) -> str:
         if old != new:
             parts.append(f"{name}: {new}" if old is None else f"{name}: {old} → {new}")
     return "; ".join(parts)
+
+
+def _record_refusal(user: User | None, action: str, message: str) -> None:
+    """A refused action in the trail. Outside a write only: inside one the entry would be rolled
+    back with the refused work (the refusal still stops it)."""
+    from .transactions import in_transaction
+
+    if database.obj is None or database.is_closed() or database.in_transaction():
+        return
+    try:
+        with in_transaction():
+            record(user if user is not None and user.id else None, "denied", table="user",
+                   summary=f"refused: {message}", after={"action": action})
+    except Exception:
+        return
+
+
+REFUSAL_LISTENERS.append(_record_refusal)
