@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from billing_desk.services.office import backup as backups
+from billing_desk.services.office import backup as backups, restore
 from billing_desk.services.office.backup_archive import connect_copy, integrity_problems
 
 
@@ -98,7 +98,7 @@ def _time_restore(db: Path, backup: Path, work: Path) -> tuple[str, float, str]:
     target = work / "restored.sqlite"
     shutil.copy(db, target)
     admin = User(username="admin", role="administrator", active=True)
-    seconds, result = timed(lambda: backups.restore_backup(backup, target, admin,
+    seconds, result = timed(lambda: restore.restore_backup(backup, target, admin,
                                                             safety_folder=work / "ours",
                                                             keep_newest=None))
     return ("ours: restore (verify, safety backup, replace)", seconds, result.note or "ok")

@@ -81,3 +81,19 @@ def make_account(db, admin):
 
 D = Decimal
 DAY = dt.date(2026, 1, 5)
+
+
+@pytest.fixture
+def native_printer(qapp):
+    """Skip where the machine has no native (CUPS or Windows) printer, as Qt's page setup dialog
+    needs one; in CI (``CI`` set, as .ci/run does) a missing printer is a failure."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    names = QPrinterInfo.availablePrinterNames()
+    if not names:
+        reason = ("no native printer: Qt's page setup dialog cannot be used on non-native printers "
+                  "(run .ci/install_cups.sh as root)")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return names[0]

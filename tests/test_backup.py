@@ -21,7 +21,7 @@ from billing_desk.models.db import FileLock, open_database
 from billing_desk.services import checks
 from billing_desk.services.books import invoices, payments
 from billing_desk.services.books.ledger import check_ledger
-from billing_desk.services.office import backup as backups, maintenance
+from billing_desk.services.office import backup as backups, maintenance, restore
 from billing_desk.services.office.backup_archive import (
     BackupError,
     ledger_problems,
@@ -69,7 +69,8 @@ def test_backup_is_one_verified_file_with_a_manifest(db, office, admin, tmp_path
     seen = []
     result = backup_of(db, tmp_path / "bk", progress=lambda f, text: seen.append((f, text)))
     assert result.path.suffix == ".bdbackup" and result.path.exists()
-    assert [p.name for p in result.path.parent.iterdir()] == [result.path.name]  # nothing left over
+    assert sorted(p.name for p in result.path.parent.iterdir()) == [
+        "backup-log.txt", result.path.name]  # nothing left over; the backup logged
     manifest = backups.read_manifest(result.path)
     assert manifest["program_version"] and manifest["schema_version"] == 2
     assert manifest["row_counts"]["account"] == 3 and manifest["row_counts"]["invoice"] == 6
@@ -142,7 +143,7 @@ def test_restore_round_trip_equals_the_original_record_for_record(db, office, ad
     trail = dump(db.path, skip=())["audit_entry"]
     invoices.quick_invoice(office[0].id, DAY, [("99213", 2)], admin, entry_date=DAY)
     db.close()
-    restored = backups.restore_backup(result.path, db.path, admin, safety_folder=tmp_path / "bk")
+    restored = restore.restore_backup(result.path, db.path, admin, safety_folder=tmp_path / "bk")
     assert dump(db.path) == original
     after = dump(db.path, skip=())["audit_entry"]
     assert after[:len(trail)] == trail and [row[4] for row in after[len(trail):]] == ["restore", "reanchor"]
@@ -198,15 +199,16 @@ def test_each_bad_file_is_refused_and_the_current_data_is_untouched(db, office, 
     good = backup_of(db, tmp_path / "bk").path
     bad = _bad_files(good, tmp_path, db.path)
     db.close()
-    rows = dump(db.path, skip=())
-    before = file_state(db.path)
+    rows = dump(db.path)
     for name, (path, message) in bad.items():
         with pytest.raises(BackupError, match=message):
-            backups.restore_backup(path, db.path, admin, safety_folder=tmp_path / "bk")
-        assert file_state(db.path) == before, name
+            restore.restore_backup(path, db.path, admin, safety_folder=tmp_path / "bk")
+        assert dump(db.path) == rows, name
         assert not list(tmp_path.glob(".office.sqlite.restoring*")), name
-    assert dump(db.path, skip=()) == rows
-    assert sorted(p.name for p in (tmp_path / "bk").iterdir()) == [good.name]  # no safety copies
+    refused = [row[4] for row in dump(db.path, skip=())["audit_entry"] if row[4] == "restore_refused"]
+    assert len(refused) == len(bad)  # every refusal is in the trail
+    left = sorted(p.name for p in (tmp_path / "bk").glob("*.bdbackup"))
+    assert left == [good.name]  # no safety copies
 
 
 def test_restore_needs_a_supervisor_and_a_closed_file(db, office, clerk, admin, tmp_path):
@@ -214,10 +216,10 @@ def test_restore_needs_a_supervisor_and_a_closed_file(db, office, clerk, admin, 
 
     good = backup_of(db, tmp_path / "bk").path
     with pytest.raises(PermissionDenied, match="restore a backup"):
-        backups.restore_backup(good, db.path, clerk)
+        restore.restore_backup(good, db.path, clerk)
     before = file_state(db.path)
     with pytest.raises(DatabaseError, match="open in another Billing Desk"):
-        backups.restore_backup(good, db.path, admin)  # the fixture still holds the file
+        restore.restore_backup(good, db.path, admin)  # the fixture still holds the file
     assert file_state(db.path) == before
 
 
@@ -231,14 +233,13 @@ def test_encrypted_round_trip_and_wrong_or_missing_password(db, office, admin, t
     assert backups.read_manifest(result.path)["encryption"]["kdf"] == "scrypt"
     original = dump(db.path)
     db.close()
-    before = file_state(db.path)
     for password, message in ((None, "encrypted: give its password"), ("wrong", "password is wrong")):
         with pytest.raises(BackupError, match=message):
             backups.verify_backup(result.path, password)
         with pytest.raises(BackupError, match=message):
-            backups.restore_backup(result.path, db.path, admin, password=password)
-        assert file_state(db.path) == before
-    backups.restore_backup(result.path, db.path, admin, password="correct horse",
+            restore.restore_backup(result.path, db.path, admin, password=password)
+        assert dump(db.path) == original  # the data as they were; the refusal in the trail
+    restore.restore_backup(result.path, db.path, admin, password="correct horse",
                            safety_folder=tmp_path / "bk")
     assert dump(db.path) == original
 
@@ -284,7 +285,7 @@ def test_make_backup_rotates_the_folder(db, office, tmp_path):
     folder = tmp_path / "bk"
     results = [backup_of(db, folder, keep_newest=2, now=dt.datetime(2024, 1, 1, 9 + i))
                for i in range(4)]
-    left = sorted(p.name for p in folder.iterdir())
+    left = sorted(p.name for p in folder.glob("*.bdbackup"))
     assert left == sorted(r.path.name for r in results[2:])  # one day: the newest two
     assert results[2].removed == [results[0].path] and results[3].removed == [results[1].path]
 

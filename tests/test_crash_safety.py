@@ -284,7 +284,7 @@ def test_sigkill_at_random_moments_never_breaks_the_books(tmp_path):
 def test_a_second_program_on_the_same_file_never_damages_it(tmp_path):
     from billing_desk.errors import DatabaseError
     from billing_desk.models.db import open_database
-    from billing_desk.services.office import backup as backups
+    from billing_desk.services.office import backup as backups, restore
     from billing_desk.services.office.session import open_session
 
     path = tmp_path / "office.sqlite"
@@ -303,7 +303,7 @@ def test_a_second_program_on_the_same_file_never_damages_it(tmp_path):
         made = backups.make_backup(path, tmp_path / "bk")  # reads while the child writes
         backups.verify_backup(made.path)
         with pytest.raises(DatabaseError, match="open in another Billing Desk"):
-            backups.restore_backup(made.path, path, admin)
+            restore.restore_backup(made.path, path, admin)
         assert path.stat().st_size >= before
     finally:
         reported |= child.kill()

@@ -227,7 +227,8 @@ def test_without_the_qtpdf_widgets_the_pages_are_images(qtbot, tmp_path, monkeyp
     assert labels[0].pixmap().width() == pytest.approx(width * 1.25, abs=2)
 
 
-def test_the_real_page_setup_dialog_answers_with_a_layout(qtbot):
+@pytest.mark.printer
+def test_the_real_page_setup_dialog_answers_with_a_layout(qtbot, native_printer):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -63,7 +63,7 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
 
     def on_key(key_dialog):
         seen["key"] = key_dialog.key
-        key_dialog.grab().save("/tmp/t3/recovery-key.png")
+        key_dialog.grab().save(str(tmp_path / "recovery-key.png"))
         key_dialog.save()
         assert not key_dialog.go.isEnabled()
         key_dialog.reject()  # Esc does not lose the key before it is saved
@@ -75,10 +75,10 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
     dialog.ok.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert seen["key"] in key_file.read_text() and dialog.user.username == "ada"
-    dialog.grab().save("/tmp/t3/first-start.png")
+    dialog.grab().save(str(tmp_path / "first-start.png"))
 
 
-def test_sign_in_dialog_says_what_is_wrong_and_lets_the_right_user_in(qtbot, office):
+def test_sign_in_dialog_says_what_is_wrong_and_lets_the_right_user_in(qtbot, office, tmp_path):
     from billing_desk.ui.office.signin import SignInDialog
 
     dialog = SignInDialog(office="office.sqlite")
@@ -88,7 +88,7 @@ def test_sign_in_dialog_says_what_is_wrong_and_lets_the_right_user_in(qtbot, off
     assert dialog.focusWidget() is dialog.form.password
     type_into(qtbot, dialog.form.password, "not the password")
     assert "wrong" in dialog.form.message.text() and dialog.form.password.text() == ""
-    dialog.grab().save("/tmp/t3/sign-in.png")
+    dialog.grab().save(str(tmp_path / "sign-in.png"))
     type_into(qtbot, dialog.form.password, PASSWORD)
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.user.username == "maria"
 
@@ -124,7 +124,7 @@ def window(qtbot, office, tmp_path, db):
     win.close()
 
 
-def test_idle_lock_hides_the_data_and_keeps_the_unsaved_form(qtbot, window):
+def test_idle_lock_hides_the_data_and_keeps_the_unsaved_form(qtbot, window, tmp_path):
     lock = window.lock_controller
     search = window.pages[0].list.search
     qtbot.keyClicks(search, "half-typed work")
@@ -136,7 +136,7 @@ def test_idle_lock_hides_the_data_and_keeps_the_unsaved_form(qtbot, window):
     assert not any(a.isEnabled() for a in window.findChildren(type(window.menu("&File").menuAction()))
                    if a.text() == "&Find")
     shot = window.grab()
-    shot.save("/tmp/t3/lock.png")
+    shot.save(str(tmp_path / "lock.png"))
     assert shot.toImage().pixelColor(5, window.height() // 2).name() == "#2b3440"  # data covered
     assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().summary == \
         "maria locked the window (idle)"
@@ -187,7 +187,7 @@ def test_a_change_of_user_is_said_once_by_the_one_owner_and_every_screen_sees_it
     assert not window.session.opened.db.is_closed()
 
 
-def test_the_users_dialog_adds_and_disables_a_user(qtbot, office):
+def test_the_users_dialog_adds_and_disables_a_user(qtbot, office, tmp_path):
     from billing_desk.errors import PermissionDenied
     from billing_desk.ui.office.users_dialog import UsersDialog
 
@@ -211,7 +211,7 @@ def test_the_users_dialog_adds_and_disables_a_user(qtbot, office):
     assert dialog.current().username == "sam"
     dialog.buttons["toggle"].click()
     assert not User.get_by_id(sam.id).active and dialog.buttons["toggle"].text() == "&Enable"
-    dialog.grab().save("/tmp/t3/users.png")
+    dialog.grab().save(str(tmp_path / "users.png"))
 
 
 def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
@@ -238,7 +238,7 @@ def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
     viewer.refresh()
     viewer.verify()  # in the background
     qtbot.waitUntil(lambda: "whole" in viewer.status.text(), timeout=10_000)
-    viewer.grab().save("/tmp/t3/audit-viewer.png")
+    viewer.grab().save(str(tmp_path / "audit-viewer.png"))
     viewer.export()
     qtbot.waitUntil(lambda: "Exported" in viewer.status.text(), timeout=10_000)
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
@@ -246,7 +246,7 @@ def test_the_audit_viewer_filters_and_exports(qtbot, office, tmp_path):
     assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == "export"
 
 
-def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office):
+def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office, tmp_path):
     from billing_desk.services.office.permissions import require
     from billing_desk.ui.office.signin import SignOffDialog
 
@@ -257,7 +257,7 @@ def test_the_sign_off_dialog_returns_the_supervisor(qtbot, office):
     type_into(qtbot, dialog.form.username, "maria")
     type_into(qtbot, dialog.form.password, PASSWORD)
     assert "may not void invoices either" in dialog.form.message.text()
-    dialog.grab().save("/tmp/t3/sign-off.png")
+    dialog.grab().save(str(tmp_path / "sign-off.png"))
     type_into(qtbot, dialog.form.username, "sam")
     type_into(qtbot, dialog.form.password, PASSWORD)
     assert dialog.approver.id == sam.id

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 from pathlib import Path
 
 from ..errors import BillingError, DatabaseError
-from ..services.office import backup as backups
+from ..services.office import backup as backups, restore
+from ..services.office.leftovers import working_folder
 from ..services.office.session import FileLock, open_database
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -147,7 +147,7 @@ def run_restore(args) -> int:
     db_path, backup = Path(args.backup_db).absolute(), Path(args.backup).absolute()
     password = _backup_password(args)
     user = _restore_user(args, db_path, backup, password)
-    result = backups.restore_backup(backup, db_path, user, password=password,
+    result = restore.restore_backup(backup, db_path, user, password=password,
                                     safety_folder=_safety_folder(db_path))
     print(f"restored {backup.name} into {db_path} ({result.seconds:.1f} s)")
     for line in backups.manifest_lines(result.manifest):
@@ -183,7 +183,7 @@ def _restore_user(args, db_path: Path, backup: Path, password: str | None):
                 return acting_user(args, write=True)
             finally:
                 opened.close()
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=db_path.parent) as tmp:
+    with working_folder(db_path.parent, "restore-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         backups.verify_backup(backup, password, work_dir=Path(tmp), keep_copy=copy)
         opened = open_database(copy, readonly=True)

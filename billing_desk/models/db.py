@@ -87,9 +87,17 @@ def _filesystem_type(path: Path) -> str:
 class FileLock:
     """An OS lock on ``<db>.lock``: released by the OS when the program dies."""
 
+    _held: set[str] = set()  # the lock files this process holds
+
     def __init__(self, path: Path):
         self.path = path.with_name(path.name + ".lock")
         self._fh: TextIO | None = None
+
+    @classmethod
+    def held_here(cls, path: Path) -> bool:
+        """Whether this process holds the lock of the database at ``path``."""
+        lock = path.with_name(path.name + ".lock")
+        return str(lock.absolute()) in cls._held
 
     def acquire(self) -> None:
         fh = open(self.path, "a+")
@@ -112,6 +120,7 @@ class FileLock:
                              "since": dt.datetime.now().isoformat(timespec="seconds")}))
         fh.flush()
         self._fh = fh
+        FileLock._held.add(str(self.path.absolute()))
 
     def release(self) -> None:
         if self._fh:
@@ -120,6 +129,7 @@ class FileLock:
             finally:
                 self._fh.close()
                 self._fh = None
+                FileLock._held.discard(str(self.path.absolute()))
 
 
 def _user() -> str:
@@ -149,8 +159,38 @@ else:
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+def recover_hot_journal(path: Path) -> None:
+    """Roll back a transaction a killed program left in a rollback journal (``-journal``).
+
+    A read-only connection cannot do it ("attempt to write a readonly database"), so one
+    read-write connection reads the file once, under the lock: SQLite rolls the journal back.
+    When another program holds the lock it has the file open, and its connection does it.
+    """
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or journal.stat().st_size == 0:
+        return
+    lock = None if FileLock.held_here(path) else FileLock(path)
+    if lock is not None:
+        try:
+            lock.acquire()
+        except (DatabaseError, OSError):
+            return
+    try:
+        con = sqlite3.connect(str(path), isolation_level=None)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            pass  # the checks that follow say what is wrong with the file
+        finally:
+            con.close()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
 def inspect_file(path: Path) -> tuple[int, int]:
     """(application_id, user_version) of an existing file, refusing what is not a database."""
+    recover_hot_journal(path)
     try:
         with open(path, "rb") as fh:
             header = fh.read(16)

@@ -179,13 +179,13 @@ def _open_account(world: DemoWorld, index: int):
     if account.kind == "patient" and rng.random() < 0.75:
         plans = list(Plan.select())
         plan = rng.choice(plans)
-        Coverage.create(account=account, plan=plan, rank="primary",
-                        member_id=f"BPH{rng.randint(100000000, 999999999)}",
+        Coverage.create(account=account, plan=plan, rank="primary", member_id=_member_id(plan, rng),
                         group_number=f"G{rng.randint(1000, 9999)}", subscriber_name=account.display_name,
                         start_date=world.today - dt.timedelta(days=900))
         if rng.random() < 0.15:
-            Coverage.create(account=account, plan=rng.choice(plans), rank="secondary",
-                            member_id=f"S{rng.randint(10000000, 99999999)}",
+            second = rng.choice(plans)
+            Coverage.create(account=account, plan=second, rank="secondary",
+                            member_id=_member_id(second, rng),
                             subscriber_name=account.display_name,
                             start_date=world.today - dt.timedelta(days=900))
     start = world.today - dt.timedelta(days=548)
@@ -194,6 +194,13 @@ def _open_account(world: DemoWorld, index: int):
         world.at(when, functools.partial(_visit, world, account.id, when, behaviour))
     fate_end = "closed" if fate > 0.97 else "inactive" if fate > 0.93 else "active"
     return account, fate_end, behaviour
+
+
+def _member_id(plan, rng: random.Random) -> str:
+    """A member id in the payer's own pattern (three letters of its payer id, nine digits), so
+    every demo coverage passes the validation an edit of its account goes through."""
+    letters = "".join(c for c in plan.payer.payer_id.upper() if c.isalpha())[:3].ljust(3, "X")
+    return f"{letters}{rng.randint(100000000, 999999999)}"
 
 
 def _visit(world: DemoWorld, account_id: int, when: dt.date, behaviour: str) -> None:

@@ -343,12 +343,12 @@ def _render_xlsx(report, path: Path) -> int:
 
 def _restore_backup(context: Context) -> None:
     """Close the office, restore the backup over it (verified first), open it again."""
-    from ..services.office import backup
+    from ..services.office import restore
     from ..services.office.session import open_session
 
     _close(context)
     assert context.backup is not None and context.database is not None  # made by the steps before
-    backup.restore_backup(context.backup, context.database, context.user,
+    restore.restore_backup(context.backup, context.database, context.user,
                           password=BACKUP_PASSWORD, keep_newest=None)
     session = open_session(context.database)
     context.opened, context.user = session.opened, session.user

@@ -21,6 +21,7 @@ from peewee import JOIN, Model
 from ...errors import DatabaseError, ValidationError
 from ...models import AuditEntry, User, database, now
 from . import audit_keys
+from .permissions import REFUSAL_LISTENERS, require
 
 
 class AuditKeyMissing(DatabaseError):
@@ -131,6 +132,16 @@ def _last_entry() -> tuple[int, str] | None:
 
 
 def _anchor_problem(office: str, key: bytes) -> str | None:
+    problem = _main_anchor_problem(office, key)
+    pending = audit_keys.read_pending_anchor(office, key) if problem else None
+    if pending is not None:  # a restore's new end, announced before its rename
+        row = database.execute_sql("SELECT hash FROM audit_entry WHERE id = ?", (pending[0],)).fetchone()
+        if row is not None and row[0] == pending[1]:
+            return None
+    return problem
+
+
+def _main_anchor_problem(office: str, key: bytes) -> str | None:
     anchor = audit_keys.read_anchor(office, key)
     if anchor is None:
         return None
@@ -225,8 +236,6 @@ class AuditFilter:
 
 def _query(by: User, which: AuditFilter):
     from ...models import Account
-    from .permissions import require
-
     require(by, "view_audit")
     if which.start and which.end and which.start > which.end:
         raise ValidationError("must not be after the end date", "from")
@@ -282,3 +291,21 @@ def describe_changes(entry: AuditEntry) -> str:
         if old != new:
             parts.append(f"{name}: {new}" if old is None else f"{name}: {old} → {new}")
     return "; ".join(parts)
+
+
+def _record_refusal(user: User | None, action: str, message: str) -> None:
+    """A refused action in the trail. Outside a write only: inside one the entry would be rolled
+    back with the refused work (the refusal still stops it)."""
+    from .transactions import in_transaction
+
+    if database.obj is None or database.is_closed() or database.in_transaction():
+        return
+    try:
+        with in_transaction():
+            record(user if user is not None and user.id else None, "denied", table="user",
+                   summary=f"refused: {message}", after={"action": action})
+    except Exception:
+        return
+
+
+REFUSAL_LISTENERS.append(_record_refusal)

@@ -95,7 +95,20 @@ def store_key(office: str, key: bytes) -> None:
 
 
 def load_key(office: str) -> bytes | None:
-    for path in _key_files(office):
+    return _read_key(office, _key_files(office))
+
+
+def load_key_beside(office: str, db_path: Path | None) -> bytes | None:
+    """The office's chain key from this PC's key folder or beside ``db_path``, without the
+    open database (a backup is made and checked with private connections)."""
+    files = [keys_dir() / f"{office}.key"]
+    if db_path is not None:
+        files.append(Path(db_path).with_name(Path(db_path).name + ".auditkey"))
+    return _read_key(office, files)
+
+
+def _read_key(office: str, files: list[Path]) -> bytes | None:
+    for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -147,15 +160,16 @@ def _anchor_mac(key: bytes, place: str, last_id: int, last_hash: str) -> str:
     return hmac.new(key, json.dumps([place, last_id, last_hash]).encode(), hashlib.sha256).hexdigest()
 
 
-def read_anchor(office: str, key: bytes) -> tuple[int, str] | str | None:
-    """(last id, last hash) for this database path; None if none; a message if forged."""
-    place = str(database_path() or ":memory:")
+def _anchors(office: str) -> dict:
     try:
         anchors = json.loads(_anchor_file(office).read_text(encoding="utf-8"))
-        mine = anchors.get(place)
-    except (OSError, ValueError, AttributeError):
-        return None
-    if not mine:
+    except (OSError, ValueError):
+        return {}
+    return anchors if isinstance(anchors, dict) else {}
+
+
+def _checked(key: bytes, place: str, mine) -> tuple[int, str] | str | None:
+    if not isinstance(mine, dict) or "id" not in mine:
         return None
     try:
         last_id, last_hash, mac = int(mine["id"]), str(mine["hash"]), str(mine["mac"])
@@ -166,15 +180,38 @@ def read_anchor(office: str, key: bytes) -> tuple[int, str] | str | None:
     return last_id, last_hash
 
 
-def write_anchor(office: str, key: bytes, last_id: int, last_hash: str) -> None:
+def read_anchor(office: str, key: bytes) -> tuple[int, str] | str | None:
+    """(last id, last hash) for this database path; None if none; a message if forged."""
     place = str(database_path() or ":memory:")
-    path = _anchor_file(office)
-    try:
-        anchors = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(anchors, dict):
-            anchors = {}
-    except (OSError, ValueError):
-        anchors = {}
-    anchors[place] = {"id": last_id, "hash": last_hash,
-                      "mac": _anchor_mac(key, place, last_id, last_hash)}
-    _write_private(path, json.dumps(anchors, indent=1))
+    return _checked(key, place, _anchors(office).get(place))
+
+
+def read_pending_anchor(office: str, key: bytes) -> tuple[int, str] | None:
+    """The end of a restored trail that a restore announced before replacing the file at this
+    path (``add_pending_anchor``): either it or the anchor itself is the trail's end."""
+    place = str(database_path() or ":memory:")
+    mine = _anchors(office).get(place)
+    pending = _checked(key, place + "|pending", mine.get("pending") if isinstance(mine, dict) else None)
+    return pending if isinstance(pending, tuple) else None
+
+
+def _signed(key: bytes, place: str, last_id: int, last_hash: str) -> dict:
+    return {"id": last_id, "hash": last_hash, "mac": _anchor_mac(key, place, last_id, last_hash)}
+
+
+def write_anchor(office: str, key: bytes, last_id: int, last_hash: str, *, place: str | None = None) -> None:
+    """The anchor of ``place`` (default: the open database's path) is this entry, alone."""
+    place = place or str(database_path() or ":memory:")
+    anchors = _anchors(office)
+    anchors[place] = _signed(key, place, last_id, last_hash)
+    _write_private(_anchor_file(office), json.dumps(anchors, indent=1))
+
+
+def add_pending_anchor(office: str, key: bytes, last_id: int, last_hash: str, *, place: str) -> None:
+    """Accept this entry too as the end of the trail at ``place``, beside the anchor there: the
+    restore's step before it renames the restored file over the live one."""
+    anchors = _anchors(office)
+    here = anchors.get(place)
+    mine: dict = here if isinstance(here, dict) else {}
+    anchors[place] = {**mine, "pending": _signed(key, place + "|pending", last_id, last_hash)}
+    _write_private(_anchor_file(office), json.dumps(anchors, indent=1))

@@ -13,30 +13,33 @@ scheduled task while another program holds the file:
 3. Verified by reading the file back from the backup folder: checksum, ``PRAGMA integrity_check``,
    foreign keys, the facts again, and the ledger check recomputed in SQL on the copy.
 
-Plaintext temporary copies go next to the live database (same disk, same protection), never into
-the backup folder, which may be a stick that leaves the office. Progress is ``(fraction, text)``.
+Plaintext working copies go into a folder beside the live database (same disk, same protection;
+``leftovers``: cleaned when a killed program left them), never into the backup folder, which may
+be a stick that leaves the office. Progress is ``(fraction, text)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import __version__
-from ...models.db import APPLICATION_ID, FileLock, inspect_file
+from ...models.db import APPLICATION_ID, inspect_file
 from ...models.migrations import SCHEMA_VERSION
+from ...models.schema_check import schema_problems
 from .backup_archive import (
     FORMAT,
     SUFFIX,
     BackupError,
+    NoSpaceError,
     Progress,
     connect_copy,
     database_facts,
@@ -45,13 +48,16 @@ from .backup_archive import (
     integrity_problems,
     ledger_problems,
     no_progress,
+    no_space_message,
     open_archive,
     write_archive,
 )
+from .backup_manifest import office_label, provenance
+from .leftovers import clean_leftovers, working_folder
 from .maintenance import disk_space, format_size
 
 __all__ = ["BackupError", "BackupResult", "make_backup", "verify_backup", "read_manifest",
-           "restore_backup", "rotate", "plan_rotation", "check_folder", "auto_backup",
+           "rotate", "plan_rotation", "check_folder", "auto_backup",
            "record_backup", "backup_folder", "manifest_lines"]
 
 STAMP = "%Y-%m-%d_%H%M%S"
@@ -90,7 +96,7 @@ def check_folder(folder: Path, needed: int = 0, *, create: bool = False) -> list
                               "network drive plugged in? Choose the folder again if it moved.")
     space = disk_space(folder)
     if space.free < needed:
-        raise BackupError(f"The backup folder {folder} has {format_size(space.free)} free; "
+        raise NoSpaceError(f"The backup folder {folder} has {format_size(space.free)} free; "
                           f"this backup needs about {format_size(needed)}. Make room or "
                           "choose another folder.")
     warning = space.warning(after=needed)
@@ -122,6 +128,8 @@ def snapshot(db_path: Path, dest: Path, progress: Progress = no_progress) -> Non
             dst.close()
         src.execute("COMMIT")
     except sqlite3.Error as exc:
+        if "full" in str(exc):
+            raise NoSpaceError(no_space_message(dest.parent.parent)) from None
         raise BackupError(f"The database {db_path} could not be copied: {exc}.") from None
     finally:
         src.close()
@@ -144,7 +152,8 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
     size = db_path.stat().st_size + _size(db_path.with_name(db_path.name + "-wal"))
     warnings = check_folder(folder, size, create=create_folder)
     when = now or dt.datetime.now()
-    with tempfile.TemporaryDirectory(prefix=".backup-", dir=db_path.parent) as tmp:
+    clean_leftovers(db_path, folder)
+    with working_folder(db_path.parent, "backup-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         snapshot(db_path, copy, _stage(progress, 0.0, 0.4))
         progress(0.4, "Counting what the copy holds")
@@ -152,18 +161,21 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
         target = _backup_name(db_path, folder, reason, when)
         partial = target.with_name(f".{target.name}.partial")
         try:
-            write_archive(partial, copy, manifest, password, _stage(progress, 0.45, 0.7))
+            write_archive(partial, copy, manifest, password, _stage(progress, 0.45, 0.7),
+                          sign_key=office_key(manifest["office_id"], db_path))
             os.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise BackupError(
                 f"The backup could not be written to {folder}: {exc.strerror or exc}.") from None
     try:
-        verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent)
+        verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent,
+                      db_path=db_path)
     except BackupError as exc:
         target.rename(target.with_name(target.name + ".failed"))
         raise BackupError(f"The backup was written but failed its verification: {exc} "
                           "It was renamed to .failed; try another folder.") from None
+    log_backup(target, manifest)
     removed = rotate(folder, db_path.stem, keep_newest, when) if keep_newest else []
     progress(1.0, "Backup made and verified")
     return BackupResult(target, manifest, time.perf_counter() - started, warnings, removed)
@@ -177,12 +189,88 @@ def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.dateti
     con = connect_copy(copy)
     try:
         facts = database_facts(con)
+        office = _setting(con, "security.office_id") or ""
+        office_name = _setting(con, "office_name")
     finally:
         con.close()
     return {"kind": "billing-desk-backup", "format": FORMAT, "program_version": __version__,
             "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
             "source": str(db_path), "data_bytes": copy.stat().st_size,
-            "data_sha256": file_sha256(copy), **facts}
+            "data_sha256": file_sha256(copy), "office_id": office,
+            "office_name": str(office_name or "Billing Desk")[:200], **facts}
+
+
+def _setting(con: sqlite3.Connection, key: str):
+    try:
+        row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row and row[0] is not None else None
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+
+
+def office_key(office: str | None, db_path: Path | None = None) -> bytes | None:
+    """The office's audit chain key on this PC (it signs the office's backups), or None."""
+    from . import audit_keys
+
+    return audit_keys.load_key_beside(office, db_path) if office else None
+
+
+def check_provenance(manifest: dict, name: str, db_path: Path | None = None) -> tuple[str, str]:
+    """Whose backup this is: ("ours" | "unsigned" | "foreign", words); altered raises."""
+    return provenance(manifest, office_key(manifest.get("office_id"), db_path), name)
+
+
+# --- the backup log: every verified backup, even when no audit entry could follow ----------
+BACKUP_LOG = "backup-log.txt"
+LOG_LINES_CHECKED = 50
+
+
+def log_backup(target: Path, manifest: dict) -> None:
+    """One line in the backup folder's log the moment a backup is verified, before the caller's
+    audit entry: a program stopped in between leaves the backup known (``record_unrecorded``)."""
+    entry = {"at": dt.datetime.now().isoformat(timespec="seconds"), "backup": target.name,
+             "user": manifest.get("user", ""), "reason": manifest.get("reason", ""),
+             "sha256": manifest.get("data_sha256", ""), "verified": True}
+    try:
+        with open(target.parent / BACKUP_LOG, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        pass  # a folder that takes the backup but not the log: the audit entry still follows
+
+
+def record_unrecorded(folder: Path, stem: str) -> list[str]:
+    """Audit entries for this database's verified backups that the log has and the trail lacks
+    (the program was stopped after the backup was complete). Call with the database open for
+    writing; returns the names recorded."""
+    from ...models import AuditEntry
+    from . import audit
+    from .transactions import in_transaction
+
+    try:
+        lines = (Path(folder) / BACKUP_LOG).read_text(encoding="utf-8").splitlines()[-LOG_LINES_CHECKED:]
+    except OSError:
+        return []
+    recorded = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            name = str(entry["backup"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not entry.get("verified") or not name.startswith(f"{stem}-") or name in recorded:
+            continue
+        if not (Path(folder) / name).exists() or AuditEntry.select().where(
+                AuditEntry.action == "backup", AuditEntry.summary.contains(name)).exists():
+            continue
+        with in_transaction():
+            audit.record(None, "backup", table="database",
+                         summary=f"backup {name} ({entry.get('reason')}) to {folder}, verified, made "
+                                 f"by {entry.get('user') or '?'} at {entry.get('at')}; recorded at the "
+                                 "next start (the program was stopped before it recorded it)")
+        recorded.append(name)
+    return recorded
 
 
 # --- verifying ----------------------------------------------------------------------------
@@ -194,14 +282,20 @@ def read_manifest(path: Path) -> dict:
 
 
 def verify_backup(path: Path, password: str | None = None, progress: Progress = no_progress, *,
-                  work_dir: Path | None = None, keep_copy: Path | None = None) -> dict:
+                  work_dir: Path | None = None, keep_copy: Path | None = None,
+                  db_path: Path | None = None) -> dict:
     """Check a backup through and through; returns its manifest or raises BackupError.
 
     ``keep_copy`` (a path) keeps the verified database copy there, for a restore.
     """
     path = Path(path)
     zf, manifest = open_archive(path)
-    with zf, tempfile.TemporaryDirectory(prefix=".verify-", dir=work_dir) as tmp:
+    try:
+        check_provenance(manifest, path.name, db_path)
+    except BackupError:
+        zf.close()
+        raise
+    with zf, working_folder(work_dir, "verify-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         sha = extract_copy(zf, manifest, copy, password, _stage(progress, 0.0, 0.5))
         if sha != manifest.get("data_sha256"):
@@ -247,9 +341,15 @@ def check_copy(copy: Path, manifest: dict) -> list[str]:
             con.close()
     if problems:
         return [f"integrity: {p}" for p in problems]
+    con = connect_copy(copy)
+    try:  # an older schema is upgraded when it is opened; the current one must be the program's
+        current = con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        problems = [f"schema: {p}" for p in schema_problems(con)] if current else []
+    finally:
+        con.close()
     mismatched = [f"the manifest says {key} {manifest.get(key)!r}, the copy holds {value!r}"
                   for key, value in facts.items() if manifest.get(key) != value]
-    return mismatched + [f"ledger: {p}" for p in ledger]
+    return problems + mismatched + [f"ledger: {p}" for p in ledger]
 
 
 def manifest_lines(manifest: dict) -> list[str]:
@@ -264,6 +364,8 @@ def manifest_lines(manifest: dict) -> list[str]:
         f"Made: {manifest.get('created_at', '?').replace('T', ' ')} by {manifest.get('user', '?')} "
         f"({manifest.get('reason', 'manual')})",
         f"Program {manifest.get('program_version', '?')}, schema {manifest.get('schema_version', '?')}",
+        f"Office: {office_label(manifest)}"
+        + ("" if manifest.get("signature") else " · not signed (made by an older Billing Desk)"),
         f"From: {manifest.get('source', '?')}",
         f"Accounts: {counts.get('account', 0):,} · invoices: {counts.get('invoice', 0):,} "
         f"(last number {ledger.get('last_invoice_number', 0)}) · payments: {counts.get('payment', 0):,}",
@@ -315,120 +417,6 @@ def rotate(folder: Path, stem: str, keep_newest: int, now: dt.datetime | None = 
             path.unlink(missing_ok=True)
             removed.append(path)
     return sorted(removed)
-
-
-# --- restoring ----------------------------------------------------------------------------
-@dataclass
-class RestoreResult:
-    path: Path
-    manifest: dict
-    safety_copy: Path | None
-    seconds: float
-    note: str = ""
-
-
-def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = None,
-                   progress: Progress = no_progress, safety_folder: Path | None = None,
-                   keep_newest: int | None = DEFAULT_KEEP_NEWEST) -> RestoreResult:
-    """Replace the (closed) database at ``db_path`` with a verified backup.
-
-    Order: permission; the backup verified into a copy beside the database; the lock taken (a
-    program that has the file open makes this refuse); the current data backed up; the old
-    write-ahead log folded in and removed; the copy renamed over the file; an audit entry.
-    Any refusal before the rename leaves the current data exactly as it was.
-    """
-    from .permissions import require
-
-    require(by, "restore")
-    started = time.perf_counter()
-    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
-    manifest = read_manifest(backup)
-    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
-        raise BackupError(f"{backup.name} was made by a newer Billing Desk (schema "
-                          f"{manifest['schema_version']}; this program knows up to "
-                          f"{SCHEMA_VERSION}). Install the newer program; nothing was changed.")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(db_path)
-    lock.acquire()  # refuses while another program has the file open
-    try:
-        staged = db_path.with_name(f".{db_path.name}.restoring")
-        staged.unlink(missing_ok=True)
-        verify_backup(backup, password, _stage(progress, 0.0, 0.5), work_dir=db_path.parent,
-                      keep_copy=staged)
-        try:
-            safety = _safety_copy(db_path, safety_folder or backup.parent, by, keep_newest,
-                                  _stage(progress, 0.5, 0.9))
-            progress(0.9, "Replacing the database")
-            _replace(staged, db_path)
-        finally:
-            staged.unlink(missing_ok=True)
-        note = _record_restore(db_path, by, backup, manifest, safety)
-    finally:
-        lock.release()
-    progress(1.0, "Restored")
-    return RestoreResult(db_path, manifest, safety, time.perf_counter() - started, note)
-
-
-def _safety_copy(db_path: Path, folder: Path, by, keep_newest, progress: Progress) -> Path | None:
-    """Back up the data about to be replaced; a damaged file is kept as a plain copy instead."""
-    if not db_path.exists() or db_path.stat().st_size == 0:
-        return None
-    try:
-        return make_backup(db_path, folder, user=by.username, reason="before-restore",
-                           progress=progress, keep_newest=keep_newest).path
-    except BackupError:
-        stamp = dt.datetime.now().strftime(STAMP)
-        target = Path(folder) / f"{db_path.stem}-{stamp}-damaged-before-restore{db_path.suffix}"
-        check_folder(Path(folder), db_path.stat().st_size)
-        for extra in ("", "-wal"):
-            source = db_path.with_name(db_path.name + extra)
-            if source.exists():
-                shutil.copy2(source, target.with_name(target.name + extra))
-        return target
-
-
-def _replace(staged: Path, db_path: Path) -> None:
-    for extra in ("-wal", "-shm"):  # a stale log would be replayed onto the restored file
-        side = db_path.with_name(db_path.name + extra)
-        if side.exists() and extra == "-wal" and db_path.exists():
-            try:
-                con = sqlite3.connect(str(db_path), isolation_level=None)
-                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                con.close()
-            except sqlite3.Error:
-                pass  # a damaged file's log: it is in the safety copy
-        side.unlink(missing_ok=True)
-    os.replace(staged, db_path)
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(db_path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _record_restore(db_path: Path, by, backup: Path, manifest: dict, safety: Path | None) -> str:
-    """The "restore" audit entry in the restored file, and the trail accepted as it now stands
-    (``audit.reanchor``: an older trail replaced the newer one on purpose). Returns a note."""
-    from ...models import User
-    from ...models.db import open_database
-    from . import audit
-    from .transactions import in_transaction
-
-    opened = open_database(db_path, lock=False, create=False, backup_dir=backup.parent)
-    try:
-        actor = User.get_or_none(User.username == by.username) or User(username=by.username)
-        summary = (f"restored from {backup.name} (made {manifest.get('created_at')} by "
-                   f"{manifest.get('user')}); the data before was saved to "
-                   f"{safety or 'nothing (there was none)'}")
-        with in_transaction():
-            audit.record(actor, "restore", table="database", summary=summary)
-        audit.reanchor(actor, f"restored {backup.name} on purpose")
-        return ""
-    except audit.AuditKeyMissing as exc:
-        return f"The restore could not be written to the audit trail yet: {exc}"
-    finally:
-        opened.close()
 
 
 # --- the window's and the scheduler's side -------------------------------------------------

@@ -14,6 +14,7 @@ proxy: the proxy is process-wide, and a backup is checked while the window is us
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import os
@@ -25,7 +26,14 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-from ...errors import BillingError
+from .backup_manifest import (
+    BackupError,
+    check_manifest,
+    check_member,
+    expansion_limit,
+    manifest_signature,
+    read_manifest_member,
+)
 
 FORMAT = 1
 SUFFIX = ".bdbackup"
@@ -37,12 +45,10 @@ CHUNK = 1 << 20
 SCRYPT_PARAMS = {"n": 2 ** 15, "r": 8, "p": 1}
 _CHECK_TEXT = b"Billing Desk backup key check"
 _CHECK_COUNTER = 0xFFFFFFFF
+SEAL_OVERHEAD = 1 << 16  # zlib's worst case on 1 MiB is about 320 bytes; the tag 16
 
 Progress = Callable[[float, str], None]
-
-
-class BackupError(BillingError):
-    """A backup could not be made, read, verified or restored; the text says why."""
+FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def no_progress(_fraction: float, _text: str) -> None:
@@ -107,11 +113,14 @@ def _unb64(text: str) -> bytes:
 
 # --- writing ------------------------------------------------------------------------------
 def write_archive(target: Path, copy: Path, manifest: dict, password: str | None = None,
-                  progress: Progress = no_progress) -> None:
-    """Write ``manifest`` and ``copy`` into the zip ``target`` and flush it to the disk."""
+                  progress: Progress = no_progress, sign_key: bytes | None = None) -> None:
+    """Write ``manifest`` (signed with ``sign_key``, the office's audit key) and ``copy`` into
+    the zip ``target`` and flush it to the disk."""
     key = None
     if password:
         manifest["encryption"], key = new_encryption(password)
+    if sign_key:
+        manifest["signature"] = manifest_signature(manifest, sign_key)
     size = max(copy.stat().st_size, 1)
     with open(target, "wb") as raw:
         with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -170,16 +179,26 @@ def open_archive(path: Path) -> tuple[zipfile.ZipFile, dict]:
         raise BackupError(f"{path.name} is damaged or cut short (truncated): its end is missing. "
                           "Use another backup.") from None
     try:
-        manifest = json.loads(zf.read(MANIFEST))
-        if manifest.get("kind") != "billing-desk-backup":
+        manifest = json.loads(read_manifest_member(zf, MANIFEST, path.name))
+        if not isinstance(manifest, dict) or manifest.get("kind") != "billing-desk-backup":
             raise ValueError("not ours")
-    except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, AttributeError):
+    except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, AttributeError, RecursionError):
         zf.close()
         raise BackupError(f"{path.name} is a zip file, but not a Billing Desk backup.") from None
-    if int(manifest.get("format", 0)) > FORMAT:
+    except BackupError:
         zf.close()
-        raise BackupError(f"{path.name} was made by a newer Billing Desk (backup format "
-                          f"{manifest.get('format')}); install the newer program to read it.")
+        raise
+    try:
+        check_manifest(manifest, path.name, path.stat().st_size)
+        if manifest["format"] > FORMAT:
+            raise BackupError(f"{path.name} was made by a newer Billing Desk (backup format "
+                              f"{manifest['format']}); install the newer program to read it.")
+        member = SEALED_MEMBER if manifest.get("encryption") else PLAIN_MEMBER
+        if member in zf.namelist():
+            check_member(zf.getinfo(member), path.name, path.stat().st_size)
+    except BackupError:
+        zf.close()
+        raise
     return zf, manifest
 
 
@@ -190,13 +209,18 @@ def extract_copy(zf: zipfile.ZipFile, manifest: dict, dest: Path, password: str 
 
     key = key_for(manifest, password) if manifest.get("encryption") else None
     name = SEALED_MEMBER if key else PLAIN_MEMBER
-    total = max(int(manifest.get("data_bytes", 1)), 1)
+    total = max(manifest["data_bytes"], 1)
+    limit = min(manifest["data_bytes"], expansion_limit(Path(zf.filename or "").stat().st_size))
     digest = hashlib.sha256()
     try:
         with zf.open(name) as src, open(dest, "wb") as out:
             for piece in _read_chunks(src, key, manifest):
+                if out.tell() + len(piece) > limit:  # a running limit: a bomb stops here
+                    raise BackupError("The backup is damaged: its data expands to more than its "
+                                      f"manifest's {manifest['data_bytes']:,} bytes. Nothing was "
+                                      "changed; use another backup.")
                 digest.update(piece)
-                out.write(piece)
+                _write_piece(out, piece, dest)
                 progress(out.tell() / total, "Reading the backup")
     except KeyError:
         raise BackupError("The backup holds no database copy; it is damaged.") from None
@@ -204,6 +228,29 @@ def extract_copy(zf: zipfile.ZipFile, manifest: dict, dest: Path, password: str 
         raise BackupError(f"The backup is damaged: its data does not read back ({_why(exc)}). "
                           "Nothing was changed; use another backup.") from None
     return digest.hexdigest()
+
+
+class NoSpaceError(BackupError):
+    """The disk being written is full: a space problem, never a damaged backup."""
+
+
+def no_space_message(folder: Path, needed: int | None = None) -> str:
+    from .maintenance import disk_space, format_size
+
+    space = disk_space(folder)
+    need = f"; this needs about {format_size(needed)}" if needed else ""
+    return (f"The disk holding {folder} is full ({format_size(space.free)} free{need}). "
+            "Make room on it and try again; nothing was changed, and the backup itself is not "
+            "at fault.")
+
+
+def _write_piece(out, piece: bytes, dest: Path) -> None:
+    try:
+        out.write(piece)
+    except OSError as exc:
+        if exc.errno in FULL_ERRNOS:
+            raise NoSpaceError(no_space_message(Path(dest).parent)) from None
+        raise
 
 
 def _why(exc: Exception) -> str:
@@ -228,10 +275,17 @@ def _read_chunks(src, key: bytes | None, manifest: dict):
         if len(head) < 5:
             raise EOFError("the encrypted data ends early")
         length, last = struct.unpack(">IB", head)
+        if length > manifest["encryption"]["chunk"] + SEAL_OVERHEAD:
+            raise EOFError("an encrypted block is larger than a block can be")
         sealed = src.read(length)
         if len(sealed) != length:
             raise EOFError("the encrypted data ends early")
-        yield zlib.decompress(aead.decrypt(_nonce(prefix, counter), sealed, _aad(counter, bool(last))))
+        inflater = zlib.decompressobj()
+        plain = inflater.decompress(aead.decrypt(_nonce(prefix, counter), sealed, _aad(counter, bool(last))),
+                                    manifest["encryption"]["chunk"])
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise EOFError("an encrypted block expands to more than a block")
+        yield plain
         if last:
             if src.read(1):
                 raise EOFError("data after the last encrypted block")

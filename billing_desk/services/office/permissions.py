@@ -11,11 +11,13 @@ marked for that action for ``SIGNOFF_MINUTES``; the service passes it on as ``ap
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from ...errors import PermissionDenied
 from ...models import User, now
 
 RANK = {"clerk": 1, "supervisor": 2, "administrator": 3}
+REFUSAL_LISTENERS: list[Callable[[User | None, str, str], None]] = []
 SIGNOFF_MINUTES = 10
 
 # Action -> the lowest role allowed to do it.
@@ -74,8 +76,10 @@ def require(user: User | None, action: str, approved_by: User | None = None) -> 
     if approved_by is not None and can(approved_by, action) and signed_off(approved_by, action):
         return
     who = user.username if user else "nobody"
-    raise PermissionDenied(f"{who} may not {ACTION_NAMES[action]}: a {NEEDS[action]} "
-                           "must do it or sign it off.")
+    message = f"{who} may not {ACTION_NAMES[action]}: a {NEEDS[action]} must do it or sign it off."
+    for listener in REFUSAL_LISTENERS:  # the audit trail records it (audit.py registers)
+        listener(user, action, message)
+    raise PermissionDenied(message)
 
 
 def approver(user: User, action: str, approved_by: User | None = None) -> User:

@@ -31,6 +31,8 @@ class Session:
 def open_session(path, *, choose_user: bool = True, **kwargs) -> Session:
     """Open the office; ``choose_user=False`` leaves ``user`` None for the sign-in to set."""
     opened = open_database(path, **kwargs)
+    if opened.lock is not None:
+        _clean_leftovers(opened.path)
     if not choose_user:
         return Session(opened, None)
     try:
@@ -39,3 +41,16 @@ def open_session(path, *, choose_user: bool = True, **kwargs) -> Session:
         opened.close()
         raise
     return Session(opened, user)
+
+
+def _clean_leftovers(db_path: Path) -> None:
+    """What killed backups and restores left beside the file and in the backup folder; backups
+    complete but not in the audit trail (the program was stopped first) are recorded."""
+    from .backup import backup_folder, record_unrecorded
+    from .leftovers import clean_leftovers
+
+    try:
+        clean_leftovers(db_path, backup_folder(), holding_lock=True)
+        record_unrecorded(backup_folder(), db_path.stem)
+    except OSError:
+        pass  # a folder that cannot be read now is cleaned at the next start or backup

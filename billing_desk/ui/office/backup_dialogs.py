@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError, PermissionDenied
 from ...services import checks
-from ...services.office import backup as backups, maintenance
+from ...services.office import backup as backups, maintenance, restore
 from ...services.office.permissions import can
 from ..prompts import Prompter
 from ..work import BackgroundJob, run_in_background
@@ -211,7 +211,7 @@ class BackupActions:
         session.close()  # the file must be closed; the lock is released for the restore
 
         def work(progress):
-            return backups.restore_backup(path, db_path, user, password=password, progress=progress,
+            return restore.restore_backup(path, db_path, user, password=password, progress=progress,
                                           safety_folder=folder, keep_newest=keep)
 
         self.thread = run_with_progress(self.window, "Restoring…", work,
