@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import shutil
 import socket
 import sqlite3
 import threading
@@ -103,7 +102,7 @@ class FileLock:
             except (ValueError, KeyError, TypeError):
                 pass
             raise DatabaseError(f"The database is open in another Billing Desk: {holder}. "
-                                "Close it there first; nothing was opened for writing here.")
+                                "Close it there first; nothing was opened for writing here.") from None
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"user": _user(), "host": socket.gethostname(), "pid": os.getpid(),
@@ -148,20 +147,27 @@ else:
 
 
 def inspect_file(path: Path) -> tuple[int, int]:
-    """(application_id, user_version) of an existing file, refusing what is not a database."""
+    """(application_id, user_version) of an existing file, refusing what is not a database.
+
+    Read through SQLite, never a plain ``open()``: on POSIX closing any descriptor of a file drops
+    all of this process's locks on it, so reading the header of a database this process has open
+    would leave its connection unlocked, and another program could delete its write-ahead log.
+    """
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"Cannot read {path}: " + ("permission denied." if path.exists()
+                                                       else "there is no such file."))
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseError(f"Cannot read {path}: {exc.strerror}") from exc
-    if header and header != b"SQLite format 3\x00":
-        raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file).")
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc}.") from exc
     try:
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         version = con.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is damaged or not a database: {exc}") from exc
+        if "not a database" in str(exc):
+            raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file, "
+                                "or its first page is damaged).") from exc
+        raise DatabaseError(f"{path} is damaged or cannot be read: {exc}.") from exc
     finally:
         con.close()
     return app_id, version
@@ -340,6 +346,3 @@ def integrity_check(db: SqliteDatabase) -> list[str]:
                  for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
     return problems
 
-
-def copy_database(src: Path, dst: Path) -> None:
-    shutil.copy2(src, dst)
