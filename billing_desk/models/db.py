@@ -82,9 +82,13 @@ def _filesystem_type(path: Path) -> str:
 
 
 class FileLock:
-    """An OS lock on ``<db>.lock``: released by the OS when the program dies."""
+    """An OS lock on ``<db>.lock``: released by the OS when the program dies.
+
+    The path is resolved first, so a symlink to the file (or to its folder) takes the same lock.
+    """
 
     def __init__(self, path: Path):
+        path = Path(path).expanduser().resolve()
         self.path = path.with_name(path.name + ".lock")
         self._fh = None
 
@@ -180,7 +184,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     ``readonly`` (the checks and reports a scheduled task runs) takes no lock, so it works while
     the window has the file open, and can write nothing.
     """
-    path = Path(path).expanduser().absolute()
+    path = Path(path).expanduser().resolve()  # a symlink names the same file, and the same lock
     if readonly:
         return _open_readonly(path)
     warnings = check_location(path)

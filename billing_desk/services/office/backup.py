@@ -137,7 +137,7 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
     program) has the file open. The caller writes the audit entry (``record_backup``).
     """
     started = time.perf_counter()
-    db_path, folder = Path(db_path).absolute(), Path(folder).absolute()
+    db_path, folder = Path(db_path).resolve(), Path(folder).absolute()
     app_id, _version = inspect_file(db_path) if db_path.exists() else (None, None)
     if app_id != APPLICATION_ID:
         raise BackupError(f"{db_path} is not a Billing Desk database; there is nothing to back up.")
@@ -340,7 +340,7 @@ def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = No
 
     require(by, "restore")
     started = time.perf_counter()
-    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
+    backup, db_path = Path(backup).absolute(), Path(db_path).resolve()
     manifest = read_manifest(backup)
     if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
         raise BackupError(f"{backup.name} was made by a newer Billing Desk (schema "
