@@ -202,7 +202,9 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
         if app_id == 0 and _has_tables(path):
             raise DatabaseError(f"{path} is an SQLite file, but not a Billing Desk database.")
     elif not create:
-        raise DatabaseError(f"There is no database at {path}.")
+        raise DatabaseError(f"There is no database at {path}" + (" (the file is empty)" if path.exists()
+                            else "") + ". Nothing was created: a new office is made only by the "
+                            "window's first start or `billing-desk demo`.")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
 
