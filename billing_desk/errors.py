@@ -44,3 +44,11 @@ class PermissionDenied(BillingError):
 
 class DatabaseError(BillingError):
     """The database file cannot be used (not a database, too new, locked, on a network path)."""
+
+
+class DamagedDatabase(DatabaseError):
+    """The file is damaged (a torn page, text that is not UTF-8): restore a backup."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The file cannot be used right now: read-only, busy, or the disk is full."""

@@ -12,6 +12,7 @@ import sys
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
+from ..models.db import DATABASE_ERRORS, database_failure
 
 COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports")
 
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except BillingError as exc:
         print(f"billing-desk: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except DATABASE_ERRORS as exc:  # SQLite found the file damaged, read-only or busy mid-command
+        print(f"billing-desk: {database_failure(exc, _database_path(args))}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("billing-desk: interrupted", file=sys.stderr)
         return 130
@@ -62,6 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"billing-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)
         return EXIT_FAILED
+
+
+def _database_path(args) -> str | None:
+    for name in ("path", "backup_db", "db"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

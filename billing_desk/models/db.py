@@ -13,9 +13,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import DatabaseError as PeeweeDatabaseError, SqliteDatabase
 
-from ..errors import DatabaseError
+from ..errors import DamagedDatabase, DatabaseError, DatabaseUnavailable
 from . import ALL_MODELS, database
 from .migrations import MIGRATIONS, SCHEMA_VERSION, create_extras
 
@@ -27,7 +27,31 @@ PRAGMAS = {
     "busy_timeout": 5000,
     "cache_size": -32000,
 }
+# What SQLite (directly or through peewee) raises when a file is damaged, read-only or busy.
+DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
+_DAMAGE_WORDS = ("malformed", "not a database", "decode", "corrupt", "integrity")
+_READ_ONLY_WORDS = ("readonly", "read-only", "unable to open", "permission", "access")
 CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
+
+
+def database_failure(exc: BaseException, path: str | Path | None = None) -> DatabaseError:
+    """One clear message for an error SQLite raised about the file at ``path``."""
+    where = str(path) if path else "The database"
+    text = str(exc).strip() or type(exc).__name__
+    lowered = text.lower()
+    if any(word in lowered for word in _DAMAGE_WORDS):
+        return DamagedDatabase(f"{where} is damaged ({text}). Restore a backup (File > Restore..., "
+                               "or `billing-desk restore`); nothing was changed.")
+    if any(word in lowered for word in _READ_ONLY_WORDS):
+        return DatabaseUnavailable(f"{where} cannot be written here: the file or its folder is "
+                                   "read-only, or this account may not change it. Copy it to a folder "
+                                   f"you can write to, or ask whoever looks after the PC ({text}).")
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseUnavailable(f"{where} is busy: another program is writing to it. Try again "
+                                   "in a moment; nothing was changed.")
+    if "full" in lowered:
+        return DatabaseUnavailable(f"The disk holding {where} is full. Make room; nothing was changed.")
+    return DatabaseError(f"{where} could not be used: {text}.")
 
 
 @dataclass
@@ -227,11 +251,13 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
             _quick_check(db, path)
         else:
             background = _background_quick_check(path)
-    except BaseException:
+    except BaseException as exc:
         if not database.is_closed():
             database.close()
         if file_lock:
             file_lock.release()
+        if isinstance(exc, DATABASE_ERRORS):
+            raise database_failure(exc, path) from exc
         raise
     return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings), background)
 
@@ -251,15 +277,17 @@ def _open_readonly(path: Path) -> OpenedDatabase:
     db = SqliteDatabase(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False,
                         pragmas={"foreign_keys": 1, "busy_timeout": 5000, "query_only": 1})
     database.initialize(db)
-    db.connect(reuse_if_open=True)
     background = None
     try:
+        db.connect(reuse_if_open=True)
         if _check_now(path, unclean):
             _quick_check(db, path)
         else:
             background = _background_quick_check(path)
-    except BaseException:
+    except BaseException as exc:
         db.close()
+        if isinstance(exc, DATABASE_ERRORS):
+            raise database_failure(exc, path) from exc
         raise
     return OpenedDatabase(path, db, None, False, background_check=background)
 
@@ -342,13 +370,30 @@ def _background_quick_check(path: Path) -> "Future[str]":
 def _quick_check(db: SqliteDatabase, path: Path) -> None:
     result = db.execute_sql("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
-        raise DatabaseError(f"{path} failed its integrity check: {result}. Restore a backup.")
+        raise DamagedDatabase(f"{path} is damaged (its integrity check says: {result}). "
+                              "Restore a backup (File > Restore..., or `billing-desk restore`).")
+
+
+def file_damage(path: Path) -> str | None:
+    """Quick-check the file on its own read-only connection: None when sound, else what to say."""
+    con = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+    try:
+        result = con.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        result = str(exc)
+    finally:
+        con.close()
+    return None if result == "ok" else (f"{path} is damaged (its integrity check says: {result}). "
+                                        "Restore a backup (File > Restore..., or `billing-desk restore`).")
 
 
 def integrity_check(db: SqliteDatabase) -> list[str]:
-    rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
-    problems = [] if rows == ["ok"] else rows
-    problems += [f"foreign key: {row[0]} row {row[1]} points at a missing {row[2]}"
-                 for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    try:
+        rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+        problems = [] if rows == ["ok"] else rows
+        problems += [f"foreign key: {row[0]} row {row[1]} points at a missing {row[2]}"
+                     for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    except DATABASE_ERRORS as exc:
+        return [f"the integrity check could not read the file: {exc}"]
     return problems
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
+from ..models.db import DATABASE_ERRORS, database_failure
 from ..paths import default_database, demo_database, resource
 from ..services.office.session import Session, open_session
 
@@ -127,6 +128,9 @@ def sign_in(session: Session) -> bool:
         session.user = sign_in_at_start(session.path.name)
     except BillingError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
+        session.user = None
+    except DATABASE_ERRORS as exc:  # a damaged page or garbled text the quick check did not reach
+        QMessageBox.critical(None, APP_NAME, str(database_failure(exc, session.path)))
         session.user = None
     if session.user is None:
         session.close()

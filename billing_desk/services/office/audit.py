@@ -20,6 +20,7 @@ from peewee import JOIN, Model
 
 from ...errors import DatabaseError, ValidationError
 from ...models import AuditEntry, User, database, now
+from ...models.db import DATABASE_ERRORS
 from . import audit_keys
 
 
@@ -193,7 +194,15 @@ def verify_chain() -> list[str]:
 
 def _walk(key: bytes) -> str | None:
     prev_hash, expected_id = "", 1
-    for entry in AuditEntry.select().order_by(AuditEntry.id).iterator():
+    entries = AuditEntry.select().order_by(AuditEntry.id).iterator()
+    while True:
+        try:
+            entry = next(entries, None)
+        except DATABASE_ERRORS as exc:  # bytes that are not text: edited outside the program
+            return (f"audit trail: the entry after entry {expected_id - 1} cannot be read ({exc}); "
+                    "it was altered or the file is damaged")
+        if entry is None:
+            return None
         if entry.id != expected_id:
             return (f"audit trail: entry {expected_id} is missing (removed)" if entry.id > expected_id
                     else f"audit trail: entry {entry.id} is out of order (inserted)")
@@ -203,7 +212,6 @@ def _walk(key: bytes) -> str | None:
         if not hmac.compare_digest(entry_hash(key, prev_hash, entry), entry.hash):
             return f"audit trail: entry {entry.id} was altered or inserted (its keyed hash is wrong)"
         prev_hash, expected_id = entry.hash, entry.id + 1
-    return None
 
 
 # --- the supervisor's viewer --------------------------------------------------------------------

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import __version__
-from ...models.db import APPLICATION_ID, FileLock, inspect_file
+from ...models.db import APPLICATION_ID, FileLock, file_damage, inspect_file
 from ...models.migrations import SCHEMA_VERSION
 from .backup_archive import (
     FORMAT,
@@ -161,6 +161,8 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
         verify_backup(target, password, _stage(progress, 0.7, 0.98), work_dir=db_path.parent)
     except BackupError as exc:
         target.rename(target.with_name(target.name + ".failed"))
+        if damage := file_damage(db_path):  # the live file is damaged, not the backup: say so
+            raise BackupError(f"{damage} A backup of it would be damaged too.") from None
         raise BackupError(f"The backup was written but failed its verification: {exc} "
                           "It was renamed to .failed; try another folder.") from None
     removed = rotate(folder, db_path.stem, keep_newest, when) if keep_newest else []
