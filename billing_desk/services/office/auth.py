@@ -190,7 +190,8 @@ def sign_in(username: str, password: str, *, clock: Clock | None = None, write: 
             purpose: str = "signin") -> User:
     """The user with this name and password, or SignInFailed (each failure counted and audited).
 
-    ``write=False`` (a read-only command) checks without counting or auditing anything.
+    ``write=False`` (a read-only connection) checks without writing; the caller must then count
+    a failure on a writing connection (``cli.common`` does, so every failure counts).
     """
     at = (clock or now)()
     user = User.get_or_none(User.username == normalize_username(username))
