@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -106,9 +107,30 @@ def record(by: User | None, action: str, target: Model | None = None, *, summary
         "account_id, summary, before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (entry.id, str(entry.at), entry.user_id, entry.username, action, table, record_id,
          account_id, summary, _json(entry.before), _json(entry.after), prev_hash, entry.hash))
-    if not database.in_transaction():
-        sync_anchor()
+    _anchor_after_commit()
     return entry
+
+
+_pending = threading.local()  # the transaction (per thread) that will move the anchor when it commits
+
+
+def _anchor_after_commit() -> None:
+    """Move the anchor once the write holding this entry commits (at once outside a transaction).
+
+    Registered once per transaction; a rollback drops the callback and the anchor stays put."""
+    transaction = database.top_transaction()
+    if transaction is not None and getattr(_pending, "transaction", None) is transaction:
+        return
+    _pending.transaction = transaction
+    database.after_commit(_sync_quietly)
+
+
+def _sync_quietly() -> None:
+    _pending.transaction = None
+    try:
+        sync_anchor()
+    except Exception:  # the write is committed; the timer or sign-out syncs the anchor again
+        pass
 
 
 def _json(value) -> str | None:
