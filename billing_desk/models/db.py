@@ -34,6 +34,32 @@ _READ_ONLY_WORDS = ("readonly", "read-only", "unable to open", "permission", "ac
 CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
 
 
+class OfficeDatabase(SqliteDatabase):
+    """SQLite with *before-commit* work (per thread): writes that must join the committing
+    transaction (the ledger's seal). ``before_commit(fn)`` outside a transaction runs ``fn`` now."""
+
+    def before_commit(self, fn) -> None:
+        if self.transaction_depth() == 0:
+            fn()
+        else:
+            self._before_commit().append(fn)
+
+    def _before_commit(self) -> list:
+        if not hasattr(self._state, "before_commit"):
+            self._state.before_commit = []
+        return self._state.before_commit
+
+    def commit(self):
+        todo = self._before_commit()
+        while todo:
+            todo.pop(0)()
+        return super().commit()
+
+    def rollback(self):
+        self._before_commit().clear()
+        return super().rollback()
+
+
 def database_failure(exc: BaseException, path: str | Path | None = None) -> DatabaseError:
     """One clear message for an error SQLite raised about the file at ``path``."""
     where = str(path) if path else "The database"
@@ -236,7 +262,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     if file_lock:
         file_lock.acquire()
     try:
-        db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+        db = OfficeDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
         database.initialize(db)
         db.connect(reuse_if_open=True)
         upgraded_from = None
@@ -274,7 +300,7 @@ def _open_readonly(path: Path) -> OpenedDatabase:
         raise DatabaseError(f"{path} has schema {version}; this program reads {SCHEMA_VERSION}. "
                             + ("Install the newer program." if newer else
                                "Open it once in the window (or any writing command) to upgrade it."))
-    db = SqliteDatabase(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False,
+    db = OfficeDatabase(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False,
                         pragmas={"foreign_keys": 1, "busy_timeout": 5000, "query_only": 1})
     database.initialize(db)
     background = None

@@ -22,7 +22,7 @@ from peewee import JOIN, Model
 from ...errors import DatabaseError, ValidationError
 from ...models import AuditEntry, User, database, now
 from ...models.db import DATABASE_ERRORS
-from . import audit_keys
+from . import audit_keys, seals
 
 
 class AuditKeyMissing(DatabaseError):
@@ -122,6 +122,10 @@ def _anchor_after_commit() -> None:
     if transaction is not None and getattr(_pending, "transaction", None) is transaction:
         return
     _pending.transaction = transaction
+    before_commit = getattr(database.obj, "before_commit", None)
+    if before_commit is not None:
+        key = chain_key()
+        before_commit(lambda: seals.seal_ledger(key))
     database.after_commit(_sync_quietly)
 
 
@@ -211,7 +215,7 @@ def verify_chain() -> list[str]:
     if problem:
         return [problem]
     anchor = _anchor_problem(office, key)
-    return [anchor] if anchor else []
+    return ([anchor] if anchor else []) + seals.user_problems(key) + seals.ledger_problems(key)
 
 
 def _walk(key: bytes) -> str | None:
