@@ -71,3 +71,24 @@ def test_a_ledger_amount_changed_outside_the_program_is_caught(staff, make_accou
     _outside("UPDATE ledger_entry SET amount = ? WHERE id = ?", int((entry.amount + Decimal("1000")) * 100),
              entry.id)
     assert any("ledger: entries were changed" in p for p in audit.verify_chain())
+
+
+def test_the_chain_head_is_on_the_closed_day_sheet_and_in_every_backup(db, staff, tmp_path):
+    import datetime as dt
+
+    from billing_desk.models import AuditEntry
+    from billing_desk.reports import Params, run
+    from billing_desk.services.books.reports_close import close_day
+    from billing_desk.services.office import backup
+
+    admin = users.get_user("admin")
+    day = dt.date(2026, 1, 5)
+    close_day(day, admin, now=day)
+    last = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    sheet = dict(run("day-sheet", Params(start=day, end=day)).parameters)
+    assert sheet["Books"] == "closed"
+    assert sheet["Audit trail head"] == f"entry {last.id} \u00b7 {last.hash[:16]}"
+    made = backup.make_backup(db.path, tmp_path / "backups", create_folder=True)
+    assert made.manifest["audit_head"] == {"entry": last.id, "hash": last.hash}
+    head = f"Audit trail head: entry {last.id} \u00b7 {last.hash[:16]}"
+    assert head in backup.manifest_lines(made.manifest)

@@ -153,6 +153,17 @@ def _last_entry() -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
+def head_text(entry_id: int, entry_hash: str) -> str:
+    """The chain's head as printed on paper (day sheets, backup manifests): enough to compare."""
+    return f"entry {entry_id} \u00b7 {entry_hash[:16]}"
+
+
+def chain_head() -> str:
+    """The trail's last entry as ``head_text``; a rewritten trail disagrees with earlier paper."""
+    last = _last_entry()
+    return head_text(*last) if last else "no entries yet"
+
+
 def _anchor_problem(office: str, key: bytes) -> str | None:
     anchor = audit_keys.read_anchor(office, key)
     if anchor is None:

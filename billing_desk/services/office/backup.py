@@ -48,6 +48,7 @@ from .backup_archive import (
     open_archive,
     write_archive,
 )
+from .audit import head_text
 from .maintenance import disk_space, format_size
 
 __all__ = ["BackupError", "BackupResult", "make_backup", "verify_backup", "read_manifest",
@@ -178,12 +179,14 @@ def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.dateti
     con = connect_copy(copy)
     try:
         facts = database_facts(con)
+        head = con.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
     finally:
         con.close()
     return {"kind": "billing-desk-backup", "format": FORMAT, "program_version": __version__,
             "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
             "source": str(db_path), "data_bytes": copy.stat().st_size,
-            "data_sha256": file_sha256(copy), **facts}
+            "data_sha256": file_sha256(copy), **facts,
+            "audit_head": {"entry": head[0], "hash": head[1]} if head else None}
 
 
 # --- verifying ----------------------------------------------------------------------------
@@ -270,6 +273,8 @@ def manifest_lines(manifest: dict) -> list[str]:
         f"(last number {ledger.get('last_invoice_number', 0)}) · payments: {counts.get('payment', 0):,}",
         f"Ledger entries: {ledger.get('ledger_entries', 0):,} · open balances: "
         f"{format_money(from_cents(balance))}",
+        *([f"Audit trail head: {head_text(head['entry'], head['hash'])}"]
+          if isinstance(head := manifest.get("audit_head"), dict) else []),
         f"Size: {format_size(int(manifest.get('data_bytes', 0)))}"
         + (" · encrypted (needs its password)" if manifest.get("encryption") else ""),
     ]
