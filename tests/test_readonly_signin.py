@@ -62,3 +62,16 @@ def test_an_unknown_name_on_a_read_only_command_is_audited(office, tmp_path):
     assert main(["backup", "--db", str(office), "--to", str(tmp_path / "b"), "--user", "mallory",
                  "--user-password-file", str(wrong)]) == 1
     assert _failures(office)[0] == 1
+
+
+def test_wrong_current_passwords_in_change_password_count_too(db, monkeypatch):
+    from billing_desk.errors import ValidationError
+    from billing_desk.models import AuditEntry, User
+    from billing_desk.services.office import auth
+
+    user = auth.create_first_administrator("Ada Admin", "ada", PASSWORD, PASSWORD)[0]
+    for _ in range(5):
+        with pytest.raises(ValidationError, match="current password"):
+            auth.change_password(user, "guess", "new long password", "new long password")
+    assert User.get_by_id(user.id).locked_until is not None
+    assert AuditEntry.select().where(AuditEntry.action == "password_change_failed").count() == 5

@@ -267,6 +267,7 @@ def signoff(username: str, password: str, action: str, *, clock: Clock | None = 
 def change_password(user: User, old: str, new: str, repeat: str) -> None:
     """The user changes their own password (also after a reset by the administrator)."""
     if not check_password(old, user.password_hash):
+        _count_failure(user, now(), "password_change")  # a guess here counts like one at sign-in
         raise ValidationError("is not your current password", "current password")
     problems = password_problems(new, repeat, "new password")
     if not problems and new == old:
