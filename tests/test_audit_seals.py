@@ -92,3 +92,13 @@ def test_the_chain_head_is_on_the_closed_day_sheet_and_in_every_backup(db, staff
     assert made.manifest["audit_head"] == {"entry": last.id, "hash": last.hash}
     head = f"Audit trail head: entry {last.id} \u00b7 {last.hash[:16]}"
     assert head in backup.manifest_lines(made.manifest)
+
+
+def test_a_file_from_an_older_program_is_sealed_by_its_first_write(staff):
+    from billing_desk.services.office import auth
+
+    database.execute_sql("DELETE FROM setting WHERE key IN (?, ?)",
+                         ("security.user_seals", "security.ledger_seal"))
+    assert any("not sealed yet" in p for p in audit.verify_chain())
+    auth.sign_in("carla", "long password 1")
+    assert audit.verify_chain() == []

@@ -125,7 +125,7 @@ def _anchor_after_commit() -> None:
     before_commit = getattr(database.obj, "before_commit", None)
     if before_commit is not None:
         key = chain_key()
-        before_commit(lambda: seals.seal_ledger(key))
+        before_commit(lambda: seals.seal_on_commit(key))
     database.after_commit(_sync_quietly)
 
 

@@ -63,7 +63,7 @@ def user_problems(key: bytes) -> list[str]:
     seals = _get(USER_SEALS)
     rows = _user_rows()
     if seals is None:
-        return ["users: not sealed yet (a file from an older program; the next change seals them)"
+        return ["users: not sealed yet (a file from an older program; its next write seals them)"
                 ] if any(row[4] for row in rows) else []
     problems = [f"users: {row[1]} was changed outside the program (name, role, active or password)"
                 for row in rows if seals.get(str(row[0])) is None
@@ -86,8 +86,16 @@ def _extend(key: bytes, mac: str, after_id: int, upto_id: int | None = None) -> 
     return last, mac
 
 
+def seal_on_commit(key: bytes) -> None:
+    """As a write commits: extend the ledger's seal; a file from an older program (no user seals
+    yet) has its users sealed as they stand (trust on first use)."""
+    if _get(USER_SEALS) is None:
+        _put(USER_SEALS, {str(row[0]): _user_seal(key, row) for row in _user_rows()})
+    seal_ledger(key)
+
+
 def seal_ledger(key: bytes) -> None:
-    """Extend the ledger's seal over the rows this write added (run as the write commits)."""
+    """Extend the ledger's seal over the rows this write added."""
     sealed = _get(LEDGER_SEAL) or {"id": 0, "mac": ""}
     last, mac = _extend(key, sealed["mac"], int(sealed["id"]))
     if last != sealed["id"]:
@@ -98,7 +106,7 @@ def ledger_problems(key: bytes) -> list[str]:
     sealed = _get(LEDGER_SEAL)
     count = database.execute_sql("SELECT count(*) FROM ledger_entry").fetchone()[0]
     if sealed is None:
-        return ["ledger: not sealed yet (a file from an older program; the next change seals it)"
+        return ["ledger: not sealed yet (a file from an older program; its next write seals it)"
                 ] if count else []
     last, mac = _extend(key, "", 0, int(sealed["id"]))
     if last != sealed["id"] or not hmac.compare_digest(mac, str(sealed["mac"])):
