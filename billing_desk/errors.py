@@ -46,17 +46,21 @@ class DatabaseError(BillingError):
     """The database file cannot be used (not a database, too new, locked, on a network path)."""
 
 
-class DiskFullError(DatabaseError):
+class DatabaseUnavailable(DatabaseError):
+    """The file cannot be used right now: read-only, busy, or its disk is full."""
+
+
+class DiskFullError(DatabaseUnavailable):
     """The disk holding the database is full: the write was rolled back, nothing was saved."""
 
 
-class DatabaseBusyError(DatabaseError):
+class DatabaseBusyError(DatabaseUnavailable):
     """Another program holds the database (locked or busy) longer than we wait."""
 
 
-class DatabaseReadOnlyError(DatabaseError):
+class DatabaseReadOnlyError(DatabaseUnavailable):
     """The database file, or its folder, cannot be written."""
 
 
 class DatabaseDamagedError(DatabaseError):
-    """The file is damaged or is not a database."""
+    """The file is damaged (a torn page, text that is not UTF-8) or is not a database: restore a backup."""

@@ -33,18 +33,26 @@ def admin(db):
     return ensure_administrator()
 
 
+def program_user(username: str, full_name: str, role: str):
+    """A user as the program adds one: the row and its seal (a bare row reads as an edit made
+    outside the program once the office's users are sealed)."""
+    from billing_desk.models import User
+    from billing_desk.services.office import audit, seals
+
+    user = User.create(username=username, full_name=full_name, role=role)
+    if seals._get(seals.USER_SEALS) is not None:
+        seals.seal_user(user, audit.chain_key())
+    return user
+
+
 @pytest.fixture
 def clerk(db):
-    from billing_desk.models import User
-
-    return User.create(username="clerk", full_name="Carla Clerk", role="clerk")
+    return program_user("clerk", "Carla Clerk", "clerk")
 
 
 @pytest.fixture
 def supervisor(db):
-    from billing_desk.models import User
-
-    return User.create(username="super", full_name="Sid Supervisor", role="supervisor")
+    return program_user("super", "Sid Supervisor", "supervisor")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The database file: pragmas, money columns, the one-program lock, refusals and upgrades."""
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -57,6 +58,25 @@ def test_a_second_program_is_told_who_holds_the_file(tmp_path):
     finally:
         first.close()
     open_database(tmp_path / "a.sqlite").close()  # free again once the first closes
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symlinks need POSIX")
+def test_a_symlinked_path_does_not_bypass_the_lock(tmp_path):
+    first = open_database(tmp_path / "a.sqlite")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "link.sqlite").symlink_to(tmp_path / "a.sqlite")
+    (tmp_path / "folder-link").symlink_to(tmp_path, target_is_directory=True)
+    try:
+        for other in (tmp_path / "elsewhere" / "link.sqlite", tmp_path / "folder-link" / "a.sqlite"):
+            with pytest.raises(DatabaseError, match="open in another Billing Desk"):
+                open_database(other)
+    finally:
+        first.close()
+    second = open_database(tmp_path / "elsewhere" / "link.sqlite")
+    try:
+        assert second.path == (tmp_path / "a.sqlite").resolve()
+    finally:
+        second.close()
 
 
 def test_a_file_that_is_not_a_database_is_refused(tmp_path):

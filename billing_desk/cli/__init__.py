@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from .. import APP_NAME, __version__
 from ..errors import BillingError
 from ..logs import log_unexpected, setup_logging
-from ..services.office.transactions import DATABASE_FAILURES, explain_database_error
+from ..services.office.transactions import DATABASE_ERRORS, database_failure, explain_database_error
 
 COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports")
 
@@ -50,10 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     except BillingError as exc:
         print(f"billing-desk: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except DATABASE_FAILURES as exc:
-        plain = explain_database_error(exc)
-        if plain is None:
-            return _unexpected(exc)
+    except DATABASE_ERRORS as exc:  # SQLite found the file damaged, read-only, busy or full mid-command
+        path = _database_path(args)
+        plain = explain_database_error(exc, Path(path) if path else None)
+        if plain is None:  # not the file's fault: the traceback goes to the log as well
+            log_unexpected(exc, "the command line")
+            plain = database_failure(exc, path)
         print(f"billing-desk: {plain}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -85,6 +88,14 @@ def _run(args) -> int:
     from ..ui.app import run_window
 
     return run_window(db=args.db, demo=args.demo)
+
+
+def _database_path(args) -> str | None:
+    for name in ("path", "backup_db", "db"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

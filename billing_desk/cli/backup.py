@@ -71,7 +71,7 @@ def _backup_password(args) -> str | None:
 
 # --- backup ---------------------------------------------------------------------------------
 def run_backup(args) -> int:
-    db_path = Path(args.backup_db).absolute()
+    db_path = Path(args.backup_db).resolve()
     user = _reading_user(args, db_path)
     result = backups.make_backup(db_path, Path(args.to), user=user.username if user else "",
                                  reason="scheduled", password=_backup_password(args),
@@ -144,7 +144,7 @@ def run_verify(args) -> int:
 
 # --- restore --------------------------------------------------------------------------------
 def run_restore(args) -> int:
-    db_path, backup = Path(args.backup_db).absolute(), Path(args.backup).absolute()
+    db_path, backup = Path(args.backup_db).resolve(), Path(args.backup).absolute()
     password = _backup_password(args)
     user = _restore_user(args, db_path, backup, password)
     result = restore.restore_backup(backup, db_path, user, password=password,

@@ -13,8 +13,11 @@ import sys
 from pathlib import Path
 
 from ..errors import BillingError, PermissionDenied
-from ..services.office.auth import sign_in
+from ..services.office.audit_keys import database_path
+from ..services.office.auth import SignInFailed, sign_in
+from ..services.office.session import open_database
 from ..services.office.settings import get_setting
+from ..services.office.transactions import DATABASE_ERRORS
 from ..services.office.users import User
 
 
@@ -44,11 +47,38 @@ def acting_user(args, *, write: bool = True) -> User:
     if not name:
         raise PermissionDenied("this command changes data: name your user with --user NAME "
                                "(the password is asked for, or read from --password-file)")
-    user = sign_in(name, _password(args), write=write)
+    password = _password(args)
+    try:
+        user = sign_in(name, password, write=write)
+    except SignInFailed as exc:
+        counted = None if write else _count_read_only_failure(name, password)
+        raise (counted or exc) from None
     if user.must_change_password:
         raise PermissionDenied(f"{user.username} must first choose a new password: sign in once "
                                "in the window.")
     return user
+
+
+def _count_read_only_failure(name: str, password: str) -> BillingError | None:
+    """A read-only command holds a read-only connection: count and audit its failed sign-in on a
+    short writing one (no lock: the window may hold the file), like the report's export entry.
+    Returns the refusal as counted (it may now say the user is locked)."""
+    path = database_path()
+    if path is None:
+        return None
+    try:
+        opened = open_database(path, lock=False, create=False)
+    except BillingError:
+        return None  # the file cannot be written (read-only): the refusal still stands
+    try:
+        sign_in(name, password, write=True)  # counts, audits, locks after too many; raises again
+    except BillingError as counted:
+        return counted
+    except DATABASE_ERRORS:
+        return None
+    finally:
+        opened.close()
+    return None
 
 
 def reading_user(args) -> User | None:

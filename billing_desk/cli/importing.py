@@ -82,7 +82,7 @@ def run(args) -> int:
         return 2
     table = importing.read_rows(args.file)
     mapping = importing.load_mapping(args.map_file) if args.map_file else None
-    opened = open_database(args.db)
+    opened = open_database(args.db, create=False)
     try:
         return KINDS[args.kind](args, table, mapping, acting_user(args))
     finally:

@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import shutil
 import socket
 import sqlite3
 import sys
@@ -16,9 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from peewee import SqliteDatabase
+from peewee import (
+    DatabaseError as PeeweeDatabaseError,
+    IntegrityError as PeeweeIntegrityError,
+    SqliteDatabase,
+)
 
-from ..errors import DatabaseError
+from ..errors import (
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseError,
+    DatabaseReadOnlyError,
+    DiskFullError,
+)
 from . import ALL_MODELS, database
 from .migrations import MIGRATIONS, SCHEMA_VERSION, create_extras
 
@@ -30,7 +39,73 @@ PRAGMAS = {
     "busy_timeout": 5000,
     "cache_size": -32000,
 }
+# What SQLite (directly or through peewee) raises when a file is damaged, read-only or busy.
+DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
+_DAMAGE_WORDS = ("malformed", "not a database", "decode", "corrupt", "integrity")
+_READ_ONLY_WORDS = ("readonly", "read-only", "unable to open", "permission", "access")
 CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
+
+
+class OfficeDatabase(SqliteDatabase):
+    """SQLite with *before-commit* work (per thread): writes that must join the committing
+    transaction (the ledger's seal). ``before_commit(fn)`` outside a transaction runs ``fn`` now."""
+
+    def before_commit(self, fn) -> None:
+        if self.transaction_depth() == 0:
+            fn()
+        else:
+            self._before_commit().append(fn)
+
+    def _before_commit(self) -> list:
+        if not hasattr(self._state, "before_commit"):
+            self._state.before_commit = []
+        return self._state.before_commit
+
+    def commit(self):
+        todo = self._before_commit()
+        while todo:
+            todo.pop(0)()
+        return super().commit()
+
+    def rollback(self):
+        self._before_commit().clear()
+        return super().rollback()
+
+
+def plain_failure(exc: BaseException, path: str | Path | None = None) -> DatabaseError | None:
+    """SQLite's complaint about the file at ``path`` in plain words, or None when the complaint
+    is not about the file or its disk (a constraint or a trigger refused a row: the caller's)."""
+    if isinstance(exc, (sqlite3.IntegrityError, PeeweeIntegrityError)):
+        return None
+    where = str(path) if path else "the database"
+    folder = str(Path(path).parent) if path else "its folder"
+    text = str(exc).strip() or type(exc).__name__
+    lowered = text.lower()
+    if "disk is full" in lowered or "disk full" in lowered:
+        return DiskFullError(f"The disk holding {where} is full: nothing was saved. Free some space "
+                             f"on that disk (the folder {folder}), then do it again.")
+    if any(word in lowered for word in _DAMAGE_WORDS):
+        return DatabaseDamagedError(f"{path or 'The database'} is damaged ({text}). Restore a "
+                                    "backup (File > Restore…, or `billing-desk restore`); nothing was "
+                                    "saved.")
+    if any(word in lowered for word in _READ_ONLY_WORDS):
+        return DatabaseReadOnlyError(f"{where} is read-only here: nothing was saved. The file or its "
+                                     f"folder {folder} cannot be written, or this account may not change "
+                                     f"it: copy it to a folder you can write to, or ask whoever looks "
+                                     f"after the PC ({text}).")
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseBusyError(f"another program is using {where} and did not let go: nothing was "
+                                 "saved. Close the other program (or wait a moment), then try again.")
+    return None
+
+
+def database_failure(exc: BaseException, path: str | Path | None = None) -> DatabaseError:
+    """One clear message for an error SQLite raised about the file at ``path``."""
+    plain = plain_failure(exc, path)
+    if plain is not None:
+        return plain
+    text = str(exc).strip() or type(exc).__name__
+    return DatabaseError(f"{path or 'The database'} could not be used: {text}.")
 
 
 @dataclass
@@ -85,17 +160,22 @@ def _filesystem_type(path: Path) -> str:
 
 
 class FileLock:
-    """An OS lock on ``<db>.lock``: released by the OS when the program dies."""
+    """An OS lock on ``<db>.lock``: released by the OS when the program dies.
+
+    The path is resolved first, so a symlink to the file (or to its folder) takes the same lock.
+    """
 
     _held: set[str] = set()  # the lock files this process holds
 
     def __init__(self, path: Path):
+        path = Path(path).expanduser().resolve()
         self.path = path.with_name(path.name + ".lock")
         self._fh: TextIO | None = None
 
     @classmethod
     def held_here(cls, path: Path) -> bool:
         """Whether this process holds the lock of the database at ``path``."""
+        path = Path(path).expanduser().resolve()
         lock = path.with_name(path.name + ".lock")
         return str(lock.absolute()) in cls._held
 
@@ -189,21 +269,28 @@ def recover_hot_journal(path: Path) -> None:
 
 
 def inspect_file(path: Path) -> tuple[int, int]:
-    """(application_id, user_version) of an existing file, refusing what is not a database."""
+    """(application_id, user_version) of an existing file, refusing what is not a database.
+
+    Read through SQLite, never a plain ``open()``: on POSIX closing any descriptor of a file drops
+    all of this process's locks on it, so reading the header of a database this process has open
+    would leave its connection unlocked, and another program could delete its write-ahead log.
+    """
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"Cannot read {path}: " + ("permission denied." if path.exists()
+                                                       else "there is no such file."))
     recover_hot_journal(path)
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseError(f"Cannot read {path}: {exc.strerror}") from exc
-    if header and header != b"SQLite format 3\x00":
-        raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file).")
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc}.") from exc
     try:
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         version = con.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is damaged or not a database: {exc}") from exc
+        if "not a database" in str(exc):
+            raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file, "
+                                "or its first page is damaged).") from exc
+        raise DatabaseError(f"{path} is damaged or cannot be read: {exc}.") from exc
     finally:
         con.close()
     return app_id, version
@@ -216,7 +303,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     ``readonly`` (the checks and reports a scheduled task runs) takes no lock, so it works while
     the window has the file open, and can write nothing.
     """
-    path = Path(path).expanduser().absolute()
+    path = Path(path).expanduser().resolve()  # a symlink names the same file, and the same lock
     if readonly:
         return _open_readonly(path)
     warnings = check_location(path)
@@ -234,7 +321,9 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
         if app_id == 0 and _has_tables(path):
             raise DatabaseError(f"{path} is an SQLite file, but not a Billing Desk database.")
     elif not create:
-        raise DatabaseError(f"There is no database at {path}.")
+        raise DatabaseError(f"There is no database at {path}" + (" (the file is empty)" if path.exists()
+                            else "") + ". Nothing was created: a new office is made only by the "
+                            "window's first start or `billing-desk demo`.")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -242,7 +331,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     if file_lock:
         file_lock.acquire()
     try:
-        db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+        db = OfficeDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
         database.initialize(db)
         db.connect(reuse_if_open=True)
         upgraded_from = None
@@ -257,11 +346,13 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
             _quick_check(db, path)
         else:
             background = _background_quick_check(path)
-    except BaseException:
+    except BaseException as exc:
         if not database.is_closed():
             database.close()
         if file_lock:
             file_lock.release()
+        if isinstance(exc, DATABASE_ERRORS):
+            raise database_failure(exc, path) from exc
         raise
     return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings), background)
 
@@ -278,18 +369,20 @@ def _open_readonly(path: Path) -> OpenedDatabase:
         raise DatabaseError(f"{path} has schema {version}; this program reads {SCHEMA_VERSION}. "
                             + ("Install the newer program." if newer else
                                "Open it once in the window (or any writing command) to upgrade it."))
-    db = SqliteDatabase(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False,
+    db = OfficeDatabase(f"file:{path.as_posix()}?mode=ro", uri=True, check_same_thread=False,
                         pragmas={"foreign_keys": 1, "busy_timeout": 5000, "query_only": 1})
     database.initialize(db)
-    db.connect(reuse_if_open=True)
     background = None
     try:
+        db.connect(reuse_if_open=True)
         if _check_now(path, unclean):
             _quick_check(db, path)
         else:
             background = _background_quick_check(path)
-    except BaseException:
+    except BaseException as exc:
         db.close()
+        if isinstance(exc, DATABASE_ERRORS):
+            raise database_failure(exc, path) from exc
         raise
     return OpenedDatabase(path, db, None, False, background_check=background)
 
@@ -372,16 +465,30 @@ def _background_quick_check(path: Path) -> "Future[str]":
 def _quick_check(db: SqliteDatabase, path: Path) -> None:
     result = db.execute_sql("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
-        raise DatabaseError(f"{path} failed its integrity check: {result}. Restore a backup.")
+        raise DatabaseDamagedError(f"{path} is damaged (its integrity check says: {result}). "
+                              "Restore a backup (File > Restore..., or `billing-desk restore`).")
+
+
+def file_damage(path: Path) -> str | None:
+    """Quick-check the file on its own read-only connection: None when sound, else what to say."""
+    con = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+    try:
+        result = con.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        result = str(exc)
+    finally:
+        con.close()
+    return None if result == "ok" else (f"{path} is damaged (its integrity check says: {result}). "
+                                        "Restore a backup (File > Restore..., or `billing-desk restore`).")
 
 
 def integrity_check(db: SqliteDatabase) -> list[str]:
-    rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
-    problems = [] if rows == ["ok"] else rows
-    problems += [f"foreign key: {row[0]} row {row[1]} points at a missing {row[2]}"
-                 for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    try:
+        rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+        problems = [] if rows == ["ok"] else rows
+        problems += [f"foreign key: {row[0]} row {row[1]} points at a missing {row[2]}"
+                     for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    except DATABASE_ERRORS as exc:
+        return [f"the integrity check could not read the file: {exc}"]
     return problems
 
-
-def copy_database(src: Path, dst: Path) -> None:
-    shutil.copy2(src, dst)

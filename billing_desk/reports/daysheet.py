@@ -16,6 +16,7 @@ from ..choices import PAYMENT_METHODS
 from ..printing.report import Column, Group, Report
 from ..services.books import reports_data
 from ..services.books.reports_close import closed_through
+from ..services.office.audit import chain_head
 from .common import Params, money
 
 VIEWS = (("account", "By account"), ("code", "By code"), ("type", "By payment type"))
@@ -106,4 +107,5 @@ def _parameters(start, end, totals: dict, entries) -> list[tuple[str, object]]:
             ("Deposit: cash", deposit["cash"]), ("Deposit: checks", deposit["check"]),
             ("Deposit: cards", deposit["card"]),
             ("Deposit: EFT and other", deposit["eft"] + deposit["other"]),
-            ("Deposit total", sum(deposit.values(), Decimal("0.00")))]
+            ("Deposit total", sum(deposit.values(), Decimal("0.00"))),
+            ("Audit trail head", chain_head())]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import database
-from ..models.db import integrity_check
+from ..models.db import DATABASE_ERRORS, integrity_check
 from ..models.schema_check import schema_problems
 from .books.ledger import check_ledger
 from .office.audit import verify_chain
@@ -19,26 +19,41 @@ class CheckResult:
     ledger: list[str] = field(default_factory=list)
     audit: list[str] = field(default_factory=list)
     schema: list[str] = field(default_factory=list)
+    not_run: dict[str, str] = field(default_factory=dict)  # check name -> why it did not run
 
     @property
     def clean(self) -> bool:
-        return not (self.integrity or self.schema or self.ledger or self.audit)
+        return not (self.integrity or self.schema or self.ledger or self.audit or self.not_run)
 
     def lines(self) -> list[str]:
         out = []
         for name, problems in (("integrity", self.integrity), ("schema", self.schema),
                                ("ledger", self.ledger), ("audit trail", self.audit)):
+            if name in self.not_run:
+                out.append(f"{name}: not run ({self.not_run[name]})")
+                continue
             out.append(f"{name}: ok" if not problems else f"{name}: {len(problems)} problem(s)")
             out += [f"  - {p}" for p in problems]
         return out
 
 
 def run_checks() -> CheckResult:
+    """Integrity first; the ledger and the audit trail only on a sound file, and a check that could
+    not read what it needs is said "not run", never "ok"."""
     result = CheckResult(integrity=integrity_check(database.obj))
-    if not result.integrity:
-        result.schema = schema_problems(database.connection())
-        result.ledger = check_ledger() + check_orders()
-        result.audit = verify_chain()
+    if result.integrity:
+        result.not_run = {name: "the file failed its integrity check"
+                          for name in ("schema", "ledger", "audit trail")}
+        return result
+    checks = (("schema", lambda: schema_problems(database.connection())),
+              ("ledger", lambda: check_ledger() + check_orders()), ("audit trail", verify_chain))
+    for name, check in checks:
+        try:
+            problems = check()
+        except DATABASE_ERRORS as exc:
+            result.not_run[name] = f"the data could not be read: {exc}"
+            continue
+        setattr(result, {"audit trail": "audit"}.get(name, name), problems)
     return result
 
 

@@ -96,7 +96,9 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
 
 def _demo_users() -> tuple[User, User, User]:
     """admin, maria (clerk) and sam (supervisor), all with DEMO_PASSWORD (see the README)."""
+    from .office.audit import chain_key
     from .office.auth import LIGHT_COST, hash_password, set_recovery_key
+    from .office.seals import seal_user
 
     admin = ensure_administrator()
     admin.full_name, admin.password_hash = "Alex Admin", hash_password(DEMO_PASSWORD, LIGHT_COST)
@@ -105,6 +107,8 @@ def _demo_users() -> tuple[User, User, User]:
                         password_hash=hash_password(DEMO_PASSWORD, LIGHT_COST))
     supervisor = User.create(username="sam", full_name="Sam Okafor", role="supervisor",
                              password_hash=hash_password(DEMO_PASSWORD, LIGHT_COST))
+    for user in (admin, clerk, supervisor):
+        seal_user(user, chain_key())
     set_recovery_key(DEMO_RECOVERY_KEY)
     return admin, clerk, supervisor
 

@@ -14,6 +14,7 @@ from ..errors import BillingError
 from ..logs import setup_logging
 from ..paths import default_database, demo_database, resource
 from ..services.office.session import Session, open_session
+from ..services.office.transactions import DATABASE_ERRORS, database_failure
 from .crash import install_crash_path
 from .prompts import Prompter
 from .session_holder import SessionHolder
@@ -104,6 +105,9 @@ def sign_in(holder: SessionHolder) -> bool:
         holder.set_user(sign_in_at_start(holder.session.path.name))
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
+        holder.set_user(None)
+    except DATABASE_ERRORS as exc:  # a damaged page or garbled text the quick check did not reach
+        PROMPTER.warn(APP_NAME, str(database_failure(exc, holder.session.path)))
         holder.set_user(None)
     if holder.user is None:
         holder.session.close()

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, overload
@@ -20,7 +21,8 @@ from peewee import JOIN, Model
 
 from ...errors import DatabaseError, ValidationError
 from ...models import AuditEntry, User, database, now
-from . import audit_keys
+from ...models.db import DATABASE_ERRORS
+from . import audit_keys, seals
 from .permissions import REFUSAL_LISTENERS, require
 
 
@@ -110,9 +112,34 @@ def record(by: User | None, action: str, target: Model | None = None, *, summary
         "account_id, summary, before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (entry.id, str(entry.at), entry.user_id, entry.username, action, table, record_id,
          account_id, summary, _json(entry.before), _json(entry.after), prev_hash, entry.hash))
-    if not database.in_transaction():
-        sync_anchor()
+    _anchor_after_commit()
     return entry
+
+
+_pending = threading.local()  # the transaction (per thread) that will move the anchor when it commits
+
+
+def _anchor_after_commit() -> None:
+    """Move the anchor once the write holding this entry commits (at once outside a transaction).
+
+    Registered once per transaction; a rollback drops the callback and the anchor stays put."""
+    transaction = database.top_transaction()
+    if transaction is not None and getattr(_pending, "transaction", None) is transaction:
+        return
+    _pending.transaction = transaction
+    before_commit = getattr(database.obj, "before_commit", None)
+    if before_commit is not None:
+        key = chain_key()
+        before_commit(lambda: seals.seal_on_commit(key))
+    database.after_commit(_sync_quietly)
+
+
+def _sync_quietly() -> None:
+    _pending.transaction = None
+    try:
+        sync_anchor()
+    except Exception:  # the write is committed; the timer or sign-out syncs the anchor again
+        pass
 
 
 def _json(value) -> str | None:
@@ -129,6 +156,17 @@ def _account_of(target: Model) -> int | None:
 def _last_entry() -> tuple[int, str] | None:
     row = database.execute_sql("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else None
+
+
+def head_text(entry_id: int, entry_hash: str) -> str:
+    """The chain's head as printed on paper (day sheets, backup manifests): enough to compare."""
+    return f"entry {entry_id} \u00b7 {entry_hash[:16]}"
+
+
+def chain_head() -> str:
+    """The trail's last entry as ``head_text``; a rewritten trail disagrees with earlier paper."""
+    last = _last_entry()
+    return head_text(*last) if last else "no entries yet"
 
 
 def _anchor_problem(office: str, key: bytes) -> str | None:
@@ -204,12 +242,20 @@ def verify_chain() -> list[str]:
     if problem:
         return [problem]
     anchor = _anchor_problem(office, key)
-    return [anchor] if anchor else []
+    return ([anchor] if anchor else []) + seals.user_problems(key) + seals.ledger_problems(key)
 
 
 def _walk(key: bytes) -> str | None:
     prev_hash, expected_id = "", 1
-    for entry in AuditEntry.select().order_by(AuditEntry.id).iterator():
+    entries = AuditEntry.select().order_by(AuditEntry.id).iterator()
+    while True:
+        try:
+            entry = next(entries, None)
+        except DATABASE_ERRORS as exc:  # bytes that are not text: edited outside the program
+            return (f"audit trail: the entry after entry {expected_id - 1} cannot be read ({exc}); "
+                    "it was altered or the file is damaged")
+        if entry is None:
+            return None
         if entry.id != expected_id:
             return (f"audit trail: entry {expected_id} is missing (removed)" if entry.id > expected_id
                     else f"audit trail: entry {entry.id} is out of order (inserted)")
@@ -219,7 +265,6 @@ def _walk(key: bytes) -> str | None:
         if not hmac.compare_digest(entry_hash(key, prev_hash, entry), entry.hash):
             return f"audit trail: entry {entry.id} was altered or inserted (its keyed hash is wrong)"
         prev_hash, expected_id = entry.hash, entry.id + 1
-    return None
 
 
 # --- the supervisor's viewer --------------------------------------------------------------------

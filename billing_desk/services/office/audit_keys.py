@@ -88,10 +88,20 @@ def store_key(office: str, key: bytes) -> None:
     _memory[office] = key
     text = json.dumps({"office": office, "key": key.hex()})
     for path in _key_files(office):
+        if _holds_another_office(path, office):
+            continue  # never overwrite another office's key (an empty file opened by mistake)
         try:
             _write_private(path, text)
         except OSError:
             pass  # a read-only folder beside the database: the data-folder copy is enough
+
+
+def _holds_another_office(path: Path, office: str) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return path.exists()  # unreadable: leave it for a person to look at
+    return not isinstance(data, dict) or data.get("office") != office
 
 
 def load_key(office: str) -> bytes | None:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from ...errors import PermissionDenied, Problem, ValidationError
 from ...models import User, now
-from . import audit, audit_keys
+from . import audit, audit_keys, seals
 from .permissions import ACTION_NAMES, can, mark_signed_off
 from .settings import get_setting
 from .transactions import in_transaction
@@ -138,6 +138,7 @@ def create_first_administrator(full_name: str, username: str, password: str,
         user.username, user.full_name, user.active = username, full_name.strip(), True
         user.password_hash = hash_password(password)
         user.save()
+        seals.seal_user(user, audit.chain_key())
         set_recovery_key(recovery)
         audit.record(user, "first_start", user, summary="first start: administrator and recovery key made",
                      after=audit.snapshot(user, "username", "full_name", "role"))
@@ -174,6 +175,7 @@ def recover(recovery: str, new_password: str, repeat: str, username: str = "") -
         user.password_hash, user.active = hash_password(new_password), True
         user.failed_attempts, user.locked_until, user.must_change_password = 0, None, False
         user.save()
+        seals.seal_user(user, audit.chain_key())
         audit.record(user, "recovery", user, summary="signed in with the recovery key; password reset")
     audit.sync_anchor()
     return user
@@ -192,7 +194,8 @@ def sign_in(username: str, password: str, *, clock: Clock | None = None, write: 
             purpose: str = "signin") -> User:
     """The user with this name and password, or SignInFailed (each failure counted and audited).
 
-    ``write=False`` (a read-only command) checks without counting or auditing anything.
+    ``write=False`` (a read-only connection) checks without writing; the caller must then count
+    a failure on a writing connection (``cli.common`` does, so every failure counts).
     """
     at = (clock or now)()
     user = User.get_or_none(User.username == normalize_username(username))
@@ -266,6 +269,7 @@ def signoff(username: str, password: str, action: str, *, clock: Clock | None = 
 def change_password(user: User, old: str, new: str, repeat: str) -> None:
     """The user changes their own password (also after a reset by the administrator)."""
     if not check_password(old, user.password_hash):
+        _count_failure(user, now(), "password_change")  # a guess here counts like one at sign-in
         raise ValidationError("is not your current password", "current password")
     problems = password_problems(new, repeat, "new password")
     if not problems and new == old:
@@ -275,4 +279,5 @@ def change_password(user: User, old: str, new: str, repeat: str) -> None:
     with in_transaction():
         user.password_hash, user.must_change_password = hash_password(new), False
         user.save(only=[User.password_hash, User.must_change_password])
+        seals.seal_user(user, audit.chain_key())
         audit.record(user, "password_changed", user, summary=f"{user.username} changed their password")

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import __version__
-from ...models.db import APPLICATION_ID, inspect_file
+from ...models.db import APPLICATION_ID, file_damage, inspect_file
 from ...models.migrations import SCHEMA_VERSION
 from ...models.schema_check import schema_problems
+from .audit import head_text
 from .backup_archive import (
     FORMAT,
     SUFFIX,
@@ -145,7 +146,7 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
     program) has the file open. The caller writes the audit entry (``record_backup``).
     """
     started = time.perf_counter()
-    db_path, folder = Path(db_path).absolute(), Path(folder).absolute()
+    db_path, folder = Path(db_path).resolve(), Path(folder).absolute()
     app_id, _version = inspect_file(db_path) if db_path.exists() else (None, None)
     if app_id != APPLICATION_ID:
         raise BackupError(f"{db_path} is not a Billing Desk database; there is nothing to back up.")
@@ -173,6 +174,8 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
                       db_path=db_path)
     except BackupError as exc:
         target.rename(target.with_name(target.name + ".failed"))
+        if damage := file_damage(db_path):  # the live file is damaged, not the backup: say so
+            raise BackupError(f"{damage} A backup of it would be damaged too.") from None
         raise BackupError(f"The backup was written but failed its verification: {exc} "
                           "It was renamed to .failed; try another folder.") from None
     log_backup(target, manifest)
@@ -191,13 +194,15 @@ def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.dateti
         facts = database_facts(con)
         office = _setting(con, "security.office_id") or ""
         office_name = _setting(con, "office_name")
+        head = con.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
     finally:
         con.close()
     return {"kind": "billing-desk-backup", "format": FORMAT, "program_version": __version__,
             "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
             "source": str(db_path), "data_bytes": copy.stat().st_size,
             "data_sha256": file_sha256(copy), "office_id": office,
-            "office_name": str(office_name or "Billing Desk")[:200], **facts}
+            "office_name": str(office_name or "Billing Desk")[:200], **facts,
+            "audit_head": {"entry": head[0], "hash": head[1]} if head else None}
 
 
 def _setting(con: sqlite3.Connection, key: str):
@@ -371,6 +376,8 @@ def manifest_lines(manifest: dict) -> list[str]:
         f"(last number {ledger.get('last_invoice_number', 0)}) · payments: {counts.get('payment', 0):,}",
         f"Ledger entries: {ledger.get('ledger_entries', 0):,} · open balances: "
         f"{format_money(from_cents(balance))}",
+        *([f"Audit trail head: {head_text(head['entry'], head['hash'])}"]
+          if isinstance(head := manifest.get("audit_head"), dict) else []),
         f"Size: {format_size(int(manifest.get('data_bytes', 0)))}"
         + (" · encrypted (needs its password)" if manifest.get("encryption") else ""),
     ]

@@ -62,6 +62,11 @@ def check_manifest(manifest: dict, name: str, archive_bytes: int) -> None:
             raise BackupError(f"{name} is damaged: its manifest's {group} is not a list of counts.")
         for key in values:
             _int(values, key, -(1 << 62), 1 << 62, name, block=group)
+    head = manifest.get("audit_head")
+    if head is not None:
+        if not isinstance(head, dict) or not isinstance(head.get("hash"), str) or len(head["hash"]) > 128:
+            raise BackupError(f"{name} is damaged: its manifest's audit_head is not a trail's end.")
+        _int(head, "entry", 0, 1 << 62, name, block="audit_head")
     if manifest.get("encryption"):
         check_encryption(manifest["encryption"], name)
 

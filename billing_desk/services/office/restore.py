@@ -69,7 +69,7 @@ def restore_backup(backup: Path, db_path: Path, by, *, password: str | None = No
     A refusal (permission, another office's or an unsigned backup, a damaged or forged one) is
     written to the current database's audit trail when it can be opened.
     """
-    backup, db_path = Path(backup).absolute(), Path(db_path).absolute()
+    backup, db_path = Path(backup).absolute(), Path(db_path).resolve()
     try:
         return _restore(backup, db_path, by, password=password, progress=progress,
                         safety_folder=safety_folder, keep_newest=keep_newest)

@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import peewee
-
-from ...errors import (
-    BillingError,
-    DatabaseBusyError,
-    DatabaseDamagedError,
-    DatabaseReadOnlyError,
-    DiskFullError,
-)
+from ...errors import BillingError
 from ...models import database
+from ...models.db import DATABASE_ERRORS, database_failure, plain_failure
 
-DATABASE_FAILURES = (sqlite3.DatabaseError, peewee.DatabaseError)
+__all__ = ["DATABASE_ERRORS", "database_failure", "explain_database_error", "in_transaction", "today"]
 # What SQLite says after a failed write, which is only an echo of the first cause.
 _ECHOES = ("cannot rollback", "no transaction is active", "cannot commit")
 
@@ -48,7 +40,7 @@ def in_transaction() -> Iterator[object]:
     try:
         with database.atomic() as transaction:
             yield transaction
-    except DATABASE_FAILURES as exc:
+    except DATABASE_ERRORS as exc:
         plain = explain_database_error(exc)
         if plain is None:
             raise  # a rule of the schema (a constraint, a trigger): the caller's to handle
@@ -70,7 +62,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 def first_cause(exc: BaseException) -> BaseException:
     """The failure that started it: a failed rollback after a failed write hides the write's error."""
     for link in reversed(_chain(exc)):
-        if isinstance(link, (BillingError, *DATABASE_FAILURES)) and not _is_echo(link):
+        if isinstance(link, (BillingError, *DATABASE_ERRORS)) and not _is_echo(link):
             return link
     return exc
 
@@ -92,20 +84,4 @@ def explain_database_error(exc: BaseException, path: Path | None = None) -> Bill
     cause = first_cause(exc)
     if isinstance(cause, BillingError):
         return cause
-    path = path or database_path()
-    where = str(path) if path else "the database"
-    folder = str(path.parent) if path else "its folder"
-    text = str(cause).lower()
-    if "disk is full" in text or "disk full" in text:
-        return DiskFullError(f"The disk holding {where} is full: nothing was saved. Free some space "
-                             f"on that disk (the folder {folder}), then do it again.")
-    if "locked" in text or "busy" in text:
-        return DatabaseBusyError(f"another program is using {where} and did not let go: nothing was "
-                                 "saved. Close the other program (or wait a moment), then try again.")
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return DatabaseReadOnlyError(f"{where} is read-only here: nothing was saved. Check that the "
-                                     f"file and the folder {folder} can be written, then open it again.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return DatabaseDamagedError(f"{where} is damaged or not a database ({cause}): nothing was "
-                                    "saved. Stop work and restore the latest backup.")
-    return None
+    return plain_failure(cause, path or database_path())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...choices import ROLES
 from ...errors import Problem, RuleError, ValidationError
 from ...models import User
-from . import audit
+from . import audit, seals
 from .permissions import require
 from .transactions import in_transaction
 
@@ -22,6 +22,7 @@ def ensure_administrator() -> User:
         return user
     with in_transaction():
         user = User.create(username="admin", full_name="Administrator", role="administrator")
+        seals.seal_user(user, audit.chain_key())
         audit.record(user, "create", user, summary="first start: administrator created")
     return user
 
@@ -59,6 +60,7 @@ def add_user(by: User, username: str, full_name: str, role: str, password: str,
     with in_transaction():
         user = User.create(username=username, full_name=full_name.strip(), role=role,
                            password_hash=hash_password(password), must_change_password=True)
+        seals.seal_user(user, audit.chain_key())
         audit.record(by, "create", user, summary=f"user {username} added as {role}",
                      after=audit.snapshot(user, *SHOWN))
     return user
@@ -90,6 +92,7 @@ def update_user(by: User, user_id: int, *, full_name: str | None = None, role: s
             raise RuleError("The office needs at least one active administrator; "
                             "make another administrator first.")
         user.save()
+        seals.seal_user(user, audit.chain_key())
         action = {True: "enable", False: "disable"}.get(active, "change") \
             if active is not None and active != before["active"] else "change"
         audit.record(by, action, user, summary=f"user {user.username}: {action}",
@@ -110,6 +113,7 @@ def reset_password(by: User, user_id: int, password: str, repeat: str) -> User:
         user.password_hash, user.must_change_password = hash_password(password), True
         user.failed_attempts, user.locked_until = 0, None
         user.save()
+        seals.seal_user(user, audit.chain_key())
         audit.record(by, "reset_password", user,
                      summary=f"password of {user.username} reset (must change at next sign-in)")
     return user
