@@ -72,7 +72,13 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
     try:
         sheets = {}
         for sheet in book.worksheets:
-            rows = [[importing.cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            try:
+                rows = [[importing.cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            except Exception as exc:  # a damaged sheet: XML, zip or value errors from openpyxl
+                raise importing.ImportFileError(
+                    f"sheet '{sheet.title}' of {path.name} is damaged and cannot be read "
+                    f"({str(exc).splitlines()[0][:120] or type(exc).__name__}); nothing was imported"
+                ) from None
             sheets[sheet.title] = _as_dicts(rows, list(range(2, len(rows) + 1)))
         return sheets
     finally:
