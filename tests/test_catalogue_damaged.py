@@ -39,7 +39,7 @@ def test_a_damaged_second_sheet_gives_one_clear_message_and_saves_nothing(db, ad
     assert CatalogueItem.select().count() == 0
 
 
-def test_the_command_line_says_so_without_a_traceback(tmp_path, office):  # noqa: F811
+def test_the_command_line_says_so_without_a_traceback(tmp_path, office):
     result = run_cli("import", "catalogue", str(damaged_workbook(tmp_path)), "--db", str(office),
                      home=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
