@@ -90,7 +90,8 @@ def _build(args, spec, params):
 
     opened = open_database(_database(args), readonly=True)
     try:
-        user = acting_user(args, write=False) if spec.needs_user else reading_user(args)
+        user = (acting_user(args, write=False, needed_for=f"the {spec.name} report needs your user")
+                if spec.needs_user else reading_user(args))
         params.user = user
         return user, run(spec.name, params), office_info()
     finally:
@@ -98,13 +99,26 @@ def _build(args, spec, params):
 
 
 def _record(args, user, action: str, spec, report, out) -> None:
+    """Audit the export or print. When that cannot be written (another program holds the write
+    lock past the busy timeout) an exported file is removed: no file goes out unaudited."""
+    from peewee import OperationalError
+
     from ..reports.output import record
 
-    opened = open_database(_database(args), lock=False, create=False)
     try:
-        record(user, action, spec, report, out)
-    finally:
-        opened.close()
+        opened = open_database(_database(args), lock=False, create=False)
+        try:
+            record(user, action, spec, report, out)
+        finally:
+            opened.close()
+    except OperationalError as exc:
+        if action == "print":
+            raise BillingError(f"the report was printed, but the database is busy ({exc}), so the "
+                               "print is not in the audit trail; try again later") from None
+        out.path.unlink(missing_ok=True)
+        raise BillingError(f"the database is busy ({exc}): another program is writing to it. "
+                           f"{out.path} was not kept (an export is kept only once the audit trail "
+                           "records it); try again") from None
 
 
 def run_report(args) -> int:

@@ -41,6 +41,8 @@ class OpenedDatabase:
     warnings: tuple[str, ...] = ()
     # A large file that was closed cleanly is checked in the background: the result arrives here.
     background_check: "Future[str] | None" = None
+    # A read-only open: the -wal/-shm files that were there before it (others it may remove).
+    sidecars_before: frozenset[Path] | None = None
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -48,6 +50,9 @@ class OpenedDatabase:
         if self.lock:
             self.lock.release()
             self.lock = None
+        if self.sidecars_before is not None and (self.background_check is None
+                                                 or self.background_check.done()):
+            _remove_empty_sidecars(self.path, set(self.sidecars_before))
 
 
 def check_location(path: Path) -> list[str]:
@@ -225,9 +230,37 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
 
 
 def _open_readonly(path: Path) -> OpenedDatabase:
-    unclean = _left_unclean(path)
     if not path.exists():
         raise DatabaseError(f"There is no database at {path}.")
+    existed = {side for side in _sidecars(path) if side.exists()}
+    try:
+        opened = _open_readonly_checked(path)
+        opened.sidecars_before = frozenset(existed)
+        return opened
+    except BaseException:
+        _remove_empty_sidecars(path, existed)
+        raise
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _remove_empty_sidecars(path: Path, existed: set[Path]) -> None:
+    """After a read-only open (failed, or closed): remove the -wal and -shm files it created, only
+    while the log is empty (the -shm then indexes nothing). Files that were there are kept."""
+    wal, shm = _sidecars(path)
+    try:
+        if wal not in existed and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+        if shm not in existed and shm.exists() and (not wal.exists() or wal.stat().st_size == 0):
+            shm.unlink()
+    except OSError:
+        pass  # a read-only folder: nothing was created there either
+
+
+def _open_readonly_checked(path: Path) -> OpenedDatabase:
+    unclean = _left_unclean(path)
     app_id, version = inspect_file(path)
     if app_id != APPLICATION_ID:
         raise DatabaseError(f"{path} is not a Billing Desk database.")
