@@ -143,3 +143,16 @@ def test_report_export_is_formula_guarded(tmp_path):
     _assert_no_formulas(out)
     sheet = openpyxl.load_workbook(out).active
     assert sorted(sheet.cell(5 + i, 1).value for i in range(len(NASTY))) == READ_BACK
+
+
+def test_order_and_invoice_fields_refuse_control_characters(db, make_account):
+    from billing_desk.services.books.invoices import InvoiceDraft, LineInput, validate_draft
+    from billing_desk.services.orders.order_forms import OrderForm, validate_order
+
+    account = make_account()
+    *_rest, problems = validate_order(OrderForm(account.id, "01/05/2026", po_number="PO\x1b1",
+                                                notes="ship\nfriday"))
+    assert [p.field for p in problems if "control character" in p.message] == ["po_number"]
+    *_rest, problems = validate_draft(InvoiceDraft(account.id, "01/05/2026", [LineInput("99213")],
+                                                   provider="Dr\x07 Who", notes="two\nlines"))
+    assert [p.field for p in problems if "control character" in p.message] == ["provider"]
