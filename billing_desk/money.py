@@ -19,8 +19,9 @@ _AMOUNT = re.compile(
     r"""^(?P<neg1>-)?\s*\$?\s*(?P<neg2>-)?
         (?P<int>\d{1,3}(?:,\d{3})+|\d+)?
         (?:\.(?P<frac>\d{0,2}))?$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # \d is 0-9 only: never full-width or Arabic-Indic digits
 )
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def parse_money(text: str | int | Decimal, field: str = "amount", *, allow_negative: bool = False) -> Decimal:
@@ -37,6 +38,8 @@ def parse_money(text: str | int | Decimal, field: str = "amount", *, allow_negat
     raw = (text or "").strip()
     if not raw:
         raise ValidationError("an amount is required", field)
+    if _OTHER_DIGIT.search(raw):
+        raise ValidationError(f"'{text}' has digits other than 0-9; type the amount with 0-9", field)
     negative = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1].strip()

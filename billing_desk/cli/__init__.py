@@ -35,7 +35,8 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="open the demo database (built on first use)")
     parser.add_argument("--self-test", action="store_true",
-                        help="check the program without a screen and exit")
+                        help="check the program without a screen and exit (with --db: also "
+                        "check that database, read-only)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(commands)
@@ -82,7 +83,7 @@ def _run(args) -> int:
     if args.self_test:
         from ..ui.selftest import run_self_test
 
-        return run_self_test()
+        return run_self_test(database=args.db)
     if args.command:
         return args.run(args)
     from ..ui.app import run_window

@@ -41,11 +41,15 @@ def _password(args) -> str:
     return getpass.getpass(f"Password for {args.user}: ")
 
 
-def acting_user(args, *, write: bool = True) -> User:
-    """The signed-in user a command acts as (the database must be open); failures are audited."""
+def acting_user(args, *, write: bool = True, needed_for: str | None = None) -> User:
+    """The signed-in user a command acts as (the database must be open); failures are audited.
+
+    ``needed_for`` says why a command that changes nothing needs a user (the default reason is
+    that the command changes data)."""
     name = getattr(args, "user", None)
     if not name:
-        raise PermissionDenied("this command changes data: name your user with --user NAME "
+        why = needed_for or ("this command changes data" if write else "this command needs a user")
+        raise PermissionDenied(f"{why}: name your user with --user NAME "
                                "(the password is asked for, or read from --password-file)")
     password = _password(args)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..errors import BillingError, ValidationError
+from ..errors import BillingError, DatabaseError, ValidationError
 from ..money import parse_money
 from ..services.office.session import open_database
 from ..services.office.validation import parse_date
@@ -90,7 +90,8 @@ def _build(args, spec, params):
 
     opened = open_database(_database(args), readonly=True)
     try:
-        user = acting_user(args, write=False) if spec.needs_user else reading_user(args)
+        user = (acting_user(args, write=False, needed_for=f"the {spec.name} report needs your user")
+                if spec.needs_user else reading_user(args))
         params.user = user
         return user, run(spec.name, params), office_info()
     finally:
@@ -98,13 +99,25 @@ def _build(args, spec, params):
 
 
 def _record(args, user, action: str, spec, report, out) -> None:
+    """Audit the export or print. When that cannot be written (another program holds the write
+    lock past the busy timeout) an exported file is removed: no file goes out unaudited."""
     from ..reports.output import record
+    from ..services.office.transactions import DATABASE_ERRORS
 
-    opened = open_database(_database(args), lock=False, create=False)
     try:
-        record(user, action, spec, report, out)
-    finally:
-        opened.close()
+        opened = open_database(_database(args), lock=False, create=False)
+        try:
+            record(user, action, spec, report, out)
+        finally:
+            opened.close()
+    except (DatabaseError, *DATABASE_ERRORS) as exc:  # busy past the wait, read-only, full
+        if action == "print":
+            raise BillingError(f"the report was printed, but the audit trail could not record it "
+                               f"({exc}); try again later") from None
+        out.path.unlink(missing_ok=True)
+        raise BillingError(f"{out.path} was not kept: the audit trail could not record the export "
+                           f"({exc}). An export is kept only once the trail records it; try "
+                           "again") from None
 
 
 def run_report(args) -> int:

@@ -1,14 +1,17 @@
-"""Rows out to Excel, safely: a text cell that starts like a formula is written as plain text.
+"""Rows out to Excel and CSV, safely: the one formula guard every writer of files uses.
 
 A name such as ``=HYPERLINK(...)`` or ``+1 555 0100`` typed into an account must never run as a
-formula when the office opens the exported file; such cells are stored as text with Excel's
-quote prefix, so Excel shows them exactly as typed and never evaluates them.
+formula when the office (or an agency) opens the exported file. In a workbook such cells are
+stored as text with Excel's quote prefix (``guarded_value``); in a CSV they get a leading
+apostrophe (``csv_cell``). Characters a workbook cannot hold (control characters that older
+data may carry) are shown as U+FFFD instead of stopping the export (``excel_text``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,8 +32,28 @@ class ExportColumn:
     width: float = 14
 
 
-def is_risky(text: str) -> bool:
+# What openpyxl refuses (IllegalCharacterError): C0 controls other than tab, LF and CR.
+_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+REPLACEMENT = "\ufffd"
+
+
+def is_risky(text: Any) -> bool:
+    """True for text a spreadsheet would take as a formula (or a DDE command)."""
     return isinstance(text, str) and text.startswith(FORMULA_STARTS)
+
+
+def excel_text(text: str) -> str:
+    """``text`` with every character a workbook cannot hold replaced by U+FFFD."""
+    return _ILLEGAL_IN_XLSX.sub(REPLACEMENT, text)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV field: text that starts like a formula gets a leading apostrophe."""
+    return "'" + value if is_risky(value) else value
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    return [csv_cell(v) for v in values]
 
 
 def export_rows(path: str | Path, columns: list[ExportColumn], rows: Iterable[Any], *,
@@ -71,6 +94,8 @@ def export_rows(path: str | Path, columns: list[ExportColumn], rows: Iterable[An
 
 def guarded_value(cell, value: Any):
     """Put ``value`` in ``cell``; text that starts like a formula stays text."""
+    if isinstance(value, str):
+        value = excel_text(value)
     cell.value = value
     if is_risky(value):
         cell.data_type = "s"

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import BillingError, Problem
 from ..paths import data_dir
@@ -30,11 +31,15 @@ class ImportFileError(BillingError):
 
 @dataclass
 class Table:
-    """A sheet as text: the header row and the data rows, with their row numbers in the file."""
+    """A sheet as text: the header row and the data rows, with their row numbers in the file.
+
+    ``rows`` is a list for a workbook; for a CSV it is read from the file each time it is walked
+    (``CsvRows``), so a large file is never held in memory. Both have ``len()``.
+    """
 
     path: Path
     headers: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Sequence[tuple[int, list[str]]] | CsvRows
 
     def records(self) -> Iterable[tuple[int, dict[str, str]]]:
         for number, cells in self.rows:
@@ -45,22 +50,20 @@ def read_rows(path: str | Path) -> Table:
     """Read the first sheet of an .xlsx workbook, or a .csv file, as text cells.
 
     Raises ImportFileError with a sentence a clerk understands for a missing, unreadable,
-    damaged, empty or not-a-spreadsheet file.
+    damaged, empty, too long or not-a-spreadsheet file.
     """
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(f"{path}: there is no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        raw = _read_xlsx(path)
-    elif suffix in (".csv", ".txt"):
-        raw = _read_csv(path)
-    elif suffix == ".xls":
+        return _to_table(path, list(_nonblank(_read_xlsx(path))))
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path)
+    if suffix == ".xls":
         raise ImportFileError(f"{path.name} is an old Excel 97 (.xls) workbook: open it in Excel "
                               "and save it as .xlsx, or as CSV")
-    else:
-        raise ImportFileError(f"{path.name} is not an Excel workbook (.xlsx) or a CSV file")
-    return _to_table(path, raw)
+    raise ImportFileError(f"{path.name} is not an Excel workbook (.xlsx) or a CSV file")
 
 
 def _read_xlsx(path: Path) -> Iterable[list[Any]]:
@@ -83,7 +86,7 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
         for values in sheet.iter_rows(values_only=True):
             rows.append(list(values))
             if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError(f"{path.name} has more than {MAX_ROWS:,} rows; split it")
+                raise _too_long(path)
         return rows
     except ImportFileError:
         raise
@@ -93,24 +96,84 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
         workbook.close()
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(f"{path.name} is not a text (CSV) file")
+def _too_long(path: Path) -> ImportFileError:
+    return ImportFileError(f"{path.name} has more than {MAX_ROWS:,} rows; split it")
+
+
+class CsvRows:
+    """A CSV file's non-blank data rows ``(row number, cells)``, read from the file when walked.
+
+    The csv module reads the raw stream (``newline=""``), so a line break inside quotes stays in
+    its field, and U+2028, U+0085 and the like are characters of a field, not line ends.
+    """
+
+    def __init__(self, path: Path, encoding: str, dialect, count: int):
+        self.path, self.encoding, self.dialect, self.count = path, encoding, dialect, count
+        self.stamp = _stamp(path)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if _stamp(self.path) != self.stamp:
+            raise ImportFileError(f"{self.path.name} has changed since it was checked; check it again")
+        rows = _csv_rows(self.path, self.encoding, self.dialect)
+        next(rows, None)  # the header
+        yield from rows
+
+    def __getitem__(self, index: int) -> tuple[int, list[str]]:
+        for row in itertools.islice(self, index, None):
+            return row
+        raise IndexError(index)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _csv_rows(path: Path, encoding: str, dialect) -> Iterator[tuple[int, list[str]]]:
+    try:
+        with open(path, newline="", encoding=encoding) as handle:
+            yield from _nonblank(csv.reader(handle, dialect))
+    except csv.Error as exc:
+        raise ImportFileError(f"{path.name} is damaged: {exc}") from None
+    except OSError as exc:
+        raise ImportFileError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+
+
+def _read_csv(path: Path) -> Table:
+    """Check the file in one pass (encoding, header, row count), keeping no rows."""
+    with open(path, "rb") as handle:
+        if b"\x00" in handle.read(4096):
+            raise ImportFileError(f"{path.name} is not a text (CSV) file")
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            text = data.decode(encoding)
+            with open(path, newline="", encoding=encoding) as handle:
+                sample = handle.read(4096)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            except csv.Error:
+                dialect = csv.excel
+            rows = _csv_rows(path, encoding, dialect)
+            header = next(rows, None)
+            count = 0
+            for _ in rows:
+                count += 1
+                if count > MAX_ROWS:
+                    raise _too_long(path)
             break
         except UnicodeDecodeError:
             continue
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return list(csv.reader(text.splitlines(), dialect))
-    except csv.Error as exc:
-        raise ImportFileError(f"{path.name} is damaged: {exc}") from None
+    if header is None:
+        raise ImportFileError(f"{path.name} is empty: there is no header row and no data")
+    headers = _check_headers(path, header[1])
+    if not count:
+        raise _no_data(path)
+    return Table(path, headers, CsvRows(path, encoding, dialect, count))
 
 
 def _why(exc: Exception) -> str:
@@ -134,19 +197,33 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _to_table(path: Path, raw: Iterable[list[Any]]) -> Table:
-    rows = [(n, [cell_text(v) for v in values]) for n, values in enumerate(raw, start=1)]
-    rows = [(n, cells) for n, cells in rows if any(cells)]
-    if not rows:
-        raise ImportFileError(f"{path.name} is empty: there is no header row and no data")
-    (_, headers), data = rows[0], rows[1:]
+def _nonblank(raw: Iterable[list[Any]]) -> Iterator[tuple[int, list[str]]]:
+    for number, values in enumerate(raw, start=1):
+        cells = [cell_text(v) for v in values]
+        if any(cells):
+            yield number, cells
+
+
+def _check_headers(path: Path, headers: list[str]) -> list[str]:
     headers = [h or f"column {i + 1}" for i, h in enumerate(headers)]
     if len(set(h.lower() for h in headers)) != len(headers):
         dupes = sorted({h for h in headers if [x.lower() for x in headers].count(h.lower()) > 1})
         raise ImportFileError(f"{path.name}: the header row names a column twice ({', '.join(dupes)})")
+    return headers
+
+
+def _to_table(path: Path, rows: list[tuple[int, list[str]]]) -> Table:
+    if not rows:
+        raise ImportFileError(f"{path.name} is empty: there is no header row and no data")
+    (_, headers), data = rows[0], rows[1:]
+    headers = _check_headers(path, headers)
     if not data:
-        raise ImportFileError(f"{path.name} has a header row but no data rows")
+        raise _no_data(path)
     return Table(path, headers, data)
+
+
+def _no_data(path: Path) -> ImportFileError:
+    return ImportFileError(f"{path.name} has a header row but no data rows")
 
 
 # --- mapping ---------------------------------------------------------------------------------
@@ -230,6 +307,26 @@ def save_mapping(path: str | Path, mapping: dict[str, str]) -> None:
 
 # --- preview ---------------------------------------------------------------------------------
 CheckRow = Callable[[dict[str, str], int], tuple[Any, list[Problem]]]
+Build = Callable[[dict[str, str]], Any]
+
+
+class GoodRows:
+    """The good rows ``(row number, thing)`` of a checked table, built again from the file when
+    walked: a preview keeps only its bad rows, never a thing per good row."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+
+    def __len__(self) -> int:
+        return self.preview.checked - len(self.preview.bad_rows)
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        bad, preview = set(self.preview.bad_rows), self.preview
+        for number, record in preview.table.records():
+            if number > preview.last_checked:
+                break
+            if number not in bad:
+                yield number, preview.build(_mapped(record, preview.mapping))
 
 
 @dataclass
@@ -238,8 +335,14 @@ class Preview:
 
     table: Table
     mapping: dict[str, str]
-    good: list[tuple[int, Any]] = field(default_factory=list)
+    build: Build
     bad: list[Problem] = field(default_factory=list)
+    checked: int = 0
+    last_checked: int = 0
+
+    @property
+    def good(self) -> GoodRows:
+        return GoodRows(self)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -249,18 +352,24 @@ class Preview:
         return [f"row {p.row}, column {p.field}: {p.message}" for p in self.bad]
 
 
-def preview(table: Table, mapping: dict[str, str], check_row: CheckRow,
+def _mapped(record: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
+    return {name: record.get(header, "") for name, header in mapping.items()}
+
+
+def preview(table: Table, mapping: dict[str, str], check_row: CheckRow, build: Build,
             progress: Callable[[int, int], None] | None = None) -> Preview:
-    """Check every row; a problem's ``field`` becomes the file's column header."""
-    result = Preview(table, mapping)
+    """Check every row; a problem's ``field`` becomes the file's column header.
+
+    ``build(values)`` makes the thing to save from a good row's values; it runs again when the
+    good rows are walked (``Preview.good``), so nothing per good row is kept in memory.
+    """
+    result = Preview(table, mapping, build)
     total = len(table.rows)
     for done, (number, record) in enumerate(table.records(), start=1):
-        values = {name: record.get(header, "") for name, header in mapping.items()}
-        thing, problems = check_row(values, number)
+        _thing, problems = check_row(_mapped(record, mapping), number)
         if problems:
             result.bad += [Problem(mapping.get(p.field, p.field), p.message, number) for p in problems]
-        else:
-            result.good.append((number, thing))
+        result.checked, result.last_checked = done, number
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
     return result

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import json
 import os
-import socket
 import sqlite3
-import sys
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from peewee import (
     DatabaseError as PeeweeDatabaseError,
@@ -29,6 +24,7 @@ from ..errors import (
     DiskFullError,
 )
 from . import ALL_MODELS, database
+from .file_lock import FileLock as FileLock  # opening a file and locking it go together
 from .migrations import MIGRATIONS, SCHEMA_VERSION, create_extras
 
 APPLICATION_ID = 0x42444B31  # "BDK1": marks a file as ours
@@ -118,6 +114,8 @@ class OpenedDatabase:
     warnings: tuple[str, ...] = ()
     # A large file that was closed cleanly is checked in the background: the result arrives here.
     background_check: "Future[str] | None" = None
+    # A read-only open: the -wal/-shm files that were there before it (others it may remove).
+    sidecars_before: frozenset[Path] | None = None
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -125,6 +123,9 @@ class OpenedDatabase:
         if self.lock:
             self.lock.release()
             self.lock = None
+        if self.sidecars_before is not None and (self.background_check is None
+                                                 or self.background_check.done()):
+            _remove_empty_sidecars(self.path, set(self.sidecars_before))
 
 
 def check_location(path: Path) -> list[str]:
@@ -157,86 +158,6 @@ def _filesystem_type(path: Path) -> str:
         if len(parts) >= 3 and resolved.startswith(parts[1]) and len(parts[1]) > len(best):
             best, kind = parts[1], parts[2]
     return kind
-
-
-class FileLock:
-    """An OS lock on ``<db>.lock``: released by the OS when the program dies.
-
-    The path is resolved first, so a symlink to the file (or to its folder) takes the same lock.
-    """
-
-    _held: set[str] = set()  # the lock files this process holds
-
-    def __init__(self, path: Path):
-        path = Path(path).expanduser().resolve()
-        self.path = path.with_name(path.name + ".lock")
-        self._fh: TextIO | None = None
-
-    @classmethod
-    def held_here(cls, path: Path) -> bool:
-        """Whether this process holds the lock of the database at ``path``."""
-        path = Path(path).expanduser().resolve()
-        lock = path.with_name(path.name + ".lock")
-        return str(lock.absolute()) in cls._held
-
-    def acquire(self) -> None:
-        fh = open(self.path, "a+")
-        try:
-            _lock(fh)
-        except OSError as exc:
-            fh.seek(0)
-            holder = fh.read().strip() or "another program"
-            fh.close()
-            try:
-                info = json.loads(holder)
-                holder = f"{info['user']} on {info['host']} (process {info['pid']}, since {info['since']})"
-            except (ValueError, KeyError, TypeError):
-                pass
-            raise DatabaseError(f"The database is open in another Billing Desk: {holder}. "
-                                "Close it there first; nothing was opened for writing here.") from exc
-        fh.seek(0)
-        fh.truncate()
-        fh.write(json.dumps({"user": _user(), "host": socket.gethostname(), "pid": os.getpid(),
-                             "since": dt.datetime.now().isoformat(timespec="seconds")}))
-        fh.flush()
-        self._fh = fh
-        FileLock._held.add(str(self.path.absolute()))
-
-    def release(self) -> None:
-        if self._fh:
-            try:
-                _unlock(self._fh)
-            finally:
-                self._fh.close()
-                self._fh = None
-                FileLock._held.discard(str(self.path.absolute()))
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows
-    import msvcrt
-
-    def _lock(fh) -> None:
-        fh.seek(0)
-        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(fh) -> None:
-        fh.seek(0)
-        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _lock(fh) -> None:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(fh) -> None:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def recover_hot_journal(path: Path) -> None:
@@ -358,9 +279,37 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
 
 
 def _open_readonly(path: Path) -> OpenedDatabase:
-    unclean = _left_unclean(path)
     if not path.exists():
         raise DatabaseError(f"There is no database at {path}.")
+    existed = {side for side in _sidecars(path) if side.exists()}
+    try:
+        opened = _open_readonly_checked(path)
+        opened.sidecars_before = frozenset(existed)
+        return opened
+    except BaseException:
+        _remove_empty_sidecars(path, existed)
+        raise
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _remove_empty_sidecars(path: Path, existed: set[Path]) -> None:
+    """After a read-only open (failed, or closed): remove the -wal and -shm files it created, only
+    while the log is empty (the -shm then indexes nothing). Files that were there are kept."""
+    wal, shm = _sidecars(path)
+    try:
+        if wal not in existed and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+        if shm not in existed and shm.exists() and (not wal.exists() or wal.stat().st_size == 0):
+            shm.unlink()
+    except OSError:
+        pass  # a read-only folder: nothing was created there either
+
+
+def _open_readonly_checked(path: Path) -> OpenedDatabase:
+    unclean = _left_unclean(path)
     app_id, version = inspect_file(path)
     if app_id != APPLICATION_ID:
         raise DatabaseError(f"{path} is not a Billing Desk database.")

@@ -9,7 +9,8 @@ place money becomes a float), which is exact to the cent for any amount the prog
 (under 10**11), and reading it back and quantizing to the cent gives the same Decimal.
 
 Text that starts with = + - @ (or a tab / carriage return) is written as a string cell with
-Excel's quote prefix, so it can never run as a formula, not even after a clerk edits it.
+Excel's quote prefix, so it can never run as a formula, not even after a clerk edits it; control
+characters a workbook cannot hold are shown as U+FFFD (both by exchange.exporting's guard).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..exchange.exporting import FORMULA_STARTS, excel_text, guarded_value
 from .report import Column, Group, Report
 
 MONEY_FORMAT = '"$"#,##0.00'
@@ -31,7 +33,6 @@ INT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "int": INT_FORMAT,
            "percent": PERCENT_FORMAT}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
 PROGRESS_EVERY = 1000
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -41,11 +42,7 @@ ProgressFn = Callable[[int, int], None]
 
 def safe_text(cell: WriteOnlyCell, text: str) -> WriteOnlyCell:
     """Put ``text`` in ``cell`` as a plain string, guarded if it looks like a formula."""
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    return guarded_value(cell, text)
 
 
 class _CellMaker:
@@ -90,7 +87,7 @@ class _CellMaker:
     def text(self, text: str, bold: bool = False, index: int | None = None) -> Any:
         """A text cell; plain ``str`` (fast) unless it needs bold or the formula guard."""
         if not bold and not text.startswith(FORMULA_STARTS):
-            return text
+            return excel_text(text)
         cell = WriteOnlyCell(self.sheet)
         if bold:
             cell.font = self.bold

@@ -47,10 +47,14 @@ class Context:
     app: Any = None  # the QApplication, made when a step first needs Qt
     report: Any = None  # printing.report.Report
     files: dict[str, Path] = field(default_factory=dict)
+    given: Path | None = None  # --db: the office's own database, checked read-only at the end
 
 
-def run_self_test(out=None) -> int:
-    """Run every step, printing one line each to ``out`` (stdout); 0 when all passed."""
+def run_self_test(out=None, database: str | Path | None = None) -> int:
+    """Run every step, printing one line each to ``out`` (stdout); 0 when all passed.
+
+    With ``database`` (``--db``) a last step opens that database read-only and runs the checks
+    on it (integrity, ledger, audit trail); nothing in it is changed."""
     out = out or sys.stdout
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     where = "frozen build" if getattr(sys, "frozen", False) else "from source"
@@ -59,23 +63,25 @@ def run_self_test(out=None) -> int:
           f"Qt platform {os.environ['QT_QPA_PLATFORM']})", file=out, flush=True)
     with tempfile.TemporaryDirectory(prefix="billing-desk-selftest-",
                                      ignore_cleanup_errors=True) as folder:
-        context = Context(Path(folder))
+        context = Context(Path(folder), given=Path(database) if database else None)
+        steps = STEPS + ((("your database", step_given_database),) if database else ())
         with _home(context.folder / "home"):
             try:
-                passed = _run_steps(context, out)
+                passed = _run_steps(context, out, steps)
             finally:
                 _close(context)
     seconds = time.perf_counter() - started
-    if passed == len(STEPS):
+    if passed == len(steps):
         print(f"self-test passed: {passed} checks in {seconds:.1f} s", file=out, flush=True)
         return EXIT_OK
-    print(f"self-test FAILED after {passed} of {len(STEPS)} checks", file=out, flush=True)
+    print(f"self-test FAILED after {passed} of {len(steps)} checks", file=out, flush=True)
     return EXIT_FAILED
 
 
-def _run_steps(context: Context, out) -> int:
+def _run_steps(context: Context, out, steps=None) -> int:
     """Run the steps in order; stop at the first failure (the later ones build on it)."""
-    for passed, (name, step) in enumerate(STEPS):
+    steps = STEPS if steps is None else steps
+    for passed, (name, step) in enumerate(steps):
         started = time.perf_counter()
         try:
             detail = step(context)
@@ -84,7 +90,7 @@ def _run_steps(context: Context, out) -> int:
             return passed
         ms = (time.perf_counter() - started) * 1000
         print(f"  ok   {name}: {detail} [{ms:.0f} ms]", file=out, flush=True)
-    return len(STEPS)
+    return len(steps)
 
 
 @contextmanager
@@ -304,6 +310,19 @@ STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("backup", step_backup),
     ("restore", step_restore),
 )
+
+
+def step_given_database(context: Context) -> str:
+    """The office's own database (--db), opened read-only: integrity, ledger and audit trail."""
+    from ..services.checks import run_checks
+    from ..services.office.session import open_database
+
+    _close(context)
+    assert context.given is not None
+    context.opened = open_database(context.given, readonly=True)
+    result = run_checks()
+    _expect(result.clean, "; ".join(result.lines()))
+    return f"{context.given.name} read-only: integrity, ledger and audit trail checks clean"
 
 
 # --- helpers --------------------------------------------------------------------------------

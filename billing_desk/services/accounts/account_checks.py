@@ -14,6 +14,7 @@ from ...models import Payer, Plan
 from ...money import parse_money
 from ..office.validation import (
     check_state,
+    check_texts,
     check_zip,
     normalize_email,
     normalize_phone,
@@ -94,6 +95,7 @@ class AccountForm:
 
 
 FORM_FIELDS = tuple(f.name for f in fields(AccountForm) if f.name != "guarantor_id")
+MULTILINE_FIELDS = ("notes",)
 
 LABELS = {name: name.replace("_", " ") for name in FORM_FIELDS}
 LABELS.update(zip_code="ZIP", phone_alt="other phone", date_of_birth="date of birth",
@@ -111,7 +113,9 @@ def validate_account(form: AccountForm, today: dt.date | None = None) -> tuple[d
     ``values`` holds the account's columns plus ``coverages`` (a list of dicts) and
     ``guarantor_input`` (a dict, or None when the patient is responsible).
     """
+    controls = check_texts(form.as_dict(), FORM_FIELDS, multiline=MULTILINE_FIELDS)
     values, problems = _validate_person(form, today)
+    problems = controls + problems
     guarantor, more = _validate_guarantor(form, values)
     values["guarantor_input"] = guarantor
     problems += more

@@ -75,7 +75,7 @@ def account_checker() -> Callable[[dict[str, str], int], tuple[AccountForm | Non
 
 
 def preview_accounts(table: Table, mapping: dict[str, str], progress=None) -> Preview:
-    return preview(table, mapping, account_checker(), progress)
+    return preview(table, mapping, account_checker(), _form, progress)
 
 
 def import_accounts(result: Preview, by: User, *, skip_bad: bool = False,
@@ -90,11 +90,12 @@ def import_accounts(result: Preview, by: User, *, skip_bad: bool = False,
     if result.bad and not skip_bad:
         raise ValidationError(result.bad)
     created = []
+    total = len(result.good)
     with in_transaction():
         for done, (_row, form) in enumerate(result.good, start=1):
             created.append(create_account(form, by))
-            if progress and (done % 100 == 0 or done == len(result.good)):
-                progress(done, len(result.good))
+            if progress and (done % 100 == 0 or done == total):
+                progress(done, total)
         if before_commit:
             before_commit()
     return created

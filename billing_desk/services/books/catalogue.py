@@ -22,6 +22,7 @@ from ...models import CatalogueItem, FeeSchedule, Payer, User
 from ...money import parse_money
 from ..office import audit
 from ..office.transactions import in_transaction
+from ..office.validation import check_texts
 
 ITEM_COLUMNS = ("code", "kind", "description", "category", "unit_price", "unit_cost", "taxable",
                 "active", "common")
@@ -71,7 +72,13 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
     try:
         sheets = {}
         for sheet in book.worksheets:
-            rows = [[importing.cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            try:
+                rows = [[importing.cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            except Exception as exc:  # a damaged sheet: XML, zip or value errors from openpyxl
+                raise importing.ImportFileError(
+                    f"sheet '{sheet.title}' of {path.name} is damaged and cannot be read "
+                    f"({str(exc).splitlines()[0][:120] or type(exc).__name__}); nothing was imported"
+                ) from None
             sheets[sheet.title] = _as_dicts(rows, list(range(2, len(rows) + 1)))
         return sheets
     finally:
@@ -118,7 +125,7 @@ def check_items(rows, sheet: str = ITEM_SHEET) -> tuple[list[tuple[int, dict]], 
     good: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
     for row, data in rows:
-        mine: list[Problem] = []
+        mine = [Problem(f"{sheet}: {p.field}", p.message, row) for p in check_texts(data, ITEM_COLUMNS)]
         code = data.get("code", "").strip().upper()
         if not code or len(code) > 20 or " " in code:
             mine.append(Problem(f"{sheet}: code", "a code of up to 20 characters, no spaces", row))
@@ -150,7 +157,7 @@ def check_fees(rows, new_codes: set[str], sheet: str = FEE_SHEET):
     payers = {p.name.lower(): p.id for p in Payer.select(Payer.id, Payer.name)}
     known = {c for (c,) in CatalogueItem.select(CatalogueItem.code).tuples()} | new_codes
     for row, data in rows:
-        mine: list[Problem] = []
+        mine = [Problem(f"{sheet}: {p.field}", p.message, row) for p in check_texts(data, FEE_COLUMNS)]
         payer = payers.get(data.get("payer", "").strip().lower())
         if payer is None:
             mine.append(Problem(f"{sheet}: payer", f"'{data.get('payer', '')}' is not a payer", row))
@@ -273,22 +280,29 @@ def import_file(path: str | Path, by: User, *, skip_bad: bool = False) -> Import
 def export_xlsx(path: str | Path) -> int:
     """Write the catalogue and fee schedules to one workbook (two sheets); returns rows written."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from ...exchange.exporting import guarded_value
 
     book = Workbook(write_only=True)
+
+    def cells(sheet, values):  # text through the one formula guard
+        return [guarded_value(WriteOnlyCell(sheet), v) if isinstance(v, str) else v for v in values]
+
     items = book.create_sheet(ITEM_SHEET)
     items.append(list(ITEM_COLUMNS))
     count = 0
     for item in CatalogueItem.select().order_by(CatalogueItem.code):
-        items.append([item.code, item.kind, item.description, item.category,
-                      item.unit_price, item.unit_cost, _yes(item.taxable),
-                      _yes(item.active), _yes(item.common)])
+        items.append(cells(items, [item.code, item.kind, item.description, item.category,
+                                   item.unit_price, item.unit_cost, _yes(item.taxable),
+                                   _yes(item.active), _yes(item.common)]))
         count += 1
     fees = book.create_sheet(FEE_SHEET)
     fees.append(list(FEE_COLUMNS))
     query = (FeeSchedule.select(FeeSchedule, Payer, CatalogueItem).join(Payer)
              .switch(FeeSchedule).join(CatalogueItem).order_by(Payer.name, CatalogueItem.code))
     for fee in query:
-        fees.append([fee.payer.name, fee.item.code, fee.allowed])
+        fees.append(cells(fees, [fee.payer.name, fee.item.code, fee.allowed]))
         count += 1
     book.save(str(path))
     return count

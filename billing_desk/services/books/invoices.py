@@ -22,7 +22,7 @@ from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction, today
-from ..office.validation import parse_date, parse_int
+from ..office.validation import check_texts, parse_date, parse_int
 from .codes import check_diagnosis, find_item
 from .estimate import active_coverage
 from .invoice_preview import InvoicePreview, PricedLine, line_amount, preview_invoice
@@ -55,7 +55,8 @@ class InvoiceDraft:
 
 def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], list[Problem]]:
     """Check the whole invoice; every problem names its field (``lines[2].quantity``...)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = check_texts(vars(draft), ("provider", "place_of_service", "notes"),
+                                          multiline=("notes",))
     account = Account.get_or_none(Account.id == draft.account_id) if draft.account_id else None
     if account is None:
         problems.append(Problem("account", "choose the account to bill"))

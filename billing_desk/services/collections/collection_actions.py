@@ -393,7 +393,11 @@ def record_recovery(account_id: int, amount, by: User, *, method: str = "check",
 
 
 def agency_export(*, agency: str = "") -> str:
-    """The handed-off accounts as CSV for the agency: who, where, what was placed and when."""
+    """The handed-off accounts as CSV for the agency: who, where, what was placed and when.
+
+    Text that starts like a formula gets a leading apostrophe (exchange.exporting.csv_row)."""
+    from ...exchange.exporting import csv_row
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["account", "last_name", "first_name", "organization", "date_of_birth", "street",
@@ -409,10 +413,11 @@ def agency_export(*, agency: str = "") -> str:
             Adjustment.account == a.id, Adjustment.kind == "collections", Adjustment.amount > 0)), ZERO)
         recovered = -sum((x.amount for x in Adjustment.select().where(
             Adjustment.account == a.id, Adjustment.kind == "collections", Adjustment.amount < 0)), ZERO)
-        writer.writerow([a.number, a.last_name, a.first_name, a.organization,
-                         a.date_of_birth.isoformat() if a.date_of_birth else "", a.street, a.city,
-                         a.state, a.zip_code, a.phone, a.email, record.agency,
-                         record.handed_off_on.isoformat(), placed, recovered, placed - recovered])
+        writer.writerow(csv_row([a.number, a.last_name, a.first_name, a.organization,
+                                 a.date_of_birth.isoformat() if a.date_of_birth else "", a.street,
+                                 a.city, a.state, a.zip_code, a.phone, a.email, record.agency,
+                                 record.handed_off_on.isoformat(), placed, recovered,
+                                 placed - recovered]))
     return out.getvalue()
 
 

@@ -9,7 +9,31 @@ from ...errors import Problem
 
 US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS
 MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split())
-_ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+_ZIP = re.compile(r"^[0-9]{5}(-?[0-9]{4})?$")
+# C0 controls, DEL and C1 controls; a field of several lines may hold tab, CR and LF.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_text(value, field: str, *, multiline: bool = False) -> Problem | None:
+    """Refuse control characters (a bell, an escape, C1 codes) in a text field.
+
+    The one check behind every form and import; only a field of several lines (notes) may
+    hold tabs and line breaks.
+    """
+    if not isinstance(value, str):
+        return None
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    if found is None:
+        return None
+    return Problem(field, f"holds a control character (U+{ord(found.group()):04X}) at position "
+                          f"{found.start() + 1}; retype it without")
+
+
+def check_texts(values: dict, fields, multiline=()) -> list[Problem]:
+    """check_text over several fields of a dict; returns every problem."""
+    problems = [check_text(values.get(name), name, multiline=name in multiline) for name in fields]
+    return [p for p in problems if p]
 
 
 def parse_date(text: str | dt.date | None, field: str, *, required: bool = False,
@@ -91,7 +115,7 @@ def parse_int(text, field: str, *, minimum: int | None = None, maximum: int | No
         raw = str(text or "").strip()
         if not raw:
             return None, Problem(field, "a number is required") if required else None
-        if not re.fullmatch(r"-?\d+", raw):
+        if not re.fullmatch(r"-?[0-9]+", raw):
             return None, Problem(field, f"'{raw}' is not a whole number")
         value = int(raw)
     if minimum is not None and value < minimum:

@@ -23,7 +23,7 @@ from ..office.permissions import require
 from ..office.sequences import next_number
 from ..office.settings import office_details
 from ..office.transactions import in_transaction, today
-from ..office.validation import parse_date, parse_int
+from ..office.validation import check_texts, parse_date, parse_int
 
 MAX_QUANTITY = 99999
 
@@ -87,7 +87,8 @@ class CreditCheck:
 
 def validate_order(form: OrderForm) -> tuple[dict, list[dict], list[Problem]]:
     """Check the whole form; every problem names its field (``lines[2].quantity``...)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = check_texts(vars(form), ("po_number", "ship_to", "contact", "notes"),
+                                          multiline=("ship_to", "notes"))
     account = Account.get_or_none(Account.id == form.account_id) if form.account_id else None
     if account is None:
         problems.append(Problem("account", "choose the client's account"))
