@@ -115,9 +115,9 @@ def _record(args, user, action: str, spec, report, out) -> None:
             raise BillingError(f"the report was printed, but the audit trail could not record it "
                                f"({exc}); try again later") from None
         out.path.unlink(missing_ok=True)
-        raise BillingError(f"{out.path} was not kept: the audit trail could not record the export "
-                           f"({exc}). An export is kept only once the trail records it; try "
-                           "again") from None
+        raise BillingError(f"{out.path} was not kept: the database is busy or cannot be written, so "
+                           f"the audit trail could not record the export ({exc}). An export is kept "
+                           "only once the trail records it; try again") from None
 
 
 def run_report(args) -> int:
