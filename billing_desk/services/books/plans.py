@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...errors import Problem, ValidationError
-from ...models import CatalogueItem, Coverage, Payer, Plan, PlanRule, User
+from ...models import CatalogueItem, Coverage, Payer, Plan, PlanCopay, PlanRule, User
 from ...models.coverage import COVERAGE_RULES
 from ...money import parse_money
 from ..office import audit
@@ -86,6 +86,43 @@ def set_rule(plan_id: int, code: str, typed: str, by: User) -> str:
          .execute())
         audit.record(by, "update", table="plan_rule", summary=f"plan #{plan_id}: {code} {rule}")
     return rule
+
+
+def catalogue_categories() -> list[str]:
+    """The categories the catalogue's codes fall in (a plan may set a copay for each)."""
+    return [c for (c,) in CatalogueItem.select(CatalogueItem.category).distinct()
+            .where(CatalogueItem.category != "").order_by(CatalogueItem.category).tuples()]
+
+
+def category_copays(plan_id: int) -> list[tuple[str, Decimal, bool]]:
+    """(category, copay, whether the deductible applies) for one plan, by category."""
+    return [(c.category, c.copay, c.deductible_applies) for c in
+            PlanCopay.select().where(PlanCopay.plan == plan_id).order_by(PlanCopay.category)]
+
+
+def set_category_copay(plan_id: int, category: str, copay, deductible_applies: bool, by: User) -> None:
+    """A plan's own copay for one category of codes (blank copay: the category uses the plan's)."""
+    category = (category or "").strip()
+    if category not in catalogue_categories():
+        raise ValidationError(f"'{category}' is not a category of the catalogue", "category")
+    with in_transaction():
+        existing = PlanCopay.get_or_none(PlanCopay.plan == plan_id, PlanCopay.category == category)
+        before = audit.snapshot(existing, "category", "copay", "deductible_applies")
+        if not str(copay or "").strip():
+            if existing is not None:
+                existing.delete_instance()
+            audit.record(by, "update", table="plan_copay", before=before,
+                         summary=f"plan #{plan_id}: {category} uses the plan's copay")
+            return
+        problems: list[Problem] = []
+        amount = _money(copay, "copay", problems)
+        if problems:
+            raise ValidationError(problems)
+        row = existing or PlanCopay(plan=plan_id, category=category)
+        row.copay, row.deductible_applies = amount, bool(deductible_applies)
+        row.save()
+        audit.record(by, "update", table="plan_copay", summary=f"plan #{plan_id}: {category} copay",
+                     before=before, after=audit.snapshot(row, "category", "copay", "deductible_applies"))
 
 
 def set_met(coverage_id: int, deductible_met, oop_met, by: User) -> Coverage:
