@@ -147,3 +147,19 @@ def test_alt_keys_are_unique_on_each_tab(window):
             if len(texts) > 1:
                 clashes[f"{window.tabs.tabText(index)}: Alt+{letter.upper()}"] = texts
     assert clashes == {}, "\n".join(f"{k}: {v}" for k, v in clashes.items())
+
+
+def test_ctrl_shift_y_opens_the_payers_screen_on_the_invoice_tab(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from billing_desk.ui.books.payers_dialog import PayersDialog
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_Y, ctrl_shift)
+    tab = window.tabs.currentWidget()
+    assert tab.title == "&Invoice Entry"
+    dialogs = [w for w in tab.windows if isinstance(w, PayersDialog)]
+    assert len(dialogs) == 1 and dialogs[0].list.model.total == 4  # the demo office's payers
+    dialogs[0].close()

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from peewee import fn
 
 from ...errors import Problem, ValidationError
-from ...models import Payer, Plan, User
+from ...models import CatalogueItem, FeeSchedule, Payer, Plan, User
 from ...models.coverage import CLAIM_MODES
 from ..office import audit
 from ..office.transactions import in_transaction
@@ -137,13 +138,7 @@ def reactivate_payer(payer_id: int, by: User) -> Payer:
 
 def search_payers(text: str = "", include_inactive: bool = True) -> list[Payer]:
     """Payers whose name or payer id holds ``text``, active ones first, by name."""
-    query = Payer.select()
-    words = (text or "").strip().lower()
-    if words:
-        query = query.where(fn.LOWER(Payer.name).contains(words) | fn.LOWER(Payer.payer_id).contains(words))
-    if not include_inactive:
-        query = query.where(Payer.active == True)  # noqa: E712 - peewee expression
-    return list(query.order_by(Payer.active.desc(), Payer.name))
+    return list(payers_query(text, None if include_inactive else "active"))
 
 
 def get_payer(payer_id: int) -> Payer:
@@ -160,3 +155,22 @@ def payer_form(payer_id: int) -> PayerForm:
 
 def payer_plans(payer_id: int) -> list[Plan]:
     return list(Plan.select().where(Plan.payer == payer_id).order_by(Plan.name))
+
+
+def payers_query(text: str = "", status: str | None = None):
+    """The Payers screen's list (searched in SQL, paged by the list): name or payer id."""
+    query = Payer.select()
+    words = (text or "").strip().lower()
+    if words:
+        query = query.where(fn.LOWER(Payer.name).contains(words) | fn.LOWER(Payer.payer_id).contains(words))
+    if status in ("active", "inactive"):
+        query = query.where(Payer.active == (status == "active"))
+    return query.order_by(Payer.active.desc(), Payer.name)
+
+
+def payer_fees(payer_id: int) -> list[tuple[str, str, Decimal | None]]:
+    """(code, description, allowed or None) for every active catalogue code under one payer."""
+    fees = {f.item_id: f.allowed for f in FeeSchedule.select().where(FeeSchedule.payer == payer_id)}
+    return [(i.code, i.description, fees.get(i.id)) for i in
+            CatalogueItem.select().where(CatalogueItem.active == True)  # noqa: E712
+            .order_by(CatalogueItem.code)]

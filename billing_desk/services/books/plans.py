@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from peewee import fn
+
 from ...errors import Problem, ValidationError
 from ...models import CatalogueItem, Coverage, Payer, Plan, PlanCopay, PlanRule, User
 from ...models.coverage import COVERAGE_RULES
@@ -31,25 +33,37 @@ def _money(text, field: str, problems: list[Problem], *, blank_none: bool = Fals
         return None
 
 
-def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
-    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts)."""
+def check_plan(data: dict) -> tuple[dict, list[Problem]]:
+    """A plan's typed terms (name, copay, deductible, coinsurance, out_of_pocket_max) checked:
+    the values to save and every problem, each naming its field. The payer is not looked at."""
     problems: list[Problem] = []
-    payer = Payer.get_or_none(Payer.name == (data.get("payer") or "").strip())
-    if payer is None:
-        problems.append(Problem("payer", "choose the insurance company"))
-    name = (data.get("name") or "").strip()
-    if not name:
-        problems.append(Problem("name", "the plan needs a name"))
-    values = {"copay": _money(data.get("copay"), "copay", problems),
+    values = {"name": (data.get("name") or "").strip(),
+              "copay": _money(data.get("copay"), "copay", problems),
               "deductible": _money(data.get("deductible"), "deductible", problems),
               "coinsurance": _money(data.get("coinsurance"), "coinsurance", problems),
               "out_of_pocket_max": _money(data.get("out_of_pocket_max"), "out_of_pocket_max",
-                                          problems, blank_none=True),
-              "covers_unlisted": bool(data.get("covers_unlisted", True))}
+                                          problems, blank_none=True)}
+    if "covers_unlisted" in data:  # left out: a new plan covers unlisted codes, a saved one keeps its
+        values["covers_unlisted"] = bool(data["covers_unlisted"])
+    if not values["name"]:
+        problems.insert(0, Problem("name", "the plan needs a name"))
     if values["coinsurance"] is not None and values["coinsurance"] > 100:
         problems.append(Problem("coinsurance", "a percentage from 0 to 100"))
+    return values, problems
+
+
+def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
+    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts)."""
+    payer = Payer.get_or_none(Payer.name == (data.get("payer") or "").strip())
+    values, problems = check_plan(data)
+    if payer is None:
+        problems.insert(0, Problem("payer", "choose the insurance company"))
+    elif Plan.select().where(Plan.payer == payer, fn.LOWER(Plan.name) == values["name"].lower(),
+                             Plan.id != (plan_id or 0)).exists():
+        problems.append(Problem("name", f"{payer.name} already has a plan named '{values['name']}'"))
     if problems:
         raise ValidationError(problems)
+    name = values.pop("name")
     with in_transaction():
         plan = Plan.get_by_id(plan_id) if plan_id else Plan(payer=payer, name=name)
         before = audit.snapshot(plan, "name", "copay", "deductible", "coinsurance",
