@@ -140,3 +140,18 @@ def test_search_as_you_type_finds_by_name_or_payer_id(tab, qtbot, admin):
     press(qtbot, ENTER)  # to the list
     press(qtbot, ENTER)  # open it
     assert dialog.fields["name"].text() == "Blue Harbor"
+
+
+def test_export_writes_the_import_layout(tab, qtbot, admin, tmp_path):
+    from billing_desk.exchange import importing
+    from billing_desk.services.books import payer_import, payers
+
+    payers.save_payer(None, payers.PayerForm(name="Acme Health", payer_id="ACME1"), admin)
+    path = tmp_path / "out.xlsx"
+    tab.prompter.answers = [str(path)]
+    dialog = open_payers(tab, qtbot)
+    press(qtbot, Qt.Key.Key_X, ALT)  # E&xport to Excel…
+    qtbot.waitUntil(path.exists, timeout=2000)
+    assert "Exported 1 row(s)" in dialog.message.text()
+    table = importing.read_rows(path)
+    assert table.headers == [t.label for t in payer_import.TARGETS]
