@@ -115,6 +115,10 @@ def _office(recipe: dict) -> None:
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
 
 
+PAYER_KEYS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days", "claim_mode",
+              "member_id_pattern", "notes")
+
+
 def _reference_data(recipe: dict, rng: random.Random) -> None:
     for code, kind, description in recipe["reason_codes"]:
         ReasonCode.create(code=code, kind=kind, description=description)
@@ -127,8 +131,7 @@ def _reference_data(recipe: dict, rng: random.Random) -> None:
                              common=code in common, taxable=kind == "product")
     items = list(CatalogueItem.select().where(CatalogueItem.kind == "procedure"))
     for payer_data in recipe["payers"]:
-        payer = Payer.create(name=payer_data["name"], payer_id=payer_data["payer_id"],
-                             phone=payer_data["phone"], member_id_pattern=payer_data["member_id_pattern"])
+        payer = Payer.create(**{key: payer_data[key] for key in PAYER_KEYS})
         share = Decimal(rng.choice([70, 75, 80, 85])) / 100
         for item in items:
             FeeSchedule.create(payer=payer, item=item, allowed=round_money(item.unit_price * share))
@@ -183,8 +186,10 @@ def _open_account(world: DemoWorld, index: int):
                         group_number=f"G{rng.randint(1000, 9999)}", subscriber_name=account.display_name,
                         start_date=world.today - dt.timedelta(days=900))
         if rng.random() < 0.15:
-            Coverage.create(account=account, plan=rng.choice(plans), rank="secondary",
-                            member_id=f"S{rng.randint(10000000, 99999999)}",
+            second = rng.choice(plans)
+            number = rng.randint(10000000, 99999999)  # the payer's own format where it has one
+            Coverage.create(account=account, plan=second, rank="secondary",
+                            member_id=f"BPS{number:09d}" if second.payer.member_id_pattern else f"S{number}",
                             subscriber_name=account.display_name,
                             start_date=world.today - dt.timedelta(days=900))
     start = world.today - dt.timedelta(days=548)
