@@ -123,7 +123,7 @@ def test_deactivate_asks_first_and_the_payer_stays(tab, qtbot, admin):
     press(qtbot, Qt.Key.Key_D, ALT)
     qtbot.waitUntil(lambda: not Payer.get().active, timeout=2000)
     assert not Payer.get().active and "Deactivated Acme Health" in dialog.message.text()
-    assert dialog.buttons["active"].text() == "Re&activate…"
+    assert dialog.buttons["active"].text() == "Reactivate… (&D)"
     assert [kind for kind, _text in tab.prompter.asked] == ["confirm", "confirm"]
 
 
@@ -155,3 +155,24 @@ def test_export_writes_the_import_layout(tab, qtbot, admin, tmp_path):
     assert "Exported 1 row(s)" in dialog.message.text()
     table = importing.read_rows(path)
     assert table.headers == [t.label for t in payer_import.TARGETS]
+
+
+def test_alt_letters_are_unique_on_the_payers_screen(tab, qtbot, admin):
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from billing_desk.services.books import payers
+
+    payers.save_payer(None, payers.PayerForm(name="Acme Health", payer_id="ACME1"), admin)
+    dialog = open_payers(tab, qtbot)
+    for active in (True, False):
+        payers.set_active(dialog.payer_id, active, admin)
+        dialog.show_payer(dialog.payer_id)
+        owners: dict[str, list[str]] = {}
+        for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+            match = re.search(r"&([^&\s])", widget.text().replace("&&", ""))
+            if match and widget.isVisibleTo(dialog) and (
+                    not isinstance(widget, QLabel) or widget.buddy() is not None):
+                owners.setdefault(match.group(1).lower(), []).append(widget.text())
+        assert {k: v for k, v in owners.items() if len(v) > 1} == {}

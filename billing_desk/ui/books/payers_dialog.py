@@ -115,7 +115,7 @@ class PayersDialog(QDialog):
         self.payer_id = payer_id
         self._fill(payers.payer_form(payer_id))
         payer = payers.get_payer(payer_id)
-        self.buttons["active"].setText("&Deactivate…" if payer.active else "Re&activate…")
+        self.buttons["active"].setText("&Deactivate…" if payer.active else "Reactivate… (&D)")
         self.buttons["active"].setEnabled(True)
         self.plans.set_payer(payer_id, payer.name)
 
