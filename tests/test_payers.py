@@ -96,3 +96,14 @@ def test_a_plan_sets_a_copay_for_a_category(db, admin, catalogue):
         plans.set_category_copay(plan.id, "Surgery", "10", False, admin)
     plans.set_category_copay(plan.id, "Visits", "", False, admin)
     assert PlanCopay.select().count() == 0
+
+
+def test_a_payer_cannot_have_two_plans_of_one_name_and_a_change_keeps_covers_unlisted(db, admin):
+    payers.save_payer(None, good(), admin)
+    plan = plans.save_plan(None, {"payer": "Blue Harbor", "name": "PPO", "covers_unlisted": False}, admin)
+    with pytest.raises(ValidationError) as caught:
+        plans.save_plan(None, {"payer": "Blue Harbor", "name": "ppo"}, admin)
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        ("name", "Blue Harbor already has a plan named 'ppo'")]
+    changed = plans.save_plan(plan.id, {"payer": "Blue Harbor", "name": "PPO", "copay": "30"}, admin)
+    assert changed.copay == D("30.00") and changed.covers_unlisted is False
