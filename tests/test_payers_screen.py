@@ -176,3 +176,28 @@ def test_alt_letters_are_unique_on_the_payers_screen(tab, qtbot, admin):
                     not isinstance(widget, QLabel) or widget.buddy() is not None):
                 owners.setdefault(match.group(1).lower(), []).append(widget.text())
         assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_fee_schedule_typed_and_rules_opened_on_the_plan(tab, qtbot, admin, catalogue):
+    from billing_desk.models import FeeSchedule
+    from billing_desk.services.books import payers, plans
+
+    payers.save_payer(None, payers.PayerForm(name="Acme Health", payer_id="ACME1"), admin)
+    plans.save_plan(None, {"payer": "Acme Health", "name": "Basic"}, admin)
+    plan = plans.save_plan(None, {"payer": "Acme Health", "name": "PPO"}, admin)
+    dialog = open_payers(tab, qtbot)
+    fees = dialog.plans.fees
+    row = [r[0] for r in fees.rows].index("99213")
+    dialog.plans.fees_view.setFocus()
+    dialog.plans.fees_view.setCurrentIndex(fees.index(row, 2))
+    for char in "90":
+        qtbot.keyClicks(focused(), char)
+    press(qtbot, ENTER)
+    qtbot.waitUntil(lambda: FeeSchedule.select().count() == 1, timeout=2000)
+    assert FeeSchedule.get().allowed == D("90.00") and fees.rows[row][2] == D("90.00")
+    dialog.plans.plans_view.setFocus()
+    dialog.plans.plans_view.selectRow(1)  # PPO (by name)
+    assert dialog.plans.fields["name"].text() == "PPO"
+    rules = dialog.plans.open_rules()
+    qtbot.addWidget(rules)
+    assert rules.plan_choice.currentData() == plan.id and rules.fields["name"].text() == "PPO"
