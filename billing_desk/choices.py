@@ -22,6 +22,7 @@ REASON_KINDS = ("contractual", "discount", "credit_memo", "write_off", "refund",
 COVERAGE_RANKS = ("primary", "secondary")
 COVERAGE_RULES = ("covered", "not_covered", "prior_auth")
 RELATIONSHIPS = ("self", "spouse", "child", "other")
+CLAIM_MODES = ("electronic", "paper")  # how a payer takes claims
 
 # orders
 ORDER_STATUSES = ("received", "approved", "in_progress", "partly_filled", "filled", "invoiced",

@@ -104,6 +104,41 @@ def test_a_clerk_types_a_paper_form_and_it_is_stored(tab, qtbot, payers):
     assert focused() is tab.form.fields["kind"] and tab.form.fields["last_name"].text() == ""
 
 
+def test_an_unknown_payer_is_added_with_f4_and_the_form_is_kept(tab, qtbot, payers):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    typed = PATIENT[:-8] + ["Blue Harbor", "PPO", "BH123456", "G-7"]
+    type_form(qtbot, typed)
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    assert Account.select().count() == 0
+    assert "no payer named 'Blue Harbor'" in tab.form.errors["primary_payer"].text()
+    assert "F4 adds it" in tab.form.errors["primary_payer"].text()
+    assert tab.form.add_payer_buttons["primary"].isVisibleTo(tab.form)
+    before = tab.form.form_data()
+    press(qtbot, Qt.Key.Key_F4)
+    dialog = tab.form.payer_dialog
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
+    assert dialog.fields["name"].text() == "Blue Harbor" and focused() is dialog.fields["payer_id"]
+    qtbot.keyClicks(focused(), "BH001")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # P&lan name
+    qtbot.keyClicks(focused(), "PPO")
+    press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Sa&ve plan
+    qtbot.waitUntil(lambda: Plan.select().where(Plan.name == "PPO").exists(), timeout=2000)
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    assert tab.form.isVisible() and tab.form.form_data() == before  # nothing typed was lost
+    assert not tab.form.errors["primary_payer"].isVisibleTo(tab.form)
+    assert not tab.form.add_payer_buttons["primary"].isVisibleTo(tab.form)
+    tab.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=2000)
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    coverage = Coverage.get()
+    assert (coverage.plan.payer.name, coverage.plan.name, coverage.member_id) == (
+        "Blue Harbor", "PPO", "BH123456")
+
+
 def test_bad_input_shows_each_message_at_its_field_and_stores_nothing(tab, qtbot, payers):
     press(qtbot, Qt.Key.Key_N, CTRL)
     type_form(qtbot, ["", "Smith", "", "02/30/1980", "1 Main", "", "Springfield", "ZZ", "123",

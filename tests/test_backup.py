@@ -18,6 +18,7 @@ import pytest
 from billing_desk.cli import main as cli_main
 from billing_desk.models import AuditEntry, User, database
 from billing_desk.models.db import FileLock, open_database
+from billing_desk.models.migrations import SCHEMA_VERSION
 from billing_desk.services import checks
 from billing_desk.services.books import invoices, payments
 from billing_desk.services.books.ledger import check_ledger
@@ -72,7 +73,7 @@ def test_backup_is_one_verified_file_with_a_manifest(db, office, admin, tmp_path
     assert sorted(p.name for p in result.path.parent.iterdir()) == [
         "backup-log.txt", result.path.name]  # nothing left over; the backup logged
     manifest = backups.read_manifest(result.path)
-    assert manifest["program_version"] and manifest["schema_version"] == 2
+    assert manifest["program_version"] and manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["row_counts"]["account"] == 3 and manifest["row_counts"]["invoice"] == 6
     assert manifest["ledger"]["posted_invoices"] == 6
     assert manifest["user"] == "admin" and len(manifest["data_sha256"]) == 64

@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,7 @@ def make_version_1_file(path: Path) -> None:
     con.execute("DROP TRIGGER ledger_entry_no_update")
     con.execute("DROP TRIGGER ledger_entry_no_delete")
     con.execute("ALTER TABLE account DROP COLUMN preferred_contact")
+    make_version_2_payers(con)
     from billing_desk.models import Account
 
     values = {"created_at": "2025-01-01 09:00:00", "number": "100001", "status": "active",
@@ -134,6 +136,37 @@ def make_version_1_file(path: Path) -> None:
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
+
+
+def make_version_2_payers(con) -> None:
+    """Undo version 3 (payer claim fields, plan_copay) and keep one payer as version 2 had it."""
+    con.execute("DROP TABLE plan_copay")
+    for column in ("fax", "portal", "timely_filing_days", "claim_mode", "notes"):
+        con.execute(f"ALTER TABLE payer DROP COLUMN {column}")
+    con.execute("INSERT INTO payer (created_at, name, payer_id, phone, address, member_id_pattern, "
+                "active) VALUES ('2025-01-01 09:00:00', 'Old Mutual', 'OLD01', '', '', '', 1)")
+
+
+def test_a_version_2_file_gains_payer_claim_fields_and_plan_copays(tmp_path):
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    make_version_2_payers(con)
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 2
+        from billing_desk.models import Payer, Plan, PlanCopay
+
+        payer = Payer.get(Payer.name == "Old Mutual")
+        assert (payer.claim_mode, payer.fax, payer.timely_filing_days) == ("electronic", "", None)
+        plan = Plan.create(payer=payer, name="Basic")
+        PlanCopay.create(plan=plan, category="Visits", copay=Decimal("25"))
+        assert PlanCopay.get().deductible_applies is False
+    finally:
+        opened.close()
 
 
 def test_an_older_file_is_upgraded_after_a_backup(tmp_path):

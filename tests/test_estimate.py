@@ -3,7 +3,13 @@
 import datetime as dt
 from decimal import Decimal as D
 
-from billing_desk.services.books.estimate import ChargeLine, PlanTerms, estimate, estimate_for
+from billing_desk.services.books.estimate import (
+    CategoryCopay,
+    ChargeLine,
+    PlanTerms,
+    estimate,
+    estimate_for,
+)
 
 VISIT = ChargeLine("99213", 1, D("120.00"), "Office visit")
 PANEL = ChargeLine("80053", 1, D("45.00"), "Metabolic panel")
@@ -124,6 +130,44 @@ def test_estimate_for_reads_coverages_fees_and_rules(db, admin, catalogue, make_
     assert amounts(visit) == (D("90.00"), D("24.00"), 0, D("20.00"), D("40.00"), D("6.00"), 0,
                               D("66.00"))
     assert kit.not_covered == D("48.00") and est.primary == "Acme PPO"
+
+
+def test_an_office_visit_takes_its_category_copay_and_no_deductible():
+    # Plan: copay 40, deductible 500 (none met), coinsurance 20%; office visits: copay 25, no
+    # deductible. Visit allowed 100: copay 25, plan pays 75. Panel (Lab) allowed 40: the plan's
+    # copay 40 takes it all. A second visit line in the same visit owes no second copay.
+    terms = plan(copay=D("40"), deductible=D("500"), coinsurance=D("20"),
+                 categories={"99213": "Visits", "80053": "Lab"},
+                 category_copays={"Visits": CategoryCopay(D("25"), deductible_applies=False)})
+    est = estimate([VISIT, PANEL, VISIT], terms)
+    visit, panel, again = est.lines
+    assert amounts(visit) == (D("100.00"), D("75.00"), 0, D("25.00"), 0, 0, 0, D("25.00"))
+    assert amounts(panel) == (D("40.00"), 0, 0, D("40.00"), 0, 0, 0, D("40.00"))
+    assert amounts(again) == (D("100.00"), D("100.00"), 0, 0, 0, 0, 0, 0)
+
+
+def test_a_category_copay_with_the_deductible_applying():
+    # Visits: copay 10, deductible applies. Allowed 100: copay 10, deductible 50 (all that is
+    # left), coinsurance 20% of 40 = 8, plan pays 32.
+    terms = plan(deductible=D("50"), coinsurance=D("20"), categories={"99213": "Visits"},
+                 category_copays={"Visits": CategoryCopay(D("10"), deductible_applies=True)})
+    visit = estimate([VISIT], terms).lines[0]
+    assert amounts(visit) == (D("100.00"), D("32.00"), 0, D("10.00"), D("50.00"), D("8.00"), 0,
+                              D("68.00"))
+
+
+def test_estimate_for_reads_the_plans_category_copays(db, admin, catalogue, make_account):
+    from billing_desk.models import Coverage, Payer, Plan, PlanCopay
+
+    catalogue["99213"].category = "Visits"
+    catalogue["99213"].save()
+    payer = Payer.create(name="Acme")
+    acme = Plan.create(payer=payer, name="PPO", copay=D("40"), deductible=D("100"))
+    PlanCopay.create(plan=acme, category="Visits", copay=D("25"), deductible_applies=False)
+    account = make_account()
+    Coverage.create(account=account, plan=acme, member_id="A1")
+    est = estimate_for(account.id, dt.date(2026, 1, 5), [ChargeLine("99213", 1, D("120.00"))])
+    assert amounts(est.lines[0]) == (D("120.00"), D("95.00"), 0, D("25.00"), 0, 0, 0, D("25.00"))
 
 
 def test_standing_says_what_is_met_so_far():

@@ -174,3 +174,39 @@ def test_the_background_quick_check_reports_in_the_status_bar(window, qtbot):
     assert "Checking the database" in window.statusBar().currentMessage()
     future.set_result("ok")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Database check: ok", timeout=10_000)
+
+
+def test_ctrl_shift_y_opens_the_payers_screen_on_the_invoice_tab(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from billing_desk.ui.books.payers_dialog import PayersDialog
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_Y, ctrl_shift)
+    tab = window.tabs.currentWidget()
+    assert tab.title == "&Invoice Entry"
+    dialogs = [w for w in tab.windows if isinstance(w, PayersDialog)]
+    assert len(dialogs) == 1 and dialogs[0].list.model.total == 4  # the demo office's payers
+    dialogs[0].close()
+
+
+def test_the_demo_payers_and_accounts_pass_their_own_checks(demo_path):
+    from billing_desk.models import Account, Payer
+    from billing_desk.services.accounts import registry
+    from billing_desk.services.accounts.account_checks import validate_account
+    from billing_desk.services.books import payers
+
+    opened = open_database(demo_path)
+    try:
+        demo_payers = list(Payer.select())
+        assert len(demo_payers) == 4
+        for payer in demo_payers:
+            assert payers.validate_payer(payers.payer_form(payer.id), payer.id) == [], payer.name
+            assert payer.address and payer.timely_filing_days
+        assert {p.claim_mode for p in demo_payers} == {"electronic", "paper"}
+        bad = {a.number: validate_account(registry.form_from_account(a))[1] for a in Account.select()}
+        assert {number: problems for number, problems in bad.items() if problems} == {}
+    finally:
+        opened.close()

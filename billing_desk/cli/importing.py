@@ -1,8 +1,8 @@
 """`billing-desk import KIND FILE --db PATH [--map MAPFILE] [--skip-bad]`: rows from a spreadsheet.
 
-Each kind (accounts here; others add theirs to ``KINDS``) is a handler ``fn(args, table, mapping or
-None, acting user) -> exit code``. Bad rows are printed one a line; without ``--skip-bad`` nothing is
-imported.
+Each kind (accounts, catalogue, payers; others add theirs to ``KINDS``) is a handler
+``fn(args, table, mapping or None, acting user) -> exit code``. Bad rows are printed one a line;
+without ``--skip-bad`` nothing is imported.
 """
 
 from __future__ import annotations
@@ -15,26 +15,50 @@ from ..services.office.session import open_database
 from .common import acting_user, add_user_options
 
 
-def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
-    from ..services.accounts import account_import
-
+def _checked_rows(args, table: importing.Table, mapping: dict[str, str] | None, targets, check):
+    """Match the columns (by name unless a mapping was given) and check every row, printing each
+    bad one. Returns the preview to import, or None when nothing may be imported."""
     if mapping is None:
-        mapping = importing.guess_mapping(table.headers, account_import.TARGETS)
-    problems = importing.check_mapping(mapping, table.headers, account_import.TARGETS)
+        mapping = importing.guess_mapping(table.headers, targets)
+    problems = importing.check_mapping(mapping, table.headers, targets)
     if problems:
         for problem in problems:
             print(f"mapping: {problem}", file=sys.stderr)
-        return 1
-    result = account_import.preview_accounts(table, mapping)
+        return None
+    result = check(table, mapping)
     for line in result.lines():
         print(line)
     if result.bad and not args.skip_bad:
         print(f"{len(result.bad_rows)} bad row(s) of {len(table.rows)}: nothing imported "
               "(fix them, or give --skip-bad to import only the good rows)", file=sys.stderr)
+        return None
+    return result
+
+
+def _skipped(result) -> str:
+    return f", {len(result.bad_rows)} bad row(s) skipped" if result.bad else ""
+
+
+def import_accounts(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
+    from ..services.accounts import account_import
+
+    result = _checked_rows(args, table, mapping, account_import.TARGETS, account_import.preview_accounts)
+    if result is None:
         return 1
     created = account_import.import_accounts(result, by, skip_bad=True)
-    skipped = f", {len(result.bad_rows)} bad row(s) skipped" if result.bad else ""
-    print(f"imported {len(created)} account(s), pending approval{skipped}")
+    print(f"imported {len(created)} account(s), pending approval{_skipped(result)}")
+    return 0
+
+
+def import_payers(args, table: importing.Table, mapping: dict[str, str] | None, by) -> int:
+    """Payers and plans: one row a plan, the payer's columns repeated on each of its plans."""
+    from ..services.books import payer_import
+
+    result = _checked_rows(args, table, mapping, payer_import.TARGETS, payer_import.preview_payers)
+    if result is None:
+        return 1
+    payer_count, plan_count = payer_import.import_payers(result, by, skip_bad=True)
+    print(f"imported {payer_count} payer(s) and {plan_count} plan(s){_skipped(result)}")
     return 0
 
 
@@ -58,7 +82,7 @@ def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | Non
 
 
 #: kind -> handler(args, table, mapping or None (match the columns by name), acting user) -> exit code.
-KINDS = {"accounts": import_accounts, "catalogue": import_catalogue}
+KINDS = {"accounts": import_accounts, "catalogue": import_catalogue, "payers": import_payers}
 
 
 def register(commands) -> None:

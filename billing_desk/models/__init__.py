@@ -12,7 +12,7 @@ from .billing import (
                       PaymentAllocation,
 )
 from .catalogue import CatalogueItem, Modifier, ReasonCode
-from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanRule
+from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanCopay, PlanRule
 from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
 from .people import Account, Guarantor, User
 from .system import AuditEntry, Sequence, Setting
@@ -30,7 +30,7 @@ from .work import (
 
 ALL_MODELS: list[type[BaseModel]] = [
     User, Guarantor, Account, CatalogueItem, Modifier, ReasonCode, Payer, Plan, PlanRule,
-    FeeSchedule, Coverage, Batch, Invoice, InvoiceDiagnosis, InvoiceLine, Payment,
+    PlanCopay, FeeSchedule, Coverage, Batch, Invoice, InvoiceDiagnosis, InvoiceLine, Payment,
     PaymentAllocation, Adjustment, LedgerEntry, Order, OrderLine, Fulfilment, OrderLineInvoice,
     CollectionStage, AccountCollection, ContactLog, Letter, Promise, PaymentPlan,
     PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting,

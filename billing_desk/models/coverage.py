@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, DateField, ForeignKeyField, TextField
+from peewee import BooleanField, DateField, ForeignKeyField, IntegerField, TextField
 
-from ..choices import COVERAGE_RANKS, COVERAGE_RULES, RELATIONSHIPS
+from ..choices import CLAIM_MODES, COVERAGE_RANKS, COVERAGE_RULES, RELATIONSHIPS
 from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem
 from .fields import ChoiceField, MoneyField, PercentField
@@ -12,11 +12,18 @@ from .people import Account
 
 
 class Payer(Stamped):
+    """An insurance company as its claims go out: where, how, and by when."""
+
     name = TextField(unique=True)
-    payer_id = TextField(default="")
+    payer_id = TextField(default="")  # the electronic payer id (837P loop 2010BB NM109)
     phone = TextField(default="")
-    address = TextField(default="")
+    address = TextField(default="")  # the claims mailing address (CMS-1500 carrier block)
+    fax = TextField(default="")
+    portal = TextField(default="")  # the provider portal's web address
+    timely_filing_days = IntegerField(null=True)  # days from the date of service; None: not known
+    claim_mode = ChoiceField(CLAIM_MODES, default="electronic")
     member_id_pattern = TextField(default="")  # a regular expression, when the payer has one
+    notes = TextField(default="")
     active = BooleanField(default=True)
 
     def __str__(self) -> str:
@@ -49,6 +56,19 @@ class PlanRule(BaseModel):
 
     class Meta:
         indexes = ((("plan", "item"), True),)
+
+
+class PlanCopay(BaseModel):
+    """A copay for one category of codes where the plan's terms differ (an office visit: $25,
+    no deductible). Lines of other categories use the plan's own copay and deductible."""
+
+    plan = ForeignKeyField(Plan, backref="category_copays", index=True)
+    category = TextField()
+    copay = MoneyField(default=0)
+    deductible_applies = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("plan", "category"), True),)
 
 
 class FeeSchedule(BaseModel):

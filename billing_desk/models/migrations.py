@@ -9,7 +9,7 @@ from typing import Callable
 
 from peewee import Database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -47,6 +47,26 @@ def _v1_to_v2(db: Database) -> None:
     create_extras(db)
 
 
+def _payers_and_plan_copays(db: Database) -> None:
+    """Version 3: payers carry what a claim needs (fax, portal, timely filing, paper or
+    electronic, notes), and plans may set a copay per code category (table plan_copay)."""
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(payer)").fetchall()}
+    for name, ddl in (("fax", "TEXT NOT NULL DEFAULT ''"), ("portal", "TEXT NOT NULL DEFAULT ''"),
+                      ("timely_filing_days", "INTEGER"),
+                      ("claim_mode", "TEXT NOT NULL DEFAULT 'electronic'"),
+                      ("notes", "TEXT NOT NULL DEFAULT ''")):
+        if name not in columns:
+            db.execute_sql(f"ALTER TABLE payer ADD COLUMN {name} {ddl}")
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "plan_copay" ("id" INTEGER NOT NULL PRIMARY KEY, '
+        '"plan_id" INTEGER NOT NULL, "category" TEXT NOT NULL, "copay" INTEGER NOT NULL, '
+        '"deductible_applies" INTEGER NOT NULL, FOREIGN KEY ("plan_id") REFERENCES "plan" ("id"))')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "plan_copay_plan_id" ON "plan_copay" ("plan_id")')
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "plan_copay_plan_id_category" '
+                   'ON "plan_copay" ("plan_id", "category")')
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_to_v2,
+    2: _payers_and_plan_copays,
 }

@@ -120,6 +120,10 @@ def _office(recipe: dict) -> None:
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
 
 
+PAYER_KEYS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days", "claim_mode",
+              "member_id_pattern", "notes")
+
+
 def _reference_data(recipe: dict, rng: random.Random) -> None:
     for code, kind, description in recipe["reason_codes"]:
         ReasonCode.create(code=code, kind=kind, description=description)
@@ -132,8 +136,7 @@ def _reference_data(recipe: dict, rng: random.Random) -> None:
                              common=code in common, taxable=kind == "product")
     items = list(CatalogueItem.select().where(CatalogueItem.kind == "procedure"))
     for payer_data in recipe["payers"]:
-        payer = Payer.create(name=payer_data["name"], payer_id=payer_data["payer_id"],
-                             phone=payer_data["phone"], member_id_pattern=payer_data["member_id_pattern"])
+        payer = Payer.create(**{key: payer_data[key] for key in PAYER_KEYS})
         share = Decimal(rng.choice([70, 75, 80, 85])) / 100
         for item in items:
             FeeSchedule.create(payer=payer, item=item, allowed=round_money(item.unit_price * share))

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     # --- assembly -------------------------------------------------------------------------
     def _install_features(self) -> None:
         """Each feature adds its own menus and keys; the window only calls them."""
+        from .books.payers_dialog import install_payers_action
         from .office.backup_dialogs import install_backup_actions
         from .office.lock import install as install_signin
         from .office.settings_dialog import install_settings_action
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         # Back up now (Ctrl+B), Restore, Maintenance
         install_backup_actions(self, self.session, self.prompter)
         install_settings_action(self)  # Tools > Settings…
+        install_payers_action(self)  # Tools > Payers and plans… (Ctrl+Shift+Y)
 
     def reopen(self, path) -> None:
         """Open ``path`` again after a restore: through run_window (which signs in again), or,

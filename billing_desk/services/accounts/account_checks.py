@@ -249,8 +249,8 @@ def _validate_coverage(form: AccountForm, rank: str, person: dict,
     if not text("payer"):
         problems.append(Problem(f"{rank}_payer", "the insurance company is required"))
     elif payer is None:
-        problems.append(Problem(f"{rank}_payer",
-                                f"no payer named '{text('payer')}' (pick one from the list)"))
+        problems.append(Problem(f"{rank}_payer", f"no payer named '{text('payer')}' (pick one from "
+                                "the list, or F4 adds it)"))
     else:
         plan, problem = _find_plan(payer, text("plan"), f"{rank}_plan")
         problems += [problem] if problem else []

@@ -8,6 +8,9 @@ The rules, for each line in order, under the primary plan:
 - allowed = the payer's fee schedule amount x quantity (the charge when none), never above the
   charge; the difference is the contractual allowance nobody pays;
 - the copay is taken once per visit, from the first covered line, up to its allowed amount;
+- a line whose code category has its own copay in the plan (an office visit: $25, no deductible)
+  takes that copay instead, once per visit per category; when the deductible does not apply to
+  the category, insurance pays the rest of the allowed amount (no deductible, no coinsurance);
 - then what is left of the deductible, then coinsurance (the patient's percent) of the rest;
 - the patient's copay + deductible + coinsurance stop at the out-of-pocket maximum;
 - insurance pays the rest of the allowed amount.
@@ -29,6 +32,14 @@ COVERED, NOT_COVERED, PRIOR_AUTH = "covered", "not_covered", "prior_auth"
 
 
 @dataclass(frozen=True)
+class CategoryCopay:
+    """A plan's own copay for one category of codes."""
+
+    copay: Decimal
+    deductible_applies: bool = False
+
+
+@dataclass(frozen=True)
 class PlanTerms:
     """One plan as the estimate needs it (amounts met so far come from the coverage)."""
 
@@ -42,6 +53,13 @@ class PlanTerms:
     rules: Mapping[str, str] = field(default_factory=dict)  # code -> covered/not_covered/prior_auth
     allowed: Mapping[str, Decimal] = field(default_factory=dict)  # code -> allowed for one unit
     covers_unlisted: bool = True
+    categories: Mapping[str, str] = field(default_factory=dict)  # code -> catalogue category
+    category_copays: Mapping[str, CategoryCopay] = field(default_factory=dict)  # category -> terms
+
+    def category_copay(self, code: str) -> tuple[str, CategoryCopay] | None:
+        category = self.categories.get(code, "")
+        special = self.category_copays.get(category) if category else None
+        return (category, special) if special else None
 
     def rule(self, code: str) -> str:
         return self.rules.get(code, COVERED if self.covers_unlisted else NOT_COVERED)
@@ -119,6 +137,7 @@ class _Accumulator:
         self.deductible_left = max(plan.deductible - plan.deductible_met, ZERO)
         self.oop_left = None if plan.oop_max is None else max(plan.oop_max - plan.oop_met, ZERO)
         self.copay_taken = False
+        self.categories_taken: set[str] = set()
 
     def share(self, line: ChargeLine, basis: Decimal | None = None) -> _Share:
         plan = self.plan
@@ -127,7 +146,18 @@ class _Accumulator:
         allowed = min(allowed, line.charge if basis is None else basis)
         share = _Share(allowed=allowed)
         rest = allowed
-        if not self.copay_taken and plan.copay > 0:
+        special = plan.category_copay(line.code)
+        if special is not None:
+            category, terms = special
+            if category not in self.categories_taken:
+                share.copay = min(terms.copay, rest)
+                self.categories_taken.add(category)
+                rest -= share.copay
+            if not terms.deductible_applies:
+                self._cap(share)
+                share.pays = allowed - share.copay
+                return share
+        elif not self.copay_taken and plan.copay > 0:
             share.copay = min(plan.copay, rest)
             self.copay_taken = True
             rest -= share.copay
@@ -209,7 +239,7 @@ def estimate_for(account_id: int, on: dt.date, lines: list[ChargeLine]) -> Estim
 
 
 def plan_terms(coverage, codes: list[str]) -> PlanTerms:
-    from ...models import CatalogueItem, FeeSchedule, PlanRule
+    from ...models import CatalogueItem, FeeSchedule, PlanCopay, PlanRule
 
     plan = coverage.plan
     codes = sorted(set(codes))
@@ -219,10 +249,16 @@ def plan_terms(coverage, codes: list[str]) -> PlanTerms:
     allowed = {item.code: item.allowed for item in
                FeeSchedule.select(CatalogueItem.code, FeeSchedule.allowed).join(CatalogueItem)
                .where(FeeSchedule.payer == plan.payer_id, CatalogueItem.code.in_(codes)).objects()}
+    copays = {c.category: CategoryCopay(c.copay, c.deductible_applies)
+              for c in PlanCopay.select().where(PlanCopay.plan == plan.id)}
+    categories = {code: category for code, category in
+                  CatalogueItem.select(CatalogueItem.code, CatalogueItem.category)
+                  .where(CatalogueItem.code.in_(codes)).tuples()} if copays else {}
     return PlanTerms(name=str(plan), copay=plan.copay, deductible=plan.deductible,
                      deductible_met=coverage.deductible_met, coinsurance=plan.coinsurance,
                      oop_max=plan.out_of_pocket_max, oop_met=coverage.out_of_pocket_met,
-                     rules=rules, allowed=allowed, covers_unlisted=plan.covers_unlisted)
+                     rules=rules, allowed=allowed, covers_unlisted=plan.covers_unlisted,
+                     categories=categories, category_copays=copays)
 
 
 def active_coverage(account_id: int, on: dt.date, rank: str = "primary") -> Coverage | None:

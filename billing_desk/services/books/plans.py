@@ -4,10 +4,13 @@ which codes each covers, and how much of the deductible and OOP an account has m
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from peewee import fn
 
 from ...choices import COVERAGE_RULES
 from ...errors import Problem, ValidationError
-from ...models import CatalogueItem, Coverage, Payer, Plan, PlanRule, User
+from ...models import CatalogueItem, Coverage, Payer, Plan, PlanCopay, PlanRule, User
 from ...money import parse_money
 from ..office import audit
 from ..office.transactions import in_transaction
@@ -38,25 +41,37 @@ def _money(text, field: str, problems: list[Problem], *, blank_none: bool = Fals
         return None
 
 
-def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
-    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts)."""
+def check_plan(data: dict) -> tuple[dict, list[Problem]]:
+    """A plan's typed terms (name, copay, deductible, coinsurance, out_of_pocket_max) checked:
+    the values to save and every problem, each naming its field. The payer is not looked at."""
     problems: list[Problem] = []
-    payer = Payer.get_or_none(Payer.name == (data.get("payer") or "").strip())
-    if payer is None:
-        problems.append(Problem("payer", "choose the insurance company"))
-    name = (data.get("name") or "").strip()
-    if not name:
-        problems.append(Problem("name", "the plan needs a name"))
-    values = {"copay": _money(data.get("copay"), "copay", problems),
+    values: dict[str, Any] = {"name": (data.get("name") or "").strip(),
+              "copay": _money(data.get("copay"), "copay", problems),
               "deductible": _money(data.get("deductible"), "deductible", problems),
               "coinsurance": _money(data.get("coinsurance"), "coinsurance", problems),
               "out_of_pocket_max": _money(data.get("out_of_pocket_max"), "out_of_pocket_max",
-                                          problems, blank_none=True),
-              "covers_unlisted": bool(data.get("covers_unlisted", True))}
+                                          problems, blank_none=True)}
+    if "covers_unlisted" in data:  # left out: a new plan covers unlisted codes, a saved one keeps its
+        values["covers_unlisted"] = bool(data["covers_unlisted"])
+    if not values["name"]:
+        problems.insert(0, Problem("name", "the plan needs a name"))
     if values["coinsurance"] is not None and values["coinsurance"] > 100:
         problems.append(Problem("coinsurance", "a percentage from 0 to 100"))
+    return values, problems
+
+
+def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
+    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts)."""
+    payer = Payer.get_or_none(Payer.name == (data.get("payer") or "").strip())
+    values, problems = check_plan(data)
+    if payer is None:
+        problems.insert(0, Problem("payer", "choose the insurance company"))
+    elif Plan.select().where(Plan.payer == payer, fn.LOWER(Plan.name) == values["name"].lower(),
+                             Plan.id != (plan_id or 0)).exists():
+        problems.append(Problem("name", f"{payer.name} already has a plan named '{values['name']}'"))
     if problems:
         raise ValidationError(problems)
+    name = values.pop("name")
     with in_transaction():
         plan = Plan.get_by_id(plan_id) if plan_id else Plan(payer=payer, name=name)
         before = audit.snapshot(plan, "name", "copay", "deductible", "coinsurance",
@@ -93,6 +108,43 @@ def set_rule(plan_id: int, code: str, typed: str, by: User) -> str:
          .execute())
         audit.record(by, "update", table="plan_rule", summary=f"plan #{plan_id}: {code} {rule}")
     return rule
+
+
+def catalogue_categories() -> list[str]:
+    """The categories the catalogue's codes fall in (a plan may set a copay for each)."""
+    return [c for (c,) in CatalogueItem.select(CatalogueItem.category).distinct()
+            .where(CatalogueItem.category != "").order_by(CatalogueItem.category).tuples()]
+
+
+def category_copays(plan_id: int) -> list[tuple[str, Decimal, bool]]:
+    """(category, copay, whether the deductible applies) for one plan, by category."""
+    return [(c.category, c.copay, c.deductible_applies) for c in
+            PlanCopay.select().where(PlanCopay.plan == plan_id).order_by(PlanCopay.category)]
+
+
+def set_category_copay(plan_id: int, category: str, copay, deductible_applies: bool, by: User) -> None:
+    """A plan's own copay for one category of codes (blank copay: the category uses the plan's)."""
+    category = (category or "").strip()
+    if category not in catalogue_categories():
+        raise ValidationError(f"'{category}' is not a category of the catalogue", "category")
+    with in_transaction():
+        existing = PlanCopay.get_or_none(PlanCopay.plan == plan_id, PlanCopay.category == category)
+        before = audit.snapshot(existing, "category", "copay", "deductible_applies")
+        if not str(copay or "").strip():
+            if existing is not None:
+                existing.delete_instance()
+            audit.record(by, "update", table="plan_copay", before=before,
+                         summary=f"plan #{plan_id}: {category} uses the plan's copay")
+            return
+        problems: list[Problem] = []
+        amount = _money(copay, "copay", problems)
+        if problems:
+            raise ValidationError(problems)
+        row = existing or PlanCopay(plan=plan_id, category=category)
+        row.copay, row.deductible_applies = amount, bool(deductible_applies)
+        row.save()
+        audit.record(by, "update", table="plan_copay", summary=f"plan #{plan_id}: {category} copay",
+                     before=before, after=audit.snapshot(row, "category", "copay", "deductible_applies"))
 
 
 def set_met(coverage_id: int, deductible_met, oop_met, by: User) -> Coverage:

@@ -25,6 +25,7 @@ from ...errors import BillingError, ValidationError
 from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
 from ...services.office.validation import US_STATES
+from ..books.payers_dialog import PayersDialog
 from ..prompts import Prompter
 
 CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
@@ -106,6 +107,8 @@ class AccountFormWidget(QWidget):
         self.captions: dict[str, QLabel] = {}
         self.cells: dict[str, tuple[QGridLayout, int]] = {}
         self.groups: dict[str, QGroupBox] = {}
+        self.add_payer_buttons: dict[str, QPushButton] = {}
+        self.payer_dialog: PayersDialog | None = None
         self._enter = _EnterMovesOn(self)
         self._build()
         self._shortcuts()
@@ -170,6 +173,8 @@ class AccountFormWidget(QWidget):
             cell.setSpacing(1)
             for part in (caption, widget, error):
                 cell.addWidget(part)
+            if name.endswith("_payer"):
+                cell.addWidget(self._add_payer_button(name.removesuffix("_payer")))
             cell.addStretch(1)
             grid.addLayout(cell, index // columns, index % columns)
             self.errors[name] = error
@@ -203,6 +208,14 @@ class AccountFormWidget(QWidget):
         self.fields[name] = widget
         return widget
 
+    def _add_payer_button(self, rank: str) -> QPushButton:
+        button = QPushButton("Add payer… (F4)", objectName=f"{rank}_add_payer", autoDefault=False)
+        button.clicked.connect(lambda _c=False, r=rank: self.add_payer(r))
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F4 is its key; Enter and Tab stay on the fields
+        button.hide()
+        self.add_payer_buttons[rank] = button
+        return button
+
     def _completer(self, words: list[str]) -> QCompleter:
         completer = QCompleter(QStringListModel(words, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -212,7 +225,7 @@ class AccountFormWidget(QWidget):
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (Qt.Key.Key_Escape, self.cancel),
-                           (Qt.Key.Key_F2, self._open_duplicate)):
+                           (Qt.Key.Key_F2, self._open_duplicate), (Qt.Key.Key_F4, self.add_payer)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
             shortcut.activated.connect(slot)
@@ -294,8 +307,37 @@ class AccountFormWidget(QWidget):
         grid.setColumnStretch(column, 1 if visible else 0)
 
     def _payer_changed(self, rank: str) -> None:
-        plans = registry.plan_names(self.fields[f"{rank}_payer"].text())
+        typed = self.fields[f"{rank}_payer"].text().strip()
+        plans = registry.plan_names(typed)
         self.fields[f"{rank}_plan"].completer().model().setStringList(plans)
+        known = {name.lower() for name in registry.payer_names()}
+        self.add_payer_buttons[rank].setVisible(bool(typed) and typed.lower() not in known)
+
+    # --- a payer the office does not have yet ---------------------------------------------------
+    def add_payer(self, rank: str | None = None) -> PayersDialog:
+        """F4 or Add payer…: the Payers screen on a new payer named as typed; this form stays as it
+        is, and the payer saved there is picked here (the clerk may add its plans first)."""
+        if rank is None:
+            focus = self.focusWidget()
+            unknown = [r for r, b in self.add_payer_buttons.items() if not b.isHidden()]
+            rank = "secondary" if focus is not None and focus.objectName().startswith("secondary_") \
+                else (unknown or ["primary"])[0]
+        dialog = PayersDialog(self.session, parent=self, new_name=self.fields[f"{rank}_payer"].text().strip())
+        dialog.saved.connect(lambda name, r=rank: self._payer_added(r, name))
+        dialog.finished.connect(lambda _result, r=rank: self.fields[f"{r}_plan"].setFocus())
+        self.payer_dialog = dialog
+        dialog.show()
+        dialog.activateWindow()
+        return dialog
+
+    def _payer_added(self, rank: str, name: str) -> None:
+        names = registry.payer_names()
+        for each in ("primary", "secondary"):
+            self.fields[f"{each}_payer"].completer().model().setStringList(names)
+        self.fields[f"{rank}_payer"].setText(name)
+        self._payer_changed(rank)
+        self.errors[f"{rank}_payer"].hide()
+        self.fields[f"{rank}_payer"].setStyleSheet("")
 
     def show_problems(self, problems) -> None:
         by_field: dict[str, list[str]] = {}

@@ -23,6 +23,7 @@ from .catalogue_dialog import CatalogueDialog
 from .catalogue_plans import PlansDialog
 from .invoice_actions import deliver
 from .invoice_form import InvoiceForm
+from .payers_dialog import PayersDialog
 from .payment_eob import EobDialog
 from .payment_list import PaymentListDialog
 from .payment_patient import PatientPaymentDialog
@@ -64,6 +65,7 @@ class InvoicesTab(QWidget):
                 ("batch", "&Batch…", self.batch, None),
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
                 ("plans", "P&lans…", self.plans, None),
+                ("payers", "Payers… (Ctrl+Shift+Y)", self.payers, None),
                 ("superbill", "&Superbill…", self.superbill, None),
                 ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self)
         row.addStretch(1)
@@ -178,6 +180,10 @@ class InvoicesTab(QWidget):
 
     def plans(self) -> PlansDialog:
         return self._show(PlansDialog(self.session, parent=self))
+
+    def payers(self) -> PayersDialog:
+        """The Payers screen (Tools > Payers and plans…, Ctrl+Shift+Y)."""
+        return self._show(PayersDialog(self.session, prompter=self.prompter, parent=self))
 
     def catalogue(self) -> CatalogueDialog:
         return self._show(CatalogueDialog(self.session, prompter=self.prompter, parent=self))

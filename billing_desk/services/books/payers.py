@@ -1,0 +1,176 @@
+"""Payers kept by the office: who they are and how their claims go out (address, electronic payer
+id, paper or electronic, timely-filing limit, member-id format). Deactivated, never deleted;
+every change audited with what it was before and after."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from peewee import fn
+
+from ...choices import CLAIM_MODES
+from ...errors import Problem, ValidationError
+from ...models import CatalogueItem, FeeSchedule, Payer, Plan, User
+from ..office import audit
+from ..office.transactions import in_transaction
+from ..office.validation import normalize_phone
+
+#: What is kept on a payer, in the order the screen and the import show it.
+FIELDS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days",
+          "claim_mode", "member_id_pattern", "notes")
+LABELS = {"name": "payer name", "payer_id": "electronic payer id", "address": "claims address",
+          "phone": "phone", "fax": "fax", "portal": "portal address",
+          "timely_filing_days": "timely filing (days)", "claim_mode": "claims by",
+          "member_id_pattern": "member id pattern", "notes": "notes"}
+MODE_WORDS = {"e": "electronic", "electronic": "electronic", "edi": "electronic", "837": "electronic",
+              "p": "paper", "paper": "paper", "cms-1500": "paper", "cms1500": "paper"}
+_PAYER_ID = re.compile(r"[A-Za-z0-9]{2,15}")
+_PORTAL = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?([/?#]\S*)?", re.IGNORECASE)
+MAX_FILING_DAYS = 3650
+
+
+@dataclass
+class PayerForm:
+    """A payer as typed: every value is text until it is checked."""
+
+    name: str = ""
+    payer_id: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    portal: str = ""
+    timely_filing_days: str = ""
+    claim_mode: str = "electronic"
+    member_id_pattern: str = ""
+    notes: str = ""
+
+
+def clean_payer(form: PayerForm, payer_id: int | None = None) -> tuple[dict, list[Problem]]:
+    """The values to save and every problem, each naming its field."""
+    text = {f.name: str(getattr(form, f.name) or "").strip() for f in fields(PayerForm)}
+    values: dict = dict(text)
+    problems: list[Problem] = []
+    if not text["name"]:
+        problems.append(Problem("name", "the payer needs a name"))
+    else:
+        clash = Payer.get_or_none(fn.LOWER(Payer.name) == text["name"].lower())
+        if clash is not None and clash.id != payer_id:
+            problems.append(Problem("name", f"there is already a payer named '{clash.name}'"))
+    values["claim_mode"] = MODE_WORDS.get(text["claim_mode"].lower() or "electronic")
+    if values["claim_mode"] not in CLAIM_MODES:
+        problems.append(Problem("claim_mode", "claims go by paper or electronic (p or e)"))
+    if text["payer_id"] and not _PAYER_ID.fullmatch(text["payer_id"]):
+        problems.append(Problem("payer_id", "an electronic payer id is 2 to 15 letters and digits "
+                                "(as the clearinghouse lists it, like 60054)"))
+    elif not text["payer_id"] and values["claim_mode"] == "electronic":
+        problems.append(Problem("payer_id", "electronic claims need the payer id"))
+    values["payer_id"] = text["payer_id"].upper()
+    if values["claim_mode"] == "paper" and not text["address"]:
+        problems.append(Problem("address", "paper claims need the claims mailing address"))
+    for name in ("phone", "fax"):
+        values[name], problem = normalize_phone(text[name], name)
+        if problem:
+            problems.append(problem)
+    if text["portal"] and not _PORTAL.fullmatch(text["portal"]):
+        problems.append(Problem("portal", f"'{text['portal']}' is not a web address "
+                                "(like https://provider.example.com)"))
+    values["timely_filing_days"] = _days(text["timely_filing_days"], problems)
+    if text["member_id_pattern"]:
+        try:
+            re.compile(text["member_id_pattern"])
+        except re.error as exc:
+            problems.append(Problem("member_id_pattern", f"not a valid pattern ({exc})"))
+    return values, problems
+
+
+def _days(text: str, problems: list[Problem]) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_FILING_DAYS:
+        problems.append(Problem("timely_filing_days",
+                                f"a number of days from 1 to {MAX_FILING_DAYS} (blank: not known)"))
+        return None
+    return int(text)
+
+
+def validate_payer(form: PayerForm, payer_id: int | None = None) -> list[Problem]:
+    return clean_payer(form, payer_id)[1]
+
+
+def save_payer(payer_id: int | None, form: PayerForm, by: User) -> Payer:
+    """Add a payer (``payer_id`` None) or change one; ValidationError names every bad field."""
+    values, problems = clean_payer(form, payer_id)
+    if problems:
+        raise ValidationError(problems)
+    with in_transaction():
+        payer = Payer.get_by_id(payer_id) if payer_id else Payer()
+        before = audit.snapshot(payer, *FIELDS) if payer_id else None
+        for name in FIELDS:
+            setattr(payer, name, values[name])
+        payer.save()
+        audit.record(by, "update" if payer_id else "create", payer, summary=f"payer {payer.name}",
+                     before=before, after=audit.snapshot(payer, *FIELDS))
+    return payer
+
+
+def set_active(payer_id: int, active: bool, by: User) -> Payer:
+    """Deactivate a payer (it leaves the lists; its plans, coverages and history stay) or bring
+    it back. A payer is never deleted."""
+    with in_transaction():
+        payer = Payer.get_by_id(payer_id)
+        before = audit.snapshot(payer, "active")
+        payer.active = active
+        payer.save()
+        audit.record(by, "reactivate" if active else "deactivate", payer,
+                     summary=f"payer {payer.name}", before=before, after=audit.snapshot(payer, "active"))
+    return payer
+
+
+def deactivate_payer(payer_id: int, by: User) -> Payer:
+    return set_active(payer_id, False, by)
+
+
+def reactivate_payer(payer_id: int, by: User) -> Payer:
+    return set_active(payer_id, True, by)
+
+
+def search_payers(text: str = "", include_inactive: bool = True) -> list[Payer]:
+    """Payers whose name or payer id holds ``text``, active ones first, by name."""
+    return list(payers_query(text, None if include_inactive else "active"))
+
+
+def get_payer(payer_id: int) -> Payer:
+    return Payer.get_by_id(payer_id)
+
+
+def payer_form(payer_id: int) -> PayerForm:
+    """A saved payer as the form shows it."""
+    payer = Payer.get_by_id(payer_id)
+    values = {name: getattr(payer, name) for name in FIELDS}
+    values["timely_filing_days"] = "" if payer.timely_filing_days is None else str(payer.timely_filing_days)
+    return PayerForm(**values)
+
+
+def payer_plans(payer_id: int) -> list[Plan]:
+    return list(Plan.select().where(Plan.payer == payer_id).order_by(Plan.name))
+
+
+def payers_query(text: str = "", status: str | None = None):
+    """The Payers screen's list (searched in SQL, paged by the list): name or payer id."""
+    query = Payer.select()
+    words = (text or "").strip().lower()
+    if words:
+        query = query.where(fn.LOWER(Payer.name).contains(words) | fn.LOWER(Payer.payer_id).contains(words))
+    if status in ("active", "inactive"):
+        query = query.where(Payer.active == (status == "active"))
+    return query.order_by(Payer.active.desc(), Payer.name)
+
+
+def payer_fees(payer_id: int) -> list[tuple[str, str, Decimal | None]]:
+    """(code, description, allowed or None) for every active catalogue code under one payer."""
+    fees = {f.item_id: f.allowed for f in FeeSchedule.select().where(FeeSchedule.payer == payer_id)}
+    return [(i.code, i.description, fees.get(i.id)) for i in
+            CatalogueItem.select().where(CatalogueItem.active == True)  # noqa: E712
+            .order_by(CatalogueItem.code)]

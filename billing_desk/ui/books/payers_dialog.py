@@ -1,0 +1,210 @@
+"""The Payers screen: the office's insurance companies (search as you type), one payer's form
+(where and how its claims go), its plans and fee schedule, Deactivate / Reactivate (never delete)
+and export to Excel in the layout ``billing-desk import payers`` reads. Keys only: Ctrl+N a new
+payer, Ctrl+S save, Alt+letters for every field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...choices import CLAIM_MODES
+from ...errors import BillingError, ValidationError
+from ...services.books import payer_import, payers
+from ..list_tab import ListPanel
+from ..prompts import Prompter
+from ..table_model import Column
+from .payer_plans import PayerPlansPanel
+
+COLUMNS = [Column("Payer", lambda p: p.name, width=180),
+           Column("Payer id", lambda p: p.payer_id, width=70),
+           Column("Claims by", lambda p: p.claim_mode, width=70),
+           Column("Phone", lambda p: p.phone, width=110),
+           Column("Active", lambda p: p.active, width=50)]
+FORM_LABELS = {"name": "&Name", "payer_id": "Payer &id (electronic)", "address": "Claims &address",
+               "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
+               "timely_filing_days": "&Timely filing (days)", "claim_mode": "&Claims by",
+               "member_id_pattern": "&Member id pattern", "notes": "Not&es"}
+ERROR_STYLE = "color: #b00020;"
+
+
+class PayersDialog(QDialog):
+    saved = Signal(str)  # the name of a payer just saved
+
+    def __init__(self, session, *, prompter=None, parent=None, new_name: str | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.payer_id: int | None = None
+        self.setWindowTitle("Payers and plans")
+        self.resize(1250, 760)
+        self.list = ListPanel(COLUMNS, payers.payers_query, ("active", "inactive"),
+                              "Search payer name or payer id")
+        self.fields: dict[str, QLineEdit | QComboBox] = {
+            name: QLineEdit(objectName=f"payer_{name}") for name in payers.FIELDS if name != "claim_mode"}
+        claim_mode = QComboBox(objectName="payer_claim_mode")
+        claim_mode.addItems(list(CLAIM_MODES))
+        self.fields["claim_mode"] = claim_mode
+        self.errors = {name: QLabel(objectName=f"payer_{name}_problem", wordWrap=True,
+                                    styleSheet=ERROR_STYLE) for name in payers.FIELDS}
+        self.plans = PayerPlansPanel(session, parent=self)
+        self.message = QLabel(wordWrap=True, objectName="payer_message")
+        self.buttons: dict[str, QPushButton] = {}
+        self._layout()
+        self.plans.said.connect(self.message.setText)
+        self.list.activated.connect(lambda payer: self.show_payer(payer.id))
+        self.list.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_payer)
+        self.list.refresh()
+        if new_name is not None:
+            self.new_payer(new_name)
+        else:
+            self._show_current()
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        for name in payers.FIELDS:
+            form.addRow(FORM_LABELS[name], self.fields[name])
+            form.addRow("", self.errors[name])
+            self.errors[name].setVisible(False)
+        row = QHBoxLayout()
+        for key, text, slot in (("new", "New payer (Ctrl+N)", lambda: self.new_payer()),
+                                ("save", "&Save (Ctrl+S)", self.save),
+                                ("active", "&Deactivate…", self.toggle_active),
+                                ("export", "E&xport to Excel…", self.export),
+                                ("close", "Close", self.reject)):
+            button = QPushButton(text, autoDefault=False, objectName=f"payer_{key}")
+            button.clicked.connect(lambda _c=False, slot=slot: slot())
+            row.addWidget(button)
+            self.buttons[key] = button
+        editor = QWidget()
+        side = QVBoxLayout(editor)
+        side.addLayout(form)
+        side.addWidget(self.message)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.list, 3)
+        top.addWidget(editor, 3)
+        top.addWidget(self.plans, 4)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addLayout(row)
+        chain = [self.fields[n] for n in payers.FIELDS] + list(self.plans.fields.values())
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
+
+    # --- one payer ------------------------------------------------------------------------------
+    def _show_current(self) -> None:
+        payer = self.list.current()
+        if payer is not None:
+            self.show_payer(payer.id)
+        else:
+            self.new_payer()
+
+    def show_payer(self, payer_id: int) -> None:
+        self.payer_id = payer_id
+        self._fill(payers.payer_form(payer_id))
+        payer = payers.get_payer(payer_id)
+        self.buttons["active"].setText("&Deactivate…" if payer.active else "Reactivate… (&D)")
+        self.buttons["active"].setEnabled(True)
+        self.plans.set_payer(payer_id, payer.name)
+
+    def _fill(self, form: payers.PayerForm) -> None:
+        for name in payers.FIELDS:
+            widget = self.fields[name]
+            if isinstance(widget, QComboBox):
+                widget.setCurrentText(getattr(form, name) or "electronic")
+            else:
+                widget.setText(getattr(form, name))
+        self._show_problems([])
+
+    def new_payer(self, name: str = "") -> None:
+        self.payer_id = None
+        self._fill(payers.PayerForm(name=name))
+        self.buttons["active"].setText("&Deactivate…")
+        self.buttons["active"].setEnabled(False)
+        self.plans.set_payer(None)
+        self.message.setText("A new payer: fill in its claims details, then Save (Ctrl+S)")
+        focus = self.fields["payer_id"] if name else self.fields["name"]
+        focus.setFocus()
+
+    def form(self) -> payers.PayerForm:
+        values = {name: (w.currentText() if isinstance(w, QComboBox) else w.text())
+                  for name, w in self.fields.items()}
+        return payers.PayerForm(**values)
+
+    def _show_problems(self, problems) -> None:
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field, []).append(problem.message)
+        for name, label in self.errors.items():
+            label.setText("; ".join(by_field.get(name, [])))
+            label.setVisible(name in by_field)
+        if problems:
+            first = next(n for n in payers.FIELDS if n in by_field)
+            self.fields[first].setFocus()
+
+    def save(self) -> bool:
+        try:
+            payer = payers.save_payer(self.payer_id, self.form(), self.session.user)
+        except ValidationError as exc:
+            self._show_problems(exc.problems)
+            self.message.setText(f"Not saved: {len(exc.problems)} field(s) to fix")
+            return False
+        self.list.refresh()
+        self.show_payer(payer.id)
+        self.message.setText(f"Saved {payer.name}")
+        self.saved.emit(payer.name)
+        return True
+
+    def toggle_active(self) -> None:
+        if self.payer_id is None:
+            return
+        payer = payers.get_payer(self.payer_id)
+        verb = "Deactivate" if payer.active else "Reactivate"
+        question = (f"{verb} {payer.name}? " + ("It leaves the lists for new registrations; its "
+                    "plans, coverages and history stay." if payer.active else
+                    "It comes back in the lists."))
+        if not self.prompter.confirm(f"{verb} payer", question):
+            return
+        payers.set_active(payer.id, not payer.active, self.session.user)
+        self.list.refresh()
+        self.show_payer(payer.id)
+        self.message.setText(f"{verb}d {payer.name}")
+
+    def export(self) -> None:
+        path = self.prompter.choose_save_file("Export payers and plans", "payers.xlsx", "Excel (*.xlsx)")
+        if not path:
+            return
+        try:
+            rows = payer_import.export_payers(path)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Exported {rows} row(s) to {path}")
+
+
+PAYERS_SHORTCUT = "Ctrl+Shift+Y"
+
+
+def install_payers_action(window) -> None:
+    """Tools > Payers and plans… (Ctrl+Shift+Y): opened from the Invoice Entry tab."""
+    def open_payers():
+        tab = next(page for page in window.pages if hasattr(page, "payers"))
+        window.tabs.setCurrentWidget(tab)
+        return tab.payers()
+
+    window.add_action("&Tools", "Pa&yers and plans…", open_payers, PAYERS_SHORTCUT,
+                      tip="The insurance companies, their claims details, plans and fee schedules")
