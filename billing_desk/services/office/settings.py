@@ -37,6 +37,9 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("office_logo", "", "a PNG or JPEG file printed at the top of reports and statements", "file"),
     SettingSpec("books_closed_through", "",
                 "days up to this date (ISO) are closed: later entries go to the next open day", "internal"),
+    SettingSpec("billing_identity", {},
+                "the office as claims name it: billing provider, NPI, tax id, taxonomy, address, and "
+                "the 837P submitter and receiver (services/claims/identity.py)", "internal"),
     SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),
     SettingSpec("credit_approval_threshold", "100.00",
                 "credits, refunds and write-offs over this amount need a supervisor", "money"),
