@@ -234,7 +234,7 @@ def post_invoice(invoice_id: int, by: User, *, entry_date: dt.date | None = None
                        memo=f"{line.code} x{line.quantity}") if line.amount else None
         audit.record(by, "post", invoice, summary=f"posted invoice {invoice.number}",
                      after=_invoice_snapshot(invoice))
-        make_claims(invoice, by)
+        make_claims(invoice, by, on=entry_date)
         from .payments import apply_credit
 
         apply_credit(account.id, by, entry_date=entry_date)

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ...choices import CLAIM_MODES
 from ...errors import RuleError, ValidationError
 from ...models import Claim, ClaimBatch, InvoiceLine, User, now
@@ -75,21 +77,21 @@ def hold(claim_id: int, reason: str, by: User) -> Claim:
     return _change(claim_id, "held", by, reason, hold_reason=reason)
 
 
-def release(claim_id: int, by: User) -> Claim:
+def release(claim_id: int, by: User, *, on: dt.date | None = None) -> Claim:
     """A held claim goes back to ready once the scrubber finds nothing; otherwise it stays held
     and ValidationError names each field still to fix."""
     with in_transaction():
         claim = Claim.get_by_id(claim_id)
         if claim.status != "held":
             raise RuleError(f"Claim {claim.control_number} is {NAMES[claim.status]}, not held.")
-        problems = scrub(claim)
+        problems = scrub(claim, today=on)
         if problems:
             raise ValidationError(problems)
         return move(claim, "ready", by, "released", hold_reason="")
 
 
 def submit(claim_ids: list[int], mode: str, by: User, *, file_name: str = "",
-           printer: str = "") -> ClaimBatch:
+           printer: str = "", on: dt.date | None = None) -> ClaimBatch:
     """Ready claims leave together, on paper or in one 837P file: one batch, all or none.
     Each is scrubbed again for the way it goes; ValidationError names the claim and the field."""
     if mode not in CLAIM_MODES:
@@ -104,7 +106,7 @@ def submit(claim_ids: list[int], mode: str, by: User, *, file_name: str = "",
                 raise RuleError(f"Claim {claim.control_number} is {NAMES[claim.status]}; only ready "
                                 "claims are submitted.")
             problems += [type(p)(f"claim {claim.control_number} {p.field}", p.message)
-                         for p in scrub(claim, mode=mode)]
+                         for p in scrub(claim, mode=mode, today=on)]
         if problems:
             raise ValidationError(problems)
         batch = ClaimBatch.create(kind=mode, number=next_number("claim_batch"), created_by=by,

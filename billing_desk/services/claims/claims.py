@@ -43,19 +43,26 @@ def refuse_billed_twice(lines: Iterable[InvoiceLine], payer_id: int) -> None:
                             f"claim {other.control_number} to this payer: nothing is billed twice.")
 
 
-def record_event(claim: Claim, status: str, by: User, note: str = "") -> ClaimEvent:
-    return ClaimEvent.create(claim=claim, status=status, at=now(), by=by, note=note)
+def record_event(claim: Claim, status: str, by: User, note: str = "", *,
+                 at: dt.datetime | None = None) -> ClaimEvent:
+    return ClaimEvent.create(claim=claim, status=status, at=at or now(), by=by, note=note)
+
+
+def stamp_on(day: dt.date | None) -> dt.datetime:
+    """Now, or this time of day on ``day`` (work keyed for an earlier day, as the demo does)."""
+    return now() if day is None else dt.datetime.combine(day, now().time())
 
 
 def new_claim(invoice: Invoice, coverage: Coverage, lines: list[InvoiceLine], by: User, *,
               rank: str, frequency: str = "1", replaces: Claim | None = None,
               primary_claim: Claim | None = None, paid_on: dt.date | None = None,
-              other: dict[int, tuple] | None = None, note: str = "") -> Claim:
+              other: dict[int, tuple] | None = None, note: str = "", on: dt.date | None = None) -> Claim:
     """Make one claim carrying ``lines`` (their full charges), scrub it, and hold it with the
-    reasons when the scrubber finds problems. The caller holds the transaction."""
+    reasons when the scrubber finds problems. ``on``: the day it is made (default today).
+    The caller holds the transaction."""
     payer_id = coverage.plan.payer_id
     refuse_billed_twice(lines, payer_id)
-    stamp = now()
+    stamp = stamp_on(on)
     claim = Claim.create(invoice=invoice, payer=payer_id, coverage=coverage, rank=rank,
                          frequency=frequency, replaces=replaces, primary_claim=primary_claim,
                          control_number=str(next_number("claim")), paid_on=paid_on,
@@ -65,11 +72,11 @@ def new_claim(invoice: Invoice, coverage: Coverage, lines: list[InvoiceLine], by
         paid, adjustments = (other or {}).get(line.id, (None, ""))
         ClaimLine.create(claim=claim, line=line, charge=line.amount, units=line.quantity,
                          other_paid=paid, other_adjustments=adjustments)
-    problems = scrub(claim)
+    problems = scrub(claim, today=on)
     if problems:
         claim.status, claim.hold_reason = "held", "; ".join(str(p) for p in problems)
         claim.save()
-    record_event(claim, claim.status, by, claim.hold_reason or note or "made")
+    record_event(claim, claim.status, by, claim.hold_reason or note or "made", at=stamp)
     audit.record(by, "create", claim, account_id=invoice.account_id,
                  summary=f"{rank} claim {claim.control_number} for invoice {invoice.number}: "
                          f"{claim.status}" + (f" ({claim.hold_reason})" if claim.hold_reason else ""),
@@ -78,7 +85,7 @@ def new_claim(invoice: Invoice, coverage: Coverage, lines: list[InvoiceLine], by
     return claim
 
 
-def make_claims(invoice: Invoice, by: User) -> list[Claim]:
+def make_claims(invoice: Invoice, by: User, *, on: dt.date | None = None) -> list[Claim]:
     """The primary's claim for a just-posted invoice, when the account has an active primary
     coverage and insurance owes on some of its lines. Called inside the posting's transaction."""
     coverage = covering(invoice.account_id, invoice.service_date, "primary")
@@ -89,7 +96,7 @@ def make_claims(invoice: Invoice, by: User) -> list[Claim]:
                  .order_by(InvoiceLine.position))
     if not lines:
         return []
-    return [new_claim(invoice, coverage, lines, by, rank="primary")]
+    return [new_claim(invoice, coverage, lines, by, rank="primary", on=on)]
 
 
 @dataclass(frozen=True)
@@ -191,7 +198,7 @@ def _secondary(invoice: Invoice, primary_payer: int, primary: Claim | None,
     other = {i.line_id: (i.paid, adjustments_text(i.adjustments)) for i in items}
     return new_claim(invoice, coverage, sorted(carried, key=lambda l: l.position), by,
                      rank="secondary", primary_claim=primary, paid_on=paid_on, other=other,
-                     note="after the primary's payment")
+                     note="after the primary's payment", on=paid_on)
 
 
 def claim_lines(claim: Claim) -> list[ClaimLine]:
