@@ -22,6 +22,7 @@ def test_the_demo_has_claims_in_every_status(db):
     statuses = {c.status for c in Claim.select()}
     assert statuses == set(CLAIM_STATUSES)
     assert {c.frequency for c in Claim.select()} == {"1", "7", "8"}
+    assert Claim.select().where(Claim.rank == "secondary").exists()
     assert check_claims() == []
     for claim in Claim.select():
         form = claim_form(claim.id)
