@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..models import Account, Claim, Provider
 from .claims import claim_status
 from .claims.scrubber import scrub
 
-if TYPE_CHECKING:
-    from .demo import DemoWorld
+DemoWorld = Any  # demo.DemoWorld: its rng, recipe, clerk, today, counter and ``at``
 
 
 def parent_subscriber(world: DemoWorld, account: Account) -> dict:

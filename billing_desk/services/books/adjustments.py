@@ -9,7 +9,7 @@ from decimal import Decimal
 from ...errors import RuleError, ValidationError
 from ...models import Adjustment, InvoiceLine, Payment, ReasonCode, User
 from ...money import ZERO, format_money, parse_money
-from ..claims import claims
+from ..claims import after_payment
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.transactions import in_transaction, today
@@ -146,10 +146,10 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
                 transfer_to_patient(line.id, responsibility, by,
                                     reason=remit.denial_reason or "patient responsibility per EOB",
                                     entry_date=entry_date)
-            adjudicated.append(claims.adjudication(line.id, remit.paid, contractual,
-                                                   max(responsibility, ZERO), remit.denial_reason))
-        claims.after_primary_payment(payer_id, adjudicated, received_on or entry_date or today(), by,
-                                     reference=check_reference)
+            adjudicated.append(after_payment.adjudication(line.id, remit.paid, contractual,
+                                                          max(responsibility, ZERO), remit.denial_reason))
+        after_payment.after_primary_payment(payer_id, adjudicated, received_on or entry_date or today(),
+                                            by, reference=check_reference)
     return payment
 
 
