@@ -63,6 +63,7 @@ class PayerInfo:
     name: str
     payer_id: str  # the electronic payer id; "" for a paper-only payer
     address: Address | None = None  # where paper claims go (the CMS-1500's carrier block)
+    filing_code: str = "CI"  # 837P SBR09 claim filing indicator: CI commercial, MB Medicare B, MC Medicaid...
 
 
 @dataclass(frozen=True)
