@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from ..claim_form import (
@@ -267,6 +268,7 @@ def _claim_information(out: Segments, claim: ClaimForm) -> None:
     if claim.rendering:
         _rendering(out, claim.rendering, "rendering provider")
     if claim.other_payer:
+        _check_balance(out, claim, claim.other_payer)
         _other_payer(out, claim.other_payer, by_line=any(line.other for line in claim.lines))
     for index, line in enumerate(claim.lines, start=1):
         _service_line(out, claim, line, index)
@@ -298,6 +300,25 @@ def _rendering(out: Segments, provider: Provider, role: str) -> None:
 
 
 # --- 2320/2330 the other payer of a secondary claim ------------------------------------------
+
+def _check_balance(out: Segments, claim: ClaimForm, other: OtherPayer) -> None:
+    """The guide's balancing: each adjudicated line's charge = the other payer's paid + its
+    adjustments, and the claim's charge = the other payer's paid + every adjustment."""
+    adjusted = sum((a.amount for a in other.adjustments), Decimal("0"))
+    for line in claim.lines:
+        if line.other is None:
+            continue
+        line_adjusted = sum((a.amount for a in line.other.adjustments), Decimal("0"))
+        if line.other.paid + line_adjusted != line.charge:
+            out.refuse(f"line {line.number} other payer's adjudication",
+                       f"paid {line.other.paid} plus adjustments {line_adjusted} is not the line's "
+                       f"charge {line.charge}")
+        adjusted += line_adjusted
+    if other.paid + adjusted != claim.total_charge:
+        out.refuse("other payer's paid amount",
+                   f"paid {other.paid} plus adjustments {adjusted} is not the claim's charge "
+                   f"{claim.total_charge}")
+
 
 def _other_payer(out: Segments, other: OtherPayer, *, by_line: bool) -> None:
     relationship = RELATIONSHIPS_837.get(other.subscriber.relationship)
