@@ -232,6 +232,41 @@ def test_secondary_claim_with_claim_level_adjustments_only():
     assert not find(text, "SVD")
 
 
+def test_a_child_billed_second_to_the_other_parents_plan_validates():
+    """Both plans are the parents': the patient loop under the secondary, SBR02 19 in loop 2320."""
+    first, second = secondary_claim(), child_claim()
+    mother = dataclasses.replace(adult(), last_name="Walker")
+    primary_plan = dataclasses.replace(second.subscriber, person=mother, relationship="child")
+    other = dataclasses.replace(first.other_payer, subscriber=primary_plan)
+    secondary_plan = dataclasses.replace(first.subscriber, person=second.subscriber.person,
+                                         relationship="child")
+    claim = dataclasses.replace(first, patient=second.patient, subscriber=secondary_plan, other_payer=other)
+    text = write_837p(interchange(claim))
+    assert pyx12_errors(text) == []
+    assert find(text, "PAT") == [["PAT", "19"]]
+    assert [s[1:3] for s in find(text, "SBR")] == [["S", ""], ["P", "19"]]
+    assert find(text, "NM1", "IL")[1][3:5] == ["WALKER", "MARIA"]
+
+
+def test_a_line_with_its_own_rendering_provider_validates():
+    base = multi_line_claim()
+    other_doctor = Provider(npi="1765432103", last_name="Park", first_name="Jun", taxonomy="208D00000X")
+    lines = (base.lines[0], dataclasses.replace(base.lines[1], rendering=other_doctor), *base.lines[2:])
+    text = write_837p(interchange(dataclasses.replace(base, lines=lines)))
+    assert pyx12_errors(text) == []
+    assert [s[3] for s in find(text, "NM1", "82")] == ["NGUYEN", "PARK"]
+    assert find(text, "PRV", "PE")[1] == ["PRV", "PE", "PXC", "208D00000X"]
+
+
+def test_spouse_and_other_relationships_validate():
+    for relationship, code in (("spouse", "01"), ("other", "G8")):
+        subscriber = dataclasses.replace(child_claim().subscriber, relationship=relationship)
+        claim = child_claim(subscriber=subscriber)
+        text = write_837p(interchange(claim))
+        assert find(text, "PAT") == [["PAT", code]]
+        assert pyx12_errors(text) == []
+
+
 def test_replacement_and_void_name_the_original_claim():
     for claim, frequency in ((replacement_claim(), "7"), (void_claim(), "8")):
         text = write_837p(interchange(claim))
