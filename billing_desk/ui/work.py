@@ -199,6 +199,7 @@ class ProgressDialog(QDialog):
         self.label = QLabel(job.title)
         self.label.setMinimumWidth(380)
         self.label.setWordWrap(True)
+        self.label.setMinimumHeight(3 * self.label.fontMetrics().lineSpacing())  # title and 2 lines
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the first report
         self.cancel_button = QPushButton("Cancel")
@@ -217,6 +218,8 @@ class ProgressDialog(QDialog):
         show_on_bar(self.bar, fraction)
         if text and not self.job.cancelling:
             self.label.setText(f"{self.job.title}\n{text}")
+            if self.sizeHint().height() > self.height():  # a longer text: grow, never clip it
+                self.adjustSize()
 
     def reject(self) -> None:
         if self.cancellable and not self.job.cancelling:
