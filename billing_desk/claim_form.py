@@ -15,6 +15,7 @@ from decimal import Decimal
 SEXES = ("M", "F", "U")  # as 837P DMG03 and CMS-1500 boxes 3 and 11a
 RELATIONSHIPS_837 = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}  # SBR02 / PAT01
 FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}  # CLM05-3, CMS-1500 box 22
+INSURANCE_TYPES = ("medicare", "medicaid", "tricare", "champva", "group", "feca", "other")  # box 1
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class PayerInfo:
     name: str
     payer_id: str  # the electronic payer id; "" for a paper-only payer
     address: Address | None = None  # where paper claims go (the CMS-1500's carrier block)
+    insurance_type: str = "group"  # CMS-1500 box 1: an INSURANCE_TYPES key
 
 
 @dataclass(frozen=True)
