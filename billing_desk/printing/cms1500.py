@@ -189,8 +189,8 @@ def _service_dates(claim: ClaimForm) -> str:
     return first if first == last else f"{first} - {last}"
 
 
-COVER_COLUMNS = (("Payer", 0.0), ("Claim", 2.0), ("Patient", 3.1), ("Dates of service", 5.0),
-                 ("Forms", 6.35), ("Total", 7.5))
+COVER_COLUMNS = (("Payer", 0.0), ("Claim", 1.72), ("Patient", 3.15), ("Dates of service", 4.9),
+                 ("Forms", 6.6), ("Total", 7.5))  # inches from the margin (Forms, Total: right edges)
 COVER_ROWS = 44  # claims listed on a cover page
 
 
@@ -211,9 +211,16 @@ def _cover_heading(canvas: Canvas, page: int, claim_count: int) -> float:
 
 def cover_rows(claims: list[ClaimForm]) -> list[tuple[str, str, str, str, str, str]]:
     """One row a claim: payer, claim number, patient, dates of service, forms, total."""
-    return [(clean(c.payer.name)[:34], c.control_number[:18],
-             clean(f"{c.patient.last_name}, {c.patient.first_name}")[:32], _service_dates(c),
+    return [(_fit(clean(c.payer.name), 1.65), _fit(c.control_number, 1.4),
+             _fit(clean(f"{c.patient.last_name}, {c.patient.first_name}"), 1.7), _service_dates(c),
              str(len(forms(c))), format_money(c.total_charge)) for c in claims]
+
+
+def _fit(text: str, inches: float) -> str:
+    """``text`` cut to ``inches`` wide in the cover list's font."""
+    while text and stringWidth(text, "Helvetica", 8.5) > inches * inch:
+        text = text[:-1]
+    return text
 
 
 def draw_cover(canvas: Canvas, claims: list[ClaimForm]) -> int:
