@@ -228,3 +228,19 @@ def test_a_long_batch_runs_the_cover_list_over_pages_with_the_total_at_the_end(t
     assert "CLM00000000000000000" in first and "CLM00000000000000049" in second  # never cut
     assert "Grand total" not in first and "50 claim(s), 50 form(s)" in second
     assert "Grand total $7,500.00" in second
+
+
+def test_box_one_marks_the_payers_program_and_the_data_is_courier_twelve(tmp_path):
+    medicare = dataclasses.replace(primary().payer, insurance_type="medicare")
+    odd = dataclasses.replace(primary().payer, insurance_type="workers comp")
+    path = tmp_path / "types.pdf"
+    data_only_pdf([dataclasses.replace(primary(), payer=medicare),
+                   dataclasses.replace(primary(), payer=odd)], path)
+    first, second = page_items(path)
+    assert at(first, "type_medicare") == "X" and at(first, "type_group") == ""
+    assert at(second, "type_other") == "X"
+    fonts = set()
+    PdfReader(path).pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: text.strip() and fonts.add(
+            (font.get("/BaseFont"), size * tm[0])))
+    assert fonts == {("/Courier", 12.0)}  # 10 characters an inch
