@@ -240,3 +240,25 @@ def test_addresses_typed_either_way_are_read():
 def test_events_belong_to_their_claim(insured, admin):
     claim = only_claim(post(insured(), admin))
     assert ClaimEvent.select().where(ClaimEvent.claim == claim.id).count() == 1
+
+
+def test_the_claim_form_names_the_other_plan_on_a_primary(insured, admin):
+    form = claim_form(only_claim(post(insured(), admin)).id)
+    assert form.other_coverage.member_id == "GL-77" and form.other_coverage.plan_name == "Basic"
+    assert claim_form(only_claim(post(insured(secondary=False, last="Kim"), admin)).id).other_coverage is None
+
+
+def test_claims_built_from_the_books_make_837p_files_pyx12_accepts(insured, admin):
+    """Primary, secondary and a child's claim, as forms.py builds them, through the 837P writer."""
+    from test_x12_837 import pyx12_errors
+
+    from billing_desk.exchange.x12_837 import write_837p
+
+    invoice = post(insured(), admin)
+    primary = only_claim(invoice)
+    status.submit([primary.id], "electronic", admin)
+    pay_primary(invoice, admin)
+    child = only_claim(post(insured(child=True, last="Park", first="Tim", secondary=False), admin))
+    for ids in ([primary.id, child.id], [only_claim(invoice, "secondary").id]):
+        text = write_837p(interchange(ids, admin))
+        assert pyx12_errors(text) == []

@@ -137,7 +137,18 @@ def claim_form(claim_id: int) -> ClaimForm:
         original_reference=claim.replaces.payer_claim_number if claim.replaces else "",
         prior_authorization=invoice.prior_authorization.strip(),
         other_payer=_other_payer(claim, patient, lines), patient_account=invoice.account.number,
-        signed_on=claim.created_at.date() if claim.created_at else None)
+        signed_on=claim.created_at.date() if claim.created_at else None,
+        other_coverage=_other_coverage(claim, patient))
+
+
+def _other_coverage(claim: Claim, patient: Person) -> Subscriber | None:
+    """On a primary claim: the patient's secondary plan, if any (CMS-1500 boxes 9-9d, 11d)."""
+    if claim.rank != "primary":
+        return None
+    from .claims import covering
+
+    coverage = covering(claim.invoice.account_id, claim.invoice.service_date, "secondary")
+    return subscriber_of(coverage, patient) if coverage is not None else None
 
 
 def _other_payer(claim: Claim, patient: Person, lines: list[ServiceLine]) -> OtherPayer | None:
