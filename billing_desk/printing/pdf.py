@@ -32,10 +32,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .fonts import BOLD, FONT
 from .office import UNNAMED_OFFICE, OfficeInfo
 from .report import Column, Report
 
-FONT, BOLD, SIZE = "Helvetica", "Helvetica-Bold", 8
+SIZE = 8
 ROW_HEIGHT, HEADING_HEIGHT = 11.0, 16.0
 CHUNK_ROWS = 200
 MARGIN = 0.5 * inch

@@ -18,6 +18,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 from ..money import format_money
+from .fonts import BOLD, FONT, ITALIC
 from .office import UNNAMED_OFFICE, OfficeInfo
 from .report import format_date
 
@@ -52,7 +53,7 @@ def _pages(items: list[dict]) -> list[list[dict]]:
     return pages
 
 
-def _clip(canvas: Canvas, text: str, room: float, font: str = "Helvetica", size: float = 8.5) -> str:
+def _clip(canvas: Canvas, text: str, room: float, font: str = FONT, size: float = 8.5) -> str:
     if canvas.stringWidth(text, font, size) <= room:
         return text
     while text and canvas.stringWidth(text + "…", font, size) > room:
@@ -64,7 +65,7 @@ def _block(canvas: Canvas, x: float, top: float, lines: list[str], first_bold: b
            size: float = 10) -> None:
     y = top
     for index, line in enumerate(lines):
-        canvas.setFont("Helvetica-Bold" if index == 0 and first_bold else "Helvetica", size)
+        canvas.setFont(BOLD if index == 0 and first_bold else FONT, size)
         canvas.drawString(x, y, line)
         y -= size + 2.5
 
@@ -77,16 +78,16 @@ def _header(canvas: Canvas, data: dict, office: OfficeInfo, page: int, count: in
                          0.7 * inch, preserveAspectRatio=True, anchor="ne", mask="auto")
     # Upper window: who it is from (and where to write to).
     _block(canvas, x, HEIGHT - 0.75 * inch, [office.name, *office.lines()], size=9.5)
-    canvas.setFont("Helvetica-Bold", 15)
+    canvas.setFont(BOLD, 15)
     canvas.drawRightString(RIGHT, HEIGHT - 1.55 * inch, "STATEMENT")
     facts = (("Statement date", format_date(data["as_of"])), ("Account", data["account"]),
              ("Amount due", format_money(data["amount_due"])),
              ("Please pay by", format_date(data["due_date"])), ("Page", f"{page} of {count}"))
     y = HEIGHT - 1.8 * inch
     for label, value in facts:
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(FONT, 9)
         canvas.drawRightString(RIGHT - 1.2 * inch, y, label)
-        canvas.setFont("Helvetica-Bold", 9)
+        canvas.setFont(BOLD, 9)
         canvas.drawRightString(RIGHT, y, value)
         y -= 12
     # Lower window: who it goes to.
@@ -95,7 +96,7 @@ def _header(canvas: Canvas, data: dict, office: OfficeInfo, page: int, count: in
 
 def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
     y = TABLE_TOP
-    canvas.setFont("Helvetica-Bold", 8.5)
+    canvas.setFont(BOLD, 8.5)
     for title, _key, right, x in COLUMNS:
         if right is None:
             canvas.drawString(x, y, title)
@@ -103,7 +104,7 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
             canvas.drawRightString(right, y, title)
     canvas.line(LEFT, y - 4, RIGHT, y - 4)
     y -= 16
-    canvas.setFont("Helvetica", 8.5)
+    canvas.setFont(FONT, 8.5)
     for item in items:
         for _title, key, right, x in COLUMNS:
             value = item[key]
@@ -117,7 +118,7 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
                 canvas.drawRightString(right, y, format_money(value))
         y -= ROW
     if continued:
-        canvas.setFont("Helvetica-Oblique", 8.5)
+        canvas.setFont(ITALIC, 8.5)
         canvas.drawRightString(RIGHT, y - 4, "continued on the next page")
     return y
 
@@ -125,7 +126,7 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
 def _summary(canvas: Canvas, data: dict) -> None:
     y = LAST_BOTTOM - 0.1 * inch
     canvas.line(LEFT, y + 8, RIGHT, y + 8)
-    canvas.setFont("Helvetica", 8.5)
+    canvas.setFont(FONT, 8.5)
     aging = "   ".join(f"{name.title() if name == 'current' else name + ' days'}: "
                        f"{format_money(amount)}" for name, amount in data["aging"])
     canvas.drawString(LEFT, y - 4, "What you owe by age:  " + aging)
@@ -136,13 +137,13 @@ def _summary(canvas: Canvas, data: dict) -> None:
         extra.append(f"Credit on account: {format_money(data['credit'])}")
     if extra:
         canvas.drawString(LEFT, y - 17, "   ".join(extra))
-    canvas.setFont("Helvetica-Bold", 9)
+    canvas.setFont(BOLD, 9)
     canvas.drawString(LEFT, y - 32, _clip(canvas, data["message"], RIGHT - LEFT - 2.4 * inch,
-                                          "Helvetica-Bold", 9))
-    canvas.setFont("Helvetica-Bold", 11)
+                                          BOLD, 9))
+    canvas.setFont(BOLD, 11)
     canvas.drawRightString(RIGHT, y - 32, f"Amount due {format_money(data['amount_due'])} "
                                           f"by {format_date(data['due_date'])}")
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(FONT, 8)
     canvas.drawString(LEFT, y - 46, "Insurance paid, adjusted and balance are per item; "
                                     "the amount due is your share after credits.")
 
@@ -152,7 +153,7 @@ def _stub(canvas: Canvas, data: dict, office: OfficeInfo) -> None:
     canvas.setDash(4, 3)
     canvas.line(0.25 * inch, STUB_TOP, WIDTH - 0.25 * inch, STUB_TOP)
     canvas.restoreState()
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(FONT, 8)
     canvas.drawCentredString(WIDTH / 2, STUB_TOP + 4,
                              "Please detach and return this part with your payment")
     top = STUB_TOP - 0.35 * inch
@@ -162,13 +163,13 @@ def _stub(canvas: Canvas, data: dict, office: OfficeInfo) -> None:
               ("Please pay by", format_date(data["due_date"])), ("Amount enclosed", "$ ____________"))
     y = top
     for label, value in fields:
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(FONT, 9)
         canvas.drawString(WIDTH / 2 + 0.3 * inch, y, label)
-        canvas.setFont("Helvetica-Bold", 9.5)
+        canvas.setFont(BOLD, 9.5)
         canvas.drawRightString(RIGHT, y, value)
         y -= 15
     # The return envelope's window: where to send it.
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(FONT, 8)
     canvas.drawString(LEFT + 0.4 * inch, 1.85 * inch, "Make checks payable to and mail to:")
     _block(canvas, LEFT + 0.4 * inch, 1.65 * inch, [office.name, *office.address_lines], size=10)
 
@@ -181,7 +182,7 @@ def draw_statement(canvas: Canvas, data: dict, office: OfficeInfo) -> int:
         _table(canvas, items, continued=number < len(pages))
         if number == len(pages):
             if not data["items"]:
-                canvas.setFont("Helvetica-Oblique", 9)
+                canvas.setFont(ITALIC, 9)
                 canvas.drawString(LEFT, TABLE_TOP - 16, "No open items.")
             _summary(canvas, data)
             _stub(canvas, data, office)
@@ -220,7 +221,7 @@ def render_statements(datas: Iterable[dict], target: str | IO[bytes], office: Of
         if progress is not None:
             progress(done, total or done)
     if pages == 0:
-        canvas.setFont("Helvetica", 11)
+        canvas.setFont(FONT, 11)
         canvas.drawString(LEFT, HEIGHT - inch, "No statements to send.")
         canvas.showPage()
         pages = 1
