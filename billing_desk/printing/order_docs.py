@@ -99,6 +99,7 @@ UNFILLED_COLUMNS = [
     Column("client", "Client", "text", 1.9),
     Column("line", "Line", "int", 0.4, total=False),
     Column("code", "Item", "text", 0.8),
+    Column("description", "Description", "text", 1.6),
     Column("ordered", "Ordered", "int", 0.65, total=False),
     Column("cancelled", "Cancelled", "int", 0.7, total=False),
     Column("filled", "Filled", "int", 0.55, total=False),
@@ -118,9 +119,10 @@ def unfilled_report(rows: list[dict], as_of: dt.date, group_by: str = "client") 
     else:
         groups = group_rows(rows, lambda r: (r["code"], r["description"]),
                             lambda key: f"{key[0]} {key[1]}")
-    dropped = "client" if group_by == "client" else "code"  # the group's title already says it
+    # the group's title already says who or what it is
+    dropped = {"client"} if group_by == "client" else {"code", "description"}
     report = Report(name="unfilled-orders", title="Unfilled Orders",
                     parameters=[("As of", as_of), ("Grouped by", group_by)],
-                    columns=[c for c in UNFILLED_COLUMNS if c.key != dropped], groups=groups,
+                    columns=[c for c in UNFILLED_COLUMNS if c.key not in dropped], groups=groups,
                     landscape=True)
     return report.compute_totals(subtotals=True)
