@@ -43,9 +43,10 @@ from .cms1500_layout import (
     line_bottom,
 )
 from .cms1500_values import Form, clean, form_values, forms
+from .fonts import BOLD, FONT
 
 DATA_FONT, DATA_SIZE = "Courier", 12
-LABEL_FONT, LABEL_BOLD, LABEL_SIZE = "Helvetica", "Helvetica-Bold", 5.0
+LABEL_FONT, LABEL_BOLD, LABEL_SIZE = FONT, BOLD, 5.0  # the embedded font, like every printout
 DROP_OUT = colors.HexColor("#D6323C")  # the form's red: scanners drop it and keep the black data
 SHADE = colors.HexColor("#FCE6E6")
 EDGE = CHAR * 0.25  # box lines sit a quarter column left of the first character
@@ -189,19 +190,19 @@ def _service_dates(claim: ClaimForm) -> str:
     return first if first == last else f"{first} - {last}"
 
 
-COVER_COLUMNS = (("Payer", 0.0), ("Claim", 1.72), ("Patient", 3.15), ("Dates of service", 4.9),
+COVER_COLUMNS = (("Payer", 0.0), ("Claim", 1.55), ("Patient", 3.3), ("Dates of service", 4.95),
                  ("Forms", 6.6), ("Total", 7.5))  # inches from the margin (Forms, Total: right edges)
 COVER_ROWS = 44  # claims listed on a cover page
 
 
 def _cover_heading(canvas: Canvas, page: int, claim_count: int) -> float:
     left, top = 0.5 * inch, PAGE_HEIGHT - 0.6 * inch
-    canvas.setFont("Helvetica-Bold", 13)
+    canvas.setFont(BOLD, 13)
     canvas.drawString(left, top, "CMS-1500 claims: cover list")
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(FONT, 8)
     canvas.drawRightString(PAGE_WIDTH - 0.5 * inch, top, f"{claim_count} claim(s) \u00b7 cover page {page}")
     y = top - 22
-    canvas.setFont("Helvetica-Bold", 8.5)
+    canvas.setFont(BOLD, 8.5)
     for title, at in COVER_COLUMNS:
         draw = canvas.drawRightString if title in ("Forms", "Total") else canvas.drawString
         draw(left + at * inch, y, title)
@@ -211,14 +212,14 @@ def _cover_heading(canvas: Canvas, page: int, claim_count: int) -> float:
 
 def cover_rows(claims: list[ClaimForm]) -> list[tuple[str, str, str, str, str, str]]:
     """One row a claim: payer, claim number, patient, dates of service, forms, total."""
-    return [(_fit(clean(c.payer.name), 1.65), _fit(c.control_number, 1.4),
-             _fit(clean(f"{c.patient.last_name}, {c.patient.first_name}"), 1.7), _service_dates(c),
+    return [(_fit(clean(c.payer.name), 1.5), _fit(c.control_number, 1.7),
+             _fit(clean(f"{c.patient.last_name}, {c.patient.first_name}"), 1.6), _service_dates(c),
              str(len(forms(c))), format_money(c.total_charge)) for c in claims]
 
 
 def _fit(text: str, inches: float) -> str:
     """``text`` cut to ``inches`` wide in the cover list's font."""
-    while text and stringWidth(text, "Helvetica", 8.5) > inches * inch:
+    while text and stringWidth(text, FONT, 8.5) > inches * inch:
         text = text[:-1]
     return text
 
@@ -229,7 +230,7 @@ def draw_cover(canvas: Canvas, claims: list[ClaimForm]) -> int:
     for start in range(0, max(len(rows), 1), COVER_ROWS):
         pages += 1
         y = _cover_heading(canvas, pages, len(claims))
-        canvas.setFont("Helvetica", 8.5)
+        canvas.setFont(FONT, 8.5)
         for row in rows[start:start + COVER_ROWS]:
             for (title, at), text in zip(COVER_COLUMNS, row):
                 draw = canvas.drawRightString if title in ("Forms", "Total") else canvas.drawString
@@ -239,7 +240,7 @@ def draw_cover(canvas: Canvas, claims: list[ClaimForm]) -> int:
             grand = sum((c.total_charge for c in claims), Decimal("0.00"))
             form_count = sum(len(forms(c)) for c in claims)
             canvas.line(left, y + 8, PAGE_WIDTH - 0.5 * inch, y + 8)
-            canvas.setFont("Helvetica-Bold", 9)
+            canvas.setFont(BOLD, 9)
             canvas.drawString(left, y - 4, f"{len(claims)} claim(s), {form_count} form(s)")
             canvas.drawRightString(left + 7.5 * inch, y - 4, f"Grand total {format_money(grand)}")
         canvas.showPage()
