@@ -129,4 +129,4 @@ def test_a_claim_with_problems_is_held_with_the_reason(insured, admin):
     patient = insured()
     Account.update(sex="U").where(Account.id == patient.id).execute()
     claim = only_claim(post(patient, admin))
-    assert claim.status == "held" and "patient.sex" in claim.hold_reason
+    assert claim.status == "held" and "patient's sex" in claim.hold_reason

@@ -152,7 +152,7 @@ def test_resubmit_makes_a_replacement_and_void_a_void_claim(insured, admin):
     status.mark_denied(claim.id, "wrong code", admin)
     replacement = status.resubmit(claim.id, "corrected code", admin)
     assert (replacement.frequency, replacement.replaces_id, replacement.status) == ("7", claim.id, "held")
-    assert "payer_claim_number" in replacement.hold_reason
+    assert "payer claim number" in replacement.hold_reason
     assert Claim.get_by_id(claim.id).status == "resubmitted"
     status.set_payer_claim_number(claim.id, "BP-1", admin)
     status.release(replacement.id, admin)

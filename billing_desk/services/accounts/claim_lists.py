@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ...choices import CLAIM_STATUSES
+from ...choices import CLAIM_CLOSED_STATUSES, CLAIM_STATUSES
 from ...errors import ValidationError
 from ...models import Account, Claim, Invoice, Payer
 from ..books.account_search import search_condition
@@ -31,9 +31,12 @@ def claims_query(text: str = "", status: str | None = None, *, payer: str = "",
                  min_amount: Decimal | None = None, max_amount: Decimal | None = None,
                  today: dt.date | None = None):
     """Claims newest first. ``text``: a claim's control or payer number, an invoice number, or
-    the patient's name, number or phone; age in days since the claim was made."""
+    the patient's name, number or phone; age in days since the claim was made. ``status`` "open":
+    every claim something is still expected of (not resubmitted, voided or closed)."""
     query = Claim.select(Claim, Invoice, Account, Payer).join(Invoice).join(Account).switch(Claim).join(Payer)
-    if status:
+    if status == "open":
+        query = query.where(Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+    elif status:
         query = query.where(Claim.status == status)
     if (payer or "").strip():
         query = query.where(fn.LOWER(Payer.name) == payer.strip().lower())

@@ -13,7 +13,7 @@ from ...models import Claim, ClaimEvent, ClaimLine, Coverage, Invoice, InvoiceLi
 from ...money import ZERO
 from ..office import audit
 from ..office.sequences import next_number
-from .scrubber import scrub
+from .scrubber import in_words, scrub
 
 
 def covering(account_id: int, on: dt.date, rank: str) -> Coverage | None:
@@ -71,7 +71,7 @@ def new_claim(invoice: Invoice, coverage: Coverage, lines: list[InvoiceLine], by
                          other_paid=paid, other_adjustments=adjustments)
     problems = scrub(claim, today=on)
     if problems:
-        claim.status, claim.hold_reason = "held", "; ".join(str(p) for p in problems)
+        claim.status, claim.hold_reason = "held", "; ".join(in_words(p) for p in problems)
         claim.save()
     record_event(claim, claim.status, by, claim.hold_reason or note or "made", at=stamp)
     audit.record(by, "create", claim, account_id=invoice.account_id,
