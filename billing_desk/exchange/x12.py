@@ -22,7 +22,8 @@ from typing import Iterator, NoReturn
 
 from ..errors import BillingError
 
-MAX_BYTES = 50 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_BYTES = 50 * MEGABYTE
 MAX_SEGMENTS = 200_000
 MAX_ELEMENTS = 64  # the widest X12 segment (MIA) has 24
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
@@ -86,8 +87,8 @@ class Transaction:
 
 
 def load_text(path_or_text: str | bytes | os.PathLike[str]) -> str:
-    """The file's text (a ``Path`` or a path string), or the X12 text itself (a string that
-    starts with ``ISA``, or bytes), refused when larger than ``MAX_BYTES``."""
+    """The file's text (a ``Path``, or a string naming a file that exists), or the X12 text
+    itself (any other string, or bytes), refused when larger than ``MAX_BYTES``."""
     if isinstance(path_or_text, str) and _looks_like_path(path_or_text):
         path_or_text = Path(path_or_text)
     if isinstance(path_or_text, os.PathLike):
@@ -95,15 +96,15 @@ def load_text(path_or_text: str | bytes | os.PathLike[str]) -> str:
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise X12Error(f"{path.name} is {size // (1024 * 1024)} MB; an X12 file over "
-                               f"{MAX_BYTES // (1024 * 1024)} MB is refused")
+                raise X12Error(f"{path.name} is {size / MEGABYTE:.1f} MB; an X12 file over "
+                               f"{MAX_BYTES / MEGABYTE:.1f} MB is refused")
             data: str | bytes = path.read_bytes()
         except OSError as exc:
             raise X12Error(f"{path.name} cannot be read: {exc.strerror or exc}") from exc
     else:
         data = path_or_text
     if len(data) > MAX_BYTES:
-        raise X12Error(f"the text is over {MAX_BYTES // (1024 * 1024)} MB; it is refused")
+        raise X12Error(f"the text is over {MAX_BYTES / MEGABYTE:.1f} MB; it is refused")
     if isinstance(data, bytes):
         try:
             return data.decode("utf-8")
@@ -113,8 +114,12 @@ def load_text(path_or_text: str | bytes | os.PathLike[str]) -> str:
 
 
 def _looks_like_path(text: str) -> bool:
-    stripped = text.lstrip("\ufeff \t\r\n")
-    return not stripped.startswith("ISA") and len(text) < 4096 and "\n" not in text
+    if text.lstrip("\ufeff \t\r\n").startswith("ISA") or len(text) > 4096 or "\n" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name the system cannot hold is not a file
+        return False
 
 
 def separators(text: str) -> tuple[Separators, int]:
