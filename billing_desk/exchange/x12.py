@@ -9,7 +9,8 @@ segments are allowed (and may themselves be the terminator).
 control numbers) and hands back each transaction's segments between ST and SE. Every refusal is
 an ``X12Error`` that names the segment by its number in the file (the ISA is segment 1) and says
 what is wrong, in words. A hostile file is bounded before it is split: at most ``MAX_BYTES``,
-``MAX_SEGMENTS`` segments and ``MAX_ELEMENTS`` elements to a segment.
+``MAX_SEGMENTS`` segments, ``MAX_ELEMENTS`` elements and ``MAX_SEGMENT_LENGTH`` characters to a
+segment.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ MEGABYTE = 1024 * 1024
 MAX_BYTES = 50 * MEGABYTE
 MAX_SEGMENTS = 200_000
 MAX_ELEMENTS = 64  # the widest X12 segment (MIA) has 24
+MAX_SEGMENT_LENGTH = 4096  # the longest element of an 835 is 264 characters (MSG01)
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 
 
@@ -161,6 +163,9 @@ def segments(text: str) -> Iterator[Segment]:
         if not raw.strip():
             continue
         number += 1
+        if len(raw) > MAX_SEGMENT_LENGTH:
+            raise X12Error(f"segment {number}: it is {len(raw):,} characters long (at most "
+                           f"{MAX_SEGMENT_LENGTH:,}); the file is damaged")
         if raw.count(seps.element) > MAX_ELEMENTS:
             raise X12Error(f"segment {number}: it has more than {MAX_ELEMENTS} elements; the file "
                            f"is damaged")
