@@ -43,7 +43,7 @@ class Separators:
     repetition: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One segment: ``number`` counts from the ISA (1); ``elements[0]`` is the segment id, so
     ``el(3)`` is CLP03 on a CLP."""
