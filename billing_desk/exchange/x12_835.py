@@ -50,7 +50,7 @@ __all__ = ["X12Error", "file_fingerprint", "read_835"]
 
 VERSION = "005010X221"  # GS08; the A1 addenda and its errata keep the prefix
 METHODS = {"CHK": "check", "ACH": "eft", "BOP": "eft", "FWT": "eft", "NON": "none"}
-GROUPS = ("CO", "PR", "OA", "PI", "CR")
+GROUPS = ("CO", "PR", "OA", "PI", "CR")  # CR left 5010's list; still read, as remittance.py has it
 _AMOUNT = re.compile(r"-?(\d{1,13}(\.\d*)?|\.\d+)")
 
 
@@ -127,7 +127,6 @@ def adjustments(seg: Segment) -> list[RemittanceAdjustment]:
 
 @dataclass
 class _Line:
-    seg: Segment
     code: str
     modifiers: tuple[str, ...]
     charge: Decimal
@@ -324,7 +323,7 @@ class _Reader:
         if len(procedure) < 2 or not procedure[1]:
             seg.fail(f"the procedure (SVC01) {seg.el(1)[:30]!r} has no code after its qualifier")
         claim.lines.append(_Line(
-            seg, code=procedure[1], modifiers=tuple(m for m in procedure[2:6] if m),
+            code=procedure[1], modifiers=tuple(m for m in procedure[2:6] if m),
             charge=amount(seg, 2, "charge"), paid=amount(seg, 3, "payment"),
             units=units(seg, 5)))
         self.where = "line"
