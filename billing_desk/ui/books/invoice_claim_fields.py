@@ -31,6 +31,8 @@ class ClaimFields(QGroupBox):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(28)
         form = QFormLayout(self)
+        form.setContentsMargins(6, 2, 6, 2)
+        form.setVerticalSpacing(3)
         form.addRow("Renderin&g provider", self.rendering)
         form.addRow("Re&ferring provider", self.referring)
         form.addRow("Prior a&uth number", self.prior_authorization)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
 )
@@ -128,7 +129,10 @@ class InvoiceForm(QDialog):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(self.top)
-        layout.addWidget(lines_box, 3)
+        for view, least in ((self.lines_view, 90), (self.estimate_view, 70)):  # the space by stretch,
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)  # not hints
+            view.setMinimumHeight(least)
+        layout.addWidget(lines_box, 2)
         layout.addWidget(est_box, 1)
         layout.addWidget(self.totals)
         notes_box = QVBoxLayout()

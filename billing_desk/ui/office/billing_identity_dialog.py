@@ -111,8 +111,14 @@ class BillingIdentityDialog(QDialog):
             error = QLabel(objectName=f"identity_{name}_problem", wordWrap=True, styleSheet=ERROR_STYLE)
             error.setVisible(False)
             self.errors[name] = error
-            form.addRow(label, editor)
-            form.addRow("", error)
+            stack = QVBoxLayout()
+            stack.setSpacing(2)
+            stack.addWidget(editor)
+            stack.addWidget(error)
+            form.addRow(label, stack)
+            buddy = form.labelForField(stack)
+            if isinstance(buddy, QLabel):
+                buddy.setBuddy(editor)
         return box
 
     def _layout(self) -> None:
@@ -169,7 +175,8 @@ class BillingIdentityDialog(QDialog):
                     "on the left (the NPI, tax id and taxonomy are on the office's NPI letter), "
                     "then Save (Ctrl+S).")
         else:
-            text = "Complete: claims may go out. Enter moves to the next box, Ctrl+S saves, Esc closes."
+            text = ("The billing identity on file is complete: claims may go out. Enter moves to the "
+                    "next box, Ctrl+S saves, Esc closes.")
         self.note.setText(text)
 
     def identity(self) -> BillingIdentity:

@@ -58,6 +58,7 @@ class ProvidersDialog(QDialog):
         self.setWindowTitle("Providers")
         self.list = ListPanel(_columns(), identity.providers_query,
                               ("active", "inactive") + PROVIDER_ROLES, "Search name, organization or NPI")
+        self.list.status.setItemText(0, "All providers")
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
         self.message = QLabel(wordWrap=True, objectName="provider_message")
@@ -173,7 +174,8 @@ class ProvidersDialog(QDialog):
                 provider = identity.update_provider(self.provider_id, self.form(), self.session.user)
         except ValidationError as exc:
             self._show_problems(exc.problems)
-            self.message.setText("Not saved: fix the box marked in red")
+            count = len({p.field for p in exc.problems})
+            self.message.setText(f"Not saved: {count} box{'es' if count != 1 else ''} to fix (marked in red)")
             return False
         except BillingError as exc:
             self.message.setText(str(exc))
