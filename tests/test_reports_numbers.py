@@ -60,8 +60,10 @@ def test_aging_summary_by_account(office):
     totals = report.totals
     assert (totals["patient"], totals["insurance"], totals["credit"], totals["balance"]) == \
         (D("40.00"), D("120.00"), D("30.00"), D("130.00"))
+    # Cy's credit pays nothing open, so it stays a credit: a minus in Current.
+    assert credit["b0"] == D("-30.00")
     share = dict(report.parameters)["Share by bucket"]
-    assert "Current 25.0%" in share and "31-60 75.0%" in share
+    assert "Current 7.7%" in share and "31-60 92.3%" in share
 
 
 def test_aging_detail_and_an_earlier_as_of_date(office):

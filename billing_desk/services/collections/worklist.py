@@ -26,7 +26,7 @@ from ...models import (
     database,
 )
 from ...money import format_money, from_cents
-from ..books.aging import bucket_for
+from ..books.aging import CREDIT_LEFT_SQL, bucket_for
 from ..office import audit
 from ..office.permissions import require
 from ..office.settings import get_setting, office_details
@@ -38,22 +38,33 @@ PLACEHOLDERS = ("name", "account", "amount_due", "balance", "pay_by", "office_na
 SKIP_SQL = """CASE
   WHEN ac.written_off_on IS NOT NULL THEN 'written off'
   WHEN ac.handed_off_on IS NOT NULL THEN 'with the agency'
-  WHEN a.unapplied_credit >= pd.past_due THEN 'in credit'
   WHEN ac.hold = 'dispute' THEN 'in dispute'
   WHEN ac.hold = 'hold' THEN 'on hold'
   WHEN ac.hold = 'insurance' OR pd.waiting > 0 THEN 'waiting for insurance'
   WHEN plans.account_id IS NOT NULL AND plans.missed = 0 THEN 'payment plan in good standing'
   ELSE '' END"""
 
-# The open-items partial index covers the first CTE (the condition repeats its WHERE so SQLite
-# may use it); active plans are few, so the second is small.
-WORKLIST_SQL = """WITH pd AS (
-  SELECT account_id, SUM(patient_balance) AS past_due, MIN(due_date) AS oldest_due,
-         MAX(insurance_balance > 0) AS waiting
-  FROM invoice
-  WHERE (patient_balance != 0 OR insurance_balance != 0) AND patient_balance > 0
-    AND due_date < :today
-  GROUP BY account_id),
+# Past due is what the patient still owes on items due before today once the account's unapplied
+# credit has paid the oldest of them first (aging.CREDIT_LEFT_SQL: the aging report's and the
+# statements' rule), so an account its credit pays in full is not on the list. The open-items
+# partial index covers the innermost query (the condition repeats its WHERE so SQLite may use
+# it); active plans are few, so the plans CTE is small.
+OWED_SQL = CREDIT_LEFT_SQL.format(owed="i.patient_balance", before="i.before",
+                                  credit="a.unapplied_credit")
+WORKLIST_SQL = """WITH items AS (
+  SELECT i.account_id AS account_id, i.due_date AS due_date, i.insurance_balance AS insurance,
+         {owed} AS owed
+  FROM (SELECT account_id, due_date, patient_balance, insurance_balance,
+               SUM(patient_balance) OVER (PARTITION BY account_id ORDER BY due_date, id
+                                          ROWS UNBOUNDED PRECEDING) AS before
+        FROM invoice
+        WHERE (patient_balance != 0 OR insurance_balance != 0) AND patient_balance > 0
+          AND due_date < :today) i
+  JOIN account a ON a.id = i.account_id),
+pd AS (
+  SELECT account_id, SUM(owed) AS past_due, MIN(CASE WHEN owed > 0 THEN due_date END) AS oldest_due,
+         MAX(insurance > 0) AS waiting
+  FROM items GROUP BY account_id HAVING SUM(owed) > 0),
 plans AS (
   SELECT pp.account_id AS account_id,
          MAX(CASE WHEN pi.due_date < :today AND pi.paid < pi.amount THEN 1 ELSE 0 END) AS missed
@@ -198,7 +209,7 @@ def _where(spec: WorkFilter, params: dict) -> str:
 
 
 def _sql(spec: WorkFilter, params: dict) -> str:
-    sql = WORKLIST_SQL.format(skip=SKIP_SQL)
+    sql = WORKLIST_SQL.format(skip=SKIP_SQL, owed=OWED_SQL)
     params["gap"] = follow_up_days()  # a rung at most every so many days, however late
     return sql + _where(spec, params)
 
