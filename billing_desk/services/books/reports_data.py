@@ -193,14 +193,35 @@ def adjustments_by_month(start: dt.date, end: dt.date) -> dict[str, int]:
 STATUS_ORDER = ("active", "pending", "inactive", "closed")
 
 
-def accounts_by_status(status: str | None = None) -> list[dict]:
+def accounts_by_status(status: str | None = None, as_of: dt.date | None = None) -> list[dict]:
+    """Accounts with their balances: today's, or (``as_of``) the ledger summed up to that day.
+
+    As of a past day, an account opened later with nothing in the ledger by then is left out;
+    the status is the account's status today (the office keeps no history of it but the audit
+    trail).
+    """
+    balances = "a.patient_balance, a.insurance_balance, a.unapplied_credit"
+    source, where, params = "account a", [], []
+    if as_of is not None:
+        balances = "COALESCE(b.p, 0), COALESCE(b.i, 0), COALESCE(b.c, 0)"
+        source = """account a LEFT JOIN (
+            SELECT account_id,
+                   SUM(CASE WHEN line_id IS NOT NULL AND party = 'patient' THEN amount ELSE 0 END) AS p,
+                   SUM(CASE WHEN line_id IS NOT NULL AND party = 'insurance' THEN amount ELSE 0 END)
+                       AS i,
+                   -SUM(CASE WHEN line_id IS NULL THEN amount ELSE 0 END) AS c
+            FROM ledger_entry WHERE entry_date <= ? GROUP BY account_id) b ON b.account_id = a.id"""
+        where.append("(substr(a.created_at, 1, 10) <= ? OR b.account_id IS NOT NULL)")
+        params += [as_of.isoformat(), as_of.isoformat()]
+    if status:
+        where.append("a.status = ?")
+        params.append(status)
     sql = f"""SELECT a.status, a.number, a.last_name, a.first_name, a.organization, a.kind,
-                     a.phone, a.city, a.created_at, a.patient_balance, a.insurance_balance,
-                     a.unapplied_credit
-              FROM account a {"WHERE a.status = ?" if status else ""}
+                     a.phone, a.city, a.created_at, {balances}
+              FROM {source} {"WHERE " + " AND ".join(where) if where else ""}
               ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1
                        WHEN 'inactive' THEN 2 ELSE 3 END, a.sort_name, a.number"""
-    rows = database.execute_sql(sql, (status,) if status else ()).fetchall()
+    rows = database.execute_sql(sql, params).fetchall()
     return [{"status": r[0], "account": r[1], "name": display_name(r[2], r[3], r[4], r[5]),
              "kind": r[5], "phone": r[6], "city": r[7], "opened": as_date(r[8]),
              "patient_cents": r[9], "insurance_cents": r[10], "credit_cents": r[11]}
