@@ -143,13 +143,14 @@ def test_unknown_report_and_view_are_named(office):
         run("aging", Params(account="ZZZ"))
 
 
-def test_a_void_comes_off_the_billing_in_the_month_it_was_keyed(office, supervisor):
+def test_a_void_leaves_the_billing_of_its_month_of_service(office, supervisor):
+    """Billing goes by date of service (issue 18): the voided visit leaves January; the day
+    sheet of the day it was voided shows the void."""
     invoice = invoices.Invoice.get(invoices.Invoice.account == office["ins"].id)
     invoices.void_invoice(invoice.id, "wrong patient", supervisor, entry_date=dt.date(2026, 4, 2))
     january = run("billing", Params(start=JAN1, end=dt.date(2026, 1, 31)))
-    assert january.totals["amount"] == D("135.00")  # unchanged by the later void
+    assert january.totals["amount"] == D("15.00") and "99213" not in rows_by(january, "code")
     april = run("billing", Params(start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)))
-    assert rows_by(april, "code")["99213"]["amount"] == D("-120.00")
-    assert (april.totals["units"], april.totals["invoices"]) == (-1, -1)
-    both = run("billing", Params(start=JAN1, end=dt.date(2026, 4, 30)))
-    assert rows_by(both, "code")["99213"]["amount"] == D("0.00")
+    assert april.row_count() == 0
+    day = run("day-sheet", Params(start=dt.date(2026, 4, 2), end=dt.date(2026, 4, 2)))
+    assert dict(day.parameters)["Charges"] == D("-120.00")

@@ -159,32 +159,57 @@ class ChargeRow:
     cost_cents: int
 
 
-def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
-    """Lines charged (or voided: negative) from ``start`` to ``end``, by month, provider, code.
+BASIS = "date of service (voided invoices left out)"
 
-    Read from the ledger's charge and void entries by entry date, like the day sheet: an
-    invoice voided later takes its lines off in the month of the void, so a closed month's
-    figures never change. Rows come per (month, provider, kind, code, charge or void); the
-    reports add them up.
+# The lines charged with a date of service in a period: a charge entry's posting date is its
+# line's date of service (indexed), and an invoice voided since is left out of its month.
+_CHARGED = """(SELECT line_id, MIN(posting_date) AS day FROM ledger_entry
+                WHERE kind = 'charge' AND line_id IS NOT NULL AND posting_date BETWEEN ? AND ?
+                GROUP BY line_id) c
+               JOIN invoice_line l ON l.id = c.line_id
+               JOIN invoice i ON i.id = l.invoice_id AND i.status = 'posted'"""
+
+
+def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
+    """Lines charged with a date of service from ``start`` to ``end``, by month, provider, code.
+
+    By date of service (``BASIS``), as practices compare months: a visit keyed late counts in
+    the month it was seen, and a voided invoice leaves its month (the day sheet, by entry date,
+    shows the charge and the void on the days they were keyed). ``invoices`` counts the
+    invoices with that code; invoices across codes are counted by ``invoice_counts``.
     """
-    sql = """SELECT substr(c.day, 1, 7) AS month, i.provider, ci.kind, l.code, MIN(l.description),
-                    c.sign * COUNT(DISTINCT i.id), c.sign * SUM(l.quantity), c.sign * SUM(l.amount),
-                    c.sign * SUM(l.unit_cost * l.quantity)
-             FROM (SELECT line_id, CASE kind WHEN 'charge' THEN 1 ELSE -1 END AS sign,
-                          MIN(entry_date) AS day
-                   FROM ledger_entry WHERE kind IN ('charge', 'void') AND line_id IS NOT NULL
-                     AND entry_date BETWEEN ? AND ? GROUP BY line_id, kind) c
-             JOIN invoice_line l ON l.id = c.line_id JOIN invoice i ON i.id = l.invoice_id
-             JOIN catalogue_item ci ON ci.id = l.item_id
-             GROUP BY month, i.provider, ci.kind, l.code, c.sign ORDER BY month, l.code, i.provider"""
+    sql = f"""SELECT substr(c.day, 1, 7) AS month, i.provider, ci.kind, l.code, MIN(l.description),
+                     COUNT(DISTINCT i.id), SUM(l.quantity), SUM(l.amount),
+                     SUM(l.unit_cost * l.quantity)
+              FROM {_CHARGED} JOIN catalogue_item ci ON ci.id = l.item_id
+              GROUP BY month, i.provider, ci.kind, l.code ORDER BY month, l.code, i.provider"""
     return [ChargeRow(*row) for row in
             database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
 
 
+def invoice_counts(start: dt.date, end: dt.date, by: str = "") -> dict[str, int]:
+    """How many invoices were charged in the period, per ``by`` ("provider" or "month") and in
+    all (key ""): an invoice of several codes counts once."""
+    key = {"provider": "i.provider", "month": "substr(c.day, 1, 7)"}.get(by)
+    period = (start.isoformat(), end.isoformat())
+    counts = {"": database.execute_sql(f"SELECT COUNT(DISTINCT i.id) FROM {_CHARGED}",
+                                       period).fetchone()[0]}
+    if key:
+        counts.update(database.execute_sql(
+            f"SELECT {key}, COUNT(DISTINCT i.id) FROM {_CHARGED} GROUP BY 1", period).fetchall())
+    return counts
+
+
 def adjustments_by_month(start: dt.date, end: dt.date) -> dict[str, int]:
-    """Signed adjustment entries (allowances, discounts, write-offs, late fees) per month."""
-    sql = """SELECT substr(entry_date, 1, 7), SUM(amount) FROM ledger_entry
-             WHERE kind = 'adjustment' AND entry_date BETWEEN ? AND ? GROUP BY 1"""
+    """Signed adjustment entries (allowances, discounts, write-offs, late fees) per month of
+    service: an adjustment of a line counts in the month of the line's date of service, one not
+    on a line on the day it stands for."""
+    sql = """SELECT substr(COALESCE(l.service_date, le.posting_date), 1, 7) AS month, SUM(le.amount)
+             FROM ledger_entry le LEFT JOIN invoice_line l ON l.id = le.line_id
+             LEFT JOIN invoice i ON i.id = l.invoice_id
+             WHERE le.kind = 'adjustment' AND COALESCE(i.status, 'posted') = 'posted'
+               AND COALESCE(l.service_date, le.posting_date) BETWEEN ? AND ?
+             GROUP BY month"""
     return dict(database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall())
 
 
