@@ -65,3 +65,19 @@ def test_the_invoices_total_counts_invoices_not_codes(db, admin, catalogue, make
     assert by_month.totals["invoices"] == 3
     by_provider = run("billing", Params(**period, view="provider"))
     assert by_provider.totals["invoices"] == 3
+
+
+def test_a_margin_of_63_45_percent_prints_as_63_5(db, admin, make_account):
+    """Issue 18, item 6: percentages are rounded once, half up, like money."""
+    from billing_desk.models import CatalogueItem
+    from billing_desk.printing.report import format_cell
+
+    CatalogueItem.create(code="PRD-X", kind="product", description="Splint",
+                         unit_price=D("200.00"), unit_cost=D("73.10"))
+    invoices.quick_invoice(make_account().id, JAN, [("PRD-X", 1)], admin, entry_date=JAN)
+    profit = run("profit", Params(**JAN_PERIOD))
+    assert profit.totals["margin"] == D("126.90") and profit.totals["margin_pct"] == D("0.635")
+    assert format_cell("percent", profit.totals["margin_pct"]) == "63.5%"
+    assert next(profit.all_rows())["margin_pct"] == D("0.635")
+    billing = run("billing", Params(**JAN_PERIOD))
+    assert next(billing.all_rows())["share"] == D("1.000")
