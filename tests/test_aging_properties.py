@@ -19,7 +19,7 @@ from decimal import Decimal as D
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from billing_desk.models import Coverage, LedgerEntry, Payer, Plan, database
+from billing_desk.models import Coverage, Payer, Plan, database
 from billing_desk.money import ZERO, from_cents
 from billing_desk.reports import Params, run
 from billing_desk.services.books import adjustments, invoices, payments
