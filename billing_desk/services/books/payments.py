@@ -200,29 +200,6 @@ class RemitLine:
     denial_reason: str = ""
 
 
-@dataclass
-class DepositRow:
-    method: str
-    reference: str
-    account: str
-    name: str
-    source: str
-    amount: Decimal
-
-
-def deposit_list(day: dt.date) -> dict[str, list[DepositRow]]:
-    """The day's posted payments (by entry date) grouped by method: what goes to the bank."""
-    groups: dict[str, list[DepositRow]] = {}
-    query = (Payment.select(Payment, Account).join(Account)
-             .where(Payment.entered_on == day, Payment.status == "posted")
-             .order_by(Payment.method, Payment.id))
-    for pay in query:
-        groups.setdefault(pay.method, []).append(DepositRow(
-            pay.method, pay.reference, pay.account.number, pay.account.display_name,
-            pay.source, pay.amount))
-    return groups
-
-
 def accounts_matching(text: str, limit: int = 20) -> list[Account]:
     """Accounts of any status (a closed account still pays what it owes): the payment completer."""
     from .account_search import search_condition
