@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar
 
@@ -13,18 +13,22 @@ from ..money import format_money
 from ..paths import settings_file
 from ..services.accounts import lists
 from ..services.checks import run_checks
+from ..services.office.transactions import on_commit
 from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
-from .work import BackgroundJob, run_in_background
+from .work import BackgroundJob, emit, run_in_background
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):
+    #: A write was committed (on any thread): the counts and today's totals are refreshed.
+    committed = Signal()
+
     def __init__(self, session, *, open_database=None, reopen=None, prompter=None, holder=None,
                  parent=None):
         super().__init__(parent)
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.refresh()
         self._watch_background_check()
+        self._watch_commits()
 
     # --- assembly -------------------------------------------------------------------------
     def _install_features(self) -> None:
@@ -163,6 +168,32 @@ class MainWindow(QMainWindow):
         self.check_job = run_in_background(self, wait, title="Checking the database", quiet=True,
                                            cancellable=True, on_done=checked, on_error=checked)
 
+    def _watch_commits(self) -> None:
+        """After any saved change (a posted invoice, an approval, a payment) the status bar's
+        totals and each tab's counts are read again, once, a moment later."""
+        self._counts_timer = QTimer(self, singleShot=True, interval=150)
+        self._counts_timer.timeout.connect(self.update_counts)
+        self.committed.connect(self._counts_timer.start)  # queued when the write was a worker's
+        window = self
+
+        def committed() -> None:
+            try:
+                emit(window.committed)
+            except RuntimeError:  # the window is gone; its stop() runs at close
+                pass
+
+        self._stop_watching = on_commit(committed)
+        self.destroyed.connect(lambda *_: self._stop_watching())
+
+    def update_counts(self) -> None:
+        if self.session.user is None or self.session.opened.db.is_closed():
+            return
+        self.update_status()
+        for page in self.pages:
+            counts = getattr(page, "update_counts", None)
+            if counts is not None:
+                counts()
+
     def _session_changed(self, _session) -> None:
         if self.session.user is None or self.session.opened.db.is_closed():
             return
@@ -211,6 +242,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(str(settings.value("main/tab", 0))))
 
     def closeEvent(self, event) -> None:
+        self._stop_watching()
         settings = self._settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
