@@ -69,7 +69,8 @@ def test_search_as_you_type_finds_by_name_and_number(window, qtbot):
 
 
 def test_status_bar_names_database_and_user(window):
-    assert str(window.session.path) in window.db_label.text()
+    assert window.session.path.name in window.db_label.text()
+    assert window.db_label.toolTip() == str(window.session.path)
     assert window.session.user.full_name in window.user_label.text()
     assert "Today:" in window.totals_label.text()
 

@@ -64,7 +64,7 @@ def backup_in_background(window, session: Session, reason: str) -> BackgroundJob
         return None
 
     def say(text: str) -> None:
-        window.statusBar().showMessage(text, 15000)
+        window.say(text, 15000)
 
     return run_in_background(window, lambda progress: auto_backup(session, reason),
                              title="Backing up", quiet=True,

@@ -137,7 +137,9 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         totals = lists.day_totals(dt.date.today())
-        self.db_label.setText(f"Database: {self.session.path}")
+        # The name only, so the status bar leaves room for its messages; the whole path on hover.
+        self.db_label.setText(f"Database: {self.session.path.name}")
+        self.db_label.setToolTip(str(self.session.path))
         self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
         self.totals_label.setText(f"Today: charges {format_money(totals['charges'])} · payments "
                                   f"{format_money(totals['payments'])} · adjustments "
@@ -167,6 +169,13 @@ class MainWindow(QMainWindow):
 
         self.check_job = run_in_background(self, wait, title="Checking the database", quiet=True,
                                            cancellable=True, on_done=checked, on_error=checked)
+
+    def say(self, text: str, timeout_ms: int = 15000) -> None:
+        """A message in the status bar; where the bar is too narrow for it, its tooltip and the
+        status of the window (screen readers) hold the whole text."""
+        self.statusBar().showMessage(text, timeout_ms)
+        self.statusBar().setToolTip(text)
+        self.statusBar().setAccessibleDescription(text)
 
     def _watch_commits(self) -> None:
         """After any saved change (a posted invoice, an approval, a payment) the status bar's
