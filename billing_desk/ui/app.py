@@ -99,10 +99,12 @@ def open_office(db: str | None, demo: bool) -> Session:
 
 def sign_in(holder: SessionHolder) -> bool:
     """First start or sign-in (ui/signin.py) before any data shows; False if cancelled."""
+    from ..services.office.settings import get_setting
     from .office.signin import sign_in_at_start
 
     try:
-        holder.set_user(sign_in_at_start(holder.session.path.name))
+        office = str(get_setting("office_name") or "")
+        holder.set_user(sign_in_at_start(office, holder.session.path.name))
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
         holder.set_user(None)

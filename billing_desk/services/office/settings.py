@@ -35,6 +35,8 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("office_phone", "", "the phone number printed on statements and letters"),
     SettingSpec("office_tax_id", "", "the tax id printed on invoices"),
     SettingSpec("office_logo", "", "a PNG or JPEG file printed at the top of reports and statements", "file"),
+    SettingSpec("office_documents_folder", "",
+                "where save dialogs open (empty: Documents\\Billing Desk in the user's folder)", "folder"),
     SettingSpec("books_closed_through", "",
                 "days up to this date (ISO) are closed: later entries go to the next open day", "internal"),
     SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),

@@ -170,6 +170,10 @@ class ReportDialog(QDialog):
 
     def _report_changed(self) -> None:
         spec = get(self.which.currentData())
+        today = QDate.currentDate()  # the day sheet is today's; the other periods month to date
+        self.start.setDate(today if spec.name == "day-sheet" else today.addDays(1 - today.day()))
+        if spec.name == "day-sheet":
+            self.end.setDate(today)
         self.view.blockSignals(True)
         self.view.clear()
         for value, label in spec.views:
