@@ -14,6 +14,7 @@ from ..paths import settings_file
 from ..services.accounts import lists
 from ..services.checks import run_checks
 from ..services.office.transactions import on_commit
+from . import accessibility
 from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .collections.tab import CollectionsTab
@@ -32,6 +33,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session, *, open_database=None, reopen=None, prompter=None, holder=None,
                  parent=None):
         super().__init__(parent)
+        accessibility.install()  # (application() did, unless a test builds the window alone)
         self.session = session
         # The only one that changes the session (its user, its file); we listen like every screen.
         self.session_holder = holder or SessionHolder(session)

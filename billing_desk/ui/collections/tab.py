@@ -40,7 +40,7 @@ from .collection_stages import StageLadderDialog
 
 COLUMNS = [  # the ones a clerk works by fit a 1200-pixel window; HIDDEN ones are on demand
     Column("Account", lambda r: r.number, "number", 62),
-    Column("Name", lambda r: r.name, "name", 140),
+    Column("Name", lambda r: r.name, "name", 132),
     Column("Balance", lambda r: r.balance, "balance", 80),
     Column("Past due", lambda r: r.past_due, "past_due", 78),
     Column("Days", lambda r: r.days, "days", 40),
@@ -51,7 +51,7 @@ COLUMNS = [  # the ones a clerk works by fit a 1200-pixel window; HIDDEN ones ar
     Column("Follow up", lambda r: r.next_follow_up, "next_follow_up", 80),
     Column("Held by", lambda r: r.held_by, "held_by", 62),
     Column("Flag", lambda r: r.flag, "flag", 90),
-    Column("Skipped because", lambda r: r.skip, "skip", 110),
+    Column("Skipped because", lambda r: r.skip, "skip", 118),
     Column("Next stage", lambda r: r.proposed, "proposed", 88),
 ]
 HIDDEN = ("Balance", "Oldest", "Last contact", "Promise due")  # Columns menu / header right click
