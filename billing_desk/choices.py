@@ -24,6 +24,15 @@ COVERAGE_RULES = ("covered", "not_covered", "prior_auth")
 RELATIONSHIPS = ("self", "spouse", "child", "other")
 CLAIM_MODES = ("electronic", "paper")  # how a payer takes claims
 
+# claims
+CLAIM_STATUSES = ("ready", "held", "submitted", "accepted", "paid", "partly_paid", "denied",
+    "resubmitted", "voided", "closed")
+CLAIM_CLOSED_STATUSES = ("resubmitted", "voided", "closed")  # the others are open
+CLAIM_FREQUENCIES = ("1", "7", "8")  # original, replacement, void (CLM05-3, CMS-1500 box 22)
+PROVIDER_ROLES = ("rendering", "referring")
+SEXES = ("M", "F", "U")
+TAX_ID_KINDS = ("EIN", "SSN")
+
 # orders
 ORDER_STATUSES = ("received", "approved", "in_progress", "partly_filled", "filled", "invoiced",
     "cancelled")

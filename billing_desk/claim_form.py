@@ -15,6 +15,7 @@ from decimal import Decimal
 SEXES = ("M", "F", "U")  # as 837P DMG03 and CMS-1500 boxes 3 and 11a
 RELATIONSHIPS_837 = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}  # SBR02 / PAT01
 FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}  # CLM05-3, CMS-1500 box 22
+INSURANCE_TYPES = ("medicare", "medicaid", "tricare", "champva", "group", "feca", "other")  # box 1
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class PayerInfo:
     name: str
     payer_id: str  # the electronic payer id; "" for a paper-only payer
     address: Address | None = None  # where paper claims go (the CMS-1500's carrier block)
+    filing_code: str = "CI"  # 837P SBR09 claim filing indicator: CI commercial, MB Medicare B, MC Medicaid...
+    insurance_type: str = "group"  # CMS-1500 box 1: an INSURANCE_TYPES key
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,9 @@ class ClaimForm:
     signature_on_file: bool = True
     patient_account: str = ""  # the office's account number for the patient
     signed_on: dt.date | None = None  # the date the claim was made (box 31)
+    # On a primary claim, the patient's other plan when there is one (CMS-1500 boxes 9-9d and
+    # 11d YES); a secondary claim says it with ``other_payer`` instead.
+    other_coverage: Subscriber | None = None
 
     @property
     def total_charge(self) -> Decimal:

@@ -74,7 +74,7 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 PATIENT = [
     "",                         # patient or customer: patient (already)
-    "Smith", "Ann", "01/02/1980",
+    "Smith", "Ann", "01/02/1980", "",  # sex: U (unknown) as it stands
     "1 Main St", "", "Springfield", "IL", "62701",
     "217-555-0101", "", "ann@example.com", "",  # preferred contact: phone (already)
     "p",                        # guarantor relationship: parent
@@ -141,7 +141,7 @@ def test_an_unknown_payer_is_added_with_f4_and_the_form_is_kept(tab, qtbot, paye
 
 def test_bad_input_shows_each_message_at_its_field_and_stores_nothing(tab, qtbot, payers):
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, ["", "Smith", "", "02/30/1980", "1 Main", "", "Springfield", "ZZ", "123",
+    type_form(qtbot, ["", "Smith", "", "02/30/1980", "", "1 Main", "", "Springfield", "ZZ", "123",
                       "12", "", "ann@", "", "", "", "", "", "", "", "", "",
                       "Great Lakes Mutual", "Basic", "X1"])
     press(qtbot, Qt.Key.Key_S, CTRL)

@@ -54,7 +54,24 @@ def test_an_error_comes_back_in_words(qtbot, parent, db):
     run_in_background(parent, broken, title="Backing up…", on_error=messages.append)
     qtbot.waitUntil(lambda: len(messages) == 2, timeout=10_000)
     assert "The folder is not there." in messages
-    assert "Unexpected error: ValueError('bad')" in messages
+    unforeseen = next(m for m in messages if m != "The folder is not there.")
+    assert unforeseen.startswith("Something went wrong") and "billing-desk.log" in unforeseen
+    from billing_desk.logs import current_log
+
+    assert "ValueError: bad" in current_log().read_text(encoding="utf-8")  # the traceback is kept
+
+
+def test_a_database_refusal_in_the_background_is_said_in_words(qtbot, parent):
+    import sqlite3
+
+    messages = []
+
+    def full(progress):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    run_in_background(parent, full, title="Importing…", on_error=messages.append)
+    qtbot.waitUntil(lambda: messages != [], timeout=10_000)
+    assert "is full" in messages[0] and "nothing was saved" in messages[0]
 
 
 def test_progress_reaches_the_dialog_and_esc_cancels_with_nothing_saved(qtbot, parent, db):

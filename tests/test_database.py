@@ -126,7 +126,7 @@ def make_version_1_file(path: Path) -> None:
     values = {"created_at": "2025-01-01 09:00:00", "number": "100001", "status": "active",
               "first_name": "Ann", "last_name": "Old", "sort_name": "old ann"}
     for field in Account._meta.sorted_fields:
-        if field.name in ("id", "preferred_contact") or field.column_name in values:
+        if field.name in ("id", "preferred_contact", "sex") or field.column_name in values:
             continue
         default = field.default() if callable(field.default) else field.default
         values[field.column_name] = field.db_value(default) if default is not None else None
@@ -138,8 +138,48 @@ def make_version_1_file(path: Path) -> None:
     con.close()
 
 
+CLAIM_TABLES = ("claim_event", "claim_line", "claim", "claim_batch")
+
+
+def make_version_3_claims(con) -> None:
+    """Undo version 4 (sexes, subscribers' details, providers, claims) as version 3 had it."""
+    for table in CLAIM_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    _drop_invoice_provider_columns(con)
+    con.execute("DROP TABLE provider")
+    con.execute("ALTER TABLE account DROP COLUMN sex")
+    for column in ("first_name", "last_name", "date_of_birth", "sex", "street", "street2", "city",
+                   "state", "zip_code"):
+        con.execute(f"ALTER TABLE coverage DROP COLUMN subscriber_{column}")
+
+
+def _drop_invoice_provider_columns(con) -> None:
+    """SQLite drops no column with a foreign key: the invoice table is made again without them."""
+    import re
+
+    gone = ("rendering_provider_id", "referring_provider_id", "prior_authorization")
+    (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE name = 'invoice'").fetchone()
+    indexes = [row[0] for row in con.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoice' AND sql IS NOT NULL "
+        "AND name NOT LIKE '%provider_id'")]
+    for column in gone:
+        sql = re.sub(rf', "{column}" [^,]*', "", sql)
+        sql = re.sub(rf', FOREIGN KEY \("{column}"\) REFERENCES "provider" \("id"\)', "", sql)
+    kept = [row[1] for row in con.execute("PRAGMA table_info(invoice)") if row[1] not in gone]
+    names = ", ".join(f'"{c}"' for c in kept)
+    con.execute("PRAGMA legacy_alter_table = ON")
+    con.execute("ALTER TABLE invoice RENAME TO invoice_v4")
+    con.execute(sql)
+    con.execute(f"INSERT INTO invoice ({names}) SELECT {names} FROM invoice_v4")
+    con.execute("DROP TABLE invoice_v4")
+    for index in indexes:
+        con.execute(index)
+    con.execute("PRAGMA legacy_alter_table = OFF")
+
+
 def make_version_2_payers(con) -> None:
     """Undo version 3 (payer claim fields, plan_copay) and keep one payer as version 2 had it."""
+    make_version_3_claims(con)
     con.execute("DROP TABLE plan_copay")
     for column in ("fax", "portal", "timely_filing_days", "claim_mode", "notes"):
         con.execute(f"ALTER TABLE payer DROP COLUMN {column}")
@@ -165,6 +205,43 @@ def test_a_version_2_file_gains_payer_claim_fields_and_plan_copays(tmp_path):
         plan = Plan.create(payer=payer, name="Basic")
         PlanCopay.create(plan=plan, category="Visits", copay=Decimal("25"))
         assert PlanCopay.get().deductible_applies is False
+    finally:
+        opened.close()
+
+
+def test_a_version_3_file_gains_claims_sexes_and_subscribers(tmp_path):
+    path = tmp_path / "office.sqlite"
+    opened = open_database(path)
+    from billing_desk.models import Account, Coverage, Payer, Plan, User
+
+    user = User.create(username="u", full_name="U")
+    payer = Payer.create(name="Old Mutual", payer_id="OLD01")
+    plan = Plan.create(payer=payer, name="Basic")
+    account = Account.create(number="100001", first_name="Tim", last_name="Kid", sort_name="kid tim",
+                             status="active")
+    opened.close()
+    con = sqlite3.connect(path)
+    make_version_3_claims(con)
+    con.execute("INSERT INTO coverage (created_at, account_id, plan_id, rank, member_id, group_number, "
+                "subscriber_name, relationship, deductible_met, out_of_pocket_met, active) VALUES "
+                f"('2025-01-01 09:00:00', {account.id}, {plan.id}, 'primary', 'M1', '', 'Kid, Ann', "
+                "'child', 0, 0, 1)")
+    con.execute("PRAGMA user_version = 3")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 3
+        from billing_desk.models import Claim, Provider
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        assert Account.get_by_id(account.id).sex == "U"
+        coverage = Coverage.get()
+        assert (coverage.subscriber_first_name, coverage.subscriber_last_name) == ("Ann", "Kid")
+        assert coverage.subscriber_name == "Kid, Ann" and coverage.subscriber_sex == "U"
+        Provider.create(last_name="Doe", first_name="Jan", npi="1234567893")
+        assert Claim.select().count() == 0 and User.get_by_id(user.id).username == "u"
     finally:
         opened.close()
 

@@ -221,7 +221,7 @@ def test_confirmation_and_unfilled_report_outputs(qtbot, tab, make_account, cler
     text = PdfReader(path).pages[0].extract_text()
     assert f"Order confirmation {order.number}" in text and "PO-9" in text and "$180.00" in text
     tab.show_report()
-    assert tab.report.model.rowCount() == 1
+    assert tab.report.model.rowCount() == 4  # the client's heading, the line, subtotal, total
     assert "open quantity 3" in tab.report.totals.text() and "$135.00" in tab.report.totals.text()
     pdf = tab.report.export_pdf(str(tmp_path / "u.pdf"))
     qtbot.waitUntil(tab.report.job.isFinished, timeout=20_000)  # written in the background
@@ -279,3 +279,30 @@ def test_print_buttons_hand_the_pdf_to_the_printer(qtbot, tab, make_account, cle
     tab.report.print_report()
     qtbot.waitUntil(lambda: tab.prompts.said[-1:] == [("error", "no printer is set up on this computer")],
                     timeout=20_000)
+
+
+def test_unfilled_by_client_shows_headings_and_subtotals_and_every_column(qtbot, tab, make_account,
+                                                                         clerk):
+    """Item 13 (issue 18): grouped by client, each client is a heading with its subtotal, and at
+    the window's default size (1200x760) the last column, Days open, is in view."""
+    from billing_desk.ui.reports.report_model import DATA, GROUP, SUBTOTAL, TOTAL
+
+    for last in ("Zed", "Young"):
+        account = make_account(last=last)
+        order_forms.save_order(order_forms.OrderForm(account.id, TODAY, [
+            order_forms.OrderLineInput("80053", 2), order_forms.OrderLineInput("36415", 1)]), clerk)
+    tab.resize(1200, 760)
+    tab.show_report()
+    view = tab.report
+    model = view.table.model()
+    kinds = [model.row_kind(row) for row in range(model.rowCount())]
+    assert kinds == [GROUP, DATA, DATA, SUBTOTAL, GROUP, DATA, DATA, SUBTOTAL, TOTAL]
+    headings = [model.index(r, 0).data() for r in range(model.rowCount()) if kinds[r] == GROUP]
+    assert headings == ["Young, Ann (100002)", "Zed, Ann (100001)"]
+    subtotal = kinds.index(SUBTOTAL)
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert model.index(subtotal, columns.index("Open value")).data() == "$105.00"
+    last = model.columnCount() - 1
+    assert columns[last] == "Days open"
+    right = view.table.columnViewportPosition(last) + view.table.columnWidth(last)
+    assert 0 < right <= view.table.viewport().width()

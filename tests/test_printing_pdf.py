@@ -103,8 +103,15 @@ def test_empty_report_still_prints_one_page(tmp_path):
     assert "No rows for these parameters." in text and "Page 1 of 1" in text
 
 
-def test_long_text_is_clipped_to_its_column():
+def test_long_text_wraps_in_its_column_and_stops_with_an_ellipsis():
     report = long_report(3, 1)
-    report.groups[0].rows[0]["invoice"] = "X" * 200
+    name = "Green Acres Farm Co-op (Clark, Michael) of Greater Springfield and District, Inc."
+    report.groups[0].rows[0]["invoice"] = f"{name} {name}"
+    report.groups[0].rows[1]["invoice"] = "X" * 400
     _, texts, _ = render(report)
-    assert "X" * 200 not in texts[0] and "XXXX\u2026" in texts[0]
+    lines = texts[0].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Green Acres"))
+    words = f"{name} {name}".split()
+    assert lines[start].split() != words  # wrapped onto more lines, every word kept
+    assert " ".join(lines[start:]).split()[:len(words)] == words
+    assert "X" * 400 not in texts[0] and "XXXX\u2026" in texts[0]

@@ -127,7 +127,7 @@ def test_real_print_job_through_cups(queue, tmp_path):
     progress: list[int] = []
     printed = print_pdf(source, queue, doc_name=job, max_dpi=100,
                         progress=lambda done, total: progress.append(done))
-    assert printed == pages and progress == list(range(1, pages + 1))
+    assert printed == pages and progress[-1] == pages
     found = wait_for_job(job, pages)
     assert len(PdfReader(found).pages) == pages
     found.unlink()
@@ -140,3 +140,60 @@ def test_cancel_before_the_first_page_prints_nothing(queue, tmp_path):
     source = tmp_path / "report.pdf"
     sample_pdf(source, rows=10)
     assert print_pdf(source, queue, cancelled=lambda: True) == 0
+
+
+def _no_display_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    return env
+
+
+def test_without_a_display_qt_is_offscreen_or_a_clear_error(tmp_path):
+    """Item 12: no abort (exit 134) where there is no display."""
+    import subprocess
+    import sys
+
+    code = ("import os; from billing_desk.printing.printer import ensure_gui_application; "
+            "ensure_gui_application(); print(os.environ['QT_QPA_PLATFORM'])")
+    done = subprocess.run([sys.executable, "-c", code], env=_no_display_env(), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "offscreen", done.stderr
+    env = _no_display_env() | {"QT_QPA_PLATFORM": "xcb"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "there is no display" in done.stderr
+
+
+@pytest.mark.printer
+def test_the_command_line_prints_the_pdf_itself_without_a_display(queue, tmp_path):
+    """Item 12: ``billing-desk print`` with no display exits 0, and CUPS gets the PDF itself
+    (its text is still text in the printed job, not page images)."""
+    import subprocess
+    import sys
+
+    from billing_desk.models.db import open_database
+    from billing_desk.services.office.users import ensure_administrator
+
+    opened = open_database(tmp_path / "office.sqlite")
+    ensure_administrator()
+    opened.close()
+    started = time.time()
+    done = subprocess.run([sys.executable, "-m", "billing_desk", "print", "accounts", "--db",
+                           str(tmp_path / "office.sqlite"), "--printer", queue],
+                          env=_no_display_env(), cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 pages sent to PDF" in done.stdout
+    deadline = time.monotonic() + JOB_TIMEOUT
+    found = None
+    while found is None and time.monotonic() < deadline:
+        for folder in cups_pdf_dirs():
+            for path in folder.glob("accounts-*.pdf") if folder.is_dir() else []:
+                if path.stat().st_mtime >= started - 1:
+                    found = path
+        time.sleep(0.5)
+    assert found is not None, "the job never came out of the queue"
+    text = PdfReader(found).pages[0].extract_text()
+    assert "Accounts" in text and "Page 1 of 1" in text
+    found.unlink()

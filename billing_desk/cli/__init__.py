@@ -16,7 +16,7 @@ from ..errors import BillingError
 from ..logs import log_unexpected, setup_logging
 from ..services.office.transactions import DATABASE_ERRORS, database_failure, explain_database_error
 
-COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports")
+COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports", "claims")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

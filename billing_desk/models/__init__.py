@@ -12,9 +12,10 @@ from .billing import (
                       PaymentAllocation,
 )
 from .catalogue import CatalogueItem, Modifier, ReasonCode
+from .claims import Claim, ClaimBatch, ClaimEvent, ClaimLine
 from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanCopay, PlanRule
 from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
-from .people import Account, Guarantor, User
+from .people import Account, Guarantor, Provider, User
 from .system import AuditEntry, Sequence, Setting
 from .work import (
                       AccountCollection,
@@ -33,7 +34,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     PlanCopay, FeeSchedule, Coverage, Batch, Invoice, InvoiceDiagnosis, InvoiceLine, Payment,
     PaymentAllocation, Adjustment, LedgerEntry, Order, OrderLine, Fulfilment, OrderLineInvoice,
     CollectionStage, AccountCollection, ContactLog, Letter, Promise, PaymentPlan,
-    PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting,
+    PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting, Provider, ClaimBatch, Claim,
+    ClaimLine, ClaimEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "database", "now"]

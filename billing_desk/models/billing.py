@@ -16,7 +16,7 @@ from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem, ReasonCode
 from .coverage import Payer
 from .fields import ChoiceField, MoneyField
-from .people import Account, User
+from .people import Account, Provider, User
 
 
 class Batch(Stamped):
@@ -41,6 +41,9 @@ class Invoice(Stamped):
     posted_on = DateField(null=True, index=True)  # the entry date of the posting
     payer = ForeignKeyField(Payer, null=True, backref="+", index=True)  # the primary payer billed
     provider = TextField(default="")
+    rendering_provider = ForeignKeyField(Provider, null=True, backref="+", index=True)
+    referring_provider = ForeignKeyField(Provider, null=True, backref="+", index=True)
+    prior_authorization = TextField(default="")
     place_of_service = TextField(default="")
     notes = TextField(default="")
     batch = ForeignKeyField(Batch, null=True, backref="invoices", index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, DateField, ForeignKeyField, IntegerField, TextField
 
-from ..choices import CLAIM_MODES, COVERAGE_RANKS, COVERAGE_RULES, RELATIONSHIPS
+from ..choices import CLAIM_MODES, COVERAGE_RANKS, COVERAGE_RULES, RELATIONSHIPS, SEXES
 from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem
 from .fields import ChoiceField, MoneyField, PercentField
@@ -88,8 +88,18 @@ class Coverage(Stamped):
     rank = ChoiceField(COVERAGE_RANKS, default="primary")
     member_id = TextField(index=True)
     group_number = TextField(default="")
-    subscriber_name = TextField(default="")
+    subscriber_name = TextField(default="")  # kept as typed; the parts below are what claims use
     relationship = ChoiceField(RELATIONSHIPS, default="self")
+    # The subscriber when it is not the patient (a child on a parent's plan).
+    subscriber_first_name = TextField(default="")
+    subscriber_last_name = TextField(default="")
+    subscriber_date_of_birth = DateField(null=True)
+    subscriber_sex = ChoiceField(SEXES, default="U")
+    subscriber_street = TextField(default="")
+    subscriber_street2 = TextField(default="")
+    subscriber_city = TextField(default="")
+    subscriber_state = TextField(default="")
+    subscriber_zip_code = TextField(default="")
     start_date = DateField(null=True)
     end_date = DateField(null=True)
     deductible_met = MoneyField(default=0)

@@ -9,7 +9,9 @@ from typing import Callable
 
 from peewee import Database
 
-SCHEMA_VERSION = 3
+from .migration_claims import claims
+
+SCHEMA_VERSION = 4
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -69,4 +71,5 @@ def _payers_and_plan_copays(db: Database) -> None:
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_to_v2,
     2: _payers_and_plan_copays,
+    3: claims,
 }

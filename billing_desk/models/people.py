@@ -1,10 +1,10 @@
-"""Users, accounts (patients and customers) and their guarantors."""
+"""Users, accounts (patients and customers), their guarantors, and the office's providers."""
 
 from __future__ import annotations
 
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from ..choices import ACCOUNT_KINDS, ACCOUNT_STATUSES, CONTACT_PREFS, DELIVERY, ROLES
+from ..choices import ACCOUNT_KINDS, ACCOUNT_STATUSES, CONTACT_PREFS, DELIVERY, PROVIDER_ROLES, ROLES, SEXES
 from .base import Stamped
 from .fields import ChoiceField, MoneyField
 
@@ -51,6 +51,7 @@ class Account(Stamped):
     # Lower-cased "last first organization" for indexed prefix search.
     sort_name = TextField(index=True)
     date_of_birth = DateField(null=True, index=True)
+    sex = ChoiceField(SEXES, default="U")  # as a claim says it (M, F, U: unknown)
     street = TextField(default="")
     street2 = TextField(default="")
     city = TextField(default="")
@@ -89,3 +90,22 @@ class Account(Stamped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.display_name}"
+
+
+class Provider(Stamped):
+    """A rendering or referring provider: a person (last/first name) or an organization."""
+
+    organization = TextField(default="")
+    last_name = TextField(default="")
+    first_name = TextField(default="")
+    npi = TextField(index=True)
+    taxonomy = TextField(default="")
+    role = ChoiceField(PROVIDER_ROLES, default="rendering")
+    active = BooleanField(default=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.organization or ", ".join(p for p in (self.last_name, self.first_name) if p)
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.npi})"

@@ -8,6 +8,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
+from .fonts import BOLD, FONT, ITALIC
 from .office import office_from
 from .report import Column, Group, Report
 
@@ -45,19 +46,19 @@ def registration_pdf(data: dict, target: str | IO[bytes]) -> int:
 def _form_heading(canvas: Canvas, data: dict, height: float) -> float:
     office = _office(data["office"])
     y = height - MARGIN
-    canvas.setFont("Helvetica-Bold", 14)
+    canvas.setFont(BOLD, 14)
     canvas.drawString(MARGIN, y, office.name)
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(FONT, 9)
     for line in office.lines():
         y -= 12
         canvas.drawString(MARGIN, y, line)
     y -= 26
-    canvas.setFont("Helvetica-Bold", 13)
+    canvas.setFont(BOLD, 13)
     canvas.drawString(MARGIN, y, "Registration form")
-    canvas.setFont("Helvetica", 10)
+    canvas.setFont(FONT, 10)
     canvas.drawRightString(LETTER[0] - MARGIN, y, f"Account {data['account']}")
     y -= 16
-    canvas.setFont("Helvetica-Oblique", 9)
+    canvas.setFont(ITALIC, 9)
     canvas.drawString(MARGIN, y, "Please check every box. Cross out anything wrong and write the "
                                  "correct detail beside it, then sign at the bottom.")
     return y - 14
@@ -67,7 +68,7 @@ def _section(canvas: Canvas, title: str, fields: list[tuple[str, str]], y: float
     inner = width - 2 * MARGIN
     rows = -(-len(fields) // COLUMNS)
     top = y
-    canvas.setFont("Helvetica-Bold", 10)
+    canvas.setFont(BOLD, 10)
     canvas.drawString(MARGIN, y - 12, title)
     y -= ROW * 0.5
     cell = inner / COLUMNS
@@ -77,9 +78,9 @@ def _section(canvas: Canvas, title: str, fields: list[tuple[str, str]], y: float
         box_y = y - (row + 1) * ROW
         canvas.setLineWidth(0.5)
         canvas.rect(x, box_y, cell - 4, ROW - 3)
-        canvas.setFont("Helvetica", 6.5)
+        canvas.setFont(FONT, 6.5)
         canvas.drawString(x + 3, box_y + ROW - 10, label.upper())
-        canvas.setFont("Helvetica", 10)
+        canvas.setFont(FONT, 10)
         canvas.drawString(x + 3, box_y + 3, _fit(canvas, str(value or ""), cell - 10))
     bottom = y - rows * ROW - 0.15 * inch
     canvas.setLineWidth(0.8)
@@ -88,14 +89,14 @@ def _section(canvas: Canvas, title: str, fields: list[tuple[str, str]], y: float
 
 
 def _fit(canvas: Canvas, text: str, room: float) -> str:
-    while text and canvas.stringWidth(text, "Helvetica", 10) > room:
+    while text and canvas.stringWidth(text, FONT, 10) > room:
         text = text[:-2] + "…"
     return text
 
 
 def _signature(canvas: Canvas, y: float, width: float) -> None:
     y = max(y - 0.4 * inch, 0.9 * inch)
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(FONT, 9)
     canvas.drawString(MARGIN, y + 0.25 * inch, "I confirm these details are correct and accept "
                                                "responsibility for charges not paid by my insurance.")
     canvas.line(MARGIN, y, MARGIN + 3.6 * inch, y)

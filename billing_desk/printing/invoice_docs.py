@@ -15,13 +15,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .fonts import BOLD, FONT
 from .report import format_date, format_value
 
-BODY = ParagraphStyle("ib", fontName="Helvetica", fontSize=9.5, leading=12)
+BODY = ParagraphStyle("ib", fontName=FONT, fontSize=9.5, leading=12)
 SMALL = ParagraphStyle("is", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
-HEAD = ParagraphStyle("ih", parent=BODY, fontName="Helvetica-Bold", fontSize=14, leading=18)
-TITLE = ParagraphStyle("it", parent=BODY, fontName="Helvetica-Bold", fontSize=11, leading=14)
-GRID = [("FONT", (0, 0), (-1, -1), "Helvetica", 8.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+HEAD = ParagraphStyle("ih", parent=BODY, fontName=BOLD, fontSize=14, leading=18)
+TITLE = ParagraphStyle("it", parent=BODY, fontName=BOLD, fontSize=11, leading=14)
+GRID = [("FONT", (0, 0), (-1, -1), FONT, 8.5), ("FONT", (0, 0), (-1, 0), BOLD, 8.5),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 2)]
 STUB_HEIGHT = 2.3 * inch
@@ -94,7 +95,7 @@ def invoice_pdf(data: dict, path: str | Path) -> Path:
                  money(t["balance"])])
     table = _table(rows, [0.8, 1.35, 0.35, 0.35, 0.3, 0.6, 0.6, 0.6, 0.6, 0.55, 0.6, 0.6],
                    right=tuple(range(4, 12)),
-                   extra=[("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5),
+                   extra=[("FONT", (0, -1), (-1, -1), BOLD, 8.5),
                           ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)])
     due = [f"Insurance still owes {money(t['insurance_balance'])}.",
            f"Amount due from you now: {money(t['patient_balance'])}."]
@@ -117,12 +118,12 @@ def _stub(canvas, data: dict) -> None:
     canvas.setDash(4, 3)
     canvas.line(0.5 * inch, top, width - 0.5 * inch, top)
     canvas.setDash()
-    canvas.setFont("Helvetica", 7.5)
+    canvas.setFont(FONT, 7.5)
     canvas.drawCentredString(width / 2, top + 3, "Detach and return this part with your payment")
     y = top - 0.3 * inch
-    canvas.setFont("Helvetica-Bold", 10)
+    canvas.setFont(BOLD, 10)
     canvas.drawString(0.7 * inch, y, f"Remit to: {data['office']['name']}")
-    canvas.setFont("Helvetica", 9)
+    canvas.setFont(FONT, 9)
     for i, line in enumerate(list(data["office"].get("address_lines") or ())[:3], start=1):
         canvas.drawString(0.7 * inch, y - 12 * i, line)
     facts = [("Account", data["account"]), ("Name", data["name"]),
@@ -161,7 +162,7 @@ def superbill_pdf(data: dict, path: str | Path) -> Path:
               ["Patient", blank, "Provider", blank],
               ["Date of birth", blank, "Place of service", blank]]
     story += [_table(header, [1.0, 2.4, 1.2, 2.4], extra=[("LINEBELOW", (0, 0), (-1, 0), 0, colors.white),
-                                                          ("FONT", (0, 0), (-1, 0), "Helvetica", 8.5)]),
+                                                          ("FONT", (0, 0), (-1, 0), FONT, 8.5)]),
               Spacer(1, 8)]
     for category, items in data["groups"].items():
         rows = [["", category, "Code", "Fee", "Units", "Modifiers"]]
@@ -187,7 +188,7 @@ def deposit_pdf(data: dict, path: str | Path) -> Path:
         table += [[ref, acct, name, source, money(amount)] for ref, acct, name, source, amount in rows]
         table.append(["", "", f"{len(rows)} item(s)", "Subtotal", money(data["totals"][method])])
         story += [_table(table, [1.3, 0.9, 2.6, 0.9, 1.0], right=(4,),
-                         extra=[("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5)]), Spacer(1, 8)]
+                         extra=[("FONT", (0, -1), (-1, -1), BOLD, 8.5)]), Spacer(1, 8)]
     story.append(Paragraph(f"Total deposit: {money(data['total'])}", TITLE))
     _doc(path, f"Deposit {data['day']}").build(story)
     return Path(path)

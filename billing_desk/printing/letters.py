@@ -17,12 +17,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .fonts import BOLD, FONT
 from .office import UNNAMED_OFFICE, OfficeInfo, office_from
 
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=14)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=11, textColor=colors.HexColor("#444444"))
-HEAD = ParagraphStyle("head", parent=BODY, fontName="Helvetica-Bold", fontSize=14, leading=18)
-TITLE = ParagraphStyle("title", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=16)
+HEAD = ParagraphStyle("head", parent=BODY, fontName=BOLD, fontSize=14, leading=18)
+TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=12, leading=16)
 
 
 @dataclass
@@ -61,8 +62,8 @@ def _story(doc: LetterDoc) -> list:
         story += [Paragraph(escape(text).replace("\n", "<br/>"), BODY), Spacer(1, 0.12 * inch)]
     if doc.table:
         table = Table(doc.table, colWidths=[0.5 * inch, 1.4 * inch, 1.4 * inch], hAlign="LEFT")
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 10),
-                                   ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 10),
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10),
+                                   ("FONT", (0, 0), (-1, 0), BOLD, 10),
                                    ("ALIGN", (2, 0), (2, -1), "RIGHT"),
                                    ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)]))
         story += [table, Spacer(1, 0.3 * inch)]

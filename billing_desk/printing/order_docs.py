@@ -17,14 +17,15 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..money import format_money
+from .fonts import BOLD, FONT
 from .report import Column, Report, format_date, group_rows
 
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=10.5,
                        textColor=colors.HexColor("#444444"))
-HEAD = ParagraphStyle("head", parent=BODY, fontName="Helvetica-Bold", fontSize=14, leading=18)
-TITLE = ParagraphStyle("title", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15)
-LABEL = ParagraphStyle("label", parent=BODY, fontName="Helvetica-Bold", fontSize=9, leading=11)
+HEAD = ParagraphStyle("head", parent=BODY, fontName=BOLD, fontSize=14, leading=18)
+TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=12, leading=15)
+LABEL = ParagraphStyle("label", parent=BODY, fontName=BOLD, fontSize=9, leading=11)
 
 
 def _lines(lines: list[str]) -> Paragraph:
@@ -56,9 +57,9 @@ def _line_table(data: dict) -> Table:
     table = Table(rows, colWidths=[0.45 * inch, 0.9 * inch, 2.75 * inch, 0.6 * inch, 0.9 * inch,
                                    0.9 * inch], hAlign="LEFT", repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 9.5),
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9.5),
-        ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9.5),
+        ("FONT", (0, 0), (-1, -1), FONT, 9.5),
+        ("FONT", (0, 0), (-1, 0), BOLD, 9.5),
+        ("FONT", (0, -1), (-1, -1), BOLD, 9.5),
         ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
@@ -98,6 +99,7 @@ UNFILLED_COLUMNS = [
     Column("client", "Client", "text", 1.9),
     Column("line", "Line", "int", 0.4, total=False),
     Column("code", "Item", "text", 0.8),
+    Column("description", "Description", "text", 1.6),
     Column("ordered", "Ordered", "int", 0.65, total=False),
     Column("cancelled", "Cancelled", "int", 0.7, total=False),
     Column("filled", "Filled", "int", 0.55, total=False),
@@ -117,9 +119,10 @@ def unfilled_report(rows: list[dict], as_of: dt.date, group_by: str = "client") 
     else:
         groups = group_rows(rows, lambda r: (r["code"], r["description"]),
                             lambda key: f"{key[0]} {key[1]}")
-    dropped = "client" if group_by == "client" else "code"  # the group's title already says it
+    # the group's title already says who or what it is
+    dropped = {"client"} if group_by == "client" else {"code", "description"}
     report = Report(name="unfilled-orders", title="Unfilled Orders",
                     parameters=[("As of", as_of), ("Grouped by", group_by)],
-                    columns=[c for c in UNFILLED_COLUMNS if c.key != dropped], groups=groups,
+                    columns=[c for c in UNFILLED_COLUMNS if c.key not in dropped], groups=groups,
                     landscape=True)
     return report.compute_totals(subtotals=True)

@@ -10,15 +10,13 @@ under a rule. The footer reads "Page X of Y" (a two-pass canvas that numbers the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Callable
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -32,123 +30,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .fonts import BOLD, FONT
 from .office import UNNAMED_OFFICE, OfficeInfo
-from .report import Column, Report
+from .pdf_layout import SIZE, Layout, Row, choose_landscape, text_width, wrap
+from .report import Report
 
-FONT, BOLD, SIZE = "Helvetica", "Helvetica-Bold", 8
-ROW_HEIGHT, HEADING_HEIGHT = 11.0, 16.0
-CHUNK_ROWS = 200
 MARGIN = 0.5 * inch
 FOOTER_SPACE = 0.35 * inch
-HEADER_FILL = colors.HexColor("#E6E6E6")
+CHUNK_ROWS = 200
 
 ProgressFn = Callable[[int, int], None]
-
-
-@dataclass
-class _Row:
-    """One printed row: ``kind`` is heading, header, data, subtotal or total."""
-
-    kind: str
-    cells: list[str]
-
-    @property
-    def height(self) -> float:
-        return HEADING_HEIGHT if self.kind == "heading" else ROW_HEIGHT
-
-
-class _Layout:
-    """Column widths and per-row table styles, shared by every block of one report."""
-
-    def __init__(self, columns: list[Column], width: float):
-        self.columns = columns
-        total = sum(c.relative_width for c in columns) or 1.0
-        self.widths = [width * c.relative_width / total for c in columns]
-        self.header = _Row("header", [self._fit(c.title, w, BOLD)
-                                      for c, w in zip(columns, self.widths)])
-        self.base: list[tuple[Any, ...]] = [("FONT", (0, 0), (-1, -1), FONT, SIZE),
-                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                     ("TOPPADDING", (0, 0), (-1, -1), 0),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                     ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
-        self.base += [("ALIGN", (i, 0), (i, -1), "RIGHT")
-                      for i, c in enumerate(columns) if c.numeric]
-
-    def data_row(self, row: dict, kind: str = "data") -> _Row:
-        """Format (and clip to its column) every cell of a row."""
-        cells = []
-        for column, width in zip(self.columns, self.widths):
-            text = column.format(row.get(column.key))
-            if column.kind == "text":
-                text = self._fit(text, width, BOLD if kind != "data" else FONT)
-            cells.append(text)
-        return _Row(kind, cells)
-
-    def label_row(self, label: str, values: dict, kind: str) -> _Row:
-        """A subtotal or total row: the label in the first non-summed column."""
-        row = _Row(kind, self.data_row(values, kind).cells)
-        for i, column in enumerate(self.columns):
-            if not column.summed:
-                row.cells[i] = self._fit(label, sum(self.widths[i:i + 2]), BOLD)
-                break
-        return row
-
-    def style(self, rows: list[_Row]) -> TableStyle:
-        """The table style for one realised block of rows."""
-        cmds = list(self.base)
-        for i, row in enumerate(rows):
-            if row.kind == "heading":
-                cmds += [("SPAN", (0, i), (-1, i)), ("ALIGN", (0, i), (-1, i), "LEFT"),
-                         ("FONT", (0, i), (-1, i), BOLD, SIZE + 2),
-                         ("VALIGN", (0, i), (-1, i), "BOTTOM")]
-            elif row.kind == "header":
-                cmds += [("FONT", (0, i), (-1, i), BOLD, SIZE),
-                         ("BACKGROUND", (0, i), (-1, i), HEADER_FILL),
-                         ("LINEBELOW", (0, i), (-1, i), 0.75, colors.black)]
-            elif row.kind in ("subtotal", "total"):
-                weight = 1.0 if row.kind == "total" else 0.5
-                cmds += [("FONT", (0, i), (-1, i), BOLD, SIZE),
-                         ("LINEABOVE", (0, i), (-1, i), weight, colors.black)]
-        return TableStyle(cmds)
-
-    @staticmethod
-    def _fit(text: str, width: float, font: str) -> str:
-        """Clip ``text`` with an ellipsis so it fits ``width`` (less the cell padding)."""
-        return _clip(text, width - 6, font)
-
-
-_CHAR_WIDTHS: dict[str, dict[str, float]] = {}
-_CLIPPED: dict[tuple[str, float, str], str] = {}
-
-
-def _clip(text: str, room: float, font: str) -> str:
-    """``text`` cut (with an ellipsis) to ``room`` points; cached, as names repeat down a page."""
-    if len(text) * SIZE * 0.3 < room:
-        return text
-    key = (text, room, font)
-    clipped = _CLIPPED.get(key)
-    if clipped is None:
-        if len(_CLIPPED) > 50_000:
-            _CLIPPED.clear()
-        clipped = _CLIPPED[key] = _clip_uncached(text, room, font)
-    return clipped
-
-
-def _clip_uncached(text: str, room: float, font: str) -> str:
-    widths = _CHAR_WIDTHS.setdefault(font, {})
-    used, limit = 0.0, room - stringWidth("\u2026", font, SIZE)
-    cut = None
-    for i, char in enumerate(text):
-        w = widths.get(char)
-        if w is None:
-            w = widths[char] = stringWidth(char, font, SIZE)
-        used += w
-        if cut is None and used > limit:
-            cut = i
-        if used > room:
-            return text[:cut].rstrip() + "\u2026"
-    return text
 
 
 class _Block(Flowable):
@@ -160,14 +51,14 @@ class _Block(Flowable):
     tell "at the top of a page" from "mid-page".
     """
 
-    def __init__(self, layout: _Layout, rows: list[_Row], full_height: float,
+    def __init__(self, layout: Layout, rows: list[Row], full_height: float,
                  header: bool = False, counter: list | None = None):
         super().__init__()
         self.layout, self.rows, self.full_height = layout, rows, full_height
         self.force_header, self.counter = header, counter
-        self._lead: list[_Row] = []
+        self._lead: list[Row] = []
 
-    def _lead_rows(self, avail_height: float) -> list[_Row]:
+    def _lead_rows(self, avail_height: float) -> list[Row]:
         if self.force_header or avail_height >= self.full_height - 0.5:
             return [self.layout.header]
         return []
@@ -231,9 +122,10 @@ def _numbered_canvas(report_title: str, result: dict) -> type[Canvas]:
             width = self._pagesize[0]
             self.setFont(FONT, SIZE)
             self.setFillColor(colors.black)
-            self.drawString(MARGIN, MARGIN * 0.6, report_title)
-            self.drawRightString(width - MARGIN, MARGIN * 0.6,
-                                 f"Page {self._pageNumber} of {count}")
+            page = f"Page {self._pageNumber} of {count}"
+            room = width - 2 * MARGIN - text_width(page, FONT, SIZE) - 12
+            self.drawString(MARGIN, MARGIN * 0.6, _one_line(report_title, room, FONT, SIZE))
+            self.drawRightString(width - MARGIN, MARGIN * 0.6, page)
 
     return NumberedCanvas
 
@@ -246,13 +138,14 @@ def _draw_letterhead(canvas: Canvas, office: OfficeInfo) -> None:
     """The office name, address and contact lines, the logo at the right, a rule below."""
     width, height = canvas._pagesize
     top = height - MARGIN
+    box = _letterhead_height(office) - 10
+    room = width - 2 * MARGIN - (2 * box + 6 if office.logo else 0)
     canvas.setFont(BOLD, 14)
-    canvas.drawString(MARGIN, top - 14, office.name)
+    canvas.drawString(MARGIN, top - 14, _one_line(office.name, room, BOLD, 14))
     canvas.setFont(FONT, 9)
     for i, line in enumerate(office.lines()):
-        canvas.drawString(MARGIN, top - 27 - 11 * i, line)
+        canvas.drawString(MARGIN, top - 27 - 11 * i, _one_line(line, room, FONT, 9))
     if office.logo:
-        box = _letterhead_height(office) - 10
         canvas.drawImage(str(office.logo), width - MARGIN - 2 * box, top - box, 2 * box, box,
                          preserveAspectRatio=True, anchor="ne", mask="auto")
     y = top - _letterhead_height(office) + 4
@@ -264,8 +157,9 @@ def _draw_running_header(canvas: Canvas, office: OfficeInfo, title: str) -> None
     width, height = canvas._pagesize
     y = height - MARGIN - 9
     canvas.setFont(FONT, 8)
-    canvas.drawString(MARGIN, y, office.name)
-    canvas.drawRightString(width - MARGIN, y, title)
+    half = (width - 2 * MARGIN) / 2 - 6
+    canvas.drawString(MARGIN, y, _one_line(office.name, half, FONT, 8))
+    canvas.drawRightString(width - MARGIN, y, _one_line(title, half, FONT, 8))
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, y - 4, width - MARGIN, y - 4)
 
@@ -276,7 +170,7 @@ class _ReportDoc(BaseDocTemplate):
     RUNNING_HEADER = 20.0
 
     def __init__(self, target, report: Report, office: OfficeInfo, progress: ProgressFn | None):
-        pagesize = landscape(LETTER) if report.is_landscape else LETTER
+        pagesize = landscape(LETTER) if choose_landscape(report) else LETTER
         super().__init__(target, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=MARGIN, bottomMargin=MARGIN + FOOTER_SPACE,
                          title=report.title, author=office.name, creator="Billing Desk")
@@ -304,7 +198,7 @@ class _ReportDoc(BaseDocTemplate):
 
 def build_story(report: Report, doc: _ReportDoc) -> list[Flowable]:
     """The flowables: title, parameters, then every row in blocks of ``CHUNK_ROWS``."""
-    layout = _Layout(report.columns, doc.width)
+    layout = Layout(report, doc.width)
     story: list[Flowable] = [NextPageTemplate("later"), *_title_flowables(report, doc.width)]
     rows = _printed_rows(report, layout)
     for start in range(0, len(rows), CHUNK_ROWS):
@@ -315,13 +209,12 @@ def build_story(report: Report, doc: _ReportDoc) -> list[Flowable]:
     return story
 
 
-def _printed_rows(report: Report, layout: _Layout) -> list[_Row]:
+def _printed_rows(report: Report, layout: Layout) -> list[Row]:
     """Group headings, data rows, subtotals and the totals, in printing order."""
-    blank = [""] * (len(report.columns) - 1)
-    rows: list[_Row] = []
+    rows: list[Row] = []
     for group in report.groups:
         if group.title:
-            rows.append(_Row("heading", [group.title, *blank]))
+            rows.append(layout.heading_row(group.title))
         rows += [layout.data_row(r) for r in group.rows]
         if group.subtotals is not None:
             rows.append(layout.label_row(f"Subtotal {group.title}".strip(), group.subtotals,
@@ -334,6 +227,7 @@ def _printed_rows(report: Report, layout: _Layout) -> list[_Row]:
 _STYLES = {
     "title": ParagraphStyle("title", fontName=BOLD, fontSize=14, leading=17, spaceAfter=4),
     "param": ParagraphStyle("param", fontName=FONT, fontSize=9, leading=11),
+    "label": ParagraphStyle("label", fontName=BOLD, fontSize=9, leading=11),
 }
 
 
@@ -341,16 +235,20 @@ def _title_flowables(report: Report, width: float) -> list[Flowable]:
     items: list[Flowable] = [Paragraph(_escape(report.title), _STYLES["title"])]
     params = report.formatted_parameters()
     if params:
-        data = [[f"{label}:", value] for label, value in params]
+        data = [[Paragraph(_escape(f"{label}:"), _STYLES["label"]),
+                 Paragraph(_escape(value), _STYLES["param"])] for label, value in params]
         table = Table(data, colWidths=[1.4 * inch, width - 1.4 * inch], hAlign="LEFT")
-        table.setStyle(TableStyle([("FONT", (0, 0), (0, -1), BOLD, 9),
-                                   ("FONT", (1, 0), (1, -1), FONT, 9),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
+        table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         items.append(table)
     items.append(Spacer(1, 8))
     return items
+
+
+def _one_line(text: str, room: float, font: str, size: float) -> str:
+    """``text`` on one line of ``room`` points, ending in an ellipsis when it is longer."""
+    return wrap(text.replace("\n", " "), room, font, size, max_lines=1)[0]
 
 
 def _escape(text: str) -> str:

@@ -1,20 +1,26 @@
-"""Print a PDF file on a printer through Qt: QtPdf renders each page, QPainter draws it.
+"""Print a PDF file: handed whole to the print system where it takes PDF, else drawn by Qt.
 
-This is the one module outside ``billing_desk.ui`` that imports Qt. It never hands the file to
-an outside PDF viewer and never holds the whole document as images: each page is rendered at
-the printer's resolution (capped by ``max_dpi``) in horizontal bands, each band drawn onto the
-QPrinter and dropped before the next, so memory stays at one band whatever the page count.
-Pages are scaled to fit the printable area keeping their aspect ratio, and each page is
-printed in its own orientation (a landscape report prints landscape).
+This is the one module outside ``billing_desk.ui`` that imports Qt. Where the computer prints
+through CUPS (Linux, macOS) the PDF itself goes to the queue with ``lp`` (CUPS takes PDF and
+rasterises it for the printer as it needs): no images, no Qt application, no display needed,
+and the job starts at once. Elsewhere (Windows), or where ``lp`` is missing, each page is
+rendered by QtPdf at the printer's resolution (capped by ``max_dpi``) in horizontal bands and
+drawn onto a QPrinter, one page at a time, so memory stays at one band whatever the page count.
+Pages are scaled to fit the printable area keeping their aspect ratio, and each page is printed
+in its own orientation (a landscape report prints landscape).
 
 Works from the window (a QApplication exists) or from the command line (a QGuiApplication is
-created on first use and kept).
+made on first use; on Linux without a display it uses Qt's offscreen platform).
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable, cast
 
@@ -27,8 +33,10 @@ from billing_desk.errors import BillingError
 
 #: Band height in device pixels: one band of a letter page at 600 dpi is about 10 MB.
 BAND_PIXELS = 512
-#: The highest resolution pages are rendered at; above it jobs grow without looking better.
-DEFAULT_MAX_DPI = 300
+#: The highest resolution pages are rendered at (the printer's own when lower).
+DEFAULT_MAX_DPI = 600
+#: How long ``lp`` and ``lpstat`` may take to answer, seconds.
+CUPS_TIMEOUT = 60
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -41,13 +49,50 @@ class PrintError(BillingError):
 
 
 def ensure_gui_application() -> QGuiApplication:
-    """The running Qt application, or a QGuiApplication made for printing from the command line."""
+    """The running Qt application, or a QGuiApplication made for printing from the command line.
+
+    On Linux without a display (no DISPLAY nor WAYLAND_DISPLAY) Qt's offscreen platform is
+    used, as Qt would otherwise abort the program; a display platform asked for by name where
+    there is no display is refused in words."""
     global _app
     app = QGuiApplication.instance()
     if app is None:
+        _choose_platform()
         _app = app = QGuiApplication(["billing-desk"])
         atexit.register(_release_application)
     return cast(QGuiApplication, app)
+
+
+def _choose_platform() -> None:
+    if not sys.platform.startswith("linux") or os.environ.get("DISPLAY") \
+            or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    wanted = os.environ.get("QT_QPA_PLATFORM", "")
+    if not wanted:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif wanted.split(":")[0] in ("xcb", "wayland", "eglfs"):
+        raise PrintError(f"there is no display for Qt's {wanted!r} platform (DISPLAY is not set): "
+                         "unset QT_QPA_PLATFORM to print without one")
+
+
+def cups_lp() -> str | None:
+    """The CUPS ``lp`` command when this computer prints through CUPS (not on Windows)."""
+    if sys.platform == "win32":
+        return None
+    return shutil.which("lp")
+
+
+def _cups(*args: str) -> str:
+    command = shutil.which(args[0]) or args[0]
+    try:
+        done = subprocess.run([command, *args[1:]], capture_output=True, text=True,
+                              timeout=CUPS_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PrintError(f"the print system did not answer ({args[0]}: {exc})") from None
+    if done.returncode != 0:
+        why = (done.stderr or done.stdout).strip().splitlines()
+        raise PrintError(f"the print system refused: {why[-1] if why else args[0]}")
+    return done.stdout
 
 
 def _release_application() -> None:
@@ -61,12 +106,24 @@ def _release_application() -> None:
 
 def available_printers() -> list[str]:
     """Names of the printers (print queues) this computer can print to."""
+    if cups_lp() and shutil.which("lpstat"):
+        try:
+            return [line.strip() for line in _cups("lpstat", "-e").splitlines() if line.strip()]
+        except PrintError:
+            pass  # no scheduler answering: ask Qt, which says the same in its own way
     ensure_gui_application()
     return list(QPrinterInfo.availablePrinterNames())
 
 
 def default_printer() -> str | None:
     """The system's default printer, or None when there is none."""
+    if cups_lp() and shutil.which("lpstat"):
+        try:
+            answer = _cups("lpstat", "-d")
+        except PrintError:
+            answer = ""
+        if ":" in answer:
+            return answer.split(":", 1)[1].strip() or None
     ensure_gui_application()
     return QPrinterInfo.defaultPrinterName() or None
 
@@ -141,7 +198,11 @@ def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
     in its own orientation. ``output_file`` writes the job to that PDF file through Qt's PDF
     engine instead of a printer (``printer_name`` is then ignored).
     Returns the number of pages printed. Raises ``PrintError`` for a missing printer or file.
+    Through CUPS the file itself is the job (``send_pdf``); Qt draws it only elsewhere.
     """
+    if output_file is None and cups_lp():
+        return send_pdf(pdf_path, printer_name, progress=progress, cancelled=cancelled,
+                        doc_name=doc_name, page_layout=page_layout)
     ensure_gui_application()
     document = _open_document(pdf_path)
     try:
@@ -159,6 +220,58 @@ def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
                             follow_pages=page_layout is None)
     finally:
         document.close()
+
+
+def send_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
+             progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
+             doc_name: str | None = None, page_layout: QPageLayout | None = None) -> int:
+    """Hand the PDF itself to CUPS with ``lp``; returns its page count (0 when cancelled first).
+
+    ``page_layout`` becomes lp's options (paper, orientation, margins); without it each page
+    prints on the printer's paper, fitted, in its own orientation. No Qt application is made."""
+    path = Path(pdf_path)
+    pages = _page_count(path)
+    name = printer_name or default_printer()
+    if not name:
+        raise PrintError("no printer is set up on this computer")
+    if name not in available_printers():
+        raise PrintError(f"there is no printer named {name!r}")
+    if cancelled is not None and cancelled():
+        return 0
+    options = ["-o", "fit-to-page"]
+    if page_layout is not None:
+        options += _lp_layout(page_layout)
+    _cups("lp", "-d", name, "-t", doc_name or path.stem, *options, "--", str(path))
+    if progress is not None:
+        progress(pages, pages)
+    return pages
+
+
+def _page_count(path: Path) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not path.is_file():
+        raise PrintError(f"there is no file to print at {path}")
+    try:
+        pages = len(PdfReader(path).pages)
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise PrintError(f"{path.name} is not a PDF that can be printed ({exc})") from None
+    if pages < 1:
+        raise PrintError(f"{path.name} is not a PDF that can be printed (no pages)")
+    return pages
+
+
+def _lp_layout(layout: QPageLayout) -> list[str]:
+    """The clerk's page setup as lp options."""
+    options = ["-o", f"media={layout.pageSize().key()}"]
+    if layout.orientation() == QPageLayout.Orientation.Landscape:
+        options += ["-o", "landscape"]
+    margins = layout.margins(QPageLayout.Unit.Point)
+    for side, value in (("left", margins.left()), ("right", margins.right()),
+                        ("top", margins.top()), ("bottom", margins.bottom())):
+        options += ["-o", f"page-{side}={round(value)}"]
+    return options
 
 
 def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn | None,
@@ -194,5 +307,5 @@ def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn
     return count
 
 
-__all__ = ["PrintError", "available_printers", "default_printer", "ensure_gui_application",
-           "print_pdf"]
+__all__ = ["PrintError", "available_printers", "cups_lp", "default_printer",
+           "ensure_gui_application", "print_pdf", "send_pdf"]

@@ -86,8 +86,9 @@ class Group:
 class Report:
     """A whole report: what it is, what it was run for, its columns, groups and totals.
 
-    ``landscape`` is a hint: True or False forces the orientation, None lets the renderer
-    choose (landscape when there are more than ``LANDSCAPE_OVER`` columns).
+    ``landscape`` is a hint: True asks for landscape, False for portrait, None lets the
+    renderer choose (landscape when there are more than ``LANDSCAPE_OVER`` columns); a report
+    whose numbers do not fit across a portrait page prints landscape whatever the hint.
     """
 
     name: str

@@ -18,7 +18,9 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 from ..money import format_money
+from .fonts import BOLD, FONT, ITALIC
 from .office import UNNAMED_OFFICE, OfficeInfo
+from .pdf_layout import text_width, wrap
 from .report import format_date
 
 WIDTH, HEIGHT = LETTER
@@ -30,12 +32,14 @@ STUB_TOP = 3.4 * inch  # the tear-off line, from the bottom
 LAST_BOTTOM = STUB_TOP + 1.45 * inch  # room for the summary above the stub
 FULL_BOTTOM = 0.8 * inch
 # (title, key, right edge or None for left-aligned at x, x)
-COLUMNS = (("Date", "service_date", None, LEFT), ("Code", "code", None, LEFT + 55),
-           ("Description", "description", None, LEFT + 100),
+COLUMNS = (("Date", "service_date", None, LEFT), ("Code", "code", None, LEFT + 53),
+           ("Description", "description", None, LEFT + 118),
            ("Charge", "charge", LEFT + 305, 0), ("Ins. paid", "insurance_paid", LEFT + 362, 0),
            ("Adjusted", "adjusted", LEFT + 419, 0), ("You paid", "patient_paid", LEFT + 474, 0),
            ("Balance", "balance", RIGHT, 0))
-DESCRIPTION_ROOM = 305 - 100 - 50
+DESCRIPTION_ROOM = 305 - 118 - 55
+CODE_ROOM = 118 - 53 - 4
+EDGE = 0.3 * inch  # nothing nearer the paper's edge: printers clip there
 
 ProgressFn = Callable[[int, int], None]
 
@@ -52,20 +56,34 @@ def _pages(items: list[dict]) -> list[list[dict]]:
     return pages
 
 
-def _clip(canvas: Canvas, text: str, room: float, font: str = "Helvetica", size: float = 8.5) -> str:
-    if canvas.stringWidth(text, font, size) <= room:
-        return text
-    while text and canvas.stringWidth(text + "…", font, size) > room:
-        text = text[:-1]
-    return text + "…"
+def _clip(canvas: Canvas, text: str, room: float, font: str = FONT, size: float = 8.5) -> str:
+    """``text`` on one line of ``room`` points, ending in an ellipsis when longer."""
+    return wrap(text.replace("\n", " "), room, font, size, max_lines=1)[0]
+
+
+def _fitted(canvas: Canvas, text: str, room: float, font: str, size: float,
+            least: float = 7.0) -> float:
+    """Set the largest type size down to ``least`` at which ``text`` fits ``room``; returns it."""
+    width = text_width(text, font, size)
+    if width > room:
+        size = max(least, size * room / width)
+    canvas.setFont(font, size)
+    return size
+
+
+def _draw_fitted(canvas: Canvas, x: float, y: float, text: str, room: float, font: str,
+                 size: float, right: bool = False) -> None:
+    """One line in ``room`` points: smaller type if need be, then an ellipsis."""
+    size = _fitted(canvas, text, room, font, size)
+    text = _clip(canvas, text, room, font, size)
+    (canvas.drawRightString if right else canvas.drawString)(x, y, text)
 
 
 def _block(canvas: Canvas, x: float, top: float, lines: list[str], first_bold: bool = True,
-           size: float = 10) -> None:
+           size: float = 10, room: float = 3.4 * inch) -> None:
     y = top
     for index, line in enumerate(lines):
-        canvas.setFont("Helvetica-Bold" if index == 0 and first_bold else "Helvetica", size)
-        canvas.drawString(x, y, line)
+        _draw_fitted(canvas, x, y, line, room, BOLD if index == 0 and first_bold else FONT, size)
         y -= size + 2.5
 
 
@@ -76,26 +94,27 @@ def _header(canvas: Canvas, data: dict, office: OfficeInfo, page: int, count: in
         canvas.drawImage(str(logo), RIGHT - 1.1 * inch, HEIGHT - 1.25 * inch, 1.1 * inch,
                          0.7 * inch, preserveAspectRatio=True, anchor="ne", mask="auto")
     # Upper window: who it is from (and where to write to).
-    _block(canvas, x, HEIGHT - 0.75 * inch, [office.name, *office.lines()], size=9.5)
-    canvas.setFont("Helvetica-Bold", 15)
+    _block(canvas, x, HEIGHT - 0.75 * inch, [office.name, *office.lines()], size=9.5,
+           room=RIGHT - 1.3 * inch - x if logo is not None else 3.9 * inch)
+    canvas.setFont(BOLD, 15)
     canvas.drawRightString(RIGHT, HEIGHT - 1.55 * inch, "STATEMENT")
     facts = (("Statement date", format_date(data["as_of"])), ("Account", data["account"]),
              ("Amount due", format_money(data["amount_due"])),
              ("Please pay by", format_date(data["due_date"])), ("Page", f"{page} of {count}"))
     y = HEIGHT - 1.8 * inch
     for label, value in facts:
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(FONT, 9)
         canvas.drawRightString(RIGHT - 1.2 * inch, y, label)
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawRightString(RIGHT, y, value)
+        _draw_fitted(canvas, RIGHT, y, value, 1.1 * inch, BOLD, 9, right=True)
         y -= 12
     # Lower window: who it goes to.
-    _block(canvas, LEFT + 0.4 * inch, HEIGHT - 2.2 * inch, data["to_lines"], size=10.5)
+    _block(canvas, LEFT + 0.4 * inch, HEIGHT - 2.2 * inch, data["to_lines"], size=10.5,
+           room=RIGHT - 2.5 * inch - (LEFT + 0.4 * inch))
 
 
 def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
     y = TABLE_TOP
-    canvas.setFont("Helvetica-Bold", 8.5)
+    canvas.setFont(BOLD, 8.5)
     for title, _key, right, x in COLUMNS:
         if right is None:
             canvas.drawString(x, y, title)
@@ -103,7 +122,7 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
             canvas.drawRightString(right, y, title)
     canvas.line(LEFT, y - 4, RIGHT, y - 4)
     y -= 16
-    canvas.setFont("Helvetica", 8.5)
+    canvas.setFont(FONT, 8.5)
     for item in items:
         for _title, key, right, x in COLUMNS:
             value = item[key]
@@ -111,48 +130,63 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
                 canvas.drawString(x, y, format_date(value))
             elif key == "description":
                 canvas.drawString(x, y, _clip(canvas, str(value), DESCRIPTION_ROOM))
+            elif key == "code":
+                _draw_fitted(canvas, x, y, str(value), CODE_ROOM, FONT, 8.5)
+                canvas.setFont(FONT, 8.5)
             elif right is None:
                 canvas.drawString(x, y, str(value))
             else:
                 canvas.drawRightString(right, y, format_money(value))
         y -= ROW
     if continued:
-        canvas.setFont("Helvetica-Oblique", 8.5)
+        canvas.setFont(ITALIC, 8.5)
         canvas.drawRightString(RIGHT, y - 4, "continued on the next page")
     return y
 
 
 def _summary(canvas: Canvas, data: dict) -> None:
+    """The aging as a row of buckets, the credits, the message (wrapped, never cut) and the
+    amount due, each on its own part of the page."""
     y = LAST_BOTTOM - 0.1 * inch
     canvas.line(LEFT, y + 8, RIGHT, y + 8)
-    canvas.setFont("Helvetica", 8.5)
-    aging = "   ".join(f"{name.title() if name == 'current' else name + ' days'}: "
-                       f"{format_money(amount)}" for name, amount in data["aging"])
-    canvas.drawString(LEFT, y - 4, "What you owe by age:  " + aging)
+    canvas.setFont(BOLD, 8.5)
+    canvas.drawString(LEFT, y - 4, "What you owe by age")
+    buckets = list(data["aging"])
+    start = LEFT + 1.45 * inch
+    cell = (RIGHT - start) / max(len(buckets), 1)
+    for i, (name, amount) in enumerate(buckets):
+        label = "Current" if name == "current" else f"{name} days"
+        _draw_fitted(canvas, start + cell * (i + 1), y + 1, label, cell - 4, FONT, 7.5, right=True)
+        _draw_fitted(canvas, start + cell * (i + 1), y - 9, format_money(amount), cell - 4, BOLD,
+                     8.5, right=True)
     extra = []
     if data["insurance_pending"]:
         extra.append(f"Insurance pending: {format_money(data['insurance_pending'])}")
     if data["credit"]:
         extra.append(f"Credit on account: {format_money(data['credit'])}")
     if extra:
-        canvas.drawString(LEFT, y - 17, "   ".join(extra))
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.drawString(LEFT, y - 32, _clip(canvas, data["message"], RIGHT - LEFT - 2.4 * inch,
-                                          "Helvetica-Bold", 9))
-    canvas.setFont("Helvetica-Bold", 11)
-    canvas.drawRightString(RIGHT, y - 32, f"Amount due {format_money(data['amount_due'])} "
-                                          f"by {format_date(data['due_date'])}")
-    canvas.setFont("Helvetica", 8)
-    canvas.drawString(LEFT, y - 46, "Insurance paid, adjusted and balance are per item; "
-                                    "the amount due is your share after credits.")
+        canvas.setFont(FONT, 8.5)
+        canvas.drawString(LEFT, y - 22, "   ".join(extra))
+    due = f"Amount due {format_money(data['amount_due'])} by {format_date(data['due_date'])}"
+    canvas.setFont(BOLD, 11)
+    canvas.drawRightString(RIGHT, y - 37, due)
+    room = RIGHT - LEFT - text_width(due, BOLD, 11) - 14
+    canvas.setFont(BOLD, 9)
+    lines = wrap(data["message"], room, BOLD, 9, max_lines=4)
+    for i, line in enumerate(lines):
+        canvas.drawString(LEFT, y - 37 - 11 * i, line)
+    canvas.setFont(FONT, 8)
+    canvas.drawString(LEFT, y - 41 - 11 * max(len(lines), 1),
+                      "Insurance paid, adjusted and balance are per item; "
+                      "the amount due is your share after credits.")
 
 
 def _stub(canvas: Canvas, data: dict, office: OfficeInfo) -> None:
     canvas.saveState()
     canvas.setDash(4, 3)
-    canvas.line(0.25 * inch, STUB_TOP, WIDTH - 0.25 * inch, STUB_TOP)
+    canvas.line(EDGE, STUB_TOP, WIDTH - EDGE, STUB_TOP)
     canvas.restoreState()
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(FONT, 8)
     canvas.drawCentredString(WIDTH / 2, STUB_TOP + 4,
                              "Please detach and return this part with your payment")
     top = STUB_TOP - 0.35 * inch
@@ -162,13 +196,13 @@ def _stub(canvas: Canvas, data: dict, office: OfficeInfo) -> None:
               ("Please pay by", format_date(data["due_date"])), ("Amount enclosed", "$ ____________"))
     y = top
     for label, value in fields:
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont(FONT, 9)
         canvas.drawString(WIDTH / 2 + 0.3 * inch, y, label)
-        canvas.setFont("Helvetica-Bold", 9.5)
-        canvas.drawRightString(RIGHT, y, value)
+        room = RIGHT - (WIDTH / 2 + 0.3 * inch) - text_width(label, FONT, 9) - 8
+        _draw_fitted(canvas, RIGHT, y, value, room, BOLD, 9.5, right=True)
         y -= 15
     # The return envelope's window: where to send it.
-    canvas.setFont("Helvetica", 8)
+    canvas.setFont(FONT, 8)
     canvas.drawString(LEFT + 0.4 * inch, 1.85 * inch, "Make checks payable to and mail to:")
     _block(canvas, LEFT + 0.4 * inch, 1.65 * inch, [office.name, *office.address_lines], size=10)
 
@@ -181,7 +215,7 @@ def draw_statement(canvas: Canvas, data: dict, office: OfficeInfo) -> int:
         _table(canvas, items, continued=number < len(pages))
         if number == len(pages):
             if not data["items"]:
-                canvas.setFont("Helvetica-Oblique", 9)
+                canvas.setFont(ITALIC, 9)
                 canvas.drawString(LEFT, TABLE_TOP - 16, "No open items.")
             _summary(canvas, data)
             _stub(canvas, data, office)
@@ -220,7 +254,7 @@ def render_statements(datas: Iterable[dict], target: str | IO[bytes], office: Of
         if progress is not None:
             progress(done, total or done)
     if pages == 0:
-        canvas.setFont("Helvetica", 11)
+        canvas.setFont(FONT, 11)
         canvas.drawString(LEFT, HEIGHT - inch, "No statements to send.")
         canvas.showPage()
         pages = 1

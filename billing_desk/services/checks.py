@@ -9,6 +9,7 @@ from ..models import database
 from ..models.db import DATABASE_ERRORS, integrity_check
 from ..models.schema_check import schema_problems
 from .books.ledger import check_ledger
+from .claims.claim_checks import check_claims
 from .office.audit import verify_chain
 from .orders.order_billing import check_orders
 
@@ -46,7 +47,8 @@ def run_checks() -> CheckResult:
                           for name in ("schema", "ledger", "audit trail")}
         return result
     checks = (("schema", lambda: schema_problems(database.connection())),
-              ("ledger", lambda: check_ledger() + check_orders()), ("audit trail", verify_chain))
+              ("ledger", lambda: check_ledger() + check_orders() + check_claims()),
+              ("audit trail", verify_chain))
     for name, check in checks:
         try:
             problems = check()

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..money import ZERO, round_money
 from ..paths import resource
+from . import demo_claims
 from .accounts import cases, registry
 from .books import adjustments, invoices, payments
 from .books.payments import RemitLine
@@ -74,11 +75,13 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
         admin, clerk, supervisor = _demo_users()
         world = DemoWorld(rng, recipe, admin, clerk, supervisor, today)
         _office(recipe)
+        _billing_identity(world)
         say("catalogue, payers and plans")
         _reference_data(recipe, rng)
         say(f"{accounts} accounts")
         opened = [_open_account(world, i) for i in range(accounts)]
         say("18 months of invoices, remittances and payments")
+        demo_claims.weekly_submissions(world)
         done = 0
         while world.events:
             when, _n, action = heapq.heappop(world.events)
@@ -87,6 +90,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
             if done % 200 == 0:
                 say(f"18 months of invoices, remittances and payments: {when:%B %Y}")
         _finish_statuses(world, opened)
+        demo_claims.every_status(world)
         _orders(world, opened)
         _open_cases(world, opened)
         _collections(world)
@@ -118,6 +122,16 @@ def _office(recipe: dict) -> None:
     for key, value in (("office_name", office["name"]), ("office_address", office["address"]),
                        ("office_phone", office["phone"]), ("office_tax_id", office["tax_id"])):
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
+
+
+def _billing_identity(world: DemoWorld) -> None:
+    """The office as its claims name it, and its doctors: NPIs that pass the Luhn rule."""
+    from .claims import identity
+
+    identity.save_billing_identity(identity.BillingIdentity(**world.recipe["billing_identity"]), world.admin)
+    for last, first, npi, taxonomy, role in world.recipe["providers"]:
+        identity.add_provider(identity.ProviderInput(last, first, npi=npi, taxonomy=taxonomy, role=role),
+                              world.admin)
 
 
 PAYER_KEYS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days", "claim_mode",
@@ -166,6 +180,7 @@ def _person_form(world: DemoWorld, index: int) -> registry.AccountForm:
         kind="customer" if organization else "patient", first_name=first, last_name=last,
         organization=rng.choice(recipe["organizations"]) if organization else "",
         date_of_birth="" if organization else born.strftime("%m/%d/%Y"),
+        sex="U" if organization else random.Random(index).choice("MF"),  # world.rng keeps its draws
         street=f"{rng.randint(10, 9999)} {rng.choice(recipe['streets'])}", city=city, state=state,
         zip_code=zip_code, phone=f"217-555-{1000 + index:04d}",
         email=f"{first}.{last}{index}@example.com".lower(),
@@ -187,8 +202,10 @@ def _open_account(world: DemoWorld, index: int):
         plans = list(Plan.select())
         plan = rng.choice(plans)
         Coverage.create(account=account, plan=plan, rank="primary", member_id=_member_id(plan, rng),
-                        group_number=f"G{rng.randint(1000, 9999)}", subscriber_name=account.display_name,
-                        start_date=world.today - dt.timedelta(days=900))
+                        group_number=f"G{rng.randint(1000, 9999)}",
+                        start_date=world.today - dt.timedelta(days=900),
+                        **{"subscriber_name": account.display_name,
+                           **demo_claims.parent_subscriber(world, account)})
         if rng.random() < 0.15:
             second = rng.choice(plans)
             Coverage.create(account=account, plan=second, rank="secondary",
@@ -227,6 +244,7 @@ def _visit(world: DemoWorld, account_id: int, when: dt.date, behaviour: str) -> 
         diagnoses = rng.sample(world.recipe["diagnoses"], rng.randint(1, 3))
     draft = invoices.InvoiceDraft(
         account_id=account_id, service_date=when, diagnoses=diagnoses,
+        **demo_claims.providers_for(world, account),
         lines=[invoices.LineInput(code=c, quantity=q, pointers="1" if diagnoses else "")
                for c, q in codes])
     invoice = invoices.save_draft(draft, world.clerk)

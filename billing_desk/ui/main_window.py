@@ -17,13 +17,14 @@ from ..services.office.transactions import on_commit
 from . import accessibility
 from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
+from .claims.tab import ClaimsTab
 from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, emit, run_in_background
 
-TAB_CLASSES = (AccountsTab, InvoicesTab, OrdersTab, CollectionsTab)
+TAB_CLASSES = (AccountsTab, InvoicesTab, ClaimsTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):

@@ -22,7 +22,9 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ..errors import BillingError
-from ..services.office.transactions import close_thread_connection
+from ..logs import log_unexpected
+from ..services.office.transactions import DATABASE_ERRORS, close_thread_connection, explain_database_error
+from .crash import plain_message
 
 STEPS = 1000  # a bar's range: fractions in thousandths
 _RUNNING: set["BackgroundJob"] = set()  # jobs keep themselves alive until their thread ends
@@ -166,8 +168,10 @@ class BackgroundJob(QThread):
             emit(self.cancelled)
         except BillingError as exc:
             emit(self.failed, str(exc))
-        except Exception as exc:
-            emit(self.failed, f"Unexpected error: {exc!r}")
+        except Exception as exc:  # a database refusal in words; anything else to the log
+            plain = explain_database_error(exc) if isinstance(exc, DATABASE_ERRORS) else None
+            emit(self.failed, str(plain) if plain is not None
+                 else plain_message(log_unexpected(exc, f"background work: {self.title}")))
         else:
             emit(self.succeeded, result)
         finally:
@@ -228,6 +232,7 @@ class ProgressDialog(QDialog):
         self.label = QLabel(job.title)
         self.label.setMinimumWidth(380)
         self.label.setWordWrap(True)
+        self.label.setMinimumHeight(3 * self.label.fontMetrics().lineSpacing())  # title and 2 lines
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the first report
         self.cancel_button = QPushButton("Cancel")
@@ -246,6 +251,8 @@ class ProgressDialog(QDialog):
         show_on_bar(self.bar, fraction)
         if text and not self.job.cancelling:
             self.label.setText(f"{self.job.title}\n{text}")
+            if self.sizeHint().height() > self.height():  # a longer text: grow, never clip it
+                self.adjustSize()
 
     def reject(self) -> None:
         if self.cancellable and not self.job.cancelling:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, fields
 
 from peewee import fn
 
-from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS
+from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS, SEXES
 from ...errors import Problem, ValidationError
 from ...models import Payer, Plan
+from ...models.migration_claims import split_name
 from ...money import parse_money
 from ..office.validation import (
     check_state,
@@ -89,6 +90,24 @@ class AccountForm:
     preferred_contact: str = "phone"
     notes: str = ""
     guarantor_id: int | None = None
+    # Claims (issue 16): the patient's sex, and each insurance's subscriber when not the patient.
+    sex: str = "U"
+    primary_subscriber_first_name: str = ""
+    primary_subscriber_last_name: str = ""
+    primary_subscriber_date_of_birth: str = ""
+    primary_subscriber_sex: str = "U"
+    primary_subscriber_street: str = ""
+    primary_subscriber_city: str = ""
+    primary_subscriber_state: str = ""
+    primary_subscriber_zip_code: str = ""
+    secondary_subscriber_first_name: str = ""
+    secondary_subscriber_last_name: str = ""
+    secondary_subscriber_date_of_birth: str = ""
+    secondary_subscriber_sex: str = "U"
+    secondary_subscriber_street: str = ""
+    secondary_subscriber_city: str = ""
+    secondary_subscriber_state: str = ""
+    secondary_subscriber_zip_code: str = ""
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -101,6 +120,9 @@ LABELS = {name: name.replace("_", " ") for name in FORM_FIELDS}
 LABELS.update(zip_code="ZIP", phone_alt="other phone", date_of_birth="date of birth",
               guarantor_zip_code="guarantor ZIP", credit_limit="credit limit",
               payment_terms_days="payment terms (days)", billing_cycle_day="billing cycle day")
+LABELS.update({f"{rank}_subscriber_{part}": f"{rank} subscriber's {part.replace('_', ' ')}"
+               for rank in RANKS for part in ("first_name", "last_name", "date_of_birth", "sex", "street",
+                                              "city", "state", "zip_code")})
 
 
 def _text(form: AccountForm, name: str) -> str:
@@ -122,6 +144,7 @@ def validate_account(form: AccountForm, today: dt.date | None = None) -> tuple[d
     coverages, more = _validate_coverages(form, values, today)
     values["coverages"] = coverages
     problems += more
+    problems += _validate_claim_details(form, values, today)
     return values, problems
 
 
@@ -276,6 +299,56 @@ def _validate_coverage(form: AccountForm, rank: str, person: dict,
     return {"rank": rank, "plan": plan, "member_id": member, "group_number": text("group_number"),
             "subscriber_name": subscriber, "relationship": relationship, "start_date": start,
             "end_date": end}, []
+
+
+SUBSCRIBER_PARTS = ("first_name", "last_name", "date_of_birth", "sex", "street", "city", "state",
+                    "zip_code")
+
+
+def _validate_claim_details(form: AccountForm, values: dict, today) -> list[Problem]:
+    """The patient's sex, and each coverage's subscriber when the patient is not the subscriber
+    (a child on a parent's plan): what a claim says in boxes 3, 4, 7 and 11a. The subscriber's
+    name may be typed whole in the subscriber box instead of the first and last name boxes."""
+    problems: list[Problem] = []
+    values["sex"] = _text(form, "sex").upper() or "U"
+    if values["sex"] not in SEXES:
+        problems.append(Problem("sex", "type M, F or U (unknown)"))
+    for coverage in values["coverages"]:
+        rank = coverage["rank"]
+
+        def text(part, rank=rank):
+            return _text(form, f"{rank}_subscriber_{part}")
+
+        details = {f"subscriber_{part}": text(part) for part in SUBSCRIBER_PARTS}
+        details["subscriber_sex"] = text("sex").upper() or "U"
+        details["subscriber_state"] = text("state").upper()
+        if coverage["relationship"] == "self":
+            coverage.update({key: ("U" if key == "subscriber_sex" else None if key.endswith("birth") else "")
+                             for key in details})
+            continue
+        if not details["subscriber_last_name"] and _text(form, f"{rank}_subscriber_name"):
+            first, last = split_name(_text(form, f"{rank}_subscriber_name"))
+            details["subscriber_first_name"] = details["subscriber_first_name"] or first
+            details["subscriber_last_name"] = last
+        for part, what in (("last_name", "last name"), ("first_name", "first name")):
+            if not details[f"subscriber_{part}"]:
+                problems.append(Problem(f"{rank}_subscriber_{part}", f"the subscriber's {what} is "
+                                        "required (the patient is not the subscriber)"))
+        born, problem = parse_date(text("date_of_birth"), f"{rank}_subscriber_date_of_birth",
+                                   not_future=True, today=today)
+        details["subscriber_date_of_birth"] = born
+        if details["subscriber_sex"] not in SEXES:
+            problems.append(Problem(f"{rank}_subscriber_sex", "type M, F or U (unknown)"))
+        problems += [p for p in (problem,
+                                 check_state(details["subscriber_state"], f"{rank}_subscriber_state"),
+                                 check_zip(details["subscriber_zip_code"], f"{rank}_subscriber_zip_code"))
+                     if p]
+        coverage.update(details)
+        if not coverage["subscriber_name"] or coverage["subscriber_name"] == " ".join(
+                p for p in (values.get("first_name"), values.get("last_name")) if p):
+            coverage["subscriber_name"] = f"{details['subscriber_first_name']} " \
+                                          f"{details['subscriber_last_name']}".strip()
+    return problems
 
 
 def find_payer(name: str) -> Payer | None:

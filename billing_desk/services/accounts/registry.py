@@ -18,6 +18,7 @@ from .account_checks import (
     FORM_FIELDS,
     LABELS,
     RANKS,
+    SUBSCRIBER_PARTS,
     AccountForm,
     payer_names,
     plan_names,
@@ -110,7 +111,7 @@ def _guarantor_for(data: dict | None, by: User) -> Guarantor | None:
 EDITABLE = ("first_name", "last_name", "organization", "date_of_birth", "street", "street2", "city",
             "state", "zip_code", "phone", "phone_alt", "email", "statement_delivery",
             "payment_terms_days", "billing_cycle_day", "credit_limit", "preferred_contact", "notes",
-            "guarantor")
+            "guarantor", "sex")
 
 
 def update_account(account_id: int, form: AccountForm, by: User) -> Account:
@@ -192,7 +193,19 @@ def form_from_account(account: Account) -> AccountForm:
                   "start_date": _date_text(coverage.start_date), "end_date": _date_text(coverage.end_date)}
         for part, value in values.items():
             setattr(form, f"{rank}_{part}", value)
+        _claim_details_to_form(form, rank, coverage)
+    form.sex = account.sex or "U"
     return form
+
+
+def _claim_details_to_form(form: AccountForm, rank: str, coverage: Coverage) -> None:
+    """The subscriber's details (issue 16), when the patient is not the subscriber."""
+    if coverage.relationship == "self":
+        return
+    for part in SUBSCRIBER_PARTS:
+        value = getattr(coverage, f"subscriber_{part}")
+        setattr(form, f"{rank}_subscriber_{part}",
+                _date_text(value) if part == "date_of_birth" else (value or ""))
 
 
 def _date_text(value) -> str:

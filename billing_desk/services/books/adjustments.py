@@ -9,6 +9,7 @@ from decimal import Decimal
 from ...errors import RuleError, ValidationError
 from ...models import Adjustment, InvoiceLine, Payment, ReasonCode, User
 from ...money import ZERO, format_money, parse_money
+from ..claims import after_payment
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.transactions import in_transaction, today
@@ -110,7 +111,8 @@ def transfer_to_patient(line_id: int, amount, by: User, *, reason: str = "patien
 def post_remittance(payer_id: int, account_id: int, check_reference: str, lines: list[RemitLine],
                     by: User, *, received_on: dt.date | None = None,
                     entry_date: dt.date | None = None) -> Payment | None:
-    """Post one claim of a paper EOB: payment, contractual allowance and patient share per line."""
+    """Post one claim of a paper EOB: payment, contractual allowance and patient share per line.
+    Its claim is marked paid, partly paid or denied, and the secondary's claim made (claims)."""
     from .payments import record_payment
 
     for i, remit in enumerate(lines, start=1):
@@ -120,6 +122,7 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
         if remit.paid > remit.allowed:
             raise ValidationError(f"line {i}: paid is more than allowed", "paid")
     total_paid = sum((r.paid for r in lines), ZERO)
+    adjudicated = []
     with in_transaction():
         payment = record_payment(account_id, total_paid, by, method="check", source="insurance",
                                  payer_id=payer_id, reference=check_reference or "EOB",
@@ -143,6 +146,10 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
                 transfer_to_patient(line.id, responsibility, by,
                                     reason=remit.denial_reason or "patient responsibility per EOB",
                                     entry_date=entry_date)
+            adjudicated.append(after_payment.adjudication(line.id, remit.paid, contractual,
+                                                          max(responsibility, ZERO), remit.denial_reason))
+        after_payment.after_primary_payment(payer_id, adjudicated, received_on or entry_date or today(),
+                                            by, reference=check_reference)
     return payment
 
 

@@ -18,6 +18,7 @@ from ...models import (
     User,
 )
 from ...money import ZERO, parse_money
+from ..claims.claims import make_claims
 from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.sequences import next_number
@@ -51,12 +52,15 @@ class InvoiceDraft:
     place_of_service: str = ""
     notes: str = ""
     batch_id: int | None = None
+    rendering_provider_id: int | None = None  # claims: who performed the services
+    referring_provider_id: int | None = None
+    prior_authorization: str = ""
 
 
 def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], list[Problem]]:
     """Check the whole invoice; every problem names its field (``lines[2].quantity``...)."""
-    problems: list[Problem] = check_texts(vars(draft), ("provider", "place_of_service", "notes"),
-                                          multiline=("notes",))
+    problems: list[Problem] = check_texts(vars(draft), ("provider", "place_of_service", "notes",
+                                                        "prior_authorization"), multiline=("notes",))
     account = Account.get_or_none(Account.id == draft.account_id) if draft.account_id else None
     if account is None:
         problems.append(Problem("account", "choose the account to bill"))
@@ -81,7 +85,9 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
         problems += line_problems
     header = {"account": account, "service_date": service_date, "provider": draft.provider.strip(),
               "place_of_service": draft.place_of_service.strip(), "notes": draft.notes.strip(),
-              "batch": draft.batch_id}
+              "batch": draft.batch_id, "rendering_provider": draft.rendering_provider_id,
+              "referring_provider": draft.referring_provider_id,
+              "prior_authorization": (draft.prior_authorization or "").strip()}
     return header, lines, diagnoses, problems
 
 
@@ -228,6 +234,7 @@ def post_invoice(invoice_id: int, by: User, *, entry_date: dt.date | None = None
                        memo=f"{line.code} x{line.quantity}") if line.amount else None
         audit.record(by, "post", invoice, summary=f"posted invoice {invoice.number}",
                      after=_invoice_snapshot(invoice))
+        make_claims(invoice, by, on=entry_date)
         from .payments import apply_credit
 
         apply_credit(account.id, by, entry_date=entry_date)
@@ -314,7 +321,9 @@ def draft_of(invoice: Invoice) -> InvoiceDraft:
     return InvoiceDraft(account_id=invoice.account_id, service_date=invoice.service_date,
                         lines=lines, diagnoses=diagnoses, provider=invoice.provider,
                         place_of_service=invoice.place_of_service, notes=invoice.notes,
-                        batch_id=invoice.batch_id)
+                        batch_id=invoice.batch_id, rendering_provider_id=invoice.rendering_provider_id,
+                        referring_provider_id=invoice.referring_provider_id,
+                        prior_authorization=invoice.prior_authorization)
 
 
 def account_choices(text: str, limit: int = 20) -> list[Account]:

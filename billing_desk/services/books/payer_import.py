@@ -83,14 +83,23 @@ def payer_checker() -> Callable[[dict[str, str], int], tuple[PayerRow | None, li
         if problems:
             return None, problems
         first_seen.setdefault(key, (row, form, bool(active)))
-        return PayerRow(form, bool(active), {p: values.get(f"plan_{p}", "") for p in PLAN_PARTS}
-                        if plan else None), []
+        return payer_row(values), []
 
     return check
 
 
-def preview_payers(table: Table, mapping: dict[str, str], progress=None) -> Preview:
-    return preview(table, mapping, payer_checker(), progress)
+def payer_row(values: dict[str, str]) -> PayerRow:
+    """A checked row's payer, whether it is active, and its plan's terms (or None)."""
+    form = payers.PayerForm(**{n: values.get(n, "") for n in payers.FIELDS})
+    form.claim_mode = form.claim_mode or "electronic"
+    active = bool(ACTIVE_WORDS.get(values.get("payer_active", "").strip().lower()))
+    has_plan = any(values.get(f"plan_{part}", "").strip() for part in PLAN_PARTS)
+    return PayerRow(form, active, {p: values.get(f"plan_{p}", "") for p in PLAN_PARTS} if has_plan else None)
+
+
+def preview_payers(table: Table, mapping: dict[str, str],
+                   progress: Callable[[int, int], None] | None = None) -> Preview:
+    return preview(table, mapping, payer_checker(), payer_row, progress)
 
 
 def import_payers(result: Preview, by: User, *, skip_bad: bool = False) -> tuple[int, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...models import Sequence
 
-STARTS = {"invoice": 1001, "account": 100001, "order": 5001, "payment": 1}
+STARTS = {"invoice": 1001, "account": 100001, "order": 5001, "payment": 1, "claim": 200001}
 
 
 def next_number(name: str) -> int:

@@ -39,6 +39,9 @@ SETTINGS = {spec.key: spec for spec in (
                 "where save dialogs open (empty: Documents\\Billing Desk in the user's folder)", "folder"),
     SettingSpec("books_closed_through", "",
                 "days up to this date (ISO) are closed: later entries go to the next open day", "internal"),
+    SettingSpec("billing_identity", {},
+                "the office as claims name it: billing provider, NPI, tax id, taxonomy, address, and "
+                "the 837P submitter and receiver (services/claims/identity.py)", "internal"),
     SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),
     SettingSpec("statement_email_folder", "",
                 "where statements by e-mail are written as .eml files for the office's mail program "

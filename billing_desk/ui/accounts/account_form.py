@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS
+from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS, SEXES
 from ...errors import BillingError, ValidationError
 from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
@@ -66,7 +66,26 @@ SECTIONS = [
 PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(555) 123-4567", "state": "NY",
                 "zip_code": "12345", "primary_start_date": "MM/DD/YYYY",
                 "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00"}
-INSURANCE_SECTIONS = ("Primary insurance", "Secondary insurance")
+INSURANCE_SECTIONS: tuple[str, ...] = ("Primary insurance", "Secondary insurance")
+
+
+# Claims (issue 16): the patient's sex beside the date of birth, and after each insurance its
+# subscriber when the patient is not the subscriber (a child on a parent's plan).
+def _subscriber(rank: str) -> tuple[str, int, list[tuple[str, str]]]:
+    return (f"{rank.capitalize()} subscriber (when not the patient)", 4, [
+        (f"{rank}_subscriber_last_name", "Subscriber's last name"),
+        (f"{rank}_subscriber_first_name", "First name"),
+        (f"{rank}_subscriber_date_of_birth", "Date of birth"), (f"{rank}_subscriber_sex", "Sex"),
+        (f"{rank}_subscriber_street", "Street (blank: the patient's)"), (f"{rank}_subscriber_city", "City"),
+        (f"{rank}_subscriber_state", "State"), (f"{rank}_subscriber_zip_code", "ZIP")])
+
+
+SECTIONS[0][2].append(("sex", "Sex"))
+for _rank in ("secondary", "primary"):
+    SECTIONS.insert(SECTIONS.index(_insurance(_rank)) + 1, _subscriber(_rank))
+    PLACEHOLDERS[f"{_rank}_subscriber_date_of_birth"] = "MM/DD/YYYY"
+CHOICES.update({"sex": SEXES, "primary_subscriber_sex": SEXES, "secondary_subscriber_sex": SEXES})
+INSURANCE_SECTIONS += tuple(_subscriber(r)[0] for r in ("primary", "secondary"))
 
 
 class _EnterMovesOn(QObject):
@@ -155,6 +174,8 @@ class AccountFormWidget(QWidget):
         self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())
         for rank in ("primary", "secondary"):
             self.fields[f"{rank}_payer"].editingFinished.connect(lambda r=rank: self._payer_changed(r))
+            self.fields[f"{rank}_relationship"].currentIndexChanged.connect(
+                lambda _i, r=rank: self._subscriber_needed(r))
 
     def _section(self, title: str, columns: int, items, order: list) -> QGroupBox:
         box = QGroupBox(title)
@@ -272,6 +293,7 @@ class AccountFormWidget(QWidget):
         self._kind_changed()
         for rank in ("primary", "secondary"):
             self._payer_changed(rank)
+            self._subscriber_needed(rank)
         payers = registry.payer_names()
         for rank in ("primary", "secondary"):
             self.fields[f"{rank}_payer"].completer().model().setStringList(payers)
@@ -299,6 +321,11 @@ class AccountFormWidget(QWidget):
         for name in ("organization",):
             self._set_visible(name, customer)
         self._set_visible("date_of_birth", not customer)
+
+    def _subscriber_needed(self, rank: str) -> None:
+        """The subscriber's boxes take the keys only when the patient is not the subscriber."""
+        self_insured = self.fields[f"{rank}_relationship"].currentData() in (None, "self")
+        self.groups[_subscriber(rank)[0]].setEnabled(not self_insured)
 
     def _set_visible(self, name: str, visible: bool) -> None:
         self.fields[name].setVisible(visible)

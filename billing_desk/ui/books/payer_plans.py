@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,12 +33,21 @@ def _money_text(value) -> str:
     return "" if value is None else format_money(value, currency=False)
 
 
-def _table(model: RowsModel, name: str) -> QTableView:
+def _table(model: RowsModel, name: str, stretch: int | None = None) -> QTableView:
+    """A small editable table whose headers read whole; ``stretch`` takes the spare width
+    (default: the last column)."""
     view = QTableView(objectName=name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # headers read whole
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                          | QAbstractItemView.EditTrigger.DoubleClicked)
     return view
@@ -62,7 +72,7 @@ class PayerPlansPanel(QWidget):
         self.copays_view = _table(self.copays, "plan_copays")
         self.fees = RowsModel(["Code", "Description", "Allowed (blank: the charge)"], editable=(2,),
                               on_edit=self._edit_fee, parent=self)
-        self.fees_view = _table(self.fees, "payer_fees")
+        self.fees_view = _table(self.fees, "payer_fees", stretch=1)
         self.buttons: dict[str, QPushButton] = {}
         self._layout()
         self.plans_view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._pick(cur.row()))

@@ -22,19 +22,15 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError
 from ...money import ZERO, format_money
 from ...printing.office import OfficeInfo, office_from
-from ...printing.order_docs import UNFILLED_COLUMNS, unfilled_report
+from ...printing.order_docs import unfilled_report
 from ...services.office.settings import office_details
 from ...services.office.validation import parse_date
 from ...services.orders import order_forms
-from ..table_model import Column, PagedTableModel
+from ..reports.report_model import ReportTableModel
 from ..work import BackgroundJob, run_in_background
 
-WIDTHS = {"order": 55, "order_date": 85, "client": 200, "line": 40, "code": 75, "ordered": 65,
-          "cancelled": 75, "filled": 55, "invoiced": 65, "open": 70, "open_value": 95,
-          "requested_date": 85, "days_open": 75}
-COLUMNS = [Column(c.title, (lambda key: lambda row: row[key])(c.key), width=WIDTHS[c.key])
-           for c in UNFILLED_COLUMNS]
-COLUMNS.insert(5, Column("Description", lambda row: row["description"], width=170))
+#: Widest a text column starts (the clerk may widen it); numbers and dates fit their contents.
+TEXT_WIDTH = 190
 
 
 class UnfilledView(QWidget):
@@ -53,15 +49,13 @@ class UnfilledView(QWidget):
         self.group_by.addItem("Grouped by client", "client")
         self.group_by.addItem("Grouped by item", "item")
         self.group_by.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.model = PagedTableModel(COLUMNS, page_size=500, parent=self)
+        self.model = ReportTableModel(self)  # the report itself: headings, subtotals, total
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
         self.totals = QLabel()
         self.totals.setObjectName("totals")
         top = QHBoxLayout()
@@ -93,11 +87,22 @@ class UnfilledView(QWidget):
             return
         self.rows = order_forms.unfilled_rows(day, self.group_by.currentData())
         rows = self.rows
-        self.model.set_source(lambda offset, limit: rows[offset:offset + limit], lambda: len(rows))
+        self.model.set_report(unfilled_report(rows, day, self.group_by.currentData()))
+        self._fit_columns()
         value = sum((r["open_value"] for r in rows), ZERO)
         self.totals.setText(f"{len(rows)} open lines on {len({r['order'] for r in rows})} orders · "
                             f"open quantity {sum(r['open'] for r in rows):,} · open value "
                             f"{format_money(value)}")
+
+    def _fit_columns(self) -> None:
+        """Every column in view at the window's size: contents decide, text columns capped."""
+        report = self.model.report
+        if report is None:
+            return
+        self.table.resizeColumnsToContents()
+        for i, column in enumerate(report.columns):
+            if column.kind == "text":
+                self.table.setColumnWidth(i, min(self.table.columnWidth(i), TEXT_WIDTH))
 
     def report(self):
         return unfilled_report(self.rows, self.day(), self.group_by.currentData())

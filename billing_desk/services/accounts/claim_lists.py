@@ -1,0 +1,91 @@
+"""The claims list: by status, payer, age and amount, searched as typed; paged and counted in SQL.
+(Beside the other lists of services/accounts/lists.py: it searches accounts as they do.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import fn
+
+from ...choices import CLAIM_CLOSED_STATUSES, CLAIM_STATUSES
+from ...errors import ValidationError
+from ...models import Account, Claim, Invoice, Payer
+from ..books.account_search import search_condition
+from ..claims.claim_status import NAMES
+from ..office.transactions import today as office_today
+
+
+def status_named(text: str) -> str:
+    """A status as typed ("partly paid", "partly_paid", "Held") as the list filters it."""
+    key = (text or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in CLAIM_STATUSES:
+        raise ValidationError(f"'{text}' is not a claim status; the statuses are "
+                              f"{', '.join(NAMES[s] for s in CLAIM_STATUSES)}", "status")
+    return key
+
+
+def claims_query(text: str = "", status: str | None = None, *, payer: str = "",
+                 min_age: int | None = None, max_age: int | None = None,
+                 min_amount: Decimal | None = None, max_amount: Decimal | None = None,
+                 today: dt.date | None = None):
+    """Claims newest first. ``text``: a claim's control or payer number, an invoice number, or
+    the patient's name, number or phone; age in days since the claim was made. ``status`` "open":
+    every claim something is still expected of (not resubmitted, voided or closed)."""
+    query = Claim.select(Claim, Invoice, Account, Payer).join(Invoice).join(Account).switch(Claim).join(Payer)
+    if status == "open":
+        query = query.where(Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+    elif status:
+        query = query.where(Claim.status == status)
+    if (payer or "").strip():
+        query = query.where(fn.LOWER(Payer.name) == payer.strip().lower())
+    day = today or office_today()
+    if min_age is not None:
+        query = query.where(Claim.created_at < dt.datetime.combine(day - dt.timedelta(days=min_age - 1),
+                                                                   dt.time()))
+    if max_age is not None:
+        query = query.where(Claim.created_at >= dt.datetime.combine(day - dt.timedelta(days=max_age),
+                                                                    dt.time()))
+    if min_amount is not None:
+        query = query.where(Claim.total_charge >= min_amount)
+    if max_amount is not None:
+        query = query.where(Claim.total_charge <= max_amount)
+    text = (text or "").strip()
+    if text:
+        cond = ((Claim.control_number == text) | (Claim.payer_claim_number == text)
+                | Invoice.account.in_(Account.select(Account.id).where(search_condition(text))))
+        if text.isdigit():
+            cond = cond | (Invoice.number == int(text))
+        query = query.where(cond)
+    return query.order_by(Claim.id.desc())
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    claim_id: int
+    control_number: str
+    status: str
+    rank: str
+    frequency: str
+    payer: str
+    account: str
+    patient: str
+    invoice: int | None
+    made: dt.date
+    age_days: int
+    total: Decimal
+    hold_reason: str
+
+
+def rows(query, *, offset: int = 0, limit: int | None = 100, today: dt.date | None = None) -> list[ClaimRow]:
+    day = today or office_today()
+    page = query.limit(limit).offset(offset) if limit else query
+    return [ClaimRow(c.id, c.control_number, NAMES[c.status], c.rank, c.frequency, c.payer.name,
+                     c.invoice.account.number, c.invoice.account.display_name, c.invoice.number,
+                     c.created_at.date(), (day - c.created_at.date()).days, c.total_charge, c.hold_reason)
+            for c in page]
+
+
+def count(query) -> int:
+    return query.order_by().count()

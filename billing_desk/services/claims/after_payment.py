@@ -1,0 +1,115 @@
+"""After a payer's EOB is posted: its claim marked paid, partly paid or denied (when it had gone
+out), and the secondary's claim made, carrying what the primary paid and adjusted on each line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...choices import CLAIM_CLOSED_STATUSES
+from ...models import Claim, Invoice, InvoiceLine, User
+from ...money import ZERO
+from .claim_status import move
+from .claims import covering, new_claim, open_claim_of
+
+
+@dataclass(frozen=True)
+class LineAdjudication:
+    """What the primary did with one invoice line (an EOB line as posted)."""
+
+    line_id: int
+    paid: Decimal
+    adjustments: tuple[tuple[str, str, Decimal], ...] = ()  # (group, reason, amount)
+
+    @property
+    def patient_share(self):
+        return sum((a for g, _r, a in self.adjustments if g == "PR"), ZERO)
+
+
+_GROUP_REASON = re.compile(r"^\s*(CO|PR|OA|PI|CR)[\s-]*([A-Z]?[0-9]{1,3})\b", re.I)
+
+
+def adjudication(line_id: int, paid: Decimal, contractual: Decimal, patient_share: Decimal,
+                 denial_reason: str = "") -> LineAdjudication:
+    """An EOB line as posted, in claim words: the contractual part CO 45 and the patient's PR 2
+    (coinsurance), unless the EOB's reason names its group and code ("CO50 not necessary")."""
+    named = _GROUP_REASON.match(denial_reason or "")
+    adjustments = []
+    if contractual:
+        group, reason = (named[1].upper(), named[2].upper()) if named and named[1].upper() != "PR" \
+            else ("CO", "45")
+        adjustments.append((group, reason, contractual))
+    if patient_share:
+        reason = named[2].upper() if named and named[1].upper() == "PR" else "2"
+        adjustments.append(("PR", reason, patient_share))
+    return LineAdjudication(line_id, paid, tuple(adjustments))
+
+
+def adjustments_text(adjustments) -> str:
+    return "\n".join(f"{group} {reason} {amount}" for group, reason, amount in adjustments if amount)
+
+
+def after_primary_payment(payer_id: int, adjudications: list[LineAdjudication], paid_on: dt.date,
+                          by: User, *, reference: str = "") -> list[Claim]:
+    """The primary's EOB was posted: its claim is marked paid, partly paid or denied (when it had
+    gone out), and a secondary claim is made for each invoice whose patient has an active
+    secondary coverage and still owes after the primary. Returns the secondary claims made."""
+    by_invoice: dict[int, list[LineAdjudication]] = {}
+    lines = {l.id: l for l in InvoiceLine.select().where(
+        InvoiceLine.id.in_([a.line_id for a in adjudications]))}
+    for item in adjudications:
+        by_invoice.setdefault(lines[item.line_id].invoice_id, []).append(item)
+    made = []
+    for invoice_id, items in by_invoice.items():
+        invoice = Invoice.get_by_id(invoice_id)
+        primary = _mark_primary(invoice, payer_id, items, by, reference)
+        claim = _secondary(invoice, payer_id, primary, items, [lines[i.line_id] for i in items],
+                           paid_on, by)
+        if claim is not None:
+            made.append(claim)
+    return made
+
+
+def _mark_primary(invoice: Invoice, payer_id: int, items: list[LineAdjudication], by: User,
+                  reference: str) -> Claim | None:
+    claim = (Claim.select().where(Claim.invoice == invoice.id, Claim.payer == payer_id,
+                                  Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+             .order_by(Claim.id.desc()).first())
+    if claim is None:
+        return None
+    on_claim = {cl.line_id for cl in claim.lines}
+    paid = [i for i in items if i.line_id in on_claim]
+    if not paid or claim.status not in ("submitted", "accepted", "partly_paid"):
+        return claim
+    if all(i.paid == 0 for i in paid):
+        status = "denied"
+    elif any(i.paid == 0 for i in paid) or len({i.line_id for i in paid}) < len(on_claim):
+        status = "partly_paid"
+    else:
+        status = "paid"
+    if status != claim.status:
+        move(claim, status, by, f"EOB {reference}".strip())
+    return claim
+
+
+def _secondary(invoice: Invoice, primary_payer: int, primary: Claim | None,
+               items: list[LineAdjudication], lines: list[InvoiceLine], paid_on: dt.date,
+               by: User) -> Claim | None:
+    first = covering(invoice.account_id, invoice.service_date, "primary")
+    if first is None or first.plan.payer_id != primary_payer:
+        return None  # this EOB is not the primary's (the secondary's own, or an old plan's)
+    coverage = covering(invoice.account_id, invoice.service_date, "secondary")
+    if coverage is None or coverage.plan.payer_id == primary_payer:
+        return None
+    if sum((i.patient_share for i in items), ZERO) <= 0:
+        return None  # the primary left nothing for the secondary
+    payer_id = coverage.plan.payer_id
+    carried = [l for l in lines if open_claim_of(l.id, payer_id) is None]
+    if not carried:
+        return None
+    other = {i.line_id: (i.paid, adjustments_text(i.adjustments)) for i in items}
+    return new_claim(invoice, coverage, sorted(carried, key=lambda l: l.position), by,
+                     rank="secondary", primary_claim=primary, paid_on=paid_on, other=other,
+                     note="after the primary's payment", on=paid_on)

@@ -1,0 +1,252 @@
+"""The office as its claims name it (the billing identity, one setting) and its rendering and
+referring providers; every check a claim's numbers must pass, each named by its field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+
+from peewee import fn
+
+from ...choices import PROVIDER_ROLES, TAX_ID_KINDS
+from ...errors import Problem, RuleError, ValidationError
+from ...models import Provider, Setting, User
+from ..office import audit
+from ..office.permissions import require
+from ..office.settings import get_setting
+from ..office.transactions import in_transaction
+from ..office.validation import check_state, check_texts, normalize_phone
+
+_TAXONOMY = re.compile(r"^[0-9]{3}[0-9A-Z]{6}X$")
+_ZIP9 = re.compile(r"^[0-9]{5}-?[0-9]{4}$")
+_ZIP = re.compile(r"^[0-9]{5}(-?[0-9]{4})?$")
+
+
+def npi_is_valid(npi: str) -> bool:
+    """Ten digits whose last is the Luhn check digit of the other nine behind the 80840 prefix."""
+    npi = (npi or "").strip()
+    if not re.fullmatch(r"[0-9]{10}", npi):
+        return False
+    digits = [int(c) for c in "80840" + npi[:9]]
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        if i % 2 == 0:  # every second digit from the right, starting with the rightmost
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+def digits_of(text: str) -> str:
+    return "".join(c for c in (text or "") if c.isdigit())
+
+
+def check_npi(value: str, field: str = "npi", *, required: bool = True) -> Problem | None:
+    raw = (value or "").strip()
+    if not raw:
+        return Problem(field, "the NPI is required (10 digits)") if required else None
+    if not re.fullmatch(r"[0-9]{10}", raw):
+        return Problem(field, f"'{raw}' is not an NPI: an NPI has 10 digits")
+    if not npi_is_valid(raw):
+        return Problem(field, f"{raw} is not a valid NPI (its check digit is wrong): retype it "
+                              "from the NPI letter")
+    return None
+
+
+def check_tax_id(value: str, kind: str, field: str = "tax_id") -> Problem | None:
+    raw = (value or "").strip()
+    if kind not in TAX_ID_KINDS:
+        return Problem(f"{field}_kind", "the tax id is an EIN or an SSN")
+    if not raw:
+        return Problem(field, "the tax id is required (EIN NN-NNNNNNN or SSN NNN-NN-NNNN)")
+    pattern = r"[0-9]{2}-?[0-9]{7}" if kind == "EIN" else r"[0-9]{3}-?[0-9]{2}-?[0-9]{4}"
+    if not re.fullmatch(pattern, raw):
+        shape = "NN-NNNNNNN (9 digits)" if kind == "EIN" else "NNN-NN-NNNN (9 digits)"
+        return Problem(field, f"'{raw}' is not an {kind}: type {shape}")
+    return None
+
+
+def check_taxonomy(value: str, field: str = "taxonomy", *, required: bool = False) -> Problem | None:
+    raw = (value or "").strip().upper()
+    if not raw:
+        return Problem(field, "the taxonomy code is required (10 characters, like 207Q00000X)") \
+            if required else None
+    if not _TAXONOMY.match(raw):
+        return Problem(field, f"'{raw}' is not a taxonomy code (10 characters ending in X, "
+                              "like 207Q00000X)")
+    return None
+
+
+def check_claim_zip(value: str, field: str = "zip_code", *, nine: bool = False) -> Problem | None:
+    raw = (value or "").strip()
+    if not raw:
+        return Problem(field, "the ZIP code is required")
+    if nine and not _ZIP9.match(raw):
+        return Problem(field, "the billing provider's ZIP code needs all 9 digits (12345-6789) "
+                              "for electronic claims")
+    if not _ZIP.match(raw):
+        return Problem(field, "a ZIP code has 5 or 9 digits (12345 or 12345-6789)")
+    return None
+
+
+@dataclass
+class BillingIdentity:
+    """The billing provider (CMS-1500 boxes 25 and 33, 837P loop 2010AA) and the 837P's sender."""
+
+    name: str = ""
+    npi: str = ""
+    tax_id: str = ""
+    tax_id_kind: str = "EIN"
+    taxonomy: str = ""
+    street: str = ""
+    street2: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    phone: str = ""
+    submitter_name: str = ""
+    submitter_id: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    receiver_name: str = ""
+    receiver_id: str = ""
+    production: bool = False
+
+
+TEXT_FIELDS = tuple(f.name for f in fields(BillingIdentity) if f.name != "production")
+
+
+def billing_identity() -> BillingIdentity:
+    stored = get_setting("billing_identity") or {}
+    known = {f.name for f in fields(BillingIdentity)}
+    return BillingIdentity(**{k: v for k, v in dict(stored).items() if k in known})
+
+
+def identity_problems(identity: BillingIdentity, *, nine_digit_zip: bool = True) -> list[Problem]:
+    """Everything wrong with the identity as a claim needs it (empty fields included); a paper
+    claim may do with a 5-digit ZIP (``nine_digit_zip=False``)."""
+    problems = check_texts(asdict(identity), TEXT_FIELDS)
+    if not identity.name.strip():
+        problems.append(Problem("name", "the billing provider's name is required"))
+    problems += [p for p in (
+        check_npi(identity.npi), check_tax_id(identity.tax_id, identity.tax_id_kind),
+        check_taxonomy(identity.taxonomy),
+        None if identity.street.strip() else Problem("street", "the billing address is required"),
+        None if identity.city.strip() else Problem("city", "the city is required"),
+        check_state(identity.state) if identity.state.strip() else Problem("state", "the state is required"),
+        check_claim_zip(identity.zip_code, nine=nine_digit_zip)) if p]
+    for name in ("phone", "contact_phone"):
+        if getattr(identity, name).strip():
+            _phone, problem = normalize_phone(getattr(identity, name), name)
+            problems += [problem] if problem else []
+    return problems
+
+
+def save_billing_identity(identity: BillingIdentity, by: User) -> BillingIdentity:
+    """Check and keep the identity (the submitter may wait until the first 837P file)."""
+    require(by, "change_settings")
+    clean: dict = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(identity).items()}
+    identity = BillingIdentity(**clean)
+    identity.state, identity.taxonomy = identity.state.upper(), identity.taxonomy.upper()
+    identity.tax_id = digits_of(identity.tax_id) if len(digits_of(identity.tax_id)) == 9 else identity.tax_id
+    problems = identity_problems(identity)
+    if problems:
+        raise ValidationError(problems)
+    with in_transaction():
+        before = get_setting("billing_identity")
+        Setting.insert(key="billing_identity", value=asdict(identity)).on_conflict_replace().execute()
+        audit.record(by, "setting", table="setting", summary="billing identity changed",
+                     before={"billing_identity": before}, after={"billing_identity": asdict(identity)})
+    return identity
+
+
+@dataclass
+class ProviderInput:
+    last_name: str = ""
+    first_name: str = ""
+    organization: str = ""
+    npi: str = ""
+    taxonomy: str = ""
+    role: str = "rendering"
+
+
+def validate_provider(values: ProviderInput) -> list[Problem]:
+    problems = check_texts(asdict(values), ("last_name", "first_name", "organization", "npi", "taxonomy"))
+    if not values.organization.strip() and not values.last_name.strip():
+        problems.append(Problem("last_name", "a provider needs a last name (or an organization's name)"))
+    if values.last_name.strip() and not values.organization.strip() and not values.first_name.strip():
+        problems.append(Problem("first_name", "the provider's first name is required"))
+    if values.role not in PROVIDER_ROLES:
+        problems.append(Problem("role", "a provider is rendering or referring"))
+    problems += [p for p in (check_npi(values.npi), check_taxonomy(
+        values.taxonomy, required=values.role == "rendering")) if p]
+    return problems
+
+
+def _provider_values(values: ProviderInput) -> dict:
+    return {"last_name": values.last_name.strip(), "first_name": values.first_name.strip(),
+            "organization": values.organization.strip(), "npi": values.npi.strip(),
+            "taxonomy": values.taxonomy.strip().upper(), "role": values.role}
+
+
+SNAPSHOT = ("last_name", "first_name", "organization", "npi", "taxonomy", "role", "active")
+
+
+def add_provider(values: ProviderInput, by: User) -> Provider:
+    problems = validate_provider(values)
+    if problems:
+        raise ValidationError(problems)
+    clean = _provider_values(values)
+    with in_transaction():
+        if Provider.get_or_none(Provider.npi == clean["npi"], Provider.role == clean["role"],
+                                Provider.active == True):  # noqa: E712
+            raise ValidationError(f"a {clean['role']} provider with NPI {clean['npi']} is on file", "npi")
+        provider = Provider.create(**clean)
+        audit.record(by, "create", provider, summary=f"added {provider.role} provider {provider}",
+                     after=audit.snapshot(provider, *SNAPSHOT))
+    return provider
+
+
+def update_provider(provider_id: int, values: ProviderInput, by: User) -> Provider:
+    problems = validate_provider(values)
+    if problems:
+        raise ValidationError(problems)
+    with in_transaction():
+        provider = Provider.get_by_id(provider_id)
+        before = audit.snapshot(provider, *SNAPSHOT)
+        for key, value in _provider_values(values).items():
+            setattr(provider, key, value)
+        provider.save()
+        audit.record(by, "update", provider, summary=f"changed provider {provider}", before=before,
+                     after=audit.snapshot(provider, *SNAPSHOT))
+    return provider
+
+
+def deactivate_provider(provider_id: int, reason: str, by: User) -> Provider:
+    """Stop offering a provider on new invoices; it stays on the claims it is on (never deleted)."""
+    if not (reason or "").strip():
+        raise ValidationError("a reason is required", "reason")
+    with in_transaction():
+        provider = Provider.get_by_id(provider_id)
+        if not provider.active:
+            raise RuleError(f"{provider.display_name} is already inactive.")
+        provider.active = False
+        provider.save()
+        audit.record(by, "deactivate", provider, summary=f"deactivated provider {provider}: {reason}")
+    return provider
+
+
+def search_providers(text: str = "", role: str | None = None, *, active_only: bool = True,
+                     limit: int = 50) -> list[Provider]:
+    """Providers by name or NPI (the invoice's completer)."""
+    query = Provider.select()
+    if active_only:
+        query = query.where(Provider.active == True)  # noqa: E712
+    if role:
+        query = query.where(Provider.role == role)
+    text = (text or "").strip().lower()
+    if text:
+        like = f"{text}%"
+        query = query.where((fn.LOWER(Provider.last_name) ** like) | (fn.LOWER(Provider.organization) ** like)
+                            | (Provider.npi == text))
+    return list(query.order_by(Provider.organization, Provider.last_name, Provider.first_name).limit(limit))

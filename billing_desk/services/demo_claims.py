@@ -1,0 +1,93 @@
+"""The demo office's claims: children on a parent's plan, doctors on the visits, claims sent every
+Monday, and at the end claims in every status (through the claims services, on the demo's days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import random
+from typing import Any
+
+from ..models import Account, Claim, Provider
+from .claims import claim_status
+from .claims.scrubber import scrub
+
+DemoWorld = Any  # demo.DemoWorld: its rng, recipe, clerk, today, counter and ``at``
+
+
+def parent_subscriber(world: DemoWorld, account: Account) -> dict:
+    """A patient under 18 is on a parent's plan: the parent is the subscriber."""
+    born = account.date_of_birth
+    if born is None or (world.today - born).days >= 18 * 365:
+        return {}
+    rng = random.Random(f"parent-{account.number}")  # world.rng keeps its draws
+    first = rng.choice(world.recipe["first_names"])
+    return {"relationship": "child", "subscriber_first_name": first,
+            "subscriber_last_name": account.last_name, "subscriber_name": f"{first} {account.last_name}",
+            "subscriber_date_of_birth": dt.date(born.year - rng.randint(24, 40), rng.randint(1, 12),
+                                                rng.randint(1, 28)),
+            "subscriber_sex": rng.choice("MF")}
+
+
+def providers_for(world: DemoWorld, account: Account) -> dict:
+    """Who saw the patient (one of the office's doctors); now and then a referring doctor."""
+    if account.kind != "patient":
+        return {}
+    rng = random.Random(f"visit-{account.number}-{world.counter}")
+    rendering = list(Provider.select().where(Provider.role == "rendering").order_by(Provider.id))
+    referring = Provider.get_or_none(Provider.role == "referring")
+    return {"rendering_provider_id": rng.choice(rendering).id if rendering else None,
+            "referring_provider_id": referring.id if referring and rng.random() < 0.2 else None}
+
+
+def weekly_submissions(world: DemoWorld) -> None:
+    """Every Monday the ready claims go out: an 837P file for electronic payers, forms for paper."""
+    day = world.today - dt.timedelta(days=548)
+    day += dt.timedelta(days=(7 - day.weekday()) % 7)
+    while day <= world.today:
+        world.at(day, functools.partial(_submit_ready, world, day))
+        day += dt.timedelta(days=7)
+
+
+def _submit_ready(world: DemoWorld, day: dt.date) -> None:
+    groups: dict[str, list[int]] = {}
+    for claim in Claim.select().where(Claim.status == "ready").order_by(Claim.id):
+        mode = claim.payer.claim_mode
+        if not scrub(claim, mode=mode, today=day):
+            groups.setdefault(mode, []).append(claim.id)
+    for mode, ids in groups.items():
+        claim_status.submit(ids, mode, world.clerk, on=day,
+                            file_name=f"claims-{day:%Y%m%d}.837" if mode == "electronic" else "",
+                            printer="Office printer" if mode == "paper" else "")
+
+
+def _first(status: str, skip: int = 0) -> list[Claim]:
+    return list(Claim.select().where(Claim.status == status).order_by(Claim.id).offset(skip))
+
+
+def every_status(world: DemoWorld) -> None:
+    """Leave claims in every status: accepted, partly paid and denied ones among those sent; a
+    denied one corrected and resubmitted, a paid one voided, older paid ones closed, one held."""
+    by = world.clerk
+    sent = _first("submitted")
+    number = iter(range(880001, 990000))
+    for claim in sent[:4]:
+        claim_status.mark_accepted(claim.id, by, payer_claim_number=f"PCN{next(number)}")
+    if not _first("partly_paid") and len(sent) > 4:
+        claim_status.mark_partly_paid(sent[4].id, by, "the blood draw was not paid")
+    for claim in sent[5:5 + max(0, 2 - len(_first("denied")))]:
+        claim_status.mark_denied(claim.id, "CO16 claim lacks information", by)
+    denied = _first("denied")
+    if denied:
+        claim_status.set_payer_claim_number(denied[0].id, f"PCN{next(number)}", by)
+        claim_status.resubmit(denied[0].id, "added the missing referral", by)
+    paid = _first("paid")
+    if paid:
+        claim_status.set_payer_claim_number(paid[0].id, f"PCN{next(number)}", by)
+        claim_status.void(paid[0].id, "billed to the wrong patient", by)
+    for claim in paid[1:len(paid) // 2]:
+        claim_status.close(claim.id, by, "paid in full; nothing more expected")
+    if not _first("held"):
+        ready = _first("ready")
+        if ready:
+            claim_status.hold(ready[-1].id, "waiting for the referral from Dr. Ruiz", by)

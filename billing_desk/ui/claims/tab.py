@@ -1,0 +1,308 @@
+"""Claims tab: every insurance claim by status, payer, age and amount, searched as you type; the
+selected claim's lines, its history and what holds it; and the clerk's actions on the chosen
+claims (hold, release, resubmit, void, close, mark accepted), each asked in words first.
+
+The list is ``services.accounts.claim_lists``; every action is a named service in
+``services.claims.claim_status`` that writes the claim's event and an audit entry.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...choices import CLAIM_STATUSES
+from ...errors import BillingError, ValidationError
+from ...money import format_money
+from ...services.accounts import claim_lists
+from ...services.books import payers
+from ...services.claims import claim_status, claims, scrubber
+from ..prompts import Prompter
+from ..table_model import Column, PagedTableModel
+
+KINDS = {"1": "original", "7": "replacement", "8": "void"}
+
+COLUMNS = [
+    Column("Claim", lambda r: r.control_number, width=80),
+    Column("Status", lambda r: r.status, width=90),
+    Column("Payer", lambda r: r.payer, width=150),
+    Column("Patient", lambda r: r.patient, width=170),
+    Column("Account", lambda r: r.account, width=70),
+    Column("Invoice", lambda r: r.invoice, width=65),
+    Column("Made", lambda r: r.made, width=85),
+    Column("Age", lambda r: r.age_days, width=45),
+    Column("Amount", lambda r: r.total, width=90),
+    Column("Rank", lambda r: r.rank, width=75),
+    Column("Kind", lambda r: KINDS.get(r.frequency, r.frequency), width=85),
+    Column("Held because", lambda r: r.hold_reason, width=220),
+]
+
+LINE_COLUMNS = [
+    Column("Code", lambda l: l.line.code, width=70),
+    Column("Description", lambda l: l.line.description, width=200),
+    Column("Service date", lambda l: l.line.service_date, width=90),
+    Column("Units", lambda l: l.units, width=45),
+    Column("Charge", lambda l: l.charge, width=85),
+    Column("Other payer paid", lambda l: l.other_paid, width=110),
+    Column("Its adjustments", lambda l: l.other_adjustments.replace("\n", "; "), width=160),
+]
+
+HISTORY_COLUMNS = [
+    Column("When", lambda e: e.at, width=125),
+    Column("Status", lambda e: claim_status.NAMES.get(e.status, e.status), width=90),
+    Column("By", lambda e: e.by.full_name, width=130),
+    Column("Note", lambda e: e.note, width=300),
+]
+
+ACTIONS = (  # text, method, shortcut
+    ("&Hold…", "hold", "Ctrl+H"),
+    ("Re&lease", "release", "Ctrl+R"),
+    ("Resu&bmit (replace)…", "resubmit", ""),
+    ("&Void…", "void", ""),
+    ("Mark acce&pted…", "mark_accepted", ""),
+    ("Clos&e…", "close_claims", ""),
+)
+
+
+def _table(model, columns) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for i, column in enumerate(columns):
+        if column.width:
+            view.setColumnWidth(i, column.width)
+    return view
+
+
+class ClaimsTab(QWidget):
+    title = "C&laims"
+
+    def __init__(self, session, parent=None, *, prompter: Prompter | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.prompts = prompter or Prompter(self)
+        self.search = QLineEdit(placeholderText="Search claim number, payer's claim number, invoice "
+                                                "number, patient name, account, phone",
+                                clearButtonEnabled=True, objectName="claims_search")
+        self.status = QComboBox(objectName="claims_status")
+        self.status.addItem("Open claims", "open")
+        self.status.addItem("All claims", None)
+        for status in CLAIM_STATUSES:
+            self.status.addItem(claim_status.NAMES[status].capitalize(), status)
+        self.payer = QComboBox(objectName="claims_payer")
+        self.count = QLabel()
+        self.model = PagedTableModel(COLUMNS, parent=self)
+        self.table = _table(self.model, COLUMNS)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.detail = QLabel(wordWrap=True, objectName="claim_detail")
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lines_model = PagedTableModel(LINE_COLUMNS, parent=self)
+        self.history_model = PagedTableModel(HISTORY_COLUMNS, parent=self)
+        self.lines = _table(self.lines_model, LINE_COLUMNS)
+        self.history = _table(self.history_model, HISTORY_COLUMNS)
+        self.message = QLabel(wordWrap=True, objectName="claims_message")
+        self._layout()
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.table.setFocus)
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.payer.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_detail())
+        for _text, name, shortcut in ACTIONS:
+            if shortcut:
+                QShortcut(QKeySequence(shortcut), self, getattr(self, name),
+                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        for label, box in (("S&tatus", self.status), ("Pa&yer", self.payer)):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            top.addWidget(caption)
+            top.addWidget(box)
+        top.addWidget(self.count)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self._titled("Lines on the claim", self.lines))
+        below.addWidget(self._titled("History", self.history))
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail)
+        detail_layout.addWidget(below, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setSizes([330, 250])
+        buttons = QGridLayout()
+        for i, (text, name, shortcut) in enumerate(ACTIONS):
+            button = QPushButton(f"{text} ({shortcut})" if shortcut else text, objectName=name)
+            button.clicked.connect(lambda _c=False, n=name: getattr(self, n)())
+            buttons.addWidget(button, 0, i)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+    @staticmethod
+    def _titled(title: str, view: QTableView) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(f"<b>{title}</b>"))
+        layout.addWidget(view, 1)
+        return box
+
+    # --- the list -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._fill_payers()
+        status = self.status.currentData()
+        query = claim_lists.claims_query(self.search.text(), status, payer=self.payer.currentData() or "")
+        self.model.set_source(lambda offset, limit: claim_lists.rows(query, offset=offset, limit=limit),
+                              lambda: claim_lists.count(query))
+        total = self.model.total
+        self.count.setText(f"{total:,} claims" if total != 1 else "1 claim")
+        if total:
+            self.table.selectRow(0)
+        self.show_detail()
+
+    def _fill_payers(self) -> None:
+        names = [p.name for p in payers.search_payers("", include_inactive=True)]
+        if [self.payer.itemData(i) for i in range(1, self.payer.count())] == names:
+            return
+        current = self.payer.currentData()
+        self.payer.blockSignals(True)
+        self.payer.clear()
+        self.payer.addItem("All payers", None)
+        for name in names:
+            self.payer.addItem(name, name)
+        self.payer.setCurrentIndex(max(self.payer.findData(current), 0))
+        self.payer.blockSignals(False)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def chosen(self) -> list[claim_lists.ClaimRow]:
+        """The claims the clerk selected (the current one when none is)."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return [r for r in (self.model.row_object(row) for row in rows) if r is not None]
+
+    def show_detail(self) -> None:
+        picked = self.chosen()
+        if len(picked) != 1:
+            self.detail.setText(f"{len(picked)} claims chosen." if picked else "No claim chosen.")
+            self.lines_model.set_source(lambda o, n: [], lambda: 0)
+            self.history_model.set_source(lambda o, n: [], lambda: 0)
+            return
+        row = picked[0]
+        claim = claims.get_claim(row.claim_id)
+        lines = claims.claim_lines(claim)
+        events = claims.history(row.claim_id)
+        self.lines_model.set_source(lambda o, n: lines[o:o + n], lambda: len(lines))
+        self.history_model.set_source(lambda o, n: events[o:o + n], lambda: len(events))
+        facts = [f"<b>Claim {row.control_number}</b> · {row.status} · {row.rank} to {row.payer} · "
+                 f"{KINDS.get(row.frequency, row.frequency)} · {format_money(row.total)}",
+                 f"Invoice {row.invoice or '(draft)'} for {row.patient} (account {row.account}), "
+                 f"made {row.made:%m/%d/%Y}, {row.age_days} days ago"]
+        if claim.payer_claim_number:
+            facts.append(f"The payer's claim number: {claim.payer_claim_number}")
+        if claim.replaces is not None:
+            facts.append(f"Replaces claim {claim.replaces.control_number}")
+        if row.status in ("ready", "held"):
+            problems = scrubber.scrub(claim)
+            facts.append("Ready to send: the scrubber finds nothing to fix." if not problems else
+                         "To fix before it may go: " + "; ".join(scrubber.in_words(p) for p in problems))
+        self.detail.setText("<br>".join(facts))
+
+    # --- actions --------------------------------------------------------------------------------
+    def _each(self, verb: str, work) -> None:
+        """Run ``work(row)`` for every chosen claim; say what happened, refusals by claim."""
+        picked = self.chosen()
+        if not picked:
+            self.message.setText("Choose a claim first (arrow keys, Shift or Ctrl for several).")
+            return
+        done, refused = [], []
+        for row in picked:
+            try:
+                work(row)
+                done.append(row.control_number)
+            except ValidationError as exc:  # the scrubber's findings, in the clerk's words
+                refused.append(f"Claim {row.control_number} stays as it was: "
+                               + "; ".join(scrubber.in_words(p) for p in exc.problems) + ".")
+            except BillingError as exc:
+                refused.append(str(exc))
+        said = [f"{verb}: {', '.join(done)}."] if done else []
+        self.message.setText(" ".join(said + refused))
+        self.refresh()
+
+    def _reason(self, title: str, question: str) -> str | None:
+        text = self.prompts.ask_text(title, question)
+        return text.strip() if text and text.strip() else None
+
+    def hold(self) -> None:
+        reason = self._reason("Hold claims", "Why are the chosen claims held? (e.g. waiting for "
+                                             "the prior authorization number)")
+        if reason:
+            user = self.session.user
+            self._each("Held", lambda row: claim_status.hold(row.claim_id, reason, user))
+
+    def release(self) -> None:
+        user = self.session.user
+        self._each("Released (scrubbed again)", lambda row: claim_status.release(row.claim_id, user))
+
+    def resubmit(self) -> None:
+        reason = self._reason("Resubmit claims", "What was corrected? A replacement claim (frequency "
+                                                 "7) takes each chosen claim's place.")
+        if reason:
+            user = self.session.user
+            self._each("Replaced", lambda row: claim_status.resubmit(row.claim_id, reason, user))
+
+    def void(self) -> None:
+        picked = self.chosen()
+        if not picked or not self.prompts.confirm(
+                "Void claims", f"Void {len(picked)} claim(s)? One that went out gets a void claim "
+                "(frequency 8) to send the payer.", default_no=True):
+            return
+        reason = self._reason("Void claims", "Why are they voided?")
+        if reason:
+            user = self.session.user
+            self._each("Voided", lambda row: claim_status.void(row.claim_id, reason, user))
+
+    def mark_accepted(self) -> None:
+        number = self.prompts.ask_text("Mark accepted", "The payer's claim number, if it gave one "
+                                                        "(blank: none yet):")
+        if number is not None:
+            user = self.session.user
+            self._each("Marked accepted", lambda row: claim_status.mark_accepted(
+                row.claim_id, user, payer_claim_number=number))
+
+    def close_claims(self) -> None:
+        note = self._reason("Close claims", "Why is nothing more expected of the chosen claims?")
+        if note:
+            user = self.session.user
+            self._each("Closed", lambda row: claim_status.close(row.claim_id, user, note))

@@ -1,0 +1,137 @@
+"""The Claims tab: claims listed by status and payer, searched as typed, the chosen claim's lines
+and history, and the clerk's actions on the chosen claims, by keys."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from billing_desk.models import Claim
+from billing_desk.models.db import open_database
+from billing_desk.services.demo import build_demo
+from billing_desk.services.office.session import open_session
+from billing_desk.ui.prompts import ScriptedPrompter
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("claims_tab") / "demo.sqlite"
+    opened = open_database(path)
+    build_demo(accounts=30, seed=5)
+    opened.close()
+    return path
+
+
+@pytest.fixture
+def tab(qtbot, demo_path, tmp_path):
+    import shutil
+
+    from billing_desk.ui.claims.tab import ClaimsTab
+
+    copy = tmp_path / "office.sqlite"
+    shutil.copy(demo_path, copy)
+    for extra in (".auditkey",):
+        if (demo_path.parent / (demo_path.name + extra)).exists():
+            shutil.copy(demo_path.parent / (demo_path.name + extra), tmp_path / ("office.sqlite" + extra))
+    session = open_session(copy)
+    page = ClaimsTab(session, prompter=ScriptedPrompter())
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.refresh()
+    yield page
+    session.close()
+
+
+def pick(tab, status: str) -> None:
+    tab.status.setCurrentIndex(tab.status.findData(status))
+
+
+def test_the_list_shows_open_claims_and_filters_by_status_and_payer(tab, qtbot):
+    open_count = tab.model.total
+    finished = ("resubmitted", "voided", "closed")
+    assert open_count == Claim.select().where(Claim.status.not_in(finished)).count()
+    pick(tab, None)
+    assert tab.model.total == Claim.select().count() > open_count
+    pick(tab, "held")
+    assert tab.model.total == Claim.select().where(Claim.status == "held").count() > 0
+    assert all(tab.model.row_object(i).status == "held" for i in range(tab.model.rowCount()))
+    pick(tab, None)
+    payer = tab.payer.itemData(1)
+    tab.payer.setCurrentIndex(1)
+    assert 0 < tab.model.total < Claim.select().count()
+    assert all(tab.model.row_object(i).payer == payer for i in range(tab.model.rowCount()))
+
+
+def test_typing_a_claim_number_finds_it_and_shows_its_lines_and_history(tab, qtbot):
+    pick(tab, None)
+    claim = Claim.select().where(Claim.status == "paid").first()
+    qtbot.keyClicks(tab.search, claim.control_number)
+    qtbot.waitUntil(lambda: tab.model.total == 1, timeout=3000)
+    assert f"Claim {claim.control_number}" in tab.detail.text()
+    assert tab.lines_model.total == claim.lines.count()
+    assert tab.history_model.total >= 2  # made, then submitted, ... paid
+    statuses = [tab.history_model.row_object(i).status for i in range(tab.history_model.total)]
+    assert statuses[-1] == "paid"
+
+
+def test_release_then_hold_by_keys_write_the_history(tab, qtbot):
+    pick(tab, "held")
+    assert tab.model.total > 0
+    row = tab.model.row_object(0)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    claim = Claim.get_by_id(row.claim_id)
+    assert "Released" in tab.message.text() or f"Claim {row.control_number} stays" in tab.message.text()
+    assert "lines[" not in tab.message.text()  # the clerk's words, not the field's name
+    if claim.status == "held":  # the scrubber held it again, saying what to fix
+        assert claim.hold_reason
+        return
+    assert claim.status == "ready"
+    pick(tab, "ready")
+    qtbot.keyClicks(tab.search, claim.control_number)
+    qtbot.waitUntil(lambda: tab.model.total == 1, timeout=3000)
+    tab.table.setFocus()
+    tab.prompts.answers = ["waiting for the prior authorization number"]
+    qtbot.keyClick(tab.table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    claim = Claim.get_by_id(row.claim_id)
+    assert claim.status == "held" and claim.hold_reason == "waiting for the prior authorization number"
+    assert [e.status for e in claim.events][-3:] == ["held", "ready", "held"]
+
+
+def test_a_refused_action_says_why_by_claim_and_changes_nothing(tab, qtbot):
+    pick(tab, "paid")
+    row = tab.model.row_object(0)
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    qtbot.keyClick(tab.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # release a paid claim
+    assert Claim.get_by_id(row.claim_id).status == "paid"
+    assert f"Claim {row.control_number} is paid, not held." == tab.message.text()
+
+
+def test_void_asks_first_with_no_as_the_default_and_resubmit_makes_a_replacement(tab, qtbot):
+    pick(tab, "denied")
+    row = tab.model.row_object(0)
+    tab.table.selectRow(0)
+    tab.prompts.answers = [False]  # No: nothing voided
+    tab.void()
+    assert tab.prompts.asked[-1][0] == "confirm" and Claim.get_by_id(row.claim_id).status == "denied"
+    tab.prompts.answers = ["corrected the diagnosis pointer"]
+    tab.resubmit()
+    assert Claim.get_by_id(row.claim_id).status == "resubmitted"
+    replacement = Claim.get(Claim.replaces == row.claim_id)
+    assert replacement.frequency == "7" and replacement.status in ("ready", "held")
+
+
+def test_the_window_has_the_claims_tab(qtbot, demo_path):
+    from billing_desk.ui.main_window import MainWindow
+
+    session = open_session(demo_path)
+    try:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        assert "C&laims" in titles
+    finally:
+        session.close()

@@ -1,0 +1,224 @@
+"""Nothing printed runs into its neighbour or off the paper (issue 18, item 9).
+
+Every registered report, in every view, is rendered from a demo office whose people and firms
+have long names; each string drawn is read back out of the PDF with its position (pypdf's
+text visitor) and measured: it must lie inside the printable area (0.25 in from every edge),
+overlap no other string, and, in a report's table, stay inside its own cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from billing_desk.printing import fonts
+from billing_desk.printing.pdf_layout import (
+    MARGIN,
+    PAD_X,
+    SIZE,
+    Layout,
+    choose_landscape,
+    column_edges,
+    page_width,
+)
+
+EDGE = 0.25 * inch  # printers clip closer to the paper's edge than this
+LONG_LAST = ["Featherstonehaugh-Wolfeschlegelsteinhausen", "Łukasiewicz-Nguyễn-Montgomery"]
+LONG_FIRMS = ["Green Acres Farm Co-operative of Greater Sangamon County and District",
+              "Springfield Orthopaedic & Sports Rehabilitation Associates, Limited"]
+
+
+@dataclass
+class Run:
+    text: str
+    font: str
+    size: float
+    x0: float
+    x1: float
+    y: float
+
+    def box(self) -> tuple[float, float, float, float]:
+        return self.x0, self.y - 0.22 * self.size, self.x1, self.y + 0.76 * self.size
+
+
+def runs_of(pdf: bytes) -> list[tuple[float, float, list[Run]]]:
+    """(width, height, the strings drawn) for every page."""
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        runs: list[Run] = []
+
+        def visit(text, cm, tm, font_dict, font_size, runs=runs):
+            if not text.strip() or font_dict is None:
+                return
+            name = str(font_dict.get("/BaseFont", "")).split("+")[-1]
+            scale = tm[0] * cm[0]
+            size = font_size * scale
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            for line in text.split("\n"):
+                if line.strip():
+                    width = stringWidth(line.rstrip(), name, size)
+                    runs.append(Run(line, name, size, x, x + width, y))
+
+        page.extract_text(visitor_text=visit)
+        box = page.mediabox
+        pages.append((float(box.width), float(box.height), runs))
+    return pages
+
+
+def problems_in(pdf: bytes, edges: list[float] | None = None, layout: Layout | None = None,
+                frame: tuple[float, float] | None = None) -> list[str]:
+    """What is drawn outside the printable area, over another string, or outside its cell."""
+    found = []
+    for number, (width, height, runs) in enumerate(runs_of(pdf), start=1):
+        for run in runs:
+            x0, y0, x1, y1 = run.box()
+            if x0 < EDGE - 0.01 or x1 > width - EDGE + 0.01 or y0 < EDGE or y1 > height - EDGE:
+                found.append(f"page {number}: {run.text!r} is outside the printable area "
+                             f"({x0:.1f}..{x1:.1f}, {y0:.1f}..{y1:.1f})")
+        ordered = sorted(runs, key=lambda r: (round(r.y), r.x0))
+        for i, a in enumerate(ordered):
+            ax0, ay0, ax1, ay1 = a.box()
+            for b in ordered[i + 1:]:
+                bx0, by0, bx1, by1 = b.box()
+                if by0 > ay1:
+                    break
+                if min(ax1, bx1) - max(ax0, bx0) > 0.5 and min(ay1, by1) - max(ay0, by0) > 0.5:
+                    found.append(f"page {number}: {a.text!r} overprints {b.text!r}")
+        if edges is not None and layout is not None and frame is not None:
+            found += _outside_cells(number, runs, edges, layout, frame, height)
+    return found
+
+
+def _outside_cells(number, runs, edges, layout, frame, height) -> list[str]:
+    """A table's strings (type no bigger than the table's, inside the page's frame) each stay
+    in their column; a bold label may run on over the columns before the first summed one."""
+    found = []
+    bottom, top = frame
+    for run in runs:
+        if run.size > SIZE + 0.01 or not bottom <= run.y <= height - top:
+            continue
+        column = max(i for i, x in enumerate(edges[:-1]) if x <= run.x0 + 0.5)
+        last = column
+        if "Bold" in run.font:
+            while last + 1 < len(layout.columns) and not layout.columns[last + 1].summed \
+                    and not layout.columns[column].summed:
+                last += 1
+        if run.x0 < edges[column] + PAD_X - 0.6 or run.x1 > edges[last + 1] - PAD_X + 0.6:
+            found.append(f"page {number}: {run.text!r} ({run.x0:.1f}..{run.x1:.1f}) is outside "
+                         f"its cell {layout.columns[column].title!r} "
+                         f"({edges[column]:.1f}..{edges[last + 1]:.1f})")
+    return found
+
+
+@pytest.fixture(scope="module")
+def long_names_office(tmp_path_factory):
+    """A small demo office whose people, firms and office have long names."""
+    from billing_desk.models.db import open_database
+    from billing_desk.services import demo
+
+    folder = tmp_path_factory.mktemp("layout")
+    recipe = demo.load_recipe()
+    recipe["last_names"] = LONG_LAST + recipe["last_names"][:4]
+    recipe["organizations"] = LONG_FIRMS
+    recipe["office"]["name"] = "Maple Street Family Practice and Occupational Health Center of Springfield"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BILLING_DESK_HOME", str(folder / "home"))
+        patch.setattr(demo, "load_recipe", lambda: recipe)
+        opened = open_database(folder / "office.sqlite")
+        demo.build_demo(accounts=24, seed=5)
+        yield opened
+        opened.close()
+
+
+def report_cases():
+    from billing_desk.reports import REPORTS
+
+    return [(name, view) for name, spec in REPORTS.items()
+            for view in ([v for v, _ in spec.views] or [""])]
+
+
+@pytest.mark.parametrize(("name", "view"), report_cases())
+def test_every_report_keeps_each_string_in_its_cell_and_on_the_paper(long_names_office, name,
+                                                                     view):
+    from billing_desk.models import Account, User
+    from billing_desk.printing.pdf import FOOTER_SPACE, render_pdf
+    from billing_desk.reports import REPORTS, Params, office_info, run
+
+    spec = REPORTS[name]
+    today = dt.date.today()
+    params = Params(view=view, user=User.get(User.username == "admin"))
+    if "period" in spec.takes:
+        params.start, params.end = today - dt.timedelta(days=400), today
+    if spec.account_required:
+        longest = max(Account.select(), key=lambda a: len(a.display_name))
+        params.account = longest.number
+    report = run(name, params)
+    target = io.BytesIO()
+    if spec.document is not None:
+        spec.document(report, target, office_info(), None, lambda data, pdf: None)
+        problems = problems_in(target.getvalue())
+    else:
+        render_pdf(report, target, office_info())
+        layout = Layout(report, page_width(choose_landscape(report)))
+        problems = problems_in(target.getvalue(), column_edges(layout), layout,
+                               (MARGIN + FOOTER_SPACE, MARGIN + 20))
+    assert problems == [], "\n".join(problems[:20])
+
+
+def test_the_measure_sees_an_overprint_and_a_string_off_the_paper():
+    """The checker itself: two strings on top of each other, one past the right edge."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=LETTER)
+    canvas.setFont(fonts.FONT, 9)
+    canvas.drawString(72, 500, "Green Acres Farm Co-op (Clark, Michael)")
+    canvas.drawString(150, 500, "$663.00")
+    canvas.drawString(LETTER[0] - 40, 300, "cut off")
+    canvas.save()
+    problems = problems_in(buffer.getvalue())
+    assert any("overprints" in p for p in problems)
+    assert any("'cut off' is outside the printable area" in p for p in problems)
+
+
+def test_a_final_notice_statement_is_whole_and_clear_of_the_amount_due_and_the_edges():
+    """Item 10: the message wraps (never cut mid-word, never under "Amount due"), the aging
+    line and every other string keep 0.25 in from the paper's edge."""
+    from decimal import Decimal as D
+
+    from billing_desk.printing.office import OfficeInfo
+    from billing_desk.printing.statements import statement_pdf
+    from billing_desk.services.books.reports_statements import message_for
+
+    message = message_for("120+")
+    assert message.startswith("FINAL NOTICE")
+    item = {"service_date": dt.date(2025, 6, 1), "code": "SRV-FIRSTAID-EXTENDED",
+            "description": "First aid kit restock visit with a very long description indeed",
+            "charge": D("12345.67"), "insurance_paid": D("0.00"), "adjusted": D("0.00"),
+            "patient_paid": D("0.00"), "balance": D("12345.67")}
+    data = {"account_id": 1, "account": "100001", "name": f"{LONG_FIRMS[1]} ({LONG_LAST[0]})",
+            "to_lines": [LONG_FIRMS[0], f"Attn: {LONG_LAST[0]}, Accounts Payable Department",
+                         "Springfield, IL 62701"],
+            "as_of": dt.date(2026, 3, 15), "due_date": dt.date(2026, 4, 14), "items": [item],
+            "amount_due": D("123456.78"), "credit": D("10.00"), "patient_balance": D("123456.78"),
+            "insurance_pending": D("80.00"), "oldest": "120+", "message": message,
+            "aging": [("current", D("1000.00")), ("1-30", D("20000.00")), ("31-60", D("3000.00")),
+                      ("61-90", D("40000.00")), ("91-120", D("5000.00")), ("120+", D("123456.78"))]}
+    office = OfficeInfo("Maple Street Family Practice and Occupational Health Center",
+                        ("120 Maple Street, Suite 400, Building C", "Springfield, IL 62701"),
+                        "(217) 555-0140", "37-1234567")
+    pdf = statement_pdf(data, office)
+    assert problems_in(pdf) == []
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert message in text and "\u2026" not in message
+    assert "Amount due $123,456.78 by 04/14/2026" in text
+    for amount in ("$1,000.00", "$20,000.00", "$40,000.00", "$123,456.78"):
+        assert amount in text
