@@ -31,6 +31,12 @@ def window(qtbot, db, supervisor):
     win.close()
 
 
+def collections(window):
+    from billing_desk.ui.collections.tab import CollectionsTab
+
+    return next(page for page in window.pages if isinstance(page, CollectionsTab))
+
+
 def shown_columns(table):
     header, model = table.horizontalHeader(), table.model()
     width = table.viewport().width()
@@ -47,7 +53,7 @@ def shown_columns(table):
 def test_worklist_columns_fit_the_default_window(qtbot, window, tmp_path):
     assert (window.width(), window.height()) == (1200, 760)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
-    tab = window.pages[3]
+    tab = collections(window)
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is tab, timeout=2000)
     qtbot.wait(50)
     window.grab().save(str(tmp_path / "collections.png"))
@@ -57,8 +63,8 @@ def test_worklist_columns_fit_the_default_window(qtbot, window, tmp_path):
 
 
 def test_the_rest_of_the_columns_on_demand_and_remembered(qtbot, window):
-    window.tabs.setCurrentIndex(3)
-    tab = window.pages[3]
+    tab = collections(window)
+    window.tabs.setCurrentWidget(tab)
     fit, _cut = shown_columns(tab.table)
     assert "Balance" not in fit and "Last contact" not in fit
     menu = tab.columns.menu
