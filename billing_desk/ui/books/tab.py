@@ -67,7 +67,7 @@ class InvoicesTab(QWidget):
                 ("batch", "&Batch…", self.batch, None)), shortcut_owner=self)
         self.buttons.update(add_buttons(more, (
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
-                ("plans", "P&lans…", self.plans, None),
+                ("plans", "Plans… (Ctrl+Shift+L)", self.plans, "Ctrl+Shift+L"),
                 ("payers", "Payers… (Ctrl+Shift+Y)", self.payers, None),
                 ("superbill", "&Superbill…", self.superbill, None),
                 ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self))

@@ -57,7 +57,7 @@ COLUMNS = [  # the ones a clerk works by fit a 1200-pixel window; HIDDEN ones ar
 HIDDEN = ("Balance", "Oldest", "Last contact", "Promise due")  # Columns menu / header right click
 
 KEYS = [  # (button text, shortcut, method)
-    ("&Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
+    ("Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("Hol&d…", "Ctrl+H", "hold"),
     ("Ta&ke it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
     ("Late fees", "Ctrl+Shift+F", "late_fees"), ("Sta&ges…", "Ctrl+Shift+S", "edit_stages"),
