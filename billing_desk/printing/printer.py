@@ -30,6 +30,7 @@ from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from billing_desk.errors import BillingError
+from billing_desk.refcounts import reserve_references
 
 #: Band height in device pixels: one band of a letter page at 600 dpi is about 10 MB.
 BAND_PIXELS = 512
@@ -58,6 +59,7 @@ def ensure_gui_application() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
         _choose_platform()
+        reserve_references()  # before the first Qt call (see refcounts.py)
         _app = app = QGuiApplication(["billing-desk"])
         atexit.register(_release_application)
     return cast(QGuiApplication, app)

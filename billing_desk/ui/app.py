@@ -13,6 +13,7 @@ from .. import APP_NAME, __version__
 from ..errors import BillingError
 from ..logs import setup_logging
 from ..paths import default_database, demo_database, resource
+from ..refcounts import reserve_references
 from ..services.office.session import Session, open_session
 from ..services.office.transactions import DATABASE_ERRORS, database_failure
 from . import accessibility
@@ -26,6 +27,7 @@ PROMPTER = Prompter(None)
 
 
 def application() -> QApplication:
+    reserve_references()  # before the first Qt call: PySide 6.12 on Python 3.11 (see refcounts.py)
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
