@@ -83,3 +83,13 @@ def set_printer_offset(printer: str, offset_x, offset_y, by: User) -> tuple[Deci
                      f"{x:+.2f} in right, {y:+.2f} in down",
                      before={name: before}, after={name: stored[name]})
     return x, y
+
+
+def record_test_print(printer: str, by: User | None) -> None:
+    """The audit entry for an alignment test printed on ``printer`` (at its offset)."""
+    name = _printer(printer)
+    x, y = printer_offset(name)
+    with in_transaction():
+        audit.record(by, "print", table="setting", summary=f"CMS-1500 alignment test printed on {name} "
+                     f"at {x:+.2f} in right, {y:+.2f} in down",
+                     after={"printer": name, "x": str(x), "y": str(y)})
