@@ -45,6 +45,9 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("usual_rendering_provider", 0,
                 "the provider id a new invoice names as rendering provider (0: the only or last one)",
                 "internal"),
+    SettingSpec("cms1500_offsets", {},
+                "the CMS-1500 alignment offset per printer, inches right and down "
+                "(services/claims/alignment.py)", "internal"),
     SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),
     SettingSpec("statement_email_folder", "",
                 "where statements by e-mail are written as .eml files for the office's mail program "
