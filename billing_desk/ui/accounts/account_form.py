@@ -63,7 +63,7 @@ SECTIONS = [
                             ("billing_cycle_day", "Billing cycle day"),
                             ("credit_limit", "Credit limit"), ("notes", "Notes")]),
 ]
-PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(555) 123-4567", "state": "NY",
+PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(217) 555-0123", "state": "NY",
                 "zip_code": "12345", "primary_start_date": "MM/DD/YYYY",
                 "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00"}
 INSURANCE_SECTIONS = ("Primary insurance", "Secondary insurance")

@@ -1,0 +1,25 @@
+"""Issue 19, typed on the registration form: what keying real paper forms found (keys only)."""
+
+import pytest
+from PySide6.QtCore import Qt
+from test_accounts_form import CTRL, PATIENT, focused, payers, press, tab, type_form  # noqa: F401
+
+from billing_desk.models import Account
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+
+
+def test_a_phone_without_its_area_code_is_refused_at_the_phone_field(tab, qtbot, payers):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    typed = list(PATIENT)
+    typed[9] = "555-0100"  # the patient's phone, as written on the form: no area code
+    type_form(qtbot, typed)
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    assert Account.select().count() == 0
+    assert tab.form.errors["phone"].isVisibleTo(tab.form)
+    assert "area code" in tab.form.errors["phone"].text()
+    assert focused() is tab.form.fields["phone"]
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(focused(), "217-555-0100")
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    assert Account.get().phone == "(217) 555-0100"
