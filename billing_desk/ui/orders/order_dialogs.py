@@ -33,8 +33,10 @@ class DeliveryDialog(QDialog):
         for line in lines:
             if line.open_quantity <= 0:
                 continue
-            edit = QLineEdit(str(line.open_quantity))
+            # Zero, never the open quantity: one Enter must not mark the whole order delivered.
+            edit = QLineEdit("0")
             edit.setObjectName(f"qty-{line.position}")
+            edit.setToolTip(f"{line.open_quantity} still open on this line")
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
             edit.setMaximumWidth(90)
             for col, text in enumerate((str(line.position), line.item.code, line.item.description,
@@ -61,15 +63,27 @@ class DeliveryDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Type what was delivered now; the rest stays open as a back-order."))
+        layout.addWidget(QLabel("Type what was delivered now on each line (Enter moves down; Enter on "
+                                "the note records it); the rest stays open as a back-order."))
         layout.addLayout(grid)
         layout.addLayout(form)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
+        # Enter moves down the quantities and the fields below them; Enter on the note records it.
+        chain = [*self.quantities.values(), self.day, self.performed_by, self.note]
+        for this, after in zip(chain, chain[1:]):
+            this.returnPressed.connect(lambda after=after: (after.setFocus(), after.selectAll()))
+        self.note.returnPressed.connect(self.accept)
         first = next(iter(self.quantities.values()), None)
         if first is not None:
             first.setFocus()
             first.selectAll()
+
+    def keyPressEvent(self, event) -> None:
+        """Enter belongs to the fields (each moves on); only Enter on the note records."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
 
     def accept(self) -> None:
         try:

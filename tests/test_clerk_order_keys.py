@@ -1,0 +1,52 @@
+"""Issue 19, typed on Order Forms: deliveries, lines and their messages (keys only)."""
+
+import pytest
+from PySide6.QtCore import Qt
+from test_orders_window import focused, tab, type_order  # noqa: F401
+
+from billing_desk.models import Order
+from billing_desk.services.orders import order_forms
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+ENTER, CTRL = Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+
+
+def test_record_delivery_starts_each_line_at_zero_and_one_enter_records_nothing(qtbot, tab, make_account):
+    type_order(qtbot, tab, make_account(last="Acme", first="Bob"))
+    order = Order.get()
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_Escape)
+    seen = {}
+
+    def active(dialog):
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: dialog.isAncestorOf(focused(qtbot)), timeout=2000)
+
+    def hook(dialog):
+        active(dialog)
+        seen["start"] = [edit.text() for edit in dialog.quantities.values()]
+        for _ in range(5):  # Enter down the two lines, the date, who, and the note
+            qtbot.keyClick(focused(qtbot), ENTER)
+        seen["problems"] = dialog.problems.text()
+        seen["open"] = dialog.isVisible()
+        dialog.reject()
+
+    tab.prompts.dialog_hook = hook
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_D, CTRL)
+    assert seen["start"] == ["0", "0"]
+    assert seen["open"] and "at least one line" in seen["problems"]
+    assert [line.filled for line in order_forms.order_lines(order.id)] == [0, 0]
+
+    def deliver_two(dialog):
+        active(dialog)
+        qtbot.keyClick(focused(qtbot), ENTER)  # the first line stays at 0
+        assert focused(qtbot) is list(dialog.quantities.values())[1]
+        qtbot.keyClicks(focused(qtbot), "2")
+        for _ in range(4):
+            qtbot.keyClick(focused(qtbot), ENTER)
+        seen["values"], seen["problems"] = dialog.values(), dialog.problems.text()
+
+    tab.prompts.dialog_hook = deliver_two
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow, timeout=2000)
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_D, CTRL)
+    assert [line.filled for line in order_forms.order_lines(order.id)] == [0, 2], seen
