@@ -26,7 +26,7 @@ def test_record_delivery_starts_each_line_at_zero_and_one_enter_records_nothing(
         seen["start"] = [edit.text() for edit in dialog.quantities.values()]
         for _ in range(5):  # Enter down the two lines, the date, who, and the note
             qtbot.keyClick(focused(qtbot), ENTER)
-        seen["problems"] = dialog.problems.text()
+        seen["problems"] = dialog.lines_error.text()
         seen["open"] = dialog.isVisible()
         dialog.reject()
 
@@ -50,3 +50,33 @@ def test_record_delivery_starts_each_line_at_zero_and_one_enter_records_nothing(
     qtbot.waitUntil(tab.isActiveWindow, timeout=2000)
     qtbot.keyClick(tab.list.table, Qt.Key.Key_D, CTRL)
     assert [line.filled for line in order_forms.order_lines(order.id)] == [0, 2], seen
+
+
+def test_a_delivery_in_the_future_or_before_the_order_is_refused_at_its_date(qtbot, tab, make_account):
+    import datetime as dt
+
+    type_order(qtbot, tab, make_account(last="Acme", first="Bob"))
+    order = Order.get()
+    qtbot.keyClick(focused(qtbot), Qt.Key.Key_Escape)
+    seen = []
+
+    def hook(dialog):
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: dialog.isAncestorOf(focused(qtbot)), timeout=2000)
+        qtbot.keyClicks(focused(qtbot), "1")
+        qtbot.keyClick(focused(qtbot), ENTER)
+        qtbot.keyClick(focused(qtbot), ENTER)  # the second line stays at 0
+        for day in (dt.date.today() + dt.timedelta(days=3), order.order_date - dt.timedelta(days=1)):
+            assert focused(qtbot) is dialog.day
+            qtbot.keyClick(dialog.day, Qt.Key.Key_A, CTRL)
+            qtbot.keyClicks(dialog.day, day.strftime("%m/%d/%Y"))
+            for _ in range(3):
+                qtbot.keyClick(focused(qtbot), ENTER)  # date, who, note: Enter on the note records
+            said = dialog.errors.boxes["delivered_on"][1]
+            seen.append(said.text() if said.isVisibleTo(dialog) else "")
+        dialog.reject()
+
+    tab.prompts.dialog_hook = hook
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_D, CTRL)
+    assert "future" in seen[0] and "before the order's date" in seen[1]
+    assert [line.filled for line in order_forms.order_lines(order.id)] == [0, 0]

@@ -22,16 +22,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError, Problem, ValidationError
 from ...money import ZERO, format_money, parse_money
 from ...services.books import adjustments, payments
 from ...services.books.payments import RemitLine
+from ..field_errors import FieldErrors, check_date_on_leave, error_text, with_error
 from ..prompts import Prompter
 from .invoice_models import RowsModel
 
 HEADERS = ["#", "Code", "Charge", "Insurance owes", "Allowed", "Paid", "Contractual",
            "Patient resp.", "Denial reason"]
 ALLOWED, PAID, CONTRACTUAL, PATIENT, DENIAL = 4, 5, 6, 7, 8
+CAPTIONS = {"payer": "Payer", "reference": "Check / EFT no.", "check_total": "Check total",
+            "received_on": "Received on", "invoice": "Invoice (claim)", "allowed": "Allowed",
+            "paid": "Paid", "amount": "Paid"}
 
 
 class EobDialog(QDialog):
@@ -72,12 +76,15 @@ class EobDialog(QDialog):
         self.message.setStyleSheet("color: #b00020")
         self.post_button = QPushButton("&Post claim (Ctrl+S)", autoDefault=False)
         close = QPushButton("Close", autoDefault=False)
+        self.errors = FieldErrors(self.message, CAPTIONS)
         form = QFormLayout()
-        form.addRow("&Payer", self.payer)
-        form.addRow("&Check / EFT no.", self.check)
-        form.addRow("Check &total", self.check_total)
-        form.addRow("&Received on", self.received)
-        form.addRow("&Invoice (claim)", self.invoice_number)
+        for caption, key, box in (("&Payer", "payer", self.payer),
+                                  ("&Check / EFT no.", "reference", self.check),
+                                  ("Check &total", "check_total", self.check_total),
+                                  ("&Received on", "received_on", self.received),
+                                  ("&Invoice (claim)", "invoice", self.invoice_number)):
+            form.addRow(caption, with_error(box, self.errors.under(key, box)))
+        check_date_on_leave(self.received, "received_on", self.errors, not_future=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.left, 1)
         buttons.addWidget(self.post_button)
@@ -105,11 +112,11 @@ class EobDialog(QDialog):
         try:
             self.invoice, lines = payments.claim(self.invoice_number.text())
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.errors.show([Problem("invoice", error_text(exc, CAPTIONS))])
             return
         self.lines = [{"line": l, "allowed": l.insurance_balance, "paid": ZERO, "contractual": None,
                        "patient": None, "denial": ""} for l in lines]
-        self.message.clear()
+        self.errors.clear()
         account = self.invoice.account
         self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
                                  f"{account.display_name} · service "
@@ -149,7 +156,7 @@ class EobDialog(QDialog):
                 target[name] = parse_money(text, HEADERS[column]) if text.strip() or name in (
                     "allowed", "paid") else None
             except ValidationError as exc:
-                self.message.setText(f"line {row + 1}: {exc}")
+                self.message.setText(f"Line {row + 1}: {error_text(exc, CAPTIONS)}")
                 return str(exc)
         self.message.clear()
         self._fill()
@@ -180,13 +187,17 @@ class EobDialog(QDialog):
                             denial_reason=r["denial"]) for r in self.lines]
         from ...services.office.validation import parse_date
 
-        received, _problem = parse_date(self.received.text(), "received")
+        received, problem = parse_date(self.received.text(), "received_on", required=True,
+                                       not_future=True)
+        if problem:
+            self.errors.show([problem])
+            return False
         try:
             adjustments.post_remittance(self.payer.currentData(), self.invoice.account_id,
                                         self.check.text().strip(), remits, self.session.user,
                                         received_on=received)
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.errors.say(exc)
             return False
         self.applied += sum((r.paid for r in remits), ZERO)
         self.lines, self.invoice = [], None

@@ -1,0 +1,56 @@
+"""Issue 19, typed on the payment screens: a payment received in the future is refused at its field."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from test_payment_screens import shown
+
+from billing_desk.models import Payment
+from billing_desk.services.books import invoices
+from billing_desk.services.office.session import Session
+from billing_desk.ui.prompts import ScriptedPrompter
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
+                                       "This plugin does not support grabbing the keyboard")
+TODAY = dt.date.today()
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(QApplication.focusWidget(), k, modifier)
+
+
+def test_a_payment_received_next_month_is_refused_at_received_on(qtbot, db, clerk, catalogue, make_account):
+    from billing_desk.ui.books.payment_patient import PatientPaymentDialog
+
+    account = make_account()
+    invoices.quick_invoice(account.id, TODAY, [("99213", 1)], clerk)
+    dialog = shown(qtbot, PatientPaymentDialog(Session(db, clerk), account.id, prompter=ScriptedPrompter()))
+    assert dialog.amount.hasFocus()
+    qtbot.keyClicks(dialog.amount, "50")
+    key(qtbot, Qt.Key.Key_Return)  # to the method
+    for _ in range(2):
+        key(qtbot, Qt.Key.Key_Tab)  # the reference, then received on
+    assert dialog.received.hasFocus()
+    key(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(dialog.received, (TODAY + dt.timedelta(days=31)).strftime("%m/%d/%Y"))
+    key(qtbot, Qt.Key.Key_Return)  # Enter posts
+    said = dialog.errors.boxes["received_on"][1]
+    assert said.isVisibleTo(dialog) and "future" in said.text()
+    assert Payment.select().count() == 0 and dialog.received.hasFocus()
+    key(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(dialog.received, TODAY.strftime("%m/%d/%Y"))
+    key(qtbot, Qt.Key.Key_S, CTRL)
+    assert Payment.select().count() == 1
+
+
+def test_the_service_refuses_a_payment_received_after_the_day_it_is_entered(db, clerk, make_account):
+    from billing_desk.errors import ValidationError
+    from billing_desk.services.books.payments import record_payment
+
+    account = make_account()
+    with pytest.raises(ValidationError) as refused:
+        record_payment(account.id, "10", clerk, received_on=TODAY + dt.timedelta(days=1))
+    assert refused.value.problems[0].field == "received_on"
