@@ -23,3 +23,20 @@ def test_a_phone_without_its_area_code_is_refused_at_the_phone_field(tab, qtbot,
     qtbot.keyClicks(focused(), "217-555-0100")
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Account.get().phone == "(217) 555-0100"
+
+
+def test_escape_on_an_open_completer_list_only_closes_the_list(tab, qtbot, payers):
+    from PySide6.QtWidgets import QApplication
+
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, PATIENT[:21])  # up to the primary insurance company
+    assert focused() is tab.form.fields["primary_payer"]
+    qtbot.keyClicks(focused(), "Gre")
+    popup = tab.form.fields["primary_payer"].completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    asked = len(tab.prompter.asked)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    assert len(tab.prompter.asked) == asked  # no "Discard this form?"
+    assert tab.stack.currentWidget() is tab.form and tab.form.fields["primary_payer"].text() == "Gre"
+    assert QApplication.focusWidget() is tab.form.fields["primary_payer"]

@@ -80,3 +80,22 @@ def test_a_delivery_in_the_future_or_before_the_order_is_refused_at_its_date(qtb
     qtbot.keyClick(tab.list.table, Qt.Key.Key_D, CTRL)
     assert "future" in seen[0] and "before the order's date" in seen[1]
     assert [line.filled for line in order_forms.order_lines(order.id)] == [0, 0]
+
+
+def test_escape_on_the_item_code_list_only_closes_the_list(qtbot, tab, make_account):
+    account = make_account(last="Acme", first="Bob")
+    qtbot.keyClick(tab.list.search, Qt.Key.Key_N, CTRL)
+    editor = tab.editor
+    qtbot.keyClicks(editor.client, account.number)
+    qtbot.keyClick(focused(qtbot), ENTER)
+    code = editor.lines.rows[0].code
+    code.setFocus()
+    qtbot.keyClicks(code, "kit")
+    popup = code.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    asked = len(tab.prompts.said)
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.keyClick(QApplication.activePopupWidget() or focused(qtbot), Qt.Key.Key_Escape)
+    assert not popup.isVisible() and len(tab.prompts.said) == asked
+    assert tab.pages.currentWidget() is editor and code.text() == "kit"

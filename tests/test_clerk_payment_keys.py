@@ -54,3 +54,27 @@ def test_the_service_refuses_a_payment_received_after_the_day_it_is_entered(db, 
     with pytest.raises(ValidationError) as refused:
         record_payment(account.id, "10", clerk, received_on=TODAY + dt.timedelta(days=1))
     assert refused.value.problems[0].field == "received_on"
+
+
+class Recording(ScriptedPrompter):
+    """Remembers whether each question defaults to No."""
+
+    def __init__(self, *answers):
+        super().__init__(*answers)
+        self.defaults: list[bool] = []
+
+    def confirm(self, title, text, *, default_no=False):
+        self.defaults.append(default_no)
+        return super().confirm(title, text, default_no=default_no)
+
+
+def test_closing_an_eob_with_money_left_on_the_check_defaults_to_no(qtbot, db, clerk, catalogue):
+    from billing_desk.ui.books.payment_eob import EobDialog
+
+    dialog = shown(qtbot, EobDialog(Session(db, clerk), prompter=Recording(False)))
+    dialog.check.setFocus()
+    qtbot.keyClicks(dialog.check, "CHK-1")
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.check_total, "90.00")
+    key(qtbot, Qt.Key.Key_Escape)
+    assert dialog.prompter.defaults == [True] and dialog.isVisible()  # No kept the typed check

@@ -26,6 +26,7 @@ from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
 from ...services.office.validation import US_STATES
 from ..books.payers_dialog import PayersDialog
+from ..keys import saving, unless_popup
 from ..prompts import Prompter
 
 CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
@@ -224,7 +225,8 @@ class AccountFormWidget(QWidget):
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (Qt.Key.Key_Escape, self.cancel),
+        for keys, slot in ((QKeySequence.StandardKey.Save, saving(self.save)),
+                           (Qt.Key.Key_Escape, unless_popup(self.cancel)),  # a list open: Esc closes it
                            (Qt.Key.Key_F2, self._open_duplicate), (Qt.Key.Key_F4, self.add_payer)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)

@@ -27,6 +27,7 @@ from ...services.books import invoices
 from ...services.books.codes import check_diagnosis, describe_diagnosis
 from ...services.books.invoice_preview import PricedLine, preview_invoice
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
+from ..keys import saving
 from ..prompts import Prompter
 from . import invoice_actions
 from .invoice_entry import LineEntry, attach_completer, move_focus
@@ -180,7 +181,7 @@ class InvoiceForm(QDialog):
         QShortcut(QKeySequence.StandardKey.Delete, self.lines_view,
                   self._delete_line, context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: invoice_actions.look_up_diagnosis(self))
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.save))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.post)
         QShortcut(QKeySequence.StandardKey.Print, self, lambda: invoice_actions.print_invoice(self))
         actions = {"save": self.save, "post": self.post, "close": self.reject,

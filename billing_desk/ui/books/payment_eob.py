@@ -27,6 +27,7 @@ from ...money import ZERO, format_money, parse_money
 from ...services.books import adjustments, payments
 from ...services.books.payments import RemitLine
 from ..field_errors import FieldErrors, check_date_on_leave, error_text, with_error
+from ..keys import saving
 from ..prompts import Prompter
 from .invoice_models import RowsModel
 
@@ -104,7 +105,7 @@ class EobDialog(QDialog):
         self.invoice_number.returnPressed.connect(self.load_claim)
         self.post_button.clicked.connect(self.post_claim)
         close.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.post_claim)
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.post_claim))
         self._count_down()
 
     # --- a claim --------------------------------------------------------------------------------
@@ -213,6 +214,6 @@ class EobDialog(QDialog):
         left = self._count_down()
         if left and not self.prompter.confirm(
                 "Check not fully applied", f"{format_money(left)} of this check is not applied. "
-                "Close anyway?"):
+                "Close anyway?", default_no=True):
             return
         super().reject()

@@ -26,6 +26,7 @@ from ...errors import BillingError, Problem
 from ...money import ZERO, format_money, parse_money
 from ...services.books import payments
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
+from ..keys import saving
 from ..prompts import Prompter
 from .invoice_entry import attach_completer
 from .invoice_models import RowsModel
@@ -108,7 +109,7 @@ class PatientPaymentDialog(QDialog):
         self.choose.toggled.connect(lambda _on: self._update_summary())
         self.post_button.clicked.connect(self.post)
         cancel.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.post)
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.post))
 
     def _account_chosen(self, text: str) -> None:
         self.account.setText(text)

@@ -270,8 +270,8 @@ class CollectionsTab(QWidget):
     def ask(self, title: str, label: str, text: str = "") -> str | None:
         return self.prompter.ask_text(title, label, text)
 
-    def confirm(self, text: str) -> bool:
-        return self.prompter.confirm("Collections", text)
+    def confirm(self, text: str, *, default_no: bool = False) -> bool:
+        return self.prompter.confirm("Collections", text, default_no=default_no)
 
     def _print(self, pdf: bytes, name: str) -> None:
         send_pdf(self.prompter, pdf, name)

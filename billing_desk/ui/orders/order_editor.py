@@ -30,6 +30,7 @@ from ...money import format_money
 from ...services.office.permissions import can
 from ...services.orders import order_forms
 from ...services.orders.order_forms import OrderForm
+from ..keys import escape_shortcut, saving
 from .order_lines import LinesGrid
 
 BAD = "border: 1px solid #b00020; background: #fff0f0;"
@@ -47,10 +48,9 @@ class OrderEditor(QWidget):
         self.account_id: int | None = None
         self.dirty = False
         self._build()
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.save),
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape_shortcut(self, self.cancel)  # with a list open, Esc only closes the list
 
     # --- building -------------------------------------------------------------------------
     def _edit(self, name: str, placeholder: str = "") -> QLineEdit:
