@@ -40,3 +40,17 @@ def test_escape_on_an_open_completer_list_only_closes_the_list(tab, qtbot, payer
     assert len(tab.prompter.asked) == asked  # no "Discard this form?"
     assert tab.stack.currentWidget() is tab.form and tab.form.fields["primary_payer"].text() == "Gre"
     assert QApplication.focusWidget() is tab.form.fields["primary_payer"]
+
+
+def test_enter_on_the_payer_list_chooses_the_highlighted_payer_and_moves_on(tab, qtbot, payers):
+    from PySide6.QtWidgets import QApplication
+
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, PATIENT[:21])
+    qtbot.keyClicks(focused(), "lakes")
+    popup = tab.form.fields["primary_payer"].completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    press(qtbot, Qt.Key.Key_Down)  # focused() is the open list
+    press(qtbot, Qt.Key.Key_Return)
+    assert tab.form.fields["primary_payer"].text() == "Great Lakes Mutual"
+    assert not popup.isVisible() and QApplication.focusWidget() is tab.form.fields["primary_plan"]

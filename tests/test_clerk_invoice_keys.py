@@ -60,3 +60,21 @@ def test_a_date_that_does_not_exist_is_refused_when_the_field_is_left(qtbot, off
     press(qtbot, Qt.Key.Key_Tab)
     assert "not a date that exists" in said_at(form, "service_date")
     assert form.provider.hasFocus()  # said, and the clerk goes on
+
+
+def test_enter_on_the_code_list_chooses_the_highlighted_code_and_moves_on(qtbot, office):
+    from PySide6.QtWidgets import QApplication
+
+    form = new_form(qtbot, office)
+    type_in(qtbot, office["account"].number)
+    for text in ("", "", "11", "J06.9"):
+        type_in(qtbot, text)
+    assert form.entry.code.hasFocus()
+    qtbot.keyClicks(form.entry.code, "blood")
+    popup = form.entry.code.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return) if QApplication.activePopupWidget() is None else \
+        qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(form.entry.quantity.hasFocus, timeout=2000)
+    assert form.entry.code.text() == "36415" and form.entry.price.text() == "15.00"

@@ -99,3 +99,40 @@ def test_escape_on_the_item_code_list_only_closes_the_list(qtbot, tab, make_acco
     qtbot.keyClick(QApplication.activePopupWidget() or focused(qtbot), Qt.Key.Key_Escape)
     assert not popup.isVisible() and len(tab.prompts.said) == asked
     assert tab.pages.currentWidget() is editor and code.text() == "kit"
+
+
+def to_keys():
+    """Where a key goes on a desktop: an open completer list has the keyboard."""
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.activePopupWidget() or QApplication.focusWidget()
+
+
+def test_enter_in_order_lines_chooses_the_highlighted_item_and_moves_on(qtbot, tab, make_account):
+    account = make_account(last="Acme", first="Bob")
+    qtbot.keyClick(tab.list.search, Qt.Key.Key_N, CTRL)
+    editor = tab.editor
+    qtbot.keyClicks(editor.client, account.number)
+    qtbot.keyClick(to_keys(), ENTER)
+    row1 = editor.lines.rows[0]
+    row1.code.setFocus()
+    qtbot.keyClicks(to_keys(), "first aid")  # words: the list offers PRD-KIT
+    popup = row1.code.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(to_keys(), Qt.Key.Key_Down)  # highlight it
+    qtbot.keyClick(to_keys(), ENTER)  # chosen, and on to the quantity
+    assert row1.code.text() == "PRD-KIT" and to_keys() is row1.quantity
+    qtbot.keyClicks(to_keys(), "3")
+    for _ in range(3):
+        qtbot.keyClick(to_keys(), ENTER)  # quantity, price, reason: down to the next line
+    row2 = editor.lines.rows[1]
+    assert to_keys() is row2.code
+    qtbot.keyClicks(to_keys(), "80053")
+    qtbot.keyClick(to_keys(), ENTER)  # typed in full, nothing highlighted: Enter moves on
+    assert to_keys() is row2.quantity
+    qtbot.keyClicks(to_keys(), "2")
+    assert (row1.code.text(), row1.quantity.text(), row2.code.text(), row2.quantity.text()) == (
+        "PRD-KIT", "3", "80053", "2")
+    qtbot.keyClick(to_keys(), Qt.Key.Key_S, CTRL)
+    lines = order_forms.order_lines(Order.get().id)
+    assert [(line.item.code, line.quantity) for line in lines] == [("PRD-KIT", 3), ("80053", 2)]

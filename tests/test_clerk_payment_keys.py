@@ -18,6 +18,11 @@ TODAY = dt.date.today()
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
+def type_keys(qtbot, text):
+    for char in text:  # to whatever has the focus (a table opens an editor on the first key)
+        qtbot.keyClicks(QApplication.focusWidget(), char)
+
+
 def key(qtbot, k, modifier=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(QApplication.focusWidget(), k, modifier)
 
@@ -78,3 +83,39 @@ def test_closing_an_eob_with_money_left_on_the_check_defaults_to_no(qtbot, db, c
     qtbot.keyClicks(dialog.check_total, "90.00")
     key(qtbot, Qt.Key.Key_Escape)
     assert dialog.prompter.defaults == [True] and dialog.isVisible()  # No kept the typed check
+
+
+def test_enter_in_the_eob_lines_moves_along_the_line_and_down(qtbot, db, clerk, catalogue, make_account):
+    from billing_desk.models import Coverage, Payer, Plan
+    from billing_desk.ui.books.payment_eob import ALLOWED, DENIAL, PAID, EobDialog
+
+    payer = Payer.create(name="Acme")
+    account = make_account()
+    Coverage.create(account=account, plan=Plan.create(payer=payer, name="PPO"), member_id="A")
+    invoice = invoices.quick_invoice(account.id, TODAY, [("99213", 1), ("36415", 1)], clerk)
+    dialog = shown(qtbot, EobDialog(Session(db, clerk), prompter=ScriptedPrompter()))
+    dialog.check.setFocus()
+    for text in ("CHK-7", "110.00", ""):  # check number, total, received today
+        qtbot.keyClicks(QApplication.focusWidget(), text)
+        key(qtbot, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.invoice_number, str(invoice.number))
+    key(qtbot, Qt.Key.Key_Return)  # the claim's lines, the cursor on the first allowed amount
+    assert dialog.table.currentIndex().column() == ALLOWED
+    for text in ("100.00", "100.00"):
+        type_keys(qtbot, text)  # the first key opens the cell
+        key(qtbot, Qt.Key.Key_Return)
+        QApplication.processEvents()
+        qtbot.wait(10)
+    assert (dialog.table.currentIndex().row(), dialog.table.currentIndex().column()) == (0, PAID + 1)
+    for _ in range(DENIAL - PAID):  # contractual, patient, denial: as computed, Enter moves on
+        key(qtbot, Qt.Key.Key_Return)
+        qtbot.wait(10)
+    assert (dialog.table.currentIndex().row(), dialog.table.currentIndex().column()) == (1, ALLOWED)
+    type_keys(qtbot, "10.00")
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.wait(10)
+    type_keys(qtbot, "10.00")
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.wait(10)
+    assert [row["paid"] for row in dialog.lines] == [100, 10]
+    assert "Left on the check: $0.00" in dialog.left.text()

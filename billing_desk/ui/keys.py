@@ -1,4 +1,4 @@
-"""Keys every form shares: Esc and Ctrl+S with a completer's list open.
+"""Keys every form shares: Esc, Enter and Ctrl+S with a completer's list open.
 
 A list that is open owns Esc: it closes the list and nothing else (never "Discard this form?").
 Saving first closes any list left open, so the cursor that goes to a field to fix takes the keys
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QWidget
 
 
 def close_popups() -> bool:
@@ -48,3 +48,37 @@ def saving(slot: Callable[[], object]) -> Callable[[], None]:
         close_popups()
         slot()
     return fire
+
+
+class _ChooseAndMoveOn(QObject):
+    """On a completer's open list, Enter and Tab take the highlighted entry (if any), close the
+    list, then do in the box what they do there: move on."""
+
+    def __init__(self, completer: QCompleter):
+        super().__init__(completer)
+        self.completer = completer
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress or event.key() not in MOVE_ON_KEYS:
+            return False
+        popup, edit = self.completer.popup(), self.completer.widget()
+        if popup is None or not popup.isVisible() or edit is None:
+            return False
+        index = popup.currentIndex()
+        popup.hide()
+        if index.isValid() and isinstance(edit, QLineEdit):
+            edit.setText(str(index.data(self.completer.completionRole())))
+        QApplication.sendEvent(edit, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(),
+                                               event.text()))
+        return True
+
+
+MOVE_ON_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+
+
+def choose_and_move_on(completer: QCompleter) -> QCompleter:
+    """Enter (or Tab) on the open list chooses the highlighted entry and moves on."""
+    popup = completer.popup()
+    assert popup is not None  # a QCompleter always has its popup
+    popup.installEventFilter(_ChooseAndMoveOn(completer))
+    return completer

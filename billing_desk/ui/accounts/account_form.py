@@ -26,7 +26,7 @@ from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
 from ...services.office.validation import US_STATES
 from ..books.payers_dialog import PayersDialog
-from ..keys import saving, unless_popup
+from ..keys import choose_and_move_on, saving, unless_popup
 from ..prompts import Prompter
 
 CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
@@ -202,10 +202,8 @@ class AccountFormWidget(QWidget):
                 completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
                 widget.setCompleter(completer)
                 widget.setMaxLength(2)
-            elif name.endswith("_payer"):
-                widget.setCompleter(self._completer([]))
-            elif name.endswith("_plan"):
-                widget.setCompleter(self._completer([]))
+            elif name.endswith(("_payer", "_plan")):
+                widget.setCompleter(choose_and_move_on(self._completer([])))
         self.fields[name] = widget
         return widget
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QDialog,
@@ -70,6 +71,8 @@ class EobDialog(QDialog):
         for column, width in enumerate((30, 70, 85, 100, 85, 85, 85, 95, 200)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemDelegate().closeEditor.connect(self._editor_closed)
+        self.table.installEventFilter(self)  # Enter on a cell not being typed in moves on too
         self.claim_label = QLabel(objectName="eob_claim")
         self.left = QLabel(objectName="eob_left")
         self.left.setStyleSheet("font-weight: bold")
@@ -128,6 +131,29 @@ class EobDialog(QDialog):
         self._fill()
         self.table.setFocus()
         self.table.setCurrentIndex(self.model.index(0, ALLOWED))
+
+    def _editor_closed(self, _editor, hint) -> None:
+        """Enter in a line's cell moves on: allowed, paid, contractual, patient, denial reason,
+        then the next line's allowed amount (Tab keeps Qt's own way)."""
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            self._next_cell()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and self.table.state() != QAbstractItemView.State.EditingState:
+            self._next_cell()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _next_cell(self) -> None:
+        current = self.table.currentIndex()
+        row, column = current.row(), current.column()
+        if column < ALLOWED:
+            return
+        row, column = (row, column + 1) if column < DENIAL else (row + 1, ALLOWED)
+        if row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, column))
 
     def _computed(self, row: dict) -> tuple[Decimal, Decimal]:
         line = row["line"]

@@ -30,7 +30,7 @@ from ...money import format_money
 from ...services.office.permissions import can
 from ...services.orders import order_forms
 from ...services.orders.order_forms import OrderForm
-from ..keys import escape_shortcut, saving
+from ..keys import choose_and_move_on, escape_shortcut, saving
 from .order_lines import LinesGrid
 
 BAD = "border: 1px solid #b00020; background: #fff0f0;"
@@ -76,6 +76,7 @@ class OrderEditor(QWidget):
         completer = QCompleter(self.accounts_model, self.client)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.client.setCompleter(completer)
+        choose_and_move_on(completer)
         completer.activated.connect(lambda text: self._choose_client(text))
         self.client.textEdited.connect(self._search_clients)
         self.client.editingFinished.connect(lambda: self._choose_client(self.client.text()))
