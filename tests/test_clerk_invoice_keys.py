@@ -78,3 +78,39 @@ def test_enter_on_the_code_list_chooses_the_highlighted_code_and_moves_on(qtbot,
         qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(form.entry.quantity.hasFocus, timeout=2000)
     assert form.entry.code.text() == "36415" and form.entry.price.text() == "15.00"
+
+
+class DrivingPrompter(ScriptedPrompter):
+    """Shows a dialog and hands it to ``drive`` (keys), instead of running it modally."""
+
+    def __init__(self, qtbot, drive):
+        super().__init__()
+        self.qtbot, self.drive = qtbot, drive
+
+    def run(self, dialog):
+        dialog.show()
+        self.drive(dialog)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_category_lists_the_billable_codes_below_it_to_pick_from(qtbot, office):
+    form = new_form(qtbot, office)
+    seen = {}
+
+    def drive(dialog):
+        seen["listed"] = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+
+    form.prompter = DrivingPrompter(qtbot, drive)
+    type_in(qtbot, office["account"].number)
+    for text in ("", "", "11"):
+        type_in(qtbot, text)
+    type_in(qtbot, "I10, J06", enter=False)
+    press(qtbot, Qt.Key.Key_Return)
+    assert "J06.0" in form.dx_info.text() and "J06.9" in form.dx_info.text()  # named, to pick from
+    form.diagnoses.setFocus()
+    press(qtbot, Qt.Key.Key_L, CTRL)
+    assert [line.split()[0] for line in seen["listed"]] == ["J06.0", "J06.9"]
+    assert form.diagnoses.text() == "I10, J06.9"  # in the category's place: still letter B
+    assert "B. J06.9" in form.dx_info.text()

@@ -280,7 +280,8 @@ class InvoiceForm(QDialog):
         codes = [c.strip() for c in self.diagnoses.text().replace(";", ",").split(",") if c.strip()]
         for letter, code in zip(LETTERS, codes):
             norm, problem = check_diagnosis(code)
-            shown.append(f"{letter}. {problem.message}" if problem else
+            pick = "; Ctrl+L lists them to pick from" if problem and "category" in problem.message else ""
+            shown.append(f"{letter}. {problem.message}{pick}" if problem else
                          f"{letter}. {norm} {describe_diagnosis(norm)}")
         if len(codes) > len(LETTERS):
             shown.append("at most 12 diagnoses")
