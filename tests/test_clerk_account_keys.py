@@ -12,7 +12,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grab
 def test_a_phone_without_its_area_code_is_refused_at_the_phone_field(tab, qtbot, payers):
     press(qtbot, Qt.Key.Key_N, CTRL)
     typed = list(PATIENT)
-    typed[9] = "555-0100"  # the patient's phone, as written on the form: no area code
+    typed[PATIENT.index("217-555-0101")] = "555-0100"  # as written on the form: no area code
     type_form(qtbot, typed)
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Account.select().count() == 0
@@ -29,7 +29,7 @@ def test_escape_on_an_open_completer_list_only_closes_the_list(tab, qtbot, payer
     from PySide6.QtWidgets import QApplication
 
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, PATIENT[:21])  # up to the primary insurance company
+    type_form(qtbot, PATIENT[:PATIENT.index("Great Lakes Mutual")])  # up to the primary insurance company
     assert focused() is tab.form.fields["primary_payer"]
     qtbot.keyClicks(focused(), "Gre")
     popup = tab.form.fields["primary_payer"].completer().popup()
@@ -46,7 +46,7 @@ def test_enter_on_the_payer_list_chooses_the_highlighted_payer_and_moves_on(tab,
     from PySide6.QtWidgets import QApplication
 
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, PATIENT[:21])
+    type_form(qtbot, PATIENT[:PATIENT.index("Great Lakes Mutual")])
     qtbot.keyClicks(focused(), "lakes")
     popup = tab.form.fields["primary_payer"].completer().popup()
     qtbot.waitUntil(popup.isVisible, timeout=2000)
@@ -54,3 +54,36 @@ def test_enter_on_the_payer_list_chooses_the_highlighted_payer_and_moves_on(tab,
     press(qtbot, Qt.Key.Key_Return)
     assert tab.form.fields["primary_payer"].text() == "Great Lakes Mutual"
     assert not popup.isVisible() and QApplication.focusWidget() is tab.form.fields["primary_plan"]
+
+
+def test_full_names_and_the_guarantors_own_details_are_typed_and_kept(tab, qtbot, payers):
+    import datetime as dt
+
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, ["", "Smith", "Ann", "Marie", "Jr", "01/02/1980",
+                      "1 Main St", "Apt 4B", "Springfield", "IL", "62701",
+                      "217-555-0101", "", "", "",
+                      "p", "Smith", "Bo", "Lee", "Sr", "03/04/1950", "217-555-0199", "Bo@Example.com",
+                      "", "", "", "", ""])  # street blank: same as the patient, apartment too
+    assert focused() is tab.form.fields["primary_payer"]
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    account = Account.get()
+    assert (account.first_name, account.middle_name, account.suffix) == ("Ann", "Marie", "Jr")
+    guarantor = account.guarantor
+    assert (guarantor.middle_name, guarantor.suffix) == ("Lee", "Sr")
+    assert (guarantor.street, guarantor.street2, guarantor.city) == ("1 Main St", "Apt 4B", "Springfield")
+    assert guarantor.date_of_birth == dt.date(1950, 3, 4) and guarantor.email == "bo@example.com"
+    from billing_desk.services.accounts import registry
+
+    form = registry.form_from_account(account)  # the change form shows them again
+    assert (form.middle_name, form.guarantor_street2, form.guarantor_date_of_birth,
+            form.guarantor_email) == ("Marie", "Apt 4B", "03/04/1950", "bo@example.com")
+
+
+def test_when_the_patient_pays_enter_skips_the_guarantors_boxes(tab, qtbot):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, ["", "Smith", "Ann", "", "", "01/02/1980", "", "", "", "", "", "", "", "", ""])
+    assert focused() is tab.form.fields["guarantor_relationship"]
+    press(qtbot, Qt.Key.Key_Return)  # self
+    assert focused() is tab.form.fields["primary_payer"]
+    assert not tab.form.fields["guarantor_last_name"].isEnabled()

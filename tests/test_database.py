@@ -126,7 +126,7 @@ def make_version_1_file(path: Path) -> None:
     values = {"created_at": "2025-01-01 09:00:00", "number": "100001", "status": "active",
               "first_name": "Ann", "last_name": "Old", "sort_name": "old ann"}
     for field in Account._meta.sorted_fields:
-        if field.name in ("id", "preferred_contact") or field.column_name in values:
+        if field.name in ("id", "preferred_contact", *NAMES_V4) or field.column_name in values:
             continue
         default = field.default() if callable(field.default) else field.default
         values[field.column_name] = field.db_value(default) if default is not None else None
@@ -138,8 +138,19 @@ def make_version_1_file(path: Path) -> None:
     con.close()
 
 
+NAMES_V4 = ("middle_name", "suffix")
+
+
+def make_version_3_names(con) -> None:
+    """Undo version 4 (middle names and suffixes of accounts and guarantors)."""
+    for table in ("account", "guarantor"):
+        for column in NAMES_V4:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
 def make_version_2_payers(con) -> None:
     """Undo version 3 (payer claim fields, plan_copay) and keep one payer as version 2 had it."""
+    make_version_3_names(con)
     con.execute("DROP TABLE plan_copay")
     for column in ("fax", "portal", "timely_filing_days", "claim_mode", "notes"):
         con.execute(f"ALTER TABLE payer DROP COLUMN {column}")
@@ -165,6 +176,28 @@ def test_a_version_2_file_gains_payer_claim_fields_and_plan_copays(tmp_path):
         plan = Plan.create(payer=payer, name="Basic")
         PlanCopay.create(plan=plan, category="Visits", copay=Decimal("25"))
         assert PlanCopay.get().deductible_applies is False
+    finally:
+        opened.close()
+
+
+def test_a_version_3_file_gains_middle_names_and_suffixes(tmp_path):
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    make_version_3_names(con)
+    con.execute("INSERT INTO guarantor (created_at, first_name, last_name, relationship, street, "
+                "street2, city, state, zip_code, phone, email) VALUES ('2025-01-01 09:00:00', 'Bo', "
+                "'Old', 'parent', '', '', '', '', '', '', '')")
+    con.execute("PRAGMA user_version = 3")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 3
+        from billing_desk.models import Guarantor
+
+        old = Guarantor.get(Guarantor.last_name == "Old")
+        assert (old.middle_name, old.suffix) == ("", "")
     finally:
         opened.close()
 

@@ -64,9 +64,38 @@ SECTIONS = [
                             ("billing_cycle_day", "Billing cycle day"),
                             ("credit_limit", "Credit limit"), ("notes", "Notes")]),
 ]
+# Names in full and the guarantor's own details, each placed after the field the paper has it
+# after: (after this field, [(field, label), ...]); the sections that grow get more columns.
+FULL_DETAILS = [
+    ("first_name", [("middle_name", "Middle name"), ("suffix", "Suffix (Jr, III)")]),
+    ("guarantor_first_name", [("guarantor_middle_name", "Middle name"), ("guarantor_suffix", "Suffix"),
+                              ("guarantor_date_of_birth", "Date of birth")]),
+    ("guarantor_phone", [("guarantor_email", "Email")]),
+    ("guarantor_street", [("guarantor_street2", "Apt / suite")]),
+]
+WIDER = {"Patient / customer": 7, "Responsible party (guarantor)": 5}
+
+
+def _with_full_details(sections):
+    placed = []
+    for title, columns, items in sections:
+        grown = []
+        for name, label in items:
+            grown.append((name, label))
+            for after, extra in FULL_DETAILS:
+                if after == name:
+                    grown.extend(extra)
+        placed.append((title, WIDER.get(title, columns), grown))
+    return placed
+
+
+SECTIONS = _with_full_details(SECTIONS)
+GUARANTOR_BOXES = tuple(name for title, _c, items in SECTIONS if title.startswith("Responsible")
+                        for name, _l in items if name != "guarantor_relationship")
 PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(217) 555-0123", "state": "NY",
                 "zip_code": "12345", "primary_start_date": "MM/DD/YYYY",
-                "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00"}
+                "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00",
+                "guarantor_date_of_birth": "MM/DD/YYYY"}
 INSURANCE_SECTIONS = ("Primary insurance", "Secondary insurance")
 
 
@@ -154,6 +183,8 @@ class AccountFormWidget(QWidget):
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
         self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.fields["guarantor_relationship"].currentIndexChanged.connect(
+            lambda _i: self._guarantor_changed())
         for rank in ("primary", "secondary"):
             self.fields[f"{rank}_payer"].editingFinished.connect(lambda r=rank: self._payer_changed(r))
 
@@ -270,6 +301,7 @@ class AccountFormWidget(QWidget):
         self.show_problems([])
         self.heading.setText("New account — it stays pending until a supervisor approves it")
         self._kind_changed()
+        self._guarantor_changed()
         for rank in ("primary", "secondary"):
             self._payer_changed(rank)
         payers = registry.payer_names()
@@ -282,6 +314,9 @@ class AccountFormWidget(QWidget):
             value = widget.currentData() if isinstance(widget, QComboBox) else widget.text()
             setattr(form, name, value)
         form.guarantor_id = keep_id if keep_id is not None else self._loaded.guarantor_id
+        if form.guarantor_relationship == "self":  # greyed boxes hold nothing that counts
+            for name in GUARANTOR_BOXES:
+                setattr(form, name, getattr(AccountForm(), name))
         if form.kind == "customer":
             for title, _c, items in SECTIONS:
                 if title in INSURANCE_SECTIONS:
@@ -299,6 +334,12 @@ class AccountFormWidget(QWidget):
         for name in ("organization",):
             self._set_visible(name, customer)
         self._set_visible("date_of_birth", not customer)
+
+    def _guarantor_changed(self) -> None:
+        """"self": the patient pays, so the guarantor's boxes are greyed and Enter skips them."""
+        someone_else = self.fields["guarantor_relationship"].currentData() != "self"
+        for name in GUARANTOR_BOXES:
+            self.fields[name].setEnabled(someone_else)
 
     def _set_visible(self, name: str, visible: bool) -> None:
         self.fields[name].setVisible(visible)
