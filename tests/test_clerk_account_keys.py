@@ -87,3 +87,37 @@ def test_when_the_patient_pays_enter_skips_the_guarantors_boxes(tab, qtbot):
     press(qtbot, Qt.Key.Key_Return)  # self
     assert focused() is tab.form.fields["primary_payer"]
     assert not tab.form.fields["guarantor_last_name"].isEnabled()
+
+
+def test_a_drop_down_with_the_focus_is_framed(tab, qtbot):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    combo = tab.form.fields["kind"]
+    assert focused() is combo
+    framed = combo.grab().toImage()
+    press(qtbot, Qt.Key.Key_Return)  # on to the last name
+    assert focused() is not combo
+    assert combo.grab().toImage() != framed
+
+
+def test_after_a_save_the_next_form_starts_at_its_top(tab, qtbot, payers):
+    tab.resize(1200, 600)
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, PATIENT)  # the cursor ends low on the form: it has scrolled
+    assert tab.form.scroll.verticalScrollBar().value() > 0
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    assert Account.select().count() == 1
+    assert tab.form.scroll.verticalScrollBar().value() == 0 and focused() is tab.form.fields["kind"]
+
+
+def test_ctrl_a_after_ctrl_s_with_a_list_open_selects_the_field_to_fix(tab, qtbot, payers):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, ["", "Smith", "", "", "", "01/02/1980"])  # no first name
+    tab.form.fields["primary_payer"].setFocus()
+    qtbot.keyClicks(focused(), "Gre")
+    popup = tab.form.fields["primary_payer"].completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    press(qtbot, Qt.Key.Key_S, CTRL)  # the list is open: Ctrl+S still saves, and goes to the problem
+    assert not popup.isVisible() and focused() is tab.form.fields["first_name"]
+    qtbot.keyClicks(focused(), "Ann")
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    assert tab.form.fields["first_name"].selectedText() == "Ann"

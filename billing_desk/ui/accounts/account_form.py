@@ -26,7 +26,7 @@ from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
 from ...services.office.validation import US_STATES
 from ..books.payers_dialog import PayersDialog
-from ..keys import choose_and_move_on, saving, unless_popup
+from ..keys import choose_and_move_on, saving, show_focus, unless_popup
 from ..prompts import Prompter
 
 CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
@@ -140,6 +140,7 @@ class AccountFormWidget(QWidget):
         self.add_payer_buttons: dict[str, QPushButton] = {}
         self.payer_dialog: PayersDialog | None = None
         self._enter = _EnterMovesOn(self)
+        show_focus(self)
         self._build()
         self._shortcuts()
         self.load(AccountForm())
@@ -280,6 +281,7 @@ class AccountFormWidget(QWidget):
         self.account_id, self.batch_id = None, batch_id
         self.load(AccountForm())
         self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll.verticalScrollBar().setValue(0)  # the new blank form from its top
 
     def edit(self, account) -> None:
         self.account_id = account.id

@@ -28,7 +28,7 @@ from ...money import ZERO, format_money, parse_money
 from ...services.books import adjustments, payments
 from ...services.books.payments import RemitLine
 from ..field_errors import FieldErrors, check_date_on_leave, error_text, with_error
-from ..keys import saving
+from ..keys import saving, show_focus
 from ..prompts import Prompter
 from .invoice_models import RowsModel
 
@@ -52,6 +52,7 @@ class EobDialog(QDialog):
         self.applied = ZERO  # paid on the claims already posted from this check
         self.setWindowTitle("Insurance payment (EOB)")
         self.resize(940, 460)
+        show_focus(self)
         self._build()
 
     def _build(self) -> None:

@@ -26,7 +26,7 @@ from ...errors import BillingError, Problem
 from ...money import ZERO, format_money, parse_money
 from ...services.books import payments
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
-from ..keys import saving
+from ..keys import saving, show_focus
 from ..prompts import Prompter
 from .invoice_entry import attach_completer
 from .invoice_models import RowsModel
@@ -52,6 +52,7 @@ class PatientPaymentDialog(QDialog):
         self.chosen: dict[int, Decimal] = {}
         self.setWindowTitle("Patient payment")
         self.resize(760, 480)
+        show_focus(self)
         self._build()
         if account_id:
             account = payments.get_account(account_id)
