@@ -121,3 +121,11 @@ def test_ctrl_a_after_ctrl_s_with_a_list_open_selects_the_field_to_fix(tab, qtbo
     qtbot.keyClicks(focused(), "Ann")
     press(qtbot, Qt.Key.Key_A, CTRL)
     assert tab.form.fields["first_name"].selectedText() == "Ann"
+
+
+def test_a_birth_date_that_does_not_exist_is_said_when_the_field_is_left(tab, qtbot):
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    type_form(qtbot, ["", "Smith", "Ann", "", "", "02/30/1980"])  # Enter leaves the box
+    said = tab.form.errors["date_of_birth"]
+    assert said.isVisibleTo(tab.form) and "not a date that exists" in said.text()
+    assert focused() is tab.form.fields["street"] and Account.select().count() == 0

@@ -136,3 +136,14 @@ def test_enter_in_order_lines_chooses_the_highlighted_item_and_moves_on(qtbot, t
     qtbot.keyClick(to_keys(), Qt.Key.Key_S, CTRL)
     lines = order_forms.order_lines(Order.get().id)
     assert [(line.item.code, line.quantity) for line in lines] == [("PRD-KIT", 3), ("80053", 2)]
+
+
+def test_an_order_date_that_does_not_exist_is_said_under_it_when_left(qtbot, tab, make_account):
+    qtbot.keyClick(tab.list.search, Qt.Key.Key_N, CTRL)
+    editor = tab.editor
+    editor.order_date.setFocus()
+    qtbot.keyClick(editor.order_date, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.order_date, "13/45/2026")
+    qtbot.keyClick(editor.order_date, ENTER)
+    said = editor.errors.boxes["order_date"][1]
+    assert said.isVisibleTo(editor) and "not a date that exists" in said.text()

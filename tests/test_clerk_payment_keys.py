@@ -119,3 +119,19 @@ def test_enter_in_the_eob_lines_moves_along_the_line_and_down(qtbot, db, clerk, 
     qtbot.wait(10)
     assert [row["paid"] for row in dialog.lines] == [100, 10]
     assert "Left on the check: $0.00" in dialog.left.text()
+
+
+def test_the_catalogue_says_a_bad_price_under_the_price_box(qtbot, db, admin, catalogue):
+    from billing_desk.ui.books.catalogue_dialog import CatalogueDialog
+
+    dialog = shown(qtbot, CatalogueDialog(Session(db, admin), prompter=ScriptedPrompter()))
+    key(qtbot, Qt.Key.Key_N, CTRL)
+    assert dialog.fields["code"].hasFocus()
+    for text in ("NEW-1", None, "Bandage", "Supplies", "abc"):  # code, kind (as is), words, price
+        if text:
+            qtbot.keyClicks(QApplication.focusWidget(), text)
+        key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_S, CTRL)
+    said = dialog.errors.boxes["unit_price"][1]
+    assert said.isVisibleTo(dialog) and "'abc'" in said.text()
+    assert "unit_price" not in said.text() + dialog.message.text()

@@ -24,8 +24,9 @@ from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS
 from ...errors import BillingError, ValidationError
 from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
-from ...services.office.validation import US_STATES
+from ...services.office.validation import US_STATES, parse_date
 from ..books.payers_dialog import PayersDialog
+from ..field_errors import words
 from ..keys import choose_and_move_on, saving, show_focus, unless_popup
 from ..prompts import Prompter
 
@@ -228,6 +229,8 @@ class AccountFormWidget(QWidget):
         else:
             widget = QLineEdit(objectName=name, placeholderText=PLACEHOLDERS.get(name, ""))
             widget.returnPressed.connect(lambda w=widget: self.next_field(w))
+            if name.endswith(("date_of_birth", "_date")):  # a date that does not exist: said on leaving
+                widget.editingFinished.connect(lambda n=name: self._check_date(n))
             if name.endswith("state"):
                 completer = self._completer(sorted(US_STATES))
                 completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
@@ -391,7 +394,7 @@ class AccountFormWidget(QWidget):
             label.setText("; ".join(messages))
             label.setVisible(bool(messages))
             self.fields[name].setStyleSheet("border: 1px solid #b00020" if messages else "")
-        other = [f"{k}: {'; '.join(v)}" for k, v in by_field.items()]
+        other = [f"{words(k, self._labels())}: {'; '.join(v)}" for k, v in by_field.items()]
         count = len(problems)
         self.message.setText("" if not count else
                              f"{count} thing{'s' if count > 1 else ''} to fix before saving"
@@ -402,6 +405,17 @@ class AccountFormWidget(QWidget):
                 self.fields[problem.field].setFocus(Qt.FocusReason.OtherFocusReason)
                 self.scroll.ensureWidgetVisible(self.fields[problem.field], 50, 60)
                 break
+
+    def _labels(self) -> dict[str, str]:
+        return {name: caption.text() for name, caption in self.captions.items()}
+
+    def _check_date(self, name: str) -> None:
+        """Leaving a date box: a date that does not exist is said under it at once."""
+        _day, problem = parse_date(self.fields[name].text(), name,
+                                   not_future=name.endswith("date_of_birth"))
+        self.errors[name].setText(problem.message if problem else "")
+        self.errors[name].setVisible(problem is not None)
+        self.fields[name].setStyleSheet("border: 1px solid #b00020" if problem else "")
 
     def save(self):
         """Check and store; at a problem nothing is stored and the cursor goes to the field."""
