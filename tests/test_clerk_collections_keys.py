@@ -52,8 +52,3 @@ def test_collections_buttons_show_their_keys(tab):
     assert "Ctrl+K" in texts["log_contact"] and "Ctrl+T" in texts["take"]
     assert "Ctrl+Shift+D" in texts["review_today"]
 
-
-def test_grab(tab):
-    import os
-    if os.environ.get("K19_SHOTS"):
-        tab.grab().save(os.environ["K19_SHOTS"] + "/collections.png")
