@@ -74,11 +74,11 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 PATIENT = [
     "",                         # patient or customer: patient (already)
-    "Smith", "Ann", "01/02/1980", "",  # sex: U (unknown) as it stands
+    "Smith", "Ann", "", "", "01/02/1980", "",  # no middle name, no suffix; sex: U (unknown) as it stands
     "1 Main St", "", "Springfield", "IL", "62701",
     "217-555-0101", "", "ann@example.com", "",  # preferred contact: phone (already)
     "p",                        # guarantor relationship: parent
-    "Smith", "Bo", "217-555-0199", "", "", "", "",
+    "Smith", "Bo", "", "", "", "217-555-0199", "", "", "", "", "", "",
     "Great Lakes Mutual", "Basic", "BPH123456789", "G-7", "", "", "01/01/2025", "",
 ]
 
@@ -141,8 +141,8 @@ def test_an_unknown_payer_is_added_with_f4_and_the_form_is_kept(tab, qtbot, paye
 
 def test_bad_input_shows_each_message_at_its_field_and_stores_nothing(tab, qtbot, payers):
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, ["", "Smith", "", "02/30/1980", "", "1 Main", "", "Springfield", "ZZ", "123",
-                      "12", "", "ann@", "", "", "", "", "", "", "", "", "",
+    type_form(qtbot, ["", "Smith", "", "", "", "02/30/1980", "", "1 Main", "", "Springfield", "ZZ", "123",
+                      "12", "", "ann@", "", "",  # relationship self: the guarantor's boxes are skipped
                       "Great Lakes Mutual", "Basic", "X1"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Account.select().count() == 0
@@ -170,8 +170,8 @@ def test_a_customer_form_hides_insurance_and_birth_date(tab, qtbot):
     press(qtbot, Qt.Key.Key_C)  # customer
     assert not tab.form.groups["Primary insurance"].isVisible()
     assert not tab.form.fields["date_of_birth"].isVisible()
-    type_form(qtbot, ["", "Acme Roofing", "Lee", "Dana", "9 Elm", "", "Springfield", "IL", "62701",
-                      "217-555-0300"])
+    type_form(qtbot, ["", "Acme Roofing", "Lee", "Dana", "", "", "9 Elm", "", "Springfield", "IL",
+                      "62701", "217-555-0300"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     account = Account.get()
     assert account.kind == "customer" and account.organization == "Acme Roofing"
@@ -181,7 +181,7 @@ def test_a_customer_form_hides_insurance_and_birth_date(tab, qtbot):
 def test_a_duplicate_is_shown_before_saving_with_the_existing_account_one_key_away(tab, qtbot, make_account):
     existing = make_account(last="Smith", first="Ann")  # born 01/02/1980
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, ["", "Smith", "Ann", "01/02/1980"])
+    type_form(qtbot, ["", "Smith", "Ann", "", "", "01/02/1980"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Account.select().count() == 1
     assert tab.form.duplicate_box.isVisible() and existing.number in tab.form.duplicate_box.text()
@@ -192,7 +192,7 @@ def test_a_duplicate_is_shown_before_saving_with_the_existing_account_one_key_aw
 def test_saving_anyway_after_the_duplicate_warning_keeps_the_review(tab, qtbot, make_account):
     existing = make_account(last="Smith", first="Ann")
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, ["", "Smith", "Ann", "01/02/1980"])
+    type_form(qtbot, ["", "Smith", "Ann", "", "", "01/02/1980"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     press(qtbot, Qt.Key.Key_S, CTRL)
     new = Account.select().order_by(Account.id.desc()).get()
@@ -219,7 +219,7 @@ def test_batch_count_is_shown_and_a_mismatch_flagged(tab, qtbot):
     tab.stack_count.setValue(2)
     tab.toggle_batch()
     assert Batch.get().expected_count == 2 and focused() is tab.form.fields["kind"]
-    type_form(qtbot, ["", "Lee", "Ann", "01/02/1980"])
+    type_form(qtbot, ["", "Lee", "Ann", "", "", "01/02/1980"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert tab.batch_label.text() == "Batch: 1 of 2 entered"
     tab.toggle_batch()

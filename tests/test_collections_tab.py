@@ -77,7 +77,8 @@ def test_bad_contact_input_is_refused_and_nothing_saved(tab, qtbot):
     qtbot.keyClicks(dialog.outcome.lineEdit(), "reached")
     qtbot.keyClicks(dialog.promise_amount, "abc")
     qtbot.keyClick(dialog.promise_amount, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert dialog.isVisible() and "promise_amount" in dialog.error.text()
+    said = dialog.errors.boxes["promise_amount"][1].text()  # under the box, in its words
+    assert dialog.isVisible() and "'abc' is not an amount" in said and "promise_amount" not in said
     assert ContactLog.select().count() == 0
     dialog.prompter.answers = [True]  # "Discard what you typed?"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)

@@ -126,7 +126,7 @@ def make_version_1_file(path: Path) -> None:
     values = {"created_at": "2025-01-01 09:00:00", "number": "100001", "status": "active",
               "first_name": "Ann", "last_name": "Old", "sort_name": "old ann"}
     for field in Account._meta.sorted_fields:
-        if field.name in ("id", "preferred_contact", "sex") or field.column_name in values:
+        if field.name in ("id", "preferred_contact", "sex", *NAMES_V5) or field.column_name in values:
             continue
         default = field.default() if callable(field.default) else field.default
         values[field.column_name] = field.db_value(default) if default is not None else None
@@ -142,7 +142,8 @@ CLAIM_TABLES = ("claim_event", "claim_line", "claim", "claim_batch")
 
 
 def make_version_3_claims(con) -> None:
-    """Undo version 4 (sexes, subscribers' details, providers, claims) as version 3 had it."""
+    """Undo versions 5 and 4 (sexes, subscribers' details, providers, claims) as version 3 had it."""
+    make_version_4_names(con)
     for table in CLAIM_TABLES:
         con.execute(f"DROP TABLE {table}")
     _drop_invoice_provider_columns(con)
@@ -175,6 +176,16 @@ def _drop_invoice_provider_columns(con) -> None:
     for index in indexes:
         con.execute(index)
     con.execute("PRAGMA legacy_alter_table = OFF")
+
+
+NAMES_V5 = ("middle_name", "suffix")
+
+
+def make_version_4_names(con) -> None:
+    """Undo version 5 (middle names and suffixes of accounts and guarantors)."""
+    for table in ("account", "guarantor"):
+        for column in NAMES_V5:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
 def make_version_2_payers(con) -> None:
@@ -242,6 +253,28 @@ def test_a_version_3_file_gains_claims_sexes_and_subscribers(tmp_path):
         assert coverage.subscriber_name == "Kid, Ann" and coverage.subscriber_sex == "U"
         Provider.create(last_name="Doe", first_name="Jan", npi="1234567893")
         assert Claim.select().count() == 0 and User.get_by_id(user.id).username == "u"
+    finally:
+        opened.close()
+
+
+def test_a_version_4_file_gains_middle_names_and_suffixes(tmp_path):
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    make_version_4_names(con)
+    con.execute("INSERT INTO guarantor (created_at, first_name, last_name, relationship, street, "
+                "street2, city, state, zip_code, phone, email) VALUES ('2025-01-01 09:00:00', 'Bo', "
+                "'Old', 'parent', '', '', '', '', '', '', '')")
+    con.execute("PRAGMA user_version = 4")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 4
+        from billing_desk.models import Guarantor
+
+        old = Guarantor.get(Guarantor.last_name == "Old")
+        assert (old.middle_name, old.suffix) == ("", "")
     finally:
         opened.close()
 

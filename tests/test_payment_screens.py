@@ -68,10 +68,10 @@ def test_refused_payment_names_the_field(qtbot, db, clerk, catalogue, make_accou
     dialog = shown(qtbot, PatientPaymentDialog(Session(db, clerk), account.id,
                                                prompter=ScriptedPrompter(True)))
     dialog.amount.setText("12.345")
-    assert not dialog.post() and "more than two decimals" in dialog.message.text()
+    assert not dialog.post() and "more than two decimals" in dialog.errors.boxes["amount"][1].text()
     dialog.amount.setText("10")
     dialog.method.setCurrentIndex(dialog.method.findData("check"))
-    assert not dialog.post() and "check number" in dialog.message.text()
+    assert not dialog.post() and "check number" in dialog.errors.boxes["reference"][1].text()
 
 
 def test_eob_denial_is_moved_to_the_patient(qtbot, db, clerk, catalogue, make_account):

@@ -129,7 +129,7 @@ def _mnemonic(text: str) -> str:
 
 def test_alt_keys_are_unique_on_each_tab(window):
     """Two visible Alt+letter mnemonics with the same letter only move the focus between them."""
-    from PySide6.QtWidgets import QAbstractButton, QLabel
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar
 
     window.resize(1300, 800)
     clashes = {}
@@ -139,6 +139,10 @@ def test_alt_keys_are_unique_on_each_tab(window):
         for title in [window.tabs.tabText(i) for i in range(window.tabs.count())] + \
                 [m.title() for m in window.menus.values()]:
             owners.setdefault(_mnemonic(title), []).append(title)
+        for bar in page.findChildren(QTabBar):  # a page's own tabs have Alt letters too
+            if bar.isVisibleTo(window):
+                for i in range(bar.count()):
+                    owners.setdefault(_mnemonic(bar.tabText(i)), []).append(bar.tabText(i))
         for widget in page.findChildren(QAbstractButton) + page.findChildren(QLabel):
             if not widget.isVisibleTo(window):
                 continue

@@ -11,7 +11,7 @@ from peewee import Database
 
 from .migration_claims import claims
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -68,8 +68,19 @@ def _payers_and_plan_copays(db: Database) -> None:
                    'ON "plan_copay" ("plan_id", "category")')
 
 
+def _names_and_guarantor_details(db: Database) -> None:
+    """Version 4: a middle name and a suffix (Jr, III) for the account's person and for the
+    guarantor (whose apartment line, date of birth and email the form now takes)."""
+    for table in ("account", "guarantor"):
+        columns = {row[1] for row in db.execute_sql(f"PRAGMA table_info({table})").fetchall()}
+        for name in ("middle_name", "suffix"):
+            if name not in columns:
+                db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_to_v2,
     2: _payers_and_plan_copays,
     3: claims,
+    4: _names_and_guarantor_details,
 }

@@ -28,6 +28,8 @@ class Guarantor(Stamped):
 
     first_name = TextField()
     last_name = TextField(index=True)
+    middle_name = TextField(default="")
+    suffix = TextField(default="")  # Jr, Sr, III
     relationship = TextField(default="self")
     street = TextField(default="")
     street2 = TextField(default="")
@@ -47,6 +49,8 @@ class Account(Stamped):
     status = ChoiceField(ACCOUNT_STATUSES, default="pending", index=True)
     first_name = TextField(default="")
     last_name = TextField(default="")
+    middle_name = TextField(default="")
+    suffix = TextField(default="")  # Jr, Sr, III
     organization = TextField(default="")
     # Lower-cased "last first organization" for indexed prefix search.
     sort_name = TextField(index=True)

@@ -19,6 +19,7 @@ from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .claims.tab import ClaimsTab
 from .collections.tab import CollectionsTab
+from .keys import show_focus
 from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
         self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
+        show_focus(self)  # a framed drop-down when it has the focus, on every tab and dialog
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.pages = [cls(session, self, prompter=self.prompter) for cls in TAB_CLASSES]

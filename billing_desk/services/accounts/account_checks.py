@@ -89,6 +89,14 @@ class AccountForm:
     credit_limit: str = ""
     preferred_contact: str = "phone"
     notes: str = ""
+    # Names in full, and the guarantor's own details (statements go to the guarantor).
+    middle_name: str = ""
+    suffix: str = ""
+    guarantor_middle_name: str = ""
+    guarantor_suffix: str = ""
+    guarantor_street2: str = ""
+    guarantor_date_of_birth: str = ""
+    guarantor_email: str = ""
     guarantor_id: int | None = None
     # Claims (issue 16): the patient's sex, and each insurance's subscriber when not the patient.
     sex: str = "U"
@@ -157,7 +165,8 @@ def _validate_person(form: AccountForm, today: dt.date | None) -> tuple[dict, li
         if problem:
             problems.append(problem)
 
-    for name in ("first_name", "last_name", "organization", "street", "street2", "city", "notes"):
+    for name in ("first_name", "last_name", "middle_name", "suffix", "organization", "street",
+                 "street2", "city", "notes"):
         values[name] = _text(form, name)
     if form.kind not in ("patient", "customer"):
         problems.append(Problem("kind", "must be patient or customer"))
@@ -231,12 +240,20 @@ def _validate_guarantor(form: AccountForm, person: dict) -> tuple[dict | None, l
     zip_code = _text(form, "guarantor_zip_code")
     problems += [p for p in (check_state(state, "guarantor_state"),
                              check_zip(zip_code, "guarantor_zip_code")) if p]
+    born, problem = parse_date(form.guarantor_date_of_birth, "guarantor_date_of_birth", not_future=True)
+    problems += [problem] if problem else []
+    email, problem = normalize_email(form.guarantor_email, "guarantor_email")
+    problems += [problem] if problem else []
     street = _text(form, "guarantor_street")
-    address = (street, _text(form, "guarantor_city"), state, zip_code) if street else \
-        (person["street"], person["city"], person["state"], person["zip_code"])
+    # Blank street: the patient's whole address, apartment line included (statements go here).
+    address = (street, _text(form, "guarantor_street2"), _text(form, "guarantor_city"), state,
+               zip_code) if street else (person["street"], person["street2"], person["city"],
+                                         person["state"], person["zip_code"])
     return {"first_name": names[0], "last_name": names[1], "relationship": relationship,
-            "phone": phone or person.get("phone", ""), "street": address[0], "city": address[1],
-            "state": address[2], "zip_code": address[3]}, problems
+            "middle_name": _text(form, "guarantor_middle_name"), "suffix": _text(form, "guarantor_suffix"),
+            "phone": phone or person.get("phone", ""), "street": address[0], "street2": address[1],
+            "city": address[2], "state": address[3], "zip_code": address[4],
+            "date_of_birth": born, "email": email.lower() if not problem else email}, problems
 
 
 def _validate_coverages(form: AccountForm, person: dict, today) -> tuple[list[dict], list[Problem]]:

@@ -108,10 +108,10 @@ def _guarantor_for(data: dict | None, by: User) -> Guarantor | None:
     return guarantor
 
 
-EDITABLE = ("first_name", "last_name", "organization", "date_of_birth", "street", "street2", "city",
-            "state", "zip_code", "phone", "phone_alt", "email", "statement_delivery",
-            "payment_terms_days", "billing_cycle_day", "credit_limit", "preferred_contact", "notes",
-            "guarantor", "sex")
+EDITABLE = ("first_name", "last_name", "middle_name", "suffix", "organization", "date_of_birth",
+            "street", "street2", "city", "state", "zip_code", "phone", "phone_alt", "email",
+            "statement_delivery", "payment_terms_days", "billing_cycle_day", "credit_limit",
+            "preferred_contact", "notes", "guarantor", "sex")
 
 
 def update_account(account_id: int, form: AccountForm, by: User) -> Account:
@@ -172,9 +172,9 @@ def _sync_coverages(account: Account, coverages: list[dict], by: User) -> None:
 
 def form_from_account(account: Account) -> AccountForm:
     form = AccountForm()
-    for name in ("kind", "first_name", "last_name", "organization", "street", "street2", "city",
-                 "state", "zip_code", "phone", "phone_alt", "email", "statement_delivery",
-                 "preferred_contact", "notes"):
+    for name in ("kind", "first_name", "last_name", "middle_name", "suffix", "organization", "street",
+                 "street2", "city", "state", "zip_code", "phone", "phone_alt", "email",
+                 "statement_delivery", "preferred_contact", "notes"):
         setattr(form, name, getattr(account, name) or "")
     form.date_of_birth = _date_text(account.date_of_birth)
     form.payment_terms_days = str(account.payment_terms_days)
@@ -184,8 +184,10 @@ def form_from_account(account: Account) -> AccountForm:
     if account.guarantor_id:
         g = account.guarantor
         form.guarantor_relationship = g.relationship
-        for name in ("first_name", "last_name", "phone", "street", "city", "state", "zip_code"):
+        for name in ("first_name", "last_name", "middle_name", "suffix", "phone", "street", "street2",
+                     "city", "state", "zip_code", "email"):
             setattr(form, f"guarantor_{name}", getattr(g, name) or "")
+        form.guarantor_date_of_birth = _date_text(g.date_of_birth)
     for rank, coverage in active_coverages(account.id).items():
         values = {"payer": coverage.plan.payer.name, "plan": coverage.plan.name,
                   "member_id": coverage.member_id, "group_number": coverage.group_number,

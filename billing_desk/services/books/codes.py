@@ -28,9 +28,26 @@ def check_diagnosis(code: str, field: str = "diagnosis") -> tuple[str, Problem |
     if not norm or not icd.is_valid_item(norm):
         return norm, Problem(field, f"'{code}' is not an ICD-10-CM code")
     if not icd.is_leaf(norm) or icd.is_chapter_or_block(norm):
+        below = billable_below(norm)
+        if len(below) <= SHOWN_BELOW:  # a few: each with its words
+            shown = "; ".join(f"{c} {d}" for c, d in below)
+        else:
+            shown = f"{len(below)} codes: {', '.join(c for c, _d in below[:SHOWN_BELOW])} …"
         return norm, Problem(field, f"{norm} is a category, not a billable code: use a more "
-                                    "specific code below it")
+                                    f"specific code below it ({shown})")
     return norm, None
+
+
+SHOWN_BELOW = 3  # billable codes named in the message; the look-up lists them all
+
+
+def billable_below(code: str) -> list[tuple[str, str]]:
+    """The billable codes under a category (``J06``: J06.0 and J06.9), with their descriptions."""
+    norm = normalize_icd(code)
+    icd = _icd()
+    if not norm or not icd.is_valid_item(norm):
+        return []
+    return [(c, icd.get_description(c)) for c in icd.get_descendants(norm) if icd.is_leaf(c)]
 
 
 def describe_diagnosis(code: str) -> str:

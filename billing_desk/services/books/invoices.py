@@ -64,7 +64,8 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
     account = Account.get_or_none(Account.id == draft.account_id) if draft.account_id else None
     if account is None:
         problems.append(Problem("account", "choose the account to bill"))
-    service_date, problem = parse_date(draft.service_date, "service_date", required=True)
+    service_date, problem = parse_date(draft.service_date, "service_date", required=True,
+                                       not_future=True, today=today())
     if problem:
         problems.append(problem)
     diagnoses = []
@@ -125,7 +126,8 @@ def _validate_line(line: LineInput, i: int, n_diagnoses: int, service_date):
     modifiers = [m.strip().upper() for m in (line.modifiers or "").split(",") if m.strip()]
     if any(len(m) != 2 or not m.isalnum() for m in modifiers) or len(modifiers) > 4:
         problems.append(Problem(f"{where}.modifiers", "modifiers are up to four 2-character codes"))
-    line_date, problem = (parse_date(line.service_date, f"{where}.service_date") if line.service_date
+    line_date, problem = (parse_date(line.service_date, f"{where}.service_date", not_future=True,
+                                     today=today()) if line.service_date
                           else (service_date, None))
     if problem:
         problems.append(problem)

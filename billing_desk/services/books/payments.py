@@ -46,6 +46,9 @@ def record_payment(account_id: int, amount, by: User, *, method: str = "cash", r
         raise ValidationError("type the check number", "reference")
     entry_date = entry_date or today()
     received_on = received_on or entry_date
+    if received_on > entry_date:
+        raise ValidationError(f"{received_on:%m/%d/%Y} is in the future: a payment is received on "
+                              "or before the day it is entered", "received_on")
     party = "insurance" if source == "insurance" else "patient"
     with in_transaction():
         account = Account.get_by_id(account_id)

@@ -77,19 +77,29 @@ def check_state(value: str, field: str = "state") -> Problem | None:
     return None
 
 
+# The office's telephone region: a number typed without a country code is read as one of its own.
+OFFICE_REGION = "US"
+
+
 def normalize_phone(value: str, field: str = "phone") -> tuple[str, Problem | None]:
-    """A US phone number in the form (555) 123-4567, or a problem."""
+    """A phone number the office's region could dial, in the form (217) 555-0123, or a problem.
+
+    is_valid_number, not is_possible_number: a 7-digit local number ("555-0100") has no area
+    code, and an area code that does not exist ("(555) 123-4567") is refused too."""
     raw = (value or "").strip()
     if not raw:
         return "", None
     import phonenumbers
 
     try:
-        number = phonenumbers.parse(raw, "US")
+        number = phonenumbers.parse(raw, OFFICE_REGION)
     except phonenumbers.NumberParseException:
         return raw, Problem(field, f"'{raw}' is not a phone number")
     if not phonenumbers.is_possible_number(number):
         return raw, Problem(field, f"'{raw}' is not a phone number (10 digits for the US)")
+    if not phonenumbers.is_valid_number(number):
+        return raw, Problem(field, f"'{raw}' is not a phone number here: type the area code and "
+                                   "all 10 digits, like (217) 555-0123")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL), None
 
 

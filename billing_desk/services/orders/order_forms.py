@@ -311,6 +311,9 @@ def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *
                         "on it" + (" until it is approved." if order.status == "received" else "."))
     day, problem = parse_date(on or today(), "delivered_on", required=True, not_future=True)
     problems = [problem] if problem else []
+    if day is not None and day < order.order_date:
+        problems.append(Problem("delivered_on", f"is before the order's date, "
+                                                f"{order.order_date:%m/%d/%Y}"))
     lines = {l.id: l for l in order.lines}
     wanted = []
     for line_id, raw in quantities.items():

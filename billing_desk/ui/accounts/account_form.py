@@ -24,8 +24,10 @@ from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS, SEXES
 from ...errors import BillingError, ValidationError
 from ...services.accounts import registry
 from ...services.accounts.account_checks import GUARANTOR_RELATIONSHIPS, AccountForm
-from ...services.office.validation import US_STATES
+from ...services.office.validation import US_STATES, parse_date
 from ..books.payers_dialog import PayersDialog
+from ..field_errors import words
+from ..keys import choose_and_move_on, saving, show_focus, unless_popup
 from ..prompts import Prompter
 
 CHOICES = {"kind": ("patient", "customer"), "guarantor_relationship": GUARANTOR_RELATIONSHIPS,
@@ -63,9 +65,38 @@ SECTIONS = [
                             ("billing_cycle_day", "Billing cycle day"),
                             ("credit_limit", "Credit limit"), ("notes", "Notes")]),
 ]
-PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(555) 123-4567", "state": "NY",
+# Names in full and the guarantor's own details, each placed after the field the paper has it
+# after: (after this field, [(field, label), ...]); the sections that grow get more columns.
+FULL_DETAILS = [
+    ("first_name", [("middle_name", "Middle name"), ("suffix", "Suffix (Jr, III)")]),
+    ("guarantor_first_name", [("guarantor_middle_name", "Middle name"), ("guarantor_suffix", "Suffix"),
+                              ("guarantor_date_of_birth", "Date of birth")]),
+    ("guarantor_phone", [("guarantor_email", "Email")]),
+    ("guarantor_street", [("guarantor_street2", "Apt / suite")]),
+]
+WIDER = {"Patient / customer": 7, "Responsible party (guarantor)": 5}
+
+
+def _with_full_details(sections):
+    placed = []
+    for title, columns, items in sections:
+        grown = []
+        for name, label in items:
+            grown.append((name, label))
+            for after, extra in FULL_DETAILS:
+                if after == name:
+                    grown.extend(extra)
+        placed.append((title, WIDER.get(title, columns), grown))
+    return placed
+
+
+SECTIONS = _with_full_details(SECTIONS)
+GUARANTOR_BOXES = tuple(name for title, _c, items in SECTIONS if title.startswith("Responsible")
+                        for name, _l in items if name != "guarantor_relationship")
+PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(217) 555-0123", "state": "NY",
                 "zip_code": "12345", "primary_start_date": "MM/DD/YYYY",
-                "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00"}
+                "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00",
+                "guarantor_date_of_birth": "MM/DD/YYYY"}
 INSURANCE_SECTIONS: tuple[str, ...] = ("Primary insurance", "Secondary insurance")
 
 
@@ -129,6 +160,7 @@ class AccountFormWidget(QWidget):
         self.add_payer_buttons: dict[str, QPushButton] = {}
         self.payer_dialog: PayersDialog | None = None
         self._enter = _EnterMovesOn(self)
+        show_focus(self)
         self._build()
         self._shortcuts()
         self.load(AccountForm())
@@ -172,6 +204,8 @@ class AccountFormWidget(QWidget):
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
         self.fields["kind"].currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.fields["guarantor_relationship"].currentIndexChanged.connect(
+            lambda _i: self._guarantor_changed())
         for rank in ("primary", "secondary"):
             self.fields[f"{rank}_payer"].editingFinished.connect(lambda r=rank: self._payer_changed(r))
             self.fields[f"{rank}_relationship"].currentIndexChanged.connect(
@@ -216,16 +250,16 @@ class AccountFormWidget(QWidget):
         else:
             widget = QLineEdit(objectName=name, placeholderText=PLACEHOLDERS.get(name, ""))
             widget.returnPressed.connect(lambda w=widget: self.next_field(w))
+            if name.endswith(("date_of_birth", "_date")):  # a date that does not exist: said on leaving
+                widget.editingFinished.connect(lambda n=name: self._check_date(n))
             if name.endswith("state"):
                 completer = self._completer(sorted(US_STATES))
                 completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
                 completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
                 widget.setCompleter(completer)
                 widget.setMaxLength(2)
-            elif name.endswith("_payer"):
-                widget.setCompleter(self._completer([]))
-            elif name.endswith("_plan"):
-                widget.setCompleter(self._completer([]))
+            elif name.endswith(("_payer", "_plan")):
+                widget.setCompleter(choose_and_move_on(self._completer([])))
         self.fields[name] = widget
         return widget
 
@@ -245,7 +279,8 @@ class AccountFormWidget(QWidget):
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (Qt.Key.Key_Escape, self.cancel),
+        for keys, slot in ((QKeySequence.StandardKey.Save, saving(self.save)),
+                           (Qt.Key.Key_Escape, unless_popup(self.cancel)),  # a list open: Esc closes it
                            (Qt.Key.Key_F2, self._open_duplicate), (Qt.Key.Key_F4, self.add_payer)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
@@ -270,6 +305,7 @@ class AccountFormWidget(QWidget):
         self.account_id, self.batch_id = None, batch_id
         self.load(AccountForm())
         self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll.verticalScrollBar().setValue(0)  # the new blank form from its top
 
     def edit(self, account) -> None:
         self.account_id = account.id
@@ -291,6 +327,7 @@ class AccountFormWidget(QWidget):
         self.show_problems([])
         self.heading.setText("New account — it stays pending until a supervisor approves it")
         self._kind_changed()
+        self._guarantor_changed()
         for rank in ("primary", "secondary"):
             self._payer_changed(rank)
             self._subscriber_needed(rank)
@@ -304,6 +341,9 @@ class AccountFormWidget(QWidget):
             value = widget.currentData() if isinstance(widget, QComboBox) else widget.text()
             setattr(form, name, value)
         form.guarantor_id = keep_id if keep_id is not None else self._loaded.guarantor_id
+        if form.guarantor_relationship == "self":  # greyed boxes hold nothing that counts
+            for name in GUARANTOR_BOXES:
+                setattr(form, name, getattr(AccountForm(), name))
         if form.kind == "customer":
             for title, _c, items in SECTIONS:
                 if title in INSURANCE_SECTIONS:
@@ -326,6 +366,12 @@ class AccountFormWidget(QWidget):
         """The subscriber's boxes take the keys only when the patient is not the subscriber."""
         self_insured = self.fields[f"{rank}_relationship"].currentData() in (None, "self")
         self.groups[_subscriber(rank)[0]].setEnabled(not self_insured)
+
+    def _guarantor_changed(self) -> None:
+        """"self": the patient pays, so the guarantor's boxes are greyed and Enter skips them."""
+        someone_else = self.fields["guarantor_relationship"].currentData() != "self"
+        for name in GUARANTOR_BOXES:
+            self.fields[name].setEnabled(someone_else)
 
     def _set_visible(self, name: str, visible: bool) -> None:
         self.fields[name].setVisible(visible)
@@ -375,7 +421,7 @@ class AccountFormWidget(QWidget):
             label.setText("; ".join(messages))
             label.setVisible(bool(messages))
             self.fields[name].setStyleSheet("border: 1px solid #b00020" if messages else "")
-        other = [f"{k}: {'; '.join(v)}" for k, v in by_field.items()]
+        other = [f"{words(k, self._labels())}: {'; '.join(v)}" for k, v in by_field.items()]
         count = len(problems)
         self.message.setText("" if not count else
                              f"{count} thing{'s' if count > 1 else ''} to fix before saving"
@@ -386,6 +432,17 @@ class AccountFormWidget(QWidget):
                 self.fields[problem.field].setFocus(Qt.FocusReason.OtherFocusReason)
                 self.scroll.ensureWidgetVisible(self.fields[problem.field], 50, 60)
                 break
+
+    def _labels(self) -> dict[str, str]:
+        return {name: caption.text() for name, caption in self.captions.items()}
+
+    def _check_date(self, name: str) -> None:
+        """Leaving a date box: a date that does not exist is said under it at once."""
+        _day, problem = parse_date(self.fields[name].text(), name,
+                                   not_future=name.endswith("date_of_birth"))
+        self.errors[name].setText(problem.message if problem else "")
+        self.errors[name].setVisible(problem is not None)
+        self.fields[name].setStyleSheet("border: 1px solid #b00020" if problem else "")
 
     def save(self):
         """Check and store; at a problem nothing is stored and the cursor goes to the field."""

@@ -24,6 +24,7 @@ from ...errors import BillingError
 from ...money import format_money
 from ...services.accounts import account_page, registry
 from ..buttons import add_buttons
+from ..keys import unless_popup
 from ..table_model import Column
 from .account_cases import CasesPanel, static_model, table_view
 
@@ -106,7 +107,7 @@ class AccountView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         for keys, slot in ((QKeySequence.StandardKey.Print, self.print_ledger),
-                           (Qt.Key.Key_Escape, self.back.emit),
+                           (Qt.Key.Key_Escape, unless_popup(self.back.emit)),
                            ("Ctrl+E", lambda: self.account and self.edit_requested.emit(self.account))):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -23,6 +23,7 @@ from ...choices import ITEM_KINDS
 from ...errors import BillingError, ValidationError
 from ...money import format_money
 from ...services.books import catalogue
+from ..field_errors import FieldErrors, with_error
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
@@ -76,13 +77,14 @@ class CatalogueDialog(QDialog):
         self.show_item(self.list.current())
 
     def _layout(self) -> None:
+        self.errors = FieldErrors(self.message)  # each message under its box, in the label's words
         form = QFormLayout()
-        form.addRow("&Code", self.fields["code"])
-        form.addRow("&Kind", self.kind)
-        form.addRow("&Description", self.fields["description"])
-        form.addRow("C&ategory", self.fields["category"])
-        form.addRow("&Price", self.fields["unit_price"])
-        form.addRow("C&ost", self.fields["unit_cost"])
+        for label, key, box in (("&Code", "code", self.fields["code"]), ("&Kind", "kind", self.kind),
+                                ("&Description", "description", self.fields["description"]),
+                                ("C&ategory", "category", self.fields["category"]),
+                                ("&Price", "unit_price", self.fields["unit_price"]),
+                                ("C&ost", "unit_cost", self.fields["unit_cost"])):
+            form.addRow(label, with_error(box, self.errors.under(key, box, label.replace("&", ""))))
         for box in self.flags.values():
             form.addRow("", box)
         form.addRow("Allowed by payer", self.fees)
@@ -135,8 +137,9 @@ class CatalogueDialog(QDialog):
         try:
             item = catalogue.save_item(data, self.session.user)
         except ValidationError as exc:
-            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+            self.errors.show(exc.problems)
             return False
+        self.errors.clear()
         self.message.setText(f"Saved {item.code}")
         self.list.refresh()
         self.show_item(item)

@@ -24,7 +24,7 @@ from ...errors import BillingError
 from ...money import ZERO, parse_money
 from ...printing import invoice_docs
 from ...services.books import adjustments, invoice_papers, invoices
-from ...services.books.codes import search_diagnoses
+from ...services.books.codes import check_diagnosis, search_diagnoses
 from ...services.books.estimate import active_coverage
 from ..office.signoff import run_with_signoff
 from .invoice_models import RowsModel
@@ -33,7 +33,7 @@ from .invoice_models import RowsModel
 class DiagnosisLookup(QDialog):
     """Find a billable ICD-10-CM code by code or by words; Enter takes the highlighted one."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, start: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Look up a diagnosis (ICD-10-CM)")
         self.resize(620, 420)
@@ -48,10 +48,13 @@ class DiagnosisLookup(QDialog):
         self.search.textChanged.connect(self._find)
         self.search.returnPressed.connect(self._take)
         self.results.itemActivated.connect(lambda _item: self._take())
+        if start:  # a category typed on the invoice: the billable codes below it
+            self.search.setText(start)
+            self.search.selectAll()
 
     def _find(self, text: str) -> None:
         self.results.clear()
-        for code, description in search_diagnoses(text, limit=50):
+        for code, description in search_diagnoses(text, limit=500):
             item = QListWidgetItem(f"{code}  {description}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             self.results.addItem(item)
@@ -76,10 +79,16 @@ class DiagnosisLookup(QDialog):
 def look_up_diagnosis(form) -> None:
     if form.status != "draft":
         return
-    dialog = DiagnosisLookup(form)
-    if dialog.exec() and dialog.chosen:
-        codes = [c.strip() for c in form.diagnoses.text().split(",") if c.strip()]
-        form.diagnoses.setText(", ".join(codes + [dialog.chosen]))
+    codes = [c.strip() for c in form.diagnoses.text().replace(";", ",").split(",") if c.strip()]
+    categories = [i for i, code in enumerate(codes)
+                  if (problem := check_diagnosis(code)[1]) and "category" in problem.message]
+    dialog = DiagnosisLookup(form, start=codes[categories[0]] if categories else "")
+    if form.prompter.run(dialog) and dialog.chosen:
+        if categories:  # the chosen code takes the category's place (and its letter)
+            codes[categories[0]] = dialog.chosen
+        else:
+            codes.append(dialog.chosen)
+        form.diagnoses.setText(", ".join(codes))
         form.dirty = True
         form._refresh()
 

@@ -12,6 +12,7 @@ from ...money import format_money, parse_money
 from ...services.books import codes
 from ...services.books.invoice_preview import PricedLine
 from ...services.office.validation import parse_int
+from ..keys import choose_and_move_on
 
 
 def attach_completer(edit: QLineEdit, source: Callable[[str], list[str]],
@@ -22,6 +23,7 @@ def attach_completer(edit: QLineEdit, source: Callable[[str], list[str]],
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     edit.setCompleter(completer)
+    choose_and_move_on(completer)  # Enter on the list: the highlighted entry, and on
     edit.textEdited.connect(lambda text: model.setStringList(source(text)))
     def picked(text: str) -> None:
         _back_to(edit)

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError, Problem
 from ...money import format_money
 from ...services.books import invoices
 from ...services.books.codes import check_diagnosis, describe_diagnosis
 from ...services.books.invoice_preview import PricedLine, preview_invoice
+from ..field_errors import FieldErrors, check_date_on_leave, with_error
+from ..keys import saving
 from ..prompts import Prompter
 from . import invoice_actions
 from .invoice_claim_fields import ClaimFields
@@ -37,6 +39,19 @@ LINE_HEADERS = ["#", "Code", "Description", "Qty", "Price", "Amount", "Mod", "Dx
 EST_HEADERS = ["Code", "Charge", "Allowed", "Insurance", "Copay", "Deductible", "Coinsurance",
                "Not covered", "Patient"]
 LETTERS = "ABCDEFGHIJKL"
+CAPTIONS = {"account": "Account", "service_date": "Date of service", "provider": "Provider",
+            "place_of_service": "Place of service", "diagnoses": "Diagnoses", "notes": "Notes",
+            "lines": "Lines", "lines[]": "Line", "unit_price": "price", "pointers": "Dx letters",
+            "modifiers": "Mod", "code": "code", "quantity": "Qty"}
+
+
+def _diagnosis_name(field: str) -> str | None:
+    """``diagnoses[2]`` is the clerk's Diagnosis B."""
+    if field.startswith("diagnoses[") and field.endswith("]"):
+        number = field[len("diagnoses["):-1]
+        if number.isdigit() and 1 <= int(number) <= len(LETTERS):
+            return f"Diagnosis {LETTERS[int(number) - 1]}"
+    return None
 
 
 def account_choices(text: str) -> list[str]:
@@ -81,18 +96,26 @@ class InvoiceForm(QDialog):
         self.diagnoses = QLineEdit(objectName="diagnoses", placeholderText="E11.9, I10 (Ctrl+L looks up)")
         self.diagnoses.setAccessibleName("Diagnoses")
         self.dx_info = QLabel(wordWrap=True)
+        self.message = QLabel(objectName="message", wordWrap=True)
+        self.message.setStyleSheet("color: #b00020")
+        self.errors = FieldErrors(self.message, CAPTIONS, namer=_diagnosis_name)
         self.number_label = QLabel("new — numbered when posted", objectName="invoice-number")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         header = QFormLayout()
         header.addRow("Invoice", self.number_label)
-        header.addRow("&Account", self.account)
-        header.addRow("", self.account_info)
-        header.addRow("&Date of service", self.service_date)
-        header.addRow("&Provider", self.provider)
-        header.addRow("P&lace of service", self.place)
+        for caption, key, edit in (("&Account", "account", self.account),
+                                   ("&Date of service", "service_date", self.service_date),
+                                   ("&Provider", "provider", self.provider),
+                                   ("P&lace of service", "place_of_service", self.place)):
+            header.addRow(caption, with_error(edit, self.errors.under(key, edit)))
+            if key == "account":
+                header.addRow("", self.account_info)
+        check_date_on_leave(self.service_date, "service_date", self.errors, not_future=True)
         dx_box = QGroupBox("Diagnoses (up to 12; lines point at them by letter)")
         box = QVBoxLayout(dx_box)
         box.addWidget(self.diagnoses)
+        box.addWidget(self.errors.under("diagnoses", self.diagnoses))
+        self.errors.route("diagnoses[", self.errors.boxes["diagnoses"][1], lambda _f: self.diagnoses)
         box.addWidget(self.dx_info, 1)
         self.dx_info.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.top = QHBoxLayout()
@@ -112,8 +135,9 @@ class InvoiceForm(QDialog):
         self.notes = QPlainTextEdit(objectName="notes", maximumHeight=80)
         self.claim = ClaimFields()
         self.notes.setTabChangesFocus(True)
-        self.message = QLabel(objectName="message", wordWrap=True)
-        self.message.setStyleSheet("color: #b00020")
+        self.lines_error = QLabel(objectName="lines_error", wordWrap=True)
+        self.lines_error.hide()
+        self.errors.route("lines", self.lines_error, self._line_box)
         self.buttons = {name: QPushButton(text, autoDefault=False) for name, text in (
             ("save", "&Save draft (Ctrl+S)"), ("post", "P&ost (Ctrl+Enter)"),
             ("print", "Print… (Ctrl+P)"), ("pdf", "Save P&DF…"), ("explain", "&Explain this bill"),
@@ -122,6 +146,7 @@ class InvoiceForm(QDialog):
         lines_box = QGroupBox("Lines")
         box = QVBoxLayout(lines_box)
         box.addWidget(self.entry)
+        box.addWidget(self.lines_error)
         box.addWidget(self.lines_view, 2)
         est_box = QGroupBox("Estimate")
         box = QVBoxLayout(est_box)
@@ -168,11 +193,11 @@ class InvoiceForm(QDialog):
         self.claim.connect_touched(self._touched)
         self.entry.added.connect(self._line_added)
         self.entry.finished.connect(self.notes.setFocus)
-        self.entry.problem.connect(self.message.setText)
+        self.entry.problem.connect(self._line_problem)
         QShortcut(QKeySequence.StandardKey.Delete, self.lines_view,
                   self._delete_line, context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: invoice_actions.look_up_diagnosis(self))
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.save))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.post)
         QShortcut(QKeySequence.StandardKey.Print, self, lambda: invoice_actions.print_invoice(self))
         actions = {"save": self.save, "post": self.post, "close": self.reject,
@@ -193,6 +218,22 @@ class InvoiceForm(QDialog):
         self.account.setText(text)
         self._account_entered()
 
+    def _line_problem(self, text: str) -> None:
+        """The line being typed: its words right under it (empty text clears them)."""
+        self.lines_error.setText(text)
+        self.lines_error.setVisible(bool(text))
+
+    def _line_box(self, field: str):
+        """``lines[2].quantity``: the second line of the table, chosen; the box that takes keys."""
+        try:
+            row = int(field.split("[", 1)[1].split("]", 1)[0]) - 1
+        except (IndexError, ValueError):
+            return self.entry.code
+        if 0 <= row < len(self.lines):
+            self.lines_view.selectRow(row)
+            return self.lines_view
+        return self.entry.code
+
     def _diagnoses_entered(self) -> None:
         self._refresh()
         self.entry.code.setFocus()
@@ -201,7 +242,7 @@ class InvoiceForm(QDialog):
         """Enter (or a completion chosen): resolve the account and move on. Safe to repeat."""
         account = invoices.find_active_account(self.account.text())
         if account is None:
-            self.message.setText("Account: choose an active account (type its number or name)")
+            self.errors.show([Problem("account", "choose an active account (type its number or name)")])
             return
         self._set_account(account)
         move_focus(self.service_date)
@@ -213,7 +254,7 @@ class InvoiceForm(QDialog):
         self.account_info.setText(f"Owes {format_money(account.patient_balance)} · insurance "
                                   f"{format_money(account.insurance_balance)} · credit "
                                   f"{format_money(account.unapplied_credit)}")
-        self.message.clear()
+        self.errors.clear()
         self._refresh()
 
     def _line_added(self, line: PricedLine) -> None:
@@ -257,7 +298,8 @@ class InvoiceForm(QDialog):
         codes = [c.strip() for c in self.diagnoses.text().replace(";", ",").split(",") if c.strip()]
         for letter, code in zip(LETTERS, codes):
             norm, problem = check_diagnosis(code)
-            shown.append(f"{letter}. {problem.message}" if problem else
+            pick = "; Ctrl+L lists them to pick from" if problem and "category" in problem.message else ""
+            shown.append(f"{letter}. {problem.message}{pick}" if problem else
                          f"{letter}. {norm} {describe_diagnosis(norm)}")
         if len(codes) > len(LETTERS):
             shown.append("at most 12 diagnoses")
@@ -286,7 +328,7 @@ class InvoiceForm(QDialog):
             return False
         self.invoice_id = invoice.id
         self.dirty = False
-        self.message.setText("")
+        self.errors.clear()
         self.setWindowTitle(f"Invoice — draft #{invoice.id} saved")
         self.number_label.setText(f"draft #{invoice.id} — numbered when posted")
         self.changed_books.emit()
@@ -309,10 +351,8 @@ class InvoiceForm(QDialog):
         return True
 
     def _show_problems(self, exc: BillingError) -> None:
-        if isinstance(exc, ValidationError):
-            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
-        else:
-            self.message.setText(str(exc))
+        """Each problem under its box, in the words on the screen; the cursor to the first."""
+        self.errors.say(exc)
 
     def load(self, invoice_id: int) -> None:
         invoice = invoices.get_invoice(invoice_id)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QDialog,
@@ -22,16 +23,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError, Problem, ValidationError
 from ...money import ZERO, format_money, parse_money
 from ...services.books import adjustments, payments
 from ...services.books.payments import RemitLine
+from ..field_errors import FieldErrors, check_date_on_leave, error_text, with_error
+from ..keys import saving, show_focus
 from ..prompts import Prompter
 from .invoice_models import RowsModel
 
 HEADERS = ["#", "Code", "Charge", "Insurance owes", "Allowed", "Paid", "Contractual",
            "Patient resp.", "Denial reason"]
 ALLOWED, PAID, CONTRACTUAL, PATIENT, DENIAL = 4, 5, 6, 7, 8
+CAPTIONS = {"payer": "Payer", "reference": "Check / EFT no.", "check_total": "Check total",
+            "received_on": "Received on", "invoice": "Invoice (claim)", "allowed": "Allowed",
+            "paid": "Paid", "amount": "Paid"}
 
 
 class EobDialog(QDialog):
@@ -46,6 +52,7 @@ class EobDialog(QDialog):
         self.applied = ZERO  # paid on the claims already posted from this check
         self.setWindowTitle("Insurance payment (EOB)")
         self.resize(940, 460)
+        show_focus(self)
         self._build()
 
     def _build(self) -> None:
@@ -65,6 +72,8 @@ class EobDialog(QDialog):
         for column, width in enumerate((30, 70, 85, 100, 85, 85, 85, 95, 200)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemDelegate().closeEditor.connect(self._editor_closed)
+        self.table.installEventFilter(self)  # Enter on a cell not being typed in moves on too
         self.claim_label = QLabel(objectName="eob_claim")
         self.left = QLabel(objectName="eob_left")
         self.left.setStyleSheet("font-weight: bold")
@@ -74,12 +83,15 @@ class EobDialog(QDialog):
         self.posted_note.setStyleSheet("color: #1b6e20")
         self.post_button = QPushButton("&Post claim (Ctrl+S)", autoDefault=False)
         close = QPushButton("Close", autoDefault=False)
+        self.errors = FieldErrors(self.message, CAPTIONS)
         form = QFormLayout()
-        form.addRow("&Payer", self.payer)
-        form.addRow("&Check / EFT no.", self.check)
-        form.addRow("Check &total", self.check_total)
-        form.addRow("&Received on", self.received)
-        form.addRow("&Invoice (claim)", self.invoice_number)
+        for caption, key, box in (("&Payer", "payer", self.payer),
+                                  ("&Check / EFT no.", "reference", self.check),
+                                  ("Check &total", "check_total", self.check_total),
+                                  ("&Received on", "received_on", self.received),
+                                  ("&Invoice (claim)", "invoice", self.invoice_number)):
+            form.addRow(caption, with_error(box, self.errors.under(key, box)))
+        check_date_on_leave(self.received, "received_on", self.errors, not_future=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.left, 1)
         buttons.addWidget(self.post_button)
@@ -100,7 +112,7 @@ class EobDialog(QDialog):
         self.invoice_number.returnPressed.connect(self.load_claim)
         self.post_button.clicked.connect(self.post_claim)
         close.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.post_claim)
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.post_claim))
         self._count_down()
 
     # --- a claim --------------------------------------------------------------------------------
@@ -108,11 +120,11 @@ class EobDialog(QDialog):
         try:
             self.invoice, lines = payments.claim(self.invoice_number.text())
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.errors.show([Problem("invoice", error_text(exc, CAPTIONS))])
             return
         self.lines = [{"line": l, "allowed": l.insurance_balance, "paid": ZERO, "contractual": None,
                        "patient": None, "denial": ""} for l in lines]
-        self.message.clear()
+        self.errors.clear()
         account = self.invoice.account
         self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
                                  f"{account.display_name} · service "
@@ -123,6 +135,29 @@ class EobDialog(QDialog):
         self._fill()
         self.table.setFocus()
         self.table.setCurrentIndex(self.model.index(0, ALLOWED))
+
+    def _editor_closed(self, _editor, hint) -> None:
+        """Enter in a line's cell moves on: allowed, paid, contractual, patient, denial reason,
+        then the next line's allowed amount (Tab keeps Qt's own way)."""
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            self._next_cell()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and self.table.state() != QAbstractItemView.State.EditingState:
+            self._next_cell()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _next_cell(self) -> None:
+        current = self.table.currentIndex()
+        row, column = current.row(), current.column()
+        if column < ALLOWED:
+            return
+        row, column = (row, column + 1) if column < DENIAL else (row + 1, ALLOWED)
+        if row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, column))
 
     def _computed(self, row: dict) -> tuple[Decimal, Decimal]:
         line = row["line"]
@@ -152,7 +187,7 @@ class EobDialog(QDialog):
                 target[name] = parse_money(text, HEADERS[column]) if text.strip() or name in (
                     "allowed", "paid") else None
             except ValidationError as exc:
-                self.message.setText(f"line {row + 1}: {exc}")
+                self.message.setText(f"Line {row + 1}: {error_text(exc, CAPTIONS)}")
                 return str(exc)
         self.message.clear()
         self._fill()
@@ -183,13 +218,17 @@ class EobDialog(QDialog):
                             denial_reason=r["denial"]) for r in self.lines]
         from ...services.office.validation import parse_date
 
-        received, _problem = parse_date(self.received.text(), "received")
+        received, problem = parse_date(self.received.text(), "received_on", required=True,
+                                       not_future=True)
+        if problem:
+            self.errors.show([problem])
+            return False
         try:
             adjustments.post_remittance(self.payer.currentData(), self.invoice.account_id,
                                         self.check.text().strip(), remits, self.session.user,
                                         received_on=received)
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.errors.say(exc)
             return False
         paid = sum((r.paid for r in remits), ZERO)
         self.applied += paid
@@ -209,6 +248,6 @@ class EobDialog(QDialog):
         left = self._count_down()
         if left and not self.prompter.confirm(
                 "Check not fully applied", f"{format_money(left)} of this check is not applied. "
-                "Close anyway?"):
+                "Close anyway?", default_no=True):
             return
         super().reject()

@@ -22,14 +22,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import BillingError
+from ...errors import BillingError, Problem
 from ...money import ZERO, format_money, parse_money
 from ...services.books import payments
+from ..field_errors import FieldErrors, check_date_on_leave, with_error
+from ..keys import saving, show_focus
 from ..prompts import Prompter
 from .invoice_entry import attach_completer
 from .invoice_models import RowsModel
 
 HEADERS = ["Invoice", "Service date", "Due", "Code", "Patient owes", "Apply"]
+CAPTIONS = {"account": "Account", "amount": "Amount", "method": "Method", "reference": "Reference",
+            "received_on": "Received on", "Apply": "Apply"}
 
 
 def account_labels(text: str) -> list[str]:
@@ -48,6 +52,7 @@ class PatientPaymentDialog(QDialog):
         self.chosen: dict[int, Decimal] = {}
         self.setWindowTitle("Patient payment")
         self.resize(760, 480)
+        show_focus(self)
         self._build()
         if account_id:
             account = payments.get_account(account_id)
@@ -74,12 +79,14 @@ class PatientPaymentDialog(QDialog):
         self.message.setStyleSheet("color: #b00020")
         self.post_button = QPushButton("&Post payment (Ctrl+S)", autoDefault=False)
         cancel = QPushButton("Cancel", autoDefault=False)
+        self.errors = FieldErrors(self.message, CAPTIONS)
         form = QFormLayout()
-        form.addRow("&Account", self.account)
-        form.addRow("A&mount", self.amount)
-        form.addRow("M&ethod", self.method)
-        form.addRow("&Reference", self.reference)
-        form.addRow("Received o&n", self.received)
+        for caption, key, box in (("&Account", "account", self.account), ("A&mount", "amount", self.amount),
+                                  ("M&ethod", "method", self.method),
+                                  ("&Reference", "reference", self.reference),
+                                  ("Received o&n", "received_on", self.received)):
+            form.addRow(caption, with_error(box, self.errors.under(key, box)))
+        check_date_on_leave(self.received, "received_on", self.errors, not_future=True)
         apply_row = QHBoxLayout()
         apply_row.addWidget(self.oldest)
         apply_row.addWidget(self.choose)
@@ -103,7 +110,7 @@ class PatientPaymentDialog(QDialog):
         self.choose.toggled.connect(lambda _on: self._update_summary())
         self.post_button.clicked.connect(self.post)
         cancel.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.post)
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.post))
 
     def _account_chosen(self, text: str) -> None:
         self.account.setText(text)
@@ -112,13 +119,13 @@ class PatientPaymentDialog(QDialog):
     def _load_account(self) -> None:
         account = payments.find_account(self.account.text())
         if account is None:
-            self.message.setText("Account: choose the account that pays")
+            self.errors.show([Problem("account", "choose the account that pays")])
             return
         self.account_id = account.id
         self.lines = list(payments.open_lines(account.id, "patient"))
         self.chosen = {}
         self._fill()
-        self.message.clear()
+        self.errors.clear()
         self.amount.setFocus()
 
     def _fill(self) -> None:
@@ -162,7 +169,8 @@ class PatientPaymentDialog(QDialog):
                        if self.choose.isChecked() else None)
         from ...services.office.validation import parse_date
 
-        received, problem = parse_date(self.received.text(), "Received on", required=True)
+        received, problem = parse_date(self.received.text(), "received_on", required=True,
+                                       not_future=True)
         try:
             if problem:
                 raise payments.ValidationError([problem])
@@ -171,7 +179,7 @@ class PatientPaymentDialog(QDialog):
                 method=self.method.currentData(), reference=self.reference.text(),
                 received_on=received, allocations=allocations)
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.errors.say(exc)
             return False
         self.posted.emit(payment.id)
         self.accept()

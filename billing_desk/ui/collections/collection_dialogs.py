@@ -27,6 +27,7 @@ from ...errors import BillingError
 from ...money import format_money
 from ...printing import letters
 from ...services.collections import collection_actions as actions, dunning, worklist as col
+from ..field_errors import FieldErrors, check_date_on_leave, with_error
 from ..prompts import Prompter
 from ..work import BackgroundJob, run_in_background
 
@@ -44,6 +45,7 @@ class _Form(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
+        self.errors = FieldErrors(self.error)  # each message under its box, in the label's words
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -59,8 +61,14 @@ class _Form(QDialog):
         box = QLineEdit(placeholderText=placeholder, objectName=name)
         box.textEdited.connect(lambda _t: setattr(self, "typed", True))
         box.returnPressed.connect(self.focusNextChild)
-        self.form.addRow(label, box)
+        self.row(label, name, box)
+        if placeholder.startswith("MM/DD/YYYY"):  # a date that does not exist: said on leaving
+            check_date_on_leave(box, name, self.errors)
         return box
+
+    def row(self, label: str, name: str, box) -> None:
+        """``label`` (with its Alt letter) and ``box``, its red line right under it."""
+        self.form.addRow(label, with_error(box, self.errors.under(name, box, label.replace("&", ""))))
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Save):  # when the window shortcut did not see it
@@ -78,7 +86,7 @@ class _Form(QDialog):
         try:
             result = self.store()
         except BillingError as exc:
-            self.error.setText(str(exc))
+            self.errors.say(exc)
             return
         self.saved.emit(result)
         self.accept()
@@ -95,12 +103,12 @@ class ContactDialog(_Form):
         self.account_id, self.user, self.today = account_id, user, today
         self.kind = QComboBox(objectName="kind")
         self.kind.addItems(CONTACT_KINDS)
-        self.form.addRow("&Kind", self.kind)
+        self.row("&Kind", "kind", self.kind)
         self.outcome = QComboBox(objectName="outcome", editable=True)
         self.outcome.addItems(actions.OUTCOMES)
         self.outcome.setCurrentText("")
         cast(QLineEdit, self.outcome.lineEdit()).textEdited.connect(lambda _t: setattr(self, "typed", True))
-        self.form.addRow("&Outcome", self.outcome)
+        self.row("&Outcome", "outcome", self.outcome)
         self.note = self.edit("&Note", "note")
         self.follow_up = self.edit("&Follow up on", "follow_up", "MM/DD/YYYY (blank: in "
                                    f"{col.follow_up_days()} days)")

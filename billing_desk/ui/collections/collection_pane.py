@@ -77,7 +77,7 @@ def _hand_off(tab) -> None:
     agency = tab.ask("Hand off to agency", "Agency name:") if row else None
     reason = tab.ask("Hand off to agency", "Reason:") if agency else None
     if agency and reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} "
-                                         f"with {agency}? Statements stop."):
+                                         f"with {agency}? Statements stop.", default_no=True):
         tab.run(lambda: run_with_signoff(tab, "agency_handoff", lambda approved_by: actions.hand_off(
             row.account_id, agency, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
                 f"Account {row.number} placed with {agency}.")
@@ -86,7 +86,8 @@ def _hand_off(tab) -> None:
 def _write_off(tab) -> None:
     row = tab._need_row()
     reason = tab.ask("Write off to bad debt", "Reason:") if row else None
-    if reason and tab.confirm(f"Write off {format_money(row.balance)} on account {row.number}?"):
+    if reason and tab.confirm(f"Write off {format_money(row.balance)} on account {row.number}?",
+                              default_no=True):
         tab.run(lambda: run_with_signoff(tab, "write_off", lambda approved_by: actions.write_off(
             row.account_id, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
                 f"Account {row.number} written off.")

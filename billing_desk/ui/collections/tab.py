@@ -59,7 +59,7 @@ HIDDEN = ("Balance", "Oldest", "Last contact", "Promise due")  # Columns menu / 
 KEYS = [  # (button text, shortcut, method)
     ("Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("Hol&d…", "Ctrl+H", "hold"),
-    ("Ta&ke it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
+    ("Take it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
     ("Late fees", "Ctrl+Shift+F", "late_fees"), ("Sta&ges…", "Ctrl+Shift+S", "edit_stages"),
     ("Report&s…", "Ctrl+Shift+L", "reports"), ("Re&view today", "Ctrl+Shift+D", "review_today"),
 ]
@@ -79,7 +79,7 @@ class CollectionsTab(QWidget):
         self.review_job: BackgroundJob | None = None
         self.spec = col.WorkFilter(user_id=session.user.id)
         self.pages = QTabWidget()
-        self.pages.addTab(self._worklist_page(), "&Worklist")
+        self.pages.addTab(self._worklist_page(), "Wor&klist")  # Alt+W is Write off
         self.insurance = InsurancePage(lambda: self.clock())
         self.pages.addTab(self.insurance, "Insurance &unpaid")
         layout = QVBoxLayout(self)
@@ -142,7 +142,7 @@ class CollectionsTab(QWidget):
         buttons = QGridLayout()
         methods = KEYS + end_of_road_actions()
         for i, (text, key, method) in enumerate(methods):
-            button = QPushButton(text, objectName=method)
+            button = QPushButton(f"{text}  ({key})" if key else text, objectName=method)
             button.setToolTip(f"{text.replace('&', '')} ({key})" if key else text.replace("&", ""))
             button.clicked.connect(getattr(self, method))
             if method in ("hand_off", "write_off"):  # mirrors the services' rule; a clerk asks sign-off
@@ -274,8 +274,8 @@ class CollectionsTab(QWidget):
     def ask(self, title: str, label: str, text: str = "") -> str | None:
         return self.prompter.ask_text(title, label, text)
 
-    def confirm(self, text: str) -> bool:
-        return self.prompter.confirm("Collections", text)
+    def confirm(self, text: str, *, default_no: bool = False) -> bool:
+        return self.prompter.confirm("Collections", text, default_no=default_no)
 
     def _print(self, pdf: bytes, name: str) -> None:
         send_pdf(self.prompter, pdf, name)

@@ -30,10 +30,17 @@ from ...money import format_money
 from ...services.office.permissions import can
 from ...services.orders import order_forms
 from ...services.orders.order_forms import OrderForm
+from ..field_errors import FieldErrors, check_date_on_leave, with_error
+from ..keys import choose_and_move_on, escape_shortcut, saving
 from .order_lines import LinesGrid
 
 BAD = "border: 1px solid #b00020; background: #fff0f0;"
 
+
+CAPTIONS = {"account": "Client account", "order_date": "Order date", "po_number": "PO number",
+            "requested_date": "Requested by", "ship_to": "Ship to", "contact": "Contact",
+            "notes": "Notes", "lines": "Lines", "lines[]": "Line", "code": "item code",
+            "quantity": "Qty", "unit_price": "unit price", "price_reason": "why the price differs"}
 
 class OrderEditor(QWidget):
     saved = Signal(object)  # the Order just saved
@@ -47,10 +54,9 @@ class OrderEditor(QWidget):
         self.account_id: int | None = None
         self.dirty = False
         self._build()
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.save),
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape_shortcut(self, self.cancel)  # with a list open, Esc only closes the list
 
     # --- building -------------------------------------------------------------------------
     def _edit(self, name: str, placeholder: str = "") -> QLineEdit:
@@ -76,6 +82,7 @@ class OrderEditor(QWidget):
         completer = QCompleter(self.accounts_model, self.client)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.client.setCompleter(completer)
+        choose_and_move_on(completer)
         completer.activated.connect(lambda text: self._choose_client(text))
         self.client.textEdited.connect(self._search_clients)
         self.client.editingFinished.connect(lambda: self._choose_client(self.client.text()))
@@ -101,21 +108,25 @@ class OrderEditor(QWidget):
         self.problems.setObjectName("problems")
         self.problems.setStyleSheet("color: #b00020")
         self.problems.setWordWrap(True)
+        self.errors = FieldErrors(self.problems, CAPTIONS)  # each problem in the words on the form
+        self.errors.route("lines", self.problems, self.lines.widget_for)
         self.message = QLabel()
         self.message.setObjectName("message")
         self._layout()
 
     def _layout(self) -> None:
         head = QFormLayout()
-        head.addRow("&Client account", self.client)
+        head.addRow("&Client account", with_error(self.client, self.errors.under("account", self.client)))
         head.addRow("", self.client_label)
         dates = QHBoxLayout()
         for label, widget in (("Order &date", self.order_date), ("&PO number", self.po_number),
                               ("&Requested by", self.requested)):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            dates.addWidget(caption)
-            dates.addWidget(widget)
+            dates.addWidget(caption, 0, Qt.AlignmentFlag.AlignTop)
+            dates.addWidget(with_error(widget, self.errors.under(widget.objectName(), widget)))
+        for date in (self.order_date, self.requested):  # a date that does not exist: said on leaving
+            check_date_on_leave(date, date.objectName(), self.errors)
         head.addRow(dates)
         head.addRow("S&hip to / service address", self.ship_to)
         head.addRow("C&ontact", self.contact)
@@ -149,8 +160,9 @@ class OrderEditor(QWidget):
                                 "and a price only to override the catalogue's"))
         layout.addWidget(scroll, 1)
         layout.addLayout(notes)
-        layout.addWidget(self.problems)
         layout.addLayout(buttons)
+        # The lines' problems right under the last line, where the clerk is looking.
+        self.lines.grid.addWidget(self.problems, 999, 0, 1, self.lines.grid.columnCount())
 
     # --- the client -----------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:
@@ -257,21 +269,25 @@ class OrderEditor(QWidget):
         self.save_button.setVisible(editable)
 
     def _reset_marks(self) -> None:
-        self.problems.clear()
+        self.errors.clear()
         for edit in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
             edit.setStyleSheet("")
 
     def _mark(self, exc: ValidationError) -> None:
+        """The head's problems under their boxes; the lines' listed under the form, in the
+        words on the form ("Line 2, Qty"), each box marked red; the cursor to the first."""
         self._reset_marks()
-        first = None
+        first = self.errors.show(exc.problems, focus=False)
         for problem in exc.problems:
             widget = (self.lines.widget_for(problem.field) if problem.field.startswith("lines[")
                       else self.findChild(QWidget, problem.field))
             if widget is not None:
                 widget.setStyleSheet(BAD)
+                widget.setToolTip(self.errors.text(problem))
                 first = first or widget
-        self.problems.setText("\n".join(f"• {p.field.replace('_', ' ')}: {p.message}"
-                                        for p in exc.problems))
+        lines = [self.errors.text(p) for p in exc.problems if p.field.startswith("lines")]
+        self.problems.setText("\n".join(f"• {text}" for text in lines))
+        self.problems.setVisible(bool(lines))
         if first is not None:
             first.setFocus()
 

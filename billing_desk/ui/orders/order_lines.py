@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCompleter, QGridLayout, QLabel, QLineEdit, QWidge
 from ...errors import ValidationError
 from ...money import format_money, parse_money, round_money
 from ...services.orders.order_forms import OrderLineInput
+from ..keys import choose_and_move_on
 
 SEP = " — "
 HEADERS = ("#", "Item code", "Description", "Qty", "Unit price", "Why the price differs", "Amount")
@@ -80,10 +81,12 @@ class LinesGrid(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         row.code.setCompleter(completer)
+        choose_and_move_on(completer)  # Enter on the list takes the highlighted item and moves on
         completer.activated.connect(lambda text, r=row: QTimer.singleShot(0, lambda: self._pick(r, text)))
         row.code.editingFinished.connect(lambda r=row: self._code_done(r))
         for edit in row.edits():
             edit.textEdited.connect(lambda _t, r=row: self._edited(r))
+            edit.returnPressed.connect(lambda e=edit, r=row: self._enter(r, e))
         for col, widget in enumerate((row.number, row.code, row.description, row.quantity,
                                       row.price, row.reason, row.amount)):
             self.grid.addWidget(widget, n, col)
@@ -94,6 +97,18 @@ class LinesGrid(QWidget):
                 QWidget.setTabOrder(before, after)
         self.rows.append(row)
         return row
+
+    def _enter(self, row: _Row, edit: QLineEdit) -> None:
+        """Enter moves on along the row (code, quantity, price, reason) and down to the next."""
+        boxes = row.edits()
+        if edit is not boxes[-1]:
+            after = boxes[boxes.index(edit) + 1]
+        elif row is not self.rows[-1]:
+            after = self.rows[self.rows.index(row) + 1].code
+        else:
+            return
+        after.setFocus(Qt.FocusReason.TabFocusReason)
+        after.selectAll()
 
     def _pick(self, row: _Row, text: str) -> None:
         row.code.setText(code_of(text))

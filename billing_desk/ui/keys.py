@@ -1,0 +1,95 @@
+"""Keys every form shares: Esc, Enter and Ctrl+S with a completer's list open.
+
+A list that is open owns Esc: it closes the list and nothing else (never "Discard this form?").
+Saving first closes any list left open, so the cursor that goes to a field to fix takes the keys
+that follow (Ctrl+A selects that field, not the list's rows).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QWidget
+
+
+def close_popups() -> bool:
+    """Close an open completer list (or any popup); True if there was one."""
+    popup = QApplication.activePopupWidget()
+    if popup is None:
+        return False
+    while popup is not None:
+        popup.hide()
+        popup = QApplication.activePopupWidget()
+    return True
+
+
+def unless_popup(slot: Callable[[], object]) -> Callable[[], None]:
+    """``slot``, except that with a list open the key only closes the list."""
+    def fire() -> None:
+        if not close_popups():
+            slot()
+    return fire
+
+
+def escape_shortcut(owner: QWidget, slot: Callable[[], object],
+                    context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
+    """Esc on ``owner`` calls ``slot``; with a list open Esc only closes the list."""
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), owner)
+    shortcut.setContext(context)
+    shortcut.activated.connect(unless_popup(slot))
+    return shortcut
+
+
+def saving(slot: Callable[[], object]) -> Callable[[], None]:
+    """Ctrl+S: close any list left open, then save."""
+    def fire() -> None:
+        close_popups()
+        slot()
+    return fire
+
+
+class _ChooseAndMoveOn(QObject):
+    """On a completer's open list, Enter and Tab take the highlighted entry (if any), close the
+    list, then do in the box what they do there: move on."""
+
+    def __init__(self, completer: QCompleter):
+        super().__init__(completer)
+        self.completer = completer
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress or event.key() not in MOVE_ON_KEYS:
+            return False
+        popup, edit = self.completer.popup(), self.completer.widget()
+        if popup is None or not popup.isVisible() or edit is None:
+            return False
+        index = popup.currentIndex()
+        popup.hide()
+        if index.isValid() and isinstance(edit, QLineEdit):
+            edit.setText(str(index.data(self.completer.completionRole())))
+        QApplication.sendEvent(edit, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(),
+                                               event.text()))
+        return True
+
+
+MOVE_ON_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+
+
+def choose_and_move_on(completer: QCompleter) -> QCompleter:
+    """Enter (or Tab) on the open list chooses the highlighted entry and moves on."""
+    popup = completer.popup()
+    assert popup is not None  # a QCompleter always has its popup
+    popup.installEventFilter(_ChooseAndMoveOn(completer))
+    return completer
+
+
+# Fusion draws no focus on a drop-down: a clear frame shows where the keys go.
+FOCUS_FRAME = "QComboBox:focus { border: 2px solid #1a5fb4; border-radius: 3px; padding: 1px 4px; }"
+
+
+def show_focus(widget: QWidget) -> None:
+    """Frame the drop-down that has the focus, in ``widget`` and every box and dialog inside it."""
+    sheet = widget.styleSheet()
+    if FOCUS_FRAME not in sheet:
+        widget.setStyleSheet(f"{sheet}\n{FOCUS_FRAME}".strip())
