@@ -1,6 +1,7 @@
 """Claims tab: every insurance claim by status, payer, age and amount, searched as you type; the
-selected claim's lines, its history and what holds it; and the clerk's actions on the chosen
-claims (hold, release, resubmit, void, close, mark accepted), each asked in words first.
+selected claim's lines, its history and what holds it; the clerk's actions on the chosen claims
+(hold, release, resubmit, void, close, mark accepted), each asked in words first; and sending
+them (sending.py: the 837P file, the CMS-1500 on paper, a PDF copy, the alignment test).
 
 The list is ``services.accounts.claim_lists``; every action is a named service in
 ``services.claims.claim_status`` that writes the claim's event and an audit entry.
@@ -33,6 +34,7 @@ from ...services.books import payers
 from ...services.claims import claim_status, claims, scrubber
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
+from . import sending
 
 KINDS = {"1": "original", "7": "replacement", "8": "void"}
 
@@ -75,6 +77,12 @@ ACTIONS = (  # text, method, shortcut
     ("&Void…", "void", ""),
     ("Mark acce&pted…", "mark_accepted", ""),
     ("Close clai&m…", "close_claims", ""),
+)
+SENDING = (  # text, function in sending.py, shortcut
+    ("Send electro&nic (837P)…", "send_electronic", "Ctrl+Shift+E"),
+    ("Print on paper forms…", "print_paper", "Ctrl+P"),
+    ("Save forms as PDF…", "save_copies", "Ctrl+Shift+P"),
+    ("Ali&gnment test…", "alignment_test", ""),
 )
 
 
@@ -129,10 +137,16 @@ class ClaimsTab(QWidget):
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.payer.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_detail())
-        for _text, name, shortcut in ACTIONS:
+        for _text, name, shortcut in ACTIONS + SENDING:
             if shortcut:
-                QShortcut(QKeySequence(shortcut), self, getattr(self, name),
+                QShortcut(QKeySequence(shortcut), self, self._action(name),
                           context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _action(self, name: str):
+        """A button's work: the tab's own method, or a way of sending claims (sending.py)."""
+        if hasattr(self, name):
+            return getattr(self, name)
+        return lambda: getattr(sending, name)(self)
 
     def _layout(self) -> None:
         top = QHBoxLayout()
@@ -156,10 +170,11 @@ class ClaimsTab(QWidget):
         split.addWidget(detail)
         split.setSizes([330, 250])
         buttons = QGridLayout()
-        for i, (text, name, shortcut) in enumerate(ACTIONS):
-            button = QPushButton(f"{text} ({shortcut})" if shortcut else text, objectName=name)
-            button.clicked.connect(lambda _c=False, n=name: getattr(self, n)())
-            buttons.addWidget(button, 0, i)
+        for row, actions in enumerate((ACTIONS, SENDING)):
+            for i, (text, name, shortcut) in enumerate(actions):
+                button = QPushButton(f"{text} ({shortcut})" if shortcut else text, objectName=name)
+                button.clicked.connect(lambda _c=False, n=name: self._action(n)())
+                buttons.addWidget(button, row, i)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
