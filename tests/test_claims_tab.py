@@ -135,3 +135,31 @@ def test_the_window_has_the_claims_tab(qtbot, demo_path):
         assert "C&laims" in titles
     finally:
         session.close()
+
+
+def test_the_invoice_tab_shows_an_invoices_claims_on_the_claims_tab(qtbot, demo_path):
+    from billing_desk.ui.main_window import MainWindow
+
+    session = open_session(demo_path)
+    try:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        claim = Claim.select().where(Claim.status == "paid").first()
+        invoices = window.pages[1]
+        window.tabs.setCurrentWidget(invoices)
+        invoices.list.search.setText(str(claim.invoice.number))
+        invoices.list.refresh()
+        invoices.list.table.setFocus()
+        qtbot.keyClick(invoices.list.table, Qt.Key.Key_C,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        claims_tab = window.tabs.currentWidget()
+        assert claims_tab.title == "C&laims"
+        shown = {claims_tab.model.row_object(i).claim_id for i in range(claims_tab.model.rowCount())}
+        assert claim.id in shown
+        assert all(claims_tab.model.row_object(i).invoice == claim.invoice.number
+                   for i in range(claims_tab.model.rowCount()))
+    finally:
+        session.close()

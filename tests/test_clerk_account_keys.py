@@ -60,7 +60,7 @@ def test_full_names_and_the_guarantors_own_details_are_typed_and_kept(tab, qtbot
     import datetime as dt
 
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, ["", "Smith", "Ann", "Marie", "Jr", "01/02/1980",
+    type_form(qtbot, ["", "Smith", "Ann", "Marie", "Jr", "01/02/1980", "",  # sex: as it stands
                       "1 Main St", "Apt 4B", "Springfield", "IL", "62701",
                       "217-555-0101", "", "", "",
                       "p", "Smith", "Bo", "Lee", "Sr", "03/04/1950", "217-555-0199", "Bo@Example.com",
@@ -82,7 +82,7 @@ def test_full_names_and_the_guarantors_own_details_are_typed_and_kept(tab, qtbot
 
 def test_when_the_patient_pays_enter_skips_the_guarantors_boxes(tab, qtbot):
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_form(qtbot, ["", "Smith", "Ann", "", "", "01/02/1980", "", "", "", "", "", "", "", "", ""])
+    type_form(qtbot, ["", "Smith", "Ann", "", "", "01/02/1980", "", "", "", "", "", "", "", "", "", ""])
     assert focused() is tab.form.fields["guarantor_relationship"]
     press(qtbot, Qt.Key.Key_Return)  # self
     assert focused() is tab.form.fields["primary_payer"]
@@ -128,4 +128,4 @@ def test_a_birth_date_that_does_not_exist_is_said_when_the_field_is_left(tab, qt
     type_form(qtbot, ["", "Smith", "Ann", "", "", "02/30/1980"])  # Enter leaves the box
     said = tab.form.errors["date_of_birth"]
     assert said.isVisibleTo(tab.form) and "not a date that exists" in said.text()
-    assert focused() is tab.form.fields["street"] and Account.select().count() == 0
+    assert focused() is tab.form.fields["sex"] and Account.select().count() == 0  # the next box

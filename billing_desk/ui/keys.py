@@ -88,8 +88,20 @@ def choose_and_move_on(completer: QCompleter) -> QCompleter:
 FOCUS_FRAME = "QComboBox:focus { border: 2px solid #1a5fb4; border-radius: 3px; padding: 1px 4px; }"
 
 
+class _FollowThePalette(QObject):
+    """A style sheet fixes the colours its widgets had when it was set; when the system's colours
+    change (a high-contrast theme turned on) the sheet is set again, so they follow."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.ApplicationPaletteChange and isinstance(watched, QWidget):
+            watched.setStyleSheet(watched.styleSheet())
+        return False
+
+
 def show_focus(widget: QWidget) -> None:
     """Frame the drop-down that has the focus, in ``widget`` and every box and dialog inside it."""
     sheet = widget.styleSheet()
     if FOCUS_FRAME not in sheet:
         widget.setStyleSheet(f"{sheet}\n{FOCUS_FRAME}".strip())
+        follower = _FollowThePalette(widget)
+        widget.installEventFilter(follower)

@@ -70,7 +70,9 @@ class InvoicesTab(QWidget):
                 ("plans", "Plans… (Ctrl+Shift+L)", self.plans, "Ctrl+Shift+L"),
                 ("payers", "Payers… (Ctrl+Shift+Y)", self.payers, None),
                 ("superbill", "&Superbill…", self.superbill, None),
-                ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self))
+                ("deposit", "&Deposit list…", self.deposit_list, None),
+                ("claims", "Its claims (Ctrl+Shift+C)", self.show_claims, "Ctrl+Shift+C")),
+                shortcut_owner=self))
         row.addStretch(1)
         more.addStretch(1)
         layout = QVBoxLayout(self)
@@ -133,6 +135,20 @@ class InvoicesTab(QWidget):
         form = InvoiceForm(self.session, invoice_id, prompter=self.prompter, parent=self)
         form.changed_books.connect(self.refresh)
         return self._show(form)
+
+    def show_claims(self) -> None:
+        """The chosen invoice's claims, with their history, on the Claims tab."""
+        invoice = self.list.current()
+        if invoice is None or invoice.number is None:
+            self.message.setText("Choose a posted invoice: a draft has no claims yet.")
+            return
+        window = self.window()
+        page = next((p for p in getattr(window, "pages", []) if hasattr(p, "show_invoice")), None)
+        tabs = getattr(window, "tabs", None)
+        if page is None or tabs is None:
+            return
+        tabs.setCurrentWidget(page)
+        page.show_invoice(invoice.number)
 
     def open_current(self):
         invoice = self.list.current()

@@ -216,6 +216,14 @@ class ClaimsTab(QWidget):
         self.payer.setCurrentIndex(max(self.payer.findData(current), 0))
         self.payer.blockSignals(False)
 
+    def show_invoice(self, number: int) -> None:
+        """Every claim of one invoice (open or finished), the newest chosen: its history below."""
+        self.status.setCurrentIndex(self.status.findData(None))
+        self.payer.setCurrentIndex(0)
+        self.search.setText(str(number))
+        self.refresh()
+        self.table.setFocus()
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
