@@ -13,6 +13,7 @@ from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today
+from .eob import EobLine as RemitLine  # noqa: F401  (the name callers know)
 from .ledger import post_entry
 
 
@@ -186,18 +187,6 @@ def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date 
 
 def credit_threshold() -> Decimal:
     return parse_money(str(get_setting("credit_approval_threshold")), "threshold")
-
-
-@dataclass
-class RemitLine:
-    """One line of a paper EOB, as keyed."""
-
-    line_id: int
-    allowed: Decimal
-    paid: Decimal
-    patient_responsibility: Decimal | None = None  # None: allowed - paid
-    contractual: Decimal | None = None  # None: charge - allowed
-    denial_reason: str = ""
 
 
 @dataclass
