@@ -137,7 +137,8 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
             secondary = coverage.plan.payer_id
     lines = _match_lines(claim, payment)
     applied, excess = ZERO, ZERO
-    adjudications, shares = [], {}
+    adjudications: list[after_payment.LineAdjudication] = []
+    shares: dict[str, Decimal] = {}
     for remit, line in lines:
         if line is None:
             excess += remit.paid
