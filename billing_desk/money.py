@@ -71,6 +71,21 @@ def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
     return round_money(amount * percent / 100)
 
 
+PERCENT_PLACE = Decimal("0.001")  # a fraction to a tenth of a percent: 0.635 is 63.5 %
+
+
+def share_of(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` as a fraction of ``whole`` (a share, a margin), rounded once, half up, to a
+    tenth of a percent: 126.90 of 200.00 -> 0.635 (63.5 %). None when the whole is zero.
+
+    The one rounding of a percentage, as ``round_money`` is of an amount: the printed and the
+    Excel forms show this value as it is, never rounding it again.
+    """
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(PERCENT_PLACE, rounding=ROUND_HALF_UP)
+
+
 def to_cents(value: Decimal) -> int:
     quantized = Decimal(value).quantize(CENT)
     if quantized != Decimal(value):
@@ -126,5 +141,5 @@ def total(values: Iterable[Decimal]) -> Decimal:
 
 __all__ = [
     "CENT", "ZERO", "InvalidOperation", "format_money", "from_cents", "parse_money", "percent_of",
-    "round_money", "split_largest_remainder", "to_cents", "total",
+    "round_money", "share_of", "split_largest_remainder", "to_cents", "total",
 ]

@@ -82,3 +82,17 @@ def test_check_reads_while_the_window_holds_the_file(demo_file):
         assert "clean" in result.stdout
     finally:
         held.close()
+
+
+def test_check_finds_a_line_whose_price_was_changed_by_a_cent(demo_file, tmp_path):
+    copy = tmp_path / "price.sqlite"
+    src, dst = sqlite3.connect(demo_file), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.execute("UPDATE invoice_line SET unit_price = unit_price + 1 WHERE id = (SELECT MIN(l.id) "
+                "FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id WHERE i.status = 'posted')")
+    dst.commit()
+    dst.close()
+    result = run("check", str(copy))
+    assert result.returncode == 1
+    assert "ledger: 1 problem" in result.stdout and "but the line says" in result.stdout

@@ -103,3 +103,19 @@ def test_percent_of_rounds_half_up_to_the_cent():
     assert percent_of(Decimal("80.00"), Decimal("20")) == Decimal("16.00")
     assert percent_of(Decimal("10.05"), Decimal("50")) == Decimal("5.03")
     assert percent_of(Decimal("33.33"), Decimal("12.5")) == Decimal("4.17")
+
+
+def test_a_share_is_rounded_once_half_up_to_a_tenth_of_a_percent():
+    """Issue 18, item 6: 63.45 % is 63.5 %, not 63.4 % (no banker's rounding, no rounding twice)."""
+    from billing_desk.money import share_of
+    from billing_desk.printing.report import format_percent
+
+    assert share_of(Decimal("126.90"), Decimal("200.00")) == Decimal("0.635")
+    assert format_percent(share_of(Decimal("126.90"), Decimal("200.00"))) == "63.5%"
+    assert share_of(Decimal("1"), Decimal("8")) == Decimal("0.125")
+    assert share_of(Decimal("2"), Decimal("3")) == Decimal("0.667")
+    assert share_of(Decimal("-126.90"), Decimal("200.00")) == Decimal("-0.635")
+    # 0.06344999... would become 0.0635 then 6.4 % if rounded twice; once, it is 6.3 %.
+    assert share_of(Decimal("6344999"), Decimal("100000000")) == Decimal("0.063")
+    assert share_of(Decimal("5.00"), Decimal("0.00")) is None
+    assert format_percent(Decimal("0.6345")) == "63.5%"  # the printed form rounds half up too

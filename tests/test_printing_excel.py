@@ -47,7 +47,8 @@ def test_layout_types_and_totals(tmp_path, two_groups):
     sheet = openpyxl.load_workbook(path).active
     assert written == sheet.max_row == 12  # 4 above + 2 headings + 3 rows + 2 subtotals + total
     assert sheet["A1"].value == "Charges: Detail" and sheet["A1"].font.b
-    assert (sheet["A2"].value, sheet["B2"].value) == ("As of:", "11/30/2026")
+    assert (sheet["A2"].value, sheet["B2"].value) == ("As of:", datetime(2026, 11, 30))
+    assert sheet["B2"].number_format == DATE_FORMAT  # a date parameter is a date (issue 18)
     assert [c.value for c in sheet[HEADER_ROW]] == [c.title for c in COLUMNS]
     assert all(c.font.b for c in sheet[HEADER_ROW])
     assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"

@@ -130,7 +130,7 @@ def test_provider_adjustments_are_their_own_entries(patient, admin):
 
 
 def test_one_check_for_three_claims_is_one_deposit(patient, admin):
-    from billing_desk.services.books.payments import deposit_list
+    from billing_desk.services.books.deposits import deposit
 
     jane, richard, edgar = (patient(), patient(member="MEM456", last="Roe", first="Richard"),
                             patient(member="MEM789", last="Poe", first="Edgar"))
@@ -140,7 +140,7 @@ def test_one_check_for_three_claims_is_one_deposit(patient, admin):
     (posted,) = era_import.import_era(ERA / "three_claims.835", admin)
     assert len(posted.claims) == 3
     assert [balances(a) for a in (jane, richard, edgar)] == [(0, 0), (0, D("14.50")), (0, 0)]
-    rows = [r for rows in deposit_list(InsurancePayment.get().entered_on).values() for r in rows]
+    rows = deposit(InsurancePayment.get().entered_on).received
     assert [(r.reference, r.name, r.amount) for r in rows] == [("CHK10006", "Acme Health", D("245.75"))]
     assert check_ledger() == []
 

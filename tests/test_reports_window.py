@@ -153,3 +153,11 @@ def test_the_reports_menu_and_closing_a_day(qtbot, office, db, supervisor):
     assert closed_through() == dt.date(2026, 3, 1) and "closed through 03/01/2026" in answers.told[0]
     assert reports_window.close_day(window, answers) is None
     assert "already closed" in answers.told[1]
+
+
+def test_the_as_of_box_shows_only_for_reports_that_honour_it(dialog):
+    dialog.choose("collection-list")
+    assert not dialog.as_of.isVisibleTo(dialog) and dialog.account.isVisibleTo(dialog)
+    for name in ("accounts", "account-ledger", "aging"):
+        dialog.choose(name)
+        assert dialog.as_of.isVisibleTo(dialog)

@@ -4,9 +4,11 @@ Layout of the one sheet: the title, the parameters, a blank row, then the bold c
 (frozen, with an autofilter over the data), the rows (group headings and subtotal rows where
 the report has them) and a bold totals row. Cells are typed: money is written as a number
 with a dollar format, dates as dates, counts as integers, percentages as fractions with a %
-format. An .xlsx number is a binary double: openpyxl writes each Decimal with "%.16g" (the one
-place money becomes a float), which is exact to the cent for any amount the program allows
-(under 10**11), and reading it back and quantizing to the cent gives the same Decimal.
+format; the parameters above the table are typed the same way (an amount among them is a number
+in the currency format, a date a date). An .xlsx number is a binary double: openpyxl writes
+each Decimal with "%.16g" (the one place money becomes a float), which is exact to the cent for
+any amount the program allows (under 10**11), and reading it back and quantizing to the cent
+gives the same Decimal.
 
 Text that starts with = + - @ (or a tab / carriage return) is written as a string cell with
 Excel's quote prefix, so it can never run as a formula, not even after a clerk edits it; control
@@ -15,6 +17,7 @@ characters a workbook cannot hold are shown as U+FFFD (both by exchange.exportin
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
@@ -102,6 +105,21 @@ def _checked(column: Column, value: Any) -> Any:
     return value
 
 
+def _parameter_cell(sheet, value: Any, shown: str, maker: _CellMaker) -> Any:
+    """A parameter's value typed like a table cell: an amount a number in the currency format,
+    a date a date, a count a number; anything else the text the PDF prints."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, _dt.date)):
+        return maker.text(shown)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, _dt.datetime):
+        cell.number_format = DATE_FORMAT + " hh:mm"
+    elif isinstance(value, _dt.date):
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.number_format = MONEY_FORMAT if isinstance(value, Decimal) else INT_FORMAT
+    return cell
+
+
 def _sheet_title(report: Report) -> str:
     title = (report.title or report.name or "Report").translate(_BAD_SHEET_CHARS).strip()
     return title[:SHEET_TITLE_MAX] or "Report"
@@ -124,8 +142,8 @@ def _write_preamble(sheet, report: Report, maker: _CellMaker) -> int:
     title = maker.text(report.title, bold=True)
     title.font = Font(bold=True, size=14)
     sheet.append([title])
-    for label, value in report.formatted_parameters():
-        sheet.append([maker.text(f"{label}:", bold=True), maker.text(value)])
+    for (label, value), (_label, shown) in zip(report.parameters, report.formatted_parameters()):
+        sheet.append([maker.text(f"{label}:", bold=True), _parameter_cell(sheet, value, shown, maker)])
     sheet.append([])
     return len(report.parameters) + 2
 

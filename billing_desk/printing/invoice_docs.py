@@ -190,6 +190,15 @@ def deposit_pdf(data: dict, path: str | Path) -> Path:
         story += [_table(table, [1.3, 0.9, 2.6, 0.9, 1.0], right=(4,),
                          extra=[("FONT", (0, -1), (-1, -1), BOLD, 8.5)]), Spacer(1, 8)]
     story.append(Paragraph(f"Total deposit: {money(data['total'])}", TITLE))
+    if data.get("returned"):  # bounced or voided payments keyed this day: not netted above
+        table = [["Returned", "Account", "Name", "Method", "Amount"]]
+        table += [[ref, acct, name, method, money(amount)]
+                  for ref, acct, name, _source, amount, method in data["returned"]]
+        table.append(["", "", f"{len(data['returned'])} item(s)", "Total",
+                      money(data["returned_total"])])
+        story += [Spacer(1, 8), Paragraph("Payments returned or voided this day", TITLE),
+                  _table(table, [1.3, 0.9, 2.6, 0.9, 1.0], right=(4,),
+                         extra=[("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8.5)])]
     _doc(path, f"Deposit {data['day']}").build(story)
     return Path(path)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from billing_desk.money import format_money
@@ -201,7 +201,8 @@ def format_percent(value: Decimal | int | None, places: int = 1) -> str:
         return ""
     if isinstance(value, float):
         raise TypeError(f"{value!r}: percentages must be Decimal, not float")
-    return f"{Decimal(value) * 100:,.{places}f}%"
+    percent = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{percent:,.{places}f}%"  # exact already for a money.share_of value: no 2nd rounding
 
 
 def format_cell(kind: str, value: Any) -> str:

@@ -51,8 +51,8 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
                frozenset({AS_OF, ACCOUNT}), lists.ORDER_VIEWS,
                help="order lines still to deliver, by client or item"),
     ReportSpec("collection-list", "Collection list", lists.collection_list,
-               frozenset({AS_OF, ACCOUNT}), lists.COLLECTION_VIEWS,
-               help="past-due accounts with stage, contacts, promises and follow-ups"),
+               frozenset({ACCOUNT}), lists.COLLECTION_VIEWS,
+               help="today's past-due accounts with stage, contacts, promises and follow-ups"),
     ReportSpec("promises-due", "Promises due", collections.promises_due, frozenset({AS_OF, PERIOD}),
                help="promises to pay falling due in the period (default: the next 30 days)"),
     ReportSpec("payment-plans", "Payment plans", collections.payment_plans, frozenset({AS_OF}),
@@ -83,9 +83,23 @@ def run(name: str, params: Params) -> Report:
     if params.view and params.view not in dict(spec.views):
         choices = ", ".join(dict(spec.views)) or "none"
         raise ValidationError(f"{name} has no view {params.view!r} (views: {choices})", "view")
+    _refuse_what_it_cannot_honour(spec, params)
     if spec.account_required:
         params.account_id(required=True)
     return spec.build(params)
+
+
+def _refuse_what_it_cannot_honour(spec: ReportSpec, params: Params) -> None:
+    """A date or account the report would ignore (or half apply) is refused, never dropped."""
+    if params.as_of is not None and AS_OF not in spec.takes:
+        why = (" (it is the worklist as it stands today)" if spec.name == "collection-list" else
+               " (give its period: from, to)" if PERIOD in spec.takes else "")
+        raise ValidationError(f"{spec.name} does not take an as-of date{why}", "as-of")
+    if (params.start is not None or params.end is not None) and PERIOD not in spec.takes:
+        raise ValidationError(f"{spec.name} does not take a period (from, to)"
+                              + ("; give its as-of date" if AS_OF in spec.takes else ""), "from")
+    if params.account.strip() and ACCOUNT not in spec.takes:
+        raise ValidationError(f"{spec.name} is not run for one account", "account")
 
 
 __all__ = ["ACCOUNT", "AS_OF", "PERIOD", "Params", "REPORTS", "ReportSpec", "get", "office_info",

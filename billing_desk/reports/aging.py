@@ -1,8 +1,11 @@
 """A/R aging: summary or detail, by account or by payer, as of any date.
 
 Buckets run by days past the invoices' due dates (services/aging.py). By account, every
-account shows its patient and insurance parts, the six buckets before credits, the unapplied
-credit, and the balance net of it; the share of the total in each bucket is a parameter line.
+account shows its patient and insurance parts, the unapplied credit, the six buckets with the
+credit taken off the oldest first (``aging.take_credit_oldest_first``, the rule statements and
+the collections worklist use too), and the balance net of credit, which the buckets add up to.
+The detail view shows the credit as its own row, in the buckets it came off. The share of the
+total in each bucket is a parameter line.
 """
 
 from __future__ import annotations
@@ -12,7 +15,14 @@ from itertools import groupby
 
 from ..printing.report import Column, Group, Report, format_percent, group_rows
 from ..services.books import reports_data
-from ..services.books.aging import BUCKETS, aging_by_account, aging_by_payer, bucket_for
+from ..services.books.aging import (
+    BUCKETS,
+    AgingRow,
+    aging_by_account,
+    aging_by_payer,
+    bucket_for,
+    take_credit_oldest_first,
+)
 from .common import Params, money, share
 
 VIEWS = (("summary", "Summary by account"), ("detail", "Detail by account"),
@@ -54,6 +64,19 @@ def build(params: Params) -> Report:
     return _payer_detail(as_of, account_id, head, title)
 
 
+def _net_buckets(row: AgingRow) -> list:
+    """The six buckets, patient and insurance, with the credit taken off the oldest first."""
+    patient = take_credit_oldest_first(row.patient_cents, row.credit_cents)
+    return [money(p + i) for p, i in zip(patient, row.insurance_cents)]
+
+
+def _credit_by_bucket(row: AgingRow) -> list:
+    """What the credit took off each bucket, as minus amounts (the detail's credit row)."""
+    patient = take_credit_oldest_first(row.patient_cents, row.credit_cents)
+    return [money(after - before) if after != before else None
+            for before, after in zip(row.patient_cents, patient)]
+
+
 def _summary(as_of, account_id, head, title) -> Report:
     aging = aging_by_account(as_of, account_id, apply_credits=False)
     names = reports_data.account_names(aging)
@@ -65,7 +88,7 @@ def _summary(as_of, account_id, head, title) -> Report:
                   "insurance": money(sum(row.insurance_cents)), "credit": row.credit,
                   "balance": money(sum(row.patient_cents) + sum(row.insurance_cents)
                                    - row.credit_cents)}
-        values.update(zip(BUCKET_KEYS, row.buckets))
+        values.update(zip(BUCKET_KEYS, _net_buckets(row)))
         rows.append(values)
     columns = [Column("account", "Account", width=0.9), Column("name", "Name", width=1.9),
                Column("patient", "Patient", "money", 0.95),
@@ -100,7 +123,7 @@ DETAIL_COLUMNS = [Column("invoice", "Invoice", width=0.6),
 
 def _detail(as_of, account_id, head, title) -> Report:
     items = reports_data.open_invoices(as_of, account_id)
-    credits = {k: r.credit for k, r in aging_by_account(as_of, account_id, apply_credits=False).items()
+    credits = {k: r for k, r in aging_by_account(as_of, account_id, apply_credits=False).items()
                if r.credit_cents}
     keyed: list[tuple[int, Group]] = []
     for key, entries in groupby(items, key=lambda i: i.account_id):
@@ -115,8 +138,10 @@ def _detail(as_of, account_id, head, title) -> Report:
         keyed.sort(key=lambda pair: (sort[pair[0]][2], sort[pair[0]][0]))
     for key, group in keyed:
         if credits.get(key):
-            group.rows.append({"invoice": None, "payer": "Unapplied credit",
-                               "credit": credits[key], "balance": -credits[key]})
+            row = credits[key]
+            group.rows.append({"invoice": None, "payer": "Unapplied credit", "credit": row.credit,
+                               "balance": -row.credit,
+                               **dict(zip(BUCKET_KEYS, _credit_by_bucket(row)))})
     report = Report("aging", f"A/R Aging \u2014 {title}", head, DETAIL_COLUMNS,
                     [group for _, group in keyed], landscape=True)
     return _finish(report, subtotals=True)

@@ -1,7 +1,10 @@
 """Charges: the billing report (by code, provider or month) and the profit report.
 
-Both read the lines charged by the ledger's entry dates (like the day sheet); a void takes its
-lines off in the month it was keyed.
+Both go by date of service (``reports_data.BASIS``, printed on each as "Basis"): what practices
+compare month to month, the services performed in the month whenever they were keyed, a voided
+invoice left out of its month. The day sheet, for the closed books, stays by entry date.
+The "Invoices" subtotals and total count invoices (an invoice of three codes is one), not the
+sum of the per-code counts.
 Profit is revenue less the catalogue cost of what was billed (each line keeps its unit cost),
 then the month's adjustment entries (allowances, discounts, write-offs, late fees) give net.
 """
@@ -52,8 +55,15 @@ def billing(params: Params) -> Report:
                Column("units", "Units", "int", 0.6, total=True),
                Column("amount", "Amount", "money", 1.0), Column("share", "Share", "percent", 0.7)]
     report = Report("billing", f"Billing Report \u2014 {dict(BILLING_VIEWS)[view]}",
-                    [("From", start), ("To", end)], columns, groups, landscape=False)
-    return report.compute_totals(subtotals=view != "code")
+                    [("From", start), ("To", end), ("Basis", reports_data.BASIS)], columns, groups,
+                    landscape=False)
+    report.compute_totals(subtotals=view != "code")
+    counts = reports_data.invoice_counts(start, end, "" if view == "code" else view)
+    for outer, group in zip(sorted(buckets), groups):
+        if group.subtotals is not None:
+            group.subtotals["invoices"] = counts.get("" if outer == "(no provider)" else outer, 0)
+    report.totals["invoices"] = counts[""]
+    return report
 
 
 PROFIT_COLUMNS = [Column("kind", "Kind", width=0.8), Column("code", "Code", width=0.7),
@@ -88,7 +98,8 @@ def profit(params: Params) -> Report:
                          "late fees", "adjustments": amount, "net": amount})
         groups.append(Group(_month_title(month), rows))
     report = Report("profit", f"Profit Report \u2014 {dict(PROFIT_VIEWS)[view]}",
-                    [("From", start), ("To", end)], PROFIT_COLUMNS, groups, landscape=True)
+                    [("From", start), ("To", end), ("Basis", reports_data.BASIS)], PROFIT_COLUMNS,
+                    groups, landscape=True)
     report.compute_totals(subtotals=True)
     for sums in [g.subtotals for g in groups if g.subtotals is not None] + [report.totals]:
         sums["margin_pct"] = share(sums["margin"], sums["revenue"])

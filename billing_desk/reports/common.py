@@ -9,7 +9,7 @@ from typing import Literal, overload
 
 from ..errors import ValidationError
 from ..models import Account, User
-from ..money import from_cents
+from ..money import from_cents, share_of
 from ..printing.office import OfficeInfo, office_from
 from ..services.office.settings import office_details
 
@@ -63,10 +63,9 @@ def money(cents: int | None) -> Decimal:
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part`` as a fraction of ``whole`` (4 places), None when the whole is zero."""
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+    """``part`` as a fraction of ``whole``, rounded once, half up, to a tenth of a percent
+    (``money.share_of``); None when the whole is zero."""
+    return share_of(part, whole)
 
 
 def office_info() -> OfficeInfo:

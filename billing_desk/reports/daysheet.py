@@ -2,7 +2,9 @@
 
 Amounts keep the ledger's sign (payments and adjustments reduce what is owed, so they print
 negative) and every row's Net is its effect on receivables: A/R at the start plus the Net total
-is A/R at the end. The deposit slip's cash / check / card subtotals count money received.
+is A/R at the end. The deposit slip's cash / check / card subtotals count money received on the
+day, as the Deposit list does (services/books/deposits.py): a payment returned later (a bounced
+check) is its own "Returned payments" line on the day the void was keyed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Callable
 
 from ..choices import PAYMENT_METHODS
 from ..printing.report import Column, Group, Report
-from ..services.books import reports_data
+from ..services.books import deposits, reports_data
 from ..services.books.reports_close import closed_through
 from ..services.office.audit import chain_head
 from .common import Params, money
@@ -92,10 +94,9 @@ def build(params: Params) -> Report:
 
 def _parameters(start, end, totals: dict, entries) -> list[tuple[str, object]]:
     opening = money(reports_data.receivables_cents(start))
+    slip = deposits.deposit(start, end)  # the Deposit list's own figures
     deposit: dict[str, Decimal] = {method: Decimal("0.00") for method in PAYMENT_METHODS}
-    for entry in entries:
-        if entry.kind in ("payment", "payment_void"):
-            deposit[entry.method or "other"] -= money(entry.cents)
+    deposit.update(slip.totals())
     through = closed_through()
     state = "closed" if through and end <= through else "open (entries may still be added)"
     period = [("Day", start)] if start == end else [("From", start), ("To", end)]
@@ -107,5 +108,5 @@ def _parameters(start, end, totals: dict, entries) -> list[tuple[str, object]]:
             ("Deposit: cash", deposit["cash"]), ("Deposit: checks", deposit["check"]),
             ("Deposit: cards", deposit["card"]),
             ("Deposit: EFT and other", deposit["eft"] + deposit["other"]),
-            ("Deposit total", sum(deposit.values(), Decimal("0.00"))),
+            ("Deposit total", slip.total), ("Returned payments", slip.returned_total),
             ("Audit trail head", chain_head())]

@@ -24,7 +24,7 @@ COLLECTION_VIEWS = (("stage", "By stage"), ("held", "By who holds it"))
 
 def accounts(params: Params) -> Report:
     view = params.view or "all"
-    rows = reports_data.accounts_by_status(None if view == "all" else view)
+    rows = reports_data.accounts_by_status(None if view == "all" else view, params.as_of)
     for row in rows:
         row["patient"] = money(row.pop("patient_cents"))
         row["insurance"] = money(row.pop("insurance_cents"))
@@ -46,7 +46,7 @@ def accounts(params: Params) -> Report:
 
 def account_ledger(params: Params) -> Report:
     """The account ledger printout the account page already prints (defined once there)."""
-    data = account_page.ledger_data(params.account_id(required=True), params.as_of)
+    data = account_page.ledger_data(params.account_id(required=True), through=params.as_of)
     return ledger_report(data)
 
 

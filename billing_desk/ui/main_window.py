@@ -62,7 +62,9 @@ class MainWindow(QMainWindow):
         """Each feature adds its own menus and keys; the window only calls them."""
         from .books.payers_dialog import install_payers_action
         from .office.backup_dialogs import install_backup_actions
+        from .office.billing_identity_dialog import install_identity_action
         from .office.lock import install as install_signin
+        from .office.providers_dialog import install_providers_action
         from .office.settings_dialog import install_settings_action
         from .reports.reports_window import install_report_actions
 
@@ -72,6 +74,8 @@ class MainWindow(QMainWindow):
         install_backup_actions(self, self.session, self.prompter)
         install_settings_action(self)  # Tools > Settings…
         install_payers_action(self)  # Tools > Payers and plans… (Ctrl+Shift+Y)
+        install_identity_action(self)  # Tools > Billing identity… (Ctrl+Shift+B)
+        install_providers_action(self)  # Tools > Providers… (Ctrl+Shift+O)
 
     def reopen(self, path) -> None:
         """Open ``path`` again after a restore: through run_window (which signs in again), or,

@@ -81,12 +81,15 @@ class LedgerRow:
         return text
 
 
-def ledger_rows(account_id: int) -> list[LedgerRow]:
-    """Every entry, oldest first, with the running balance (one query, invoices joined)."""
+def ledger_rows(account_id: int, through: dt.date | None = None) -> list[LedgerRow]:
+    """Every entry (keyed up to ``through``), oldest first, with the running balance (one query,
+    invoices joined)."""
     query = (LedgerEntry.select(LedgerEntry, Invoice)
              .join(Invoice, JOIN.LEFT_OUTER, on=(LedgerEntry.invoice == Invoice.id))
              .where(LedgerEntry.account == account_id)
              .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    if through is not None:
+        query = query.where(LedgerEntry.entry_date <= through)
     rows, balance = [], ZERO
     for entry in query:
         balance += entry.amount
@@ -265,16 +268,28 @@ def registration_data(account_id: int) -> dict:
             "status": account.status, "sections": sections}
 
 
-def ledger_data(account_id: int, today: dt.date | None = None) -> dict:
-    """The account ledger for printing: header figures and one dict per entry with its balance."""
-    head = header(account_id, today)
-    account = head.account
+def ledger_data(account_id: int, today: dt.date | None = None, *,
+                through: dt.date | None = None) -> dict:
+    """The account ledger for printing: header figures and one dict per entry with its balance.
+
+    With ``through`` only the entries keyed up to that day, and the balances they add up to
+    (the ledger as it stood that day); the header figures always come from the rows shown.
+    """
+    account = Account.get_by_id(account_id)
+    entries = ledger_rows(account_id, through)
     rows = [{"entry_date": r.entry.entry_date, "service_date": r.entry.posting_date,
              "description": _clip(r.description, 58), "party": r.entry.party,
              "charge": r.entry.amount if r.entry.amount > 0 else None,
              "credit": -r.entry.amount if r.entry.amount < 0 else None,
-             "balance": r.balance} for r in ledger_rows(account_id)]
+             "balance": r.balance} for r in entries]
+    owed = {"patient": ZERO, "insurance": ZERO}
+    credit = ZERO
+    for r in entries:
+        if r.entry.__data__.get("line") is None:
+            credit -= r.entry.amount
+        else:
+            owed[r.entry.party] += r.entry.amount
     return {"office": office_details(), "account": account.number, "name": account.display_name,
             "address": _address(account) if account.street else "",
-            "as_of": today or dt.date.today(), "patient": head.patient, "insurance": head.insurance,
-            "credit": head.credit, "rows": rows}
+            "as_of": through or today or dt.date.today(), "patient": owed["patient"],
+            "insurance": owed["insurance"], "credit": credit, "rows": rows}

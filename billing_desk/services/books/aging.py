@@ -170,17 +170,36 @@ def _collector_paused():
             gc.enable()
 
 
-def _apply_credit(row: AgingRow) -> None:
-    """Unapplied credit reduces the patient's oldest buckets first; what is left stays a credit."""
-    left = row.credit_cents
-    for index in range(5, -1, -1):
+def take_credit_oldest_first(patient_cents: list[int], credit_cents: int) -> list[int]:
+    """The one rule for unapplied credit: it pays the patient's oldest buckets first.
+
+    ``patient_cents`` holds the six buckets, current first; returns them with the credit taken
+    off, over 120 first. What no bucket owes stays a credit, shown as a minus in current, so
+    the buckets always add up to the patient part less the credit. The aging report,
+    statements and (through ``CREDIT_LEFT_SQL``) the collections worklist all use this rule.
+    """
+    buckets = list(patient_cents)
+    left = credit_cents
+    for index in range(len(buckets) - 1, -1, -1):
         if left <= 0:
             break
-        take = min(left, max(row.patient_cents[index], 0))
-        row.patient_cents[index] -= take
+        take = min(left, max(buckets[index], 0))
+        buckets[index] -= take
         left -= take
     if left > 0:
-        row.patient_cents[0] -= left
+        buckets[0] -= left
+    return buckets
+
+
+# The same rule in SQL, for a list of open items taken oldest first (by due date): what an item
+# still owes once the account's credit has paid the items before it, then as much of it as is
+# left. ``owed`` is the item's patient balance, ``before`` the sum of the items up to and
+# including it, ``credit`` the account's unapplied credit.
+CREDIT_LEFT_SQL = "MIN({owed}, MAX({before} - {credit}, 0))"
+
+
+def _apply_credit(row: AgingRow) -> None:
+    row.patient_cents = take_credit_oldest_first(row.patient_cents, row.credit_cents)
 
 
 def aging_by_payer(as_of: dt.date) -> dict[int, AgingRow]:

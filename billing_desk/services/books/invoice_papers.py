@@ -10,8 +10,8 @@ from ...models import Invoice, InvoiceDiagnosis, InvoiceLine, LedgerEntry
 from ...money import ZERO, format_money
 from ..office.settings import office_details
 from .codes import common_items, describe_diagnosis
+from .deposits import deposit
 from .estimate import ChargeLine, LineEstimate, estimate_for
-from .payments import deposit_list
 
 LETTERS = "ABCDEFGHIJKL"
 
@@ -106,10 +106,16 @@ def superbill_paper() -> dict:
 
 
 def deposit_paper(day: dt.date) -> dict:
-    """The day's payments by method, with a total for each method and for the day."""
-    groups = deposit_list(day)
+    """The day's payments by method, with a total for each method and for the day, and the
+    payments returned (voided) that day as lines of their own (services/books/deposits.py, the
+    day sheet's deposit slip too)."""
+    found = deposit(day)
+
+    def line(r) -> tuple:
+        return (r.reference, r.account, r.name, r.source, r.amount)
+
     return {"office": office_details(), "day": day,
-            "groups": {method: [(r.reference, r.account, r.name, r.source, r.amount) for r in rows]
-                       for method, rows in groups.items()},
-            "totals": {method: sum((r.amount for r in rows), ZERO) for method, rows in groups.items()},
-            "total": sum((r.amount for rows in groups.values() for r in rows), ZERO)}
+            "groups": {method: [line(r) for r in rows] for method, rows in found.by_method().items()},
+            "totals": found.totals(), "total": found.total,
+            "returned": [(*line(r), r.method) for r in found.returned],
+            "returned_total": found.returned_total}

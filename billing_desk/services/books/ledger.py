@@ -112,9 +112,27 @@ def check_ledger() -> list[str]:
     problems += _compare_invoices()
     problems += _compare_accounts()
     problems += _check_invoice_numbers()
+    problems += _check_line_amounts()
     problems += _check_payments()
     problems += _check_insurance_payments()
     return problems
+
+
+def _check_line_amounts() -> list[str]:
+    """Each line of a posted or voided invoice: quantity x unit price is its amount, to the cent.
+
+    A line's amount is computed once (``invoice_preview.line_amount``: a whole quantity times a
+    price in cents, so exact); one cent added to a unit price afterwards shows here.
+    """
+    rows = database.execute_sql(
+        """SELECT i.number, l.position, l.code, l.quantity, l.unit_price, l.amount
+           FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+           WHERE i.status != 'draft' AND l.quantity * l.unit_price != l.amount
+           ORDER BY i.number, l.position""").fetchall()
+    return [f"invoice {number} line {position} ({code}): {quantity} x {format_money(from_cents(price))}"
+            f" is {format_money(from_cents(quantity * price))}, but the line says "
+            f"{format_money(from_cents(amount))}"
+            for number, position, code, quantity, price, amount in rows]
 
 
 def _sums(group_column, party: str, where=None) -> dict[int, Decimal]:

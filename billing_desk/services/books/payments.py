@@ -189,39 +189,6 @@ def credit_threshold() -> Decimal:
     return parse_money(str(get_setting("credit_approval_threshold")), "threshold")
 
 
-@dataclass
-class DepositRow:
-    method: str
-    reference: str
-    account: str
-    name: str
-    source: str
-    amount: Decimal
-
-
-def deposit_list(day: dt.date) -> dict[str, list[DepositRow]]:
-    """The day's posted payments (by entry date) grouped by method: what goes to the bank. An
-    insurer's check or EFT is one row, as the bank sees it, however many claims it paid."""
-    from ...models import InsurancePayment, Payer
-
-    groups: dict[str, list[DepositRow]] = {}
-    query = (Payment.select(Payment, Account).join(Account)
-             .where(Payment.entered_on == day, Payment.status == "posted",
-                    Payment.insurance_payment.is_null())
-             .order_by(Payment.method, Payment.id))
-    for pay in query:
-        groups.setdefault(pay.method, []).append(DepositRow(
-            pay.method, pay.reference, pay.account.number, pay.account.display_name,
-            pay.source, pay.amount))
-    checks = (InsurancePayment.select(InsurancePayment, Payer).join(Payer)
-              .where(InsurancePayment.entered_on == day, InsurancePayment.amount != 0)
-              .order_by(InsurancePayment.id))
-    for check in checks:
-        groups.setdefault(check.method, []).append(DepositRow(
-            check.method, check.reference, "", check.payer.name, "insurance", check.amount))
-    return {method: groups[method] for method in sorted(groups)}
-
-
 def accounts_matching(text: str, limit: int = 20) -> list[Account]:
     """Accounts of any status (a closed account still pays what it owes): the payment completer."""
     from .account_search import search_condition

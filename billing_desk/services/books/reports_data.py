@@ -159,32 +159,57 @@ class ChargeRow:
     cost_cents: int
 
 
-def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
-    """Lines charged (or voided: negative) from ``start`` to ``end``, by month, provider, code.
+BASIS = "date of service (voided invoices left out)"
 
-    Read from the ledger's charge and void entries by entry date, like the day sheet: an
-    invoice voided later takes its lines off in the month of the void, so a closed month's
-    figures never change. Rows come per (month, provider, kind, code, charge or void); the
-    reports add them up.
+# The lines charged with a date of service in a period: a charge entry's posting date is its
+# line's date of service (indexed), and an invoice voided since is left out of its month.
+_CHARGED = """(SELECT line_id, MIN(posting_date) AS day FROM ledger_entry
+                WHERE kind = 'charge' AND line_id IS NOT NULL AND posting_date BETWEEN ? AND ?
+                GROUP BY line_id) c
+               JOIN invoice_line l ON l.id = c.line_id
+               JOIN invoice i ON i.id = l.invoice_id AND i.status = 'posted'"""
+
+
+def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
+    """Lines charged with a date of service from ``start`` to ``end``, by month, provider, code.
+
+    By date of service (``BASIS``), as practices compare months: a visit keyed late counts in
+    the month it was seen, and a voided invoice leaves its month (the day sheet, by entry date,
+    shows the charge and the void on the days they were keyed). ``invoices`` counts the
+    invoices with that code; invoices across codes are counted by ``invoice_counts``.
     """
-    sql = """SELECT substr(c.day, 1, 7) AS month, i.provider, ci.kind, l.code, MIN(l.description),
-                    c.sign * COUNT(DISTINCT i.id), c.sign * SUM(l.quantity), c.sign * SUM(l.amount),
-                    c.sign * SUM(l.unit_cost * l.quantity)
-             FROM (SELECT line_id, CASE kind WHEN 'charge' THEN 1 ELSE -1 END AS sign,
-                          MIN(entry_date) AS day
-                   FROM ledger_entry WHERE kind IN ('charge', 'void') AND line_id IS NOT NULL
-                     AND entry_date BETWEEN ? AND ? GROUP BY line_id, kind) c
-             JOIN invoice_line l ON l.id = c.line_id JOIN invoice i ON i.id = l.invoice_id
-             JOIN catalogue_item ci ON ci.id = l.item_id
-             GROUP BY month, i.provider, ci.kind, l.code, c.sign ORDER BY month, l.code, i.provider"""
+    sql = f"""SELECT substr(c.day, 1, 7) AS month, i.provider, ci.kind, l.code, MIN(l.description),
+                     COUNT(DISTINCT i.id), SUM(l.quantity), SUM(l.amount),
+                     SUM(l.unit_cost * l.quantity)
+              FROM {_CHARGED} JOIN catalogue_item ci ON ci.id = l.item_id
+              GROUP BY month, i.provider, ci.kind, l.code ORDER BY month, l.code, i.provider"""
     return [ChargeRow(*row) for row in
             database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
 
 
+def invoice_counts(start: dt.date, end: dt.date, by: str = "") -> dict[str, int]:
+    """How many invoices were charged in the period, per ``by`` ("provider" or "month") and in
+    all (key ""): an invoice of several codes counts once."""
+    key = {"provider": "i.provider", "month": "substr(c.day, 1, 7)"}.get(by)
+    period = (start.isoformat(), end.isoformat())
+    counts = {"": database.execute_sql(f"SELECT COUNT(DISTINCT i.id) FROM {_CHARGED}",
+                                       period).fetchone()[0]}
+    if key:
+        counts.update(database.execute_sql(
+            f"SELECT {key}, COUNT(DISTINCT i.id) FROM {_CHARGED} GROUP BY 1", period).fetchall())
+    return counts
+
+
 def adjustments_by_month(start: dt.date, end: dt.date) -> dict[str, int]:
-    """Signed adjustment entries (allowances, discounts, write-offs, late fees) per month."""
-    sql = """SELECT substr(entry_date, 1, 7), SUM(amount) FROM ledger_entry
-             WHERE kind = 'adjustment' AND entry_date BETWEEN ? AND ? GROUP BY 1"""
+    """Signed adjustment entries (allowances, discounts, write-offs, late fees) per month of
+    service: an adjustment of a line counts in the month of the line's date of service, one not
+    on a line on the day it stands for."""
+    sql = """SELECT substr(COALESCE(l.service_date, le.posting_date), 1, 7) AS month, SUM(le.amount)
+             FROM ledger_entry le LEFT JOIN invoice_line l ON l.id = le.line_id
+             LEFT JOIN invoice i ON i.id = l.invoice_id
+             WHERE le.kind = 'adjustment' AND COALESCE(i.status, 'posted') = 'posted'
+               AND COALESCE(l.service_date, le.posting_date) BETWEEN ? AND ?
+             GROUP BY month"""
     return dict(database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall())
 
 
@@ -193,14 +218,35 @@ def adjustments_by_month(start: dt.date, end: dt.date) -> dict[str, int]:
 STATUS_ORDER = ("active", "pending", "inactive", "closed")
 
 
-def accounts_by_status(status: str | None = None) -> list[dict]:
+def accounts_by_status(status: str | None = None, as_of: dt.date | None = None) -> list[dict]:
+    """Accounts with their balances: today's, or (``as_of``) the ledger summed up to that day.
+
+    As of a past day, an account opened later with nothing in the ledger by then is left out;
+    the status is the account's status today (the office keeps no history of it but the audit
+    trail).
+    """
+    balances = "a.patient_balance, a.insurance_balance, a.unapplied_credit"
+    source, where, params = "account a", [], []
+    if as_of is not None:
+        balances = "COALESCE(b.p, 0), COALESCE(b.i, 0), COALESCE(b.c, 0)"
+        source = """account a LEFT JOIN (
+            SELECT account_id,
+                   SUM(CASE WHEN line_id IS NOT NULL AND party = 'patient' THEN amount ELSE 0 END) AS p,
+                   SUM(CASE WHEN line_id IS NOT NULL AND party = 'insurance' THEN amount ELSE 0 END)
+                       AS i,
+                   -SUM(CASE WHEN line_id IS NULL THEN amount ELSE 0 END) AS c
+            FROM ledger_entry WHERE entry_date <= ? GROUP BY account_id) b ON b.account_id = a.id"""
+        where.append("(substr(a.created_at, 1, 10) <= ? OR b.account_id IS NOT NULL)")
+        params += [as_of.isoformat(), as_of.isoformat()]
+    if status:
+        where.append("a.status = ?")
+        params.append(status)
     sql = f"""SELECT a.status, a.number, a.last_name, a.first_name, a.organization, a.kind,
-                     a.phone, a.city, a.created_at, a.patient_balance, a.insurance_balance,
-                     a.unapplied_credit
-              FROM account a {"WHERE a.status = ?" if status else ""}
+                     a.phone, a.city, a.created_at, {balances}
+              FROM {source} {"WHERE " + " AND ".join(where) if where else ""}
               ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1
                        WHEN 'inactive' THEN 2 ELSE 3 END, a.sort_name, a.number"""
-    rows = database.execute_sql(sql, (status,) if status else ()).fetchall()
+    rows = database.execute_sql(sql, params).fetchall()
     return [{"status": r[0], "account": r[1], "name": display_name(r[2], r[3], r[4], r[5]),
              "kind": r[5], "phone": r[6], "city": r[7], "opened": as_date(r[8]),
              "patient_cents": r[9], "insurance_cents": r[10], "credit_cents": r[11]}

@@ -117,10 +117,10 @@ def statement_data(account_id: int, as_of: dt.date) -> dict:
     """Everything one statement prints: items with what was paid and adjusted, and the sums."""
     account = Account.get_by_id(account_id)
     items = _items(account_id)
-    aging = aging_by_account(as_of, account_id).get(account_id)
+    aging = aging_by_account(as_of, account_id).get(account_id)  # credit off the oldest first
     patient = [from_cents(c) for c in aging.patient_cents] if aging else [ZERO] * 6
     oldest = next((BUCKETS[i] for i in range(5, -1, -1) if patient[i] > 0), "current")
-    due = account.patient_balance - account.unapplied_credit
+    due = sum(patient, ZERO)
     return {
         "account_id": account.id, "account": account.number, "name": account.display_name,
         "to_lines": bill_to(account), "as_of": as_of,

@@ -10,7 +10,7 @@ from peewee import fn
 
 from ...choices import PROVIDER_ROLES, TAX_ID_KINDS
 from ...errors import Problem, RuleError, ValidationError
-from ...models import Provider, Setting, User
+from ...models import Invoice, Provider, Setting, User
 from ..office import audit
 from ..office.permissions import require
 from ..office.settings import get_setting
@@ -250,3 +250,75 @@ def search_providers(text: str = "", role: str | None = None, *, active_only: bo
         query = query.where((fn.LOWER(Provider.last_name) ** like) | (fn.LOWER(Provider.organization) ** like)
                             | (Provider.npi == text))
     return list(query.order_by(Provider.organization, Provider.last_name, Provider.first_name).limit(limit))
+
+
+def reactivate_provider(provider_id: int, by: User) -> Provider:
+    """Offer a deactivated provider on new invoices again (one active provider per NPI and role)."""
+    with in_transaction():
+        provider = Provider.get_by_id(provider_id)
+        if provider.active:
+            raise RuleError(f"{provider.display_name} is already active.")
+        if Provider.get_or_none(Provider.npi == provider.npi, Provider.role == provider.role,
+                                Provider.active == True):  # noqa: E712
+            raise ValidationError(f"another active {provider.role} provider has NPI {provider.npi}", "npi")
+        provider.active = True
+        provider.save()
+        audit.record(by, "reactivate", provider, summary=f"reactivated provider {provider}")
+    return provider
+
+
+def get_provider(provider_id: int) -> Provider:
+    return Provider.get_by_id(provider_id)
+
+
+def provider_form(provider_id: int) -> ProviderInput:
+    """What the Providers screen shows of one provider, to edit."""
+    provider = Provider.get_by_id(provider_id)
+    return ProviderInput(provider.last_name, provider.first_name, provider.organization, provider.npi,
+                         provider.taxonomy, provider.role)
+
+
+def providers_query(text: str = "", status: str | None = None):
+    """The Providers screen's list (searched in SQL, paged by the list): name, organization or NPI."""
+    query = Provider.select()
+    words = (text or "").strip().lower()
+    if words:
+        query = query.where(fn.LOWER(Provider.last_name).contains(words)
+                            | fn.LOWER(Provider.first_name).contains(words)
+                            | fn.LOWER(Provider.organization).contains(words)
+                            | Provider.npi.startswith(words))
+    if status in ("active", "inactive"):
+        query = query.where(Provider.active == (status == "active"))
+    if status in PROVIDER_ROLES:
+        query = query.where(Provider.role == status)
+    return query.order_by(Provider.active.desc(), Provider.organization, Provider.last_name,
+                          Provider.first_name)
+
+
+def usual_rendering_provider() -> Provider | None:
+    """Who a new invoice names as rendering provider: the office's usual one (setting), else its
+    only active rendering provider, else the one on the newest invoice that names one."""
+    chosen = get_setting("usual_rendering_provider")
+    if chosen:
+        provider = Provider.get_or_none(Provider.id == chosen, Provider.active == True)  # noqa: E712
+        if provider is not None:
+            return provider
+    active = list(Provider.select().where(Provider.active == True,  # noqa: E712
+                                          Provider.role == "rendering").limit(2))
+    if len(active) == 1:
+        return active[0]
+    last = (Invoice.select(Invoice.rendering_provider)
+            .join(Provider, on=(Invoice.rendering_provider == Provider.id))
+            .where(Provider.active == True).order_by(Invoice.id.desc()).first())  # noqa: E712
+    return Provider.get_by_id(last.rendering_provider_id) if last is not None else None
+
+
+def set_usual_rendering_provider(provider_id: int | None, by: User) -> None:
+    """The rendering provider a new invoice starts with (a supervisor's choice, audited)."""
+    from ..office.settings import set_setting
+
+    if provider_id is not None:
+        provider = Provider.get_by_id(provider_id)
+        if provider.role != "rendering" or not provider.active:
+            raise RuleError(f"{provider.display_name} is not an active rendering provider.")
+    set_setting("usual_rendering_provider", provider_id or 0, by)

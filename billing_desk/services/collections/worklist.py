@@ -26,7 +26,7 @@ from ...models import (
     database,
 )
 from ...money import format_money, from_cents
-from ..books.aging import bucket_for
+from ..books.aging import CREDIT_LEFT_SQL, bucket_for
 from ..office import audit
 from ..office.permissions import require
 from ..office.settings import get_setting, office_details
@@ -38,22 +38,43 @@ PLACEHOLDERS = ("name", "account", "amount_due", "balance", "pay_by", "office_na
 SKIP_SQL = """CASE
   WHEN ac.written_off_on IS NOT NULL THEN 'written off'
   WHEN ac.handed_off_on IS NOT NULL THEN 'with the agency'
-  WHEN a.unapplied_credit >= pd.past_due THEN 'in credit'
   WHEN ac.hold = 'dispute' THEN 'in dispute'
   WHEN ac.hold = 'hold' THEN 'on hold'
   WHEN ac.hold = 'insurance' OR pd.waiting > 0 THEN 'waiting for insurance'
   WHEN plans.account_id IS NOT NULL AND plans.missed = 0 THEN 'payment plan in good standing'
   ELSE '' END"""
 
-# The open-items partial index covers the first CTE (the condition repeats its WHERE so SQLite
-# may use it); active plans are few, so the second is small.
-WORKLIST_SQL = """WITH pd AS (
+# Past due is what the patient still owes on items due before today once the account's unapplied
+# credit has paid the oldest of them first (aging.CREDIT_LEFT_SQL: the aging report's and the
+# statements' rule), so an account its credit pays in full is not on the list. Accounts in
+# credit are few: only their items go through the running sum (``cr``); the others keep the
+# plain sums (``owing``), which the open-items partial index covers (the condition repeats its
+# WHERE so SQLite may use it). Active plans are few, so the plans CTE is small.
+OWED_SQL = CREDIT_LEFT_SQL.format(owed="i.patient_balance", before="i.before", credit="i.credit")
+_PAST_DUE_ITEMS = """(patient_balance != 0 OR insurance_balance != 0) AND patient_balance > 0
+    AND due_date < :today"""
+_INV_ITEMS = ("(inv.patient_balance != 0 OR inv.insurance_balance != 0) AND inv.patient_balance > 0 "
+              "AND inv.due_date < :today")
+WORKLIST_SQL = """WITH owing AS (
   SELECT account_id, SUM(patient_balance) AS past_due, MIN(due_date) AS oldest_due,
          MAX(insurance_balance > 0) AS waiting
-  FROM invoice
-  WHERE (patient_balance != 0 OR insurance_balance != 0) AND patient_balance > 0
-    AND due_date < :today
-  GROUP BY account_id),
+  FROM invoice WHERE {items} GROUP BY account_id),
+cr AS (
+  SELECT i.account_id AS account_id, SUM({owed}) AS past_due,
+         MIN(CASE WHEN {owed} > 0 THEN i.due_date END) AS oldest_due
+  FROM (SELECT inv.account_id, inv.due_date, inv.patient_balance, a.unapplied_credit AS credit,
+               SUM(inv.patient_balance) OVER (PARTITION BY inv.account_id
+                                              ORDER BY inv.due_date, inv.id
+                                              ROWS UNBOUNDED PRECEDING) AS before
+        FROM owing o JOIN account a ON a.id = o.account_id AND a.unapplied_credit > 0
+        JOIN invoice inv ON inv.account_id = a.id
+        WHERE {inv_items}) i
+  GROUP BY i.account_id),
+pd AS (
+  SELECT o.account_id AS account_id, COALESCE(cr.past_due, o.past_due) AS past_due,
+         COALESCE(cr.oldest_due, o.oldest_due) AS oldest_due, o.waiting AS waiting
+  FROM owing o LEFT JOIN cr ON cr.account_id = o.account_id
+  WHERE COALESCE(cr.past_due, o.past_due) > 0),
 plans AS (
   SELECT pp.account_id AS account_id,
          MAX(CASE WHEN pi.due_date < :today AND pi.paid < pi.amount THEN 1 ELSE 0 END) AS missed
@@ -198,7 +219,8 @@ def _where(spec: WorkFilter, params: dict) -> str:
 
 
 def _sql(spec: WorkFilter, params: dict) -> str:
-    sql = WORKLIST_SQL.format(skip=SKIP_SQL)
+    sql = WORKLIST_SQL.format(skip=SKIP_SQL, owed=OWED_SQL, items=_PAST_DUE_ITEMS,
+                              inv_items=_INV_ITEMS)
     params["gap"] = follow_up_days()  # a rung at most every so many days, however late
     return sql + _where(spec, params)
 

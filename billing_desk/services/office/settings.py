@@ -40,6 +40,9 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("billing_identity", {},
                 "the office as claims name it: billing provider, NPI, tax id, taxonomy, address, and "
                 "the 837P submitter and receiver (services/claims/identity.py)", "internal"),
+    SettingSpec("usual_rendering_provider", 0,
+                "the provider id a new invoice names as rendering provider (0: the only or last one)",
+                "internal"),
     SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),
     SettingSpec("credit_approval_threshold", "100.00",
                 "credits, refunds and write-offs over this amount need a supervisor", "money"),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
 )
@@ -28,6 +29,7 @@ from ...services.books.codes import check_diagnosis, describe_diagnosis
 from ...services.books.invoice_preview import PricedLine, preview_invoice
 from ..prompts import Prompter
 from . import invoice_actions
+from .invoice_claim_fields import ClaimFields
 from .invoice_entry import LineEntry, attach_completer, move_focus
 from .invoice_models import RowsModel
 
@@ -64,6 +66,7 @@ class InvoiceForm(QDialog):
         if invoice_id:
             self.load(invoice_id)
         else:
+            self.claim.start_new()
             self._set_editable(True)
         self._refresh()
         self.dirty = False
@@ -103,7 +106,8 @@ class InvoiceForm(QDialog):
         self.estimate_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.estimate_notes = QLabel(wordWrap=True)
         self.totals = QLabel(objectName="totals")
-        self.notes = QPlainTextEdit(objectName="notes", maximumHeight=48)
+        self.notes = QPlainTextEdit(objectName="notes", maximumHeight=80)
+        self.claim = ClaimFields()
         self.notes.setTabChangesFocus(True)
         self.message = QLabel(objectName="message", wordWrap=True)
         self.message.setStyleSheet("color: #b00020")
@@ -125,16 +129,24 @@ class InvoiceForm(QDialog):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(self.top)
-        layout.addWidget(lines_box, 3)
+        for view, least in ((self.lines_view, 90), (self.estimate_view, 70)):  # the space by stretch,
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)  # not hints
+            view.setMinimumHeight(least)
+        layout.addWidget(lines_box, 2)
         layout.addWidget(est_box, 1)
         layout.addWidget(self.totals)
-        layout.addWidget(QLabel("&Notes", buddy=self.notes))
-        layout.addWidget(self.notes)
+        notes_box = QVBoxLayout()
+        notes_box.addWidget(QLabel("&Notes", buddy=self.notes))
+        notes_box.addWidget(self.notes)
+        after_lines = QHBoxLayout()
+        after_lines.addLayout(notes_box, 1)
+        after_lines.addWidget(self.claim, 1)
+        layout.addLayout(after_lines)
         layout.addWidget(self.message)
         layout.addLayout(row)
         order = [self.account, self.service_date, self.provider, self.place, self.diagnoses,
                  self.entry.code, self.entry.quantity, self.entry.price, self.entry.modifiers,
-                 self.entry.pointers, self.lines_view, self.notes]
+                 self.entry.pointers, self.lines_view, self.notes, *self.claim.widgets]
         for first, second in zip(order, order[1:]):
             self.setTabOrder(first, second)
 
@@ -150,6 +162,7 @@ class InvoiceForm(QDialog):
         self.service_date.editingFinished.connect(self._refresh)
         self.diagnoses.editingFinished.connect(self._refresh)
         self.notes.textChanged.connect(self._touched)
+        self.claim.connect_touched(self._touched)
         self.entry.added.connect(self._line_added)
         self.entry.finished.connect(self.notes.setFocus)
         self.entry.problem.connect(self.message.setText)
@@ -222,7 +235,9 @@ class InvoiceForm(QDialog):
                    for l in self.lines],
             diagnoses=[c.strip() for c in self.diagnoses.text().replace(";", ",").split(",")],
             provider=self.provider.text(), place_of_service=self.place.text(),
-            notes=self.notes.toPlainText(), batch_id=self.batch_id)
+            notes=self.notes.toPlainText(), batch_id=self.batch_id,
+            rendering_provider_id=self.claim.rendering_id(), referring_provider_id=self.claim.referring_id(),
+            prior_authorization=self.claim.prior_auth())
 
     # --- the live part ------------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -305,6 +320,8 @@ class InvoiceForm(QDialog):
         self.place.setText(draft.place_of_service)
         self.diagnoses.setText(", ".join(draft.diagnoses))
         self.notes.setPlainText(draft.notes)
+        self.claim.show_values(draft.rendering_provider_id, draft.referring_provider_id,
+                               draft.prior_authorization)
         self.lines = [PricedLine(l.code, l.quantity, l.unit_price, l.description, l.modifiers,
                                  ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p))
                       for l in invoices.invoice_lines(invoice)]
@@ -318,6 +335,7 @@ class InvoiceForm(QDialog):
         for widget in (self.account, self.service_date, self.provider, self.place, self.diagnoses):
             widget.setReadOnly(not editable)
         self.notes.setReadOnly(not editable)
+        self.claim.set_editable(editable)
         self.entry.setVisible(editable)
         self.buttons["save"].setVisible(editable)
         self.buttons["post"].setVisible(editable)

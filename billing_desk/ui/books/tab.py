@@ -7,15 +7,17 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...choices import INVOICE_STATUSES
 from ...errors import BillingError
 from ...printing import invoice_docs
 from ...services.accounts import lists
 from ...services.books import invoice_papers, invoices, payments
+from ...services.claims.identity import billing_identity, identity_problems
 from ..buttons import add_buttons
 from ..list_tab import ListPanel
+from ..office.billing_identity_dialog import BillingIdentityDialog
 from ..office.signoff import run_with_signoff
 from ..prompts import Prompter
 from ..table_model import Column
@@ -70,16 +72,42 @@ class InvoicesTab(QWidget):
                 ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self)
         row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self._identity_banner())
         layout.addLayout(row)
         layout.addWidget(self.batch_label)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.message)
         self.list.activated.connect(lambda invoice: self.open_invoice(invoice.id))
         self._show_batch()
+        self._show_identity()
+
+    def _identity_banner(self) -> QFrame:
+        """Shown while the office's billing identity is incomplete: no claim can go out yet."""
+        self.identity_banner = QFrame(objectName="identity_banner", frameShape=QFrame.Shape.StyledPanel)
+        self.identity_banner.setStyleSheet(
+            "#identity_banner { background: #fff4d6; border: 1px solid #e0b000; }")
+        line = QHBoxLayout(self.identity_banner)
+        text = QLabel("<b>Before the first insurance claim:</b> the office's billing identity (its NPI, "
+                      "tax id, taxonomy code and address, as on the NPI letter) is not complete.",
+                      wordWrap=True, objectName="identity_banner_text")
+        line.addWidget(text, 1)
+        self.identity_button = add_buttons(line, (
+            ("identity", "Fill in the billing identity… (F8)", self.billing_identity, "F8"),),
+            shortcut_owner=self)["identity"]
+        return self.identity_banner
+
+    def _show_identity(self) -> None:
+        self.identity_banner.setVisible(bool(identity_problems(billing_identity())))
+
+    def billing_identity(self) -> BillingIdentityDialog:
+        """The Billing identity dialog (also Tools > Billing identity…, Ctrl+Shift+B)."""
+        dialog = BillingIdentityDialog(self.session, prompter=self.prompter, parent=self)
+        return self._show(dialog)
 
     def refresh(self) -> None:
         self.list.refresh()
         self._show_batch()
+        self._show_identity()
 
     def focus_search(self) -> None:
         self.list.search.setFocus()

@@ -13,7 +13,7 @@ from ...printing.report import Report
 def all_reports(today: dt.date) -> dict[str, Report]:
     month_ago = today - dt.timedelta(days=30)
     return {
-        "Collection list": reports.run("collection-list", reports.Params(as_of=today)),
+        "Collection list": reports.run("collection-list", reports.Params()),  # always today's
         "Promises due (next 30 days)": reports.run(
             "promises-due", reports.Params(start=today, end=today + dt.timedelta(days=30))),
         "Payment plans": reports.run("payment-plans", reports.Params(as_of=today)),

@@ -1,0 +1,251 @@
+"""Tools > Providers… (Ctrl+Shift+O): the rendering and referring providers invoices name, searched
+as you type; add and edit (a person's name or an organization, NPI, taxonomy, role), deactivate
+(asked first, never deleted) or reactivate, and the usual rendering provider a new invoice starts
+with. Keys only: Ctrl+N a new provider, Ctrl+S save, Ctrl+F the search box, Alt+letters."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...choices import PROVIDER_ROLES
+from ...errors import BillingError, ValidationError
+from ...services.claims import identity
+from ...services.office.permissions import can
+from ..buttons import add_buttons
+from ..list_tab import ListPanel
+from ..prompts import Prompter
+from ..table_model import Column
+
+ERROR_STYLE = "color: #b00020;"
+LABELS = {"last_name": "&Last name", "first_name": "&First name",
+          "organization": "&Organization", "npi": "&NPI", "taxonomy": "&Taxonomy code", "role": "&Role"}
+HINTS = {"last_name": "a person: last name", "first_name": "and first name",
+         "organization": "or a group or clinic, instead of a person", "npi": "10 digits",
+         "taxonomy": "like 207Q00000X (required for a rendering provider)"}
+FIELDS = [f.name for f in fields(identity.ProviderInput)]
+PROVIDERS_SHORTCUT = "Ctrl+Shift+O"
+
+
+def _columns() -> list[Column]:
+    usual = identity.usual_rendering_provider()
+    usual_id = usual.id if usual is not None else None
+    return [Column("Provider", lambda p: p.display_name, width=200),
+            Column("NPI", lambda p: p.npi, width=95),
+            Column("Taxonomy", lambda p: p.taxonomy, width=95),
+            Column("Role", lambda p: p.role + (" (usual)" if p.id == usual_id else ""), width=120),
+            Column("Active", lambda p: "yes" if p.active else "no", width=50)]
+
+
+class ProvidersDialog(QDialog):
+    def __init__(self, session, *, prompter: Prompter | None = None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.prompter = prompter or Prompter(self)
+        self.provider_id: int | None = None
+        self.setWindowTitle("Providers")
+        self.list = ListPanel(_columns(), identity.providers_query,
+                              ("active", "inactive") + PROVIDER_ROLES, "Search name, organization or NPI")
+        self.list.status.setItemText(0, "All providers")
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.message = QLabel(wordWrap=True, objectName="provider_message")
+        self._layout()
+        self.list.activated.connect(lambda provider: self.show_provider(provider.id, focus=True))
+        self.list.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_provider)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.list.search.setFocus)
+        self.list.refresh()
+        self._show_current()
+        self.list.search.setFocus()
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        for name in FIELDS:
+            editor: QLineEdit | QComboBox
+            if name == "role":
+                editor = QComboBox(objectName="provider_role")
+                editor.addItems(list(PROVIDER_ROLES))
+            else:
+                editor = QLineEdit(objectName=f"provider_{name}", placeholderText=HINTS[name])
+                editor.returnPressed.connect(lambda: self.focusNextChild())
+            self.fields[name] = editor
+            self.errors[name] = QLabel(objectName=f"provider_{name}_problem", wordWrap=True,
+                                       styleSheet=ERROR_STYLE, visible=False)
+            form.addRow(LABELS[name], editor)
+            form.addRow("", self.errors[name])
+        row = QHBoxLayout()
+        self.buttons = add_buttons(row, (
+            ("new", "New provider (Ctrl+N)", self.new_provider),
+            ("save", "&Save (Ctrl+S)", self.save),
+            ("active", "&Deactivate…", self.toggle_active),
+            ("usual", "Make the &usual rendering provider", self.make_usual),
+            ("close", "Close (Esc)", self.reject)))
+        editor_box = QWidget()
+        side = QVBoxLayout(editor_box)
+        side.addLayout(form)
+        side.addWidget(self.message)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.list, 3)
+        top.addWidget(editor_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addLayout(row)
+        chain = [self.list.search, self.list.table] + [self.fields[n] for n in FIELDS]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
+        self.resize(1000, 520)
+
+    # --- one provider ---------------------------------------------------------------------------
+    def _show_current(self) -> None:
+        provider = self.list.current()
+        if provider is not None:
+            self.show_provider(provider.id)
+        else:
+            self.new_provider(focus=False)
+
+    def show_provider(self, provider_id: int, *, focus: bool = False) -> None:
+        self.provider_id = provider_id
+        self._fill(identity.provider_form(provider_id))
+        provider = identity.get_provider(provider_id)
+        self.buttons["active"].setText("&Deactivate…" if provider.active else "Reactivate… (&D)")
+        self.buttons["active"].setEnabled(True)
+        self.buttons["usual"].setEnabled(provider.active and provider.role == "rendering"
+                                         and can(self.session.user, "change_settings"))
+        self.message.setText("" if provider.active else f"{provider.display_name} is inactive: "
+                             "not offered on new invoices (Reactivate brings them back).")
+        if focus:
+            self.fields[FIELDS[0]].setFocus()
+
+    def _fill(self, values: identity.ProviderInput) -> None:
+        for name in FIELDS:
+            widget = self.fields[name]
+            if isinstance(widget, QComboBox):
+                widget.setCurrentText(getattr(values, name))
+            else:
+                widget.setText(getattr(values, name))
+        self._show_problems([])
+
+    def new_provider(self, *, focus: bool = True) -> None:
+        self.provider_id = None
+        self._fill(identity.ProviderInput())
+        self.buttons["active"].setText("&Deactivate…")
+        self.buttons["active"].setEnabled(False)
+        self.buttons["usual"].setEnabled(False)
+        self.message.setText("A new provider: a person's last and first name, or an organization; "
+                             "the NPI, the taxonomy code and the role. Then Save (Ctrl+S).")
+        if focus:
+            self.fields[FIELDS[0]].setFocus()
+
+    def form(self) -> identity.ProviderInput:
+        return identity.ProviderInput(**{name: (w.currentText() if isinstance(w, QComboBox) else w.text())
+                                         for name, w in self.fields.items()})
+
+    def _show_problems(self, problems) -> None:
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field, []).append(problem.message)
+        for name, label in self.errors.items():
+            label.setText("; ".join(by_field.get(name, [])))
+            label.setVisible(name in by_field)
+        first = next((n for n in FIELDS if n in by_field), None)
+        if first is not None:
+            self.fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> bool:
+        try:
+            if self.provider_id is None:
+                provider = identity.add_provider(self.form(), self.session.user)
+            else:
+                provider = identity.update_provider(self.provider_id, self.form(), self.session.user)
+        except ValidationError as exc:
+            self._show_problems(exc.problems)
+            count = len({p.field for p in exc.problems})
+            self.message.setText(f"Not saved: {count} box{'es' if count != 1 else ''} to fix (marked in red)")
+            return False
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return False
+        self._reload(provider.id)
+        self.message.setText(f"Saved {provider.display_name}")
+        return True
+
+    def _reload(self, provider_id: int) -> None:
+        self.list.model.columns = _columns()
+        self.list.refresh()
+        for row in range(self.list.model.rowCount()):
+            found = self.list.model.row_object(row)
+            if found is not None and found.id == provider_id:
+                self.list.table.selectRow(row)
+                break
+        self.show_provider(provider_id)
+
+    def toggle_active(self) -> None:
+        if self.provider_id is None:
+            return
+        provider = identity.get_provider(self.provider_id)
+        name = provider.display_name
+        try:
+            if provider.active:
+                if not self.prompter.confirm("Deactivate provider", f"Deactivate {name}? New invoices "
+                                             "no longer offer them; the invoices and claims that name "
+                                             "them keep them (nothing is deleted).", default_no=True):
+                    return
+                reason = self.prompter.ask_text("Deactivate provider", f"Why is {name} leaving the list?")
+                if reason is None:
+                    return
+                identity.deactivate_provider(provider.id, reason, self.session.user)
+                done = f"Deactivated {name}"
+            else:
+                if not self.prompter.confirm("Reactivate provider", f"Reactivate {name}? New invoices "
+                                             "offer them again.", default_no=True):
+                    return
+                identity.reactivate_provider(provider.id, self.session.user)
+                done = f"Reactivated {name}"
+        except ValidationError as exc:
+            self.message.setText("; ".join(p.message for p in exc.problems))
+            return
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        self._reload(provider.id)
+        self.message.setText(done)
+
+    def make_usual(self) -> None:
+        if self.provider_id is None:
+            return
+        try:
+            identity.set_usual_rendering_provider(self.provider_id, self.session.user)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
+        self._reload(self.provider_id)
+        name = identity.get_provider(self.provider_id).display_name
+        self.message.setText(f"New invoices start with {name} as the rendering provider")
+
+
+def install_providers_action(window) -> None:
+    """Tools > Providers… (Ctrl+Shift+O)."""
+    def open_providers() -> ProvidersDialog:
+        dialog = ProvidersDialog(window.session, prompter=window.prompter, parent=window)
+        dialog.show()
+        dialog.activateWindow()
+        window.providers_dialog = dialog  # kept alive while shown
+        return dialog
+
+    window.add_action("&Tools", "Pro&viders…", open_providers, PROVIDERS_SHORTCUT,
+                      tip="The rendering and referring providers (name, NPI, taxonomy) invoices name")
