@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ...errors import RuleError, ValidationError
@@ -211,15 +210,3 @@ def active_payers():
     from ...models import Payer
 
     return list(Payer.select().where(Payer.active == True).order_by(Payer.name))  # noqa: E712
-
-
-def claim(invoice_number: str) -> tuple[Invoice, list[InvoiceLine]]:
-    """A posted invoice and its lines that insurance still owes on (keying an EOB)."""
-    number = (invoice_number or "").strip()
-    invoice = Invoice.get_or_none(Invoice.number == int(number)) if number.isdigit() else None
-    if invoice is None or invoice.status != "posted":
-        raise ValidationError(f"'{number}' is not a posted invoice number", "invoice")
-    lines = [l for l in invoice.lines.order_by(InvoiceLine.position) if l.insurance_balance > 0]
-    if not lines:
-        raise RuleError(f"Insurance owes nothing on invoice {invoice.number}.")
-    return invoice, lines
