@@ -4,16 +4,16 @@ Keyed on the EOB screen with the keys, every cent is accounted for: the patient 
 from __future__ import annotations
 
 import pytest
+from claims_fixtures import office  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from remit_fixtures import D, acme, billed, lines_of, patient  # noqa: F401
 
 from billing_desk.models import Account, InsurancePayment, PlanRule
 from billing_desk.services.books import insurance_money
 from billing_desk.services.books.ledger import check_ledger
-from billing_desk.ui.prompts import ScriptedPrompter
 from billing_desk.services.office.session import Session
-from claims_fixtures import office  # noqa: F401
-from remit_fixtures import D, acme, billed, lines_of, patient  # noqa: F401
+from billing_desk.ui.prompts import ScriptedPrompter
 
 LINES = [("99213", 1, "150.00"), ("36415", 1, "30.00"), ("94640", 1, "87.00")]
 # code: allowed, paid, contractual, patient (PR 2 coinsurance)
