@@ -122,3 +122,49 @@ def test_the_story_through_the_service(db, admin, story):
     sums = insurance_money.check_sums(check.id)
     assert (sums.applied, sums.unapplied, sums.accounted) == (D("161.20"), 0, D("161.20"))
     assert check_ledger() == []
+
+
+def test_import_835_from_the_invoice_tab_previews_then_posts(qtbot, db, admin, patient):
+    from remit_fixtures import ERA
+
+    from billing_desk.ui.books.tab import InvoicesTab
+
+    account = patient()
+    billed(account, admin, "INV1001-1", [("99213", 1, "100.00")])
+    tab = InvoicesTab(Session(db, admin), prompter=ScriptedPrompter(str(ERA / "full_payment.835"),
+                                                                     str(ERA / "unbalanced.835")))
+    qtbot.addWidget(tab)
+    dialog = tab.import_era()
+    assert dialog.model.rows[0][1] == "INV1001-1" and dialog.model.rows[0][6].startswith("invoice")
+    assert InsurancePayment.select().count() == 0  # the preview posts nothing
+    dialog.post()
+    qtbot.waitUntil(lambda: "Posted 1 payment" in dialog.message.text(), timeout=10_000)
+    assert Account.get_by_id(account.id).insurance_balance == 0
+    refused = tab.import_era()
+    assert "does not equal" in refused.message.text() and not refused.post_button.isEnabled()
+
+
+def test_cli_import_era(db, admin, patient, tmp_path, capsys, monkeypatch):
+    from remit_fixtures import ERA
+
+    from billing_desk.cli import main
+
+    account = patient()
+    billed(account, admin, "INV1001-1", [("99213", 1, "100.00")])
+    from billing_desk.models import User
+    from billing_desk.services.office import users
+
+    monkeypatch.setenv("BILLING_DESK_SCRYPT_N", "1024")
+    carla = users.add_user(admin, "carla", "Carla Clerk", "clerk", "long password", "long password")
+    User.update(must_change_password=False).where(User.id == carla.id).execute()
+    secret = tmp_path / "pw"
+    secret.write_text("long password\n")
+    path = str(db.path)
+    db.close()
+    argv = ["import", "era", str(ERA / "full_payment.835"), "--db", path, "--user", "carla",
+            "--password-file", str(secret)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "claim INV1001-1" in out and "posted 1 payment(s), 1 claim(s)" in out
+    assert main(argv) == 1
+    assert "already posted" in capsys.readouterr().err
