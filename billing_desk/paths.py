@@ -36,6 +36,22 @@ def backups_dir() -> Path:
     return path
 
 
+def documents_dir(chosen: str = "") -> Path:
+    """Where save dialogs open: the office's chosen folder, else Documents/Billing Desk (inside
+    the data folder when ``BILLING_DESK_HOME`` moves it: a portable install, or development)."""
+    if chosen:
+        path = Path(chosen).expanduser()
+    elif os.environ.get("BILLING_DESK_HOME"):
+        path = data_dir() / "documents"
+    else:
+        path = Path(platformdirs.user_documents_dir()) / "Billing Desk"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a folder that cannot be made: the dialog opens where it can
+        pass
+    return path
+
+
 def settings_file() -> Path:
     return data_dir() / "window.ini"
 

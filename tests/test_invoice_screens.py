@@ -219,13 +219,16 @@ def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, super
 
 def test_screens_grab(qtbot, office, tmp_path):
     """Each screen draws (the images are looked at by hand; here they must not be blank)."""
+    from test_startup import painted
+
     tab = InvoicesTab(office["session"], prompter=ScriptedPrompter(True, True, True, True))
     qtbot.addWidget(tab)
     for window in (tab, tab.new_invoice(), tab.insurance_payment(), tab.patient_payment(),
                    tab.catalogue()):
         window.grab().save(str(tmp_path / f"{type(window).__name__}.png"))
-        image = window.grab()
+        image = window.grab().toImage()
         assert image.width() > 300 and image.height() > 200
+        assert painted(image, image.rect()) > 0.03, f"{type(window).__name__} is blank"
 
 
 

@@ -9,6 +9,7 @@ statements the copy kept on each account; statements therefore need ``--user``.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from ..errors import BillingError, DatabaseError, ValidationError
 from ..money import parse_money
@@ -29,6 +30,9 @@ def _common(parser) -> None:
                         help="the report's layout, e.g. aging: summary, detail, payer, payer-detail")
     parser.add_argument("--minimum", metavar="AMOUNT",
                         help="statements: skip balances of this or less")
+    parser.add_argument("--smtp-password-file", metavar="FILE",
+                        help="statements: the SMTP server's password (first line), when Settings "
+                             "name a server with a user")
     add_user_options(parser)
 
 
@@ -107,7 +111,7 @@ def _record(args, user, action: str, spec, report, out) -> None:
     try:
         opened = open_database(_database(args), lock=False, create=False)
         try:
-            record(user, action, spec, report, out)
+            mail = record(user, action, spec, report, out, smtp_password=_smtp_password(args))
         finally:
             opened.close()
     except (DatabaseError, *DATABASE_ERRORS) as exc:  # busy past the wait, read-only, full
@@ -118,6 +122,19 @@ def _record(args, user, action: str, spec, report, out) -> None:
         raise BillingError(f"{out.path} was not kept: the database is busy or cannot be written, so "
                            f"the audit trail could not record the export ({exc}). An export is kept "
                            "only once the trail records it; try again") from None
+    if mail is not None and mail.summary():
+        print(f"Statements by e-mail: {mail.summary()} The log: {mail.log}")
+
+
+def _smtp_password(args) -> str:
+    path = getattr(args, "smtp_password_file", None)
+    if not path:
+        return ""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BillingError(f"cannot read the SMTP password file {path}: {exc.strerror}") from exc
+    return text.splitlines()[0] if text else ""
 
 
 def run_report(args) -> int:

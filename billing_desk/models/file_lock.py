@@ -36,6 +36,16 @@ class FileLock:
         return str(lock.absolute()) in cls._held
 
     def acquire(self) -> None:
+        fh = self._lock_file()
+        for _attempt in range(4):  # the holder removed the file at its exit: lock the one there now
+            if _same_file(fh, self.path):
+                break
+            _unlock(fh)
+            fh.close()
+            fh = self._lock_file()
+        self._write_holder(fh)
+
+    def _lock_file(self) -> TextIO:
         fh = open(self.path, "a+")
         try:
             _lock(fh)
@@ -43,13 +53,11 @@ class FileLock:
             fh.seek(0)
             holder = fh.read().strip() or "another program"
             fh.close()
-            try:
-                info = json.loads(holder)
-                holder = f"{info['user']} on {info['host']} (process {info['pid']}, since {info['since']})"
-            except (ValueError, KeyError, TypeError):
-                pass
-            raise DatabaseError(f"The database is open in another Billing Desk: {holder}. "
+            raise DatabaseError(f"The database is open in another Billing Desk: {_holder(holder)}. "
                                 "Close it there first; nothing was opened for writing here.") from exc
+        return fh
+
+    def _write_holder(self, fh: TextIO) -> None:
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"user": _user(), "host": socket.gethostname(), "pid": os.getpid(),
@@ -59,13 +67,43 @@ class FileLock:
         FileLock._held.add(str(self.path.absolute()))
 
     def release(self) -> None:
+        """Let go and remove the lock file (a clean exit leaves nothing beside the database)."""
         if self._fh:
             try:
+                if sys.platform != "win32":  # removed while still held: no one locks a file on its way out
+                    _remove(self.path)
                 _unlock(self._fh)
             finally:
                 self._fh.close()
                 self._fh = None
                 FileLock._held.discard(str(self.path.absolute()))
+            if sys.platform == "win32":  # pragma: no cover - an open file cannot be removed there
+                _remove(self.path)
+
+
+def _holder(text: str) -> str:
+    """Who holds the lock, in words, with the time it was taken in the local clock's terms."""
+    try:
+        info = json.loads(text)
+        since = dt.datetime.fromisoformat(info["since"])
+        when = f"{since:%m/%d/%Y} at {since:%I:%M %p}".replace(" at 0", " at ")
+        return f"{info['user']} on {info['host']} (process {info['pid']}, since {when})"
+    except (ValueError, KeyError, TypeError):
+        return text
+
+
+def _same_file(fh: TextIO, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fh.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:  # already gone, or (Windows) another program has just opened it
+        pass
 
 
 def _user() -> str:

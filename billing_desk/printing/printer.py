@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Callable, cast
 
 from PySide6.QtCore import QPoint, QRect, QSize, QSizeF
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPainter
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from billing_desk.errors import BillingError
+from billing_desk.refcounts import reserve_references
 
 #: Band height in device pixels: one band of a letter page at 600 dpi is about 10 MB.
 BAND_PIXELS = 512
@@ -58,6 +59,7 @@ def ensure_gui_application() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
         _choose_platform()
+        reserve_references()  # before the first Qt call (see refcounts.py)
         _app = app = QGuiApplication(["billing-desk"])
         atexit.register(_release_application)
     return cast(QGuiApplication, app)
@@ -186,7 +188,7 @@ def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
               progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
               doc_name: str | None = None, max_dpi: int = DEFAULT_MAX_DPI,
               page_layout: QPageLayout | None = None,
-              output_file: str | Path | None = None) -> int:
+              output_file: str | Path | None = None, actual_size: bool = False) -> int:
     """Print the PDF at ``pdf_path`` on ``printer_name`` (None: the default printer).
 
     ``progress(pages_done, page_count)`` is called after each page. ``cancelled()`` is asked
@@ -199,10 +201,12 @@ def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
     engine instead of a printer (``printer_name`` is then ignored).
     Returns the number of pages printed. Raises ``PrintError`` for a missing printer or file.
     Through CUPS the file itself is the job (``send_pdf``); Qt draws it only elsewhere.
+    ``actual_size`` prints each page at 100 % from the paper's corner, never fitted (data for
+    pre-printed forms, which must land in their boxes); the paper is the first page's size.
     """
     if output_file is None and cups_lp():
         return send_pdf(pdf_path, printer_name, progress=progress, cancelled=cancelled,
-                        doc_name=doc_name, page_layout=page_layout)
+                        doc_name=doc_name, page_layout=page_layout, actual_size=actual_size)
     ensure_gui_application()
     document = _open_document(pdf_path)
     try:
@@ -216,19 +220,25 @@ def print_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
             printer = _make_printer(printer_name, name)
         if page_layout is not None and not printer.setPageLayout(page_layout):
             raise PrintError("the page setup does not fit this printer (paper size or margins)")
+        if actual_size:
+            printer.setFullPage(True)
+            printer.setPageSize(QPageSize(document.pagePointSize(0), QPageSize.Unit.Point))
         return _print_pages(document, printer, progress, cancelled, max_dpi,
-                            follow_pages=page_layout is None)
+                            follow_pages=page_layout is None and not actual_size,
+                            actual_size=actual_size)
     finally:
         document.close()
 
 
 def send_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
              progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
-             doc_name: str | None = None, page_layout: QPageLayout | None = None) -> int:
+             doc_name: str | None = None, page_layout: QPageLayout | None = None,
+             actual_size: bool = False) -> int:
     """Hand the PDF itself to CUPS with ``lp``; returns its page count (0 when cancelled first).
 
     ``page_layout`` becomes lp's options (paper, orientation, margins); without it each page
-    prints on the printer's paper, fitted, in its own orientation. No Qt application is made."""
+    prints on the printer's paper, fitted, in its own orientation. ``actual_size``: at 100 %,
+    never scaled, on paper of the PDF's own size. No Qt application is made."""
     path = Path(pdf_path)
     pages = _page_count(path)
     name = printer_name or default_printer()
@@ -238,13 +248,23 @@ def send_pdf(pdf_path: str | Path, printer_name: str | None = None, *,
         raise PrintError(f"there is no printer named {name!r}")
     if cancelled is not None and cancelled():
         return 0
-    options = ["-o", "fit-to-page"]
+    options = _actual_size_options(path) if actual_size else ["-o", "fit-to-page"]
     if page_layout is not None:
         options += _lp_layout(page_layout)
     _cups("lp", "-d", name, "-t", doc_name or path.stem, *options, "--", str(path))
     if progress is not None:
         progress(pages, pages)
     return pages
+
+
+def _actual_size_options(path: Path) -> list[str]:
+    """lp options printing at 100 % on paper of the first page's size (Letter for the CMS-1500)."""
+    from pypdf import PdfReader
+
+    box = PdfReader(path).pages[0].mediabox
+    width, height = round(float(box.width)), round(float(box.height))
+    media = "Letter" if (width, height) == (612, 792) else f"Custom.{width}x{height}"
+    return ["-o", "print-scaling=none", "-o", f"media={media}"]
 
 
 def _page_count(path: Path) -> int:
@@ -275,7 +295,8 @@ def _lp_layout(layout: QPageLayout) -> list[str]:
 
 
 def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn | None,
-                 cancelled: CancelledFn | None, max_dpi: int, follow_pages: bool = True) -> int:
+                 cancelled: CancelledFn | None, max_dpi: int, follow_pages: bool = True,
+                 actual_size: bool = False) -> int:
     """Draw every page; ``follow_pages`` turns the paper to each page's own orientation."""
     count = document.pageCount()
     if follow_pages:
@@ -297,7 +318,9 @@ def _print_pages(document: QPdfDocument, printer: QPrinter, progress: ProgressFn
                 printer.newPage()
             painter.save()
             painter.scale(printer.resolution() / dpi, printer.resolution() / dpi)
-            _draw_page(painter, document, page, _target_rect(printer, size, dpi))
+            target = (QRect(0, 0, round(size.width() * dpi / 72), round(size.height() * dpi / 72))
+                      if actual_size else _target_rect(printer, size, dpi))
+            _draw_page(painter, document, page, target)
             painter.restore()
             if progress is not None:
                 progress(page + 1, count)

@@ -17,7 +17,8 @@ from typing import Callable
 from ..errors import BillingError, ValidationError
 from ..models import User
 from ..printing.report import Report
-from ..services.books import reports_statements
+from ..services.books import reports_statements, statement_mail
+from ..services.books.statement_mail import MailRun
 from ..services.office import audit
 from ..services.office.transactions import in_transaction
 
@@ -82,8 +83,10 @@ def describe(report: Report) -> str:
                      if label in ("As of", "Day", "From", "To", "Account", "Statement date"))
 
 
-def record(user: User | None, action: str, spec, report: Report, out: Output) -> None:
-    """The audit entry for a print or export, and the statements kept (one transaction)."""
+def record(user: User | None, action: str, spec, report: Report, out: Output, *,
+           smtp_password: str = "") -> MailRun | None:
+    """The audit entry for a print or export, and the statements kept (one transaction); then
+    the statements of accounts that asked for e-mail are e-mailed (see the run's summary)."""
     if out.copies and user is None:
         raise BillingError("statements keep a copy on each account: name the user sending them")
     size = f"{out.pages} pages" if out.fmt == "pdf" else f"{out.rows} rows"
@@ -97,3 +100,12 @@ def record(user: User | None, action: str, spec, report: Report, out: Output) ->
             sent_on = next((v for k, v in report.parameters if k == "Statement date"),
                            dt.date.today())
             reports_statements.record_statements(out.copies, sent_on, user)
+    if not out.copies or user is None:
+        return None
+    try:
+        return statement_mail.email_statements(out.copies, sent_on, user, smtp_password=smtp_password)
+    except OSError as exc:  # the outbox folder cannot be written
+        raise BillingError(f"the statements were kept on the accounts, but their e-mails could not "
+                           f"be written to {statement_mail.outbox_folder()}: {exc.strerror or exc}. "
+                           "Choose another folder in Settings (statement_email_folder) and run "
+                           "the e-mail accounts again") from exc

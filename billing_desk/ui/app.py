@@ -13,8 +13,10 @@ from .. import APP_NAME, __version__
 from ..errors import BillingError
 from ..logs import setup_logging
 from ..paths import default_database, demo_database, resource
+from ..refcounts import reserve_references
 from ..services.office.session import Session, open_session
 from ..services.office.transactions import DATABASE_ERRORS, database_failure
+from . import accessibility
 from .crash import install_crash_path
 from .prompts import Prompter
 from .session_holder import SessionHolder
@@ -25,6 +27,7 @@ PROMPTER = Prompter(None)
 
 
 def application() -> QApplication:
+    reserve_references()  # before the first Qt call: PySide 6.12 on Python 3.11 (see refcounts.py)
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -32,6 +35,7 @@ def application() -> QApplication:
     icon = resource("icons", "billing-desk.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    accessibility.install(app)  # every input, table and button named for screen readers
     return app
 
 
@@ -64,7 +68,10 @@ def backup_in_background(window, session: Session, reason: str) -> BackgroundJob
         return None
 
     def say(text: str) -> None:
-        window.statusBar().showMessage(text, 15000)
+        if hasattr(window, "say"):  # the main window keeps the whole text in the bar's tooltip
+            window.say(text, 15000)
+        else:
+            window.statusBar().showMessage(text, 15000)
 
     return run_in_background(window, lambda progress: auto_backup(session, reason),
                              title="Backing up", quiet=True,
@@ -99,10 +106,12 @@ def open_office(db: str | None, demo: bool) -> Session:
 
 def sign_in(holder: SessionHolder) -> bool:
     """First start or sign-in (ui/signin.py) before any data shows; False if cancelled."""
+    from ..services.office.settings import get_setting
     from .office.signin import sign_in_at_start
 
     try:
-        holder.set_user(sign_in_at_start(holder.session.path.name))
+        office = str(get_setting("office_name") or "")
+        holder.set_user(sign_in_at_start(office, holder.session.path.name))
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
         holder.set_user(None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar
 
@@ -13,6 +13,8 @@ from ..money import format_money
 from ..paths import settings_file
 from ..services.accounts import lists
 from ..services.checks import run_checks
+from ..services.office.transactions import on_commit
+from . import accessibility
 from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .claims.tab import ClaimsTab
@@ -20,15 +22,19 @@ from .collections.tab import CollectionsTab
 from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
-from .work import BackgroundJob, run_in_background
+from .work import BackgroundJob, emit, run_in_background
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, ClaimsTab, OrdersTab, CollectionsTab)
 
 
 class MainWindow(QMainWindow):
+    #: A write was committed (on any thread): the counts and today's totals are refreshed.
+    committed = Signal()
+
     def __init__(self, session, *, open_database=None, reopen=None, prompter=None, holder=None,
                  parent=None):
         super().__init__(parent)
+        accessibility.install()  # (application() did, unless a test builds the window alone)
         self.session = session
         # The only one that changes the session (its user, its file); we listen like every screen.
         self.session_holder = holder or SessionHolder(session)
@@ -56,6 +62,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.refresh()
         self._watch_background_check()
+        self._watch_commits()
 
     # --- assembly -------------------------------------------------------------------------
     def _install_features(self) -> None:
@@ -137,7 +144,9 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         totals = lists.day_totals(dt.date.today())
-        self.db_label.setText(f"Database: {self.session.path}")
+        # The name only, so the status bar leaves room for its messages; the whole path on hover.
+        self.db_label.setText(f"Database: {self.session.path.name}")
+        self.db_label.setToolTip(str(self.session.path))
         self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
         self.totals_label.setText(f"Today: charges {format_money(totals['charges'])} · payments "
                                   f"{format_money(totals['payments'])} · adjustments "
@@ -167,6 +176,39 @@ class MainWindow(QMainWindow):
 
         self.check_job = run_in_background(self, wait, title="Checking the database", quiet=True,
                                            cancellable=True, on_done=checked, on_error=checked)
+
+    def say(self, text: str, timeout_ms: int = 15000) -> None:
+        """A message in the status bar; where the bar is too narrow for it, its tooltip and the
+        status of the window (screen readers) hold the whole text."""
+        self.statusBar().showMessage(text, timeout_ms)
+        self.statusBar().setToolTip(text)
+        self.statusBar().setAccessibleDescription(text)
+
+    def _watch_commits(self) -> None:
+        """After any saved change (a posted invoice, an approval, a payment) the status bar's
+        totals and each tab's counts are read again, once, a moment later."""
+        self._counts_timer = QTimer(self, singleShot=True, interval=150)
+        self._counts_timer.timeout.connect(self.update_counts)
+        self.committed.connect(self._counts_timer.start)  # queued when the write was a worker's
+        window = self
+
+        def committed() -> None:
+            try:
+                emit(window.committed)
+            except RuntimeError:  # the window is gone; its stop() runs at close
+                pass
+
+        self._stop_watching = on_commit(committed)
+        self.destroyed.connect(lambda *_: self._stop_watching())
+
+    def update_counts(self) -> None:
+        if self.session.user is None or self.session.opened.db.is_closed():
+            return
+        self.update_status()
+        for page in self.pages:
+            counts = getattr(page, "update_counts", None)
+            if counts is not None:
+                counts()
 
     def _session_changed(self, _session) -> None:
         if self.session.user is None or self.session.opened.db.is_closed():
@@ -216,6 +258,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(str(settings.value("main/tab", 0))))
 
     def closeEvent(self, event) -> None:
+        self._stop_watching()
         settings = self._settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

@@ -9,6 +9,7 @@ QMessageBox, QFileDialog or QInputDialog (tests/test_architecture.py checks).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QDate
@@ -81,7 +82,8 @@ class Prompter:
         return path or None
 
     def choose_save_file(self, title: str, suggested: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), filters)
+        """A save dialog; a bare file name is suggested in the office's documents folder."""
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested_path(suggested), filters)
         return path or None
 
     def choose_folder(self, title: str, start: str = "") -> str | None:
@@ -153,3 +155,18 @@ class ScriptedPrompter(Prompter):
 
     def run(self, dialog):
         return bool(self._next("dialog", dialog.windowTitle(), ""))
+
+
+def suggested_path(suggested: str) -> str:
+    """``suggested`` as given when it names a folder, else inside the office's documents folder
+    (setting ``office_documents_folder``; empty: Documents/Billing Desk)."""
+    from ..paths import documents_dir
+    from ..services.office.settings import get_setting
+
+    if Path(str(suggested)).parent != Path("."):
+        return str(suggested)
+    try:
+        chosen = str(get_setting("office_documents_folder") or "")
+    except Exception:  # no database open (yet): the default folder
+        chosen = ""
+    return str(documents_dir(chosen) / str(suggested))

@@ -387,5 +387,9 @@ def plan_names(payer_name: str) -> list[str]:
 
 
 def sort_name(values: dict) -> str:
-    return " ".join(p for p in (values.get("last_name"), values.get("first_name"),
-                                values.get("organization")) if p).lower()
+    """The key the account list sorts and searches by: an organisation by its own name (as the
+    list shows it), a person by surname then first name."""
+    person = (values.get("last_name"), values.get("first_name"))
+    if values.get("kind") == "customer" and values.get("organization"):
+        return " ".join(p for p in (values["organization"], *person) if p).lower()
+    return " ".join(p for p in (*person, values.get("organization")) if p).lower()

@@ -222,7 +222,8 @@ def _clip(text: str, length: int) -> str:
 
 
 def _address(account: Account) -> str:
-    return f"{account.street}, {account.city} {account.state} {account.zip_code}"
+    street = ", ".join(part for part in (account.street, account.street2) if part)
+    return f"{street}, {account.city} {account.state} {account.zip_code}"
 
 
 # --- printouts (plain data; printing/account_forms.py draws it) ------------------------------

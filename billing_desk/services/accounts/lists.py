@@ -68,7 +68,7 @@ def orders_query(text: str = "", status: str | None = None, *, date_from: dt.dat
         if day and not problem:
             cond = cond | (Order.order_date == day)
         query = query.where(cond)
-    return query.order_by(Order.id.desc())
+    return query.order_by(Order.order_date.desc(), Order.number.desc(), Order.id.desc())  # newest first
 
 
 def past_due_query(as_of: dt.date, text: str = ""):

@@ -35,6 +35,8 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("office_phone", "", "the phone number printed on statements and letters"),
     SettingSpec("office_tax_id", "", "the tax id printed on invoices"),
     SettingSpec("office_logo", "", "a PNG or JPEG file printed at the top of reports and statements", "file"),
+    SettingSpec("office_documents_folder", "",
+                "where save dialogs open (empty: Documents\\Billing Desk in the user's folder)", "folder"),
     SettingSpec("books_closed_through", "",
                 "days up to this date (ISO) are closed: later entries go to the next open day", "internal"),
     SettingSpec("billing_identity", {},
@@ -43,7 +45,18 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("usual_rendering_provider", 0,
                 "the provider id a new invoice names as rendering provider (0: the only or last one)",
                 "internal"),
+    SettingSpec("cms1500_offsets", {},
+                "the CMS-1500 alignment offset per printer, inches right and down "
+                "(services/claims/alignment.py)", "internal"),
     SettingSpec("statement_minimum", "5.00", "statement batches skip accounts owing less than this", "money"),
+    SettingSpec("statement_email_folder", "",
+                "where statements by e-mail are written as .eml files for the office's mail program "
+                "(empty: Statements outbox in the documents folder)", "folder"),
+    SettingSpec("statement_email_from", "", "the sender of statements by e-mail (the office's address)"),
+    SettingSpec("statement_smtp_server", "",
+                "an SMTP server (host or host:port) that sends statements by e-mail (empty: the mail "
+                "program sends the .eml files)"),
+    SettingSpec("statement_smtp_user", "", "the user name for the SMTP server (empty: no sign-in)"),
     SettingSpec("credit_approval_threshold", "100.00",
                 "credits, refunds and write-offs over this amount need a supervisor", "money"),
     SettingSpec("default_payment_terms_days", 30,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,9 +16,34 @@ from ...errors import BillingError
 from ...models import database
 from ...models.db import DATABASE_ERRORS, database_failure, plain_failure
 
-__all__ = ["DATABASE_ERRORS", "database_failure", "explain_database_error", "in_transaction", "today"]
+__all__ = ["DATABASE_ERRORS", "database_failure", "explain_database_error", "in_transaction",
+           "on_commit", "today"]
 # What SQLite says after a failed write, which is only an echo of the first cause.
 _ECHOES = ("cannot rollback", "no transaction is active", "cannot commit")
+
+
+#: Called (with no arguments, on the thread that wrote) after each outermost write is committed,
+#: so a window can refresh the counts and totals it shows. A listener must not raise.
+_COMMIT_LISTENERS: list[Callable[[], None]] = []
+
+
+def on_commit(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call ``listener`` after every committed write; returns the function that stops it."""
+    _COMMIT_LISTENERS.append(listener)
+
+    def stop() -> None:
+        if listener in _COMMIT_LISTENERS:
+            _COMMIT_LISTENERS.remove(listener)
+
+    return stop
+
+
+def _committed() -> None:
+    for listener in list(_COMMIT_LISTENERS):
+        try:
+            listener()
+        except Exception:  # a listener's failure never turns a saved write into an error
+            logging.getLogger("billing_desk.database").exception("a commit listener failed")
 
 
 def today() -> dt.date:
@@ -37,6 +62,7 @@ def in_transaction() -> Iterator[object]:
 
     All of it is saved or none of it; a refusal from the database becomes a ``DatabaseError``.
     """
+    outermost = database.transaction_depth() == 0
     try:
         with database.atomic() as transaction:
             yield transaction
@@ -47,6 +73,8 @@ def in_transaction() -> Iterator[object]:
         logging.getLogger("billing_desk.database").warning("a write was refused: %s", plain,
                                                             exc_info=first_cause(exc))
         raise plain from exc
+    if outermost:
+        _committed()
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

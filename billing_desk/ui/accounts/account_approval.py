@@ -27,6 +27,7 @@ QUEUE_COLUMNS = [
 
 class ApprovalQueue(QWidget):
     open_account = Signal(object)
+    acted = Signal()  # an account was approved or returned: the queue's count changed
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -80,12 +81,15 @@ class ApprovalQueue(QWidget):
     def refresh(self) -> None:
         rows = list(accounts_pending())
         current = self.current()
+        position = max(self.table.currentIndex().row(), 0)
         self.table.setModel(static_model(QUEUE_COLUMNS, rows, self))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_checklist())
         self.count_label.setText(f"{len(rows)} waiting for approval")
         if rows:
             ids = [a.id for a in rows]
-            self.table.selectRow(ids.index(current.id) if current and current.id in ids else 0)
+            # the same account, or (it left the queue) the one that took its place
+            self.table.selectRow(ids.index(current.id) if current and current.id in ids
+                                 else min(position, len(rows) - 1))
         self._show_checklist()
 
     def current(self):
@@ -123,6 +127,7 @@ class ApprovalQueue(QWidget):
         self.message.setText(done.format(number=account.number))
         self.note.clear()
         self.refresh()
+        self.acted.emit()
 
     def approve(self) -> None:
         self._act(lambda a: run_with_signoff(self, "approve_account", lambda approved_by: (

@@ -101,6 +101,8 @@ class AccountsTab(QWidget):
         self.view.back.connect(self.show_list)
         self.view.edit_requested.connect(self.edit_account)
         self.queue.open_account.connect(lambda account: self.open_account(account.id))
+        self.queue.acted.connect(self.update_counts)
+        self.stack.currentChanged.connect(lambda _page: self.notice.setText(""))  # news of one screen
         self.open_cases.activated.connect(lambda case: self.open_account(case.account_id, case.id))
         shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -117,6 +119,10 @@ class AccountsTab(QWidget):
             self.open_cases.refresh()
         elif page == ACCOUNT and self.view.account is not None:
             self.view.show_account(self.view.account.id)
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """The Approval queue button's count, read again after every change (main window too)."""
         pending = registry.count_accounts(status="pending")
         self.buttons["queue"].setText(f"Appro&val queue ({pending})")
 
@@ -166,6 +172,7 @@ class AccountsTab(QWidget):
         self.form.edit(account)
 
     def open_account(self, account_id: int, case_id: int | None = None) -> None:
+        self.notice.setText("")
         self.stack.setCurrentIndex(ACCOUNT)
         self.view.show_account(account_id)
         if case_id is not None:
@@ -180,8 +187,9 @@ class AccountsTab(QWidget):
             self.form.start_new(self.batch_id)
             self._update_batch()
         else:
-            self.notice.setText(f"Saved the changes to account {account.number}.")
             self.open_account(account.id)
+            self.notice.setText(f"Saved the changes to account {account.number}.")
+        self.update_counts()
 
     def _form_left(self) -> None:
         self._go(LIST)

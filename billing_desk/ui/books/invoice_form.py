@@ -81,7 +81,10 @@ class InvoiceForm(QDialog):
         self.diagnoses = QLineEdit(objectName="diagnoses", placeholderText="E11.9, I10 (Ctrl+L looks up)")
         self.diagnoses.setAccessibleName("Diagnoses")
         self.dx_info = QLabel(wordWrap=True)
+        self.number_label = QLabel("new — numbered when posted", objectName="invoice-number")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         header = QFormLayout()
+        header.addRow("Invoice", self.number_label)
         header.addRow("&Account", self.account)
         header.addRow("", self.account_info)
         header.addRow("&Date of service", self.service_date)
@@ -285,6 +288,7 @@ class InvoiceForm(QDialog):
         self.dirty = False
         self.message.setText("")
         self.setWindowTitle(f"Invoice — draft #{invoice.id} saved")
+        self.number_label.setText(f"draft #{invoice.id} — numbered when posted")
         self.changed_books.emit()
         return True
 
@@ -327,6 +331,8 @@ class InvoiceForm(QDialog):
                       for l in invoices.invoice_lines(invoice)]
         title = f"Invoice {invoice.number}" if invoice.number else f"Draft invoice #{invoice.id}"
         self.setWindowTitle(f"{title} ({invoice.status})")
+        self.number_label.setText(f"<b>{invoice.number}</b> ({invoice.status})" if invoice.number
+                                  else f"draft #{invoice.id} — numbered when posted")
         self._set_editable(invoice.status == "draft")
         self.dirty = False
         self._refresh()

@@ -75,6 +75,8 @@ class EobDialog(QDialog):
         self.left.setStyleSheet("font-weight: bold")
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet("color: #b00020")
+        self.posted_note = QLabel(objectName="eob_done", wordWrap=True)  # what the last post did
+        self.posted_note.setStyleSheet("color: #1b6e20")
         self.post_button = QPushButton("&Post claim (Ctrl+S)", autoDefault=False)
         close = QPushButton("Close", autoDefault=False)
         form = QFormLayout()
@@ -94,6 +96,7 @@ class EobDialog(QDialog):
                                 "patient responsibility are computed until you type over them."))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
+        layout.addWidget(self.posted_note)
         layout.addLayout(buttons)
         for this, after in ((self.check, self.check_total), (self.check_total, self.received),
                             (self.received, self.invoice_number)):
@@ -206,7 +209,11 @@ class EobDialog(QDialog):
             return False
         for box in (self.payer, self.check, self.check_total, self.received):
             box.setEnabled(False)  # the check is on the books: its claims follow
-        self.applied += sum((r.paid for r in remits), ZERO)
+        paid = sum((r.paid for r in remits), ZERO)
+        self.applied += paid
+        self.posted_note.setText(f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
+                          f"{self.payer.currentText()} on check {self.check.text().strip()}. "
+                          "Type the next invoice number.")
         self.lines, self.invoice = [], None
         self.model.set_rows([])
         self.invoice_number.clear()

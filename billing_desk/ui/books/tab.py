@@ -56,7 +56,7 @@ class InvoicesTab(QWidget):
                               "Search invoice number, account, name")
         self.batch_label = QLabel(objectName="batch_label")
         self.message = QLabel(objectName="invoices_message", wordWrap=True)
-        row = QHBoxLayout()
+        row, more = QHBoxLayout(), QHBoxLayout()  # two rows: the tab fits a 1200-pixel window
         self.buttons = add_buttons(row, (
                 ("new", "&New invoice (Ctrl+N)", self.new_invoice, "Ctrl+N"),
                 ("open", "O&pen", self.open_current, None),
@@ -65,16 +65,19 @@ class InvoicesTab(QWidget):
                 ("era", "Import &835…", self.import_era, None),
                 ("refund", "Refund credit…", self.refund_credit, None),
                 ("payments", "Pay&ments…", self.payment_list, None),
-                ("batch", "&Batch…", self.batch, None),
+                ("batch", "&Batch…", self.batch, None)), shortcut_owner=self)
+        self.buttons.update(add_buttons(more, (
                 ("catalogue", "Catalo&gue…", self.catalogue, None),
-                ("plans", "P&lans…", self.plans, None),
+                ("plans", "Plans… (Ctrl+Shift+L)", self.plans, "Ctrl+Shift+L"),
                 ("payers", "Payers… (Ctrl+Shift+Y)", self.payers, None),
                 ("superbill", "&Superbill…", self.superbill, None),
-                ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self)
+                ("deposit", "&Deposit list…", self.deposit_list, None)), shortcut_owner=self))
         row.addStretch(1)
+        more.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self._identity_banner())
         layout.addLayout(row)
+        layout.addLayout(more)
         layout.addWidget(self.batch_label)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.message)

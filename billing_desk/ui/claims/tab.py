@@ -69,12 +69,12 @@ HISTORY_COLUMNS = [
 ]
 
 ACTIONS = (  # text, method, shortcut
-    ("&Hold…", "hold", "Ctrl+H"),
-    ("Re&lease", "release", "Ctrl+R"),
+    ("Hol&d…", "hold", "Ctrl+H"),
+    ("Relea&se", "release", "Ctrl+R"),
     ("Resu&bmit (replace)…", "resubmit", ""),
     ("&Void…", "void", ""),
     ("Mark acce&pted…", "mark_accepted", ""),
-    ("Clos&e…", "close_claims", ""),
+    ("Close clai&m…", "close_claims", ""),
 )
 
 
@@ -137,7 +137,7 @@ class ClaimsTab(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        for label, box in (("S&tatus", self.status), ("Pa&yer", self.payer)):
+        for label, box in (("Stat&us", self.status), ("Pa&yer", self.payer)):
             caption = QLabel(label)
             caption.setBuddy(box)
             top.addWidget(caption)

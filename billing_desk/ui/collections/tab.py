@@ -28,6 +28,7 @@ from ...services.collections import collection_actions as actions, worklist as c
 from ...services.office.permissions import can
 from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
+from ..column_chooser import ColumnChooser
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
 from ..work import BackgroundJob, run_in_background
@@ -37,25 +38,26 @@ from .collection_pane import END_OF_ROAD, AccountPane, end_of_road_actions
 from .collection_print import send_pdf
 from .collection_stages import StageLadderDialog
 
-COLUMNS = [
-    Column("Account", lambda r: r.number, "number", 70),
-    Column("Name", lambda r: r.name, "name", 170),
-    Column("Balance", lambda r: r.balance, "balance", 85),
-    Column("Past due", lambda r: r.past_due, "past_due", 85),
-    Column("Days", lambda r: r.days, "days", 45),
+COLUMNS = [  # the ones a clerk works by fit a 1200-pixel window; HIDDEN ones are on demand
+    Column("Account", lambda r: r.number, "number", 62),
+    Column("Name", lambda r: r.name, "name", 132),
+    Column("Balance", lambda r: r.balance, "balance", 80),
+    Column("Past due", lambda r: r.past_due, "past_due", 78),
+    Column("Days", lambda r: r.days, "days", 40),
     Column("Oldest", lambda r: r.bucket, "bucket", 60),
-    Column("Stage", lambda r: r.stage, "stage", 95),
+    Column("Stage", lambda r: r.stage, "stage", 88),
     Column("Last contact", lambda r: r.last_contact_on, "last_contact", 90),
     Column("Promise due", lambda r: r.promise_due, "promise_due", 90),
-    Column("Follow up", lambda r: r.next_follow_up, "next_follow_up", 85),
-    Column("Held by", lambda r: r.held_by, "held_by", 70),
-    Column("Flag", lambda r: r.flag, "flag", 110),
-    Column("Skipped because", lambda r: r.skip, "skip", 150),
-    Column("Next stage", lambda r: r.proposed, "proposed", 95),
+    Column("Follow up", lambda r: r.next_follow_up, "next_follow_up", 80),
+    Column("Held by", lambda r: r.held_by, "held_by", 62),
+    Column("Flag", lambda r: r.flag, "flag", 90),
+    Column("Skipped because", lambda r: r.skip, "skip", 118),
+    Column("Next stage", lambda r: r.proposed, "proposed", 88),
 ]
+HIDDEN = ("Balance", "Oldest", "Last contact", "Promise due")  # Columns menu / header right click
 
 KEYS = [  # (button text, shortcut, method)
-    ("&Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
+    ("Log contact", "Ctrl+K", "log_contact"), ("Stage &batch", "Ctrl+G", "stage_batch"),
     ("Payment &plan", "Ctrl+Shift+P", "payment_plan"), ("Hol&d…", "Ctrl+H", "hold"),
     ("Ta&ke it", "Ctrl+T", "take"), ("Open case", "Ctrl+E", "open_case"),
     ("Late fees", "Ctrl+Shift+F", "late_fees"), ("Sta&ges…", "Ctrl+Shift+S", "edit_stages"),
@@ -125,16 +127,18 @@ class CollectionsTab(QWidget):
         for i, column in enumerate(COLUMNS):
             if column.width is not None:
                 self.table.setColumnWidth(i, column.width)
+        self.columns = ColumnChooser(self.table, "collections", HIDDEN)
+        top.addWidget(self.columns.button())
         self.pane = AccountPane()
         scroll = QScrollArea(widgetResizable=True)
-        scroll.setMinimumWidth(320)
+        scroll.setMinimumWidth(260)
         scroll.setWidget(self.pane)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([1000, 360])
+        split.setSizes([1000, 280])
         buttons = QGridLayout()
         methods = KEYS + end_of_road_actions()
         for i, (text, key, method) in enumerate(methods):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Callable
 
@@ -103,12 +104,14 @@ class SignInForm(QWidget):
 class SignInDialog(QDialog):
     """Sign-in at every start; the recovery key and a forced password change when needed."""
 
-    def __init__(self, parent=None, *, office: str = ""):
+    def __init__(self, parent=None, *, office: str = "", file: str = ""):
         super().__init__(parent)
-        self.setWindowTitle(f"{APP_NAME} — sign in")
+        self.setWindowTitle(f"{office or APP_NAME} — sign in")
         self.user = None
         self.form = SignInForm(parent=self)
-        heading = QLabel(f"<h3>{office or APP_NAME}</h3>Sign in as yourself.")
+        heading = QLabel(f"<h3>{escape(office or APP_NAME)}</h3>Sign in as yourself."
+                         + (f"<br><small>Database: {escape(file)}</small>" if file else ""),
+                         objectName="signin-heading")
         self.recover_button = QPushButton("Lost the password? Use the &recovery key…")
         self.recover_button.setAutoDefault(False)
         self.recover_button.setFlat(True)
@@ -333,7 +336,8 @@ def ask_signoff(parent, action: str):
     return dialog.approver if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def sign_in_at_start(office: str = ""):
-    """First start or sign-in, before the main window exists. The user, or None (cancelled)."""
-    dialog = FirstStartDialog() if auth.first_start_needed() else SignInDialog(office=office)
+def sign_in_at_start(office: str = "", file: str = ""):
+    """First start or sign-in, before the main window exists, headed with the office's name.
+    The user, or None (cancelled)."""
+    dialog = FirstStartDialog() if auth.first_start_needed() else SignInDialog(office=office, file=file)
     return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -65,7 +65,7 @@ ACTIONS = (  # text, method, shortcut
     ("&New order", "new_order", "Ctrl+N"),
     ("Appro&ve", "approve", ""),
     ("Record &delivery…", "record_delivery", "Ctrl+D"),
-    ("Cancel &line…", "cancel_line", ""),
+    ("Cancel line…", "cancel_line", "Ctrl+Shift+L"),
     ("Cancel order…", "cancel_order", ""),
     ("Invoice filled", "invoice_order", "Ctrl+I"),
     ("Invoice all of the client'&s orders", "invoice_account", ""),

@@ -38,6 +38,7 @@ from ...paths import settings_file
 from ...reports import ACCOUNT, AS_OF, PERIOD, REPORTS, Params, get, office_info, run
 from ...reports.output import print_report, record, save
 from ...services.books import reports_close
+from ...services.office.settings import get_setting
 from ..prompts import Prompter
 from ..work import BackgroundJob, run_in_background
 from . import print_settings
@@ -170,6 +171,10 @@ class ReportDialog(QDialog):
 
     def _report_changed(self) -> None:
         spec = get(self.which.currentData())
+        today = QDate.currentDate()  # the day sheet is today's; the other periods month to date
+        self.start.setDate(today if spec.name == "day-sheet" else today.addDays(1 - today.day()))
+        if spec.name == "day-sheet":
+            self.end.setDate(today)
         self.view.blockSignals(True)
         self.view.clear()
         for value, label in spec.views:
@@ -324,15 +329,29 @@ class ReportDialog(QDialog):
     def _done(self, action: str, spec, report, out) -> None:
         if out.fmt == "xlsx":
             out.copies = []
+        mail = None
         try:
-            record(self.session.user, action, spec, report, out)
+            mail = record(self.session.user, action, spec, report, out,
+                          smtp_password=self._smtp_password() if out.copies else "")
         except BillingError as exc:
             self.prompter.warn("Reports", f"The report was {'printed' if action == 'print' else 'saved'}"
                                           f", but it could not be recorded: {exc}")
+        if mail is not None and mail.summary():
+            say = self.prompter.warn if mail.unreached or mail.server_problem else self.prompter.inform
+            say("Statements by e-mail", f"{mail.summary()}\n\nThe log: {mail.log}")
         size = f"{out.pages} pages" if out.fmt == "pdf" else f"{out.rows:,} rows"
         where = "printed" if action == "print" else f"saved to {out.path}"
         kept = f"; {len(out.copies)} statement copies kept on the accounts" if out.copies else ""
         self.status.setText(f"{spec.title} {where} ({size}){kept}.")
+
+    def _smtp_password(self) -> str:
+        """The SMTP server's password, asked for at each run (never stored), when Settings name
+        a server with a user."""
+        if not (get_setting("statement_smtp_server") and get_setting("statement_smtp_user")):
+            return ""
+        return self.prompter.ask_password(
+            "Statements by e-mail", f"Password of {get_setting('statement_smtp_user')} on "
+                                    f"{get_setting('statement_smtp_server')}:") or ""
 
     def _start(self, work, on_success) -> None:
         """Run ``work(progress)`` in the background; the dialog's bar shows how far, Esc cancels."""
