@@ -13,6 +13,10 @@ ADJUSTMENT_KINDS = ("contractual", "discount", "credit_memo", "write_off", "late
 LEDGER_KINDS = ("charge", "void", "payment", "payment_void", "adjustment", "transfer",
     "credit_applied", "refund")
 
+INSURANCE_MONEY_KINDS = ("held", "applied", "refunded", "provider")
+REMIT_CODE_KINDS = ("CARC", "RARC")
+ADJUSTMENT_GROUPS = ("CO", "PR", "OA", "PI", "CR")
+
 # catalogue
 ITEM_KINDS = ("procedure", "service", "product", "fee")
 REASON_KINDS = ("contractual", "discount", "credit_memo", "write_off", "refund", "denial",

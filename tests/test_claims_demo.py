@@ -29,3 +29,18 @@ def test_the_demo_has_claims_in_every_status(db):
         assert form.total_charge == claim.total_charge
     child = Claim.select().join(Coverage).where(Coverage.relationship == "child").first()
     assert child is not None and claim_form(child.id).subscriber.relationship == "child"
+
+
+def test_the_demo_has_remittances_denials_and_unapplied_money(db):
+    from billing_desk.models import InsurancePayment, RemitLine
+    from billing_desk.services.books import insurance_money, remittances
+    from billing_desk.services.books.ledger import check_ledger
+
+    build_demo(accounts=30, seed=11)
+    assert InsurancePayment.select().where(InsurancePayment.source == "835").count() == 1
+    assert InsurancePayment.select().where(InsurancePayment.source == "paper").exists()
+    assert RemitLine.select().where(RemitLine.claim_status == "4").exists() or Claim.select().where(
+        Claim.status == "denied").exists()
+    assert [u.claim_number for u in remittances.unmatched_list()] == ["OTHER-4411"]
+    assert sum(r.unapplied for r in insurance_money.unapplied_list()) >= 61.50
+    assert check_ledger() == []

@@ -182,7 +182,8 @@ NAMES_V5 = ("middle_name", "suffix")
 
 
 def make_version_4_names(con) -> None:
-    """Undo version 5 (middle names and suffixes of accounts and guarantors)."""
+    """Undo versions 6 and 5 (remittances; middle names and suffixes of accounts and guarantors)."""
+    make_version_5_remittances(con)
     for table in ("account", "guarantor"):
         for column in NAMES_V5:
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
@@ -351,3 +352,56 @@ def test_a_file_left_by_a_crash_is_checked_before_it_opens(tmp_path, monkeypatch
         assert opened.background_check is None
     finally:
         opened.close()
+
+
+def make_version_5_remittances(con) -> None:
+    """Undo version 6 (insurance payments, remittance lines, unmatched claims, CARC/RARC codes)."""
+    for table in ("remit_code", "unmatched_claim", "remit_line", "insurance_money"):
+        con.execute(f"DROP TABLE {table}")
+    _drop_payment_check_column(con)
+    con.execute("DROP TABLE insurance_payment")
+    for column in ("group_code", "carc", "remarks"):
+        con.execute(f"ALTER TABLE adjustment DROP COLUMN {column}")
+
+
+def test_a_version_5_file_gains_insurance_payments_and_the_remittance_codes(tmp_path):
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    make_version_5_remittances(con)
+    con.execute("PRAGMA user_version = 5")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 5
+        from billing_desk.models import RemitCode
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        assert RemitCode.get(kind="CARC", code="45").description.startswith("Charge exceeds")
+    finally:
+        opened.close()
+
+
+def _drop_payment_check_column(con) -> None:
+    """The payment table made again without insurance_payment_id, as version 5 had it."""
+    import re
+
+    (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE name = 'payment'").fetchone()
+    indexes = [row[0] for row in con.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payment' AND sql IS NOT NULL "
+        "AND name != 'payment_insurance_payment_id'")]
+    sql = re.sub(r', "insurance_payment_id" [^,]*', "", sql)
+    sql = re.sub(r', FOREIGN KEY \("insurance_payment_id"\) REFERENCES "insurance_payment" \("id"\)', "",
+                 sql)
+    kept = [row[1] for row in con.execute("PRAGMA table_info(payment)") if row[1] != "insurance_payment_id"]
+    names = ", ".join(f'"{c}"' for c in kept)
+    con.execute("PRAGMA legacy_alter_table = ON")
+    con.execute("ALTER TABLE payment RENAME TO payment_v4")
+    con.execute(sql)
+    con.execute(f"INSERT INTO payment ({names}) SELECT {names} FROM payment_v4")
+    con.execute("DROP TABLE payment_v4")
+    for index in indexes:
+        con.execute(index)
+    con.execute("PRAGMA legacy_alter_table = OFF")

@@ -82,6 +82,7 @@ def test_eob_denial_is_moved_to_the_patient(qtbot, db, clerk, catalogue, make_ac
     Coverage.create(account=account, plan=Plan.create(payer=payer, name="PPO"), member_id="A")
     invoice = invoices.quick_invoice(account.id, TODAY, [("99213", 1), ("36415", 1)], clerk)
     dialog = shown(qtbot, EobDialog(Session(db, clerk), prompter=ScriptedPrompter(False, True)))
+    dialog.check.setText("5001")  # the check's number: one check, as the bank sees it
     dialog.check_total.setText("90.00")
     dialog.invoice_number.setText(str(invoice.number))
     dialog.load_claim()

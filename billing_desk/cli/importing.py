@@ -1,6 +1,8 @@
 """`billing-desk import KIND FILE --db PATH [--map MAPFILE] [--skip-bad]`: rows from a spreadsheet.
 
-Each kind (accounts, catalogue, payers; others add theirs to ``KINDS``) is a handler
+`billing-desk import era FILE --db PATH`: an X12 835 remittance, previewed then posted whole.
+
+Each kind (accounts, catalogue, era, payers; others add theirs to ``KINDS``) is a handler
 ``fn(args, table, mapping or None, acting user) -> exit code``. Bad rows are printed one a line;
 without ``--skip-bad`` nothing is imported.
 """
@@ -9,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 
 from ..exchange import importing
+from ..money import format_money
 from ..services.office.session import open_database
 from .common import acting_user, add_user_options
 
@@ -81,15 +85,40 @@ def import_catalogue(args, table: importing.Table, mapping: dict[str, str] | Non
     return 0
 
 
+def import_era(args, table, mapping, by) -> int:
+    """An 835 remittance file: previewed, then posted whole or not at all."""
+    from ..errors import BillingError
+    from ..services.books import era_import
+
+    try:
+        preview = era_import.preview_era(args.file)
+        for line in preview.lines():
+            print(line)
+        posted = era_import.import_era(args.file, by)
+    except BillingError as exc:
+        print(f"billing-desk: {exc}", file=sys.stderr)
+        return 1
+    claims = sum(len(p.claims) for p in posted)
+    unmatched = sum(len(p.unmatched) for p in posted)
+    held = sum((p.held for p in posted), Decimal("0.00"))
+    print(f"posted {len(posted)} payment(s), {claims} claim(s)"
+          + (f"; {unmatched} claim(s) not matched, on the unmatched worklist" if unmatched else "")
+          + (f"; {format_money(held)} held unapplied on the payer" if held else ""))
+    return 0
+
+
 #: kind -> handler(args, table, mapping or None (match the columns by name), acting user) -> exit code.
-KINDS = {"accounts": import_accounts, "catalogue": import_catalogue, "payers": import_payers}
+KINDS = {"accounts": import_accounts, "catalogue": import_catalogue, "era": import_era,
+         "payers": import_payers}
+SPREADSHEETS = ("accounts", "catalogue", "payers")  # an era is an X12 835 file, not rows
 
 
 def register(commands) -> None:
-    parser = commands.add_parser("import", help="import rows from an Excel (.xlsx) or CSV file")
+    parser = commands.add_parser("import", help="import rows from an Excel (.xlsx) or CSV file, or an "
+                                 "835 remittance (era)")
     parser.add_argument("kind", choices=sorted(KINDS), metavar="KIND",
                         help=f"what the file holds: {', '.join(sorted(KINDS))}")
-    parser.add_argument("file", metavar="FILE", help="the .xlsx or .csv file")
+    parser.add_argument("file", metavar="FILE", help="the .xlsx or .csv file (an .835 file for era)")
     parser.add_argument("--map", metavar="MAPFILE", dest="map_file",
                         help='JSON {"field": "Column header"}; without it columns are matched by name')
     parser.add_argument("--skip-bad", action="store_true",
@@ -104,7 +133,7 @@ def run(args) -> int:
     if not args.db:
         print("billing-desk: import needs --db PATH (the database to import into)", file=sys.stderr)
         return 2
-    table = importing.read_rows(args.file)
+    table = importing.read_rows(args.file) if args.kind in SPREADSHEETS else None
     mapping = importing.load_mapping(args.map_file) if args.map_file else None
     opened = open_database(args.db, create=False)
     try:

@@ -4,6 +4,7 @@ from .base import BaseModel, database, now
 from .billing import (
                       Adjustment,
                       Batch,
+                      InsurancePayment,
                       Invoice,
                       InvoiceDiagnosis,
                       InvoiceLine,
@@ -16,6 +17,7 @@ from .claims import Claim, ClaimBatch, ClaimEvent, ClaimLine
 from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanCopay, PlanRule
 from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
 from .people import Account, Guarantor, Provider, User
+from .remittances import InsuranceMoney, RemitCode, RemitLine, UnmatchedClaim
 from .system import AuditEntry, Sequence, Setting
 from .work import (
                       AccountCollection,
@@ -35,7 +37,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     PaymentAllocation, Adjustment, LedgerEntry, Order, OrderLine, Fulfilment, OrderLineInvoice,
     CollectionStage, AccountCollection, ContactLog, Letter, Promise, PaymentPlan,
     PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting, Provider, ClaimBatch, Claim,
-    ClaimLine, ClaimEvent,
+    ClaimLine, ClaimEvent, InsurancePayment, InsuranceMoney, RemitLine, UnmatchedClaim, RemitCode,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "database", "now"]

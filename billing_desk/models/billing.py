@@ -103,6 +103,22 @@ class InvoiceLine(BaseModel):
         return self.patient_balance + self.insurance_balance
 
 
+class InsurancePayment(Stamped):
+    """One check or EFT from a payer. ``amount`` = what its parts applied to lines (Payment rows
+    pointing here) + provider adjustments + money held unapplied + money refunded."""
+
+    payer = ForeignKeyField(Payer, backref="+", index=True)
+    payer_ref = TextField(default="")  # the payer id the 835 named (N1*PR REF*2U), for TRN checks
+    method = TextField(default="check")  # check, eft, none
+    reference = TextField(index=True)  # check number or EFT trace number (TRN02)
+    amount = MoneyField()
+    received_on = DateField(index=True)
+    entered_on = DateField(index=True)
+    source = TextField(default="paper")  # paper or 835
+    fingerprint = TextField(null=True, unique=True)  # file_fingerprint of the 835 remittance
+    created_by = ForeignKeyField(User, backref="+", index=True)
+
+
 class Payment(Stamped):
     account = ForeignKeyField(Account, backref="payments", index=True)
     source = ChoiceField(PAYMENT_SOURCES, default="patient")
@@ -117,6 +133,8 @@ class Payment(Stamped):
     note = TextField(default="")
     batch = ForeignKeyField(Batch, null=True, backref="payments", index=True)
     created_by = ForeignKeyField(User, backref="+", index=True)
+    # An insurer's part of one check or EFT: the claims of this account it paid.
+    insurance_payment = ForeignKeyField(InsurancePayment, null=True, backref="parts", index=True)
 
 
 class PaymentAllocation(BaseModel):
@@ -139,6 +157,10 @@ class Adjustment(Stamped):
     entered_on = DateField(index=True)
     created_by = ForeignKeyField(User, backref="+", index=True)
     approved_by = ForeignKeyField(User, null=True, backref="+", index=True)
+    # From a remittance: the group (CO, PR, OA, PI), the CARC and the RARC remarks it gave.
+    group_code = TextField(default="")
+    carc = TextField(default="")
+    remarks = TextField(default="")
 
 
 class LedgerEntry(BaseModel):

@@ -25,6 +25,7 @@ from ..errors import (
 )
 from . import ALL_MODELS, database
 from .file_lock import FileLock as FileLock  # opening a file and locking it go together
+from .migration_remittances import seed_remit_codes
 from .migrations import MIGRATIONS, SCHEMA_VERSION, create_extras
 
 APPLICATION_ID = 0x42444B31  # "BDK1": marks a file as ours
@@ -348,6 +349,7 @@ def _create_schema(db: SqliteDatabase) -> None:
     with db.atomic():
         db.create_tables(ALL_MODELS)
         create_extras(db)
+        seed_remit_codes(db)
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

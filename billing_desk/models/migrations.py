@@ -10,8 +10,9 @@ from typing import Callable
 from peewee import Database
 
 from .migration_claims import claims
+from .migration_remittances import remittances
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -83,4 +84,5 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _payers_and_plan_copays,
     3: claims,
     4: _names_and_guarantor_details,
+    5: remittances,
 }

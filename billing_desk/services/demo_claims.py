@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+from decimal import Decimal
 from typing import Any
 
 from ..models import Account, Claim, Provider
@@ -91,3 +92,46 @@ def every_status(world: DemoWorld) -> None:
         ready = _first("ready")
         if ready:
             claim_status.hold(ready[-1].id, "waiting for the referral from Dr. Ruiz", by)
+
+
+def remittances_in(world: DemoWorld) -> None:
+    """An 835 from the first electronic payer pays two accepted claims and one claim number of
+    another office (its money held unapplied, the claim on the unmatched worklist): the text
+    is written here and run through the reader and the one posting service, as a file would be."""
+    from ..exchange.x12_835 import read_835
+    from ..money import round_money
+    from .books.remittances import post_remittance
+
+    accepted = [c for c in _first("accepted") if c.rank == "primary" and c.payer.payer_id][:2]
+    if not accepted:
+        return
+    payer = accepted[0].payer
+    accepted = [c for c in accepted if c.payer_id == payer.id]
+    claims, total = [], Decimal("0.00")
+    for claim in accepted:
+        lines, paid_sum = [], Decimal("0.00")
+        for cl in claim.lines:
+            line = cl.line
+            paid = round_money(line.insurance_balance * Decimal("0.8"))
+            share = line.amount - paid  # the patient's coinsurance and what the plan does not cover
+            lines.append(f"SVC*HC:{line.code}*{line.amount}*{paid}**{line.quantity}~DTM*472*"
+                         f"{line.service_date:%Y%m%d}~" + (f"CAS*PR*2*{share}~" if share else "")
+                         + f"REF*6R*{line.id}~")
+            paid_sum += paid
+        claims.append(f"CLP*{claim.control_number}*1*{claim.total_charge}*{paid_sum}**12*"
+                      f"PCN{claim.control_number}~NM1*QC*1*{claim.invoice.account.last_name.upper()}~"
+                      + "".join(lines))
+        total += paid_sum
+    claims.append("CLP*OTHER-4411*1*95.00*61.50**12*PCN4411~NM1*QC*1*STRANGER*PAT~"
+                  "SVC*HC:99213*95.00*61.50**1~CAS*CO*45*33.50~")
+    total += Decimal("61.50")
+    day = world.today
+    body = (f"ST*835*0001~BPR*I*{total}*C*CHK************{day:%Y%m%d}~TRN*1*DEMO{day:%Y%m%d}*1512345678~"
+            f"N1*PR*{payer.name.upper()}~REF*2U*{payer.payer_id}~N1*PE*OFFICE*XX*1234567893~LX*1~"
+            + "".join(claims))
+    count = body.count("~") + 1
+    text = ("ISA*00*          *00*          *ZZ*PAYER          *ZZ*OFFICE         *"
+            f"{day:%y%m%d}*0900*^*00501*000000901*0*P*:~GS*HP*PAYER*OFFICE*{day:%Y%m%d}*0900*901*X*"
+            f"005010X221A1~{body}SE*{count}*0001~GE*1*901~IEA*1*000000901~")
+    for remittance in read_835(text):
+        post_remittance(remittance, world.clerk, entry_date=day)

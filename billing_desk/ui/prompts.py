@@ -113,6 +113,7 @@ class ScriptedPrompter(Prompter):
         super().__init__(None)
         self.answers = list(answers)
         self.asked: list[tuple[str, str]] = []
+        self.no_by_default: list[bool] = []  # confirm's default_no, question by question
 
     def _next(self, kind, title, text):
         self.asked.append((kind, f"{title}: {text}"))
@@ -125,6 +126,7 @@ class ScriptedPrompter(Prompter):
         self.asked.append(("warn", f"{title}: {text}"))
 
     def confirm(self, title, text, *, default_no=False):
+        self.no_by_default.append(default_no)
         return bool(self._next("confirm", title, text))
 
     def ask_text(self, title, label, text=""):

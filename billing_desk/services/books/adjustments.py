@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -9,7 +10,6 @@ from decimal import Decimal
 from ...errors import RuleError, ValidationError
 from ...models import Adjustment, InvoiceLine, Payment, ReasonCode, User
 from ...money import ZERO, format_money, parse_money
-from ..claims import after_payment
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.transactions import in_transaction, today
@@ -111,46 +111,34 @@ def transfer_to_patient(line_id: int, amount, by: User, *, reason: str = "patien
 def post_remittance(payer_id: int, account_id: int, check_reference: str, lines: list[RemitLine],
                     by: User, *, received_on: dt.date | None = None,
                     entry_date: dt.date | None = None) -> Payment | None:
-    """Post one claim of a paper EOB: payment, contractual allowance and patient share per line.
-    Its claim is marked paid, partly paid or denied, and the secondary's claim made (claims)."""
-    from .payments import record_payment
+    """Post keyed EOB lines of one account as one check paying exactly them, through the one
+    remittance service (services/books/remittances.py). Returns the account's part of it."""
+    from ...models import InvoiceLine
+    from . import eob, remittances
 
-    for i, remit in enumerate(lines, start=1):
-        for name in ("allowed", "paid"):
-            if getattr(remit, name) < 0:
-                raise ValidationError(f"line {i}: {name} may not be negative", name)
-        if remit.paid > remit.allowed:
-            raise ValidationError(f"line {i}: paid is more than allowed", "paid")
-    total_paid = sum((r.paid for r in lines), ZERO)
-    adjudicated = []
-    with in_transaction():
-        payment = record_payment(account_id, total_paid, by, method="check", source="insurance",
-                                 payer_id=payer_id, reference=check_reference or "EOB",
-                                 received_on=received_on, entry_date=entry_date,
-                                 allocations=[(r.line_id, r.paid) for r in lines if r.paid]) \
-            if total_paid else None
-        for remit in lines:
-            line = InvoiceLine.get_by_id(remit.line_id)
-            contractual = remit.contractual if remit.contractual is not None else max(
-                line.amount - remit.allowed, ZERO)
-            contractual = min(contractual, line.insurance_balance)
-            if contractual:
-                adjust_line(line.id, "contractual", contractual,
-                            remit.denial_reason or "contractual allowance per EOB", by,
-                            party="insurance", entry_date=entry_date, payment=payment)
-                line = InvoiceLine.get_by_id(remit.line_id)
-            responsibility = (remit.patient_responsibility if remit.patient_responsibility is not None
-                              else remit.allowed - remit.paid)
-            responsibility = min(responsibility, line.insurance_balance)
-            if responsibility > 0:
-                transfer_to_patient(line.id, responsibility, by,
-                                    reason=remit.denial_reason or "patient responsibility per EOB",
-                                    entry_date=entry_date)
-            adjudicated.append(after_payment.adjudication(line.id, remit.paid, contractual,
-                                                          max(responsibility, ZERO), remit.denial_reason))
-        after_payment.after_primary_payment(payer_id, adjudicated, received_on or entry_date or today(),
-                                            by, reference=check_reference)
-    return payment
+    by_invoice: dict[int, list[RemitLine]] = {}
+    for remit in lines:
+        line = InvoiceLine.get_by_id(remit.line_id)
+        if line.invoice.account_id != account_id:
+            raise ValidationError(f"line {remit.line_id} is not on this account", "line")
+        by_invoice.setdefault(line.invoice_id, []).append(remit)
+    paid_on = received_on or entry_date or today()
+    claims = []
+    for invoice_id, keyed in by_invoice.items():
+        from ...models import Invoice
+
+        claim = eob.claim_of(Invoice.get_by_id(invoice_id), payer_id)
+        claims += list(eob.eob_remittance(claim, keyed, reference=check_reference or "EOB",
+                                          paid_on=paid_on).claims)
+    if not claims:
+        raise ValidationError("key at least one line of the EOB", "lines")
+    first = eob.eob_remittance(claim, keyed, reference=check_reference or "EOB", paid_on=paid_on)
+    remittance = dataclasses.replace(first, claims=tuple(claims),
+                                     amount=sum((c.paid for c in claims), ZERO))
+    done = remittances.post_remittance(remittance, by, payer_id=payer_id, entry_date=entry_date,
+                                       once=False)
+    return (Payment.select().where(Payment.insurance_payment == done.check_id, Payment.amount != 0)
+            .order_by(Payment.id).first())
 
 
 def credit_memo(invoice_id: int, lines: Sequence[tuple[int, str | int | Decimal]], reason: str, by: User, *,

@@ -68,8 +68,14 @@ _SQL = """SELECT p.method, p.reference, a.number, a.last_name, a.first_name, a.o
                  p.source, -SUM(le.amount), le.entry_date
           FROM ledger_entry le JOIN payment p ON p.id = le.payment_id
           JOIN account a ON a.id = le.account_id
-          WHERE le.kind = ? AND le.entry_date BETWEEN ? AND ?
+          WHERE le.kind = ? AND le.entry_date BETWEEN ? AND ? AND p.insurance_payment_id IS NULL
           GROUP BY p.id, le.entry_date ORDER BY le.entry_date, p.method, p.id"""
+
+
+# An insurer's check or EFT is one line, as the bank sees it, however many claims it paid.
+_CHECKS = """SELECT c.method, c.reference, py.name, c.amount, c.entered_on
+             FROM insurance_payment c JOIN payer py ON py.id = c.payer_id
+             WHERE c.amount != 0 AND c.entered_on BETWEEN ? AND ? ORDER BY c.entered_on, c.id"""
 
 
 def deposit(start: dt.date, end: dt.date | None = None) -> Deposit:
@@ -81,6 +87,10 @@ def deposit(start: dt.date, end: dt.date | None = None) -> Deposit:
             target.append(DepositLine(row[0] or "other", row[1] or "", row[2],
                                       display_name(*row[3:7]), row[7], from_cents(row[8]),
                                       as_date(row[9])))
+    for row in database.execute_sql(_CHECKS, (start.isoformat(), end.isoformat())):
+        found.received.append(DepositLine(row[0] if row[0] in ("check", "eft") else "other", row[1],
+                                          "", row[2], "insurance", from_cents(row[3]), as_date(row[4])))
+    found.received.sort(key=lambda line: line.entry_date)
     return found
 
 

@@ -114,6 +114,7 @@ def check_ledger() -> list[str]:
     problems += _check_invoice_numbers()
     problems += _check_line_amounts()
     problems += _check_payments()
+    problems += _check_insurance_payments()
     return problems
 
 
@@ -235,4 +236,21 @@ def _check_payments() -> list[str]:
         if in_ledger != want:
             problems.append(f"payment #{pay.id}: {format_money(pay.amount)} received, "
                             f"{format_money(in_ledger)} in the ledger")
+    return problems
+
+
+def _check_insurance_payments() -> list[str]:
+    """Every insurance check is whole: its amount = applied to lines + provider adjustments +
+    held unapplied on the payer + refunded to it."""
+    from ...models import InsurancePayment
+    from .insurance_money import check_sums
+
+    problems = []
+    for check in InsurancePayment.select(InsurancePayment.id):
+        sums = check_sums(check.id)
+        if sums.accounted != sums.amount or sums.unapplied < 0:
+            problems.append(f"insurance payment #{check.id}: {format_money(sums.amount)} received, "
+                            f"{format_money(sums.applied)} applied + {format_money(sums.provider)} "
+                            f"provider adjustments + {format_money(sums.unapplied)} unapplied + "
+                            f"{format_money(sums.refunded)} refunded")
     return problems

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ...errors import RuleError, ValidationError
@@ -13,6 +12,7 @@ from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today
+from .eob import EobLine as RemitLine  # noqa: F401  (the name callers know)
 from .ledger import post_entry
 
 
@@ -191,18 +191,6 @@ def credit_threshold() -> Decimal:
     return parse_money(str(get_setting("credit_approval_threshold")), "threshold")
 
 
-@dataclass
-class RemitLine:
-    """One line of a paper EOB, as keyed."""
-
-    line_id: int
-    allowed: Decimal
-    paid: Decimal
-    patient_responsibility: Decimal | None = None  # None: allowed - paid
-    contractual: Decimal | None = None  # None: charge - allowed
-    denial_reason: str = ""
-
-
 def accounts_matching(text: str, limit: int = 20) -> list[Account]:
     """Accounts of any status (a closed account still pays what it owes): the payment completer."""
     from .account_search import search_condition
@@ -225,15 +213,3 @@ def active_payers():
     from ...models import Payer
 
     return list(Payer.select().where(Payer.active == True).order_by(Payer.name))  # noqa: E712
-
-
-def claim(invoice_number: str) -> tuple[Invoice, list[InvoiceLine]]:
-    """A posted invoice and its lines that insurance still owes on (keying an EOB)."""
-    number = (invoice_number or "").strip()
-    invoice = Invoice.get_or_none(Invoice.number == int(number)) if number.isdigit() else None
-    if invoice is None or invoice.status != "posted":
-        raise ValidationError(f"'{number}' is not a posted invoice number", "invoice")
-    lines = [l for l in invoice.lines.order_by(InvoiceLine.position) if l.insurance_balance > 0]
-    if not lines:
-        raise RuleError(f"Insurance owes nothing on invoice {invoice.number}.")
-    return invoice, lines

@@ -30,9 +30,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "held": ("ready", "voided", "closed"),
     "submitted": ("accepted", "paid", "partly_paid", "denied", "resubmitted", "voided", "closed"),
     "accepted": ("paid", "partly_paid", "denied", "resubmitted", "voided", "closed"),
-    "paid": ("closed", "resubmitted", "voided"),
-    "partly_paid": ("paid", "denied", "closed", "resubmitted", "voided"),
-    "denied": ("resubmitted", "closed", "voided"),
+    # back to accepted: the payer reversed its payment (an 835 claim status 22)
+    "paid": ("closed", "resubmitted", "voided", "accepted"),
+    "partly_paid": ("paid", "denied", "closed", "resubmitted", "voided", "accepted"),
+    "denied": ("resubmitted", "closed", "voided", "accepted"),
     "resubmitted": (),
     "voided": (),
     "closed": (),

@@ -1,6 +1,10 @@
 """An insurance payment keyed from a paper EOB: the check once, then claim by claim the allowed,
 paid, contractual allowance (computed, editable), patient responsibility and denial reason per
-line. The check total counts down to zero, so nothing is left unapplied by mistake."""
+line. Every line of the claim's invoice can be keyed, whatever the estimate said; a line left
+alone is not on the EOB. The check is recorded with the first claim posted (all of it held
+unapplied on the payer), and each claim posted takes its part from it, through the same
+service as an 835 (services/books/remittances.py). The count-down reaches the check total;
+closing with money left asks, No by default, and says it stays unapplied on the payer."""
 
 from __future__ import annotations
 
@@ -25,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError, Problem, ValidationError
 from ...money import ZERO, format_money, parse_money
-from ...services.books import adjustments, payments
-from ...services.books.payments import RemitLine
+from ...services.books import eob, insurance_money, payments, remittances
 from ..field_errors import FieldErrors, check_date_on_leave, error_text, with_error
 from ..keys import saving, show_focus
 from ..prompts import Prompter
@@ -50,6 +53,8 @@ class EobDialog(QDialog):
         self.invoice = None
         self.lines = []
         self.applied = ZERO  # paid on the claims already posted from this check
+        self.check_id: int | None = None  # the check, once its first claim is posted
+        self.claim = None
         self.setWindowTitle("Insurance payment (EOB)")
         self.resize(940, 460)
         show_focus(self)
@@ -117,13 +122,16 @@ class EobDialog(QDialog):
 
     # --- a claim --------------------------------------------------------------------------------
     def load_claim(self) -> None:
+        payer_id = self.payer.currentData() if self.check_id else None
         try:
-            self.invoice, lines = payments.claim(self.invoice_number.text())
+            self.invoice, lines, self.claim = eob.eob_claim(self.invoice_number.text(), payer_id)
         except BillingError as exc:
             self.errors.show([Problem("invoice", error_text(exc, CAPTIONS))])
             return
+        # A line insurance owes on starts keyed (allowed = what it owes); any other line of the
+        # invoice joins the EOB once the clerk types on it.
         self.lines = [{"line": l, "allowed": l.insurance_balance, "paid": ZERO, "contractual": None,
-                       "patient": None, "denial": ""} for l in lines]
+                       "patient": None, "denial": "", "keyed": l.insurance_balance > 0} for l in lines]
         self.errors.clear()
         account = self.invoice.account
         self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
@@ -178,6 +186,7 @@ class EobDialog(QDialog):
 
     def _edit(self, row: int, column: int, text: str) -> str | None:
         target = self.lines[row]
+        target["keyed"] = True
         if column == DENIAL:
             target["denial"] = text.strip()
         else:
@@ -199,7 +208,7 @@ class EobDialog(QDialog):
         except ValidationError:
             self.left.setText("Type the check total")
             return None
-        typed = sum((row["paid"] for row in self.lines), ZERO)
+        typed = sum((row["paid"] for row in self.lines if row["keyed"]), ZERO)
         left = total - self.applied - typed
         self.left.setText(f"Left on the check: {format_money(left)}"
                           + (" — fully applied" if left == 0 else ""))
@@ -213,9 +222,12 @@ class EobDialog(QDialog):
         if left < 0:
             self.message.setText(f"The lines pay {format_money(-left)} more than is left on the check")
             return False
-        remits = [RemitLine(line_id=r["line"].id, allowed=r["allowed"], paid=r["paid"],
-                            patient_responsibility=r["patient"], contractual=r["contractual"],
-                            denial_reason=r["denial"]) for r in self.lines]
+        remits = [eob.EobLine(line_id=r["line"].id, allowed=r["allowed"], paid=r["paid"],
+                              patient_responsibility=r["patient"], contractual=r["contractual"],
+                              denial_reason=r["denial"]) for r in self.lines if r["keyed"]]
+        if not remits:
+            self.message.setText("Type the allowed and paid amounts of the lines this EOB pays")
+            return False
         from ...services.office.validation import parse_date
 
         received, problem = parse_date(self.received.text(), "received_on", required=True,
@@ -224,12 +236,18 @@ class EobDialog(QDialog):
             self.errors.show([problem])
             return False
         try:
-            adjustments.post_remittance(self.payer.currentData(), self.invoice.account_id,
-                                        self.check.text().strip(), remits, self.session.user,
-                                        received_on=received)
+            if self.check_id is None:
+                self.check_id = insurance_money.receive_check(
+                    self.payer.currentData(), "check", self.check.text(), self.check_total.text(),
+                    self.session.user, received_on=received).id
+            remittance = eob.eob_remittance(self.claim, remits, reference=self.check.text().strip(),
+                                            paid_on=received or dt.date.today())
+            remittances.post_remittance(remittance, self.session.user, into=self.check_id)
         except BillingError as exc:
             self.errors.say(exc)
             return False
+        for box in (self.payer, self.check, self.check_total, self.received):
+            box.setEnabled(False)  # the check is on the books: its claims follow
         paid = sum((r.paid for r in remits), ZERO)
         self.applied += paid
         self.posted_note.setText(f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
@@ -246,8 +264,21 @@ class EobDialog(QDialog):
 
     def reject(self) -> None:
         left = self._count_down()
-        if left and not self.prompter.confirm(
-                "Check not fully applied", f"{format_money(left)} of this check is not applied. "
-                "Close anyway?", default_no=True):
+        if self.check_id is not None and left:
+            payer = self.payer.currentText()
+            if not self.prompter.confirm(
+                    "Check not fully applied",
+                    f"{format_money(left)} of check {self.check.text().strip()} is not applied to "
+                    f"claims. It will be held as unapplied insurance money on {payer} until it is "
+                    "applied or refunded. Close?", default_no=True):
+                return
+            try:
+                insurance_money.hold_reason(self.check_id, "left when the EOB was keyed",
+                                            self.session.user)
+            except BillingError as exc:
+                self.message.setText(str(exc))
+                return
+        elif left and self.lines and not self.prompter.confirm(
+                "Nothing posted", "Nothing of this check was posted. Close anyway?", default_no=True):
             return
         super().reject()

@@ -62,6 +62,7 @@ class InvoicesTab(QWidget):
                 ("open", "O&pen", self.open_current, None),
                 ("pay", "Patient pa&yment (F6)", self.patient_payment, "F6"),
                 ("eob", "Ins&urance EOB (F7)", self.insurance_payment, "F7"),
+                ("era", "Import &835…", self.import_era, None),
                 ("refund", "Refund credit…", self.refund_credit, None),
                 ("payments", "Pay&ments…", self.payment_list, None),
                 ("batch", "&Batch…", self.batch, None)), shortcut_owner=self)
@@ -167,6 +168,22 @@ class InvoicesTab(QWidget):
         dialog = EobDialog(self.session, prompter=self.prompter, parent=self)
         dialog.posted.connect(self.refresh)
         dialog.check.setFocus()
+        return self._show(dialog)
+
+    def import_era(self):
+        """An 835 remittance file: previewed, then posted whole (or refused, nothing posted)."""
+        from ...errors import BillingError
+        from .era_dialog import EraDialog
+
+        path = self.prompter.choose_open_file("Import 835", "835 remittance (*.835 *.txt *.edi);;All (*)")
+        if not path:
+            return None
+        try:
+            dialog = EraDialog(self.session, path, prompter=self.prompter, parent=self)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return None
+        dialog.posted.connect(self.refresh)
         return self._show(dialog)
 
     def payment_list(self) -> PaymentListDialog:

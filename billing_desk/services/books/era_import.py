@@ -1,0 +1,123 @@
+"""An 835 file (005010X221A1) imported: read by exchange/x12_835.py, previewed, then posted whole.
+
+``preview_era(path)`` says, without writing, what each remittance in the file will post, which
+claim numbers match none of ours, and why the file would be refused. ``import_era(path, by)``
+posts every remittance of the file through ``remittances.post_remittance`` in ONE transaction:
+nothing is posted unless every remittance balances (BPR total = claim payments - PLB), its payer
+is known, and neither the file nor a payer's trace number (TRN02) is already on the books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...errors import RuleError
+from ...exchange.x12_835 import read_835
+from ...models import User
+from ...money import ZERO, format_money
+from ...remittance import CLAIM_STATUSES, Remittance
+from ..office.transactions import in_transaction
+from . import insurance_money as money
+from .remittances import Posted, find_claim, fingerprint_of, post_remittance
+
+
+@dataclass
+class ClaimRow:
+    claim_number: str
+    patient: str
+    status: str  # in words
+    charge: Decimal
+    paid: Decimal
+    matched: str  # "invoice 1002 (Lee, Ann)" or "" when it matches nothing
+
+
+@dataclass
+class RemittancePreview:
+    payer: str
+    reference: str
+    method: str
+    amount: Decimal
+    paid_on: dt.date
+    claims: list[ClaimRow] = field(default_factory=list)
+    provider_adjustments: Decimal = ZERO
+    problems: list[str] = field(default_factory=list)  # why it cannot be posted
+
+    @property
+    def unmatched(self) -> list[ClaimRow]:
+        return [c for c in self.claims if not c.matched]
+
+
+@dataclass
+class EraPreview:
+    remittances: list[RemittancePreview]
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{r.payer} {r.reference}: {p}" for r in self.remittances for p in r.problems]
+
+    def lines(self) -> list[str]:
+        """The preview in words, one line each (the command line prints these)."""
+        out = []
+        for r in self.remittances:
+            out.append(f"{r.payer} {r.method} {r.reference} {format_money(r.amount)} paid "
+                       f"{r.paid_on:%m/%d/%Y}: {len(r.claims)} claim(s)"
+                       + (f", provider adjustments {format_money(r.provider_adjustments)}"
+                          if r.provider_adjustments else ""))
+            for c in r.claims:
+                where = c.matched or "NOT MATCHED: to the unmatched worklist, its money held unapplied"
+                out.append(f"  claim {c.claim_number} {c.patient} {c.status} charge "
+                           f"{format_money(c.charge)} paid {format_money(c.paid)}: {where}")
+            out += [f"  refused: {p}" for p in r.problems]
+        return out
+
+
+def _preview_one(remittance: Remittance) -> RemittancePreview:
+    payer = money.payer_named(remittance.payer_name, remittance.payer_id)
+    row = RemittancePreview(remittance.payer_name, remittance.reference, remittance.method,
+                            remittance.amount, remittance.paid_on,
+                            provider_adjustments=sum((p.amount for p in remittance.provider_adjustments),
+                                                     ZERO))
+    problem = remittance.balance_problem()
+    if problem:
+        row.problems.append(problem)
+    if payer is None:
+        row.problems.append(f"no payer here is {remittance.payer_name} (payer id "
+                            f"{remittance.payer_id or '?'}): add it, or give it that payer id")
+    else:
+        try:
+            money.refuse_duplicate(payer.id, remittance.reference, fingerprint_of(remittance))
+        except RuleError as exc:
+            row.problems.append(str(exc))
+    for payment in remittance.claims:
+        claim = find_claim(payment.claim_number)
+        matched = ""
+        if claim is not None:
+            invoice = claim.invoice
+            matched = f"invoice {invoice.number} ({invoice.account.display_name})"
+            if payer is not None and claim.payer_id != payer.id:
+                row.problems.append(f"claim {payment.claim_number} was sent to {claim.payer.name}")
+        row.claims.append(ClaimRow(payment.claim_number, payment.patient_name,
+                                   CLAIM_STATUSES.get(payment.status, payment.status),
+                                   payment.charge, payment.paid, matched))
+    return row
+
+
+def preview_era(path: str | os.PathLike[str]) -> EraPreview:
+    """What importing the file would do; raises BillingError when it cannot be read at all."""
+    return EraPreview([_preview_one(r) for r in read_835(path)])
+
+
+def import_era(path: str | os.PathLike[str], by: User, *,
+               entry_date: dt.date | None = None) -> list[Posted]:
+    """Post the whole file, or nothing (RuleError naming every reason)."""
+    remittances = read_835(path)
+    problems = EraPreview([_preview_one(r) for r in remittances]).problems
+    if not remittances:
+        problems.append("the file holds no remittance")
+    if problems:
+        raise RuleError("Nothing was posted: " + "; ".join(problems))
+    with in_transaction():
+        return [post_remittance(r, by, entry_date=entry_date) for r in remittances]
