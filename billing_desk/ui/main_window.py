@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,6 +25,15 @@ from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, emit, run_in_background
+
+
+class Page(Protocol):
+    """What the window asks of every tab."""
+
+    def refresh(self) -> None: ...
+
+    def focus_search(self) -> None: ...
+
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, ClaimsTab, OrdersTab, CollectionsTab)
 
@@ -140,8 +150,12 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     # --- behaviour ------------------------------------------------------------------------
+    def page(self) -> Page:
+        """The tab showing now."""
+        return cast(Page, self.tabs.currentWidget())
+
     def refresh(self) -> None:
-        self.tabs.currentWidget().refresh()
+        self.page().refresh()
         self.update_status()
 
     def update_status(self) -> None:
@@ -215,16 +229,15 @@ class MainWindow(QMainWindow):
     def _session_changed(self, _session) -> None:
         if self.session.user is None or self.session.opened.db.is_closed():
             return
-        page = self.tabs.currentWidget()
-        if page is not None:
-            page.refresh()
+        if self.tabs.currentWidget() is not None:
+            self.page().refresh()
         self.update_status()
 
     def _tab_changed(self, _index: int) -> None:
-        self.tabs.currentWidget().refresh()
+        self.page().refresh()
 
     def focus_search(self) -> None:
-        self.tabs.currentWidget().focus_search()
+        self.page().focus_search()
 
     def check_database(self) -> BackgroundJob:
         def checked(result) -> None:

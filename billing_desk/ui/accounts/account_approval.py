@@ -13,7 +13,7 @@ from ...services.accounts import account_page, registry
 from ...services.office.permissions import can
 from ...services.office.settings import get_setting
 from ..office.signoff import run_with_signoff
-from ..table_model import Column
+from ..table_model import Column, PagedTableModel
 from .account_cases import static_model, table_view
 
 QUEUE_COLUMNS = [
@@ -95,10 +95,12 @@ class ApprovalQueue(QWidget):
     def current(self):
         model = self.table.model()
         index = self.table.currentIndex()
-        return model.row_object(index.row()) if model is not None and index.isValid() else None
+        return model.row_object(index.row()) if isinstance(model, PagedTableModel) and index.isValid() \
+            else None
 
     def _open(self, row: int) -> None:
-        account = self.table.model().row_object(row)
+        model = self.table.model()
+        account = model.row_object(row) if isinstance(model, PagedTableModel) else None
         if account is not None:
             self.open_account.emit(account)
 

@@ -197,6 +197,7 @@ class AccountImportDialog(QDialog):
 
     def _save(self, skip_bad: bool) -> BackgroundJob:
         result, user, mapping = self.result, self.session.user, self.mapping()
+        assert result is not None  # saving follows a checked file
 
         def work(progress):
             return account_import.import_accounts(result, user, skip_bad=skip_bad, progress=progress,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,7 +26,7 @@ from ...money import format_money
 from ...services.accounts import account_page, registry
 from ..buttons import add_buttons
 from ..keys import unless_popup
-from ..table_model import Column
+from ..table_model import Column, PagedTableModel
 from .account_cases import CasesPanel, static_model, table_view
 
 LEDGER_COLUMNS = [
@@ -79,7 +80,7 @@ class AccountView(QWidget):
         super().__init__(parent)
         self.session, self.prompter = session, prompter
         self._print_pdf = print_pdf
-        self.account = None
+        self.account: Any = None  # the account shown (a row the services gave)
         self.header = QLabel(objectName="account-header", wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel(objectName="account-message")
@@ -159,7 +160,8 @@ class AccountView(QWidget):
         view.setModel(static_model(columns, rows, self))
 
     def drill_down(self, row: int) -> None:
-        item = self.ledger.model().row_object(row)
+        model = self.ledger.model()
+        item = model.row_object(row) if isinstance(model, PagedTableModel) else None
         target = item.target if item else None
         if not target:
             self.detail.setText("This line is unapplied credit: it belongs to no invoice yet.")

@@ -85,8 +85,8 @@ class CatalogueDialog(QDialog):
                                 ("&Price", "unit_price", self.fields["unit_price"]),
                                 ("C&ost", "unit_cost", self.fields["unit_cost"])):
             form.addRow(label, with_error(box, self.errors.under(key, box, label.replace("&", ""))))
-        for box in self.flags.values():
-            form.addRow("", box)
+        for flag in self.flags.values():
+            form.addRow("", flag)
         form.addRow("Allowed by payer", self.fees)
         buttons = QHBoxLayout()
         self.actions = {}
@@ -124,7 +124,8 @@ class CatalogueDialog(QDialog):
             self.fields[name].setText(value)
         for name, box in self.flags.items():
             box.setChecked(bool(getattr(item, name)) if item is not None else name == "active")
-        self.fees_model.set_rows(catalogue.fees_for(item.id) if item is not None else [])
+        fees = catalogue.fees_for(item.id) if item is not None else []
+        self.fees_model.set_rows([list(fee) for fee in fees])
 
     def new_item(self) -> None:
         self.show_item(None)

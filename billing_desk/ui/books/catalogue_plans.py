@@ -107,7 +107,7 @@ class PlansDialog(QDialog):
         self.fields["name"].setFocus()
 
     def save(self) -> bool:
-        data = {name: edit.text() for name, edit in self.fields.items()}
+        data: dict[str, object] = {name: edit.text() for name, edit in self.fields.items()}
         data.update(payer=self.payer.currentText(), covers_unlisted=self.covers_unlisted.isChecked())
         try:
             plan = plans.save_plan(self.plan_id, data, self.session.user)

@@ -235,6 +235,7 @@ class EobDialog(QDialog):
         if problem:
             self.errors.show([problem])
             return False
+        assert self.claim is not None and self.invoice is not None  # a claim was loaded to post
         try:
             if self.check_id is None:
                 self.check_id = insurance_money.receive_check(

@@ -89,7 +89,9 @@ class LockController(QObject):
         self.anchor = QTimer(self, interval=60_000)
         self.anchor.timeout.connect(self._sync_anchor)
         self.anchor.start()
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:  # always, in the window: it made the application first
+            app.installEventFilter(self)
         window.installEventFilter(self)
         self.idle.start()
 
@@ -152,10 +154,12 @@ class LockController(QObject):
         if user.must_change_password and ChangePasswordDialog(user, self.screen, forced=True).exec() \
                 != QDialog.DialogCode.Accepted:
             return
-        if user.id != self.locked_user.id:
+        locked = self.locked_user
+        assert locked is not None  # signing in answers a lock
+        if user.id != locked.id:
             if QApplication.activeModalWidget() is not None and self.screen is not None:
                 self.screen.form.message.setText(
-                    f"{self.locked_user.full_name} has a form open in a dialog; only they can "
+                    f"{locked.full_name} has a form open in a dialog; only they can "
                     "unlock now (their form is kept).")
                 return
             self._switch_user(user)
@@ -178,6 +182,7 @@ class LockController(QObject):
     def _switch_user(self, user) -> None:
         """Stash the first user's tabs and windows; bring back (or build) the new user's."""
         window, old = self.window, self.locked_user
+        assert old is not None  # a switch follows a lock
         others = [w for w in QApplication.topLevelWidgets()
                   if w.isVisible() and isinstance(w, QDialog)]
         for w in others:

@@ -77,7 +77,8 @@ class UsersDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, column.width)
+            if column.width:
+                self.table.setColumnWidth(i, column.width)
         self.message = QLabel(wordWrap=True)
         self.buttons = {}
         row = QHBoxLayout()
