@@ -279,7 +279,7 @@ class EobDialog(QDialog):
             except BillingError as exc:
                 self.message.setText(str(exc))
                 return
-        elif left and self.lines and not self.prompter.confirm(
+        elif left and (self.lines or self.check.text().strip()) and not self.prompter.confirm(
                 "Nothing posted", "Nothing of this check was posted. Close anyway?", default_no=True):
             return
         super().reject()
