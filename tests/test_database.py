@@ -141,8 +141,17 @@ def make_version_1_file(path: Path) -> None:
 CLAIM_TABLES = ("claim_event", "claim_line", "claim", "claim_batch")
 
 
+def make_version_4_follow_up(con) -> None:
+    """Undo the step _claim_follow_up_and_calls (payer calls, claim follow-up) as before it."""
+    con.execute("DROP TABLE payer_call")
+    for table, column in (("payer", "follow_up_days"), ("claim", "follow_up_on"),
+                          ("claim", "appealed_on")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
 def make_version_3_claims(con) -> None:
     """Undo version 4 (sexes, subscribers' details, providers, claims) as version 3 had it."""
+    make_version_4_follow_up(con)
     for table in CLAIM_TABLES:
         con.execute(f"DROP TABLE {table}")
     _drop_invoice_provider_columns(con)
@@ -242,6 +251,31 @@ def test_a_version_3_file_gains_claims_sexes_and_subscribers(tmp_path):
         assert coverage.subscriber_name == "Kid, Ann" and coverage.subscriber_sex == "U"
         Provider.create(last_name="Doe", first_name="Jan", npi="1234567893")
         assert Claim.select().count() == 0 and User.get_by_id(user.id).username == "u"
+    finally:
+        opened.close()
+
+
+def test_a_version_4_file_gains_claim_follow_up_and_payer_calls(tmp_path):
+    path = tmp_path / "office.sqlite"
+    opened = open_database(path)
+    from billing_desk.models import Payer
+
+    Payer.create(name="Old Mutual", payer_id="OLD01")
+    opened.close()
+    con = sqlite3.connect(path)
+    make_version_4_follow_up(con)
+    con.execute("PRAGMA user_version = 4")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 4
+        from billing_desk.models import PayerCall
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        assert Payer.get(Payer.name == "Old Mutual").follow_up_days == 30
+        assert PayerCall.select().count() == 0
     finally:
         opened.close()
 

@@ -12,7 +12,7 @@ from .billing import (
                       PaymentAllocation,
 )
 from .catalogue import CatalogueItem, Modifier, ReasonCode
-from .claims import Claim, ClaimBatch, ClaimEvent, ClaimLine
+from .claims import Claim, ClaimBatch, ClaimEvent, ClaimLine, PayerCall
 from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanCopay, PlanRule
 from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
 from .people import Account, Guarantor, Provider, User
@@ -35,7 +35,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     PaymentAllocation, Adjustment, LedgerEntry, Order, OrderLine, Fulfilment, OrderLineInvoice,
     CollectionStage, AccountCollection, ContactLog, Letter, Promise, PaymentPlan,
     PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting, Provider, ClaimBatch, Claim,
-    ClaimLine, ClaimEvent,
+    ClaimLine, ClaimEvent, PayerCall,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "database", "now"]

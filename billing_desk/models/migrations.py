@@ -10,8 +10,9 @@ from typing import Callable
 from peewee import Database
 
 from .migration_claims import claims
+from .migration_follow_up import claim_follow_up_and_calls
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -72,4 +73,5 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_to_v2,
     2: _payers_and_plan_copays,
     3: claims,
+    4: claim_follow_up_and_calls,  # _claim_follow_up_and_calls (issue 17)
 }
