@@ -1,5 +1,5 @@
-"""The denial worklist: denied (and partly paid) claims by payer, reason code and age, searched
-as the claims list is and filtered by code ("16", "CO16", or a group "PR"); oldest denial first.
+"""The denial worklist: denied claims (and partly paid ones insurance still owes on) by payer,
+reason code and age, searched as the claims list is and filtered by code ("16", "CO16", or a group "PR"); oldest denial first.
 The reason codes come from ``services.claims.denials.denial_reasons_for`` (one query for the page).
 (Beside claim_lists.py: it searches accounts as the other lists do.)"""
 
@@ -85,6 +85,8 @@ def worklist(which: DenialFilter | None = None, *, today: dt.date | None = None)
                         claim.invoice.service_date, denied, (day - denied).days,
                         claim.total_charge, owes.get(claim.id, ZERO), tuple(reasons[claim.id]),
                         claim.appealed_on, claim.follow_up_on)
+        if row.status == "partly_paid" and not row.insurance_owes:
+            continue  # its unpaid lines were settled already: nothing left to work
         if _wanted(row, which):
             rows.append(row)
     return rows

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from ...models import Account, Claim, ClaimEvent, Invoice, Payer, PayerCall
 from ..office.transactions import today as office_today
@@ -137,13 +137,13 @@ def paid_claims(*, start: dt.date, end: dt.date) -> list[PaidClaim]:
     query = (Claim.select(Claim, Invoice, Account, Payer)
              .join(Invoice).join(Account).switch(Claim).join(Payer).switch(Claim)
              .join(first_sent, on=(first_sent.c.claim_id == Claim.id))
-             .join(first_paid, "LEFT OUTER", on=(first_paid.c.claim_id == Claim.id))
+             .join(first_paid, JOIN.LEFT_OUTER, on=(first_paid.c.claim_id == Claim.id))
              .where(first_paid.c.at.is_null(False) | Claim.paid_on.is_null(False))
              .order_by(Payer.name, Claim.id))
     claims = {c.id: c for c in query}
     times = (Claim.select(Claim.id, first_sent.c.at, first_paid.c.at)
              .join(first_sent, on=(first_sent.c.claim_id == Claim.id))
-             .join(first_paid, "LEFT OUTER", on=(first_paid.c.claim_id == Claim.id))
+             .join(first_paid, JOIN.LEFT_OUTER, on=(first_paid.c.claim_id == Claim.id))
              .where(Claim.id.in_(list(claims))).tuples())
     rows = []
     for claim_id, sent_at, paid_at in times:

@@ -65,7 +65,8 @@ def log_call(call: CallInput, by: User, *, claim_id: int | None = None,
              coverage_id: int | None = None, payer_id: int | None = None,
              today: dt.date | None = None) -> PayerCall:
     """Record a call on a claim, a coverage or a payer (one of them; the payer follows from the
-    claim or the coverage). A follow-up date on a claim's call becomes the claim's next follow-up."""
+    claim or the coverage). A claim's call sets its next follow-up: the date given, or the call's
+    date + the payer's follow-up days."""
     if [claim_id, coverage_id, payer_id].count(None) != 2:
         raise ValidationError("a call is on one claim, one coverage or one payer", "on")
     called_on, follow_up = _checked(call, today or office_today())
@@ -75,6 +76,8 @@ def log_call(call: CallInput, by: User, *, claim_id: int | None = None,
                     if coverage_id is not None else None)
         payer = (claim.payer_id if claim is not None else coverage.plan.payer_id
                  if coverage is not None else Payer.get_by_id(payer_id).id)
+        if claim is not None and follow_up is None:
+            follow_up = called_on + dt.timedelta(days=claim.payer.follow_up_days or 30)
         record = PayerCall.create(
             payer=payer, claim=claim, coverage=coverage, called_on=called_on,
             direction=call.direction, topic=call.topic, follow_up_on=follow_up, by=by,

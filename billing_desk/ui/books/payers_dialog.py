@@ -34,7 +34,8 @@ COLUMNS = [Column("Payer", lambda p: p.name, width=180),
            Column("Active", lambda p: p.active, width=50)]
 FORM_LABELS = {"name": "&Name", "payer_id": "Payer &id (electronic)", "address": "Claims &address",
                "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
-               "timely_filing_days": "&Timely filing (days)", "claim_mode": "&Claims by",
+               "timely_filing_days": "&Timely filing (days)",
+               "follow_up_days": "Follow-up after (days; blank 30) (&J)", "claim_mode": "&Claims by",
                "member_id_pattern": "&Member id pattern", "notes": "Not&es"}
 ERROR_STYLE = "color: #b00020;"
 
