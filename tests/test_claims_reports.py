@@ -76,7 +76,8 @@ def test_follow_up_speed_and_calls(worked):
 
 
 def test_each_renders_as_pdf_and_excel(worked, tmp_path):
-    for name, params in (("denials", Params(as_of=TODAY)), ("insurance-follow-up", Params(as_of=TODAY, view="all")),
+    for name, params in (("denials", Params(as_of=TODAY)),
+                         ("insurance-follow-up", Params(as_of=TODAY, view="all")),
                          ("payer-payment-speed", Params(start=DAY, end=TODAY)),
                          ("calls-log", Params(start=TODAY, end=TODAY))):
         report = run(name, params)

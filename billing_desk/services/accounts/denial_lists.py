@@ -1,5 +1,6 @@
 """The denial worklist: denied claims (and partly paid ones insurance still owes on) by payer,
-reason code and age, searched as the claims list is and filtered by code ("16", "CO16", or a group "PR"); oldest denial first.
+reason code and age, searched as the claims list is and filtered by code ("16", "CO16", or a
+group "PR"); oldest denial first.
 The reason codes come from ``services.claims.denials.denial_reasons_for`` (one query for the page).
 (Beside claim_lists.py: it searches accounts as the other lists do.)"""
 
