@@ -67,7 +67,12 @@ def _first(status: str, skip: int = 0) -> list[Claim]:
 
 DENIALS = ("CO16 claim lacks information", "CO50 not deemed a medical necessity",
            "PR204 not covered under the patient's current benefit plan",
+           "CO16 the referring provider's NPI is missing",
            "CO197 precertification or authorization absent", "CO29 the time limit for filing has expired")
+
+
+def _insurance_owes(claim: Claim) -> bool:
+    return any(cl.line.insurance_balance > 0 for cl in claim.lines)
 
 
 def _submitted_on(claim: Claim) -> dt.date:
@@ -86,7 +91,8 @@ def every_status(world: DemoWorld) -> None:
         claim_status.mark_accepted(claim.id, by, payer_claim_number=f"PCN{next(number)}")
     if not _first("partly_paid") and len(sent) > 4:
         claim_status.mark_partly_paid(sent[4].id, by, "the blood draw was not paid")
-    for n, claim in enumerate(sent[5:5 + max(0, 5 - len(_first("denied")))]):
+    owed = [c for c in sent[5:] if _insurance_owes(c)]
+    for n, claim in enumerate(owed[:max(0, len(DENIALS) - len(_first("denied")))]):
         claim_status.mark_denied(claim.id, DENIALS[n % len(DENIALS)], by,
                                  on=min(world.today, _submitted_on(claim) + dt.timedelta(days=10 + 2 * n)))
     denied = _first("denied")

@@ -75,6 +75,9 @@ ACTIONS = (  # text, method, shortcut
     ("&Void…", "void", ""),
     ("Mark acce&pted…", "mark_accepted", ""),
     ("Clos&e…", "close_claims", ""),
+    ("Payer &call…", "log_call", ""),
+    ("De&nied claims…", "open_denials", ""),
+    ("Follow-&up list…", "open_follow_up", ""),
 )
 
 
@@ -306,3 +309,32 @@ class ClaimsTab(QWidget):
         if note:
             user = self.session.user
             self._each("Closed", lambda row: claim_status.close(row.claim_id, user, note))
+
+    # --- follow-up (issue 17): calls on the chosen claim, the denial and follow-up worklists ------
+    def log_call(self) -> None:
+        from .calls import CallDialog
+
+        picked = self.chosen()
+        if len(picked) != 1:
+            self.message.setText("Choose one claim to log a call on.")
+            return
+        row = picked[0]
+        dialog = CallDialog(self.session, {"claim_id": row.claim_id},
+                            about=f"claim {row.control_number} ({row.payer})", parent=self)
+        if self.prompts.run(dialog):
+            self.message.setText(f"Call on claim {row.control_number} recorded.")
+
+    def open_denials(self):
+        from .worklists import DenialsWindow
+
+        window = DenialsWindow(self.session, prompter=self.prompts, parent=self)
+        window.finished.connect(lambda _r: self.refresh())
+        window.show()
+        return window
+
+    def open_follow_up(self):
+        from .worklists import FollowUpWindow
+
+        window = FollowUpWindow(self.session, prompter=self.prompts, parent=self)
+        window.show()
+        return window
