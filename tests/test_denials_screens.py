@@ -154,7 +154,7 @@ def test_a_call_is_typed_on_the_chosen_claim_and_the_follow_up_list_shows_it(ses
     tab.refresh()
     claim_id = tab.model.row_object(0).claim_id
     tab.table.setFocus()
-    qtbot.keyClick(tab, Qt.Key.Key_C, ALT)  # Payer &call…
+    qtbot.keyClick(tab, Qt.Key.Key_G, ALT)  # Lo&g a payer call…
     qtbot.waitUntil(lambda: "recorded" in tab.message.text(), timeout=3000)
     call = PayerCall.select().where(PayerCall.claim == claim_id).order_by(PayerCall.id.desc()).get()
     assert (call.representative, call.reference, call.answer) == ("Dana", "REF-77", "Received, in review")
@@ -184,7 +184,7 @@ def test_a_coverage_is_verified_from_the_account_page(session, qtbot):
     for i in range(panel.table.model().rowCount()):
         if panel.table.model().row_object(i)[0].id == coverage.id:
             panel.table.selectRow(i)
-    qtbot.keyClick(panel, Qt.Key.Key_V, ALT)  # &Verify coverage…
+    qtbot.keyClick(panel, Qt.Key.Key_G, ALT)  # Verify covera&ge…
     qtbot.waitUntil(lambda: "Verification recorded" in panel.message.text(), timeout=3000)
     said = [panel.table.model().row_object(i)[1] for i in range(panel.table.model().rowCount())]
     assert any("(ref V-55)" in text for text in said)

@@ -1,6 +1,6 @@
 """The account page's Coverages: each plan with when it was last verified, and from the chosen
-coverage the clerk records a verification before a visit (Alt+V) or any call with its payer
-(Alt+G), in the call form of ``ui/claims/calls.py``; the calls on the account are listed below."""
+coverage the clerk records a verification before a visit (Alt+G) or any call with its payer
+(Alt+Y), in the call form of ``ui/claims/calls.py``; the calls on the account are listed below."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ class CoveragesPanel(QWidget):
         self.calls = table_view(static_model(CALL_COLUMNS, [], self))
         self.message = QLabel(wordWrap=True, objectName="coverage_message")
         row = QHBoxLayout()
-        self.buttons = add_buttons(row, (("verify", "&Verify coverage…", self.verify),
-                                         ("call", "Lo&g a payer call…", self.log_call)))
+        self.buttons = add_buttons(row, (("verify", "Verify covera&ge…", self.verify),
+                                         ("call", "Log a pa&yer call…", self.log_call)))
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

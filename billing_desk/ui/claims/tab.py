@@ -75,7 +75,7 @@ ACTIONS = (  # text, method, shortcut
     ("&Void…", "void", ""),
     ("Mark acce&pted…", "mark_accepted", ""),
     ("Clos&e…", "close_claims", ""),
-    ("Payer &call…", "log_call", ""),
+    ("Lo&g a payer call…", "log_call", ""),
     ("De&nied claims…", "open_denials", ""),
     ("Follow-&up list…", "open_follow_up", ""),
 )
