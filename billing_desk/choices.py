@@ -34,6 +34,8 @@ CLAIM_STATUSES = ("ready", "held", "submitted", "accepted", "paid", "partly_paid
 CLAIM_CLOSED_STATUSES = ("resubmitted", "voided", "closed")  # the others are open
 CLAIM_FREQUENCIES = ("1", "7", "8")  # original, replacement, void (CLM05-3, CMS-1500 box 22)
 PROVIDER_ROLES = ("rendering", "referring")
+CALL_DIRECTIONS = ("outgoing", "incoming")  # the office called the payer, or the payer called
+CALL_TOPICS = ("claim_status", "coverage", "prior_auth", "verification", "other")
 SEXES = ("M", "F", "U")
 TAX_ID_KINDS = ("EIN", "SSN")
 

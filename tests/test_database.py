@@ -141,6 +141,14 @@ def make_version_1_file(path: Path) -> None:
 CLAIM_TABLES = ("claim_event", "claim_line", "claim", "claim_batch")
 
 
+def make_version_6_follow_up(con) -> None:
+    """Undo version 7 (payer calls, claim follow-up) as version 6 had it."""
+    con.execute("DROP TABLE payer_call")
+    for table, column in (("payer", "follow_up_days"), ("claim", "follow_up_on"),
+                          ("claim", "appealed_on")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
 def make_version_3_claims(con) -> None:
     """Undo versions 5 and 4 (sexes, subscribers' details, providers, claims) as version 3 had it."""
     make_version_4_names(con)
@@ -280,6 +288,31 @@ def test_a_version_4_file_gains_middle_names_and_suffixes(tmp_path):
         opened.close()
 
 
+def test_a_version_6_file_gains_claim_follow_up_and_payer_calls(tmp_path):
+    path = tmp_path / "office.sqlite"
+    opened = open_database(path)
+    from billing_desk.models import Payer
+
+    Payer.create(name="Old Mutual", payer_id="OLD01")
+    opened.close()
+    con = sqlite3.connect(path)
+    make_version_6_follow_up(con)
+    con.execute("PRAGMA user_version = 6")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 6
+        from billing_desk.models import PayerCall
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        assert Payer.get(Payer.name == "Old Mutual").follow_up_days == 30
+        assert PayerCall.select().count() == 0
+    finally:
+        opened.close()
+
+
 def test_an_older_file_is_upgraded_after_a_backup(tmp_path):
     path = tmp_path / "office.sqlite"
     make_version_1_file(path)
@@ -355,7 +388,9 @@ def test_a_file_left_by_a_crash_is_checked_before_it_opens(tmp_path, monkeypatch
 
 
 def make_version_5_remittances(con) -> None:
-    """Undo version 6 (insurance payments, remittance lines, unmatched claims, CARC/RARC codes)."""
+    """Undo versions 7 and 6 (follow-up; insurance payments, remittance lines, unmatched claims,
+    CARC/RARC codes)."""
+    make_version_6_follow_up(con)
     for table in ("remit_code", "unmatched_claim", "remit_line", "insurance_money"):
         con.execute(f"DROP TABLE {table}")
     _drop_payment_check_column(con)

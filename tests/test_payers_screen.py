@@ -59,14 +59,14 @@ def test_a_new_payer_and_its_plan_are_typed_and_saved(tab, qtbot, catalogue):
     press(qtbot, Qt.Key.Key_N, CTRL)
     assert focused() is dialog.fields["name"]
     type_fields(qtbot, ["Blue Harbor", "bh123", "PO Box 1, Boston MA 02101", "6175550100",
-                        "617 555 0101", "https://pro.blueharbor.example", "90", "p", r"BH\d{6}",
+                        "617 555 0101", "https://pro.blueharbor.example", "90", "21", "p", r"BH\d{6}",
                         "Prior auth by phone"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     payer = Payer.get()
     assert (payer.name, payer.payer_id, payer.phone, payer.claim_mode) == (
         "Blue Harbor", "BH123", "(617) 555-0100", "paper")
-    assert (payer.timely_filing_days, payer.member_id_pattern, payer.notes) == (
-        90, r"BH\d{6}", "Prior auth by phone")
+    assert (payer.timely_filing_days, payer.follow_up_days, payer.member_id_pattern, payer.notes) == (
+        90, 21, r"BH\d{6}", "Prior auth by phone")
     assert "Saved Blue Harbor" in dialog.message.text()
     press(qtbot, Qt.Key.Key_L, ALT)  # P&lan name
     assert focused() is dialog.plans.fields["name"]
@@ -94,16 +94,17 @@ def test_a_new_payer_and_its_plan_are_typed_and_saved(tab, qtbot, catalogue):
 def test_a_bad_field_shows_its_message_at_the_field_and_saves_nothing(tab, qtbot):
     dialog = open_payers(tab, qtbot)
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_fields(qtbot, ["Blue Harbor", "BH-1!", "", "", "", "not a site", "ninety", "", "BH[0-9"])
+    type_fields(qtbot, ["Blue Harbor", "BH-1!", "", "", "", "not a site", "ninety", "0", "", "BH[0-9"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Payer.select().count() == 0
     shown = {name: label.text() for name, label in dialog.errors.items() if label.isVisibleTo(dialog)}
-    assert set(shown) == {"payer_id", "portal", "timely_filing_days", "member_id_pattern"}
+    assert set(shown) == {"payer_id", "portal", "timely_filing_days", "follow_up_days",
+                          "member_id_pattern"}
     assert "2 to 15 letters and digits" in shown["payer_id"]
     assert focused() is dialog.fields["payer_id"]  # the cursor goes to the first problem
     press(qtbot, Qt.Key.Key_A, CTRL)
     qtbot.keyClicks(focused(), "BH1")
-    for name in ("portal", "timely_filing_days", "member_id_pattern"):
+    for name in ("portal", "timely_filing_days", "follow_up_days", "member_id_pattern"):
         dialog.fields[name].clear()
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Payer.get().payer_id == "BH1"

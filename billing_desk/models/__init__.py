@@ -13,7 +13,7 @@ from .billing import (
                       PaymentAllocation,
 )
 from .catalogue import CatalogueItem, Modifier, ReasonCode
-from .claims import Claim, ClaimBatch, ClaimEvent, ClaimLine
+from .claims import Claim, ClaimBatch, ClaimEvent, ClaimLine, PayerCall
 from .coverage import Coverage, FeeSchedule, Payer, Plan, PlanCopay, PlanRule
 from .orders import Fulfilment, Order, OrderLine, OrderLineInvoice
 from .people import Account, Guarantor, Provider, User
@@ -38,6 +38,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     CollectionStage, AccountCollection, ContactLog, Letter, Promise, PaymentPlan,
     PlanInstallment, Case, CaseNote, AuditEntry, Sequence, Setting, Provider, ClaimBatch, Claim,
     ClaimLine, ClaimEvent, InsurancePayment, InsuranceMoney, RemitLine, UnmatchedClaim, RemitCode,
+    PayerCall,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "database", "now"]

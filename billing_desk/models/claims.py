@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from peewee import DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from ..choices import CLAIM_FREQUENCIES, CLAIM_MODES, CLAIM_STATUSES, COVERAGE_RANKS
+from ..choices import (
+    CALL_DIRECTIONS,
+    CALL_TOPICS,
+    CLAIM_FREQUENCIES,
+    CLAIM_MODES,
+    CLAIM_STATUSES,
+    COVERAGE_RANKS,
+)
 from .base import BaseModel, Stamped
 from .billing import Invoice, InvoiceLine
 from .coverage import Coverage, Payer
@@ -40,6 +47,8 @@ class Claim(BaseModel):
     hold_reason = TextField(default="")
     total_charge = MoneyField(default=0)
     paid_on = DateField(null=True)  # the primary's payment date, on a secondary claim
+    follow_up_on = DateField(null=True)  # when to chase it next (a call's or an appeal's date)
+    appealed_on = DateField(null=True)  # the last appeal of its denial
     created_by = ForeignKeyField(User, backref="+", index=True)
     created_at = DateTimeField(index=True)
     updated_at = DateTimeField()
@@ -67,3 +76,24 @@ class ClaimEvent(BaseModel):
     at = DateTimeField(index=True)
     by = ForeignKeyField(User, backref="+", index=True)
     note = TextField(default="")
+
+
+class PayerCall(BaseModel):
+    """One call with a payer about a claim, a coverage or the payer itself: who called whom, the
+    payer's representative and reference number, what was asked and answered, when to follow up.
+    A coverage verification before a visit is a call of topic "verification" on the coverage."""
+
+    payer = ForeignKeyField(Payer, backref="+", index=True)
+    claim = ForeignKeyField(Claim, null=True, backref="calls", index=True)
+    coverage = ForeignKeyField(Coverage, null=True, backref="+", index=True)
+    called_on = DateField(index=True)
+    direction = ChoiceField(CALL_DIRECTIONS, default="outgoing")
+    representative = TextField(default="")
+    reference = TextField(default="")
+    topic = ChoiceField(CALL_TOPICS, default="claim_status")
+    code = TextField(default="")  # the procedure code asked about, if any
+    question = TextField(default="")
+    answer = TextField(default="")
+    follow_up_on = DateField(null=True)
+    by = ForeignKeyField(User, backref="+", index=True)
+    created_at = DateTimeField()

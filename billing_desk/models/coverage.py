@@ -21,6 +21,7 @@ class Payer(Stamped):
     fax = TextField(default="")
     portal = TextField(default="")  # the provider portal's web address
     timely_filing_days = IntegerField(null=True)  # days from the date of service; None: not known
+    follow_up_days = IntegerField(default=30)  # days without an answer before a claim is chased
     claim_mode = ChoiceField(CLAIM_MODES, default="electronic")
     member_id_pattern = TextField(default="")  # a regular expression, when the payer has one
     notes = TextField(default="")

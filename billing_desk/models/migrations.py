@@ -10,9 +10,10 @@ from typing import Callable
 from peewee import Database
 
 from .migration_claims import claims
+from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -85,4 +86,5 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     3: claims,
     4: _names_and_guarantor_details,
     5: remittances,
+    6: claim_follow_up_and_calls,
 }

@@ -61,10 +61,11 @@ def _story(doc: LetterDoc) -> list:
     for text in doc.paragraphs:
         story += [Paragraph(escape(text).replace("\n", "<br/>"), BODY), Spacer(1, 0.12 * inch)]
     if doc.table:
-        table = Table(doc.table, colWidths=[0.5 * inch, 1.4 * inch, 1.4 * inch], hAlign="LEFT")
+        widths = [0.5 * inch, 1.4 * inch, 1.4 * inch] if len(doc.table[0]) == 3 else None
+        table = Table(doc.table, colWidths=widths, hAlign="LEFT")
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10),
                                    ("FONT", (0, 0), (-1, 0), BOLD, 10),
-                                   ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                                   ("ALIGN", (2, 0), (-1 if widths is None else 2, -1), "RIGHT"),
                                    ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)]))
         story += [table, Spacer(1, 0.3 * inch)]
     for who in doc.signature:

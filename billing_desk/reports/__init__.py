@@ -16,7 +16,7 @@ from typing import Callable
 
 from ..errors import ValidationError
 from ..printing.report import Report
-from . import aging, charges, collections, daysheet, lists, statements
+from . import aging, charges, claims, collections, daysheet, lists, statements
 from .common import Params, office_info
 
 AS_OF, PERIOD, ACCOUNT = "as_of", "period", "account"
@@ -64,6 +64,16 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
                help="one account: every entry with entry and service dates, running balance"),
     ReportSpec("accounts", "Accounts by status", lists.accounts, frozenset({AS_OF}),
                lists.ACCOUNT_VIEWS, help="accounts with their balances, by status"),
+    ReportSpec("denials", "Denials", claims.denials, frozenset({AS_OF}), claims.DENIAL_VIEWS,
+               help="denied claims by payer or by reason code, with age, appeal and what is owed"),
+    ReportSpec("insurance-follow-up", "Insurance follow-up", claims.insurance_follow_up,
+               frozenset({AS_OF}), claims.FOLLOW_UP_VIEWS,
+               help="claims with no answer after the payer's follow-up days, oldest first"),
+    ReportSpec("payer-payment-speed", "Payer payment speed", claims.payment_speed,
+               frozenset({PERIOD}), claims.SPEED_VIEWS,
+               help="days from submission to payment by payer, for claims paid in the period"),
+    ReportSpec("calls-log", "Calls with payers", claims.calls_log, frozenset({PERIOD, ACCOUNT}),
+               help="calls and coverage verifications with payers (default: the last 30 days)"),
     ReportSpec("audit", "Audit trail", lists.audit_trail, frozenset({PERIOD, ACCOUNT}),
                needs_user=True, help="who changed what, for a period (supervisors)"),
 )}

@@ -92,6 +92,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
         _finish_statuses(world, opened)
         demo_claims.every_status(world)
         demo_claims.remittances_in(world)
+        demo_claims.follow_up_work(world)
         _orders(world, opened)
         _open_cases(world, opened)
         _collections(world)
@@ -151,7 +152,8 @@ def _reference_data(recipe: dict, rng: random.Random) -> None:
                              common=code in common, taxable=kind == "product")
     items = list(CatalogueItem.select().where(CatalogueItem.kind == "procedure"))
     for payer_data in recipe["payers"]:
-        payer = Payer.create(**{key: payer_data[key] for key in PAYER_KEYS})
+        payer = Payer.create(**{key: payer_data[key] for key in PAYER_KEYS},
+                             follow_up_days=payer_data.get("follow_up_days", 30))
         share = Decimal(rng.choice([70, 75, 80, 85])) / 100
         for item in items:
             FeeSchedule.create(payer=payer, item=item, allowed=round_money(item.unit_price * share))

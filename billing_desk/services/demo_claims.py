@@ -9,8 +9,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from ..models import Account, Claim, Provider
-from .claims import claim_status
+from ..models import Account, Claim, ClaimEvent, Coverage, Provider
+from .claims import claim_status, denials, payer_calls
 from .claims.scrubber import scrub
 
 DemoWorld = Any  # demo.DemoWorld: its rng, recipe, clerk, today, counter and ``at``
@@ -66,6 +66,22 @@ def _first(status: str, skip: int = 0) -> list[Claim]:
     return list(Claim.select().where(Claim.status == status).order_by(Claim.id).offset(skip))
 
 
+DENIALS = ("CO16 claim lacks information", "CO50 not deemed a medical necessity",
+           "PR204 not covered under the patient's current benefit plan",
+           "CO16 the referring provider's NPI is missing",
+           "CO197 precertification or authorization absent", "CO29 the time limit for filing has expired")
+
+
+def _insurance_owes(claim: Claim) -> bool:
+    return any(cl.line.insurance_balance > 0 for cl in claim.lines)
+
+
+def _submitted_on(claim: Claim) -> dt.date:
+    event = (ClaimEvent.select().where(ClaimEvent.claim == claim.id, ClaimEvent.status == "submitted")
+             .order_by(ClaimEvent.id.desc()).first())
+    return event.at.date() if event is not None else claim.created_at.date()
+
+
 def every_status(world: DemoWorld) -> None:
     """Leave claims in every status: accepted, partly paid and denied ones among those sent; a
     denied one corrected and resubmitted, a paid one voided, older paid ones closed, one held."""
@@ -76,8 +92,10 @@ def every_status(world: DemoWorld) -> None:
         claim_status.mark_accepted(claim.id, by, payer_claim_number=f"PCN{next(number)}")
     if not _first("partly_paid") and len(sent) > 4:
         claim_status.mark_partly_paid(sent[4].id, by, "the blood draw was not paid")
-    for claim in sent[5:5 + max(0, 2 - len(_first("denied")))]:
-        claim_status.mark_denied(claim.id, "CO16 claim lacks information", by)
+    owed = [c for c in sent[5:] if _insurance_owes(c)]
+    for n, claim in enumerate(owed[:max(0, len(DENIALS) - len(_first("denied")))]):
+        claim_status.mark_denied(claim.id, DENIALS[n % len(DENIALS)], by,
+                                 on=min(world.today, _submitted_on(claim) + dt.timedelta(days=10 + 2 * n)))
     denied = _first("denied")
     if denied:
         claim_status.set_payer_claim_number(denied[0].id, f"PCN{next(number)}", by)
@@ -135,3 +153,43 @@ def remittances_in(world: DemoWorld) -> None:
             f"005010X221A1~{body}SE*{count}*0001~GE*1*901~IEA*1*000000901~")
     for remittance in read_835(text):
         post_remittance(remittance, world.clerk, entry_date=day)
+
+
+def follow_up_work(world: DemoWorld) -> None:
+    """The coordinator's follow-up: a denial appealed, calls on the oldest claims still waiting
+    (and one with the payer itself), coverages verified before visits, a prior authorization asked."""
+    by, today = world.clerk, world.today
+    rng = random.Random("follow-up")  # world.rng keeps its draws
+    necessity = [c for c in _first("denied") if "CO50" in " ".join(
+        e.note for e in c.events if e.status == "denied")]
+    if necessity:
+        denials.appeal(necessity[0].id, "The visit followed an abnormal metabolic panel; the "
+                       "physician's notes and the lab result are enclosed.", by, today=today)
+    waiting = list(Claim.select().where(Claim.status.in_(("submitted", "accepted")))
+                   .order_by(Claim.created_at).limit(3))
+    answers = ("no record of the claim; resend it", "in process, allow 14 more days",
+               "paid last week, check EFT trace")
+    for n, claim in enumerate(waiting):
+        payer_calls.log_call(payer_calls.CallInput(
+            called_on=today - dt.timedelta(days=n + 1), representative=rng.choice(("Dana", "Luis", "Kim")),
+            reference=f"C{rng.randint(100000, 999999)}", question="status of the claim",
+            answer=answers[n % len(answers)]), by, claim_id=claim.id, today=today)
+    if waiting:
+        payer_calls.log_call(payer_calls.CallInput(
+            called_on=today - dt.timedelta(days=3), direction="incoming", topic="other",
+            representative="Provider relations", question="new fee schedule",
+            answer="new allowed amounts from the first of next month"),
+            by, payer_id=waiting[0].payer_id, today=today)
+    coverages = list(Coverage.select().where(Coverage.active == True).order_by(Coverage.id).limit(6))  # noqa: E712
+    for n, coverage in enumerate(coverages):
+        payer_calls.verify_coverage(coverage.id, by, representative=rng.choice(("Dana", "Luis", "Kim")),
+                                    reference=f"V{rng.randint(10000, 99999)}",
+                                    covers="active; office visits after copay, labs at 80% after "
+                                           "the deductible", verified_on=today - dt.timedelta(days=2 * n),
+                                    today=today)
+    if coverages:
+        payer_calls.log_call(payer_calls.CallInput(
+            called_on=today - dt.timedelta(days=4), topic="prior_auth", code="80053",
+            reference=f"PA{rng.randint(1000, 9999)}", question="does the panel need authorization?",
+            answer="no authorization needed for this plan"), by, coverage_id=coverages[-1].id,
+            today=today)

@@ -55,6 +55,7 @@ class PlanTerms:
     covers_unlisted: bool = True
     categories: Mapping[str, str] = field(default_factory=dict)  # code -> catalogue category
     category_copays: Mapping[str, CategoryCopay] = field(default_factory=dict)  # category -> terms
+    verified: str = ""  # when the coverage was last verified with the payer ("" not read)
 
     def category_copay(self, code: str) -> tuple[str, CategoryCopay] | None:
         category = self.categories.get(code, "")
@@ -111,6 +112,8 @@ class Estimate:
             if plan.oop_max is not None:
                 text += (f", out-of-pocket met {format_money(plan.oop_met)} of "
                          f"{format_money(plan.oop_max)}")
+            if plan.verified:
+                text += f" ({plan.verified})"
             parts.append(text)
         return "; ".join(parts) or "No insurance on file for the date of service"
 
@@ -240,6 +243,7 @@ def estimate_for(account_id: int, on: dt.date, lines: list[ChargeLine]) -> Estim
 
 def plan_terms(coverage, codes: list[str]) -> PlanTerms:
     from ...models import CatalogueItem, FeeSchedule, PlanCopay, PlanRule
+    from ..claims.payer_calls import verified_words
 
     plan = coverage.plan
     codes = sorted(set(codes))
@@ -258,7 +262,8 @@ def plan_terms(coverage, codes: list[str]) -> PlanTerms:
                      deductible_met=coverage.deductible_met, coinsurance=plan.coinsurance,
                      oop_max=plan.out_of_pocket_max, oop_met=coverage.out_of_pocket_met,
                      rules=rules, allowed=allowed, covers_unlisted=plan.covers_unlisted,
-                     categories=categories, category_copays=copays)
+                     categories=categories, category_copays=copays,
+                     verified=verified_words(coverage.id))
 
 
 def active_coverage(account_id: int, on: dt.date, rank: str = "primary") -> Coverage | None:

@@ -29,6 +29,7 @@ _COLUMNS = (
     ("fax", "Fax", False, ()),
     ("portal", "Portal", False, ("portal address", "website")),
     ("timely_filing_days", "Timely filing days", False, ("timely filing",)),
+    ("follow_up_days", "Follow-up days", False, ("follow up days", "follow-up after", "follow up")),
     ("claim_mode", "Claims by", False, ("claim mode",)),
     ("member_id_pattern", "Member id pattern", False, ()),
     ("notes", "Notes", False, ()),
@@ -143,7 +144,8 @@ def export_payers(path, progress=None) -> int:
     def plan_value(name):
         return lambda pair: None if pair[1] is None else getattr(pair[1], name)
 
-    kinds = {"timely_filing_days": "int", "plan_copay": "money", "plan_deductible": "money",
+    kinds = {"timely_filing_days": "int", "follow_up_days": "int", "plan_copay": "money",
+             "plan_deductible": "money",
              "plan_coinsurance": "money", "plan_out_of_pocket_max": "money"}
     columns = []
     for name, label, _required, _synonyms in _COLUMNS:

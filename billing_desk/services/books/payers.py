@@ -19,16 +19,19 @@ from ..office.validation import normalize_phone
 
 #: What is kept on a payer, in the order the screen and the import show it.
 FIELDS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days",
-          "claim_mode", "member_id_pattern", "notes")
+          "follow_up_days", "claim_mode", "member_id_pattern", "notes")
 LABELS = {"name": "payer name", "payer_id": "electronic payer id", "address": "claims address",
           "phone": "phone", "fax": "fax", "portal": "portal address",
-          "timely_filing_days": "timely filing (days)", "claim_mode": "claims by",
+          "timely_filing_days": "timely filing (days)",
+          "follow_up_days": "follow-up after (days without an answer)", "claim_mode": "claims by",
           "member_id_pattern": "member id pattern", "notes": "notes"}
 MODE_WORDS = {"e": "electronic", "electronic": "electronic", "edi": "electronic", "837": "electronic",
               "p": "paper", "paper": "paper", "cms-1500": "paper", "cms1500": "paper"}
 _PAYER_ID = re.compile(r"[A-Za-z0-9]{2,15}")
 _PORTAL = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?([/?#]\S*)?", re.IGNORECASE)
 MAX_FILING_DAYS = 3650
+MAX_FOLLOW_UP_DAYS = 365
+DEFAULT_FOLLOW_UP_DAYS = 30
 
 
 @dataclass
@@ -42,6 +45,7 @@ class PayerForm:
     fax: str = ""
     portal: str = ""
     timely_filing_days: str = ""
+    follow_up_days: str = ""  # blank: 30
     claim_mode: str = "electronic"
     member_id_pattern: str = ""
     notes: str = ""
@@ -77,6 +81,7 @@ def clean_payer(form: PayerForm, payer_id: int | None = None) -> tuple[dict, lis
         problems.append(Problem("portal", f"'{text['portal']}' is not a web address "
                                 "(like https://provider.example.com)"))
     values["timely_filing_days"] = _days(text["timely_filing_days"], problems)
+    values["follow_up_days"] = _follow_up_days(text["follow_up_days"], problems)
     if text["member_id_pattern"]:
         try:
             re.compile(text["member_id_pattern"])
@@ -92,6 +97,17 @@ def _days(text: str, problems: list[Problem]) -> int | None:
         problems.append(Problem("timely_filing_days",
                                 f"a number of days from 1 to {MAX_FILING_DAYS} (blank: not known)"))
         return None
+    return int(text)
+
+
+def _follow_up_days(text: str, problems: list[Problem]) -> int:
+    """Days a claim waits for the payer's answer before it is chased (blank: 30)."""
+    if not text:
+        return DEFAULT_FOLLOW_UP_DAYS
+    if not text.isdigit() or not 1 <= int(text) <= MAX_FOLLOW_UP_DAYS:
+        problems.append(Problem("follow_up_days", f"a number of days from 1 to {MAX_FOLLOW_UP_DAYS} "
+                                f"(blank: {DEFAULT_FOLLOW_UP_DAYS})"))
+        return DEFAULT_FOLLOW_UP_DAYS
     return int(text)
 
 
@@ -150,6 +166,7 @@ def payer_form(payer_id: int) -> PayerForm:
     payer = Payer.get_by_id(payer_id)
     values = {name: getattr(payer, name) for name in FIELDS}
     values["timely_filing_days"] = "" if payer.timely_filing_days is None else str(payer.timely_filing_days)
+    values["follow_up_days"] = str(payer.follow_up_days)
     return PayerForm(**values)
 
 

@@ -12,7 +12,7 @@ from ...choices import CLAIM_CLOSED_STATUSES
 from ...models import Claim, Invoice, InvoiceLine, User
 from ...money import ZERO
 from .claim_status import move
-from .claims import covering, new_claim, open_claim_of
+from .claims import covering, new_claim, open_claim_of, stamp_on
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def after_primary_payment(payer_id: int, adjudications: list[LineAdjudication], 
     made = []
     for invoice_id, items in by_invoice.items():
         invoice = Invoice.get_by_id(invoice_id)
-        primary = _mark_primary(invoice, payer_id, items, by, reference)
+        primary = _mark_primary(invoice, payer_id, items, by, reference, paid_on)
         claim = _secondary(invoice, payer_id, primary, items, [lines[i.line_id] for i in items],
                            paid_on, by)
         if claim is not None:
@@ -73,7 +73,7 @@ def after_primary_payment(payer_id: int, adjudications: list[LineAdjudication], 
 
 
 def _mark_primary(invoice: Invoice, payer_id: int, items: list[LineAdjudication], by: User,
-                  reference: str) -> Claim | None:
+                  reference: str, paid_on: dt.date) -> Claim | None:
     claim = (Claim.select().where(Claim.invoice == invoice.id, Claim.payer == payer_id,
                                   Claim.status.not_in(CLAIM_CLOSED_STATUSES))
              .order_by(Claim.id.desc()).first())
@@ -90,7 +90,7 @@ def _mark_primary(invoice: Invoice, payer_id: int, items: list[LineAdjudication]
     else:
         status = "paid"
     if status != claim.status:
-        move(claim, status, by, f"EOB {reference}".strip())
+        move(claim, status, by, f"EOB {reference}".strip(), at=stamp_on(paid_on))
     return claim
 
 

@@ -17,7 +17,7 @@ from ...money import ZERO, format_money
 from ..office import audit
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction
-from .claims import claim_lines, new_claim, record_event
+from .claims import claim_lines, new_claim, record_event, stamp_on
 from .scrubber import scrub
 
 NAMES = {"ready": "ready", "held": "held", "submitted": "submitted", "accepted": "accepted",
@@ -44,8 +44,10 @@ VERBS = {"held": "held", "ready": "released", "submitted": "submitted", "accepte
          "resubmitted": "resubmitted", "voided": "voided", "closed": "closed"}
 
 
-def move(claim: Claim, status: str, by: User, note: str = "", **changes) -> Claim:
-    """Move a claim to a status if its present one allows it; the caller holds the transaction."""
+def move(claim: Claim, status: str, by: User, note: str = "", *, at: dt.datetime | None = None,
+         **changes) -> Claim:
+    """Move a claim to a status if its present one allows it; the caller holds the transaction.
+    ``at``: when the event happened, if not now (a batch keyed for an earlier day)."""
     if status not in TRANSITIONS.get(claim.status, ()):
         allowed = ", ".join(NAMES[s] for s in TRANSITIONS.get(claim.status, ())) or "nothing: it is finished"
         raise RuleError(f"Claim {claim.control_number} is {NAMES[claim.status]}; it cannot be "
@@ -55,7 +57,7 @@ def move(claim: Claim, status: str, by: User, note: str = "", **changes) -> Clai
     for key, value in changes.items():
         setattr(claim, key, value)
     claim.save()
-    record_event(claim, status, by, note)
+    record_event(claim, status, by, note, at=at)
     audit.record(by, status, claim, account_id=claim.invoice.account_id,
                  summary=f"claim {claim.control_number} {VERBS[status]}" + (f": {note}" if note else ""),
                  before=before, after=audit.snapshot(claim, "status", "hold_reason", *changes))
@@ -115,7 +117,7 @@ def submit(claim_ids: list[int], mode: str, by: User, *, file_name: str = "",
                                   total=sum((c.total_charge for c in claims), ZERO))
         for claim in claims:
             move(claim, "submitted", by, f"{mode} batch {batch.number}", submitted_mode=mode,
-                 batch=batch)
+                 batch=batch, at=stamp_on(on) if on else None)
         audit.record(by, "create", batch, summary=f"{mode} claim batch {batch.number}: {len(claims)} "
                      f"claims, {format_money(batch.total)}")
     return batch
@@ -134,8 +136,10 @@ def mark_partly_paid(claim_id: int, by: User, note: str = "") -> Claim:
     return _change(claim_id, "partly_paid", by, note)
 
 
-def mark_denied(claim_id: int, reason: str, by: User) -> Claim:
-    return _change(claim_id, "denied", by, _reason(reason))
+def mark_denied(claim_id: int, reason: str, by: User, *, on: dt.date | None = None) -> Claim:
+    """The payer denied the claim; ``reason`` as the EOB says it, group and code first
+    ("CO16 claim lacks information"): the denial worklist reads the code from it."""
+    return _change(claim_id, "denied", by, _reason(reason), at=stamp_on(on) if on else None)
 
 
 def close(claim_id: int, by: User, note: str = "") -> Claim:

@@ -28,6 +28,7 @@ from ..buttons import add_buttons
 from ..keys import unless_popup
 from ..table_model import Column, PagedTableModel
 from .account_cases import CasesPanel, static_model, table_view
+from .account_coverages import CoveragesPanel
 
 LEDGER_COLUMNS = [
     Column("Entered", lambda r: r.entry.entry_date, width=90),
@@ -36,17 +37,6 @@ LEDGER_COLUMNS = [
     Column("Party", lambda r: r.entry.party, width=80),
     Column("Amount", lambda r: r.entry.amount, width=100),
     Column("Balance", lambda r: r.balance, width=100),
-]
-COVERAGE_COLUMNS = [
-    Column("Rank", lambda c: c.rank, width=80),
-    Column("Payer", lambda c: c.plan.payer.name, width=160),
-    Column("Plan", lambda c: c.plan.name, width=120),
-    Column("Member id", lambda c: c.member_id, width=120),
-    Column("Group", lambda c: c.group_number, width=80),
-    Column("Subscriber", lambda c: c.subscriber_name, width=140),
-    Column("From", lambda c: c.start_date, width=90),
-    Column("Until", lambda c: c.end_date, width=90),
-    Column("In use", lambda c: c.active, width=60),
 ]
 INVOICE_COLUMNS = [
     Column("Invoice", lambda i: i.number or f"draft {i.id}", width=90),
@@ -93,7 +83,7 @@ class AccountView(QWidget):
         box.addWidget(self.ledger, 3)
         box.addWidget(self.detail, 1)
         self.ledger.activated.connect(lambda index: self.drill_down(index.row()))
-        self.coverages = table_view(static_model(COVERAGE_COLUMNS, [], self))
+        self.coverages = CoveragesPanel(session, prompter, self)
         self.invoices = table_view(static_model(INVOICE_COLUMNS, [], self))
         self.orders = table_view(static_model(ORDER_COLUMNS, [], self))
         self.cases = CasesPanel(session, prompter, self)
@@ -150,7 +140,7 @@ class AccountView(QWidget):
         if self.ledger_rows:
             self.ledger.selectRow(len(self.ledger_rows) - 1)
         self.detail.setText("Enter on a ledger line shows the invoice, payment or adjustment.")
-        self._fill(self.coverages, COVERAGE_COLUMNS, account_page.coverages(account_id))
+        self.coverages.show_account(account_id)
         self._fill(self.invoices, INVOICE_COLUMNS, account_page.invoices(account_id))
         self._fill(self.orders, ORDER_COLUMNS, account_page.orders(account_id))
         self._fill(self.history, HISTORY_COLUMNS, account_page.history(account_id))

@@ -34,7 +34,8 @@ COLUMNS = [Column("Payer", lambda p: p.name, width=180),
            Column("Active", lambda p: p.active, width=50)]
 FORM_LABELS = {"name": "&Name", "payer_id": "Payer &id (electronic)", "address": "Claims &address",
                "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
-               "timely_filing_days": "&Timely filing (days)", "claim_mode": "&Claims by",
+               "timely_filing_days": "&Timely filing (days)",
+               "follow_up_days": "Follow-up after (days; blank 30) (&J)", "claim_mode": "&Claims by",
                "member_id_pattern": "&Member id pattern", "notes": "Not&es"}
 ERROR_STYLE = "color: #b00020;"
 
@@ -67,6 +68,7 @@ class PayersDialog(QDialog):
         self.list.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_payer)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.log_call)
         self.list.refresh()
         if new_name is not None:
             self.new_payer(new_name)
@@ -84,6 +86,7 @@ class PayersDialog(QDialog):
                                 ("save", "&Save (Ctrl+S)", self.save),
                                 ("active", "&Deactivate…", self.toggle_active),
                                 ("export", "E&xport to Excel…", self.export),
+                                ("call", "Log a call (Ctrl+K)…", self.log_call),
                                 ("close", "Close", self.reject)):
             button = QPushButton(text, autoDefault=False, objectName=f"payer_{key}")
             button.clicked.connect(lambda _c=False, slot=slot: slot())
@@ -129,6 +132,17 @@ class PayersDialog(QDialog):
             else:
                 widget.setText(getattr(form, name))
         self._show_problems([])
+
+    def log_call(self) -> None:
+        """A call with the chosen payer itself (not about one claim or coverage)."""
+        from ..claims.calls import CallDialog
+
+        if self.payer_id is None:
+            self.message.setText("Save the payer first, or choose one from the list.")
+            return
+        name = payers.get_payer(self.payer_id).name
+        if self.prompter.run(CallDialog(self.session, {"payer_id": self.payer_id}, about=name, parent=self)):
+            self.message.setText(f"Call with {name} recorded.")
 
     def new_payer(self, name: str = "") -> None:
         self.payer_id = None

@@ -84,6 +84,11 @@ SENDING = (  # text, function in sending.py, shortcut
     ("Save forms as PDF…", "save_copies", "Ctrl+Shift+P"),
     ("Ali&gnment test…", "alignment_test", ""),
 )
+FOLLOW_UP = (  # text, method, shortcut
+    ("Log a payer call…", "log_call", "Ctrl+K"),
+    ("Denied claims…", "open_denials", "Ctrl+Shift+D"),
+    ("Follow-up list…", "open_follow_up", "Ctrl+Shift+F"),
+)
 
 
 def _table(model, columns) -> QTableView:
@@ -137,7 +142,7 @@ class ClaimsTab(QWidget):
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.payer.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_detail())
-        for _text, name, shortcut in ACTIONS + SENDING:
+        for _text, name, shortcut in ACTIONS + SENDING + FOLLOW_UP:
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, self._action(name),
                           context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -170,7 +175,7 @@ class ClaimsTab(QWidget):
         split.addWidget(detail)
         split.setSizes([330, 250])
         buttons = QGridLayout()
-        for row, actions in enumerate((ACTIONS, SENDING)):
+        for row, actions in enumerate((ACTIONS, SENDING, FOLLOW_UP)):
             for i, (text, name, shortcut) in enumerate(actions):
                 button = QPushButton(f"{text} ({shortcut})" if shortcut else text, objectName=name)
                 button.clicked.connect(lambda _c=False, n=name: self._action(n)())
@@ -329,3 +334,32 @@ class ClaimsTab(QWidget):
         if note:
             user = self.session.user
             self._each("Closed", lambda row: claim_status.close(row.claim_id, user, note))
+
+    # --- follow-up (issue 17): calls on the chosen claim, the denial and follow-up worklists ------
+    def log_call(self) -> None:
+        from .calls import CallDialog
+
+        picked = self.chosen()
+        if len(picked) != 1:
+            self.message.setText("Choose one claim to log a call on.")
+            return
+        row = picked[0]
+        dialog = CallDialog(self.session, {"claim_id": row.claim_id},
+                            about=f"claim {row.control_number} ({row.payer})", parent=self)
+        if self.prompts.run(dialog):
+            self.message.setText(f"Call on claim {row.control_number} recorded.")
+
+    def open_denials(self):
+        from .worklists import DenialsWindow
+
+        window = DenialsWindow(self.session, prompter=self.prompts, parent=self)
+        window.finished.connect(lambda _r: self.refresh())
+        window.show()
+        return window
+
+    def open_follow_up(self):
+        from .worklists import FollowUpWindow
+
+        window = FollowUpWindow(self.session, prompter=self.prompts, parent=self)
+        window.show()
+        return window

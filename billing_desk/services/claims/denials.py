@@ -1,0 +1,187 @@
+"""The denial worklist: denied claims by payer, reason code and age, searched and filtered; and the
+appeal of a denial, recorded on the claim (event, audit, follow-up date) with its letter.
+
+Where a denial's reason codes come from is ONE function, ``denial_reasons_for(claim_ids)`` (and
+``denial_reasons(claim)`` over it): today it reads the group and CARC code the clerk or the EOB
+wrote in the claim's "denied" event ("CO16 claim lacks information", "PR-1", "CO 50"); once the
+remittance posting keeps each line's CARC adjustments, it reads those instead, and nothing else
+here changes. The worklist itself searches accounts, so it is ``services/accounts/denial_lists.py``; the
+write-off and the move to the patient are money: ``services/books/denial_actions.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass
+
+from peewee import fn
+
+from ...errors import RuleError, ValidationError
+from ...models import Claim, ClaimEvent, RemitCode, RemitLine, User, now
+from ...money import format_money
+from ..office import audit
+from ..office.settings import office_details
+from ..office.transactions import in_transaction, today as office_today
+from .claims import claim_lines, record_event
+
+GROUPS = {"CO": "contractual obligation", "PR": "patient responsibility", "OA": "other adjustment",
+          "PI": "payer initiated", "CR": "correction or reversal"}
+# Public CARC values the office meets most; the posting core ships the whole editable list.
+CARC = {"1": "deductible amount", "2": "coinsurance amount", "3": "co-payment amount",
+        "4": "procedure code inconsistent with the modifier", "11": "diagnosis inconsistent with "
+        "the procedure", "16": "claim lacks information needed for adjudication",
+        "18": "exact duplicate claim or service", "22": "care may be covered by another payer",
+        "27": "expenses incurred after coverage ended", "29": "time limit for filing has expired",
+        "31": "patient cannot be identified as our insured", "45": "charge exceeds fee schedule",
+        "50": "not deemed a medical necessity", "96": "non-covered charge",
+        "97": "included in another service already adjudicated",
+        "109": "not covered by this payer; send to the correct payer",
+        "197": "precertification or authorization absent", "204": "not covered under the "
+        "patient's current benefit plan"}
+APPEALED = "appealed: "  # an appeal's event note starts so (the claim stays denied)
+_CODE = re.compile(r"\b(CO|PR|OA|PI|CR)[\s-]*([A-Z]?[0-9]{1,3})\b", re.I)
+DENIED = ("denied", "partly_paid")  # a partly paid claim's unpaid lines are denials too
+
+
+@dataclass(frozen=True)
+class DenialReason:
+    group: str  # CO, PR, OA, PI ("" when the note names no code)
+    code: str  # the CARC ("" when the note names none)
+    description: str
+
+    def __str__(self) -> str:
+        return f"{self.group}{self.code} {self.description}".strip() if self.code else self.description
+
+
+def reasons_in(note: str) -> list[DenialReason]:
+    """The group and reason codes written in a note; the note itself when it names none."""
+    found = [(g.upper(), c.upper()) for g, c in _CODE.findall(note or "")]
+    if not found:
+        return [DenialReason("", "", (note or "").strip() or "no reason recorded")]
+    rest = _CODE.sub("", note).strip(" :;,-")
+    return [DenialReason(g, c, CARC.get(c, rest or "see the EOB")) for g, c in dict.fromkeys(found)]
+
+
+def denial_event():
+    """The events that denied a claim (its appeals are events of the same status: not these)."""
+    return ClaimEvent.status.in_(DENIED) & ~ClaimEvent.note.startswith(APPEALED)
+
+
+def denial_reasons_for(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
+    """Each claim's denial reasons, from its latest denied (or partly paid) event: one query.
+    THE place to point at the posted remittance adjustments' CARC codes."""
+    latest = (ClaimEvent.select(ClaimEvent.claim, fn.MAX(ClaimEvent.id).alias("last"))
+              .where(ClaimEvent.claim.in_(claim_ids), denial_event())
+              .group_by(ClaimEvent.claim))
+    notes = {e.claim_id: e.note for e in ClaimEvent.select(ClaimEvent.claim, ClaimEvent.note)
+             .where(ClaimEvent.id.in_([row.last for row in latest]))}
+    posted = _posted_reasons(claim_ids)
+    return {claim_id: posted.get(claim_id) or reasons_in(notes.get(claim_id, ""))
+            for claim_id in claim_ids}
+
+
+ROUTINE = {("CO", "45"), ("PR", "1"), ("PR", "2"), ("PR", "3")}  # allowances and shares, no denial
+
+
+def _posted_reasons(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
+    """The group and CARC codes the remittances posted on each claim's lines (beside the routine
+    contractual allowance and the patient's shares), described by the office's code table."""
+    found: dict[int, dict[tuple[str, str], None]] = {}
+    lines = RemitLine.select(RemitLine.claim, RemitLine.adjustments).where(RemitLine.claim.in_(claim_ids))
+    for line in lines:
+        for part in (line.adjustments or "").splitlines():
+            bits = part.split()
+            if len(bits) >= 2 and (bits[0].upper(), bits[1].upper()) not in ROUTINE:
+                found.setdefault(line.claim_id, {})[(bits[0].upper(), bits[1].upper())] = None
+    words = {c.code: c.description for c in RemitCode.select().where(RemitCode.kind == "CARC")}
+    return {claim_id: [DenialReason(g, c, words.get(c) or CARC.get(c, "see the EOB")) for g, c in codes]
+            for claim_id, codes in found.items()}
+
+
+def denial_reasons(claim: Claim) -> list[DenialReason]:
+    """A claim's denial reasons as (group, code, description)."""
+    return denial_reasons_for([claim.id])[claim.id]
+
+
+def patient_owes(claim: Claim) -> bool:
+    """The denial says the patient owes (a PR group code)."""
+    return any(r.group == "PR" for r in denial_reasons(claim))
+
+
+# --- the appeal -----------------------------------------------------------------------------------
+
+APPEAL_TEMPLATE = """Re: appeal of claim {claim} (your claim number {payer_claim_number}) for {patient}, \
+born {date_of_birth}, member {member_id}, date(s) of service {service_dates}.
+
+The claim for {billed} ({codes}) was denied: {denial_reason}. We ask that you reconsider it.
+
+{argument}
+
+Please reprocess the claim or tell us in writing what more you need. For questions call \
+{office_name} at {office_phone}."""
+
+
+def appeal_values(claim: Claim, argument: str) -> dict:
+    """The claim's facts the appeal template may name, as text."""
+    lines = claim_lines(claim)
+    dates = sorted({cl.line.service_date or claim.invoice.service_date for cl in lines} - {None})
+    account, office = claim.invoice.account, office_details()
+    return {"claim": claim.control_number, "payer": claim.payer.name,
+            "payer_claim_number": claim.payer_claim_number or "not given",
+            "patient": account.display_name, "account": account.number,
+            "date_of_birth": f"{account.date_of_birth:%m/%d/%Y}" if account.date_of_birth else "",
+            "member_id": claim.coverage.member_id, "invoice": str(claim.invoice.number),
+            "service_dates": ", ".join(f"{d:%m/%d/%Y}" for d in dates) or "not given",
+            "codes": ", ".join(cl.line.code for cl in lines), "billed": format_money(claim.total_charge),
+            "denial_reason": "; ".join(str(r) for r in denial_reasons(claim)),
+            "argument": argument.strip(), "office_name": office["name"],
+            "office_phone": office["phone"] or "the number above"}
+
+
+def appeal_letter(claim_id: int, argument: str, *, today: dt.date | None = None,
+                  template: str = APPEAL_TEMPLATE) -> dict:
+    """The appeal letter as plain data for ``printing.letters.render``: to the payer's claims
+    address, the template filled with the claim's facts, and its lines with the denial codes."""
+    claim = Claim.get_by_id(claim_id)
+    values = appeal_values(claim, argument)
+    text = string.Formatter().vformat(template, (), values)
+    codes = ", ".join(f"{r.group}{r.code}" for r in denial_reasons(claim) if r.code)
+    table = [["Date", "Code", "Units", "Billed", "Denied"]]
+    for cl in claim_lines(claim):
+        table.append([f"{(cl.line.service_date or claim.invoice.service_date):%m/%d/%Y}",
+                      cl.line.code, str(cl.units), format_money(cl.charge), codes])
+    address = [part.strip() for part in claim.payer.address.replace(",", "\n").splitlines() if part.strip()]
+    return {"office": office_details(), "date": today or office_today(),
+            "to_lines": [claim.payer.name, "Appeals / claims review"] + address,
+            "account": values["account"], "title": f"Appeal of claim {claim.control_number}",
+            "paragraphs": ["To whom it may concern,"] + [p.strip() for p in text.split("\n\n") if p.strip()]
+            + ["Sincerely,\n" + values["office_name"]],
+            "table": table}
+
+
+def appeal(claim_id: int, argument: str, by: User, *, follow_up_on: dt.date | None = None,
+           today: dt.date | None = None) -> dict:
+    """Appeal a denied claim: recorded on it (an event, the audit trail, the day appealed and the
+    follow-up date, default the payer's follow-up days from today). Returns the letter's data."""
+    if not (argument or "").strip():
+        raise ValidationError("say why the payer should pay (the argument of the appeal)", "argument")
+    day = today or office_today()
+    with in_transaction():
+        claim = Claim.get_by_id(claim_id)
+        if claim.status not in DENIED:
+            raise RuleError(f"Claim {claim.control_number} is not denied; only a denial is appealed.")
+        follow_up = follow_up_on or day + dt.timedelta(days=claim.payer.follow_up_days or 30)
+        if follow_up < day:
+            raise ValidationError("the follow-up date has passed", "follow_up_on")
+        before = audit.snapshot(claim, "appealed_on", "follow_up_on")
+        claim.appealed_on, claim.follow_up_on, claim.updated_at = day, follow_up, now()
+        claim.save()
+        record_event(claim, claim.status, by, f"{APPEALED}{argument.strip()}; follow up "
+                                              f"{follow_up:%m/%d/%Y}")
+        audit.record(by, "appeal", claim, account_id=claim.invoice.account_id, before=before,
+                     after=audit.snapshot(claim, "appealed_on", "follow_up_on"),
+                     summary=f"claim {claim.control_number} appealed to {claim.payer.name}; follow "
+                             f"up {follow_up:%m/%d/%Y}")
+        return appeal_letter(claim_id, argument, today=day)
