@@ -61,7 +61,7 @@ def print_on_forms(batch: PaperBatch, printer: str, offset: tuple[Decimal, Decim
     """The batch's data alone, at ``offset`` (inches right, down), on ``printer``'s pre-printed
     forms; returns the pages printed (0: cancelled before the first)."""
     name = check_printer(printer)
-    x, y = (float(v) for v in offset)
+    x, y = (float(v) for v in offset)  # inches on the page (a position, not money)
     job = f"cms1500-{batch.control_numbers[0]}" + (f"-{batch.control_numbers[-1]}"
                                                    if batch.claim_count > 1 else "")
     return _print(lambda path: data_only_pdf(batch.forms, path, offset_x=x, offset_y=y), name, job,
@@ -71,5 +71,5 @@ def print_on_forms(batch: PaperBatch, printer: str, offset: tuple[Decimal, Decim
 def print_alignment_test(printer: str, offset: tuple[Decimal, Decimal]) -> int:
     """The alignment test page at ``offset`` on ``printer`` (load a blank form)."""
     name = check_printer(printer)
-    x, y = (float(v) for v in offset)
+    x, y = (float(v) for v in offset)  # inches on the page (a position, not money)
     return _print(lambda path: alignment_test_pdf(path, x, y), name, "cms1500-alignment-test", None, None)

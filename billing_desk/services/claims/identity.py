@@ -15,11 +15,10 @@ from ..office import audit
 from ..office.permissions import require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
-from ..office.validation import check_state, check_texts, normalize_phone
+from ..office.validation import check_state, check_texts, check_zip, normalize_phone
 
 _TAXONOMY = re.compile(r"^[0-9]{3}[0-9A-Z]{6}X$")
 _ZIP9 = re.compile(r"^[0-9]{5}-?[0-9]{4}$")
-_ZIP = re.compile(r"^[0-9]{5}(-?[0-9]{4})?$")
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -84,9 +83,7 @@ def check_claim_zip(value: str, field: str = "zip_code", *, nine: bool = False) 
     if nine and not _ZIP9.match(raw):
         return Problem(field, "the billing provider's ZIP code needs all 9 digits (12345-6789) "
                               "for electronic claims")
-    if not _ZIP.match(raw):
-        return Problem(field, "a ZIP code has 5 or 9 digits (12345 or 12345-6789)")
-    return None
+    return check_zip(raw, field)  # the one ZIP rule (services/office/validation.py)
 
 
 @dataclass

@@ -13,8 +13,8 @@ from ...services.accounts import account_page, registry
 from ...services.office.permissions import can
 from ...services.office.settings import get_setting
 from ..office.signoff import run_with_signoff
-from ..table_model import Column, PagedTableModel
-from .account_cases import static_model, table_view
+from ..table_model import Column, PagedTableModel, table_view
+from .account_cases import static_model
 
 QUEUE_COLUMNS = [
     Column("Account", lambda a: a.number, width=80),

@@ -6,14 +6,11 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +18,7 @@ from PySide6.QtWidgets import (
 from ...choices import CASE_KINDS
 from ...errors import BillingError
 from ...services.accounts import cases
-from ..table_model import Column, PagedTableModel
+from ..table_model import Column, PagedTableModel, table_view
 
 CASE_COLUMNS = [
     Column("Opened", lambda c: c.created_at, width=120),
@@ -37,24 +34,6 @@ def static_model(columns, rows: list, parent) -> PagedTableModel:
     model = PagedTableModel(columns, parent=parent)
     model.set_source(lambda offset, limit: rows[offset:offset + limit], lambda: len(rows))
     return model
-
-
-def table_view(model, stretch: int | None = None) -> QTableView:
-    """A read-only row table; ``stretch`` names the column that takes the spare width."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(stretch is None)
-    view.setAlternatingRowColors(True)
-    for i, column in enumerate(model.columns):
-        if column.width:
-            view.setColumnWidth(i, column.width)
-    if stretch is not None:
-        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class CasesPanel(QWidget):

@@ -10,8 +10,8 @@ from ...services.accounts import account_page
 from ...services.claims import payer_calls
 from ..buttons import add_buttons
 from ..claims.calls import CallDialog
-from ..table_model import Column, PagedTableModel
-from .account_cases import static_model, table_view
+from ..table_model import Column, PagedTableModel, table_view
+from .account_cases import static_model
 
 COLUMNS = [
     Column("Rank", lambda r: r[0].rank, width=80),

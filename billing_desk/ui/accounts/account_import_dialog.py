@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError
 from ...exchange import importing
 from ...services.accounts import account_import
-from ..table_model import Column
+from ..table_model import Column, table_view
 from ..work import BackgroundJob, Cancelled, run_in_background
-from .account_cases import static_model, table_view
+from .account_cases import static_model
 
 BAD_COLUMNS = [
     Column("Row", lambda p: p.row, width=50),

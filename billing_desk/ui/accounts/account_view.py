@@ -26,8 +26,8 @@ from ...money import format_money
 from ...services.accounts import account_page, registry
 from ..buttons import add_buttons
 from ..keys import unless_popup
-from ..table_model import Column, PagedTableModel
-from .account_cases import CasesPanel, static_model, table_view
+from ..table_model import Column, PagedTableModel, table_view
+from .account_cases import CasesPanel, static_model
 from .account_coverages import CoveragesPanel
 
 LEDGER_COLUMNS = [

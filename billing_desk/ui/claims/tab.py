@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,7 +32,7 @@ from ...services.accounts import claim_lists
 from ...services.books import payers
 from ...services.claims import claim_status, claims, scrubber
 from ..prompts import Prompter
-from ..table_model import Column, PagedTableModel
+from ..table_model import Column, PagedTableModel, table_view
 from . import sending
 
 KINDS = {"1": "original", "7": "replacement", "8": "void"}
@@ -91,19 +90,9 @@ FOLLOW_UP = (  # text, method, shortcut
 )
 
 
-def _table(model, columns) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for i, column in enumerate(columns):
-        if column.width:
-            view.setColumnWidth(i, column.width)
+def _table(model) -> QTableView:
+    view = table_view(model)
+    view.setWordWrap(False)  # one line a claim; the detail below says the rest
     return view
 
 
@@ -125,14 +114,14 @@ class ClaimsTab(QWidget):
         self.payer = QComboBox(objectName="claims_payer")
         self.count = QLabel()
         self.model = PagedTableModel(COLUMNS, parent=self)
-        self.table = _table(self.model, COLUMNS)
+        self.table = _table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.detail = QLabel(wordWrap=True, objectName="claim_detail")
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lines_model = PagedTableModel(LINE_COLUMNS, parent=self)
         self.history_model = PagedTableModel(HISTORY_COLUMNS, parent=self)
-        self.lines = _table(self.lines_model, LINE_COLUMNS)
-        self.history = _table(self.history_model, HISTORY_COLUMNS)
+        self.lines = _table(self.lines_model)
+        self.history = _table(self.history_model)
         self.message = QLabel(wordWrap=True, objectName="claims_message")
         self._layout()
         self._debounce = QTimer(self, singleShot=True, interval=150)

@@ -8,11 +8,11 @@ words through the Prompter and is a named service that writes the claim's event 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QGridLayout,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -33,7 +32,7 @@ from ...services.claims import claim_status, claims, denials, follow_up
 from ..collections.collection_print import send_pdf
 from ..office.signoff import Ask, run_with_signoff
 from ..prompts import Prompter
-from ..table_model import Column, PagedTableModel
+from ..table_model import Column, PagedTableModel, table_view
 from .calls import CallDialog
 
 DENIAL_COLUMNS = [
@@ -66,32 +65,20 @@ FOLLOW_UP_COLUMNS = [
 ]
 
 
-def _table(model, columns) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    for i, column in enumerate(columns):
-        if column.width:
-            view.setColumnWidth(i, column.width)
-    return view
-
-
 class _Worklist(QDialog):
     """What both lists share: a table of rows, a message line, buttons with Alt keys."""
 
     worklist_actions: tuple[tuple[str, str], ...] = ()
 
-    def __init__(self, session, columns, *, prompter: Prompter | None = None, parent=None):
+    def __init__(self, session, columns, load: Callable[[], list], *, prompter: Prompter | None = None,
+                 parent=None):
         super().__init__(parent)
         self.session = session
+        self._load = load  # the list's rows as its filters say now
         self.prompts = prompter or Prompter(self)
         self.rows: list = []
         self.model = PagedTableModel(columns, parent=self)
-        self.table = _table(self.model, columns)
+        self.table = table_view(self.model)
         self.count = QLabel()
         self.message = QLabel(wordWrap=True, objectName="worklist_message")
         self.filters = QHBoxLayout()
@@ -140,8 +127,8 @@ class _Worklist(QDialog):
                                          else result))
         self.refresh()
 
-    def refresh(self) -> None:  # pragma: no cover - each list has its own
-        raise NotImplementedError
+    def refresh(self) -> None:
+        self.show_rows(self._load())
 
     def log_call(self) -> None:
         row = self.current()
@@ -161,7 +148,7 @@ class DenialsWindow(_Worklist):
 
     def __init__(self, session, *, prompter: Prompter | None = None, ask: Ask | None = None,
                  parent=None):
-        super().__init__(session, DENIAL_COLUMNS, prompter=prompter, parent=parent)
+        super().__init__(session, DENIAL_COLUMNS, self._denials, prompter=prompter, parent=parent)
         self.setWindowTitle("Denied claims")
         self.ask = ask  # the supervisor sign-off prompt (None: the sign-off dialog)
         self.search = QLineEdit(objectName="denials_search", clearButtonEnabled=True,
@@ -193,11 +180,11 @@ class DenialsWindow(_Worklist):
             self.payer.addItem(name, name)
         self.payer.blockSignals(False)
 
-    def refresh(self) -> None:
+    def _denials(self) -> list:
         age = self.min_age.text().strip()
         which = denial_lists.DenialFilter(text=self.search.text(), payer=self.payer.currentData() or "",
                                           code=self.code.text(), min_age=int(age) if age.isdigit() else None)
-        self.show_rows(denial_lists.worklist(which))
+        return denial_lists.worklist(which)
 
     def resubmit(self) -> None:
         row = self.current()
@@ -272,7 +259,7 @@ class FollowUpWindow(_Worklist):
     worklist_actions = (("Log a &call…", "log_call"),)
 
     def __init__(self, session, *, prompter: Prompter | None = None, parent=None):
-        super().__init__(session, FOLLOW_UP_COLUMNS, prompter=prompter, parent=parent)
+        super().__init__(session, FOLLOW_UP_COLUMNS, self._waiting, prompter=prompter, parent=parent)
         self.setWindowTitle("Insurance follow-up")
         self.payer = QComboBox(objectName="follow_up_payer")
         self.payer.addItem("All payers", "")
@@ -290,6 +277,6 @@ class FollowUpWindow(_Worklist):
         self.refresh()
         self.table.setFocus()
 
-    def refresh(self) -> None:
-        self.show_rows(follow_up.follow_up_list(payer=self.payer.currentData() or "",
-                                                show=self.show_which.currentData()))
+    def _waiting(self) -> list:
+        return follow_up.follow_up_list(payer=self.payer.currentData() or "",
+                                        show=self.show_which.currentData())
