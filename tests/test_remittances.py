@@ -255,3 +255,11 @@ def test_the_codes_are_seeded_and_the_office_may_edit_them(db, admin):
     remit_codes.set_description("CARC", "45", "Over our contract price", admin)
     assert remit_codes.describe("CARC", "45") == "Over our contract price"
     assert remit_codes.describe("CARC", "9999") == ""
+
+
+def test_a_missing_835_file_is_named_not_read_as_text(tmp_path):
+    from billing_desk.errors import BillingError
+    from billing_desk.services.books import era_import
+
+    with pytest.raises(BillingError, match="is not there"):
+        era_import.preview_era(tmp_path / "nothere.835")

@@ -13,8 +13,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
-from ...errors import RuleError
+from ...errors import BillingError, RuleError
 from ...exchange.x12_835 import read_835
 from ...models import User
 from ...money import ZERO, format_money
@@ -107,13 +108,22 @@ def _preview_one(remittance: Remittance) -> RemittancePreview:
 
 def preview_era(path: str | os.PathLike[str]) -> EraPreview:
     """What importing the file would do; raises BillingError when it cannot be read at all."""
-    return EraPreview([_preview_one(r) for r in read_835(path)])
+    return EraPreview([_preview_one(r) for r in read_835(_file(path))])
+
+
+def _file(path: str | os.PathLike[str]) -> Path:
+    """The 835 file named (the reader takes text too: a name that is not a file must not be read
+    as the file's text)."""
+    file = Path(path)
+    if not file.is_file():
+        raise BillingError(f"{file} is not there (no such file): nothing was imported")
+    return file
 
 
 def import_era(path: str | os.PathLike[str], by: User, *,
                entry_date: dt.date | None = None) -> list[Posted]:
     """Post the whole file, or nothing (RuleError naming every reason)."""
-    remittances = read_835(path)
+    remittances = read_835(_file(path))
     problems = EraPreview([_preview_one(r) for r in remittances]).problems
     if not remittances:
         problems.append("the file holds no remittance")
