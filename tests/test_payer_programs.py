@@ -61,7 +61,7 @@ def test_a_payer_without_a_program_is_commercial(db, admin):
     assert Payer.create(name="Bare", payer_id="B1").program == "commercial"
 
 
-@pytest.mark.parametrize("typed", ["medicair", "OF", "VA", "12345"])
+@pytest.mark.parametrize("typed", ["medicair", "OF", "Medicare Part C", "12345"])
 def test_an_unknown_or_ambiguous_program_is_named_at_its_field_with_the_choices(db, admin, typed):
     with pytest.raises(ValidationError) as caught:
         payers.save_payer(None, form(program=typed), admin)
