@@ -137,3 +137,28 @@ def test_the_scrubber_holds_medicare_second_to_a_program_medicare_pays_before(in
     assert "Medicare pays before Medicaid" in in_words(problems[0])
     assert claim.status == "held" and "Medicare pays before Medicaid" in claim.hold_reason
     assert DAY  # the fixture's day of service
+
+
+def test_the_printed_copy_of_a_medicaid_paper_claim_ticks_box_1_medicaid(office, make_account, admin,
+                                                                        tmp_path):
+    """Built from the books: Great Lakes (paper) as a Medicaid plan, through the paper batch to
+    the drawn copy (reports/claim_forms.save_copies) and the data-only print's PDF."""
+    from test_cms1500 import at, page_items
+
+    from billing_desk.models import Coverage
+    from billing_desk.printing.cms1500 import data_only_pdf
+    from billing_desk.reports.claim_forms import save_copies
+    from billing_desk.services.claims import submission
+
+    set_program(office["lakes"], "medicaid")
+    account = make_account(last="Diaz", first="Rosa", street="9 Oak St", city="Springfield", sex="F")
+    Account.update(state="IL", zip_code="62704").where(Account.id == account.id).execute()
+    Coverage.create(account=account, plan=office["lakes"], rank="primary", member_id="IL12345678")
+    only_claim(post(Account.get_by_id(account.id), admin))
+    batch = submission.paper_batch(payer="Great Lakes")
+    save_copies(batch, tmp_path / "copy.pdf")
+    data_only_pdf(batch.forms, tmp_path / "data.pdf")
+    for path in ("copy.pdf", "data.pdf"):
+        form_page = page_items(tmp_path / path)[-1]
+        assert at(form_page, "type_medicaid") == "X" and at(form_page, "type_group") == "", path
+        assert at(form_page, "insured_id") == "IL12345678"
