@@ -133,8 +133,9 @@ def test_a_program_column_sets_the_program_and_a_bad_one_names_the_row_and_the_c
 def test_a_file_without_the_program_column_leaves_a_payers_program_as_it_was(db, admin, tmp_path):
     payer_import.import_payers(check(write(tmp_path, GOOD)), admin)
     harbor = Payer.get(Payer.name == "Blue Harbor")
-    payers.save_payer(harbor.id, payers.PayerForm(**{**vars(payers.payer_form(harbor.id)), "program": "bcbs"}),
-                      admin)
+    changed = payers.payer_form(harbor.id)
+    changed.program = "bcbs"
+    payers.save_payer(harbor.id, changed, admin)
     payer_import.import_payers(check(write(tmp_path, [GOOD[0].replace(",90,", ",120,")], "old.csv")), admin)
     harbor = Payer.get(Payer.name == "Blue Harbor")
     assert (harbor.program, harbor.timely_filing_days) == ("bcbs", 120)
