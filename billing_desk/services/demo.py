@@ -136,8 +136,8 @@ def _billing_identity(world: DemoWorld) -> None:
                               world.admin)
 
 
-PAYER_KEYS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days", "claim_mode",
-              "member_id_pattern", "notes")
+PAYER_KEYS = ("name", "program", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days",
+              "claim_mode", "member_id_pattern", "notes")
 
 
 def _reference_data(recipe: dict, rng: random.Random) -> None:
@@ -209,8 +209,10 @@ def _open_account(world: DemoWorld, index: int):
                         start_date=world.today - dt.timedelta(days=900),
                         **{"subscriber_name": account.display_name,
                            **demo_claims.parent_subscriber(world, account)})
-        if rng.random() < 0.15:
-            second = rng.choice(plans)
+        second = rng.choice(plans) if rng.random() < 0.15 else None
+        if second is not None and not demo_claims.may_follow(plan, second):
+            second = next((p for p in plans if demo_claims.may_follow(plan, p)), None)
+        if second is not None:
             Coverage.create(account=account, plan=second, rank="secondary",
                             member_id=_member_id(second, rng),
                             subscriber_name=account.display_name,

@@ -58,14 +58,15 @@ def error_text(exc: BillingError, captions: dict[str, str] | None = None) -> str
     return str(exc)
 
 
-def with_error(widget: QWidget, label: QLabel) -> QWidget:
-    """The box with its red line right under it, as one cell of a form layout."""
+def with_error(widget: QWidget, label: QLabel, *below: QWidget) -> QWidget:
+    """The box with its red line right under it (and any ``below`` it), as one cell of a form
+    layout."""
     cell = QWidget()
     column = QVBoxLayout(cell)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(1)
-    column.addWidget(widget)
-    column.addWidget(label)
+    for part in (widget, label, *below):
+        column.addWidget(part)
     return cell
 
 

@@ -21,7 +21,7 @@ from ...models import Claim, ClaimLine, InsurancePayment, InvoiceLine, Payment, 
 from ...money import ZERO, format_money
 from ...remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
 from ..claims import after_payment, claim_status
-from ..claims.claims import covering
+from ..claims.payer_order import covering
 from ..office import audit
 from ..office.transactions import in_transaction, today
 from . import insurance_money as money

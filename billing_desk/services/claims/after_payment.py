@@ -12,7 +12,8 @@ from ...choices import CLAIM_CLOSED_STATUSES
 from ...models import Claim, Invoice, InvoiceLine, User
 from ...money import ZERO
 from .claim_status import move
-from .claims import covering, new_claim, open_claim_of, stamp_on
+from .claims import new_claim, open_claim_of, stamp_on
+from .payer_order import covering
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ...models import (
 )
 from ..office.transactions import today as office_today
 from .identity import billing_identity, check_npi, identity_problems
+from .payer_order import medicare_order_problem
 
 # Modifiers every office may use whether or not its catalogue lists them (CPT and HCPCS Level II).
 STANDARD_MODIFIERS = frozenset("""25 26 50 51 52 57 59 76 77 79 91 95 GA GT GY GZ KX LT RT TC
@@ -63,6 +64,8 @@ def scrub(claim: Claim, *, mode: str | None = None, today: dt.date | None = None
     problems = _office(mode)
     problems += _patient(claim)
     problems += _subscriber(claim.coverage, payer)
+    order = medicare_order_problem(claim)
+    problems += [order] if order else []
     if mode == "electronic" and not payer.payer_id.strip():
         problems.append(Problem("payer.payer_id", f"{payer.name} has no payer id for electronic claims"))
     if mode == "paper" and not payer.address.strip():

@@ -1,5 +1,5 @@
 """The Payers screen: the office's insurance companies (search as you type), one payer's form
-(where and how its claims go), its plans and fee schedule, Deactivate / Reactivate (never delete)
+(its program, where and how its claims go), its plans and fee schedule, Deactivate / Reactivate (never delete)
 and export to Excel in the layout ``billing-desk import payers`` reads. Keys only: Ctrl+N a new
 payer, Ctrl+S save, Alt+letters for every field."""
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...choices import CLAIM_MODES
+from ...choices import CLAIM_MODES, DEFAULT_PAYER_PROGRAM, PAYER_PROGRAMS
 from ...errors import BillingError, ValidationError
 from ...services.books import payer_import, payers
 from ..list_tab import ListPanel
@@ -28,12 +28,13 @@ from ..table_model import Column
 from .payer_plans import PayerPlansPanel
 
 COLUMNS = [Column("Payer", lambda p: p.name, width=180),
+           Column("Program", lambda p: PAYER_PROGRAMS[p.program].short, width=90),
            Column("Payer id", lambda p: p.payer_id, width=70),
            Column("Claims by", lambda p: p.claim_mode, width=70),
            Column("Phone", lambda p: p.phone, width=110),
            Column("Active", lambda p: p.active, width=50)]
-FORM_LABELS = {"name": "&Name", "payer_id": "Payer &id (electronic)", "address": "Claims &address",
-               "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
+FORM_LABELS = {"name": "&Name", "program": "Program (&Q)", "payer_id": "Payer &id (electronic)",
+               "address": "Claims &address", "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
                "timely_filing_days": "&Timely filing (days)",
                "follow_up_days": "Follow-up after (days; blank 30) (&J)", "claim_mode": "&Claims by",
                "member_id_pattern": "&Member id pattern", "notes": "Not&es"}
@@ -53,10 +54,16 @@ class PayersDialog(QDialog):
         self.list = ListPanel(COLUMNS, payers.payers_query, ("active", "inactive"),
                               "Search payer name or payer id")
         self.fields: dict[str, QLineEdit | QComboBox] = {
-            name: QLineEdit(objectName=f"payer_{name}") for name in payers.FIELDS if name != "claim_mode"}
+            name: QLineEdit(objectName=f"payer_{name}") for name in payers.FIELDS
+            if name not in ("claim_mode", "program")}
         claim_mode = QComboBox(objectName="payer_claim_mode")
         claim_mode.addItems(list(CLAIM_MODES))
         self.fields["claim_mode"] = claim_mode
+        self.program = QComboBox(objectName="payer_program", toolTip="Medicare, Medicaid, commercial...: "
+                                 "the claims' filing code (837P) and box 1 of the CMS-1500")
+        for key, label in payers.program_choices():
+            self.program.addItem(label, key)
+        self.fields["program"] = self.program
         self.errors = {name: QLabel(objectName=f"payer_{name}_problem", wordWrap=True,
                                     styleSheet=ERROR_STYLE) for name in payers.FIELDS}
         self.plans = PayerPlansPanel(session, parent=self)
@@ -127,7 +134,10 @@ class PayersDialog(QDialog):
     def _fill(self, form: payers.PayerForm) -> None:
         for name in payers.FIELDS:
             widget = self.fields[name]
-            if isinstance(widget, QComboBox):
+            if widget is self.program:
+                found = self.program.findData(form.program or DEFAULT_PAYER_PROGRAM)
+                self.program.setCurrentIndex(max(found, 0))
+            elif isinstance(widget, QComboBox):
                 widget.setCurrentText(getattr(form, name) or "electronic")
             else:
                 widget.setText(getattr(form, name))
@@ -157,6 +167,7 @@ class PayersDialog(QDialog):
     def form(self) -> payers.PayerForm:
         values = {name: (w.currentText() if isinstance(w, QComboBox) else w.text())
                   for name, w in self.fields.items()}
+        values["program"] = self.program.currentData() or ""
         return payers.PayerForm(**values)
 
     def _show_problems(self, problems) -> None:
