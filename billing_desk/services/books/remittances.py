@@ -27,8 +27,6 @@ from ..office.transactions import in_transaction, today
 from . import insurance_money as money
 from .remit_lines import LineOutcome, LinePosting, post_line
 
-PAYMENT_METHOD = {"check": "check", "eft": "eft", "none": "other"}
-
 
 @dataclass
 class Posted:
@@ -127,7 +125,7 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
     if payment.is_reversal:
         _reverse_status(claim, by, check.reference)
     part = Payment.create(account=invoice.account_id, source="insurance", payer=claim.payer_id,
-                          method=PAYMENT_METHOD.get(check.method, "other"), reference=check.reference,
+                          method=money.PAYMENT_METHOD.get(check.method, "other"), reference=check.reference,
                           amount=ZERO, received_on=check.received_on, entered_on=entry_date,
                           note=f"claim {claim.control_number}", insurance_payment=check, created_by=by)
     secondary = None
