@@ -37,6 +37,7 @@ class Posted:
     unmatched: list[str] = field(default_factory=list)  # claim numbers on the worklist
     held: Decimal = ZERO  # held unapplied on the payer by this posting
     secondary_claims: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what else was done (a secondary claim voided)
 
 
 def fingerprint_of(remittance: Remittance) -> str | None:
@@ -162,7 +163,9 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
     if payment.payer_claim_number and not claim.payer_claim_number:
         claim.payer_claim_number = payment.payer_claim_number
         claim.save(only=[Claim.payer_claim_number])
-    if not payment.is_reversal and adjudications:
+    if payment.is_reversal:
+        done.notes += after_payment.after_reversal(claim, by, check.reference)
+    elif adjudications:
         made = after_payment.after_primary_payment(claim.payer_id, adjudications, check.received_on,
                                                    by, reference=check.reference)
         done.secondary_claims += [c.control_number for c in made]
