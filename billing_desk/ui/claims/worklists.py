@@ -216,15 +216,33 @@ class DenialsWindow(_Worklist):
             ask=self.ask), f"Claim {row.control_number}: wrote off {{result}} and closed it.")
 
     def to_patient(self) -> None:
+        """A PR denial moves on: to the patient's secondary insurer when there is one (the clerk
+        chooses, the secondary first), else to the patient; asked first, No the default."""
         row = self.current()
-        if row is None or not self.prompts.confirm(
+        if row is None:
+            return
+        owed = format_money(row.insurance_owes)
+        secondary = denial_actions.secondary_for(row.claim_id)
+        to, target = "patient", row.patient
+        if secondary is not None:
+            options = [f"{secondary.name}: the secondary insurance (a secondary claim is made)",
+                       f"{row.patient}: the patient"]
+            picked = self.prompts.ask_choice(
+                "Move to the patient", f"The denial says {row.codes}. {row.patient} has secondary "
+                f"insurance with {secondary.name}. Who is billed the {owed} insurance still owes on "
+                f"claim {row.control_number}?", options)
+            if picked is None:
+                return
+            if picked == options[0]:
+                to, target = "secondary", secondary.name
+        if not self.prompts.confirm(
                 "Move to the patient", f"The denial says {row.codes}. Move what insurance still owes "
-                f"on claim {row.control_number} ({format_money(row.insurance_owes)}) to "
-                f"{row.patient} and close the claim?", default_no=True):
+                f"on claim {row.control_number} ({owed}) to {target} and close the claim?",
+                default_no=True):
             return
         user = self.session.user
-        self._do(lambda: denial_actions.move_denial_to_patient(row.claim_id, user),
-                 f"Claim {row.control_number}: {{result}} moved to the patient.")
+        self._do(lambda: denial_actions.move_denial_to_patient(row.claim_id, user, to=to),
+                 f"Claim {row.control_number}: {{result}}.")
 
     def appeal(self) -> None:
         row = self.current()
