@@ -153,3 +153,62 @@ def test_an_835_posted_onto_a_closed_day_goes_on_the_next_open_days_deposit(pati
     assert deposit(MON).received == []
     assert [(r.reference, r.amount) for r in deposit(TUE).received] == [("CHK10001", D("100.00"))]
     assert check_ledger() == []
+
+
+def test_the_unapplied_list_and_report_answer_as_of_a_day(patient, admin, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from billing_desk.printing.excel import render_xlsx
+    from billing_desk.printing.pdf import render_pdf
+    from billing_desk.reports import AS_OF, REPORTS, Params, run
+
+    account = patient()
+    invoice, claim = billed(account, admin, "INV3007-1", [("99213", 1, "100.00")])
+    first = insurance_money.receive_check(claim.payer_id, "check", "CHK-A", "40.00", admin,
+                                          received_on=MON, entry_date=MON)
+    insurance_money.receive_check(claim.payer_id, "eft", "EFT-B", "15.00", admin,
+                                  received_on=WED, entry_date=WED)
+    insurance_money.apply_unapplied(first.id, claim.id, lines_of(invoice)[0].id, "30.00", admin,
+                                    entry_date=WED)
+    on_tuesday = insurance_money.unapplied_list(as_of=TUE)
+    assert [(r.reference, r.unapplied, r.days) for r in on_tuesday] == [("CHK-A", D("40.00"), 1)]
+    now = insurance_money.unapplied_list(as_of=WED)
+    assert [(r.reference, r.method, r.unapplied) for r in now] == [("CHK-A", "check", D("10.00")),
+                                                                   ("EFT-B", "eft", D("15.00"))]
+    assert insurance_money.unapplied_list(as_of=dt.date(2026, 3, 1)) == []
+    assert insurance_money.unapplied_list(payer="Nobody Health") == []
+    assert AS_OF in REPORTS["unapplied-insurance"].takes
+    report = run("unapplied-insurance", Params(as_of=WED))
+    assert report.title == "Unapplied insurance money"
+    rows = list(report.all_rows())
+    assert [(r["reference"], r["unapplied"]) for r in rows] == [("CHK-A", D("10.00")), ("EFT-B", D("15.00"))]
+    assert [g.title for g in report.groups] == ["Acme Health"]
+    assert dict(report.parameters)["As of"] == WED
+    assert [r["unapplied"] for r in run("unapplied-insurance", Params(as_of=TUE)).all_rows()] == [D("40.00")]
+    pdf, xlsx = tmp_path / "u.pdf", tmp_path / "u.xlsx"
+    with open(pdf, "wb") as out:
+        render_pdf(report, out, None)
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Unapplied insurance money" in text and "CHK-A" in text and "$25.00" in text
+    render_xlsx(report, xlsx)
+    values = [c.value for row in load_workbook(xlsx).active.iter_rows() for c in row]
+    assert "EFT-B" in values and 15 in values
+
+
+def test_the_command_line_writes_the_unapplied_insurance_report(patient, admin, tmp_path, db, capsys):
+    from openpyxl import load_workbook
+
+    from billing_desk.cli import main
+
+    account = patient()
+    _invoice, claim = billed(account, admin, "INV3008-1", [("99213", 1, "100.00")])
+    insurance_money.receive_check(claim.payer_id, "check", "CHK-CLI", "12.34", admin, received_on=DAY)
+    out = tmp_path / "unapplied.xlsx"
+    path = db.path
+    db.close()
+    code = main(["report", "unapplied-insurance", "--db", str(path), "--as-of", "2026-12-31",
+                 "--format", "xlsx", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    values = [c.value for row in load_workbook(out).active.iter_rows() for c in row]
+    assert "CHK-CLI" in values and 12.34 in values

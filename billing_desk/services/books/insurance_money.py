@@ -270,23 +270,32 @@ class UnappliedRow:
     amount: Decimal
     unapplied: Decimal
     reason: str
+    method: str = "check"
+    days: int = 0  # since it was received, as of the day asked
 
 
-def unapplied_list() -> list[UnappliedRow]:
-    """Every check with money held unapplied, oldest first, with the latest reason."""
-    rows = []
-    totals = (InsuranceMoney.select(InsuranceMoney.insurance_payment, fn.SUM(InsuranceMoney.amount))
-              .where(InsuranceMoney.kind.in_(("held", "applied", "refunded")))
-              .group_by(InsuranceMoney.insurance_payment).tuples())
-    for check_id, cents in totals:
-        if not cents:
-            continue
-        check = InsurancePayment.get_by_id(check_id)
-        last = (InsuranceMoney.select().where(InsuranceMoney.insurance_payment == check_id,
-                                              InsuranceMoney.kind == "held")
-                .order_by(InsuranceMoney.id.desc()).first())
-        rows.append(UnappliedRow(check.id, check.payer.name, check.reference, check.received_on,
-                                 check.amount, from_cents(cents), last.reason if last else ""))
+def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[UnappliedRow]:
+    """Every check with money held unapplied (as the books stood at the end of ``as_of``; None:
+    now), oldest first, with the latest reason it was held; ``payer``: one payer's, by name."""
+    held = InsuranceMoney.kind.in_(("held", "applied", "refunded"))
+    if as_of is not None:
+        held &= InsuranceMoney.entry_date <= as_of
+    totals = {check_id: cents for check_id, cents in
+              InsuranceMoney.select(InsuranceMoney.insurance_payment, fn.SUM(InsuranceMoney.amount))
+              .where(held).group_by(InsuranceMoney.insurance_payment).tuples() if cents}
+    if not totals:
+        return []
+    reasons = {check_id: reason for check_id, reason in
+               InsuranceMoney.select(InsuranceMoney.insurance_payment, InsuranceMoney.reason)
+               .where(held, InsuranceMoney.kind == "held").order_by(InsuranceMoney.id).tuples()}
+    checks = (InsurancePayment.select(InsurancePayment, Payer).join(Payer)
+              .where(InsurancePayment.id.in_(list(totals))))
+    if payer:
+        checks = checks.where(Payer.name == payer)
+    day = as_of or today()
+    rows = [UnappliedRow(c.id, c.payer.name, c.reference, c.received_on, c.amount,
+                         from_cents(totals[c.id]), reasons.get(c.id, ""), c.method,
+                         max((day - c.received_on).days, 0)) for c in checks]
     return sorted(rows, key=lambda r: (r.received_on, r.check_id))
 
 
