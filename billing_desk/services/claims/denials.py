@@ -22,7 +22,7 @@ from ...errors import RuleError, ValidationError
 from ...models import Claim, ClaimEvent, RemitCode, RemitLine, User, now
 from ...money import format_money
 from ..office import audit
-from ..office.settings import office_details
+from ..office.settings import APPEAL_TEMPLATE, get_setting, office_details, parse_setting
 from ..office.transactions import in_transaction, today as office_today
 from .claims import claim_lines, record_event
 
@@ -112,15 +112,14 @@ def patient_owes(claim: Claim) -> bool:
 
 # --- the appeal -----------------------------------------------------------------------------------
 
-APPEAL_TEMPLATE = """Re: appeal of claim {claim} (your claim number {payer_claim_number}) for {patient}, \
-born {date_of_birth}, member {member_id}, date(s) of service {service_dates}.
-
-The claim for {billed} ({codes}) was denied: {denial_reason}. We ask that you reconsider it.
-
-{argument}
-
-Please reprocess the claim or tell us in writing what more you need. For questions call \
-{office_name} at {office_phone}."""
+SAMPLE_CLAIM = {  # the preview's facts while the office has no denied claim to show
+    "claim": "200123", "payer": "Sample Health Plan", "payer_claim_number": "PCN-55501",
+    "patient": "Sample, Pat", "account": "10001", "date_of_birth": "04/12/1980",
+    "member_id": "XYZ123456", "invoice": "1001", "service_dates": "03/02/2026",
+    "codes": "99213, 36415", "billed": "$135.00",
+    "denial_reason": "CO50 not deemed a medical necessity",
+}
+PREVIEW_ARGUMENT = "(Your argument, as typed when you appeal, is printed here.)"
 
 
 def appeal_values(claim: Claim, argument: str) -> dict:
@@ -141,24 +140,48 @@ def appeal_values(claim: Claim, argument: str) -> dict:
 
 
 def appeal_letter(claim_id: int, argument: str, *, today: dt.date | None = None,
-                  template: str = APPEAL_TEMPLATE) -> dict:
+                  template: str | None = None) -> dict:
     """The appeal letter as plain data for ``printing.letters.render``: to the payer's claims
-    address, the template filled with the claim's facts, and its lines with the denial codes."""
+    address, the office's template (setting ``appeal_letter_template``) filled with the claim's
+    facts, and its lines with the denial codes."""
     claim = Claim.get_by_id(claim_id)
     values = appeal_values(claim, argument)
-    text = string.Formatter().vformat(template, (), values)
     codes = ", ".join(f"{r.group}{r.code}" for r in denial_reasons(claim) if r.code)
     table = [["Date", "Code", "Units", "Billed", "Denied"]]
     for cl in claim_lines(claim):
         table.append([f"{(cl.line.service_date or claim.invoice.service_date):%m/%d/%Y}",
                       cl.line.code, str(cl.units), format_money(cl.charge), codes])
     address = [part.strip() for part in claim.payer.address.replace(",", "\n").splitlines() if part.strip()]
-    return {"office": office_details(), "date": today or office_today(),
-            "to_lines": [claim.payer.name, "Appeals / claims review"] + address,
-            "account": values["account"], "title": f"Appeal of claim {claim.control_number}",
+    return _letter(values, template, [claim.payer.name, "Appeals / claims review"] + address,
+                   table, today)
+
+
+def _letter(values: dict, template: str | None, to_lines: list[str], table: list,
+            today: dt.date | None) -> dict:
+    text = string.Formatter().vformat(template or str(get_setting("appeal_letter_template"))
+                                      or APPEAL_TEMPLATE, (), values)
+    return {"office": office_details(), "date": today or office_today(), "to_lines": to_lines,
+            "account": values["account"], "title": f"Appeal of claim {values['claim']}",
             "paragraphs": ["To whom it may concern,"] + [p.strip() for p in text.split("\n\n") if p.strip()]
             + ["Sincerely,\n" + values["office_name"]],
             "table": table}
+
+
+def appeal_preview(template: str, *, today: dt.date | None = None) -> dict:
+    """The letter a template makes, for the Settings preview: with the newest denied claim's
+    facts, or a sample claim's while there is none. ValidationError when the template is bad."""
+    template = parse_setting("appeal_letter_template", template)
+    claim = (Claim.select().where(Claim.status.in_(DENIED)).order_by(Claim.id.desc()).first())
+    if claim is not None:
+        return appeal_letter(claim.id, PREVIEW_ARGUMENT, today=today, template=template)
+    office = office_details()
+    values = dict(SAMPLE_CLAIM, argument=PREVIEW_ARGUMENT, office_name=office["name"],
+                  office_phone=office["phone"] or "the number above")
+    return _letter(values, template, [SAMPLE_CLAIM["payer"], "Appeals / claims review",
+                                      "PO Box 100", "Springfield IL 62701"],
+                   [["Date", "Code", "Units", "Billed", "Denied"],
+                    ["03/02/2026", "99213", "1", "$110.00", "CO50"],
+                    ["03/02/2026", "36415", "1", "$25.00", "CO50"]], today)
 
 
 def appeal(claim_id: int, argument: str, by: User, *, follow_up_on: dt.date | None = None,
