@@ -22,12 +22,13 @@ from ...models import (
     User,
     now,
 )
-from ...money import ZERO, format_money, from_cents, parse_money
+from ...money import format_money, from_cents, parse_money
 from ..claims.claims import claim_lines, record_event
 from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today
+from .check_sums import check_sums, unapplied  # (the posting's callers read them here too)
 from .ledger import open_entry_date, post_entry
 from .remit_lines import payer_owes
 
@@ -46,39 +47,6 @@ def move(check: InsurancePayment, kind: str, amount: Decimal, by: User, *, reaso
                                  amount=amount, reason=reason, code=code, reference=reference,
                                  entry_date=open_entry_date(entry_date or today()), created_by=by,
                                  created_at=now())
-
-
-def unapplied(check_id: int) -> Decimal:
-    """What of a check is held unapplied on its payer now."""
-    cents = (InsuranceMoney.select(fn.SUM(InsuranceMoney.amount))
-             .where(InsuranceMoney.insurance_payment == check_id,
-                    InsuranceMoney.kind.in_(("held", "applied", "refunded"))).scalar())
-    return from_cents(cents or 0)
-
-
-@dataclass(frozen=True)
-class CheckSums:
-    amount: Decimal
-    applied: Decimal  # on lines: the accounts' parts
-    provider: Decimal  # PLB: minus what the payer took back, plus interest it added
-    unapplied: Decimal
-    refunded: Decimal
-
-    @property
-    def accounted(self) -> Decimal:
-        return self.applied + self.provider + self.unapplied + self.refunded
-
-
-def check_sums(check_id: int) -> CheckSums:
-    check = InsurancePayment.get_by_id(check_id)
-    applied = (Payment.select(fn.SUM(Payment.amount))
-               .where(Payment.insurance_payment == check_id, Payment.status == "posted").scalar())
-    kinds = dict(InsuranceMoney.select(InsuranceMoney.kind, fn.SUM(InsuranceMoney.amount))
-                 .where(InsuranceMoney.insurance_payment == check_id)
-                 .group_by(InsuranceMoney.kind).tuples())
-    cents = {k: from_cents(v or 0) for k, v in kinds.items()}
-    return CheckSums(check.amount, from_cents(applied or 0), cents.get("provider", ZERO),
-                     unapplied(check_id), -cents.get("refunded", ZERO))
 
 
 def refuse_duplicate(payer_id: int, reference: str, fingerprint: str | None) -> None:

@@ -65,10 +65,11 @@ FOLLOW_UP_COLUMNS = [
 ]
 
 
-class _Worklist(QDialog):
-    """What both lists share: a table of rows, a message line, buttons with Alt keys."""
+class Worklist(QDialog):
+    """What the Claims tab's lists share: a table of rows, a message line, buttons with Alt keys."""
 
     worklist_actions: tuple[tuple[str, str], ...] = ()
+    noun = "claim"  # what one row is, in the count and the messages
 
     def __init__(self, session, columns, load: Callable[[], list], *, prompter: Prompter | None = None,
                  parent=None):
@@ -106,7 +107,7 @@ class _Worklist(QDialog):
     def show_rows(self, rows: list) -> None:
         self.rows = rows
         self.model.set_source(lambda offset, limit: rows[offset:offset + limit], lambda: len(rows))
-        self.count.setText(f"{len(rows):,} claims" if len(rows) != 1 else "1 claim")
+        self.count.setText(f"{len(rows):,} {self.noun}s" if len(rows) != 1 else f"1 {self.noun}")
         if rows:
             self.table.selectRow(0)
 
@@ -114,7 +115,7 @@ class _Worklist(QDialog):
         index = self.table.currentIndex()
         row = self.model.row_object(index.row()) if index.isValid() else None
         if row is None:
-            self.message.setText("Choose a claim first (arrow keys).")
+            self.message.setText(f"Choose a {self.noun} first (arrow keys).")
         return row
 
     def _do(self, work, done: str) -> None:
@@ -141,7 +142,7 @@ class _Worklist(QDialog):
             self.refresh()
 
 
-class DenialsWindow(_Worklist):
+class DenialsWindow(Worklist):
     worklist_actions = (("Correct and &resubmit…", "resubmit"), ("&Write off…", "write_off"),
                ("&Move to the patient…", "to_patient"), ("A&ppeal…", "appeal"),
                ("Log a &call…", "log_call"))
@@ -273,7 +274,7 @@ class DenialsWindow(_Worklist):
         self.refresh()
 
 
-class FollowUpWindow(_Worklist):
+class FollowUpWindow(Worklist):
     worklist_actions = (("Log a &call…", "log_call"),)
 
     def __init__(self, session, *, prompter: Prompter | None = None, parent=None):
