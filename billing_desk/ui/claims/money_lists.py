@@ -38,7 +38,7 @@ UNAPPLIED_COLUMNS = [
     Column("Kind", lambda r: {"eft": "EFT", "none": "none"}.get(r.method, "check"), width=55),
     Column("Received", lambda r: r.received_on, width=85),
     Column("Days", lambda r: r.days, width=45),
-    Column("Check amount", lambda r: r.amount, width=95),
+    Column("Check amount", lambda r: r.amount, width=110),
     Column("Unapplied", lambda r: r.unapplied, width=90),
     Column("Why it is held", lambda r: r.reason, width=330),
 ]
