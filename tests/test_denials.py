@@ -45,12 +45,26 @@ def denied(insured, admin, reason="CO16 claim lacks information", *, last="Lee",
 
 
 def test_reason_codes_are_read_from_the_denial_in_one_place(insured, admin):
+    from billing_desk.services.books import remit_codes
+
     claim = denied(insured, admin, "CO-50 not necessary; also PR 204")
     reasons = denials.denial_reasons(claim)
     assert [(r.group, r.code) for r in reasons] == [("CO", "50"), ("PR", "204")]
-    assert reasons[0].description == "not deemed a medical necessity"
+    assert reasons[0].description == remit_codes.describe("CARC", "50")  # the office's table
+    assert "medical necessity" in reasons[0].description
     assert denials.reasons_in("the payer lost it") == [denials.DenialReason("", "", "the payer lost it")]
     assert denials.patient_owes(claim)
+
+
+def test_the_denial_list_speaks_the_offices_words_for_a_code(insured, admin):
+    from billing_desk.services.books import remit_codes
+
+    claim = denied(insured, admin, "CO16 claim lacks information")
+    remit_codes.set_description("CARC", "16", "Missing information: call the payer for what", admin)
+    (row,) = denial_lists.worklist(today=TODAY)
+    assert row.claim_id == claim.id and "Missing information: call the payer" in row.reason
+    letter = denials.appeal_letter(claim.id, "we sent the records")
+    assert any("Missing information: call the payer" in p for p in letter["paragraphs"])
 
 
 def test_the_worklist_filters_by_payer_code_age_and_search(insured, admin, office):
@@ -61,7 +75,7 @@ def test_the_worklist_filters_by_payer_code_age_and_search(insured, admin, offic
     first = rows[0]
     assert (first.payer, first.codes, first.age_days) == ("Blue Prairie", "CO16", 40)
     assert first.insurance_owes == first.total == D("135.00")
-    assert "claim lacks information" in first.reason
+    assert "lacks information" in first.reason  # the office's table words CARC 16
     find = denial_lists.DenialFilter
     assert [r.claim_id for r in denial_lists.worklist(find(code="16"), today=TODAY)] == [a.id]
     assert [r.claim_id for r in denial_lists.worklist(find(code="pr"), today=TODAY)] == [b.id]

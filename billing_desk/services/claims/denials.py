@@ -28,7 +28,7 @@ from .claims import claim_lines, record_event
 
 GROUPS = {"CO": "contractual obligation", "PR": "patient responsibility", "OA": "other adjustment",
           "PI": "payer initiated", "CR": "correction or reversal"}
-# Public CARC values the office meets most; the posting core ships the whole editable list.
+# Public CARC values the office meets most, for a code the office's table (remit_code) lacks.
 CARC = {"1": "deductible amount", "2": "coinsurance amount", "3": "co-payment amount",
         "4": "procedure code inconsistent with the modifier", "11": "diagnosis inconsistent with "
         "the procedure", "16": "claim lacks information needed for adjudication",
@@ -55,13 +55,22 @@ class DenialReason:
         return f"{self.group}{self.code} {self.description}".strip() if self.code else self.description
 
 
-def reasons_in(note: str) -> list[DenialReason]:
-    """The group and reason codes written in a note; the note itself when it names none."""
+def reasons_in(note: str, words: dict[str, str] | None = None) -> list[DenialReason]:
+    """The group and reason codes written in a note, described in the office's words (the CARC
+    table; ``words`` when the caller read it already); the note itself when it names none."""
     found = [(g.upper(), c.upper()) for g, c in _CODE.findall(note or "")]
     if not found:
         return [DenialReason("", "", (note or "").strip() or "no reason recorded")]
     rest = _CODE.sub("", note).strip(" :;,-")
-    return [DenialReason(g, c, CARC.get(c, rest or "see the EOB")) for g, c in dict.fromkeys(found)]
+    words = carc_words() if words is None else words
+    return [DenialReason(g, c, words.get(c) or CARC.get(c, rest or "see the EOB"))
+            for g, c in dict.fromkeys(found)]
+
+
+def carc_words() -> dict[str, str]:
+    """Each CARC code's short description as the office words it (remit_codes edits them)."""
+    return dict(RemitCode.select(RemitCode.code, RemitCode.description)
+                .where(RemitCode.kind == "CARC").tuples())
 
 
 def denial_event():
@@ -77,15 +86,16 @@ def denial_reasons_for(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
               .group_by(ClaimEvent.claim))
     notes = {e.claim_id: e.note for e in ClaimEvent.select(ClaimEvent.claim, ClaimEvent.note)
              .where(ClaimEvent.id.in_([row.last for row in latest]))}
-    posted = _posted_reasons(claim_ids)
-    return {claim_id: posted.get(claim_id) or reasons_in(notes.get(claim_id, ""))
+    words = carc_words()
+    posted = _posted_reasons(claim_ids, words)
+    return {claim_id: posted.get(claim_id) or reasons_in(notes.get(claim_id, ""), words)
             for claim_id in claim_ids}
 
 
 ROUTINE = {("CO", "45"), ("PR", "1"), ("PR", "2"), ("PR", "3")}  # allowances and shares, no denial
 
 
-def _posted_reasons(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
+def _posted_reasons(claim_ids: list[int], words: dict[str, str]) -> dict[int, list[DenialReason]]:
     """The group and CARC codes the remittances posted on each claim's lines (beside the routine
     contractual allowance and the patient's shares), described by the office's code table."""
     found: dict[int, dict[tuple[str, str], None]] = {}
@@ -95,7 +105,6 @@ def _posted_reasons(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
             bits = part.split()
             if len(bits) >= 2 and (bits[0].upper(), bits[1].upper()) not in ROUTINE:
                 found.setdefault(line.claim_id, {})[(bits[0].upper(), bits[1].upper())] = None
-    words = {c.code: c.description for c in RemitCode.select().where(RemitCode.kind == "CARC")}
     return {claim_id: [DenialReason(g, c, words.get(c) or CARC.get(c, "see the EOB")) for g, c in codes]
             for claim_id, codes in found.items()}
 
