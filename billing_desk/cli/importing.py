@@ -104,6 +104,8 @@ def import_era(args, table, mapping, by) -> int:
     print(f"posted {len(posted)} payment(s), {claims} claim(s)"
           + (f"; {unmatched} claim(s) not matched, on the unmatched worklist" if unmatched else "")
           + (f"; {format_money(held)} held unapplied on the payer" if held else ""))
+    for note in (note for p in posted for note in p.notes):
+        print(note)
     return 0
 
 

@@ -74,6 +74,9 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
                help="days from submission to payment by payer, for claims paid in the period"),
     ReportSpec("calls-log", "Calls with payers", claims.calls_log, frozenset({PERIOD, ACCOUNT}),
                help="calls and coverage verifications with payers (default: the last 30 days)"),
+    ReportSpec("unapplied-insurance", "Unapplied insurance money", claims.unapplied_insurance,
+               frozenset({AS_OF}), help="insurers' money held unapplied on each payer, check by check, "
+               "with why it is held"),
     ReportSpec("audit", "Audit trail", lists.audit_trail, frozenset({PERIOD, ACCOUNT}),
                needs_user=True, help="who changed what, for a period (supervisors)"),
 )}

@@ -21,8 +21,10 @@ REDUCING = ("contractual", "discount", "credit_memo", "write_off", "collections"
 
 def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party: str = "patient",
                 reason_code: str | None = None, entry_date: dt.date | None = None,
-                payment: Payment | None = None, approved_by: User | None = None) -> Adjustment:
+                payment: Payment | None = None, approved_by: User | None = None,
+                payer_id: int | None = None) -> Adjustment:
     """Reduce what one posted line owes, with a reason; each is its own ledger entry.
+    ``payer_id``: the payer whose part is adjusted (default: the invoice's primary payer).
 
     A credit memo (a return) may go past what is still owed: the rest becomes account credit.
     A write-off, or a credit memo / discount over the threshold, needs a supervisor or one who
@@ -61,7 +63,7 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
                                        if protected else None)
         if on_line > 0:
             post_entry(account_id=invoice.account_id, amount=-on_line, kind="adjustment",
-                       party=party, by=by, line=line, payer_id=invoice.payer_id,
+                       party=party, by=by, line=line, payer_id=payer_id or invoice.payer_id,
                        adjustment=adjustment, entry_date=entry_date, memo=f"{kind}: {reason}")
         if amount > on_line:
             post_entry(account_id=invoice.account_id, amount=-(amount - on_line), kind="adjustment",

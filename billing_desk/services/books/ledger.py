@@ -243,7 +243,7 @@ def _check_insurance_payments() -> list[str]:
     """Every insurance check is whole: its amount = applied to lines + provider adjustments +
     held unapplied on the payer + refunded to it."""
     from ...models import InsurancePayment
-    from .insurance_money import check_sums
+    from .check_sums import check_sums
 
     problems = []
     for check in InsurancePayment.select(InsurancePayment.id):

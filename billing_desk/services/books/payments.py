@@ -162,7 +162,9 @@ def refund(account_id: int, amount, reason: str, by: User, *, method: str = "che
 
 def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date | None = None,
                  approved_by: User | None = None) -> Payment:
-    """Reverse every entry of a payment (a bounced check): both stay visible."""
+    """Reverse every entry of a payment (a bounced check): both stay visible. An account's part
+    of an insurer's check (posted to the wrong claim) goes back to being held unapplied on the
+    payer, so the check stays whole and can be applied again."""
     if not (reason or "").strip():
         raise ValidationError("a reason is required to void a payment", "reason")
     require(by, "void_payment", approved_by)
@@ -182,6 +184,12 @@ def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date 
                        memo=f"void: {reason.strip()}")
         payment.status, payment.void_reason = "void", reason.strip()
         payment.save()
+        if payment.insurance_payment_id is not None:
+            from . import insurance_money
+
+            insurance_money.move(payment.insurance_payment, "held", payment.amount, by,
+                                 entry_date=entry_date, reason=f"part for account "
+                                 f"{payment.account.number} voided: {reason.strip()}")
         audit.record(by, "void", payment, summary=f"voided payment: {reason}"
                      + approved_note(by, "void_payment", approved_by))
     return payment

@@ -17,11 +17,16 @@ from .payer_order import covering
 from .scrubber import in_words, scrub
 
 
+def billing(query):
+    """Claims that bill their lines: open ones, not a void claim (frequency 8), which bills nothing
+    and only cancels the claim it names."""
+    return query.where(Claim.status.not_in(CLAIM_CLOSED_STATUSES), Claim.frequency != "8")
+
+
 def open_claim_of(line_id: int, payer_id: int) -> Claim | None:
-    """The open claim of a payer that carries an invoice line, if any."""
-    return (Claim.select().join(ClaimLine)
-            .where(ClaimLine.line == line_id, Claim.payer == payer_id,
-                   Claim.status.not_in(CLAIM_CLOSED_STATUSES)).first())
+    """The open claim of a payer that bills an invoice line, if any."""
+    return billing(Claim.select().join(ClaimLine)
+                   .where(ClaimLine.line == line_id, Claim.payer == payer_id)).first()
 
 
 def refuse_billed_twice(lines: Iterable[InvoiceLine], payer_id: int) -> None:

@@ -13,7 +13,7 @@ class SettingSpec:
     key: str
     default: Any
     help: str
-    kind: str = ""  # text, lines, money, int, bool, percent, file, folder; "internal": no editor
+    kind: str = ""  # text, lines, letter, money, int, bool, percent, file, folder; "internal": no editor
 
     @property
     def type(self) -> str:
@@ -26,7 +26,32 @@ class SettingSpec:
 
 GROUPS = (("Office", ("office_",)), ("Books", ("statement_", "credit_", "default_")),
           ("Sign-in", ("idle_", "failed_", "signin_", "password_", "supervisor_", "cli_")),
-          ("Collections", ("late_fee_", "collections_", "insurance_")), ("Backups", ("backup_",)))
+          ("Collections", ("late_fee_", "collections_", "insurance_")), ("Claims", ("appeal_",)),
+          ("Backups", ("backup_",)))
+
+# What the appeal letter's template may name, each filled with the denied claim's facts
+# (services/claims/denials.appeal_values gives exactly these).
+APPEAL_PLACEHOLDERS = {
+    "claim": "our claim number", "payer": "the insurer's name",
+    "payer_claim_number": "the insurer's own claim number (or 'not given')",
+    "patient": "the patient's name", "account": "the account number",
+    "date_of_birth": "the patient's date of birth", "member_id": "the member id",
+    "invoice": "the invoice number", "service_dates": "the dates of service",
+    "codes": "the procedure codes", "billed": "the amount billed",
+    "denial_reason": "the denial's group and reason codes with their meaning",
+    "argument": "what the clerk types when appealing", "office_name": "the office's name",
+    "office_phone": "the office's phone number",
+}
+
+APPEAL_TEMPLATE = """Re: appeal of claim {claim} (your claim number {payer_claim_number}) for {patient}, \
+born {date_of_birth}, member {member_id}, date(s) of service {service_dates}.
+
+The claim for {billed} ({codes}) was denied: {denial_reason}. We ask that you reconsider it.
+
+{argument}
+
+Please reprocess the claim or tell us in writing what more you need. For questions call \
+{office_name} at {office_phone}."""
 
 
 SETTINGS = {spec.key: spec for spec in (
@@ -75,6 +100,10 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("late_fee_grace_days", 30, "late fee: days past due before a fee is charged"),
     SettingSpec("collections_follow_up_days", 14, "days after a letter or call until the next follow-up"),
     SettingSpec("insurance_unpaid_days", 45, "insurance balances unpaid this many days are listed"),
+    SettingSpec("appeal_letter_template", APPEAL_TEMPLATE,
+                "the appeal letter's text, paragraphs split by a blank line; each {placeholder} is "
+                "filled with the denied claim's facts: " + ", ".join(f"{{{k}}}" for k in APPEAL_PLACEHOLDERS)
+                + " (write {{ and }} for a brace; empty: the default text)", "letter"),
     SettingSpec("backup_folder", "", "where backups go (empty: the data folder's backups folder)", "folder"),
     SettingSpec("backup_keep_newest", 10,
                 "backups kept besides one a day for a week and one a month for a year"),
@@ -146,12 +175,34 @@ def parse_setting(key: str, text: Any) -> Any:
         if not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
             raise ValidationError("a percentage from 0 to 100, at most two decimals", key)
         return str(value)
+    if kind == "letter":
+        return _letter_template(key, raw)
     if kind == "file" and raw:
         from pathlib import Path
 
         if not Path(raw).is_file():
             raise ValidationError(f"there is no file {raw}", key)
     return raw
+
+
+def _letter_template(key: str, text: str) -> str:
+    """A letter's template: empty is the default; every {placeholder} must be a known one."""
+    import string
+
+    from ...errors import ValidationError
+
+    if not text:
+        return SETTINGS[key].default
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        raise ValidationError("a { without its } (or a } alone): write {{ and }} for a brace "
+                              "in the text", key) from None
+    for name in names:
+        if name not in APPEAL_PLACEHOLDERS:
+            raise ValidationError(f"{{{name}}} is not a placeholder; use " + ", ".join(
+                f"{{{k}}}" for k in APPEAL_PLACEHOLDERS), key)
+    return text
 
 
 def save_settings(typed: dict[str, Any], by) -> list[str]:

@@ -26,7 +26,8 @@ from ...services.office.settings import GROUPS, get_setting, save_settings, sett
 from ..prompts import Prompter
 
 TITLES = {"office_name": "Office name", "office_address": "Address", "office_phone": "Phone",
-          "office_tax_id": "Tax id", "office_logo": "Logo file"}
+          "office_tax_id": "Tax id", "office_logo": "Logo file",
+          "appeal_letter_template": "Appeal letter"}
 
 
 def _title(key: str) -> str:
@@ -42,6 +43,8 @@ class SettingsDialog(QDialog):
         self.resize(640, 460)
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self.preview_buttons: dict[str, QPushButton] = {}
+        self.preview_pdf = ""  # the last letter previewed
         self.tabs = QTabWidget()
         for group, _prefixes in GROUPS:
             self.tabs.addTab(self._page(group), group)
@@ -83,14 +86,24 @@ class SettingsDialog(QDialog):
         editor: QCheckBox | QPlainTextEdit | QLineEdit
         if kind == "bool":
             editor = QCheckBox(checked=bool(value))
-        elif kind == "lines":
+        elif kind in ("lines", "letter"):
             editor = QPlainTextEdit(str(value or ""))
             editor.setTabChangesFocus(True)
-            editor.setFixedHeight(70)
+            editor.setFixedHeight(70 if kind == "lines" else 210)
         else:
             editor = QLineEdit(str(value if value is not None else ""))
         editor.setObjectName(spec.key)
         self.editors[spec.key] = editor
+        if kind == "letter":
+            row = QWidget()
+            column = QVBoxLayout(row)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(editor)
+            preview = QPushButton("Pre&view the letter…", objectName=f"preview-{spec.key}")
+            preview.clicked.connect(lambda _c=False, k=spec.key: self.preview_letter(k))
+            self.preview_buttons[spec.key] = preview
+            column.addWidget(preview)
+            return row
         if kind in ("file", "folder"):
             row = QWidget()
             line = QHBoxLayout(row)
@@ -110,6 +123,30 @@ class SettingsDialog(QDialog):
                                                   editor.text())
         if path:
             editor.setText(path)
+
+    def preview_letter(self, key: str) -> None:
+        """The letter the typed template makes, with the newest denied claim's facts (or a sample
+        claim's), in the print preview: checked first, a bad placeholder shown under the box."""
+        import tempfile
+        from pathlib import Path
+
+        from ...printing import letters
+        from ...services.claims import denials
+        from ..reports.print_preview import PrintPreviewDialog
+
+        self.errors[key].hide()
+        try:
+            letter = denials.appeal_preview(cast(QPlainTextEdit, self.editors[key]).toPlainText())
+        except ValidationError as exc:
+            self.errors[key].setText(exc.problems[0].message)
+            self.errors[key].show()
+            self.editors[key].setFocus()
+            return
+        path = Path(tempfile.mkdtemp(prefix="billing-desk-letter-")) / "appeal-letter-preview.pdf"
+        path.write_bytes(letters.render([letter]))
+        self.preview_pdf = str(path)
+        self.prompter.run(PrintPreviewDialog(path, self, prompter=self.prompter,
+                                             title="Appeal letter (preview)", delete_file=True))
 
     def typed(self) -> dict[str, object]:
         values: dict[str, object] = {}
