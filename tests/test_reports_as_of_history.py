@@ -32,11 +32,12 @@ def _items(document):
 
 def test_a_statement_run_as_of_a_past_day_shows_that_days_items_and_sums(office, admin):
     """On 02/15 Bob owed the January blood draw only; the March panel, the March payment, a
-    payment for February keyed in March and the statement sent on 03/15 came later."""
+    payment for February keyed in March, the statement sent on 03/15 and the dispute came later."""
     cash = office["cash"]
     payments.record_payment(cash.id, "5.00", admin, received_on=dt.date(2026, 2, 10),
                             entry_date=dt.date(2026, 3, 2))
     Letter.create(account=cash.id, kind="statement", sent_on=MAR15, by=admin)
+    act.set_hold(cash.id, "dispute", "says the panel was never done", admin)  # today
     report = run("statements", Params(as_of=FEB15))
     assert [r["account"] for r in report.groups[0].rows] == [cash.number]
     (bob,) = report.documents
@@ -48,7 +49,9 @@ def test_a_statement_run_as_of_a_past_day_shows_that_days_items_and_sums(office,
     render_statements(report.documents, target, office_info())
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(target.getvalue())).pages)
     assert "Blood draw" in text and "Metabolic panel" not in text and "$15.00" in text
-    # Today: the panel is open, the blood draw paid, the statement of 03/15 already sent.
+    # Today: the panel is open, the blood draw paid, and the account in dispute.
+    assert [(s["account"], s["note"]) for s in run("statements", Params()).groups[1].rows] == \
+        [(cash.number, "in dispute")]
     today = run("statements", Params(account=cash.number)).documents[0]
     assert _items(today) == [("80053", D("45.00"), D("10.00"), D("0.00"), D("35.00"))]
 
@@ -146,3 +149,25 @@ def test_unfilled_orders_as_of_a_past_day(make_account, catalogue, clerk):
         (order.number, "80053", 10, 0, 7, 7, 3, D("135.00"), (today - FEB1).days, "in progress"),
         (later.number, "36415", 2, 0, 0, 0, 2, D("30.00"), (today - MAR15).days, "approved"),
     ]
+
+
+def test_an_order_cancelled_after_the_day_was_still_open_that_day(make_account, catalogue, clerk):
+    """A whole order cancelled since, and a line cancelled before the trail kept the lines (its
+    summary names the line): both were open on 03/10."""
+    from billing_desk.models import OrderLine
+    from billing_desk.services.office import audit
+    from billing_desk.services.office.transactions import in_transaction
+
+    zed = make_account(last="Zed", first="Amy")
+    whole = order_forms.save_order(OrderForm(account_id=zed.id, order_date=FEB1, lines=[
+        OrderLineInput("80053", "2"), OrderLineInput("36415", "1")]), clerk)
+    order_forms.cancel_order(whole.id, "bought elsewhere", clerk)
+    old = order_forms.save_order(OrderForm(account_id=zed.id, order_date=FEB1, lines=[
+        OrderLineInput("PRD-KIT", "2")]), clerk)
+    with in_transaction():
+        OrderLine.update(cancelled=2).where(OrderLine.order == old.id).execute()
+        audit.record(clerk, "cancel", old, summary=f"order {old.number} line 1: 2 cancelled: old")
+    rows = run("unfilled-orders", Params(as_of=MAR10)).all_rows()
+    assert [(r["order"], r["code"], r["cancelled"], r["open"]) for r in rows] == [
+        (whole.number, "80053", 0, 2), (whole.number, "36415", 0, 1), (old.number, "PRD-KIT", 0, 2)]
+    assert list(run("unfilled-orders", Params()).all_rows()) == []

@@ -32,9 +32,8 @@ from ...models import (
     PlanInstallment,
     Promise,
     User,
-    database,
 )
-from ...money import ZERO, format_money, from_cents, parse_money, split_largest_remainder
+from ...money import ZERO, format_money, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
