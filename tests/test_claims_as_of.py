@@ -64,3 +64,20 @@ def test_insurance_follow_up_as_of_a_past_day(story):
     assert set(now) == {ann.control_number, cy.control_number}
     assert now[ann.control_number]["status"].endswith("(appealed)")
     assert "paid next week" in now[cy.control_number]["last_call"]
+
+
+def test_events_keyed_for_an_earlier_day_keep_their_order(story, insured, admin):
+    """A batch keyed for an earlier day than the claim's last event (the demo's secondaries:
+    made after the primary paid, sent in that week's batch) is still the claim's latest step;
+    as of today the history agrees with every claim as it stands."""
+    from billing_desk.models import Claim, ClaimEvent
+    from billing_desk.services.claims import claim_history
+
+    late = only_claim(post(insured(last="Dee", secondary=False), admin))
+    ClaimEvent.update(at=dt.datetime.combine(DAY + dt.timedelta(days=5), dt.time(9))).where(
+        ClaimEvent.claim == late.id).execute()
+    status.submit([late.id], "electronic", admin, on=DAY + dt.timedelta(days=3))
+    rows = run("insurance-follow-up", Params(as_of=AS_OF, view="all")).all_rows()
+    assert late.control_number in [r["control_number"] for r in rows]
+    then = claim_history.claims_on(TODAY)
+    assert {c.id: c.status for c in Claim.select()} == {k: v.status for k, v in then.items()}

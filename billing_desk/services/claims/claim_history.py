@@ -33,10 +33,12 @@ def _day(value) -> dt.date:
 
 
 def claims_on(day: dt.date) -> dict[int, ClaimThen]:
-    """Every claim that existed at the end of ``day``, as it stood then."""
+    """Every claim that existed at the end of ``day``, as it stood then: its events dated by
+    then, in the order they were made (an event keyed for an earlier day, as a batch can be,
+    still comes after the ones made before it)."""
     found: dict[int, ClaimThen] = {}
     for claim_id, status, note, at in database.execute_sql(
-            "SELECT claim_id, status, note, at FROM claim_event WHERE at < ? ORDER BY at, id",
+            "SELECT claim_id, status, note, at FROM claim_event WHERE at < ? ORDER BY id",
             ((day + dt.timedelta(days=1)).isoformat(),)):
         then = found.get(claim_id)
         if then is None:
