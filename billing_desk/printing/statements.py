@@ -66,7 +66,8 @@ def _pages(items: list[dict]) -> list[list[dict]]:
     last = TABLE_TOP - 16 - LAST_BOTTOM
     pages, rest = [], list(items)
     while sum(_height(i) for i in rest) > last:
-        page, used = [], 0.0
+        page: list[dict] = []
+        used = 0.0
         while len(rest) > 1 and (not page or used + _height(rest[0]) <= full):
             used += _height(rest[0])
             page.append(rest.pop(0))

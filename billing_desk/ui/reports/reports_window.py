@@ -172,7 +172,7 @@ class ReportDialog(QDialog):
     def _report_changed(self) -> None:
         spec = get(self.which.currentData())
         if PERIOD in spec.takes:  # the report's own default period (the day sheet: today)
-            start, end = spec.default_period(QDate.currentDate().toPython())
+            start, end = spec.default_period(cast(dt.date, QDate.currentDate().toPython()))
             self.start.setDate(QDate(start))
             self.end.setDate(QDate(end))
         self.view.blockSignals(True)
