@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from ...errors import RuleError, ValidationError
-from ...models import Claim, ClaimEvent, RemitCode, RemitLine, User, now
+from ...models import Claim, ClaimEvent, InsurancePayment, RemitCode, RemitLine, User, now
 from ...money import format_money
 from ..office import audit
 from ..office.settings import APPEAL_TEMPLATE, get_setting, office_details, parse_setting
@@ -78,16 +78,20 @@ def denial_event():
     return ClaimEvent.status.in_(DENIED) & ~ClaimEvent.note.startswith(APPEALED)
 
 
-def denial_reasons_for(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
+def denial_reasons_for(claim_ids: list[int], through: dt.date | None = None,
+                       ) -> dict[int, list[DenialReason]]:
     """Each claim's denial reasons, from its latest denied (or partly paid) event: one query.
-    THE place to point at the posted remittance adjustments' CARC codes."""
-    latest = (ClaimEvent.select(ClaimEvent.claim, fn.MAX(ClaimEvent.id).alias("last"))
-              .where(ClaimEvent.claim.in_(claim_ids), denial_event())
-              .group_by(ClaimEvent.claim))
+    THE place to point at the posted remittance adjustments' CARC codes. ``through``: as they
+    stood at the end of that day (events and remittances entered by then)."""
+    denials = ClaimEvent.select(ClaimEvent.claim, fn.MAX(ClaimEvent.id).alias("last")).where(
+        ClaimEvent.claim.in_(claim_ids), denial_event())
+    if through is not None:
+        denials = denials.where(ClaimEvent.at < through + dt.timedelta(days=1))
+    latest = denials.group_by(ClaimEvent.claim)
     notes = {e.claim_id: e.note for e in ClaimEvent.select(ClaimEvent.claim, ClaimEvent.note)
              .where(ClaimEvent.id.in_([row.last for row in latest]))}
     words = carc_words()
-    posted = _posted_reasons(claim_ids, words)
+    posted = _posted_reasons(claim_ids, words, through)
     return {claim_id: posted.get(claim_id) or reasons_in(notes.get(claim_id, ""), words)
             for claim_id in claim_ids}
 
@@ -95,11 +99,14 @@ def denial_reasons_for(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
 ROUTINE = {("CO", "45"), ("PR", "1"), ("PR", "2"), ("PR", "3")}  # allowances and shares, no denial
 
 
-def _posted_reasons(claim_ids: list[int], words: dict[str, str]) -> dict[int, list[DenialReason]]:
+def _posted_reasons(claim_ids: list[int], words: dict[str, str], through: dt.date | None = None,
+                    ) -> dict[int, list[DenialReason]]:
     """The group and CARC codes the remittances posted on each claim's lines (beside the routine
     contractual allowance and the patient's shares), described by the office's code table."""
     found: dict[int, dict[tuple[str, str], None]] = {}
     lines = RemitLine.select(RemitLine.claim, RemitLine.adjustments).where(RemitLine.claim.in_(claim_ids))
+    if through is not None:
+        lines = lines.join(InsurancePayment).where(InsurancePayment.entered_on <= through)
     for line in lines:
         for part in (line.adjustments or "").splitlines():
             bits = part.split()

@@ -32,9 +32,8 @@ from ...models import (
     PlanInstallment,
     Promise,
     User,
-    database,
 )
-from ...money import ZERO, format_money, from_cents, parse_money, split_largest_remainder
+from ...money import ZERO, format_money, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
@@ -42,6 +41,7 @@ from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.transactions import in_transaction, today as ledger_today
 from ..office.validation import parse_date
+from .plan_payments import paid_between, spread
 from .worklist import follow_up_days, plan_agreement, standing
 
 OUTCOMES = ("reached", "left message", "no answer", "wrong number", "promised to pay",
@@ -134,14 +134,6 @@ def make_promise(account_id: int, amount, due, by: User, *, today: dt.date | Non
     return promise
 
 
-def _paid_between(account_id: int, start: dt.date, end: dt.date) -> Decimal:
-    cents = database.execute_sql(
-        "SELECT SUM(amount) FROM payment WHERE account_id = ? AND status = 'posted' AND "
-        "source IN ('patient', 'agency') AND received_on >= ? AND received_on <= ?",
-        (account_id, start.isoformat(), end.isoformat())).fetchone()[0]
-    return from_cents(cents)
-
-
 def review(*, today: dt.date | None = None, by: User | None = None) -> dict[str, int]:
     """The day's bookkeeping: promises kept or broken (flagged the day after the date), plan
     installments paid from the payments received, missed installments fed back to the list."""
@@ -150,7 +142,7 @@ def review(*, today: dt.date | None = None, by: User | None = None) -> dict[str,
     with in_transaction():
         for promise in Promise.select().where(Promise.status == "open"):
             start = promise.made_on or promise.created_at.date()
-            paid = _paid_between(promise.account_id, start, min(promise.due_date, today))
+            paid = paid_between(promise.account_id, start, min(promise.due_date, today), today)
             if paid >= promise.amount:
                 _close_promise(promise, "kept", today, by)
                 counts["kept"] += 1
@@ -181,11 +173,9 @@ def _close_promise(promise: Promise, status: str, today: dt.date, by: User | Non
 def _review_plan(plan: PaymentPlan, today: dt.date) -> str:
     """Spread what was paid since the plan began over its installments, in order; a missed
     installment since the last contact puts the account on today's follow-ups."""
-    left = _paid_between(plan.account_id, plan.made_on or plan.first_due, today)
+    paid = paid_between(plan.account_id, plan.made_on or plan.first_due, today)
     schedule = list(plan.schedule.order_by(PlanInstallment.due_date))
-    for item in schedule:
-        share = min(left, item.amount)
-        left -= share
+    for item, share in zip(schedule, spread([i.amount for i in schedule], paid)):
         if share != item.paid:
             item.paid = share
             item.save()

@@ -171,10 +171,10 @@ class ReportDialog(QDialog):
 
     def _report_changed(self) -> None:
         spec = get(self.which.currentData())
-        today = QDate.currentDate()  # the day sheet is today's; the other periods month to date
-        self.start.setDate(today if spec.name == "day-sheet" else today.addDays(1 - today.day()))
-        if spec.name == "day-sheet":
-            self.end.setDate(today)
+        if PERIOD in spec.takes:  # the report's own default period (the day sheet: today)
+            start, end = spec.default_period(cast(dt.date, QDate.currentDate().toPython()))
+            self.start.setDate(QDate(start))
+            self.end.setDate(QDate(end))
         self.view.blockSignals(True)
         self.view.clear()
         for value, label in spec.views:
