@@ -163,7 +163,7 @@ def test_hand_off_and_write_off_need_a_supervisor(owing, clerk, supervisor):
     assert col.worklist_row(first.id, today=days(131)) is None  # nothing past due any more
     assert check_ledger() == []
     export = act.agency_export()
-    assert export.splitlines()[1].startswith(f"{first.number},First,Fay")
+    assert export.splitlines()[1].startswith(f"{first.number},First,Fay,,,")
     assert export.splitlines()[1].endswith("Acme Recovery,2026-06-14,120.00,0.00,120.00")
 
 

@@ -400,7 +400,8 @@ def agency_export(*, agency: str = "") -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["account", "last_name", "first_name", "organization", "date_of_birth", "street",
+    writer.writerow(["account", "last_name", "first_name", "middle_name", "suffix", "organization",
+                     "date_of_birth", "street",
                      "city", "state", "zip", "phone", "email", "agency", "placed_on", "placed",
                      "recovered", "outstanding"])
     query = (AccountCollection.select(AccountCollection, Account).join(Account)
@@ -413,7 +414,8 @@ def agency_export(*, agency: str = "") -> str:
             Adjustment.account == a.id, Adjustment.kind == "collections", Adjustment.amount > 0)), ZERO)
         recovered = -sum((x.amount for x in Adjustment.select().where(
             Adjustment.account == a.id, Adjustment.kind == "collections", Adjustment.amount < 0)), ZERO)
-        writer.writerow(csv_row([a.number, a.last_name, a.first_name, a.organization,
+        writer.writerow(csv_row([a.number, a.last_name, a.first_name, a.middle_name, a.suffix,
+                                 a.organization,
                                  a.date_of_birth.isoformat() if a.date_of_birth else "", a.street,
                                  a.city, a.state, a.zip_code, a.phone, a.email, record.agency,
                                  record.handed_off_on.isoformat(), placed, recovered,
