@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import BillingError, Problem
+from ..field_names import words
 from ..paths import data_dir
 
 MAX_ROWS = 200_000
@@ -358,7 +359,8 @@ def _mapped(record: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
 
 def preview(table: Table, mapping: dict[str, str], check_row: CheckRow, build: Build,
             progress: Callable[[int, int], None] | None = None) -> Preview:
-    """Check every row; a problem's ``field`` becomes the file's column header.
+    """Check every row; a problem's ``field`` becomes the file's column header (the clerk's words
+    for a field no column fills).
 
     ``build(values)`` makes the thing to save from a good row's values; it runs again when the
     good rows are walked (``Preview.good``), so nothing per good row is kept in memory.
@@ -368,7 +370,8 @@ def preview(table: Table, mapping: dict[str, str], check_row: CheckRow, build: B
     for done, (number, record) in enumerate(table.records(), start=1):
         _thing, problems = check_row(_mapped(record, mapping), number)
         if problems:
-            result.bad += [Problem(mapping.get(p.field, p.field), p.message, number) for p in problems]
+            result.bad += [Problem(mapping.get(p.field) or words(p.field), p.message, number)
+                           for p in problems]
         result.checked, result.last_checked = done, number
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)

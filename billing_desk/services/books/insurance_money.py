@@ -125,7 +125,11 @@ def hold_reason(check_id: int, reason: str, by: User) -> None:
 
 def refund_unapplied(check_id: int, amount, reason: str, by: User, *, reference: str = "",
                      entry_date: dt.date | None = None) -> InsuranceMoney:
-    """Pay back to the payer money it sent that belongs to no line (an overpayment)."""
+    """Pay back to the payer money it sent that belongs to no line (an overpayment). The day of
+    the refund (``entry_date``) is not in the future, nor before the check was received."""
+    from .adjustments import adjustment_date, not_before
+
+    on = adjustment_date(entry_date, today())
     amount = parse_money(amount, "amount")
     if amount <= 0:
         raise ValidationError("the refund must be more than zero", "amount")
@@ -133,12 +137,13 @@ def refund_unapplied(check_id: int, amount, reason: str, by: User, *, reference:
         raise ValidationError("a reason is required for a refund", "reason")
     with in_transaction():
         check = InsurancePayment.get_by_id(check_id)
+        not_before(on, check.received_on, f"{check.payer.name}'s payment {check.reference} was received")
         left = unapplied(check_id)
         if amount > left:
             raise RuleError(f"{check.payer.name} {check.reference} has {format_money(left)} "
                             f"unapplied; {format_money(amount)} cannot be refunded.")
         made = move(check, "refunded", -amount, by, reason=reason.strip(), reference=reference,
-                    entry_date=entry_date)
+                    entry_date=on)
         audit.record(by, "refund", check, summary=f"refunded {format_money(amount)} of "
                      f"{check.payer.name} {check.reference} to the payer: {reason.strip()}")
     assert made is not None

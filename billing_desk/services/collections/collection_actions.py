@@ -35,7 +35,7 @@ from ...models import (
     database,
 )
 from ...money import ZERO, format_money, from_cents, parse_money, split_largest_remainder
-from ..books.adjustments import adjust_line
+from ..books.adjustments import adjust_line, adjustment_date
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
 from ..office import audit
@@ -274,11 +274,11 @@ def missed_installments(plan: PaymentPlan, today: dt.date) -> list[PlanInstallme
 # --- the end of the road ------------------------------------------------------------------------
 
 def _clear_patient_lines(account_id: int, kind: str, reason: str, by: User, today: dt.date,
-                        approved_by: User | None = None) -> Decimal:
+                        approved_by: User | None = None, on: dt.date | None = None) -> Decimal:
     cleared = ZERO
     for line in list(open_lines(account_id, "patient")):
         adjust_line(line.id, kind, line.patient_balance, reason, by, entry_date=today,
-                    approved_by=approved_by)
+                    adjusted_on=on, approved_by=approved_by)
         cleared += line.patient_balance
     return cleared
 
@@ -308,19 +308,22 @@ def hand_off(account_id: int, agency: str, reason: str, by: User, *,
 
 
 def write_off(account_id: int, reason: str, by: User, *, today: dt.date | None = None,
-              approved_by: User | None = None) -> Decimal:
-    """Write the open patient balance off to bad debt (a supervisor, or one who signed it off)."""
+              written_off_on: str | dt.date | None = None, approved_by: User | None = None) -> Decimal:
+    """Write the open patient balance off to bad debt (a supervisor, or one who signed it off).
+    ``written_off_on``: the day (not in the future, nor before a line's date of service; blank:
+    today)."""
     today = today or ledger_today()
+    on = adjustment_date(written_off_on, today)
     if not (reason or "").strip():
         raise ValidationError("a reason is required to write off", "reason")
     require(by, "write_off", approved_by)
     with in_transaction():
         written = _clear_patient_lines(account_id, "write_off", f"bad debt: {reason}", by, today,
-                                       approved_by)
+                                       approved_by, on)
         if not written:
             raise RuleError("Nothing is owed by the patient; there is nothing to write off.")
         record = standing(account_id)
-        record.written_off_on, record.next_follow_up = today, None
+        record.written_off_on, record.next_follow_up = on, None
         record.save()
         audit.record(by, "write_off", record, account_id=account_id,
                      summary=f"wrote off {format_money(written)} to bad debt: {reason}"
