@@ -88,12 +88,12 @@ class BillingIdentityDialog(QDialog):
         form = QFormLayout(box)
         for name, label, hint in specs:
             if name in ("tax_id_kind", "production"):
-                editor = self.form_fields.choice(form, name, label, TAX_ID_KINDS if name == "tax_id_kind"
+                choice = self.form_fields.choice(form, name, label, TAX_ID_KINDS if name == "tax_id_kind"
                                                  else FILE_KINDS, hint)
-                editor.currentIndexChanged.connect(self._touched)
+                choice.currentIndexChanged.connect(self._touched)
             else:
-                editor = self.form_fields.text(form, name, label, hint, enter_moves_on=True)
-                editor.textEdited.connect(self._touched)
+                text = self.form_fields.text(form, name, label, hint, enter_moves_on=True)
+                text.textEdited.connect(self._touched)
         return box
 
     def _layout(self) -> None:
@@ -148,8 +148,9 @@ class BillingIdentityDialog(QDialog):
         self.note.setText(text)
 
     def identity(self) -> BillingIdentity:
-        values = self.form_fields.values()
-        return BillingIdentity(**values | {"production": values["production"] == FILE_KINDS[1]})
+        values: dict = dict(self.form_fields.values())
+        values["production"] = values["production"] == FILE_KINDS[1]
+        return BillingIdentity(**values)
 
     def save(self) -> bool:
         if not self.editable:

@@ -44,8 +44,9 @@ class UserFormDialog(_FormDialog):
             ("temporary password", "&Temporary password", True),
             ("temporary password (again)", "Temporary password &again", True)]
         if user is None:
-            rows = [("name", "&Name", False), ("user name", "&User name", False),
-                    ("role", "&Role", self.role)] + rows
+            head: list[tuple[str, str, bool | QWidget]] = [
+                ("name", "&Name", False), ("user name", "&User name", False), ("role", "&Role", self.role)]
+            rows = head + rows
         super().__init__("Add user" if user is None else f"Reset password of {user.username}",
                          rows, "&Save", parent)
         self.by, self.user = by, user
