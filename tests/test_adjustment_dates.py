@@ -96,7 +96,8 @@ def test_a_refund_date_is_checked_and_kept(posted, clerk, supervisor):
     assert set(fields_of(caught)) == {"amount", "reason", "adjusted_on"}
     assert Adjustment.select().count() == 0
     made = payments.refund(account.id, "32.00", "overpaid", clerk, adjusted_on=days(29))
-    assert made.adjusted_on == SERVED + dt.timedelta(days=29) and Account.get_by_id(account.id).unapplied_credit == 0
+    assert made.adjusted_on == SERVED + dt.timedelta(days=29)
+    assert Account.get_by_id(account.id).unapplied_credit == 0
     assert check_ledger() == []
 
 
@@ -128,5 +129,6 @@ def test_an_insurance_refund_is_not_before_its_check_nor_in_the_future(db, admin
         with pytest.raises(ValidationError) as caught:
             insurance_money.refund_unapplied(check.id, "10.00", "overpaid", admin, entry_date=day)
         assert words in fields_of(caught)["adjusted_on"]
-    made = insurance_money.refund_unapplied(check.id, "10.00", "overpaid", admin, entry_date=TODAY - dt.timedelta(days=2))
-    assert made.entry_date == TODAY - dt.timedelta(days=2) and insurance_money.unapplied(check.id) == D("90.00")
+    day = TODAY - dt.timedelta(days=2)
+    made = insurance_money.refund_unapplied(check.id, "10.00", "overpaid", admin, entry_date=day)
+    assert made.entry_date == day and insurance_money.unapplied(check.id) == D("90.00")

@@ -62,7 +62,7 @@ def test_every_list_report_statement_and_letter_says_the_whole_name(db, make_acc
     assert plans == []  # (no promise): the name columns are in its query all the same
 
 
-def test_the_claims_fill_their_own_middle_name_and_suffix_boxes(insured, admin):  # noqa: F811
+def test_the_claims_fill_their_own_middle_name_and_suffix_boxes(insured, admin):
     from billing_desk.exchange.x12_837 import write_837p
     from billing_desk.printing.cms1500 import cover_rows
     from billing_desk.printing.cms1500_values import form_values, forms

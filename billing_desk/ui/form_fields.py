@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -156,6 +157,25 @@ class FormFields:
         head = (f"Not saved: {count} box{'es' if count != 1 else ''} to fix (marked in red)"
                 if count else "Not saved")
         self.message.setText(f"{head}: {rest}" if rest else head)
+
+
+def beside_list(panel: QWidget, form: QFormLayout, message: QLabel, *, weights: tuple[int, int] = (3, 2),
+                more: Iterable[tuple[QWidget, int]] = (), stretch: bool = True) -> QHBoxLayout:
+    """A maintenance screen's shape: the searchable list on the left, the chosen one's form beside
+    it with its message line under it (``stretch``: the space left goes below them), then ``more``
+    (widget, weight) columns."""
+    editor = QWidget()
+    side = QVBoxLayout(editor)
+    side.addLayout(form)
+    side.addWidget(message)
+    if stretch:
+        side.addStretch(1)
+    top = QHBoxLayout()
+    top.addWidget(panel, weights[0])
+    top.addWidget(editor, weights[1])
+    for widget, weight in more:
+        top.addWidget(widget, weight)
+    return top
 
 
 def _value(box: QWidget) -> str:

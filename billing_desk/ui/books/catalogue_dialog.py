@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...choices import ITEM_KINDS
@@ -22,7 +21,7 @@ from ...errors import BillingError, ValidationError
 from ...field_names import words
 from ...money import format_money
 from ...services.books import catalogue
-from ..form_fields import FormFields
+from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
@@ -95,13 +94,7 @@ class CatalogueDialog(QDialog):
             button.clicked.connect(lambda _c=False, slot=slot: slot())
             buttons.addWidget(button)
             self.actions[name] = button
-        editor = QWidget()
-        side = QVBoxLayout(editor)
-        side.addLayout(form)
-        side.addWidget(self.message)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 3)
-        top.addWidget(editor, 2)
+        top = beside_list(self.list, form, self.message, stretch=False)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addWidget(self.problems_view)

@@ -87,6 +87,7 @@ class CreditMemoDialog(_MoneyBackDialog):
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                    | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.resizeColumnsToContents()  # the Credit column in sight
         self.table.setColumnWidth(2, 220)
         self.lines_said = QLabel(wordWrap=True, objectName="credit_lines_problem")  # under the table
         self.form_fields.errors.route("lines", self.lines_said, lambda _field: self.table)

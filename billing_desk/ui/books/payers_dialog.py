@@ -14,13 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...choices import CLAIM_MODES
 from ...errors import BillingError, ValidationError
 from ...services.books import payer_import, payers
-from ..form_fields import FormFields
+from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
@@ -86,15 +85,7 @@ class PayersDialog(QDialog):
             button.clicked.connect(lambda _c=False, slot=slot: slot())
             row.addWidget(button)
             self.buttons[key] = button
-        editor = QWidget()
-        side = QVBoxLayout(editor)
-        side.addLayout(form)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 3)
-        top.addWidget(editor, 3)
-        top.addWidget(self.plans, 4)
+        top = beside_list(self.list, form, self.message, weights=(3, 3), more=[(self.plans, 4)])
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addLayout(row)

@@ -193,10 +193,7 @@ def install_identity_action(window) -> None:
     def open_identity() -> BillingIdentityDialog:
         dialog = BillingIdentityDialog(window.session, prompter=window.prompter, parent=window)
         dialog.finished.connect(lambda _r: window.refresh())
-        dialog.show()
-        dialog.activateWindow()
-        window.identity_dialog = dialog  # kept alive while shown
-        return dialog
+        return window.show_tool(dialog)
 
     window.add_action("&Tools", "&Billing identity…", open_identity, IDENTITY_SHORTCUT,
                       tip="The office's NPI, tax id, taxonomy and address on claims; the 837P sender")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...choices import PROVIDER_ROLES
@@ -22,7 +21,7 @@ from ...errors import BillingError, ValidationError
 from ...services.claims import identity
 from ...services.office.permissions import can
 from ..buttons import add_buttons
-from ..form_fields import FormFields
+from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
@@ -83,14 +82,7 @@ class ProvidersDialog(QDialog):
             ("active", "&Deactivate…", self.toggle_active),
             ("usual", "Make the &usual rendering provider", self.make_usual),
             ("close", "Close (Esc)", self.reject)))
-        editor_box = QWidget()
-        side = QVBoxLayout(editor_box)
-        side.addLayout(form)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 3)
-        top.addWidget(editor_box, 2)
+        top = beside_list(self.list, form, self.message)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addLayout(row)
@@ -205,11 +197,7 @@ class ProvidersDialog(QDialog):
 def install_providers_action(window) -> None:
     """Tools > Providers… (Ctrl+Shift+O)."""
     def open_providers() -> ProvidersDialog:
-        dialog = ProvidersDialog(window.session, prompter=window.prompter, parent=window)
-        dialog.show()
-        dialog.activateWindow()
-        window.providers_dialog = dialog  # kept alive while shown
-        return dialog
+        return window.show_tool(ProvidersDialog(window.session, prompter=window.prompter, parent=window))
 
     window.add_action("&Tools", "Pro&viders…", open_providers, PROVIDERS_SHORTCUT,
                       tip="The rendering and referring providers (name, NPI, taxonomy) invoices name")
