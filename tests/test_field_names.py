@@ -223,3 +223,14 @@ def test_the_screens_never_show_a_problems_bare_field():
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if bare.search(line)]
     assert found == []
+
+
+def test_a_mapping_file_may_name_a_field_as_the_import_dialog_shows_it():
+    from billing_desk.exchange import importing
+    from billing_desk.services.accounts import account_import
+
+    typed = {"Apt / suite": "Unit", "guarantor's zip": "GZ", "last_name": "Surname"}
+    assert importing.named_mapping(typed, account_import.TARGETS) == {
+        "street2": "Unit", "guarantor_zip_code": "GZ", "last_name": "Surname"}
+    labels = {t.name: t.label for t in account_import.TARGETS}
+    assert (labels["street2"], labels["primary_payer"]) == ("Apt / suite", "Primary insurance company")

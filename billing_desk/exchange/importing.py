@@ -255,6 +255,14 @@ def guess_mapping(headers: list[str], targets: list[Target]) -> dict[str, str]:
     return mapping
 
 
+def named_mapping(mapping: dict[str, str], targets: list[Target]) -> dict[str, str]:
+    """A mapping file may name a field as the import dialog shows it ("Apt / suite", "Guarantor's
+    ZIP") or by its own name (``street2``): the same field either way."""
+    by_label = {_norm(t.label): t.name for t in targets}
+    return {by_label.get(_norm(key), key) if key not in {t.name for t in targets} else key: header
+            for key, header in mapping.items()}
+
+
 def check_mapping(mapping: dict[str, str], headers: list[str], targets: list[Target]) -> list[Problem]:
     problems = []
     names = {t.name for t in targets}
