@@ -13,29 +13,11 @@ from ...money import ZERO, format_money, parse_money
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.transactions import in_transaction, today
-from ..office.validation import parse_date
+from ..office.validation import effective_date, not_before
 from .ledger import post_entry
 from .payments import RemitLine, credit_threshold
 
 REDUCING = ("contractual", "discount", "credit_memo", "write_off", "collections")
-
-
-def adjustment_date(typed: str | dt.date | None, entered: dt.date) -> dt.date:
-    """The day an adjustment, return, write-off or refund takes effect: typed (MM/DD/YYYY) or a
-    date, never after the day it is entered (today); blank: that day."""
-    if typed is None or (isinstance(typed, str) and not typed.strip()):
-        return entered
-    day, problem = parse_date(typed, "adjusted_on", required=True, not_future=True, today=entered)
-    if problem:
-        raise ValidationError([problem])
-    assert day is not None
-    return day
-
-
-def not_before(day: dt.date, earliest: dt.date | None, what: str) -> None:
-    """An adjustment's day may not come before what it belongs to (the service, the payment)."""
-    if earliest is not None and day < earliest:
-        raise ValidationError(f"{day:%m/%d/%Y} is before {what} ({earliest:%m/%d/%Y})", "adjusted_on")
 
 
 def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party: str = "patient",
@@ -61,7 +43,7 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
     if protected:
         require(by, protected, approved_by)
     entry_date = entry_date or today()
-    on = adjustment_date(adjusted_on, entry_date)
+    on = effective_date(adjusted_on, entry_date)
     with in_transaction():
         line = InvoiceLine.get_by_id(line_id)
         invoice = line.invoice
@@ -183,7 +165,7 @@ def credit_memo(invoice_id: int, lines: Sequence[tuple[int, str | int | Decimal]
     if not (reason or "").strip():
         problems.append(Problem("reason", "a reason is required for a credit memo"))
     try:
-        on = adjustment_date(adjusted_on, entry_date or today())
+        on = effective_date(adjusted_on, entry_date or today())
         not_before(on, Invoice.get_by_id(invoice_id).service_date, "the invoice's date of service")
     except ValidationError as exc:
         problems += exc.problems

@@ -15,6 +15,7 @@ from ...models import InsuranceMoney, InsurancePayment, Payer, Payment, User, no
 from ...money import ZERO, format_money, from_cents, parse_money
 from ..office import audit
 from ..office.transactions import in_transaction, today
+from ..office.validation import effective_date, not_before
 
 METHODS = ("check", "eft", "none")
 
@@ -127,9 +128,7 @@ def refund_unapplied(check_id: int, amount, reason: str, by: User, *, reference:
                      entry_date: dt.date | None = None) -> InsuranceMoney:
     """Pay back to the payer money it sent that belongs to no line (an overpayment). The day of
     the refund (``entry_date``) is not in the future, nor before the check was received."""
-    from .adjustments import adjustment_date, not_before
-
-    on = adjustment_date(entry_date, today())
+    on = effective_date(entry_date, today())
     amount = parse_money(amount, "amount")
     if amount <= 0:
         raise ValidationError("the refund must be more than zero", "amount")

@@ -13,6 +13,7 @@ from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today
+from ..office.validation import effective_date
 from .eob import EobLine as RemitLine  # noqa: F401  (the name callers know)
 from .ledger import post_entry
 
@@ -134,12 +135,10 @@ def refund(account_id: int, amount, reason: str, by: User, *, method: str = "che
     """Pay back unapplied credit. Over the office's threshold a supervisor must do it or sign
     it off (``approved_by``). ``adjusted_on``: the day of the refund (not in the future; blank:
     the day it is entered). Every problem with what was typed is named at once."""
-    from .adjustments import adjustment_date
-
     entry_date = entry_date or today()
     problems: list[Problem] = []
     amount = _checked(lambda: parse_money(amount, "amount"), problems)
-    on = _checked(lambda: adjustment_date(adjusted_on, entry_date), problems)
+    on = _checked(lambda: effective_date(adjusted_on, entry_date), problems)
     if amount is not None and amount <= 0:
         problems.append(Problem("amount", "the refund must be more than zero"))
     if method not in PAYMENT_METHODS:

@@ -35,13 +35,13 @@ from ...models import (
     database,
 )
 from ...money import ZERO, format_money, from_cents, parse_money, split_largest_remainder
-from ..books.adjustments import adjust_line, adjustment_date
+from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
 from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.transactions import in_transaction, today as ledger_today
-from ..office.validation import parse_date
+from ..office.validation import effective_date, parse_date
 from .worklist import follow_up_days, plan_agreement, standing
 
 OUTCOMES = ("reached", "left message", "no answer", "wrong number", "promised to pay",
@@ -313,7 +313,7 @@ def write_off(account_id: int, reason: str, by: User, *, today: dt.date | None =
     ``written_off_on``: the day (not in the future, nor before a line's date of service; blank:
     today)."""
     today = today or ledger_today()
-    on = adjustment_date(written_off_on, today)
+    on = effective_date(written_off_on, today)
     if not (reason or "").strip():
         raise ValidationError("a reason is required to write off", "reason")
     require(by, "write_off", approved_by)

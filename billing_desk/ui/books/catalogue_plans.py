@@ -18,10 +18,26 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import BillingError, ValidationError
+from ...money import format_money
 from ...services.books import payments, plans
 from ..form_fields import FormFields
 from .invoice_models import RowsModel
-from .payer_plans import plan_values
+
+PLAN_TERMS = ("name", "copay", "deductible", "coinsurance", "out_of_pocket_max")
+
+
+def _money_text(value) -> str:
+    return "" if value is None else format_money(value, currency=False)
+
+
+def plan_values(plan) -> dict[str, str]:
+    """A plan's terms as its form shows them (blank: none); a new plan's all blank."""
+    if plan is None:
+        return dict.fromkeys(PLAN_TERMS, "")
+    return {"name": plan.name, "copay": _money_text(plan.copay), "deductible": _money_text(plan.deductible),
+            "coinsurance": _money_text(plan.coinsurance),
+            "out_of_pocket_max": _money_text(plan.out_of_pocket_max)}
+
 
 RULE_TEXT = {"covered": "covered", "not_covered": "not covered", "prior_auth": "prior auth"}
 

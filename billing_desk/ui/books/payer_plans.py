@@ -18,29 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import BillingError, ValidationError
-from ...money import format_money
 from ...services.books import catalogue, payers, plans
 from ..form_fields import FormFields
+from .catalogue_plans import PlansDialog, plan_values
 from .invoice_models import RowsModel
 
+ERROR_STYLE = "color: #b00020"
 PLAN_FIELDS = (("name", "P&lan name"), ("copay", "Copa&y"), ("deductible", "Deducti&ble"),
                ("coinsurance", "Coins&urance % (patient)"),
                ("out_of_pocket_max", "Out-of-poc&ket max (blank: none)"))
-ERROR_STYLE = "color: #b00020"
 YES = {"y": True, "yes": True, "n": False, "no": False, "": False}
-
-
-def _money_text(value) -> str:
-    return "" if value is None else format_money(value, currency=False)
-
-
-def plan_values(plan) -> dict[str, str]:
-    """A plan's terms as its form shows them (blank: none); a new plan's all blank."""
-    if plan is None:
-        return {name: "" for name, _label in PLAN_FIELDS}
-    return {"name": plan.name, "copay": _money_text(plan.copay), "deductible": _money_text(plan.deductible),
-            "coinsurance": _money_text(plan.coinsurance),
-            "out_of_pocket_max": _money_text(plan.out_of_pocket_max)}
 
 
 def _table(model: RowsModel, name: str, stretch: int | None = None) -> QTableView:
@@ -179,8 +166,6 @@ class PayerPlansPanel(QWidget):
 
     def open_rules(self):
         """The Plans dialog on this plan: covered / not covered / prior authorization per code."""
-        from .catalogue_plans import PlansDialog
-
         if self.plan_id is None:
             self.said.emit("Pick or save a plan first")
             return None
