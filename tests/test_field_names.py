@@ -167,12 +167,14 @@ def walked_field_names() -> tuple[dict[str, str], list[str]]:
 
 
 def other_field_names() -> dict[str, str]:
-    """Fields named by a variable in the source: the settings, the import files' columns."""
+    """Fields named by a variable in the source: the settings, the import files' columns, the
+    CMS-1500 printer offsets."""
     from billing_desk.services.accounts import account_import
     from billing_desk.services.books import payer_import
+    from billing_desk.services.claims import alignment
     from billing_desk.services.office.settings import SETTINGS
 
-    names = {key: "a setting" for key in SETTINGS}
+    names = {key: "a setting" for key in SETTINGS} | {key: "an offset" for key in alignment.WHICH}
     names |= {t.name: "the account import" for t in account_import.TARGETS}
     names |= {t.name: "the payer import" for t in payer_import.TARGETS}
     return names
