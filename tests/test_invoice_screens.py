@@ -206,7 +206,7 @@ def test_posted_invoice_opens_read_only_and_can_be_credited(qtbot, office, super
     dialog.table.setCurrentIndex(dialog.model.index(0, 6))
     type_in(qtbot, "48.00")
     dialog.apply()
-    assert "reason is required" in dialog.message.text()
+    assert "reason is required" in dialog.said["reason"].text()  # under the reason box
     dialog.reason.setText("returned unopened")
     dialog.apply()
     assert Account.get_by_id(office["account"].id).patient_balance == 0

@@ -131,7 +131,7 @@ def test_the_program_is_picked_by_its_first_letters_and_shown_in_the_list(tab, q
     assert dialog.fields["program"].currentData() == "commercial"
     dialog.show_payer(Payer.get().id)
     assert dialog.fields["program"].currentData() == "medicaid"
-    dialog._show_problems([Problem("program", "'x' is not a program")])
+    dialog.form_fields.show([Problem("program", "'x' is not a program")])
     assert dialog.errors["program"].isVisibleTo(dialog) and focused() is dialog.fields["program"]
 
 

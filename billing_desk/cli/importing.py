@@ -24,6 +24,7 @@ def _checked_rows(args, table: importing.Table, mapping: dict[str, str] | None, 
     bad one. Returns the preview to import, or None when nothing may be imported."""
     if mapping is None:
         mapping = importing.guess_mapping(table.headers, targets)
+    mapping = importing.named_mapping(mapping, targets)
     problems = importing.check_mapping(mapping, table.headers, targets)
     if problems:
         for problem in problems:

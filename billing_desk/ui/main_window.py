@@ -131,6 +131,13 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(action)
         return action
 
+    def show_tool(self, dialog):
+        """A window a Tools menu item opens: shown in front, kept alive while it is open."""
+        self.tools = [d for d in getattr(self, "tools", []) if d.isVisible()] + [dialog]
+        dialog.show()
+        dialog.activateWindow()
+        return dialog
+
     def _build_menus(self) -> None:
         for name in ("&File", "&Edit", "&Reports", "&Tools", "&Help"):
             self.menu(name)

@@ -47,9 +47,10 @@ def _owed_lines(claim: Claim) -> list[tuple[InvoiceLine, Decimal]]:
 
 
 def write_off_denial(claim_id: int, reason: str, by: User, *, approved_by: User | None = None,
-                     entry_date: dt.date | None = None) -> Decimal:
+                     entry_date: dt.date | None = None, adjusted_on: str | dt.date | None = None) -> Decimal:
     """Write off what the claim's payer still owes on a denied claim's lines, with a reason, and
-    close it. Returns the amount written off."""
+    close it. ``adjusted_on``: the day of the write-off (not in the future, nor before the date of
+    service; blank: the day it is entered). Returns the amount written off."""
     if not (reason or "").strip():
         raise ValidationError("a reason is required to write off", "reason")
     require(by, "write_off", approved_by)
@@ -59,8 +60,8 @@ def write_off_denial(claim_id: int, reason: str, by: User, *, approved_by: User 
         total = ZERO
         for line, owed in _owed_lines(claim):
             adjust_line(line.id, "write_off", owed, f"denied claim {claim.control_number}: {reason}",
-                        by, party="insurance", entry_date=entry_date, approved_by=approved_by,
-                        payer_id=claim.payer_id)
+                        by, party="insurance", entry_date=entry_date, adjusted_on=adjusted_on,
+                        approved_by=approved_by, payer_id=claim.payer_id)
             total += owed
         claim_status.move(claim, "closed", by, f"written off {format_money(total)}: {reason}")
         audit.record(by, "write_off", claim, account_id=claim.invoice.account_id,

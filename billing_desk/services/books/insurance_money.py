@@ -28,6 +28,7 @@ from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today
+from ..office.validation import effective_date, not_before
 from .check_sums import check_sums, unapplied  # (the posting's callers read them here too)
 from .ledger import open_entry_date, post_entry
 from .remit_lines import payer_owes
@@ -118,7 +119,9 @@ def refund_unapplied(check_id: int, amount, reason: str, by: User, *, reference:
                      approved_by: User | None = None) -> InsuranceMoney:
     """Pay back to the payer money it sent that belongs to no line (an overpayment). Over the
     office's threshold a supervisor must do it or sign it off (``approved_by``), as for refunds
-    to patients."""
+    to patients. The day of the refund (``entry_date``) is not in the future, nor before the
+    check was received."""
+    on = effective_date(entry_date, today())
     amount = parse_money(amount, "amount")
     if amount <= 0:
         raise ValidationError("the refund must be more than zero", "amount")
@@ -129,12 +132,13 @@ def refund_unapplied(check_id: int, amount, reason: str, by: User, *, reference:
         require(by, "large_credit", approved_by)
     with in_transaction():
         check = InsurancePayment.get_by_id(check_id)
+        not_before(on, check.received_on, f"{check.payer.name}'s payment {check.reference} was received")
         left = unapplied(check_id)
         if amount > left:
             raise RuleError(f"{check.payer.name} {check.reference} has {format_money(left)} "
                             f"unapplied; {format_money(amount)} cannot be refunded.")
         made = move(check, "refunded", -amount, by, reason=reason.strip(), reference=reference,
-                    entry_date=entry_date)
+                    entry_date=on)
         note = approved_note(by, "large_credit", approved_by) if large else ""
         audit.record(by, "refund", check, summary=f"refunded {format_money(amount)} of "
                      f"{check.payer.name} {check.reference} to the payer: {reason.strip()}{note}")

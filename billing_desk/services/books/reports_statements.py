@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ...models import Account, AccountCollection, Letter, User, database
 from ...money import ZERO, from_cents, to_cents
+from ...names import SQL_COLUMNS, listed
 from ..office import audit
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
@@ -71,7 +72,7 @@ def select_accounts(as_of: dt.date, minimum: Decimal | None = None,
     owed = {key: sum(row.patient_cents) for key, row in aging_by_account(as_of).items()}
     floor = to_cents(minimum)
     rows = database.execute_sql(
-        "SELECT id, number, last_name, first_name, billing_cycle_day FROM account "
+        f"SELECT a.id, a.number, {SQL_COLUMNS}, a.billing_cycle_day FROM account a "
         "WHERE status != 'pending' ORDER BY zip_code, sort_name, number").fetchall()
     last_sent = dict(database.execute_sql(
         "SELECT account_id, MAX(sent_on) FROM letter WHERE kind = 'statement' AND sent_on <= ? "
@@ -79,12 +80,12 @@ def select_accounts(as_of: dt.date, minimum: Decimal | None = None,
     standing = {r.account_id: r for r in AccountCollection.select()}
     holds = holds_as_of(as_of)
     chosen = Selection()
-    for key, number, last, first, cycle_day in rows:
+    for key, number, *name, cycle_day in rows:
         if owed.get(key, 0) <= floor:
             continue
         reason = _skip_reason(standing.get(key), holds, last_sent.get(key), as_of, cycle_day)
         if reason:
-            chosen.skipped.append(Skipped(number, ", ".join(p for p in (last, first) if p), reason))
+            chosen.skipped.append(Skipped(number, listed(*name), reason))
         else:
             chosen.account_ids.append(key)
     return chosen
@@ -126,7 +127,7 @@ def bill_to(account: Account) -> list[str]:
     """The address block: the guarantor's when someone else pays, else the account's."""
     who = account.guarantor if account.guarantor_id and account.guarantor.relationship != "self" else None
     source = who or account
-    name = f"{who.first_name} {who.last_name}".strip() if who else account.display_name
+    name = who.written_name if who else account.display_name
     city = " ".join(p for p in (f"{source.city}," if source.city else "", source.state,
                                 source.zip_code) if p)
     return [line for line in (name, source.street, source.street2, city) if line]

@@ -56,6 +56,7 @@ def _address(street, street2, city, state, zip_code) -> Address:
 
 def patient_of(account: Account) -> Person:
     return Person(last_name=account.last_name, first_name=account.first_name,
+                  middle_name=(account.middle_name or "").strip(), suffix=(account.suffix or "").strip(),
                   date_of_birth=account.date_of_birth, sex=account.sex,
                   address=_address(account.street, account.street2, account.city, account.state,
                                    account.zip_code), phone=digits_of(account.phone))

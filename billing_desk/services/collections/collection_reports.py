@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ...models import Account, PaymentPlan, PlanInstallment, database
 from ...money import ZERO, from_cents
+from ...names import SQL_COLUMNS, listed
 from ..office import audit
 from ..office.settings import get_setting
 from ..office.transactions import today as ledger_today
@@ -50,24 +51,24 @@ def insurance_unpaid_claims(payer_id: int, *, days: int | None = None,
     days = int(get_setting("insurance_unpaid_days")) if days is None else days
     cutoff = (today - dt.timedelta(days=days)).isoformat()
     rows = database.execute_sql(
-        """SELECT i.number, a.number, a.last_name, a.first_name, i.service_date, i.posted_on,
+        f"""SELECT i.number, a.number, {SQL_COLUMNS}, i.service_date, i.posted_on,
                   i.insurance_balance
            FROM invoice i JOIN account a ON a.id = i.account_id
            WHERE i.payer_id = ? AND i.insurance_balance > 0 AND i.posted_on <= ?
            ORDER BY i.posted_on, i.number""", (payer_id, cutoff)).fetchall()
-    return [{"invoice": r[0], "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
-             "service_date": _date(r[4]), "posted_on": _date(r[5]),
-             "days": (today - _date(r[5])).days, "unpaid": from_cents(r[6])} for r in rows]
+    return [{"invoice": r[0], "account": r[1], "name": listed(*r[2:8]),
+             "service_date": _date(r[8]), "posted_on": _date(r[9]),
+             "days": (today - _date(r[9])).days, "unpaid": from_cents(r[10])} for r in rows]
 
 
 def promises_due(*, start: dt.date, end: dt.date) -> list[dict]:
     rows = database.execute_sql(
-        """SELECT p.due_date, a.number, a.last_name, a.first_name, p.amount, p.status, u.username
+        f"""SELECT p.due_date, a.number, {SQL_COLUMNS}, p.amount, p.status, u.username
            FROM promise p JOIN account a ON a.id = p.account_id JOIN "user" u ON u.id = p.by_id
            WHERE p.due_date BETWEEN ? AND ? ORDER BY p.due_date, a.number""",
         (start.isoformat(), end.isoformat())).fetchall()
-    return [{"due": _date(r[0]), "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
-             "amount": from_cents(r[4]), "status": r[5], "by": r[6]} for r in rows]
+    return [{"due": _date(r[0]), "account": r[1], "name": listed(*r[2:8]),
+             "amount": from_cents(r[8]), "status": r[9], "by": r[10]} for r in rows]
 
 
 def payment_plans(*, today: dt.date | None = None) -> list[dict]:
@@ -101,7 +102,8 @@ def payment_plans(*, today: dt.date | None = None) -> list[dict]:
             status = "active" if owing else "completed"
         account = plan.account
         rows.append({"account": account.number,
-                     "name": ", ".join(p for p in (account.last_name, account.first_name) if p),
+                     "name": listed(account.last_name, account.first_name, account.middle_name,
+                                    account.suffix, account.organization, account.kind),
                      "total": plan.total, "installments": plan.installments,
                      "first_due": plan.first_due, "status": status, "paid": sum(shares, ZERO),
                      "missed": sum(1 for i in owing if i.due_date < today) if status == "active" else 0,

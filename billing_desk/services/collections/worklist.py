@@ -26,6 +26,7 @@ from ...models import (
     database,
 )
 from ...money import format_money, from_cents
+from ...names import listed
 from ..books.aging import CREDIT_LEFT_SQL, bucket_for
 from ..office import audit
 from ..office.permissions import require
@@ -82,7 +83,8 @@ plans AS (
   WHERE pp.status = 'active' GROUP BY pp.account_id),
 w AS (
   SELECT a.id AS account_id, a.number AS number, a.sort_name AS sort_name, a.first_name AS first_name,
-         a.last_name AS last_name, a.organization AS organization, a.kind AS kind, a.phone AS phone,
+         a.last_name AS last_name, a.middle_name AS middle_name, a.suffix AS suffix,
+         a.organization AS organization, a.kind AS kind, a.phone AS phone,
          a.patient_balance AS balance, a.unapplied_credit AS credit, pd.past_due AS past_due,
          pd.oldest_due AS oldest_due,
          CAST(julianday(:today) - julianday(pd.oldest_due) AS INTEGER) AS days,
@@ -188,10 +190,8 @@ def _date(value: str | dt.date | None) -> dt.date | None:
 
 
 def _name(row: dict) -> str:
-    person = ", ".join(p for p in (row["last_name"], row["first_name"]) if p)
-    if row["kind"] == "customer" and row["organization"]:
-        return f"{row['organization']} ({person})" if person else row["organization"]
-    return person or row["organization"]
+    return listed(row["last_name"], row["first_name"], row["middle_name"], row["suffix"],
+                  row["organization"], row["kind"])
 
 
 def _where(spec: WorkFilter, params: dict) -> str:

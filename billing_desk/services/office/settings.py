@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...field_names import register
 from ...models import Setting
+
+# A setting's title where its key does not read well on its own ("Office name" reads well).
+TITLES = {"office_address": "Address", "office_phone": "Phone", "office_tax_id": "Tax id",
+          "office_logo": "Logo file", "office_documents_folder": "Documents folder",
+          "appeal_letter_template": "Appeal letter"}
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,11 @@ class SettingSpec:
     default: Any
     help: str
     kind: str = ""  # text, lines, letter, money, int, bool, percent, file, folder; "internal": no editor
+
+    @property
+    def title(self) -> str:
+        """The label the Settings dialog shows, and the setting's name in every refusal."""
+        return TITLES.get(self.key, self.key.replace("_", " ").capitalize())
 
     @property
     def type(self) -> str:
@@ -109,6 +120,8 @@ SETTINGS = {spec.key: spec for spec in (
                 "backups kept besides one a day for a week and one a month for a year"),
     SettingSpec("backup_encrypt", False, "ask for a password and encrypt \"Back up now\" copies"),
 )}
+
+register({key: spec.title for key, spec in SETTINGS.items()})
 
 
 def office_details() -> dict:
