@@ -12,8 +12,9 @@ from peewee import Database
 from .migration_claims import claims
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
+from .migration_speed import create_speed_extras, speed
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -37,10 +38,16 @@ def create_triggers(db: Database) -> None:
 
 
 def create_extras(db: Database) -> None:
-    """What peewee's create_tables does not make: triggers and partial indexes."""
+    """What peewee's create_tables does not make: triggers, partial indexes, the ledger's day
+    totals (migration_speed)."""
     create_triggers(db)
     for statement in PARTIAL_INDEXES:
         db.execute_sql(statement)
+    create_speed_extras(db)
+
+
+def _schema_8_elsewhere(db: Database) -> None:
+    """Version 8 is another branch's step (issue 21); on this branch there is nothing to do."""
 
 
 def _v1_to_v2(db: Database) -> None:
@@ -87,4 +94,6 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     4: _names_and_guarantor_details,
     5: remittances,
     6: claim_follow_up_and_calls,
+    7: _schema_8_elsewhere,
+    8: speed,
 }
