@@ -168,3 +168,50 @@ def test_the_aging_by_account_is_the_open_items_by_payer_added_up(db, admin, cat
         got = aging.aging_by_account(as_of, apply_credits=False)
         assert {k: r.patient_cents + r.insurance_cents for k, r in got.items() if any(
             r.patient_cents + r.insurance_cents)} == {k: v for k, v in want.items() if any(v)}
+
+
+def test_the_worklist_is_read_once_per_state_of_the_data(db, admin, catalogue, make_account):
+    """Searching, sorting and counting read the connection's snapshot of the worklist; a payment
+    saved here, or by another connection (a worker thread), is on the list at the next read."""
+    import threading
+
+    from billing_desk.services.collections import worklist as col
+
+    accounts = [make_account(last=name) for name in ("Adams", "Baker", "Clark")]
+    for account in accounts:
+        invoices.quick_invoice(account.id, DAY, [("99213", 1)], admin, entry_date=DAY)
+    today = DAY + dt.timedelta(days=90)
+    made = []
+    real = database.obj.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if sql.startswith("CREATE TEMP TABLE"):
+            made.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    database.obj.execute_sql = spy
+    try:
+        assert col.worklist_count(today=today) == 3
+        assert [r.name for r in col.worklist(col.WorkFilter(text="bak"), today=today)] == ["Baker, Ann"]
+        assert [r.name for r in col.worklist(col.WorkFilter(sort="name"), today=today)] == \
+            ["Adams, Ann", "Baker, Ann", "Clark, Ann"]
+        assert len(made) == 1
+        payments.record_payment(accounts[0].id, "120.00", admin, method="cash", received_on=today,
+                                entry_date=today)
+        assert [r.name for r in col.worklist(col.WorkFilter(sort="name"), today=today)] == \
+            ["Baker, Ann", "Clark, Ann"]
+        assert len(made) == 2
+
+        def pay_elsewhere():
+            payments.record_payment(accounts[1].id, "120.00", admin, method="cash", received_on=today,
+                                    entry_date=today)
+            database.close()
+
+        worker = threading.Thread(target=pay_elsewhere)
+        worker.start()
+        worker.join()
+        assert col.worklist_count(today=today) == 1 and len(made) == 3
+        assert col.worklist_count(col.WorkFilter(show="follow_ups"), today=today) == 0
+        assert len(made) == 3
+    finally:
+        del database.obj.execute_sql

@@ -15,6 +15,7 @@ from ...models import Account, Claim, Invoice, Payer
 from ..books.account_search import search_condition
 from ..claims.claim_status import NAMES
 from ..office.transactions import today as office_today
+from .lists import count as counted
 
 
 def status_named(text: str) -> str:
@@ -53,12 +54,22 @@ def claims_query(text: str = "", status: str | None = None, *, payer: str = "",
         query = query.where(Claim.total_charge <= max_amount)
     text = (text or "").strip()
     if text:
-        cond = ((Claim.control_number == text) | (Claim.payer_claim_number == text)
-                | Invoice.account.in_(Account.select(Account.id).where(search_condition(text))))
-        if text.isdigit():
-            cond = cond | (Invoice.number == int(text))
-        query = query.where(cond)
+        query = query.where(Claim.id.in_(_claims_matching(text)))
     return query.order_by(Claim.id.desc())
+
+
+def _claims_matching(text: str):
+    """The claims a typed text names, each way through its own index: the control number, the
+    payer's claim number, the patient's accounts, the invoice number (an OR across the claim and
+    its invoice would read every claim)."""
+    on_invoices = Claim.select(Claim.id).join(Invoice)
+    accounts = Account.select(Account.id).where(search_condition(text))
+    found = (Claim.select(Claim.id).where(Claim.control_number == text)
+             | Claim.select(Claim.id).where(Claim.payer_claim_number == text)
+             | on_invoices.where(Invoice.account.in_(accounts)))
+    if text.isdigit():
+        found = found | on_invoices.where(Invoice.number == int(text))
+    return found
 
 
 @dataclass(frozen=True)
@@ -88,4 +99,4 @@ def rows(query, *, offset: int = 0, limit: int | None = 100, today: dt.date | No
 
 
 def count(query) -> int:
-    return query.order_by().count()
+    return counted(query)  # once per state of the data
