@@ -158,7 +158,7 @@ def measure(db: Path, repeat: int) -> list[Figure]:
         wait(1000)
         idle.append(beat.longest)
     noise = statistics.median(idle)
-    runs = [one_pass(window, beat) for _ in range(max(1, repeat // 2))]
+    runs = [one_pass(window, beat) for _ in range(max(1, (repeat + 1) // 2))]
     figures = [Figure(f"freeze: {name}, longest event-loop gap", statistics.median(r[name] for r in runs),
                       noise, "the heartbeat's gap with nothing going on", "< 0.050 s")
                for name in runs[0]]

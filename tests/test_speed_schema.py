@@ -215,3 +215,23 @@ def test_the_worklist_is_read_once_per_state_of_the_data(db, admin, catalogue, m
         assert len(made) == 3
     finally:
         del database.obj.execute_sql
+
+
+def test_the_invoice_list_pages_and_counts_as_the_joined_query_did(db, admin, catalogue, make_account):
+    """The Invoice Entry list reads a page's ids first and counts without the accounts' join:
+    the same invoices, in the same order, and the same count as the joined query."""
+    from billing_desk.services.accounts import lists
+
+    people = [make_account(last=last) for last in ("Smith", "Smithers", "Jones")]
+    numbers = []
+    for n in range(14):
+        inv = invoices.quick_invoice(people[n % 3].id, DAY + dt.timedelta(days=n), [("99213", 1)], admin,
+                                     entry_date=DAY + dt.timedelta(days=n))
+        numbers.append(inv.number)
+    for text in ("", "smith", "smithers", "jon", str(numbers[4]), people[2].number, "nobody"):
+        for status in (None, "posted", "void"):
+            query = lists.invoices_query(text, status)
+            joined = list(query)  # the query itself, read whole
+            assert [i.id for i in lists.page(query, 0, 5)] == [i.id for i in joined[:5]]
+            assert [i.id for i in lists.page(query, 5, 5)] == [i.id for i in joined[5:10]]
+            assert lists.count(query) == len(joined) == query.order_by().count()

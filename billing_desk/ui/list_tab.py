@@ -38,7 +38,7 @@ class ListPanel(QWidget):
             self.status.addItem(status.replace("_", " ").capitalize(), status)
         self.status.setVisible(bool(statuses))
         self.count_label = QLabel()
-        self.model = PagedTableModel(columns, parent=self)
+        self.model = PagedTableModel(columns, page_size=100, parent=self)  # more as it scrolls
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -34,6 +34,7 @@ def invoices_query(text: str = "", status: str | None = None):
         query, counted = query.where(cond), counted.where(cond)
     query = query.order_by(Invoice.id.desc())
     setattr(query, "count_query", counted)  # noqa: B010 - peewee's query takes any attribute
+    setattr(query, "page_ids", counted.order_by(Invoice.id.desc()))  # noqa: B010 - see page()
     return query
 
 
@@ -97,13 +98,21 @@ def past_due_query(as_of: dt.date, text: str = ""):
 
 
 def page(query, offset: int, limit: int) -> list:
+    """Rows ``offset`` to ``offset + limit`` of ``query``. A query with ``page_ids`` (its ids in
+    its order, from an index) finds the page's ids first and reads only their rows: a search
+    that matches 70,000 invoices sorts 70,000 ids, not 70,000 rows of two tables."""
+    ids = getattr(query, "page_ids", None)
+    if ids is not None:
+        return list(query.where(query.model.id.in_(ids.limit(limit).offset(offset))))
     return list(query.limit(limit).offset(offset))
 
 
 def count(query) -> int:
     """How many rows ``query`` finds (its ``count_query`` when it has one). Counted in SQL once
     per state of the data: a tab switched to again, or a search box cleared, counts nothing."""
-    counted = getattr(query, "count_query", None) or query.order_by()
+    counted = getattr(query, "count_query", None)  # (never `or`: a query's truth runs it)
+    if counted is None:
+        counted = query.order_by()
     if counted._group_by is None and counted._having is None and counted._distinct is None \
             and not counted._simple_distinct and counted._windows is None:
         counted = counted.select(SQL("1"))
