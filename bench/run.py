@@ -32,6 +32,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -132,13 +133,13 @@ def table_lines(figures: list[dict], markdown: bool = False) -> list[str]:
 
 def markdown(results: dict) -> str:
     book, machine = results["book"], results["machine"]
-    return "\n".join([
+    return "\n".join([textwrap.fill(
         f"Measured {results['measured_at'][:10]} with `python bench/run.py --db FILE --repeat "
         f"{results['repeat']}` on the benchmark book ({book['account']:,} accounts, "
         f"{book['invoice']:,} invoices, {book['ledger_entry']:,} ledger entries, {book['claim']:,} "
         f"claims, {book['megabytes']:,} MB) on a {machine['cpus']}-core machine shared with other "
         f"work (load {machine['load']:.1f} at the start): medians of {results['repeat']} runs, each "
-        "beside the bare library or bare SQL doing the same work in the same run.", "",
+        "beside the bare library or bare SQL doing the same work in the same run.", width=96), "",
         *table_lines(results["figures"], markdown=True)])
 
 

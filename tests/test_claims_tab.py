@@ -180,8 +180,8 @@ def test_the_claims_list_finds_what_one_or_over_the_joined_rows_found(demo_path)
     try:
         claims = list(Claim.select().order_by(Claim.id))
         payer = Payer.get_by_id(claims[0].payer_id).name
-        texts = ["", claims[3].control_number, str(claims[5].invoice.number), claims[7].invoice.account.number,
-                 claims[7].invoice.account.last_name[:3], "zzz"]
+        texts = ["", claims[3].control_number, str(claims[5].invoice.number),
+                 claims[7].invoice.account.number, claims[7].invoice.account.last_name[:3], "zzz"]
         for text in texts:
             for status in (None, "open", "paid"):
                 for by in ("", payer):
@@ -193,8 +193,9 @@ def test_the_claims_list_finds_what_one_or_over_the_joined_rows_found(demo_path)
                     if by:
                         old = old.where(fn.LOWER(Payer.name) == by.lower())
                     if text:
+                        named = Account.select(Account.id).where(search_condition(text))
                         cond = ((Claim.control_number == text) | (Claim.payer_claim_number == text)
-                                | Invoice.account.in_(Account.select(Account.id).where(search_condition(text))))
+                                | Invoice.account.in_(named))
                         if text.isdigit():
                             cond = cond | (Invoice.number == int(text))
                         old = old.where(cond)
