@@ -136,8 +136,9 @@ def day_entries(start: dt.date, end: dt.date) -> list[DayEntry]:
 
 
 def receivables_cents(before: dt.date) -> int:
-    """What all accounts owed (less unapplied credit) at the start of ``before``."""
-    row = database.execute_sql("SELECT COALESCE(SUM(amount), 0) FROM ledger_entry "
+    """What all accounts owed (less unapplied credit) at the start of ``before``: the sum of the
+    ledger's day totals (kept by a trigger on every entry, checked by the ledger check) before it."""
+    row = database.execute_sql("SELECT COALESCE(SUM(amount), 0) FROM ledger_day "
                                "WHERE entry_date < ?", (before.isoformat(),)).fetchone()
     return row[0]
 

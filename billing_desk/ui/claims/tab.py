@@ -9,7 +9,7 @@ The list is ``services.accounts.claim_lists``; every action is a named service i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -129,9 +129,8 @@ class ClaimsTab(QWidget):
         self.history = _table(self.history_model)
         self.message = QLabel(wordWrap=True, objectName="claims_message")
         self._layout()
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        # Each key searches at once (the claims are counted and paged by their ids: claim_lists).
+        self.search.textChanged.connect(lambda _t: self.refresh())
         self.search.returnPressed.connect(self.table.setFocus)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.payer.currentIndexChanged.connect(lambda _i: self.refresh())
