@@ -14,8 +14,12 @@ from billing_desk.services.review import build_review, notes_for, save_notes
 from billing_desk.services.review.rules import advice_for
 from tests.test_reports_numbers import office  # noqa: F401 (fixture)
 
-JAN1, MAR31, APR30, MAY31 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 30),
-                             dt.date(2026, 5, 31))
+JAN1, MAR31, APR30, MAY31 = (
+    dt.date(2026, 1, 1),
+    dt.date(2026, 3, 31),
+    dt.date(2026, 4, 30),
+    dt.date(2026, 5, 31),
+)
 
 # The book (tests/test_reports_numbers.py): on 01/01 Ann (insured, Blue pays) is billed 120.00 and
 # Bob 15.00; on 03/01 Bob is billed 45.00 and pays 20.00 (15.00 to January, 5.00 to March) and Cy
@@ -90,8 +94,9 @@ def test_a_contractual_allowance_lowers_charges_for_the_net_rate(office, admin):
     from billing_desk.models import InvoiceLine
 
     line = InvoiceLine.get(InvoiceLine.code == "99213")
-    adjustments.adjust_line(line.id, "contractual", "20.00", "CO 45", admin, party="insurance",
-                            entry_date=dt.date(2026, 3, 10))
+    adjustments.adjust_line(
+        line.id, "contractual", "20.00", "CO 45", admin, party="insurance", entry_date=dt.date(2026, 3, 10)
+    )
     f = build_review(JAN1, MAR31, as_of=MAR31).figures
     assert f["net_collection"].value == D("0.3125")  # 50 / (180 - 20)
     assert f["adjustments"].value == D("0.1111")  # 20 / 180
