@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..money import from_cents
 from ..printing.report import Column, Group, Report
 from ..printing.review_doc import render_review_pdf, render_review_xlsx
 from ..services.review import SECTIONS, Review, build_review
@@ -110,7 +111,7 @@ def document(review: Review) -> dict:
         if r.rows is not None
     ]
     all_tables = [_table(f.title, f.drill) for f in review.figures.values() if f.drill is not None]
-    months = [(m["label"], m["charges"] / 100, m["payments"] / 100) for m in review.months]
+    months = [(m["label"], from_cents(m["charges"]), from_cents(m["payments"])) for m in review.months]
     aging = [
         (f"{p.on:%b %y}", (p.share("over_90") or 0) * 100, (p.share("over_120") or 0) * 100)
         for p in review.trend

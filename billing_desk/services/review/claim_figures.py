@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ...models import database
+from ...money import from_cents
 from ..claims.denials import APPEALED, denial_reasons_for
 from .model import DAYS, PERCENT, Drill, Figure, day, days_between, ratio, tenth
 
@@ -82,7 +83,7 @@ def sent_claims(start: dt.date, cut: dt.date, as_of: dt.date) -> list[dict]:
                 "service": day(service),
                 "account": account,
                 "name": name,
-                "billed": Decimal(charge) / 100,
+                "billed": from_cents(charge),
                 "denied": bool(denied),
                 "clean": not denied and not troubled and replaces is None,
                 "paid": day(paid_at),

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ...models import database
+from ...money import from_cents
 from ..books import aging
 from .model import DAYS, MONEY, PERCENT, Drill, Figure, Point, day, ratio, tenth
 
@@ -118,13 +119,13 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
     ar = Figure(
         "ar",
         "Accounts receivable",
-        Decimal(point.ar) / 100,
+        from_cents(point.ar),
         MONEY,
         "What patients and payers owe on posted invoices at the end of the period (the "
         "aging report's total before unapplied credits are taken off).",
     )
     if detail:
-        ar.parts = [("Patients", Decimal(patient) / 100), ("Insurance", Decimal(insurance) / 100)]
+        ar.parts = [("Patients", from_cents(patient)), ("Insurance", from_cents(insurance))]
     days = Figure(
         "days_in_ar",
         "Days in A/R",
@@ -152,7 +153,7 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
         days.parts += [(name, value) for name, value, _ in by_payer]
         days.drill = Drill(
             [("payer", "Payer", "text"), ("owed", "Payer owes", "money"), ("days", "Days in A/R", "days")],
-            [{"payer": n, "owed": Decimal(o) / 100, "days": v} for n, v, o in by_payer],
+            [{"payer": n, "owed": from_cents(o), "days": v} for n, v, o in by_payer],
         )
     figures = {"ar": ar, "days_in_ar": days}
     for key, cents, over in (("over_90", point.over_90, 90), ("over_120", point.over_120, 120)):
@@ -181,7 +182,7 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
                 {
                     "account": labels[a][0],
                     "name": labels[a][1],
-                    "owed": Decimal(c) / 100,
+                    "owed": from_cents(c),
                     "share": ratio(c, cents),
                 }
                 for a, c in top[:50]
@@ -236,14 +237,14 @@ def collection_figures(start: dt.date, cut: dt.date) -> dict[str, Figure]:
     charged = Figure(
         "charges",
         "Charges",
-        Decimal(charges) / 100,
+        from_cents(charges),
         MONEY,
         "Charges keyed in the period, less voided invoices.",
     )
     paid = Figure(
         "payments",
         "Payments",
-        Decimal(payments) / 100,
+        from_cents(payments),
         MONEY,
         "Payments keyed in the period, less voided payments.",
     )
@@ -268,7 +269,7 @@ def adjustment_figure(start: dt.date, cut: dt.date, charges_cents: int) -> Figur
                 "kind": kind.replace("_", " "),
                 "code": code,
                 "count": count,
-                "amount": Decimal(cents) / 100,
+                "amount": from_cents(cents),
                 "share": ratio(cents, charges_cents),
             }
         )
@@ -323,8 +324,8 @@ def bad_debt_figure(start: dt.date, cut: dt.date) -> Figure:
                 "account": labels[account][0],
                 "name": labels[account][1],
                 "since": day(since),
-                "written_off": Decimal(off or 0) / 100,
-                "recovered": Decimal(got or 0) / 100,
+                "written_off": from_cents(off or 0),
+                "recovered": from_cents(got or 0),
             }
         )
     rows.sort(key=lambda r: -Decimal(str(r["recovered"])))
@@ -337,7 +338,7 @@ def bad_debt_figure(start: dt.date, cut: dt.date) -> Figure:
         "before the payment ÷ what those accounts had written off or placed.",
         empty="no accounts written off or placed",
         count=len(rows),
-        parts=[("Recovered", Decimal(recovered) / 100), ("Written off", Decimal(written) / 100)],
+        parts=[("Recovered", from_cents(recovered)), ("Written off", from_cents(written))],
         drill=Drill(
             [
                 ("account", "Account", "text"),

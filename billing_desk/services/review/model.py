@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from ...money import from_cents
+
 # What a figure's value is: a fraction (0.125 prints 12.5 %), days, money or a count.
 PERCENT, DAYS, MONEY, COUNT = "percent", "days", "money", "count"
 TENTH = Decimal("0.1")
@@ -83,7 +85,7 @@ class Review:
         if name == "aging":
             return [(f"{p.on:%b %y}", (p.share("over_90") or Decimal(0)) * 100) for p in self.trend[:-1]]
         if name == "collections":
-            return [(m["label"], Decimal(m["payments"]) / 100) for m in self.months]
+            return [(m["label"], from_cents(m["payments"])) for m in self.months]
         source = {"denials": "denial_rate", "days_to_pay": "days_to_pay"}[name]
         figure = self.figures[source]
         if name == "denials":

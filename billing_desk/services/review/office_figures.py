@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ...models import database
+from ...money import from_cents
 from .model import COUNT, DAYS, MONEY, PERCENT, Drill, Figure, day, days_between, ratio, tenth
 
 
@@ -86,7 +87,7 @@ def promise_figures(start: dt.date, cut: dt.date, as_of: dt.date) -> dict[str, F
              WHERE p.due_date BETWEEN ? AND ? AND p.status IN ('kept', 'broken')
                AND COALESCE(p.resolved_on, p.due_date) <= ?"""
     rows = [
-        {"account": n, "due": day(d), "amount": Decimal(c) / 100, "status": s}
+        {"account": n, "due": day(d), "amount": from_cents(c), "status": s}
         for n, d, c, s in database.execute_sql(sql, [_iso(start), _iso(cut), _iso(as_of)])
     ]
     kept = Figure(
@@ -111,7 +112,7 @@ def promise_figures(start: dt.date, cut: dt.date, as_of: dt.date) -> dict[str, F
              JOIN payment_plan pp ON pp.id = pi.plan_id JOIN account a ON a.id = pp.account_id
              WHERE pi.due_date BETWEEN ? AND ? AND pp.status != 'cancelled'"""
     rows = [
-        {"account": n, "due": day(d), "amount": Decimal(c) / 100, "paid": Decimal(p) / 100}
+        {"account": n, "due": day(d), "amount": from_cents(c), "paid": from_cents(p)}
         for n, d, c, p in database.execute_sql(sql, [_iso(start), _iso(min(cut, as_of))])
     ]
     plans = Figure(
@@ -154,7 +155,7 @@ def unbilled_figures(snapshot: dt.date, as_of: dt.date) -> dict[str, Figure]:
             "name": name,
             "invoice": number,
             "posted": day(posted),
-            "amount": Decimal(c) / 100,
+            "amount": from_cents(c),
             "to": "insurance" if insured else "patient",
             "age": days_between(snapshot, day(posted)),
         }
@@ -197,7 +198,7 @@ def unbilled_figures(snapshot: dt.date, as_of: dt.date) -> dict[str, Figure]:
             "ordered": day(d),
             "code": code,
             "open": q,
-            "value": Decimal(q * price) / 100,
+            "value": from_cents(q * price),
         }
         for o, n, d, code, q, price in database.execute_sql(sql, [_iso(snapshot)])
     ]

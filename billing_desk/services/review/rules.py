@@ -53,7 +53,7 @@ class Thresholds:
 
     @classmethod
     def from_settings(cls) -> "Thresholds":
-        pct = lambda key: Decimal(str(get_setting(key))) / 100
+        pct = lambda key: Decimal(str(get_setting(key))).scaleb(-2)
         num = lambda key: Decimal(str(get_setting(key)))
         return cls(
             num("review_days_in_ar_max"),
