@@ -34,10 +34,13 @@ def test_the_first_quarter_as_of_its_end(office):
     assert f["net_collection"].value == D("0.2778")  # no contractual allowance
     assert f["ar"].value == D("160.00")  # 120 + 40 owed; Cy's credit is not A/R
     assert dict(f["ar"].parts) == {"Patients": D("40.00"), "Insurance": D("120.00")}
-    # Charges keyed 01/01 to 03/31 (all within 90 days): 180 / 90 = 2.00 a day; 160 / 2 = 80.
+    # Charges keyed in January to March (90 days): 180 / 90 = 2.00 a day; 160 / 2 = 80.
     assert f["days_in_ar"].value == D("80.0")
     assert dict(f["days_in_ar"].parts)["Patients"] == D("20.0")
     assert dict(f["days_in_ar"].parts)["Blue"] == D("90.0")  # 120 owed / (120 / 90 a day)
+    # At 04/30 the three months are February to April (89 days) with 45.00 charged: 160 / (45 / 89).
+    april = build_review(dt.date(2026, 4, 1), APR30, as_of=APR30).figures["days_in_ar"]
+    assert april.value == D("316.4")
     assert f["over_90"].value == D("0") and f["over_120"].value == D("0")
 
 
@@ -57,8 +60,11 @@ def test_age_shares_and_the_month_end_trend(office):
     assert f["ar"].value == D("160.00")
     assert f["over_90"].value == D("0.7500") and f["over_120"].value == D("0")
     assert [r["account"] for r in f["over_90"].drill.rows] == [office["ins"].number]
-    # No charge keyed in the 90 days before 05/31: days in A/R cannot be measured.
-    assert f["days_in_ar"].value is None and f["days_in_ar"].text() == "no charges in the last 90 days"
+    # March to May (92 days) holds the 45.00 of 03/01: 160 / (45 / 92) = 327.1.
+    assert f["days_in_ar"].value == D("327.1")
+    # No charge keyed in April to June: days in A/R cannot be measured.
+    june = build_review(dt.date(2026, 6, 1), dt.date(2026, 6, 30), as_of=dt.date(2026, 6, 30)).figures
+    assert june["days_in_ar"].value is None and june["days_in_ar"].text() == "no charges in the last three months"
     points = {p.on: p for p in review.trend}
     assert points[dt.date(2026, 1, 31)].ar == 13500 and points[dt.date(2026, 2, 28)].ar == 13500
     assert points[MAR31].ar == 16000 and points[APR30].over_90 == 0
@@ -116,3 +122,29 @@ def test_the_period_is_checked_and_notes_are_kept(office, admin):
     assert notes_for(JAN1, MAR31) == "Call Blue about the January claims."
     assert build_review(JAN1, MAR31, as_of=MAR31).notes == "Call Blue about the January claims."
     assert notes_for(JAN1, APR30) == ""
+
+
+def test_kept_months_give_way_to_an_entry_keyed_later_for_them(office, admin):
+    from billing_desk.models import Setting
+    from billing_desk.services.books import payments
+
+    first = build_review(JAN1, MAR31, as_of=MAY31)
+    kept = Setting.get(Setting.key == "review_cache").value
+    # Months over before the newest entry (03/01) are kept; March is not over for the ledger yet.
+    assert "2026-02" in kept["flows"] and "2026-02-28" in kept["points"] and "2026-03" not in kept["flows"]
+    assert first.figures["payments"].value == D("50.00")
+    # A payment keyed now for 02/20 (a backdated entry) changes February: the kept month gives way.
+    payments.record_payment(office["cash"].id, "10.00", admin, entry_date=dt.date(2026, 2, 20))
+    again = build_review(JAN1, MAR31, as_of=MAY31)
+    assert again.figures["payments"].value == D("60.00") and again.figures["ar"].value == D("150.00")
+    assert {p.on: p.ar for p in again.trend}[dt.date(2026, 2, 28)] == 12500
+
+
+def test_a_days_balance_read_back_from_today_matches_the_aging_report(office):
+    from billing_desk.reports import Params, run
+
+    for day in (dt.date(2026, 1, 15), dt.date(2026, 3, 1), dt.date(2026, 4, 10)):
+        review = build_review(JAN1, day, as_of=day)
+        aging = run("aging", Params(as_of=day))
+        owed = aging.totals["balance"] + aging.totals["credit"]  # the review does not take credits off
+        assert review.figures["ar"].value == owed, day

@@ -220,9 +220,3 @@ def aging_totals(rows: dict[int, AgingRow]) -> AgingRow:
             total.insurance_cents[index] += row.insurance_cents[index]
         total.credit_cents += row.credit_cents
     return total
-
-
-def open_item_groups(as_of: dt.date) -> list[tuple[int, int, int, int, int]]:
-    """(account, payer or 0, bucket index, patient cents, insurance cents) of every group of open
-    items as of a day: the rows the aging is summed from (the billing review reads them too)."""
-    return _open_items(as_of, None)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ...models import database
 from ...money import from_cents
-from ..books import aging
+from .history import History
 from .model import DAYS, MONEY, PERCENT, Drill, Figure, Point, day, ratio, tenth
-
-CHARGE_DAYS = 90  # days in A/R: the average daily charge over the last three months
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -32,63 +31,19 @@ def months_before(end: dt.date, count: int = 12) -> list[dt.date]:
     return ends
 
 
-def ar_points(dates: list[dt.date]) -> dict[dt.date, Point]:
-    """A/R, and the parts over 90 and 120 days past due (as the aging report buckets them), at
-    each date, in one pass: each invoice's running balance changes only in the intervals where
-    entries were keyed, and counts at every date up to its next change."""
-    dates = sorted(set(dates))
-    if not dates:
-        return {}
-    whens = " ".join(f"WHEN le.entry_date <= '{d.isoformat()}' THEN {k}" for k, d in enumerate(dates))
-    points = ", ".join("(?, ?, ?)" for _ in dates)
-    params: list = []
-    for k, d in enumerate(dates):
-        params += [k, (d - dt.timedelta(days=90)).isoformat(), (d - dt.timedelta(days=120)).isoformat()]
-    sql = f"""
-        WITH pts(k, e90, e120) AS (VALUES {points}),
-        ch AS (SELECT le.invoice_id AS inv, CASE {whens} END AS k, SUM(le.amount) AS amt
-               FROM ledger_entry le
-               WHERE le.invoice_id IS NOT NULL AND le.entry_date <= ?
-               GROUP BY le.invoice_id, 2),
-        cum AS (SELECT inv, k, SUM(amt) OVER w AS bal, LEAD(k, 1, {len(dates)}) OVER w AS nxt
-                FROM ch WINDOW w AS (PARTITION BY inv ORDER BY k))
-        SELECT pts.k, SUM(cum.bal),
-               SUM(CASE WHEN i.due_date >= pts.e90 THEN 0 ELSE cum.bal END),
-               SUM(CASE WHEN i.due_date >= pts.e120 THEN 0 ELSE cum.bal END)
-        FROM cum JOIN pts ON pts.k >= cum.k AND pts.k < cum.nxt
-        JOIN invoice i ON i.id = cum.inv
-        WHERE cum.bal != 0 GROUP BY pts.k"""
-    params.append(dates[-1].isoformat())
-    found = {k: (ar, o90, o120) for k, ar, o90, o120 in database.execute_sql(sql, params)}
-    return {d: Point(d, *found.get(k, (0, 0, 0))) for k, d in enumerate(dates)}
+def charge_window(snapshot: dt.date) -> tuple[dt.date, dt.date]:
+    """The last three months up to ``snapshot``: its month and the two before (whole months, so
+    a review at a month's end reads them from the kept months)."""
+    index = snapshot.year * 12 + snapshot.month - 1 - 2
+    return dt.date(index // 12, index % 12 + 1, 1), snapshot
 
 
-def open_balances(snapshot: dt.date) -> tuple[dict[int, list[int]], dict[int, int]]:
-    """What each account owes at ``snapshot``: [patient, insurance, over 90, over 120] cents, and
-    the insurance part owed per payer (0: none named), from the aging's open items."""
-    accounts: dict[int, list[int]] = {}
-    payers: dict[int, int] = {}
-    for account, payer, bucket, patient, insurance in aging.open_item_groups(snapshot):
-        sums = accounts.setdefault(account, [0, 0, 0, 0])
-        sums[0] += patient
-        sums[1] += insurance
-        if bucket >= 4:
-            sums[2] += patient + insurance
-        if bucket >= 5:
-            sums[3] += patient + insurance
-        if insurance:
-            payers[payer] = payers.get(payer, 0) + insurance
-    return accounts, payers
-
-
-def charges_by_payer(snapshot: dt.date) -> dict[int, int]:
-    """Charges keyed in the ``CHARGE_DAYS`` days up to ``snapshot``, per invoice payer (0: none)."""
-    sql = """SELECT COALESCE(i.payer_id, 0), SUM(le.amount) FROM ledger_entry le
-             JOIN invoice i ON i.id = le.invoice_id
-             WHERE le.kind IN ('charge', 'void') AND le.entry_date > ? AND le.entry_date <= ?
-             GROUP BY 1"""
-    first = snapshot - dt.timedelta(days=CHARGE_DAYS)
-    return dict(database.execute_sql(sql, [first.isoformat(), snapshot.isoformat()]).fetchall())
+def charges_by_payer(snapshot: dt.date, history: History) -> tuple[dict[int, int], int]:
+    """Charges keyed in the last three months up to ``snapshot`` per invoice payer (0: none),
+    and the number of days in those months."""
+    first, last = charge_window(snapshot)
+    found = history.flows(first, last)
+    return {int(payer): cents for payer, cents in found["payers"].items()}, (last - first).days + 1
 
 
 def names(table: str, ids, column: str) -> dict[int, str]:
@@ -109,13 +64,15 @@ def account_labels(ids) -> dict[int, tuple[str, str]]:
     return {i: (n, name) for i, n, name in database.execute_sql(sql, ids)}
 
 
-def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str, Figure]:
+def ar_figures(point: Point, snapshot: dt.date, history: History, detail: bool = True) -> dict[str, Figure]:
     """A/R, days in A/R (by party and payer), A/R over 90 and over 120 days."""
-    charges = charges_by_payer(snapshot)
-    daily_total = Decimal(sum(charges.values())) / CHARGE_DAYS
-    accounts, payers = open_balances(snapshot) if detail else ({}, {})
-    patient = sum(a[0] for a in accounts.values())
-    insurance = sum(a[1] for a in accounts.values())
+    charges, days_counted = charges_by_payer(snapshot, history)
+    daily_total = Decimal(sum(charges.values())) / days_counted
+    known: dict[str, Any] = (
+        history.snapshot(snapshot) if detail else {"patient": 0, "insurance": 0, "payers": {}}
+    )
+    patient, insurance = known["patient"], known["insurance"]
+    payers = {int(payer): cents for payer, cents in known["payers"].items()}
     ar = Figure(
         "ar",
         "Accounts receivable",
@@ -131,11 +88,11 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
         "Days in A/R",
         tenth(Decimal(point.ar) / daily_total) if daily_total > 0 else None,
         DAYS,
-        f"A/R at the end of the period ÷ the average daily charge over the last "
-        f"{CHARGE_DAYS} days (charges keyed in those days ÷ {CHARGE_DAYS}). By party: "
-        "that party's A/R ÷ the same daily charge; by payer: what the payer owes ÷ the "
-        "payer's own daily charge.",
-        empty="no charges in the last 90 days",
+        "A/R at the end of the period ÷ the average daily charge over the last three months "
+        "(charges keyed in the period's last month and the two before it, up to its end, ÷ the "
+        "days in them). By party: that party's A/R ÷ the same daily charge; by payer: what the "
+        "payer owes ÷ what was charged on the invoices it is billed for, per day.",
+        empty="no charges in the last three months",
     )
     if daily_total > 0 and detail:
         days.parts = [
@@ -145,7 +102,7 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
         payer_names = names("payer", payers, "name")
         by_payer = []
         for payer, owed in payers.items():
-            daily = Decimal(charges.get(payer, 0)) / CHARGE_DAYS
+            daily = Decimal(charges.get(payer, 0)) / days_counted
             by_payer.append(
                 (payer_names.get(payer, "No payer named"), tenth(owed / daily) if daily > 0 else None, owed)
             )
@@ -167,10 +124,10 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
             "at the end of the period.",
             empty="nothing owed",
         )
-        index = 2 if over == 90 else 3
-        top = sorted(((a, s[index]) for a, s in accounts.items() if s[index] > 0), key=lambda p: -p[1])
-        labels = account_labels(a for a, _ in top[:50])
-        figure.count = len(top)
+        owing = known.get(key, {"count": 0, "top": []})
+        top = [(int(a), c) for a, c in owing["top"]]
+        labels = account_labels(a for a, _ in top)
+        figure.count = owing["count"]
         figure.drill = Drill(
             [
                 ("account", "Account", "text"),
@@ -185,35 +142,15 @@ def ar_figures(point: Point, snapshot: dt.date, detail: bool = True) -> dict[str
                     "owed": from_cents(c),
                     "share": ratio(c, cents),
                 }
-                for a, c in top[:50]
+                for a, c in top
             ],
         )
         figures[key] = figure
     return figures
 
 
-def flows(start: dt.date, cut: dt.date) -> dict[str, int]:
-    """Charges, payments, contractual allowances and refunds keyed in the period, in cents."""
-    sql = """SELECT le.kind, COALESCE(a.kind, ''), SUM(le.amount) FROM ledger_entry le
-             LEFT JOIN adjustment a ON a.id = le.adjustment_id
-             WHERE le.entry_date BETWEEN ? AND ? GROUP BY 1, 2"""
-    sums = {"charges": 0, "payments": 0, "contractual": 0, "adjustments": 0, "refunds": 0}
-    for kind, adjustment_kind, cents in database.execute_sql(sql, [start.isoformat(), cut.isoformat()]):
-        if kind in ("charge", "void"):
-            sums["charges"] += cents
-        elif kind in ("payment", "payment_void"):
-            sums["payments"] -= cents
-        elif kind == "refund":
-            sums["refunds"] += cents
-        elif kind == "adjustment":
-            sums["adjustments"] -= cents
-            if adjustment_kind == "contractual":
-                sums["contractual"] -= cents
-    return sums
-
-
-def collection_figures(start: dt.date, cut: dt.date) -> dict[str, Figure]:
-    sums = flows(start, cut)
+def collection_figures(start: dt.date, cut: dt.date, history: History) -> dict[str, Figure]:
+    sums = history.flows(start, cut) if start <= cut else {"charges": 0, "payments": 0, "contractual": 0}
     charges, payments = sums["charges"], sums["payments"]
     net_base = charges - sums["contractual"]
     gross = Figure(
@@ -255,10 +192,9 @@ def adjustment_figure(start: dt.date, cut: dt.date, charges_cents: int) -> Figur
     """Adjustments and write-offs by reason as a share of the period's charges."""
     sql = """SELECT a.kind, CASE WHEN a.carc != '' THEN a.group_code || a.carc
                                  ELSE COALESCE(rc.code, '') END AS code,
-                    COUNT(*), -SUM(le.amount)
-             FROM ledger_entry le JOIN adjustment a ON a.id = le.adjustment_id
-             LEFT JOIN reason_code rc ON rc.id = a.reason_code_id
-             WHERE le.kind = 'adjustment' AND le.entry_date BETWEEN ? AND ?
+                    COUNT(*), SUM(CASE WHEN a.kind = 'late_fee' THEN -a.amount ELSE a.amount END)
+             FROM adjustment a LEFT JOIN reason_code rc ON rc.id = a.reason_code_id
+             WHERE a.entered_on BETWEEN ? AND ? AND a.kind NOT IN ('transfer', 'refund')
              GROUP BY 1, 2 ORDER BY 4 DESC"""
     rows = []
     total = 0
@@ -352,21 +288,18 @@ def bad_debt_figure(start: dt.date, cut: dt.date) -> Figure:
     )
 
 
-def monthly(end: dt.date, cut: dt.date, count: int = 12) -> list[dict]:
+def monthly(end: dt.date, cut: dt.date, history: History, count: int = 12) -> list[dict]:
     """Charges and payments keyed in each of the ``count`` months up to ``end``'s month."""
-    ends = months_before(end, count - 1) + [month_end(end.year, end.month)]
-    first = ends[0].replace(day=1)
-    sql = """SELECT substr(entry_date, 1, 7),
-                    SUM(CASE WHEN kind IN ('charge', 'void') THEN amount ELSE 0 END),
-                    -SUM(CASE WHEN kind IN ('payment', 'payment_void') THEN amount ELSE 0 END)
-             FROM ledger_entry WHERE entry_date BETWEEN ? AND ? GROUP BY 1"""
-    found = {ym: (c, p) for ym, c, p in database.execute_sql(sql, [first.isoformat(), cut.isoformat()])}
-    return [
-        {
-            "month": e.replace(day=1),
-            "label": f"{e:%b %y}",
-            "charges": found.get(f"{e:%Y-%m}", (0, 0))[0],
-            "payments": found.get(f"{e:%Y-%m}", (0, 0))[1],
-        }
-        for e in ends
-    ]
+    rows = []
+    for last in months_before(end, count - 1) + [month_end(end.year, end.month)]:
+        first = last.replace(day=1)
+        sums = history.flows(first, min(last, cut)) if first <= cut else {"charges": 0, "payments": 0}
+        rows.append(
+            {
+                "month": first,
+                "label": f"{last:%b %y}",
+                "charges": sums["charges"],
+                "payments": sums["payments"],
+            }
+        )
+    return rows

@@ -128,7 +128,9 @@ def days_between(later: dt.date | None, earlier: dt.date | None) -> int | None:
 
 def day(value) -> dt.date | None:
     """A date from what SQLite hands back (ISO text, date or datetime)."""
-    if value is None or value == "":
+    if type(value) is str:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    if value is None:
         return None
     if isinstance(value, dt.datetime):
         return value.date()

@@ -142,7 +142,8 @@ def unbilled_figures(snapshot: dt.date, as_of: dt.date) -> dict[str, Figure]:
                                    ELSE a.last_name || ', ' || a.first_name END,
                     i.number, i.posted_on, i.total, i.payer_id IS NOT NULL
              FROM invoice i JOIN account a ON a.id = i.account_id
-             WHERE i.status = 'posted' AND i.posted_on <= ? AND i.total > 0
+             WHERE (i.patient_balance != 0 OR i.insurance_balance != 0)
+               AND +i.status = 'posted' AND +i.posted_on <= ? AND i.total > 0
                AND (i.patient_balance + i.insurance_balance) = i.total
                AND NOT EXISTS (SELECT 1 FROM claim c WHERE c.invoice_id = i.id AND c.created_at < ?)
                AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.account_id = i.account_id

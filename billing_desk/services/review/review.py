@@ -15,6 +15,7 @@ from ..office import audit
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today as office_today
 from . import claim_figures, ledger_figures, office_figures, rules
+from .history import History
 from .model import Figure, Review
 
 ProgressFn = Callable[[float, str], None]
@@ -81,6 +82,7 @@ def figures_for(
     end: dt.date,
     as_of: dt.date,
     points: dict,
+    history: History,
     detail: bool = True,
     progress: ProgressFn | None = None,
 ) -> dict[str, Figure]:
@@ -88,8 +90,8 @@ def figures_for(
     snapshot, cut = min(end, as_of), min(end, as_of)
     figures: dict[str, Figure] = {}
     say(0.3 if detail else 0.8, "accounts receivable")
-    figures.update(ledger_figures.ar_figures(points[snapshot], snapshot, detail))
-    figures.update(ledger_figures.collection_figures(start, cut))
+    figures.update(ledger_figures.ar_figures(points[snapshot], snapshot, history, detail))
+    figures.update(ledger_figures.collection_figures(start, cut, history))
     charges = int(figures["charges"].value * 100) if figures["charges"].value is not None else 0
     figures["adjustments"] = ledger_figures.adjustment_figure(start, cut, charges)
     figures["bad_debt_recovery"] = ledger_figures.bad_debt_figure(start, cut)
@@ -98,8 +100,17 @@ def figures_for(
     say(0.65 if detail else 0.9, "patients' balances and the office's work")
     figures.update(office_figures.statement_figures(start, cut, as_of))
     figures.update(office_figures.promise_figures(start, cut, as_of))
-    figures.update(office_figures.unbilled_figures(snapshot, as_of))
-    figures.update(office_figures.work_figures(start, cut, as_of))
+    if detail:
+        figures.update(office_figures.unbilled_figures(snapshot, as_of))
+        figures.update(office_figures.work_figures(start, cut, as_of))
+    else:  # what is unbilled is read from today's balances: a year ago it cannot be told
+        for key, title, unit in (
+            ("unbilled", "Unbilled charges", "money"),
+            ("unfilled_orders", "Unfilled orders", "money"),
+            ("keyed_per_day", "Items keyed per user per day", "count"),
+            ("case_age", "Average age of open cases", "days"),
+        ):
+            figures[key] = Figure(key, title, None, unit, "", empty="not compared")
     return {key: figures[key] for key in ORDER}
 
 
@@ -117,10 +128,12 @@ def build_review(
     before = (year_earlier(start), year_earlier(end), year_earlier(as_of))
     month_ends = ledger_figures.months_before(snapshot, 12)
     say(0.05, "the A/R at each month-end")
-    points = ledger_figures.ar_points(month_ends + [snapshot, min(before[1], before[2])])
-    figures = figures_for(start, end, as_of, points, True, say)
+    history = History()
+    history.prefetch(min(before[0], month_ends[0], year_earlier(month_ends[0])), snapshot)
+    points = history.points(month_ends + [snapshot, min(before[1], before[2])])
+    figures = figures_for(start, end, as_of, points, history, True, say)
     say(0.75, "the same period a year before")
-    year_before = figures_for(*before, points, False, say)
+    year_before = figures_for(*before, points, history, False, say)
     review = Review(
         start,
         end,
@@ -128,9 +141,10 @@ def build_review(
         figures,
         year_before,
         [points[d] for d in month_ends + [snapshot]],
-        ledger_figures.monthly(snapshot, snapshot),
+        ledger_figures.monthly(snapshot, snapshot, history),
         notes=notes_for(start, end),
     )
+    history.keep()
     say(0.95, "recommendations")
     review.recommendations, review.not_judged = rules.evaluate(review, rules.Thresholds.from_settings())
     say(1.0, "done")
