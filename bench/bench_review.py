@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.figures import Figure, median_seconds  # noqa: E402
+from bench.figures import Figure, median_seconds
 
 
 def _last_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -59,9 +59,11 @@ def measure(db: Path, repeat: int = 3) -> list[Figure]:
         opened.close()
     base = "the A/R aging of the same day"
     quarter = f"{start:%m/%d/%Y}-{end:%m/%d/%Y}"
-    return [Figure(f"billing review of a quarter ({quarter}), first opening", first, aging_then, base, "< 2 s"),
-            Figure(f"billing review of a quarter ({quarter}), opened again", again, aging_then, base, "< 2 s"),
-            Figure("billing review of this month to date", month, aging_now, base, "< 2 s")]
+    return [
+        Figure(f"billing review of a quarter ({quarter}), first opening", first, aging_then, base, "< 2 s"),
+        Figure(f"billing review of a quarter ({quarter}), opened again", again, aging_then, base, "< 2 s"),
+        Figure("billing review of this month to date", month, aging_now, base, "< 2 s"),
+    ]
 
 
 def main() -> int:
@@ -71,8 +73,10 @@ def main() -> int:
     args = parser.parse_args()
     for figure in measure(args.db, args.repeat):
         ratio = f"{figure.ratio:.1f}x" if figure.ratio is not None else "-"
-        print(f"{figure.name:<62} {figure.seconds:7.3f} s   {figure.baseline_name}: "
-              f"{figure.baseline or 0:.3f} s ({ratio})   goal {figure.goal}")
+        print(
+            f"{figure.name:<62} {figure.seconds:7.3f} s   {figure.baseline_name}: "
+            f"{figure.baseline or 0:.3f} s ({ratio})   goal {figure.goal}"
+        )
     return 0
 
 

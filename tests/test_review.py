@@ -64,7 +64,10 @@ def test_age_shares_and_the_month_end_trend(office):
     assert f["days_in_ar"].value == D("327.1")
     # No charge keyed in April to June: days in A/R cannot be measured.
     june = build_review(dt.date(2026, 6, 1), dt.date(2026, 6, 30), as_of=dt.date(2026, 6, 30)).figures
-    assert june["days_in_ar"].value is None and june["days_in_ar"].text() == "no charges in the last three months"
+    assert (
+        june["days_in_ar"].value is None
+        and june["days_in_ar"].text() == "no charges in the last three months"
+    )
     points = {p.on: p for p in review.trend}
     assert points[dt.date(2026, 1, 31)].ar == 13500 and points[dt.date(2026, 2, 28)].ar == 13500
     assert points[MAR31].ar == 16000 and points[APR30].over_90 == 0

@@ -120,7 +120,7 @@ def ar_figures(point: Point, snapshot: dt.date, history: History, detail: bool =
             ratio(cents, point.ar),
             PERCENT,
             f"The part of A/R more than {over} days past its due date (the aging "
-            f"report's {'91-120 and 120+' if over == 90 else '120+'} columns) ÷ all A/R, "
+            f"report's {'91-120 and 120+ columns' if over == 90 else '120+ column'}) ÷ all A/R, "
             "at the end of the period.",
             empty="nothing owed",
         )

@@ -255,7 +255,7 @@ def _denials(review, limits, fired, unjudged) -> None:
                 f"By payer: {_top(figure.parts)}.",
                 f"Target: under {_pct(limits.denial_rate)}.",
             ],
-            advice_for(code, billed).capitalize() + ".",
+            advice_for(code, billed),
             Drill(figure.drill.columns, worst) if figure.drill else None,
         )
     )
