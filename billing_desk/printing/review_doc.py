@@ -49,7 +49,9 @@ STYLES = {
     "rec": ParagraphStyle("r", fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=5),
     "p": ParagraphStyle("p", fontName=FONT, fontSize=8.5, leading=10.5),
     "small": ParagraphStyle("s", fontName=FONT, fontSize=7.5, leading=9),
-    "bullet": ParagraphStyle("b", fontName=FONT, fontSize=8.5, leading=10.5, leftIndent=12, bulletIndent=3),
+    "bullet": ParagraphStyle(
+        "b", fontName=FONT, fontSize=8.5, leading=10.5, leftIndent=12, bulletIndent=3, bulletFontName=FONT
+    ),
 }
 ROWS_PRINTED = 12  # rows behind each recommendation on paper (the workbook has them all)
 
@@ -75,7 +77,7 @@ def _recommendations(document: dict) -> list:
     for number, rec in enumerate(document["recommendations"], start=1):
         block = [_p(f"{number}. {rec['title']}", "rec")]
         block += [Paragraph(_esc(line), STYLES["bullet"], bulletText="•") for line in rec["evidence"]]
-        block.append(Paragraph(f"<b>Next step:</b> {_esc(rec['step'])}", STYLES["bullet"], bulletText="→"))
+        block.append(Paragraph(f"Next step: {_esc(rec['step'])}", STYLES["bullet"], bulletText="→"))
         items.append(KeepTogether(block))
     if document["not_judged"]:
         items.append(_p("Not judged (too few data)", "rec"))
@@ -101,7 +103,7 @@ def _figures(document: dict, width: float) -> list:
     ]
     for name, figures in document["sections"]:
         style.append(("BACKGROUND", (0, len(data)), (-1, len(data)), colors.HexColor("#eef2f7")))
-        data.append([_p(name, "rec"), "", "", ""])
+        data.append([_p(name, "rec"), _p(""), _p(""), _p("")])
         for f in figures:
             data.append([_p(f["title"]), _p(f["value"]), _p(f["before"]), _p(f["definition"], "small")])
     table = Table(data, colWidths=[1.6 * inch, 1.05 * inch, 1.05 * inch, width - 3.7 * inch], repeatRows=1)
@@ -112,6 +114,7 @@ def _figures(document: dict, width: float) -> list:
 
 def _frame_drawing(title: str, width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
+    drawing.initialFontName, drawing.initialFontSize = FONT, 8  # never reportlab's Helvetica
     drawing.add(String(0, height - 11, title, fontName=BOLD, fontSize=9))
     return drawing
 
@@ -306,7 +309,7 @@ def render_review_pdf(
 ) -> int:
     """Write the review as a PDF; returns the number of pages."""
     office = office or UNNAMED_OFFICE
-    doc = _ReviewDoc(str(target), document, office)
+    doc = _ReviewDoc(target if hasattr(target, "write") else str(target), document, office)
     width = doc.width
     story: list = [
         NextPageTemplate("later"),

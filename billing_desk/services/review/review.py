@@ -85,9 +85,11 @@ def figures_for(
     history: History,
     detail: bool = True,
     progress: ProgressFn | None = None,
+    balances_on: dt.date | None = None,
 ) -> dict[str, Figure]:
     say = progress or (lambda fraction, text: None)
-    snapshot, cut = min(end, as_of), min(end, as_of)
+    cut = min(end, as_of)
+    snapshot = balances_on or cut
     figures: dict[str, Figure] = {}
     say(0.3 if detail else 0.8, "accounts receivable")
     figures.update(ledger_figures.ar_figures(points[snapshot], snapshot, history, detail))
@@ -130,10 +132,15 @@ def build_review(
     say(0.05, "the A/R at each month-end")
     history = History()
     history.prefetch(min(before[0], month_ends[0], year_earlier(month_ends[0])), snapshot)
-    points = history.points(month_ends + [snapshot, min(before[1], before[2])])
+    # A year before, balances are taken at the last month-end on or before the period's end (kept
+    # once read): the same day when the period ends with a month, as a month, quarter or year does.
+    earlier = min(before[1], before[2])
+    if earlier != ledger_figures.month_end(earlier.year, earlier.month):
+        earlier = earlier.replace(day=1) - dt.timedelta(days=1)
+    points = history.points(month_ends + [snapshot, earlier])
     figures = figures_for(start, end, as_of, points, history, True, say)
     say(0.75, "the same period a year before")
-    year_before = figures_for(*before, points, history, False, say)
+    year_before = figures_for(*before, points, history, False, say, balances_on=earlier)
     review = Review(
         start,
         end,
