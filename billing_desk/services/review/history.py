@@ -85,20 +85,31 @@ def _points_now(dates: list[dt.date]) -> list[list[int]]:
 
 
 def _keyed_after(dates: list[dt.date]) -> list[list[int]]:
-    """What was keyed after each date, on invoices, split by that date's edges."""
-    columns, params = [], []
-    for d in dates:
+    """What was keyed after each date, on invoices, split by that date's edges: one pass that
+    sums the entries by the interval between dates they fall in and their invoice's due date."""
+    dates = sorted(dates)
+    whens = " ".join(f"WHEN le.entry_date <= ? THEN {k}" for k in range(1, len(dates)))
+    interval = f"CASE {whens} ELSE {len(dates)} END" if whens else "1"
+    sql = f"""SELECT {interval} AS k, i.due_date, SUM(le.amount)
+              FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id
+              WHERE le.entry_date > ? GROUP BY 1, 2"""
+    params = [d.isoformat() for d in dates[1:]] + [dates[0].isoformat()]
+    groups = database.execute_sql(sql, params).fetchall()  # k: after dates[k-1], up to dates[k]
+    result = []
+    for j, d in enumerate(dates):
         e90, e120 = _edges(d)
-        columns.append(
-            "SUM(CASE WHEN le.entry_date > ? THEN le.amount END), "
-            "SUM(CASE WHEN le.entry_date > ? AND (i.due_date < ? OR i.due_date IS NULL) THEN le.amount END), "
-            "SUM(CASE WHEN le.entry_date > ? AND (i.due_date < ? OR i.due_date IS NULL) THEN le.amount END)"
-        )
-        params += [d.isoformat(), d.isoformat(), e90, d.isoformat(), e120]
-    sql = f"""SELECT {", ".join(columns)} FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id
-              WHERE le.entry_date > ?"""
-    row = database.execute_sql(sql, [*params, min(dates).isoformat()]).fetchone()
-    return [[row[3 * k] or 0, row[3 * k + 1] or 0, row[3 * k + 2] or 0] for k in range(len(dates))]
+        total = over_90 = over_120 = 0
+        for k, due, cents in groups:
+            if k <= j:  # keyed on or before d
+                continue
+            total += cents
+            due = str(due)[:10] if due else ""
+            if not due or due < e90:
+                over_90 += cents
+            if not due or due < e120:
+                over_120 += cents
+        result.append([total, over_90, over_120])
+    return result
 
 
 def ar_points(dates: list[dt.date], cache: dict | None = None) -> dict[dt.date, Point]:
@@ -177,30 +188,41 @@ def snapshot(day: dt.date) -> dict:
 
 
 def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
-    """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments, refunds and
-    contractual allowances, and charges per invoice payer ("payers": {payer id: cents})."""
-    sql = """SELECT substr(le.entry_date, 1, 7), le.kind, COALESCE(a.kind, ''),
-                    COALESCE(i.payer_id, 0), SUM(le.amount)
-             FROM ledger_entry le
-             LEFT JOIN adjustment a ON a.id = le.adjustment_id AND le.kind = 'adjustment'
-             LEFT JOIN invoice i ON i.id = le.invoice_id AND le.kind IN ('charge', 'void')
-             WHERE le.entry_date BETWEEN ? AND ? GROUP BY 1, 2, 3, 4"""
+    """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments and refunds from the
+    ledger (no join: at 2,000,000 entries a join per entry is what costs), contractual allowances
+    from the adjustments, and charges per invoice payer ("payers": {payer id: cents}) from the
+    invoices posted (less those voided) in the month: the same money as the ledger's charges."""
     months: dict[str, dict] = {}
-    for ym, kind, adjustment, payer, cents in database.execute_sql(
-        sql, [first.isoformat(), last.isoformat()]
+    span = [first.isoformat(), last.isoformat()]
+    for on, kind, cents in database.execute_sql(
+        "SELECT entry_date, kind, SUM(amount) FROM ledger_entry WHERE entry_date BETWEEN ? AND ? "
+        "GROUP BY entry_date, kind",
+        span,
     ):
-        month = months.setdefault(
-            ym, {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0, "payers": {}}
-        )
+        month = months.setdefault(str(on)[:7], _empty())
         if kind in ("charge", "void"):
             month["charges"] += cents
-            month["payers"][str(payer)] = month["payers"].get(str(payer), 0) + cents
         elif kind in ("payment", "payment_void"):
             month["payments"] -= cents
         elif kind == "refund":
             month["refunds"] += cents
-        elif kind == "adjustment" and adjustment == "contractual":
-            month["contractual"] -= cents
+    for ym, cents in database.execute_sql(
+        "SELECT substr(entered_on, 1, 7), SUM(amount) FROM adjustment "
+        "WHERE kind = 'contractual' AND entered_on BETWEEN ? AND ? GROUP BY 1",
+        span,
+    ):
+        months.setdefault(ym, _empty())["contractual"] += cents
+    scan = "+" if (last - first).days > 62 else ""  # a long span reads the table straight through
+    for ym, payer, cents in database.execute_sql(
+        f"""SELECT substr(posted_on, 1, 7), COALESCE(payer_id, 0), SUM(total) FROM invoice
+            WHERE {scan}posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1, 2
+            UNION ALL
+            SELECT substr(voided_on, 1, 7), COALESCE(payer_id, 0), -SUM(total) FROM invoice
+            WHERE status = 'void' AND voided_on BETWEEN ? AND ? GROUP BY 1, 2""",
+        span + span,
+    ):
+        payers = months.setdefault(ym, _empty())["payers"]
+        payers[str(payer)] = payers.get(str(payer), 0) + cents
     return months
 
 
@@ -208,7 +230,7 @@ def _empty() -> dict:
     return {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0, "payers": {}}
 
 
-def flows(first: dt.date, last: dt.date, cache: dict) -> dict:
+def flows(first: dt.date, last: dt.date, cache: dict, read: dict | None = None) -> dict:
     """The sums keyed from ``first`` to ``last``: whole months over and kept come from the cache,
     the rest (the first and last part-months, the current month) from the ledger."""
     newest = newest_entry() or last
@@ -229,7 +251,13 @@ def flows(first: dt.date, last: dt.date, cache: dict) -> dict:
             cache["flows"][f"{d:%Y-%m}"] = found.get(f"{d:%Y-%m}", _empty())
     pieces = [cache["flows"][f"{d:%Y-%m}"] for d in whole]
     for start, end in parts:
-        pieces += list(_flows_between(start, end).values())
+        if read is None or (start, end) not in read:  # a part-month is read once a review
+            found_part = _flows_between(start, end)
+            if read is None:
+                pieces += list(found_part.values())
+                continue
+            read[(start, end)] = found_part
+        pieces += list(read[(start, end)].values())
     for piece in pieces:
         for key in FLOW_KEYS:
             total[key] += piece[key]
@@ -244,6 +272,7 @@ class History:
     def __init__(self) -> None:
         self.cache = _load()
         self.changed = False
+        self.read: dict = {}  # part-months read during this review
 
     def points(self, dates: list[dt.date]) -> dict[dt.date, Point]:
         before = len(self.cache["points"])
@@ -253,7 +282,7 @@ class History:
 
     def flows(self, first: dt.date, last: dt.date) -> dict:
         before = len(self.cache["flows"])
-        found = flows(first, last, self.cache)
+        found = flows(first, last, self.cache, self.read)
         self.changed |= len(self.cache["flows"]) != before
         return found
 

@@ -131,7 +131,7 @@ def build_review(
     month_ends = ledger_figures.months_before(snapshot, 12)
     say(0.05, "the A/R at each month-end")
     history = History()
-    history.prefetch(min(before[0], month_ends[0], year_earlier(month_ends[0])), snapshot)
+    history.prefetch(min(before[0], month_ends[0]) - dt.timedelta(days=62), snapshot)
     # A year before, balances are taken at the last month-end on or before the period's end (kept
     # once read): the same day when the period ends with a month, as a month, quarter or year does.
     earlier = min(before[1], before[2])
