@@ -49,6 +49,7 @@ def test_every_report_is_registered_with_a_title():
                              "unfilled-orders", "collection-list", "promises-due", "payment-plans",
                              "collections-activity", "account-ledger", "accounts", "denials",
                              "insurance-follow-up", "payer-payment-speed", "calls-log", "unapplied-insurance",
+                             "billing-review",
                              "audit"]
 
 

@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..errors import ValidationError
 from ..printing.report import Report
-from . import aging, charges, claims, collections, daysheet, lists, statements
+from . import aging, charges, claims, collections, daysheet, lists, review, statements
 from .common import Params, office_info
 
 AS_OF, PERIOD, ACCOUNT = "as_of", "period", "account"
@@ -33,6 +33,7 @@ class ReportSpec:
     account_required: bool = False
     needs_user: bool = False  # the audit trail (supervisors), statements (a copy is kept)
     document: Callable | None = None  # a free-form PDF instead of the table
+    workbook: Callable | None = None  # a workbook of its own instead of the table's one sheet
     help: str = ""
     # A period report's default period, in days from today (start, end); None: month to date.
     period_days: tuple[int, int] | None = None
@@ -92,6 +93,10 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
     ReportSpec("unapplied-insurance", "Unapplied insurance money", claims.unapplied_insurance,
                frozenset({AS_OF}), help="insurers' money held unapplied on each payer, check by check, "
                "with why it is held"),
+    ReportSpec("billing-review", "Billing review", review.build, frozenset({PERIOD}),
+               document=review.render, workbook=review.workbook,
+               help="the billing figures of a period against a year before, charts, recommendations "
+                    "and the office's notes (default: this month); Excel: every row behind them"),
     ReportSpec("audit", "Audit trail", lists.audit_trail, frozenset({PERIOD, ACCOUNT}),
                needs_user=True, help="who changed what, for a period (supervisors)",
                period_days=(-30, 0)),

@@ -91,6 +91,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
                 say(f"18 months of invoices, remittances and payments: {when:%B %Y}")
         _finish_statuses(world, opened)
         demo_claims.every_status(world)
+        demo_claims.payer_denials(world)
         demo_claims.remittances_in(world)
         demo_claims.follow_up_work(world)
         _orders(world, opened)

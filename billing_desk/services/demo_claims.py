@@ -122,6 +122,18 @@ def every_status(world: DemoWorld) -> None:
             claim_status.hold(ready[-1].id, "waiting for the referral from Dr. Ruiz", by)
 
 
+def payer_denials(world: DemoWorld) -> None:
+    """Two in three claims a payer still has not paid one to five months after they went out come
+    back denied, most for a missing prior authorization (CO197): a pattern for the billing review
+    to find. The newest claims stay waiting."""
+    waiting = [c for c in _first("submitted") if _insurance_owes(c)
+               and 30 <= (world.today - _submitted_on(c)).days <= 150]
+    for n, claim in enumerate(waiting[:len(waiting) * 2 // 3]):
+        reason = DENIALS[4] if n % 3 != 2 else DENIALS[0]
+        claim_status.mark_denied(claim.id, reason, world.clerk,
+                                 on=min(world.today, _submitted_on(claim) + dt.timedelta(days=14 + n % 5)))
+
+
 def remittances_in(world: DemoWorld) -> None:
     """An 835 from the first electronic payer pays two accepted claims and one claim number of
     another office (its money held unapplied, the claim on the unmatched worklist): the text

@@ -38,7 +38,7 @@ class SettingSpec:
 GROUPS = (("Office", ("office_",)), ("Books", ("statement_", "credit_", "default_")),
           ("Sign-in", ("idle_", "failed_", "signin_", "password_", "supervisor_", "cli_")),
           ("Collections", ("late_fee_", "collections_", "insurance_")), ("Claims", ("appeal_",)),
-          ("Backups", ("backup_",)))
+          ("Backups", ("backup_",)), ("Billing review", ("review_",)))
 
 # What the appeal letter's template may name, each filled with the denied claim's facts
 # (services/claims/denials.appeal_values gives exactly these).
@@ -115,6 +115,40 @@ SETTINGS = {spec.key: spec for spec in (
                 "the appeal letter's text, paragraphs split by a blank line; each {placeholder} is "
                 "filled with the denied claim's facts: " + ", ".join(f"{{{k}}}" for k in APPEAL_PLACEHOLDERS)
                 + " (write {{ and }} for a brace; empty: the default text)", "letter"),
+    # The billing review's thresholds: defaults from published medical-practice benchmarks (README).
+    SettingSpec("review_days_in_ar_max", 40,
+                "billing review: days in A/R above this are flagged (MGMA and HFMA: under 35-40)"),
+    SettingSpec("review_net_collection_min", "95",
+                "billing review: a net collection rate under this percent is flagged (MGMA: 95-99)",
+                "percent"),
+    SettingSpec("review_over_90_max", "15",
+                "billing review: A/R over 90 days above this percent of all A/R is flagged "
+                "(MGMA and HFMA: under 15-20)", "percent"),
+    SettingSpec("review_over_120_max", "10",
+                "billing review: A/R over 120 days above this percent of all A/R, or growing by half "
+                "as much again in three months, is flagged (HFMA: under 10-12)", "percent"),
+    SettingSpec("review_denial_rate_max", "5",
+                "billing review: a denial rate above this percent is flagged (MGMA and AAFP: under 5-10)",
+                "percent"),
+    SettingSpec("review_clean_claim_min", "95",
+                "billing review: a clean-claim rate under this percent is flagged (HFMA: 95 or more)",
+                "percent"),
+    SettingSpec("review_days_to_claim_max", 5,
+                "billing review: claims sent more days than this after the service on average are "
+                "flagged (the office's own target; payers' filing limits run from 90 days)"),
+    SettingSpec("review_statement_lag_max", 10,
+                "billing review: statements going out more days than this after the service on "
+                "average are flagged (the office's own target)"),
+    SettingSpec("review_promises_kept_min", "70",
+                "billing review: fewer promises to pay kept than this percent is flagged (the office's "
+                "own target)", "percent"),
+    SettingSpec("review_minimum_count", 20,
+                "billing review: the fewest claims, promises or statements a rate is judged on"),
+    SettingSpec("review_cache", {},
+                "the billing review's sums of months that are over, kept to open it fast (not office "
+                "data; services/review/history.py)", "internal"),
+    SettingSpec("review_notes", {},
+                "the office's notes of each billing review, by period (services/review)", "internal"),
     SettingSpec("backup_folder", "", "where backups go (empty: the data folder's backups folder)", "folder"),
     SettingSpec("backup_keep_newest", 10,
                 "backups kept besides one a day for a week and one a month for a year"),
