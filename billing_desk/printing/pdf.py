@@ -90,7 +90,9 @@ class _Block(Flowable):
     def draw(self) -> None:
         rows = self._lead + self.rows
         table = Table([r.cells for r in rows], colWidths=self.layout.widths,
-                      rowHeights=[r.height for r in rows], style=self.layout.style(rows))
+                      rowHeights=[r.height for r in rows], normalizedData=1,
+                      cellStyles=[self.layout.cell_styles(r) for r in rows],
+                      style=self.layout.table_commands(rows))
         table.wrapOn(self.canv, self.width, self.height)
         table.drawOn(self.canv, 0, 0)
         if self.counter is not None:

@@ -193,13 +193,16 @@ def step_checks(context: Context) -> str:
 
 
 def step_pdf(context: Context) -> str:
+    from reportlab.lib import rl_accel
+
+    _expect(rl_accel.fp_str.__module__ == "_rl_accel", "reportlab's C accelerator (rl_accel) is missing")
     context.report = _ledger_report(context)
     path = context.folder / "ledger.pdf"
     pages = _render_pdf(context.report, path)
     data = path.read_bytes()
     _expect(data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:], "the file is not a whole PDF")
     context.files["pdf"] = path
-    return f"{path.name}: {pages} page(s), {len(data):,} bytes"
+    return f"{path.name}: {pages} page(s), {len(data):,} bytes (reportlab accelerated)"
 
 
 def step_qt_pdf(context: Context) -> str:
