@@ -28,7 +28,7 @@ ROWS = 100_000
 def accelerated() -> bool:
     """True when reportlab's C accelerator (the rl_accel package) is there."""
     try:
-        import rl_accel  # noqa: F401
+        import _rl_accel  # noqa: F401
     except ImportError:
         return False
     return True
