@@ -153,13 +153,16 @@ def step_catalogue(context: Context) -> str:
 
 
 def step_diagnosis(context: Context) -> str:
+    from ..services.books import icd_index
     from ..services.books.codes import check_diagnosis, describe_diagnosis
 
     code, problem = check_diagnosis(DIAGNOSIS)
     _expect(problem is None, f"{DIAGNOSIS} refused: {problem}")
+    if getattr(sys, "frozen", False):  # the installed program reads the index it brings
+        _expect(icd_index.SOURCE[0] == "shipped", f"the ICD-10-CM index was {icd_index.SOURCE[0]}")
     _, problem = check_diagnosis("E11")  # a category, not a billable code
     _expect(problem is not None, "the non-billable category E11 was accepted")
-    return f"ICD-10-CM code set loaded: {code} {describe_diagnosis(code)}"
+    return f"ICD-10-CM code set loaded ({icd_index.SOURCE[0]} index): {code} {describe_diagnosis(code)}"
 
 
 def step_invoice(context: Context) -> str:

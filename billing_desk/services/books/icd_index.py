@@ -4,10 +4,11 @@
 the interpreter, and about 180 MB kept for the notes, inclusions and exclusions we never show.
 What the program asks of the code set (is a code in it, is it billable, its words, the codes
 under a category, the billable codes in order) fits in one small file: the codes in the
-library's own order, each with its depth in the tree, two flags and its description. It is built
-once from the library (the first time a look-up needs it, or in the background after the first
-window of a new install paints), kept in the data folder's ``cache``, and read from there ever
-after; a file made from another edition of the code set, or damaged, is built again. The library
+library's own order, each with its depth in the tree, two flags and its description. The
+installed program brings it (build_installer.spec builds it with the program); run from source,
+it is built once from the library (the first time a look-up needs it, or in the background after
+the first window paints), kept in the data folder's ``cache``, and read from there ever after; a
+file made from another edition of the code set, or damaged, is built again. The library
 is let go after building, so its memory is given back.
 
 The answers are the library's: each flag and description was asked of it by code, and the codes
@@ -26,7 +27,7 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from ...paths import cache_dir
+from ...paths import cache_dir, resource
 
 FORMAT = 1
 LEAF, CHAPTER_OR_BLOCK = 1, 2
@@ -99,8 +100,17 @@ def edition() -> str:
     raise RuntimeError("the ICD-10-CM code set (simple_icd_10_cm) is not installed")
 
 
+INDEX_NAME = f"icd10cm-v{FORMAT}.tsv.gz"
+
+
 def index_path() -> Path:
-    return cache_dir() / f"icd10cm-v{FORMAT}.tsv.gz"
+    """The index built on this computer (the data folder's cache)."""
+    return cache_dir() / INDEX_NAME
+
+
+def shipped_index_path() -> Path:
+    """The index the installed program brings (built with it: build_installer.spec)."""
+    return resource("codes", INDEX_NAME)
 
 
 def _header() -> str:
@@ -182,12 +192,20 @@ def read_index(path: Path) -> CodeSet | None:
                    descriptions)
 
 
+SOURCE = [""]  # where the loaded code set came from: shipped, kept (the cache) or built
+
+
 @lru_cache(maxsize=1)
 def code_set() -> CodeSet:
     """The code set: from the cached index, built (and cached) the first time."""
     with _LOCK:
+        codes = read_index(shipped_index_path())
+        if codes is not None:
+            SOURCE[0] = "shipped"
+            return codes
         path = index_path()
         codes = read_index(path)
+        SOURCE[0] = "kept" if codes is not None else "built"
         if codes is None:
             loaded = "simple_icd_10_cm" in sys.modules
             codes = CodeSet.from_rows(build_rows())
