@@ -64,6 +64,7 @@ def _run_child(mode: str, db: Path | None, data: Path) -> tuple[float, float]:
         args += ["--db", str(db)]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
                BILLING_DESK_HOME=str(data))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a clerk's program runs: from compiled bytecode
     started = time.perf_counter()
     out = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=3600)
     seconds = time.perf_counter() - started
