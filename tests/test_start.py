@@ -1,6 +1,6 @@
 """The start shows the window first (issue 21, item 6): the ICD-10-CM code set is read from a
-compact index on the first look-up, openpyxl waits for the first export, today's totals for the
-first paint. Untimed: bench/bench_start.py measures the start."""
+compact index on the first look-up, openpyxl and reportlab wait for the first export or paper,
+today's totals for the first paint. Untimed: bench/bench_start.py measures the start."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ window.show()
 while "Today:" not in window.totals_label.text():
     app.processEvents()
 print(json.dumps({{"before": before, "after": window.totals_label.text(),
-                  "loaded": [m for m in ("openpyxl", "simple_icd_10_cm") if m in sys.modules]}}))
+                  "loaded": [m for m in ("openpyxl", "simple_icd_10_cm", "reportlab") if m in sys.modules]}}))
 """
 
 

@@ -154,13 +154,14 @@ def write_index(codes: CodeSet, path: Path) -> None:
     os.replace(partial, path)
 
 
-_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
+_ESCAPES: dict[str, str | int | None] = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {str(v)[1]: k for k, v in _ESCAPES.items()}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
 def _escape(text: str) -> str:
-    return text.translate(str.maketrans(_ESCAPES)) if any(c in text for c in _ESCAPES) else text
+    return text.translate(_ESCAPE_TABLE) if any(c in text for c in _ESCAPES) else text
 
 
 def _unescape(text: str) -> str:

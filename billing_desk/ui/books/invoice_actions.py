@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError
 from ...money import ZERO, parse_money
-from ...printing import invoice_docs
 from ...services.books import adjustments, invoice_papers, invoices
 from ...services.books.codes import check_diagnosis, search_diagnoses
 from ...services.books.estimate import active_coverage
@@ -127,6 +126,8 @@ def _paper_path(form, kind: str) -> Path | None:
         return None
     paper = invoice_papers.invoice_paper(form.invoice_id)
     folder = Path(tempfile.mkdtemp(prefix="billing-desk-"))
+    from ...printing import invoice_docs  # reportlab: read when the first paper is drawn
+
     draw = invoice_docs.invoice_pdf if kind == "invoice" else invoice_docs.explain_pdf
     return draw(paper, folder / f"{kind}-{paper['number'] or 'draft'}.pdf")
 
