@@ -108,6 +108,10 @@ def _numbered_canvas(report_title: str, result: dict) -> type[Canvas]:
             self._pages: list[dict] = []
 
         def showPage(self) -> None:
+            # The page's drawing as one string (what showPage joins it into anyway): a long
+            # report keeps thousands of pages until save, and thousands of small strings each
+            # would have the garbage collector walk them again and again.
+            self._code = ["\n".join(self._code)] if self._code else []
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
