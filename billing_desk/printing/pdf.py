@@ -11,7 +11,7 @@ under a rule. The footer reads "Page X of Y" (a two-pass canvas that numbers the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Any, Callable
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
@@ -99,6 +99,10 @@ class _Block(Flowable):
             self.counter[0] += sum(1 for r in self.rows if r.kind == "data")
 
 
+def _as_one_string(canvas: Any) -> None:
+    canvas._code = ["\n".join(canvas._code)] if canvas._code else []
+
+
 def _numbered_canvas(report_title: str, result: dict) -> type[Canvas]:
     """A canvas class that keeps each page until save, then writes "Page X of Y" on all."""
 
@@ -111,7 +115,7 @@ def _numbered_canvas(report_title: str, result: dict) -> type[Canvas]:
             # The page's drawing as one string (what showPage joins it into anyway): a long
             # report keeps thousands of pages until save, and thousands of small strings each
             # would have the garbage collector walk them again and again.
-            self._code = ["\n".join(self._code)] if self._code else []
+            _as_one_string(self)
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
