@@ -222,3 +222,12 @@ def test_a_final_notice_statement_is_whole_and_clear_of_the_amount_due_and_the_e
     assert "Amount due $123,456.78 by 04/14/2026" in text
     for amount in ("$1,000.00", "$20,000.00", "$40,000.00", "$123,456.78"):
         assert amount in text
+
+
+def test_wrapping_into_no_room_at_all_ends():
+    """A column left with no room (its padding wider than it) once wrapped forever, filling
+    memory; each character now takes its own line, and the lines stop at the limit."""
+    from billing_desk.printing.pdf_layout import MAX_LINES, wrap
+
+    lines = wrap("Featherstonehaugh", -2.0, fonts.FONT, SIZE)
+    assert len(lines) == MAX_LINES and lines[0] == "F"

@@ -77,7 +77,7 @@ def wrap(text: str, room: float, font: str, size: float, max_lines: int = MAX_LI
             if line:
                 lines.append(line)
             line = ""
-            while text_width(word, font, size) > room:
+            while word and text_width(word, font, size) > room:  # (no room at all: a char a line)
                 cut = _longest_prefix(word, room, font, size)
                 lines.append(word[:cut])
                 word = word[cut:]
