@@ -116,3 +116,15 @@ def test_the_index_answers_as_the_library_does(fresh_code_set):
     for name in sample:
         assert codes.get_descendants(name) == icd.get_descendants(name), name
     assert codes.get_all_codes() == icd.get_all_codes()
+
+
+def test_the_index_the_program_brings_is_read_first(tmp_path, monkeypatch, fresh_code_set):
+    rows = [(0, 2, "A00-B99", "Infectious diseases"), (1, 1, "A01", "Shipped")]
+    shipped = tmp_path / "resources" / icd_index.INDEX_NAME
+    monkeypatch.setattr(icd_index, "edition", lambda: "the edition it was built with")
+    icd_index.write_index(icd_index.CodeSet.from_rows(rows), shipped)
+    monkeypatch.setattr(icd_index, "edition", lambda: "the edition installed here")
+    monkeypatch.setattr(icd_index, "shipped_index_path", lambda: shipped)
+    monkeypatch.setattr(icd_index, "build_rows", None)  # never built: the shipped one is read
+    assert icd_index.code_set().get_description("A01") == "Shipped"
+    assert icd_index.SOURCE[0] == "shipped" and not icd_index.index_path().exists()

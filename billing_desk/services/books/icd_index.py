@@ -5,7 +5,8 @@ the interpreter, and about 180 MB kept for the notes, inclusions and exclusions 
 What the program asks of the code set (is a code in it, is it billable, its words, the codes
 under a category, the billable codes in order) fits in one small file: the codes in the
 library's own order, each with its depth in the tree, two flags and its description. The
-installed program brings it (build_installer.spec builds it with the program); run from source,
+installed program brings it instead of the code set's XML (build_installer.spec builds it with
+the program); run from source,
 it is built once from the library (the first time a look-up needs it, or in the background after
 the first window paints), kept in the data folder's ``cache``, and read from there ever after; a
 file made from another edition of the code set, or damaged, is built again. The library
@@ -173,14 +174,16 @@ def _column(line: str) -> list[str]:
     return [_unescape(v) for v in values] if "\\" in line else values
 
 
-def read_index(path: Path) -> CodeSet | None:
-    """The code set in an index file, or None when it is missing, of another edition, or damaged."""
+def read_index(path: Path, any_edition: bool = False) -> CodeSet | None:
+    """The code set in an index file, or None when it is missing, of another edition (unless
+    ``any_edition``: the index the program brings is the edition it was built with), or damaged."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as src:
             lines = src.read().split("\n")
     except (OSError, EOFError, UnicodeDecodeError, ValueError):
         return None
-    if len(lines) != 5 or lines[0] != _header():
+    if len(lines) != 5 or not (lines[0].startswith(f"billing-desk ICD-10-CM index {FORMAT} ")
+                               if any_edition else lines[0] == _header()):
         return None
     depths, flags = lines[1].encode("ascii", "replace"), lines[2].encode("ascii", "replace")
     names, descriptions = _column(lines[3]), _column(lines[4])
@@ -200,7 +203,7 @@ SOURCE = [""]  # where the loaded code set came from: shipped, kept (the cache) 
 def code_set() -> CodeSet:
     """The code set: from the cached index, built (and cached) the first time."""
     with _LOCK:
-        codes = read_index(shipped_index_path())
+        codes = read_index(shipped_index_path(), any_edition=True)
         if codes is not None:
             SOURCE[0] = "shipped"
             return codes
