@@ -149,9 +149,10 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
                                       holder=owner)
         for warning in current.opened.warnings:
             holder["window"].prompter.warn(APP_NAME, warning)
-        holder["window"].show()
-        after_first_paint(holder["window"], lambda: backup_in_background(holder["window"], current, "start"))
-        after_first_paint(holder["window"], prepare_code_set)
+        window = holder["window"]
+        window.show()
+        after_first_paint(window, lambda: backup_in_background(window, current, "start"))
+        after_first_paint(window, prepare_code_set)
 
     def replace_session(path: Path) -> None:
         """Close the window's file, open ``path`` (another file, or a restored one), sign in again.
