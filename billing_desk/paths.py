@@ -67,6 +67,13 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def cache_dir() -> Path:
+    """What the program builds once and keeps (the ICD-10-CM index); safe to delete."""
+    path = data_dir() / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def logs_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)

@@ -113,3 +113,54 @@ def test_progress_is_reported(tmp_path):
     render_xlsx(make_report([Group("", rows)]), tmp_path / "p.xlsx",
                 progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (1000, 2500) and seen[-1] == (2500, 2500)
+
+
+def test_every_kind_of_cell_reads_back_as_openpyxl_writes_it(tmp_path):
+    """The table's rows are written as sheet XML (printing/excel_rows.py, issue 21): each cell
+    must read back exactly as the same value put in an openpyxl write-only cell does."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from billing_desk.printing.excel import FORMATS
+
+    columns = [Column("t", "Text"), Column("d", "Day", "date"), Column("i", "Count", "int"),
+               Column("m", "Amount", "money"), Column("p", "Share", "percent")]
+    values = {"t": ["plain", "  spaced ", "a & b < c > d", "#N/A", "#DIV/0!", "=1+1", "x" * 40000,
+                    "Łukasiewicz-Nguyễn", "tab\there", "bell\x07", "line\nbreak", 12, ""],
+              "d": [date(2026, 2, 28), datetime(2026, 3, 1, 13, 45), date(1900, 2, 1), None],
+              "i": [0, -7, 10**15, True],
+              "m": [Decimal("0.10"), Decimal("-12345678901.23"), 5, Decimal("1E+2")],
+              "p": [Decimal("0.125"), Decimal("1")]}
+    height = max(len(v) for v in values.values())
+    rows = [{key: v[n] if n < len(v) else None for key, v in values.items()} for n in range(height)]
+    report = Report("cells", "Cells", [], columns, [Group("", rows)])
+    ours = tmp_path / "ours.xlsx"
+    render_xlsx(report, ours)
+
+    reference = openpyxl.Workbook(write_only=True)
+    sheet = reference.create_sheet("Cells")
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row[column.key]
+            if value is None or value == "":
+                cells.append(None)
+                continue
+            cell = WriteOnlyCell(sheet)
+            if column.kind != "text" and not isinstance(value, str) and column.kind in FORMATS:
+                cell.number_format = FORMATS[column.kind]
+            text = str(value)[:32767].replace("\x07", "\ufffd") if isinstance(value, str) or \
+                column.kind == "text" else value
+            cell.value = text
+            if isinstance(text, str) and text.startswith(("=", "+", "-", "@", "\t", "\r")):
+                cell.data_type, cell.quotePrefix = "s", True
+            cells.append(cell)
+        sheet.append(cells)
+    theirs = tmp_path / "theirs.xlsx"
+    reference.save(theirs)
+
+    def read(path, first):
+        sheet = openpyxl.load_workbook(path).active
+        return [[(c.value, c.data_type, c.number_format, bool(c.font.b), bool(c.quotePrefix))
+                 for c in row] for row in sheet.iter_rows(min_row=first, max_col=len(columns))]
+
+    assert read(ours, 4) == read(theirs, 1)  # ours: title, a blank row, the column header

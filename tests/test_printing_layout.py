@@ -292,3 +292,12 @@ def test_a_statement_prints_each_description_whole_over_its_pages():
     assert text.count("Drug screen collection (employer paid)") == 13
     for page in pages:  # the page with the summary lists an item too, not an empty table
         assert "Blood draw" in page.extract_text() or "Crutches" in page.extract_text()
+
+
+def test_wrapping_into_no_room_at_all_ends():
+    """A column left with no room (its padding wider than it) once wrapped forever, filling
+    memory; each character now takes its own line, and the lines stop at the limit."""
+    from billing_desk.printing.pdf_layout import MAX_LINES, wrap
+
+    lines = wrap("Featherstonehaugh", -2.0, fonts.FONT, SIZE)
+    assert len(lines) == MAX_LINES and lines[0] == "F"

@@ -70,11 +70,11 @@ def test_search_as_you_type_finds_by_name_and_number(window, qtbot):
     assert panel.model.row_object(0).number == first.number
 
 
-def test_status_bar_names_database_and_user(window):
+def test_status_bar_names_database_and_user(qtbot, window):
     assert window.session.path.name in window.db_label.text()
     assert window.db_label.toolTip() == str(window.session.path)
     assert window.session.user.full_name in window.user_label.text()
-    assert "Today:" in window.totals_label.text()
+    qtbot.waitUntil(lambda: "Today:" in window.totals_label.text(), timeout=5000)  # after the paint
 
 
 def test_table_models_pass_the_model_tester(window, qtmodeltester):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BillingError
-from ..services.demo import build_demo
 from ..services.office.session import open_database
 
 
@@ -24,6 +23,8 @@ def run(args) -> int:
         raise BillingError(f"{path} already exists; the demo is built into a new file.")
     if not 1 <= args.accounts <= 100_000:
         raise BillingError("--accounts must be between 1 and 100000")
+    from ..services.demo import build_demo  # the window's start does not read the demo builder
+
     opened = open_database(path)
     try:
         summary = build_demo(accounts=args.accounts, seed=args.seed,

@@ -4,16 +4,75 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import DatabaseProxy, DateTimeField, Model
+from peewee import (
+    AutoField,
+    DatabaseProxy,
+    DateTimeField,
+    ForeignKeyAccessor,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    ModelBase,
+)
 
 database = DatabaseProxy()
+
+_BY_KEY: dict = {}  # (model, field name, parameter style) -> the compiled "get by key" query
+
+
+def get_by_key(model, field, value):
+    """``model.get(field == value)`` for an integer key, its SQL compiled once (per model, field
+    and kind of database) instead of at every call: the same statement and the same row to model
+    conversion as peewee's, without building the query again. Fetching a related row
+    (``invoice.account``) and ``get_by_id`` go through it; a posting fetches hundreds."""
+    db = model._meta.database
+    key = (model, field.name, db.param)
+    compiled = _BY_KEY.get(key)
+    if compiled is None:
+        query = model.select().where(field == 0).paginate(1, 1)
+        sql, params = query.sql()
+        compiled = _BY_KEY[key] = (query, sql) if params == [0, 1, 0] else (query, None)
+    query, sql = compiled
+    if sql is None:  # a query peewee compiles otherwise: let it
+        return model.get(field == value)
+    params = [field.db_value(value), 1, 0]
+    for row in query._get_cursor_wrapper(db.execute_sql(sql, params)):
+        return row
+    raise model.DoesNotExist(f"{model} instance matching query does not exist:\nSQL: {sql}\n"
+                             f"Params: {params}")
+
+
+def _integer_key(field) -> bool:
+    return isinstance(field, (AutoField, IntegerField)) and not isinstance(field, ForeignKeyField)
+
+
+class _RelatedByKey(ForeignKeyAccessor):
+    """``invoice.account``: peewee's accessor, fetching through ``get_by_key``."""
+
+    def get_rel_instance(self, instance):
+        value = instance.__data__.get(self.name)
+        if (value is not None and self.name not in instance.__rel__ and self.field.lazy_load
+                and _integer_key(self.field.rel_field)):
+            instance.__rel__[self.name] = get_by_key(self.rel_model, self.field.rel_field, value)
+        return super().get_rel_instance(instance)
+
+
+class _Tables(ModelBase):
+    """peewee's model class, its foreign keys fetched through ``get_by_key``."""
+
+    def __new__(cls, name, bases, attrs, **kwargs):
+        model = super().__new__(cls, name, bases, attrs, **kwargs)
+        for field in model._meta.sorted_fields:
+            if type(model.__dict__.get(field.name)) is ForeignKeyAccessor:
+                setattr(model, field.name, _RelatedByKey(model, field, field.name))
+        return model
 
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-class BaseModel(Model):
+class BaseModel(Model, metaclass=_Tables):
     """Fields named in ``derived`` (balances kept by the ledger) are never written by ``save()``
     of an existing row: only the ledger moves them, so a stale instance cannot undo a posting."""
 
@@ -22,6 +81,11 @@ class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+    @classmethod
+    def get_by_id(cls, pk):
+        key = cls._meta.primary_key
+        return get_by_key(cls, key, pk) if _integer_key(key) else super().get_by_id(pk)
 
     def save(self, force_insert=False, only=None):
         if self.derived and only is None and not force_insert and self._pk is not None:

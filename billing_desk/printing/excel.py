@@ -18,6 +18,8 @@ characters a workbook cannot hold are shown as U+FFFD (both by exchange.exportin
 from __future__ import annotations
 
 import datetime as _dt
+import io
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
@@ -28,7 +30,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..exchange.exporting import FORMULA_STARTS, excel_text, guarded_value
-from .report import Column, Group, Report
+from .excel_rows import RowWriter, splice
+from .report import Group, Report
 
 MONEY_FORMAT = '"$"#,##0.00'
 DATE_FORMAT = "mm/dd/yyyy"
@@ -49,45 +52,13 @@ def safe_text(cell: WriteOnlyCell, text: str) -> WriteOnlyCell:
 
 
 class _CellMaker:
-    """Makes typed cells for one sheet, reusing one styled cell per (column, look).
+    """Text cells for the lines above the table (title, parameters, column header)."""
 
-    Write-only sheets serialise each row as it is appended, so a styled cell object can be
-    filled and appended again and again; creating a styled cell per value is slow.
-    """
-
-    def __init__(self, sheet, columns: list[Column]):
-        self.sheet, self.columns = sheet, columns
+    def __init__(self, sheet):
+        self.sheet = sheet
         self.bold = Font(bold=True)
-        self._cells: dict[tuple[int, bool], WriteOnlyCell] = {}
 
-    def _cell(self, index: int, bold: bool) -> WriteOnlyCell:
-        key = (index, bold)
-        cell = self._cells.get(key)
-        if cell is None:
-            cell = self._cells[key] = WriteOnlyCell(self.sheet)
-            kind = self.columns[index].kind
-            if kind in FORMATS:
-                cell.number_format = FORMATS[kind]
-            if bold:
-                cell.font = self.bold
-        return cell
-
-    def row(self, values: dict, bold: bool = False) -> list:
-        """One sheet row for a report row (or a subtotal / totals dict)."""
-        out: list[Any] = []
-        for i, column in enumerate(self.columns):
-            value = values.get(column.key)
-            if value is None or value == "":
-                out.append(None)
-            elif column.kind in ("text",) or isinstance(value, str):
-                out.append(self.text(str(value), bold, i))
-            else:
-                cell = self._cell(i, bold)
-                cell.value = _checked(column, value)
-                out.append(cell)
-        return out
-
-    def text(self, text: str, bold: bool = False, index: int | None = None) -> Any:
+    def text(self, text: str, bold: bool = False) -> Any:
         """A text cell; plain ``str`` (fast) unless it needs bold or the formula guard."""
         if not bold and not text.startswith(FORMULA_STARTS):
             return excel_text(text)
@@ -95,14 +66,6 @@ class _CellMaker:
         if bold:
             cell.font = self.bold
         return safe_text(cell, text)
-
-
-def _checked(column: Column, value: Any) -> Any:
-    if isinstance(value, float):
-        raise TypeError(f"column {column.key!r}: {value!r} is a float; use Decimal")
-    if column.kind == "money" and not isinstance(value, (Decimal, int)):
-        raise TypeError(f"column {column.key!r}: {value!r} is not a Decimal amount")
-    return value
 
 
 def _parameter_cell(sheet, value: Any, shown: str, maker: _CellMaker) -> Any:
@@ -148,33 +111,28 @@ def _write_preamble(sheet, report: Report, maker: _CellMaker) -> int:
     return len(report.parameters) + 2
 
 
-def _write_group(sheet, group: Group, maker: _CellMaker, several: bool,
-                 tick: Callable[[int], None]) -> int:
+def _write_group(rows: RowWriter, group: Group, several: bool, tick: Callable[[int], None]) -> int:
     """A group's heading (when there are several), rows and subtotal; returns rows written."""
     written = 0
     if several and group.title:
-        sheet.append([maker.text(group.title, bold=True)])
+        rows.heading(group.title)
         written += 1
     for n, row in enumerate(group.rows, start=1):
-        sheet.append(maker.row(row))
+        rows.row(row)
         if n % PROGRESS_EVERY == 0:
             tick(PROGRESS_EVERY)
     tick(len(group.rows) % PROGRESS_EVERY)
     written += len(group.rows)
     if group.subtotals is not None:
-        sheet.append(_labelled(maker, group.subtotals, f"Subtotal {group.title}".strip()))
+        _labelled(rows, group.subtotals, f"Subtotal {group.title}".strip())
         written += 1
     return written
 
 
-def _labelled(maker: _CellMaker, values: dict, label: str) -> list:
+def _labelled(rows: RowWriter, values: dict, label: str) -> None:
     """A bold subtotal/totals row with ``label`` in the first column that is not summed."""
-    cells = maker.row(values, bold=True)
-    for i, column in enumerate(maker.columns):
-        if not column.summed:
-            cells[i] = maker.text(label, bold=True)
-            break
-    return cells
+    first = next((i for i, column in enumerate(rows.columns) if not column.summed), None)
+    rows.row(values, bold=True, label=None if first is None else (first, label))
 
 
 def render_xlsx(report: Report, path: str | Path, *, progress: ProgressFn | None = None) -> int:
@@ -193,7 +151,7 @@ def render_xlsx(report: Report, path: str | Path, *, progress: ProgressFn | None
     sheet.print_title_rows = f"{header_row}:{header_row}"
     if report.is_landscape:
         sheet.page_setup.orientation = "landscape"
-    maker = _CellMaker(sheet, columns)
+    maker = _CellMaker(sheet)
     written = _write_preamble(sheet, report, maker)
     sheet.append([maker.text(c.title, bold=True) for c in columns])
     written += 1
@@ -204,23 +162,41 @@ def render_xlsx(report: Report, path: str | Path, *, progress: ProgressFn | None
         if progress is not None:
             progress(done[0], total)
 
-    for group in report.groups:
-        written += _write_group(sheet, group, maker, len(report.groups) > 1, tick)
-    last_data_row = written
-    if report.totals:
-        sheet.append(_labelled(maker, report.totals, "Total"))
-        written += 1
-    last = get_column_letter(max(len(columns), 1))
-    sheet.auto_filter.ref = f"A{header_row}:{last}{max(last_data_row, header_row)}"
-    _save(workbook, Path(path))
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as table:
+        rows = RowWriter(sheet, list(columns), FORMATS, written + 1, table)
+        for group in report.groups:
+            written += _write_group(rows, group, len(report.groups) > 1, tick)
+        last_data_row = written
+        if report.totals:
+            _labelled(rows, report.totals, "Total")
+            written += 1
+        last = get_column_letter(max(len(columns), 1))
+        sheet.auto_filter.ref = f"A{header_row}:{last}{max(last_data_row, header_row)}"
+        sheet.append([rows.marker])  # where the table's rows go (excel_rows.splice)
+        _save(workbook, Path(path), rows.marker, table)
     return written
 
 
-def _save(workbook: Workbook, path: Path) -> None:
-    """Save beside ``path`` then move into place, so a failure never leaves half a file."""
+def save_workbook(workbook: Workbook, path: Path) -> None:
+    """Save a workbook written cell by cell (no spliced table) beside ``path`` then move it into
+    place, so a failure never leaves half a file."""
     partial = path.with_name(path.name + ".partial")
     try:
         workbook.save(partial)
+        partial.replace(path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+
+
+def _save(workbook: Workbook, path: Path, marker: str, table) -> None:
+    """Save beside ``path`` then move into place, so a failure never leaves half a file."""
+    partial = path.with_name(path.name + ".partial")
+    written = io.BytesIO()  # the workbook without its table: small
+    workbook.save(written)
+    try:
+        with open(partial, "wb") as out:
+            splice(written, out, marker, table)
         partial.replace(path)
     finally:
         if partial.exists():

@@ -11,7 +11,7 @@ under a rule. The footer reads "Page X of Y" (a two-pass canvas that numbers the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Any, Callable
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
@@ -90,11 +90,17 @@ class _Block(Flowable):
     def draw(self) -> None:
         rows = self._lead + self.rows
         table = Table([r.cells for r in rows], colWidths=self.layout.widths,
-                      rowHeights=[r.height for r in rows], style=self.layout.style(rows))
+                      rowHeights=[r.height for r in rows], normalizedData=1,
+                      cellStyles=[self.layout.cell_styles(r) for r in rows],
+                      style=self.layout.table_commands(rows))
         table.wrapOn(self.canv, self.width, self.height)
         table.drawOn(self.canv, 0, 0)
         if self.counter is not None:
             self.counter[0] += sum(1 for r in self.rows if r.kind == "data")
+
+
+def _as_one_string(canvas: Any) -> None:
+    canvas._code = ["\n".join(canvas._code)] if canvas._code else []
 
 
 def _numbered_canvas(report_title: str, result: dict) -> type[Canvas]:
@@ -106,6 +112,10 @@ def _numbered_canvas(report_title: str, result: dict) -> type[Canvas]:
             self._pages: list[dict] = []
 
         def showPage(self) -> None:
+            # The page's drawing as one string (what showPage joins it into anyway): a long
+            # report keeps thousands of pages until save, and thousands of small strings each
+            # would have the garbage collector walk them again and again.
+            _as_one_string(self)
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

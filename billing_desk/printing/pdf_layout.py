@@ -12,6 +12,7 @@ summed one. The renderer (``pdf``) turns these rows into reportlab tables.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from .fonts import BOLD, FONT
 from .report import Column, Report
@@ -65,6 +66,8 @@ def text_width(text: str, font: str, size: float) -> float:
 def wrap(text: str, room: float, font: str, size: float, max_lines: int = MAX_LINES) -> list[str]:
     """``text`` broken into lines no wider than ``room``: at its own line breaks, at spaces,
     and inside a word too long for a line; beyond ``max_lines`` the last line ends in "…"."""
+    if text[:1] not in ("", " ") and text.isprintable() and text_width(text, font, size) <= room:
+        return [text]  # one line that fits (no line break, no leading space): as below, sooner
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
@@ -76,7 +79,7 @@ def wrap(text: str, room: float, font: str, size: float, max_lines: int = MAX_LI
             if line:
                 lines.append(line)
             line = ""
-            while text_width(word, font, size) > room:
+            while word and text_width(word, font, size) > room:  # (no room at all: a char a line)
                 cut = _longest_prefix(word, room, font, size)
                 lines.append(word[:cut])
                 word = word[cut:]
@@ -109,9 +112,21 @@ def _needed_widths(report: Report) -> list[float]:
             for column, need in zip(report.columns, _natural_widths(report))]
 
 
+_NATURAL: list = [None, 0, []]  # the last report measured (a weak reference), its rows, widths
+
+
 def _natural_widths(report: Report) -> list[float]:
     """Per column, the width of its longest value on one line, padding included (the longest
-    by characters stands for the widest: a good guess, and it keeps long reports fast)."""
+    by characters stands for the widest: a good guess, and it keeps long reports fast).
+    Measured once per report: choosing the orientation and laying out ask three times."""
+    last, rows, widths = _NATURAL
+    if last is not None and last() is report and rows == report.row_count():
+        return list(widths)
+    _NATURAL[:] = [weakref.ref(report), report.row_count(), _measure_natural(report)]
+    return list(_NATURAL[2])
+
+
+def _measure_natural(report: Report) -> list[float]:
     longest: list[str] = ["" for _ in report.columns]
     value_rows: list[dict] = list(report.all_rows())
     value_rows += [g.subtotals for g in report.groups if g.subtotals] + [report.totals]
@@ -183,6 +198,7 @@ class Layout:
                     needed[i] = (need - 2 * PAD_X - 1) * min(1.0, scale) + 2 * PAD_X + 1
         self.widths = self._widths(report, needed, width)
         self.header = self._header()
+        self._cell_styles: dict[tuple[str, tuple[int, int] | None], list[CellStyle]] = {}
 
     def _widths(self, report: Report, needed: list[float], width: float) -> list[float]:
         """Numbers and dates get what they need (a little more when there is room); text
@@ -277,36 +293,41 @@ class Layout:
         return Row("heading", ["\n".join(wrapped), *blank],
                    _height(len(wrapped), HEADING_SIZE) + HEADING_SPACE, (0, len(self.columns) - 1))
 
-    def style(self, rows: list[Row]) -> TableStyle:
-        """The table style for one realised block of rows."""
-        cmds: list[tuple[Any, ...]] = [
-            ("FONT", (0, 0), (-1, -1), FONT, SIZE, line_height(SIZE)),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD_TOP),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_BOTTOM),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X)]
-        cmds += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, c in enumerate(self.columns) if c.numeric]
+    def cell_styles(self, row: Row) -> list[CellStyle]:
+        """The look of each cell of ``row``: shared objects made once per kind of row (no style
+        commands applied cell by cell on every page)."""
+        key = (row.kind, row.span)
+        styles = self._cell_styles.get(key)
+        if styles is None:
+            styles = self._cell_styles[key] = [self._cell_style(row, i) for i in range(len(self.columns))]
+        return styles
+
+    def _cell_style(self, row: Row, index: int) -> CellStyle:
+        font = FONT if row.kind == "data" else BOLD
+        size = HEADING_SIZE if row.kind == "heading" else self.sizes[index]
+        style = CellStyle(f"{row.kind}-{index}")
+        style.fontname, style.fontsize, style.leading = font, size, line_height(size)
+        style.valign = "BOTTOM" if row.kind == "header" else "TOP"
+        style.topPadding = PAD_TOP + (HEADING_SPACE if row.kind == "heading" else 0)
+        style.bottomPadding, style.leftPadding, style.rightPadding = PAD_BOTTOM, PAD_X, PAD_X
+        spanned = row.span is not None and row.span[0] <= index <= row.span[1]
+        style.alignment = "RIGHT" if self.columns[index].numeric and not spanned else "LEFT"
+        return style
+
+    def table_commands(self, rows: list[Row]) -> list[tuple[Any, ...]]:
+        """The rules, the header's fill and the spans of one realised block of rows (the cells'
+        fonts, padding and alignment are in ``cell_styles``)."""
+        cmds: list[tuple[Any, ...]] = []
         for i, row in enumerate(rows):
-            font = FONT if row.kind == "data" else BOLD
-            if font != FONT:
-                cmds.append(("FONT", (0, i), (-1, i), font, SIZE, line_height(SIZE)))
-            cmds += [("FONT", (c, i), (c, i), font, size, line_height(size))
-                     for c, size in enumerate(self.sizes) if size != SIZE]
             if row.span is not None:
                 cmds.append(("SPAN", (row.span[0], i), (row.span[1], i)))
-                cmds.append(("ALIGN", (row.span[0], i), (row.span[1], i), "LEFT"))
-            if row.kind == "heading":
-                cmds += [("FONT", (0, i), (-1, i), BOLD, HEADING_SIZE, line_height(HEADING_SIZE)),
-                         ("TOPPADDING", (0, i), (-1, i), PAD_TOP + HEADING_SPACE)]
-            elif row.kind == "header":
+            if row.kind == "header":
                 cmds += [("BACKGROUND", (0, i), (-1, i), HEADER_FILL),
-                         ("VALIGN", (0, i), (-1, i), "BOTTOM"),
                          ("LINEBELOW", (0, i), (-1, i), 0.75, colors.black)]
             elif row.kind in ("subtotal", "total"):
                 weight = 1.0 if row.kind == "total" else 0.5
                 cmds.append(("LINEABOVE", (0, i), (-1, i), weight, colors.black))
-        return TableStyle(cmds)
+        return cmds
 
 
 def _height(lines: int, size: float) -> float:

@@ -333,7 +333,7 @@ def render_review_xlsx(document: dict, target: str | Path) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .excel import FORMATS, _save, safe_text
+    from .excel import FORMATS, safe_text, save_workbook
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -411,7 +411,7 @@ def render_review_xlsx(document: dict, target: str | Path) -> int:
         for row in table_data["rows"]:
             sheet.append([cell(sheet, _plain(row.get(key)), kind) for key, _t, kind in columns])
         written += len(table_data["rows"]) + 1
-    _save(workbook, Path(target))
+    save_workbook(workbook, Path(target))
     return written
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import BillingError
-from ..printing.cms1500 import alignment_test_pdf, data_only_pdf, drawn_pdf
 from ..services.claims.submission import PaperBatch
 
 ProgressFn = Callable[[int, int], None]
@@ -28,6 +27,8 @@ ProgressFn = Callable[[int, int], None]
 def save_copies(batch: PaperBatch, path: str | Path) -> int:
     """The batch as drawn CMS-1500 forms after a cover list, one PDF; returns its pages.
     A copy for the office's records (or a payer that takes one): nothing is submitted."""
+    from ..printing.cms1500 import drawn_pdf  # reportlab: read when the first form is drawn
+
     return drawn_pdf(batch.forms, path, cover=True)
 
 
@@ -64,6 +65,8 @@ def print_on_forms(batch: PaperBatch, printer: str, offset: tuple[Decimal, Decim
     x, y = (float(v) for v in offset)  # inches on the page (a position, not money)
     job = f"cms1500-{batch.control_numbers[0]}" + (f"-{batch.control_numbers[-1]}"
                                                    if batch.claim_count > 1 else "")
+    from ..printing.cms1500 import data_only_pdf
+
     return _print(lambda path: data_only_pdf(batch.forms, path, offset_x=x, offset_y=y), name, job,
                   progress, cancelled)
 
@@ -72,4 +75,6 @@ def print_alignment_test(printer: str, offset: tuple[Decimal, Decimal]) -> int:
     """The alignment test page at ``offset`` on ``printer`` (load a blank form)."""
     name = check_printer(printer)
     x, y = (float(v) for v in offset)  # inches on the page (a position, not money)
+    from ..printing.cms1500 import alignment_test_pdf
+
     return _print(lambda path: alignment_test_pdf(path, x, y), name, "cms1500-alignment-test", None, None)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import PermissionDenied
-from ..printing.account_forms import ledger_report
-from ..printing.order_docs import unfilled_report
 from ..printing.report import Column, Group, Report, group_rows
 from ..services.accounts import account_page
 from ..services.books import reports_data
@@ -46,6 +44,8 @@ def accounts(params: Params) -> Report:
 
 def account_ledger(params: Params) -> Report:
     """The account ledger printout the account page already prints (defined once there)."""
+    from ..printing.account_forms import ledger_report  # its module draws with reportlab
+
     data = account_page.ledger_data(params.account_id(required=True), through=params.as_of)
     return ledger_report(data)
 
@@ -74,6 +74,8 @@ def unfilled_orders(params: Params) -> Report:
     view = params.view or "client"
     as_of = params.today()
     rows = unfilled.unfilled_rows(as_of, view, params.account_id())
+    from ..printing.order_docs import unfilled_report  # its module draws with reportlab
+
     return unfilled_report(rows, as_of, view)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..printing.report import Column, Group, Report
-from ..printing.statements import render_statements
 from ..services.books import reports_statements
 from .common import Params
 
@@ -48,6 +47,8 @@ def build(params: Params) -> Report:
 
 def render(report: Report, target, office, progress=None, on_each=None) -> int:
     """The statements of a built run as one PDF; returns pages."""
+    from ..printing.statements import render_statements  # reportlab: read when statements print
+
     documents = getattr(report, "documents", [])
     return render_statements(documents, target, office, total=len(documents), progress=progress,
                              on_each=on_each)

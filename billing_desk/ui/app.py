@@ -18,6 +18,7 @@ from ..services.office.session import Session, open_session
 from ..services.office.transactions import DATABASE_ERRORS, database_failure
 from . import accessibility
 from .crash import install_crash_path
+from .first_paint import after_first_paint
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, finish_all, run_and_wait, run_in_background
@@ -39,12 +40,15 @@ def application() -> QApplication:
     return app
 
 
-def warm_up_code_set() -> None:
-    """The ICD-10-CM code set takes a second or two to load: do it before the clerk needs it."""
-    from ..services.books import codes
+def prepare_code_set() -> None:
+    """The ICD-10-CM index is read on the first look-up (a fraction of a second); only on a new
+    install is it built first (seconds), so then it is built in the background, after the window
+    has painted."""
+    from ..services.books import icd_index
 
-    run_in_background(None, lambda progress: codes.search_diagnoses("E11.9"),
-                      title="Loading the diagnosis codes", quiet=True)
+    if not icd_index.is_ready():
+        run_in_background(None, lambda progress: icd_index.code_set(),
+                          title="Preparing the diagnosis codes", quiet=True)
 
 
 def build_demo_with_progress(path: Path) -> None:
@@ -132,7 +136,6 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
         return 1
-    warm_up_code_set()
     owner = SessionHolder(session)
     if not sign_in(owner):
         return 0
@@ -146,8 +149,10 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
                                       holder=owner)
         for warning in current.opened.warnings:
             holder["window"].prompter.warn(APP_NAME, warning)
-        holder["window"].show()
-        backup_in_background(holder["window"], current, "start")
+        window = holder["window"]
+        window.show()
+        after_first_paint(window, lambda: backup_in_background(window, current, "start"))
+        after_first_paint(window, prepare_code_set)
 
     def replace_session(path: Path) -> None:
         """Close the window's file, open ``path`` (another file, or a restored one), sign in again.

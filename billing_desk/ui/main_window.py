@@ -20,6 +20,7 @@ from .accounts.tab import AccountsTab
 from .books.tab import InvoicesTab
 from .claims.tab import ClaimsTab
 from .collections.tab import CollectionsTab
+from .first_paint import after_first_paint
 from .keys import show_focus
 from .orders.tab import OrdersTab
 from .prompts import Prompter
@@ -72,7 +73,9 @@ class MainWindow(QMainWindow):
         self._install_features()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_layout()
-        self.refresh()
+        self.page().refresh()
+        self._show_file_and_user()
+        after_first_paint(self, self.update_status)  # today's totals read once the window shows
         self._watch_background_check()
         self._watch_commits()
 
@@ -167,12 +170,17 @@ class MainWindow(QMainWindow):
         self.page().refresh()
         self.update_status()
 
-    def update_status(self) -> None:
-        totals = lists.day_totals(dt.date.today())
+    def _show_file_and_user(self) -> None:
         # The name only, so the status bar leaves room for its messages; the whole path on hover.
         self.db_label.setText(f"Database: {self.session.path.name}")
         self.db_label.setToolTip(str(self.session.path))
         self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
+
+    def update_status(self) -> None:
+        if self.session.user is None or self.session.opened.db.is_closed():
+            return  # signed out (or the file closed) before the deferred read
+        totals = lists.day_totals(dt.date.today())
+        self._show_file_and_user()
         self.totals_label.setText(f"Today: charges {format_money(totals['charges'])} · payments "
                                   f"{format_money(totals['payments'])} · adjustments "
                                   f"{format_money(totals['adjustments'])}")

@@ -153,13 +153,16 @@ def step_catalogue(context: Context) -> str:
 
 
 def step_diagnosis(context: Context) -> str:
+    from ..services.books import icd_index
     from ..services.books.codes import check_diagnosis, describe_diagnosis
 
     code, problem = check_diagnosis(DIAGNOSIS)
     _expect(problem is None, f"{DIAGNOSIS} refused: {problem}")
+    if getattr(sys, "frozen", False):  # the installed program reads the index it brings
+        _expect(icd_index.SOURCE[0] == "shipped", f"the ICD-10-CM index was {icd_index.SOURCE[0]}")
     _, problem = check_diagnosis("E11")  # a category, not a billable code
     _expect(problem is not None, "the non-billable category E11 was accepted")
-    return f"ICD-10-CM code set loaded: {code} {describe_diagnosis(code)}"
+    return f"ICD-10-CM code set loaded ({icd_index.SOURCE[0]} index): {code} {describe_diagnosis(code)}"
 
 
 def step_invoice(context: Context) -> str:
@@ -193,13 +196,16 @@ def step_checks(context: Context) -> str:
 
 
 def step_pdf(context: Context) -> str:
+    from reportlab.lib import rl_accel
+
+    _expect(rl_accel.fp_str.__module__ == "_rl_accel", "reportlab's C accelerator (rl_accel) is missing")
     context.report = _ledger_report(context)
     path = context.folder / "ledger.pdf"
     pages = _render_pdf(context.report, path)
     data = path.read_bytes()
     _expect(data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:], "the file is not a whole PDF")
     context.files["pdf"] = path
-    return f"{path.name}: {pages} page(s), {len(data):,} bytes"
+    return f"{path.name}: {pages} page(s), {len(data):,} bytes (reportlab accelerated)"
 
 
 def step_qt_pdf(context: Context) -> str:

@@ -1,4 +1,5 @@
-"""Diagnosis codes (ICD-10-CM, from the official code set) and catalogue look-ups."""
+"""Diagnosis codes (ICD-10-CM, from the official code set through its compact index) and catalogue
+look-ups."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ from functools import lru_cache
 
 from ...errors import Problem
 from ...models import CatalogueItem
+from .icd_index import CodeSet, code_set
 
 
-@lru_cache(maxsize=1)
-def _icd():
-    import simple_icd_10_cm as icd
-
-    return icd
+def _icd() -> CodeSet:
+    """The code set, from its compact index (icd_index.py): read on the first look-up."""
+    return code_set()
 
 
 def normalize_icd(code: str) -> str:

@@ -316,13 +316,21 @@ LEDGER_TOTALS = {
 }
 
 
+#: The most of a copy one checking connection maps into memory, and the most it caches. Every
+#: mapped page read counts as the program's memory: mapping a whole book (two connections check
+#: it at once) held 1.37 GB on a 913 MB book; bounded, the check reads the rest like any file.
+COPY_MMAP_BYTES = 64 << 20
+COPY_CACHE_KIB = 16 << 10
+
+
 def connect_copy(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a standalone copy (rollback journal, nothing beside it).
-    Memory-mapped reads make the integrity check of a large file about a quarter faster."""
+    """A read-only connection to a standalone copy (rollback journal, nothing beside it), its
+    memory bounded whatever the size of the book."""
     con = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True,
                           check_same_thread=False)
     con.execute("PRAGMA query_only = 1")
-    con.execute("PRAGMA mmap_size = 1073741824")
+    con.execute(f"PRAGMA mmap_size = {COPY_MMAP_BYTES}")
+    con.execute(f"PRAGMA cache_size = -{COPY_CACHE_KIB}")
     return con
 
 

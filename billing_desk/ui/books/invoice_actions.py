@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import BillingError
-from ...printing import invoice_docs
 from ...services.books import invoice_papers, invoices
 from ...services.books.codes import check_diagnosis, search_diagnoses
 from ...services.books.estimate import active_coverage
@@ -121,6 +120,8 @@ def _paper_path(form, kind: str) -> Path | None:
         return None
     paper = invoice_papers.invoice_paper(form.invoice_id)
     folder = Path(tempfile.mkdtemp(prefix="billing-desk-"))
+    from ...printing import invoice_docs  # reportlab: read when the first paper is drawn
+
     draw = invoice_docs.invoice_pdf if kind == "invoice" else invoice_docs.explain_pdf
     return draw(paper, folder / f"{kind}-{paper['number'] or 'draft'}.pdf")
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...choices import INVOICE_STATUSES
 from ...errors import BillingError
-from ...printing import invoice_docs
 from ...services.accounts import lists
 from ...services.books import invoice_papers, invoices, payments
 from ...services.claims.identity import billing_identity, identity_problems
@@ -245,10 +244,14 @@ class InvoicesTab(QWidget):
         return deliver(self, self.prompter, made, report=self.message.setText)
 
     def superbill(self) -> Path | None:
+        from ...printing import invoice_docs  # reportlab: read when the first paper is drawn
+
         return self._paper("superbill.pdf", invoice_docs.superbill_pdf,
                            invoice_papers.superbill_paper())
 
     def deposit_list(self) -> Path | None:
+        from ...printing import invoice_docs
+
         day = dt.date.today()
         return self._paper(f"deposit-{day.isoformat()}.pdf", invoice_docs.deposit_pdf,
                            invoice_papers.deposit_paper(day))

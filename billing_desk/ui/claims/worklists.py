@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError
 from ...money import format_money
-from ...printing import letters
 from ...services.accounts import denial_lists
 from ...services.books import denial_actions, payers
 from ...services.claims import claim_status, claims, denials, follow_up
@@ -254,6 +253,8 @@ class DenialsWindow(Worklist):
         if not (argument and argument.strip()):
             return
         try:
+            from ...printing import letters  # reportlab: read when the first letter is drawn
+
             letter = denials.appeal(row.claim_id, argument, self.session.user)
             pdf = letters.render([letter])
         except BillingError as exc:

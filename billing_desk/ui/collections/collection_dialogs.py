@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from ...choices import CONTACT_KINDS
 from ...errors import BillingError
 from ...money import format_money
-from ...printing import letters
 from ...services.collections import collection_actions as actions, dunning, worklist as col
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
 from ..prompts import Prompter
@@ -137,6 +136,8 @@ class PlanDialog(_Form):
         self.every.setText("30")
 
     def store(self):
+        from ...printing import letters  # reportlab: read when the first letter is drawn
+
         return actions.create_plan(self.account_id, self.total.text(), self.installments.text(),
                                    self.first_due.text(), self.user, every_days=self.every.text(),
                                    today=self.today, render=letters.render)
@@ -211,6 +212,8 @@ class BatchDialog(QDialog):
         ticked, user, today = self.ticked(), self.user, self.today
 
         def send(progress):
+            from ...printing import letters
+
             return dunning.confirm_stages(ticked, user, today=today, render=letters.render,
                                           progress=progress.steps)
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import BillingError
-from ...printing.excel import render_xlsx
 from ...printing.report import Column as ReportColumn, Group, Report
 from ...services.office import audit
 from ...services.office.permissions import require
@@ -172,6 +171,8 @@ class AuditViewer(QDialog):
 
         def work(progress) -> int:
             report = build_report(audit.find(by, which, 0, EXPORT_LIMIT), which)
+            from ...printing.excel import render_xlsx  # openpyxl: read when the first export asks
+
             render_xlsx(report, Path(name), progress=progress)
             with in_transaction():
                 audit.record(by, "export", table="audit_entry",

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError
 from ...money import ZERO, format_money
 from ...printing.office import OfficeInfo, office_from
-from ...printing.order_docs import unfilled_report
 from ...services.office.settings import office_details
 from ...services.office.validation import parse_date
 from ...services.orders import unfilled
@@ -87,7 +86,7 @@ class UnfilledView(QWidget):
             return
         self.rows = unfilled.unfilled_rows(day, self.group_by.currentData())
         rows = self.rows
-        self.model.set_report(unfilled_report(rows, day, self.group_by.currentData()))
+        self.model.set_report(_unfilled(rows, day, self.group_by.currentData()))
         self._fit_columns()
         value = sum((r["open_value"] for r in rows), ZERO)
         self.totals.setText(f"{len(rows)} open lines on {len({r['order'] for r in rows})} orders · "
@@ -105,7 +104,7 @@ class UnfilledView(QWidget):
                 self.table.setColumnWidth(i, min(self.table.columnWidth(i), TEXT_WIDTH))
 
     def report(self):
-        return unfilled_report(self.rows, self.day(), self.group_by.currentData())
+        return _unfilled(self.rows, self.day(), self.group_by.currentData())
 
     def _office(self) -> OfficeInfo:
         return office_from(office_details())
@@ -172,3 +171,9 @@ class UnfilledView(QWidget):
         except (BillingError, OSError) as exc:
             self.prompts.warn("Unfilled orders", str(exc))
             return None
+
+
+def _unfilled(rows, day, view):
+    from ...printing.order_docs import unfilled_report  # its module draws with reportlab: read at first use
+
+    return unfilled_report(rows, day, view)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from ...choices import ORDER_STATUSES
 from ...errors import BillingError
 from ...money import format_money
-from ...printing.order_docs import render_confirmation
 from ...services.accounts import lists
 from ...services.office.validation import parse_date
 from ...services.orders import order_billing, order_forms
@@ -315,6 +314,8 @@ class OrdersTab(QWidget):
             return None
         path = path or self.prompts.choose_save_file("Order confirmation", f"order-{order.number}.pdf",
                                               "PDF files (*.pdf)")
+        from ...printing.order_docs import render_confirmation  # reportlab: read when first drawn
+
         if path and self._act("Order confirmation", lambda: Path(path).write_bytes(
                 render_confirmation(order_forms.confirmation_data(order.id)))):
             return path

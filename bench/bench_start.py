@@ -1,0 +1,164 @@
+"""Benchmark the start: process start to the first paint of a window, offscreen.
+
+Three figures, each the median of ``repeat`` fresh processes, beside the bare baseline (a new
+Python process that imports PySide6 and paints an empty ``QMainWindow``, same run):
+
+- the sign-in box painted: ``billing-desk --db FILE`` as the clerk starts it (on a book with
+  no password yet, the first-start box that takes its place);
+- the main window painted: the same, signed in at once as the first administrator;
+- the demo's first start: ``billing-desk --demo`` on a new data folder, the demo office built
+  before the sign-in box shows (the issue's goal: under 10 s).
+
+    .venv/bin/python bench/bench_start.py --db FILE [--repeat 5] [--no-demo]
+
+Each child process prints the wall-clock time of its first paint and leaves at once
+(``os._exit``), so the figure is start to paint and nothing after it. The children may write
+bytecode (``PYTHONDONTWRITEBYTECODE`` is dropped): an installed program starts from compiled
+bytecode, and the median leaves out the first run that compiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.figures import Figure  # noqa: E402
+
+PAINTED = "painted at "
+#: The windows whose first paint ends a start (a progress window painted before them does not).
+WINDOWS = {"SignInDialog", "FirstStartDialog", "MainWindow", "QMainWindow"}
+
+
+def _child_env(data: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a clerk's program starts from compiled bytecode
+    if data is not None:  # a data folder of its own (the demo, the settings, the logs)
+        env["BILLING_DESK_HOME"] = str(data)
+    return env
+
+
+def _run_child(mode: str, db: Path | None, data: Path) -> float:
+    """Seconds from before the process starts to its first paint."""
+    args = [sys.executable, __file__, "--child", mode]
+    if db is not None:
+        args += ["--db", str(db)]
+    started = time.time()
+    out = subprocess.run(args, env=_child_env(data), capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    for line in out.stdout.splitlines():
+        if line.startswith(PAINTED):
+            return float(line[len(PAINTED):]) - started
+    raise RuntimeError(f"the {mode} start painted nothing:\n{out.stdout}\n{out.stderr[-3000:]}")
+
+
+def _median_start(mode: str, db: Path | None, repeat: int, fresh_data: bool = False) -> float:
+    times = []
+    with tempfile.TemporaryDirectory(prefix="bench_start_") as kept:
+        for _ in range(max(1, repeat)):
+            if fresh_data:
+                with tempfile.TemporaryDirectory(prefix="bench_start_") as data:
+                    times.append(_run_child(mode, db, Path(data)))
+            else:
+                times.append(_run_child(mode, db, Path(kept)))
+    return statistics.median(times)
+
+
+def measure(db: Path, repeat: int = 5, demo: bool = True) -> list[Figure]:
+    bare = _median_start("bare", None, repeat)
+    figures = [
+        Figure("start to the sign-in box painted", _median_start("signin", db, repeat), bare,
+               "bare PySide6 window", "< 1.5 s"),
+        Figure("start to the main window painted", _median_start("main", db, repeat), bare,
+               "bare PySide6 window", "< 1.5 s"),
+    ]
+    if demo:
+        figures.append(Figure("first start on the demo to the sign-in box",
+                              _median_start("demo", None, max(1, min(repeat, 3)), fresh_data=True),
+                              bare, "bare PySide6 window", "< 10 s"))
+    return figures
+
+
+# --- the child process --------------------------------------------------------------------------
+
+def _report_first_paint(app) -> None:
+    """An application-wide filter: the first paint of a window prints the time and leaves."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QWidget
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):
+            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                    and watched.isWindow() and type(watched).__name__ in WINDOWS):
+                print(f"{PAINTED}{time.time():.6f}", flush=True)
+                os._exit(0)
+            return False
+
+    app._first_paint = FirstPaint(app)
+    app.installEventFilter(app._first_paint)
+
+
+def _child(mode: str, db: str | None) -> None:
+    if mode == "bare":
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        app = QApplication(sys.argv[:1])
+        _report_first_paint(app)
+        window = QMainWindow()
+        window.resize(1200, 760)
+        window.show()
+        app.exec()
+        return
+    from billing_desk.ui import app as ui_app
+
+    make_app = ui_app.application
+
+    def application():
+        made = make_app()
+        _report_first_paint(made)
+        return made
+
+    ui_app.application = application
+    if mode == "main":
+        def signed_in(holder) -> bool:
+            from billing_desk.services.office.users import list_users
+
+            holder.set_user(next(u for u in list_users() if u.role == "administrator"))
+            return True
+
+        ui_app.sign_in = signed_in
+    from billing_desk.cli import main
+
+    main(["--demo"] if mode == "demo" else ["--db", str(db)])
+    raise SystemExit("the window closed before it painted")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="the benchmark book")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-demo", action="store_true", help="leave out the demo's first start")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args.child, args.db)
+        return 0
+    if args.db is None or not args.db.exists():
+        parser.error("--db FILE: the benchmark book (bench/bench_core.py builds one)")
+    for figure in measure(args.db, args.repeat, demo=not args.no_demo):
+        ratio = f"{figure.ratio:5.2f}x" if figure.ratio is not None else ""
+        print(f"{figure.name:45} {figure.seconds:7.3f} s  {figure.baseline_name} "
+              f"{figure.baseline or 0:6.3f} s  {ratio}  goal {figure.goal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
