@@ -52,27 +52,26 @@ def _points_now(dates: list[dt.date]) -> list[list[int]]:
 
 def _keyed_after(dates: list[dt.date]) -> list[list[int]]:
     """What was keyed after each date, on invoices, split by that date's edges: one pass that
-    sums the entries by the interval between dates they fall in and their invoice's due date."""
+    sums the entries after the earliest date per invoice and day (in invoice order, from the
+    ledger's index by invoice and day), then per day and due date with each invoice's due date
+    looked up once; each date then takes the days after it."""
     dates = sorted(dates)
-    whens = " ".join(f"WHEN le.entry_date <= ? THEN {k}" for k in range(1, len(dates)))
-    interval = f"CASE {whens} ELSE {len(dates)} END" if whens else "1"
-    # Summed per invoice first, so each invoice's due date is looked up once, in invoice order.
-    sql = f"""SELECT s.k, i.due_date, SUM(s.cents)
-              FROM (SELECT {interval} AS k, le.invoice_id AS invoice_id, SUM(le.amount) AS cents
-                    FROM ledger_entry le WHERE le.entry_date > ? AND le.invoice_id IS NOT NULL
-                    GROUP BY le.invoice_id, 1) s
-              JOIN invoice i ON i.id = s.invoice_id GROUP BY 1, 2"""
-    params = [d.isoformat() for d in dates[1:]] + [dates[0].isoformat()]
-    groups = database.execute_sql(sql, params).fetchall()  # k: after dates[k-1], up to dates[k]
+    sql = """SELECT s.on_day, i.due_date, SUM(s.cents)
+             FROM (SELECT invoice_id, entry_date AS on_day, SUM(amount) AS cents FROM ledger_entry
+                   WHERE entry_date > ? GROUP BY 1, 2) s
+             JOIN invoice i ON i.id = s.invoice_id GROUP BY 1, 2"""
+    groups = [
+        (str(on)[:10], str(due)[:10] if due else "", cents)
+        for on, due, cents in database.execute_sql(sql, [dates[0].isoformat()])
+    ]
     result = []
-    for j, d in enumerate(dates):
-        e90, e120 = _edges(d)
+    for d in dates:
+        after, (e90, e120) = d.isoformat(), _edges(d)
         total = over_90 = over_120 = 0
-        for k, due, cents in groups:
-            if k <= j:  # keyed on or before d
+        for on, due, cents in groups:
+            if on <= after:  # keyed on or before d
                 continue
             total += cents
-            due = str(due)[:10] if due else ""
             if not due or due < e90:
                 over_90 += cents
             if not due or due < e120:
@@ -143,9 +142,10 @@ def snapshot(day: dt.date) -> dict:
 
 def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
     """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments and refunds from the
-    ledger's index by day and kind (no join: at 2,000,000 entries a join per entry is what costs), contractual allowances
-    from the adjustments, and charges per invoice payer ("payers": {payer id: cents}) from the
-    invoices posted (less those voided) in the month: the same money as the ledger's charges."""
+    ledger's index by day and kind (no join: at 2,000,000 entries a join per entry is what
+    costs), contractual allowances from the adjustments, and charges per invoice payer
+    ("payers": {payer id: cents}) from the invoices posted (less those voided) in the month: the
+    same money as the ledger's charges."""
     months: dict[str, dict] = {}
     span = [first.isoformat(), last.isoformat()]
     for on, kind, cents in database.execute_sql(
