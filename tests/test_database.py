@@ -317,6 +317,32 @@ def test_a_version_7_file_gains_the_payers_program_commercial_unless_set(tmp_pat
         opened.close()
 
 
+def test_a_version_9_file_gains_the_reviews_indexes_and_loses_its_kept_sums(tmp_path):
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX ledger_entry_day_kind")
+    con.execute("DROP INDEX invoice_posted_payer")
+    con.execute("INSERT INTO setting (key, value) VALUES ('review_cache', '{\"flows\": {}}')")
+    con.execute("PRAGMA user_version = 9")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 9
+        from billing_desk.models import Setting
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        assert Setting.get_or_none(Setting.key == "review_cache") is None
+        plan = " ".join(str(row) for row in database.execute_sql(
+            "EXPLAIN QUERY PLAN SELECT entry_date, kind, SUM(amount) FROM ledger_entry "
+            "WHERE entry_date BETWEEN '2026-01-01' AND '2026-03-31' GROUP BY entry_date, kind"))
+        assert "COVERING INDEX ledger_entry_day_kind" in plan
+    finally:
+        opened.close()
+
+
 def test_a_version_6_file_gains_claim_follow_up_and_payer_calls(tmp_path):
     path = tmp_path / "office.sqlite"
     opened = open_database(path)

@@ -127,20 +127,26 @@ def test_the_period_is_checked_and_notes_are_kept(office, admin):
     assert notes_for(JAN1, APR30) == ""
 
 
-def test_kept_months_give_way_to_an_entry_keyed_later_for_them(office, admin):
-    from billing_desk.models import Setting
+def test_an_entry_keyed_later_for_a_past_month_changes_its_review(office, admin):
     from billing_desk.services.books import payments
 
     first = build_review(JAN1, MAR31, as_of=MAY31)
-    kept = Setting.get(Setting.key == "review_cache").value
-    # Months over before the newest entry (03/01) are kept; March is not over for the ledger yet.
-    assert "2026-02" in kept["flows"] and "2026-02-28" in kept["points"] and "2026-03" not in kept["flows"]
     assert first.figures["payments"].value == D("50.00")
-    # A payment keyed now for 02/20 (a backdated entry) changes February: the kept month gives way.
+    # A payment keyed now for 02/20 (a backdated entry) changes February as read again.
     payments.record_payment(office["cash"].id, "10.00", admin, entry_date=dt.date(2026, 2, 20))
     again = build_review(JAN1, MAR31, as_of=MAY31)
     assert again.figures["payments"].value == D("60.00") and again.figures["ar"].value == D("150.00")
     assert {p.on: p.ar for p in again.trend}[dt.date(2026, 2, 28)] == 12500
+
+
+def test_the_review_writes_nothing_to_the_database(office):
+    from billing_desk.models import Setting, database
+
+    before = database.connection().total_changes
+    for period in ((JAN1, MAR31, MAY31), (JAN1, APR30, APR30), (dt.date(2025, 1, 1), MAR31, MAR31)):
+        build_review(*period)
+    assert database.connection().total_changes == before
+    assert Setting.get_or_none(Setting.key == "review_cache") is None
 
 
 def test_a_days_balance_read_back_from_today_matches_the_aging_report(office):

@@ -144,9 +144,6 @@ SETTINGS = {spec.key: spec for spec in (
                 "own target)", "percent"),
     SettingSpec("review_minimum_count", 20,
                 "billing review: the fewest claims, promises or statements a rate is judged on"),
-    SettingSpec("review_cache", {},
-                "the billing review's sums of months that are over, kept to open it fast (not office "
-                "data; services/review/history.py)", "internal"),
     SettingSpec("review_notes", {},
                 "the office's notes of each billing review, by period (services/review)", "internal"),
     SettingSpec("backup_folder", "", "where backups go (empty: the data folder's backups folder)", "folder"),

@@ -3,21 +3,18 @@
 
 A day's A/R is read backwards from today's open balances (kept with every entry): what is owed
 today, less what was keyed after that day. So a day near today costs a few entries, not the whole
-ledger. A month that is over never changes (the ledger is append-only), so the figures of complete
-months are kept in the settings table (``review_cache``, not office data: no audit entry) with the
-ledger's newest entry id; an entry appended later for a day inside a kept month (a backdated
-entry) drops that month and every month after it. A read-only connection only reads.
+ledger. Each month's money is read in one pass over the ledger's covering index by day and kind
+(``ledger_entry_day_kind``, schema 10). Nothing is written: a review only reads, so it runs on a
+read-only connection (the command line's reports) as in the window.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ...models import Setting, database
-from ...models.db import DATABASE_ERRORS
+from ...models import database
 from .model import Point
 
-CACHE_KEY = "review_cache"
 FLOW_KEYS = ("charges", "payments", "refunds", "contractual")
 
 
@@ -29,37 +26,6 @@ def month_end(day: dt.date) -> dt.date:
 def newest_entry() -> dt.date | None:
     value = database.execute_sql("SELECT MAX(entry_date) FROM ledger_entry").fetchone()[0]
     return dt.date.fromisoformat(str(value)[:10]) if value else None
-
-
-# --- the cache ----------------------------------------------------------------------------------
-
-
-def _load() -> dict:
-    """The kept months still true: those before the earliest day an entry was appended for."""
-    row = Setting.get_or_none(Setting.key == CACHE_KEY)
-    cache = row.value if row is not None and isinstance(row.value, dict) else {}
-    top = database.execute_sql("SELECT MAX(id) FROM ledger_entry").fetchone()[0] or 0
-    kept = int(cache.get("max_id", -1))
-    if kept < 0 or kept > top:  # another book's cache, or none
-        return {"max_id": top, "points": {}, "flows": {}, "snapshots": {}}
-    if kept < top:
-        earliest = database.execute_sql(
-            "SELECT MIN(entry_date) FROM ledger_entry WHERE id > ?", [kept]
-        ).fetchone()[0]
-        first_bad = str(earliest)[:7]  # that month, and every month after it, may have changed
-        cache["points"] = {d: v for d, v in cache.get("points", {}).items() if d[:7] < first_bad}
-        cache["flows"] = {m: v for m, v in cache.get("flows", {}).items() if m < first_bad}
-        cache["snapshots"] = {d: v for d, v in cache.get("snapshots", {}).items() if d[:7] < first_bad}
-    cache["max_id"] = top
-    return cache
-
-
-def _store(cache: dict) -> None:
-    try:
-        with database.atomic():
-            Setting.insert(key=CACHE_KEY, value=cache).on_conflict_replace().execute()
-    except DATABASE_ERRORS:  # a read-only connection (the command line's reports): keep nothing
-        pass
 
 
 # --- A/R at a day ---------------------------------------------------------------------------------
@@ -86,24 +52,26 @@ def _points_now(dates: list[dt.date]) -> list[list[int]]:
 
 def _keyed_after(dates: list[dt.date]) -> list[list[int]]:
     """What was keyed after each date, on invoices, split by that date's edges: one pass that
-    sums the entries by the interval between dates they fall in and their invoice's due date."""
+    sums the entries after the earliest date per invoice and day (in invoice order, from the
+    ledger's index by invoice and day), then per day and due date with each invoice's due date
+    looked up once; each date then takes the days after it."""
     dates = sorted(dates)
-    whens = " ".join(f"WHEN le.entry_date <= ? THEN {k}" for k in range(1, len(dates)))
-    interval = f"CASE {whens} ELSE {len(dates)} END" if whens else "1"
-    sql = f"""SELECT {interval} AS k, i.due_date, SUM(le.amount)
-              FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id
-              WHERE le.entry_date > ? GROUP BY 1, 2"""
-    params = [d.isoformat() for d in dates[1:]] + [dates[0].isoformat()]
-    groups = database.execute_sql(sql, params).fetchall()  # k: after dates[k-1], up to dates[k]
+    sql = """SELECT s.on_day, i.due_date, SUM(s.cents)
+             FROM (SELECT invoice_id, entry_date AS on_day, SUM(amount) AS cents FROM ledger_entry
+                   WHERE entry_date > ? GROUP BY 1, 2) s
+             JOIN invoice i ON i.id = s.invoice_id GROUP BY 1, 2"""
+    groups = [
+        (str(on)[:10], str(due)[:10] if due else "", cents)
+        for on, due, cents in database.execute_sql(sql, [dates[0].isoformat()])
+    ]
     result = []
-    for j, d in enumerate(dates):
-        e90, e120 = _edges(d)
+    for d in dates:
+        after, (e90, e120) = d.isoformat(), _edges(d)
         total = over_90 = over_120 = 0
-        for k, due, cents in groups:
-            if k <= j:  # keyed on or before d
+        for on, due, cents in groups:
+            if on <= after:  # keyed on or before d
                 continue
             total += cents
-            due = str(due)[:10] if due else ""
             if not due or due < e90:
                 over_90 += cents
             if not due or due < e120:
@@ -112,31 +80,16 @@ def _keyed_after(dates: list[dt.date]) -> list[list[int]]:
     return result
 
 
-def ar_points(dates: list[dt.date], cache: dict | None = None) -> dict[dt.date, Point]:
+def ar_points(dates: list[dt.date]) -> dict[dt.date, Point]:
     """A/R and the parts more than 90 and 120 days past due (as the aging buckets them) at each
     date, each as it stood at the end of that day."""
     dates = sorted(set(dates))
-    keep = cache is None
-    cache = _load() if cache is None else cache
+    if not dates:
+        return {}
     newest = newest_entry()
-    found: dict[dt.date, Point] = {}
-    missing = []
-    for d in dates:
-        kept = cache["points"].get(d.isoformat())
-        if kept is not None:
-            found[d] = Point(d, *kept)
-        else:
-            missing.append(d)
-    if missing:
-        now = _points_now(missing)
-        later = _keyed_after(missing) if newest and min(missing) < newest else [[0, 0, 0]] * len(missing)
-        for d, a, b in zip(missing, now, later):
-            found[d] = Point(d, a[0] - b[0], a[1] - b[1], a[2] - b[2])
-            if newest and d < newest and d == month_end(d):
-                cache["points"][d.isoformat()] = [found[d].ar, found[d].over_90, found[d].over_120]
-        if keep:
-            _store(cache)
-    return found
+    now = _points_now(dates)
+    later = _keyed_after(dates) if newest and dates[0] < newest else [[0, 0, 0]] * len(dates)
+    return {d: Point(d, a[0] - b[0], a[1] - b[1], a[2] - b[2]) for d, a, b in zip(dates, now, later)}
 
 
 def open_items(day: dt.date) -> list[tuple[int, int, int, int, int]]:
@@ -189,9 +142,10 @@ def snapshot(day: dt.date) -> dict:
 
 def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
     """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments and refunds from the
-    ledger (no join: at 2,000,000 entries a join per entry is what costs), contractual allowances
-    from the adjustments, and charges per invoice payer ("payers": {payer id: cents}) from the
-    invoices posted (less those voided) in the month: the same money as the ledger's charges."""
+    ledger's index by day and kind (no join: at 2,000,000 entries a join per entry is what
+    costs), contractual allowances from the adjustments, and charges per invoice payer
+    ("payers": {payer id: cents}) from the invoices posted (less those voided) in the month: the
+    same money as the ledger's charges."""
     months: dict[str, dict] = {}
     span = [first.isoformat(), last.isoformat()]
     for on, kind, cents in database.execute_sql(
@@ -212,10 +166,9 @@ def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
         span,
     ):
         months.setdefault(ym, _empty())["contractual"] += cents
-    scan = "+" if (last - first).days > 62 else ""  # a long span reads the table straight through
     for ym, payer, cents in database.execute_sql(
-        f"""SELECT substr(posted_on, 1, 7), COALESCE(payer_id, 0), SUM(total) FROM invoice
-            WHERE {scan}posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1, 2
+        """SELECT substr(posted_on, 1, 7), COALESCE(payer_id, 0), SUM(total) FROM invoice
+            WHERE posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1, 2
             UNION ALL
             SELECT substr(voided_on, 1, 7), COALESCE(payer_id, 0), -SUM(total) FROM invoice
             WHERE status = 'void' AND voided_on BETWEEN ? AND ? GROUP BY 1, 2""",
@@ -230,9 +183,10 @@ def _empty() -> dict:
     return {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0, "payers": {}}
 
 
-def flows(first: dt.date, last: dt.date, cache: dict, read: dict | None = None) -> dict:
-    """The sums keyed from ``first`` to ``last``: whole months over and kept come from the cache,
-    the rest (the first and last part-months, the current month) from the ledger."""
+def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None) -> dict:
+    """The sums keyed from ``first`` to ``last``: whole months over come from ``months`` (read
+    there when missing), the rest (the first and last part-months, the current month) from the
+    ledger, each part-month once a review when ``read`` is given."""
     newest = newest_entry() or last
     total = _empty()
     whole, parts = [], []
@@ -244,14 +198,14 @@ def flows(first: dt.date, last: dt.date, cache: dict, read: dict | None = None) 
         else:
             parts.append((day, end))
         day = end + dt.timedelta(days=1)
-    wanted = [d for d in whole if f"{d:%Y-%m}" not in cache["flows"]]
+    wanted = [d for d in whole if f"{d:%Y-%m}" not in months]
     if wanted:
         found = _flows_between(min(wanted), month_end(max(wanted)))
         for d in wanted:
-            cache["flows"][f"{d:%Y-%m}"] = found.get(f"{d:%Y-%m}", _empty())
-    pieces = [cache["flows"][f"{d:%Y-%m}"] for d in whole]
+            months[f"{d:%Y-%m}"] = found.get(f"{d:%Y-%m}", _empty())
+    pieces = [months[f"{d:%Y-%m}"] for d in whole]
     for start, end in parts:
-        if read is None or (start, end) not in read:  # a part-month is read once a review
+        if read is None or (start, end) not in read:
             found_part = _flows_between(start, end)
             if read is None:
                 pieces += list(found_part.values())
@@ -267,50 +221,34 @@ def flows(first: dt.date, last: dt.date, cache: dict, read: dict | None = None) 
 
 
 class History:
-    """One review's reader of the ledger's history, keeping what it learns for the next review."""
+    """One review's reader of the ledger's history: what it reads is kept for the rest of that
+    review only (it writes nothing to the database)."""
 
     def __init__(self) -> None:
-        self.cache = _load()
-        self.changed = False
+        self.months: dict = {}  # whole months over, read during this review
         self.read: dict = {}  # part-months read during this review
+        self.snapshots: dict = {}
 
     def points(self, dates: list[dt.date]) -> dict[dt.date, Point]:
-        before = len(self.cache["points"])
-        found = ar_points(dates, self.cache)
-        self.changed |= len(self.cache["points"]) != before
-        return found
+        return ar_points(dates)
 
     def flows(self, first: dt.date, last: dt.date) -> dict:
-        before = len(self.cache["flows"])
-        found = flows(first, last, self.cache, self.read)
-        self.changed |= len(self.cache["flows"]) != before
-        return found
+        return flows(first, last, self.months, self.read)
 
     def prefetch(self, first: dt.date, last: dt.date) -> None:
-        """Read every whole month from ``first`` to ``last`` not kept yet, in one pass."""
+        """Read every whole month over from ``first`` to ``last`` not read yet, in one pass."""
         newest = newest_entry()
         months, day = [], first.replace(day=1)
         while day <= last:
-            if month_end(day) < (newest or day) and f"{day:%Y-%m}" not in self.cache["flows"]:
+            if month_end(day) < (newest or day) and f"{day:%Y-%m}" not in self.months:
                 months.append(day)
             day = month_end(day) + dt.timedelta(days=1)
         if months:
             found = _flows_between(months[0], month_end(months[-1]))
             for month in months:
-                self.cache["flows"][f"{month:%Y-%m}"] = found.get(f"{month:%Y-%m}", _empty())
-            self.changed = True
+                self.months[f"{month:%Y-%m}"] = found.get(f"{month:%Y-%m}", _empty())
 
     def snapshot(self, day: dt.date) -> dict:
-        kept = self.cache.setdefault("snapshots", {}).get(day.isoformat())
-        if kept is not None:
-            return kept
-        found = snapshot(day)
-        newest = newest_entry()
-        if newest and day < newest and day == month_end(day):
-            self.cache["snapshots"][day.isoformat()] = found
-            self.changed = True
-        return found
-
-    def keep(self) -> None:
-        if self.changed:
-            _store(self.cache)
+        if day not in self.snapshots:
+            self.snapshots[day] = snapshot(day)
+        return self.snapshots[day]

@@ -33,7 +33,7 @@ def months_before(end: dt.date, count: int = 12) -> list[dt.date]:
 
 def charge_window(snapshot: dt.date) -> tuple[dt.date, dt.date]:
     """The last three months up to ``snapshot``: its month and the two before (whole months, so
-    a review at a month's end reads them from the kept months)."""
+    a review at a month's end reads them from the months read once for the review)."""
     index = snapshot.year * 12 + snapshot.month - 1 - 2
     return dt.date(index // 12, index % 12 + 1, 1), snapshot
 

@@ -151,7 +151,6 @@ def build_review(
         ledger_figures.monthly(snapshot, snapshot, history),
         notes=notes_for(start, end),
     )
-    history.keep()
     say(0.95, "recommendations")
     review.recommendations, review.not_judged = rules.evaluate(review, rules.Thresholds.from_settings())
     say(1.0, "done")
