@@ -10,7 +10,6 @@ from typing import Any
 
 from ..money import from_cents
 from ..printing.report import Column, Group, Report
-from ..printing.review_doc import render_review_pdf, render_review_xlsx
 from ..services.review import SECTIONS, Review, build_review
 from .common import Params
 
@@ -142,9 +141,13 @@ def _text(value: Any) -> str:
 
 def render(report: Report, target, office, progress=None, on_each=None) -> int:
     """The PDF of a built review; returns pages."""
+    from ..printing.review_doc import render_review_pdf  # reportlab: read when a review is drawn
+
     return render_review_pdf(document(report.review), target, office, progress)  # type: ignore[attr-defined]
 
 
 def workbook(report: Report, target, progress=None) -> int:
     """The workbook of a built review; returns the rows written."""
+    from ..printing.review_doc import render_review_xlsx
+
     return render_review_xlsx(document(report.review), target)  # type: ignore[attr-defined]
