@@ -75,6 +75,41 @@ def test_typing_a_claim_number_finds_it_and_shows_its_lines_and_history(tab, qtb
     assert statuses[-1] == "paid"
 
 
+def test_typing_reads_the_list_off_the_windows_thread_and_a_refresh_at_once_wins(tab, qtbot):
+    import threading
+
+    from billing_desk.services.accounts import claim_lists
+
+    pick(tab, None)
+    everything = tab.model.total
+    claim = Claim.select().where(Claim.status == "paid").first()
+    threads = []
+    real_count = claim_lists.count
+
+    def count(query):
+        threads.append(threading.current_thread())
+        return real_count(query)
+
+    original = claim_lists.count
+    claim_lists.count = count
+    try:
+        tab.search.setText(claim.control_number)
+        assert tab.model.total == everything  # the key did not wait for the list
+        tab.reader.settle()
+        assert tab.model.total == 1 and tab.model.row_object(0).claim_id == claim.id
+        assert threads and threading.main_thread() not in threads
+        tab.search.setText("")  # a read starts; the tab's own refresh reads at once instead
+        tab.search.blockSignals(True)
+        tab.search.setText(claim.control_number)
+        tab.search.blockSignals(False)
+        tab.refresh()
+        assert tab.model.total == 1
+        tab.reader.settle()  # the stale read of "" is dropped
+        assert tab.model.total == 1 and not tab.reader.busy
+    finally:
+        claim_lists.count = original
+
+
 def test_release_then_hold_by_keys_write_the_history(tab, qtbot):
     pick(tab, "held")
     assert tab.model.total > 0
