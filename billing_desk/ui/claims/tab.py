@@ -119,7 +119,7 @@ class ClaimsTab(QWidget):
             self.status.addItem(claim_status.NAMES[status].capitalize(), status)
         self.payer = QComboBox(objectName="claims_payer")
         self.count = QLabel()
-        self.model = PagedTableModel(COLUMNS, parent=self)
+        self.model = PagedTableModel(COLUMNS, page_size=100, parent=self)  # more as it scrolls
         self.table = _table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.detail = QLabel(wordWrap=True, objectName="claim_detail")
