@@ -241,3 +241,34 @@ def test_the_claims_list_finds_what_one_or_over_the_joined_rows_found(demo_path)
                     assert claim_lists.count(query) == len(want) == lists.count(query)
     finally:
         opened.close()
+
+
+def test_a_count_read_off_the_windows_thread_is_never_an_old_ones(demo_path, tmp_path, monkeypatch):
+    import shutil
+    import threading
+
+    from billing_desk.services.accounts import claim_lists, lists
+    from billing_desk.services.office.transactions import close_thread_connection
+
+    copy = tmp_path / "office.sqlite"
+    shutil.copy(demo_path, copy)
+    opened = open_database(copy)
+    try:
+        query = claim_lists.claims_query("", "held")
+        seen = []
+        # Each worker's connection is new: two at one address, each fresh, stamp alike.
+        monkeypatch.setattr(lists, "data_stamp", lambda: (1, 1, 0))
+
+        def read() -> None:
+            seen.append(claim_lists.count(query))
+            close_thread_connection()
+
+        for change in range(3):
+            worker = threading.Thread(target=read)
+            worker.start()
+            worker.join()
+            Claim.update(status="held").where(Claim.id == Claim.select(Claim.id).where(
+                Claim.status != "held").limit(1)).execute()
+        assert seen == [seen[0], seen[0] + 1, seen[0] + 2]
+    finally:
+        opened.close()
