@@ -263,7 +263,7 @@ def test_a_count_read_off_the_windows_thread_is_never_an_old_ones(demo_path, tmp
             seen.append(claim_lists.count(query))
             close_thread_connection()
 
-        for change in range(3):
+        for _ in range(3):
             worker = threading.Thread(target=read)
             worker.start()
             worker.join()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject
 
 from .work import BackgroundJob, run_in_background
@@ -64,13 +65,15 @@ class ListRefresher:
     def _failed(self, generation: int) -> None:
         """A read that failed off the window's thread is read again on it, where the failure
         reaches the clerk the way every list's does (it is rare: a locked or broken file)."""
-        if generation == self._generation and self._waiting is None:
+        if generation == self._generation and self._waiting is None and shiboken6.isValid(self.parent):
             self.cancel()
             self.parent.refresh()  # type: ignore[attr-defined]
 
     def _ended(self, job: BackgroundJob) -> None:
         if self._job is job:
             self._job = None
+        if not shiboken6.isValid(self.parent):  # the tab closed meanwhile: nothing to read for
+            self._waiting = None
         if self._waiting is not None:
             generation, query = self._waiting
             self._waiting = None
