@@ -75,6 +75,41 @@ def test_typing_a_claim_number_finds_it_and_shows_its_lines_and_history(tab, qtb
     assert statuses[-1] == "paid"
 
 
+def test_typing_reads_the_list_off_the_windows_thread_and_a_refresh_at_once_wins(tab, qtbot):
+    import threading
+
+    from billing_desk.services.accounts import claim_lists
+
+    pick(tab, None)
+    everything = tab.model.total
+    claim = Claim.select().where(Claim.status == "paid").first()
+    threads = []
+    real_count = claim_lists.count
+
+    def count(query):
+        threads.append(threading.current_thread())
+        return real_count(query)
+
+    original = claim_lists.count
+    claim_lists.count = count
+    try:
+        tab.search.setText(claim.control_number)
+        assert tab.model.total == everything  # the key did not wait for the list
+        tab.reader.settle()
+        assert tab.model.total == 1 and tab.model.row_object(0).claim_id == claim.id
+        assert threads and threading.main_thread() not in threads
+        tab.search.setText("")  # a read starts; the tab's own refresh reads at once instead
+        tab.search.blockSignals(True)
+        tab.search.setText(claim.control_number)
+        tab.search.blockSignals(False)
+        tab.refresh()
+        assert tab.model.total == 1
+        tab.reader.settle()  # the stale read of "" is dropped
+        assert tab.model.total == 1 and not tab.reader.busy
+    finally:
+        claim_lists.count = original
+
+
 def test_release_then_hold_by_keys_write_the_history(tab, qtbot):
     pick(tab, "held")
     assert tab.model.total > 0
@@ -204,5 +239,36 @@ def test_the_claims_list_finds_what_one_or_over_the_joined_rows_found(demo_path)
                     assert [r.claim_id for r in claim_lists.rows(query, limit=None)] == want
                     assert [r.claim_id for r in claim_lists.rows(query, offset=2, limit=3)] == want[2:5]
                     assert claim_lists.count(query) == len(want) == lists.count(query)
+    finally:
+        opened.close()
+
+
+def test_a_count_read_off_the_windows_thread_is_never_an_old_ones(demo_path, tmp_path, monkeypatch):
+    import shutil
+    import threading
+
+    from billing_desk.services.accounts import claim_lists, lists
+    from billing_desk.services.office.transactions import close_thread_connection
+
+    copy = tmp_path / "office.sqlite"
+    shutil.copy(demo_path, copy)
+    opened = open_database(copy)
+    try:
+        query = claim_lists.claims_query("", "held")
+        seen = []
+        # Each worker's connection is new: two at one address, each fresh, stamp alike.
+        monkeypatch.setattr(lists, "data_stamp", lambda: (1, 1, 0))
+
+        def read() -> None:
+            seen.append(claim_lists.count(query))
+            close_thread_connection()
+
+        for _ in range(3):
+            worker = threading.Thread(target=read)
+            worker.start()
+            worker.join()
+            Claim.update(status="held").where(Claim.id == Claim.select(Claim.id).where(
+                Claim.status != "held").limit(1)).execute()
+        assert seen == [seen[0], seen[0] + 1, seen[0] + 2]
     finally:
         opened.close()

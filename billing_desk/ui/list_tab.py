@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services.accounts import lists
+from .list_refresh import ListRefresher
 from .table_model import Column, PagedTableModel
 
 
@@ -27,9 +28,13 @@ class ListPanel(QWidget):
     activated = Signal(object)  # the row object the clerk opened (Enter or double-click)
 
     def __init__(self, columns: list[Column], make_query: Callable[[str, str | None], Any],
-                 statuses: tuple[str, ...] = (), placeholder: str = "Search", parent=None):
+                 statuses: tuple[str, ...] = (), placeholder: str = "Search", parent=None,
+                 *, typing_off_thread: bool = False):
         super().__init__(parent)
         self.make_query = make_query
+        # A main tab's list over the whole book reads each key's search off the window's thread
+        # (ui/list_refresh); a dialog's short list reads at once.
+        self.reader = ListRefresher(self, self._read, self._show, title="Searching")
         self.search = QLineEdit(placeholderText=placeholder, clearButtonEnabled=True)
         self.search.setObjectName("search")
         self.status = QComboBox()
@@ -61,16 +66,36 @@ class ListPanel(QWidget):
         layout.addWidget(self.table, 1)
         # Each key searches at once: the first page is a few milliseconds of indexed SQL and the
         # count is read once per state of the data (lists.count), so no key waits for a timer.
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.search.textChanged.connect(
+            (lambda _t: self.refresh_soon()) if typing_off_thread else (lambda _t: self.refresh()))
         self.search.returnPressed.connect(self._enter_from_search)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
 
     def refresh(self) -> None:
+        """The list read now (a read typing started is dropped)."""
+        self.reader.cancel()
         query = self.make_query(self.search.text(), self.status.currentData())
-        self.model.set_source(lambda offset, limit: lists.page(query, offset, limit),
-                              lambda: lists.count(query))
+        self._show(query, self._read(query))
+
+    def refresh_soon(self) -> None:
+        """The list read off the window's thread; ``reader.settle()`` waits for it."""
+        self.reader.start(self.make_query(self.search.text(), self.status.currentData()))
+
+    def _read(self, query) -> tuple[list, int]:
+        """The first page and the count (on either thread: nothing here touches the window)."""
+        return lists.page(query, 0, self.model.page_size), lists.count(query)
+
+    def _show(self, query, read: tuple[list, int]) -> None:
+        first, counted = read
+
+        def fetch(offset: int, limit: int) -> list:
+            if offset == 0 and limit == self.model.page_size:
+                return first
+            return lists.page(query, offset, limit)
+
+        self.model.set_source(fetch, lambda: counted)
         shown = self.model.total
         self.count_label.setText(f"{shown:,} found" if shown != 1 else "1 found")
         if shown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 from peewee import JOIN, SQL, fn
@@ -117,6 +118,10 @@ def count(query) -> int:
             and not counted._simple_distinct and counted._windows is None:
         counted = counted.select(SQL("1"))
     sql, params = counted.sql()
+    if threading.current_thread() is not threading.main_thread():
+        # A worker's connection lives for one read: its stamp says nothing about another's (a
+        # new connection may even get the old one's id), so a worker counts afresh.
+        return database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     key = (sql, tuple(params))
     hit = _COUNTS.get(key)
     stamp = data_stamp()

@@ -52,7 +52,7 @@ class InvoicesTab(QWidget):
         self.batch_id: int | None = None
         self.windows: list = []  # open forms and dialogs (kept alive while shown)
         self.list = ListPanel(COLUMNS, lists.invoices_query, INVOICE_STATUSES,
-                              "Search invoice number, account, name")
+                              "Search invoice number, account, name", typing_off_thread=True)
         self.batch_label = QLabel(objectName="batch_label")
         self.message = QLabel(objectName="invoices_message", wordWrap=True)
         row, more = QHBoxLayout(), QHBoxLayout()  # two rows: the tab fits a 1200-pixel window

@@ -31,6 +31,7 @@ from ...money import format_money
 from ...services.accounts import claim_lists
 from ...services.books import payers
 from ...services.claims import claim_status, claims, scrubber
+from ..list_refresh import ListRefresher
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel, table_view
 from . import sending
@@ -118,7 +119,7 @@ class ClaimsTab(QWidget):
             self.status.addItem(claim_status.NAMES[status].capitalize(), status)
         self.payer = QComboBox(objectName="claims_payer")
         self.count = QLabel()
-        self.model = PagedTableModel(COLUMNS, parent=self)
+        self.model = PagedTableModel(COLUMNS, page_size=100, parent=self)  # more as it scrolls
         self.table = _table(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.detail = QLabel(wordWrap=True, objectName="claim_detail")
@@ -129,8 +130,10 @@ class ClaimsTab(QWidget):
         self.history = _table(self.history_model)
         self.message = QLabel(wordWrap=True, objectName="claims_message")
         self._layout()
-        # Each key searches at once (the claims are counted and paged by their ids: claim_lists).
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        # Each key searches at once, off the window's thread (a one-letter search counts thousands
+        # of claims): the window keeps answering keys while the list is read (ui/list_refresh).
+        self.reader = ListRefresher(self, self._read, self._show, title="Searching the claims")
+        self.search.textChanged.connect(lambda _t: self.refresh_soon())
         self.search.returnPressed.connect(self.table.setFocus)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.payer.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -190,11 +193,34 @@ class ClaimsTab(QWidget):
 
     # --- the list -------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """The list read now (a button's work, a tab switch, a test): a read typing started is
+        dropped."""
+        self.reader.cancel()
+        query = self._query()
+        self._show(query, self._read(query))
+
+    def refresh_soon(self) -> None:
+        """The list read off the window's thread (each key typed); ``reader.settle()`` waits."""
+        self.reader.start(self._query())
+
+    def _query(self):
         self._fill_payers()
         status = self.status.currentData()
-        query = claim_lists.claims_query(self.search.text(), status, payer=self.payer.currentData() or "")
-        self.model.set_source(lambda offset, limit: claim_lists.rows(query, offset=offset, limit=limit),
-                              lambda: claim_lists.count(query))
+        return claim_lists.claims_query(self.search.text(), status, payer=self.payer.currentData() or "")
+
+    def _read(self, query) -> tuple[list, int]:
+        """The first page and the count (on either thread: nothing here touches the window)."""
+        return claim_lists.rows(query, limit=self.model.page_size), claim_lists.count(query)
+
+    def _show(self, query, read: tuple[list, int]) -> None:
+        first, counted = read
+
+        def fetch(offset: int, limit: int) -> list:
+            if offset == 0 and limit == self.model.page_size:
+                return first
+            return claim_lists.rows(query, offset=offset, limit=limit)
+
+        self.model.set_source(fetch, lambda: counted)
         total = self.model.total
         self.count.setText(f"{total:,} claims" if total != 1 else "1 claim")
         if total:

@@ -105,7 +105,8 @@ class OrdersTab(QWidget):
             edit.setMaximumWidth(130)
             edit.editingFinished.connect(self.refresh)
         self.list = ListPanel(COLUMNS, self._query, ORDER_STATUSES,
-                              "Search order number, PO number, client, item code, order date")
+                              "Search order number, PO number, client, item code, order date",
+                              typing_off_thread=True)
         self.list.activated.connect(lambda order: self.open_order(order.id))
         self.list.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_detail())
         self.list.model.modelReset.connect(self._show_detail)
