@@ -10,6 +10,8 @@ from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, AuditEntry, Coverage, Guarantor, Payer, Plan
 from billing_desk.services.accounts import account_page, registry
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = dt.date(2026, 3, 1)
 
 

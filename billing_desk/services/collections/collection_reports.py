@@ -76,7 +76,7 @@ def payment_plans(*, today: dt.date | None = None) -> list[dict]:
                   MIN(CASE WHEN pi.paid < pi.amount THEN pi.due_date END)
            FROM payment_plan pp JOIN account a ON a.id = pp.account_id
            JOIN plan_installment pi ON pi.plan_id = pp.id
-           GROUP BY pp.id ORDER BY pp.status, a.number""", (today.isoformat(),)).fetchall()
+           GROUP BY pp.id, a.id ORDER BY pp.status, a.number""", (today.isoformat(),)).fetchall()
     return [{"account": r[0], "name": ", ".join(p for p in r[1:3] if p), "total": from_cents(r[3]),
              "installments": r[4], "first_due": _date(r[5]), "status": r[6],
              "paid": from_cents(r[7] or 0), "missed": r[8] if r[6] == "active" else 0,

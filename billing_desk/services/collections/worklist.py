@@ -117,7 +117,7 @@ SORTS = {
 FILTERS = {
     "": "",
     "follow_ups": "w.next_follow_up IS NOT NULL AND w.next_follow_up <= :today",
-    "to_send": "w.skip = '' AND proposed_id IS NOT NULL",
+    "to_send": "w.skip = '' AND nx.id IS NOT NULL",  # proposed_id (a name WHERE may not use)
     "flagged": "w.flag != ''",
     "skipped": "w.skip != ''",
     "promises": "w.promise_due IS NOT NULL",
@@ -261,7 +261,7 @@ def _row(row: dict, stages: dict[int, str], today: dt.date) -> WorkRow:
 
 def worklist_count(spec: WorkFilter | None = None, *, today: dt.date | None = None) -> int:
     params: dict = {"today": (today or ledger_today()).isoformat()}
-    sql = "SELECT COUNT(*) FROM (" + _sql(spec or WorkFilter(), params) + ")"
+    sql = "SELECT COUNT(*) FROM (" + _sql(spec or WorkFilter(), params) + ") AS rows"
     return database.execute_sql(sql, params).fetchone()[0]
 
 

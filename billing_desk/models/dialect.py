@@ -1,0 +1,176 @@
+"""Where SQLite and PostgreSQL differ, in one place.
+
+The program's raw SQL is written once, in SQLite's words (``?`` and ``:name`` parameters,
+``julianday``, ``group_concat``, ``PRAGMA user_version``...). On a server, ``translate`` turns the
+parameters into psycopg's, ``pragma`` answers the pragmas from PostgreSQL's catalogue, and
+``SERVER_FUNCTIONS`` gives the server the few SQLite functions the SQL uses, so the services
+never ask which engine they run on. Code that must differ asks ``is_server()``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from peewee import Database
+
+from .base import database
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_url(text: object) -> bool:
+    """Is ``text`` a server's address (``postgresql://USER@HOST:PORT/DBNAME``) rather than a file?"""
+    return isinstance(text, str) and text.lower().startswith(SERVER_SCHEMES)
+
+
+def is_server(db: Database | None = None) -> bool:
+    """Does ``db`` (the open office by default) live on a PostgreSQL server?"""
+    target = db if db is not None else database.obj
+    return bool(getattr(target, "is_server", False))
+
+
+# --- parameters ----------------------------------------------------------------------------
+_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|\?|(?<!:):([A-Za-z_]\w*)|%s|%\(|%""")
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """SQLite's parameters (``?``, ``:name``) as psycopg's (``%s``, ``%(name)s``), a literal ``%``
+    doubled. SQL already in psycopg's style (peewee's own, which has ``%s``) comes back as it is."""
+    native = False
+    pieces: list[str] = []
+    last = 0
+    for match in _TOKEN.finditer(sql):
+        token = match.group(0)
+        if token in ("%s", "%("):
+            native = True
+            break
+        if token == "?":
+            replacement = "%s"
+        elif match.group(1):
+            replacement = f"%({match.group(1)})s"
+        elif token == "%":
+            replacement = "%%"
+        else:  # a quoted literal or name: only its percent signs change
+            replacement = token.replace("%", "%%")
+        pieces.append(sql[last:match.start()])
+        pieces.append(replacement)
+        last = match.end()
+    if native:
+        return sql
+    pieces.append(sql[last:])
+    return "".join(pieces)
+
+
+_MARK = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|\?""")
+
+
+@lru_cache(maxsize=2048)
+def translate_marks(sql: str) -> str:
+    """peewee's own SQL with a fragment of ours in it (``SQL("... ?", params)``): only the ``?``
+    change."""
+    return _MARK.sub(lambda m: "%s" if m.group(0) == "?" else m.group(0), sql)
+
+
+# --- pragmas -------------------------------------------------------------------------------
+_PRAGMA = re.compile(r"^\s*PRAGMA\s+(\w+)\s*(?:\(\s*[\"']?(\w+)[\"']?\s*\)|=\s*(\w+))?\s*;?\s*$",
+                     re.IGNORECASE)
+#: The schema version and the application id live in one small table on a server.
+META_TABLE = "office_meta"
+META_DDL = (f'CREATE TABLE IF NOT EXISTS "{META_TABLE}" ("name" TEXT PRIMARY KEY, '
+            '"value" BIGINT NOT NULL)')
+
+
+def pragma(sql: str) -> tuple[str, tuple] | None:
+    """The PostgreSQL statement standing for an SQLite ``PRAGMA`` (None: not a pragma).
+
+    ``user_version`` and ``application_id`` are kept in ``office_meta``; ``table_info`` reads the
+    catalogue in SQLite's shape (cid, name, type, notnull, default, pk); the checks SQLite makes
+    of its file are the server's own business and answer "ok"; the rest do nothing."""
+    match = _PRAGMA.match(sql)
+    if match is None:
+        return None
+    name, argument, value = match.group(1).lower(), match.group(2), match.group(3)
+    if name in ("user_version", "application_id"):
+        if value is not None:
+            return (f'INSERT INTO "{META_TABLE}" (name, value) VALUES (%s, %s) ON CONFLICT (name) '
+                    "DO UPDATE SET value = EXCLUDED.value", (name, int(value)))
+        return (f'SELECT COALESCE((SELECT value FROM "{META_TABLE}" WHERE name = %s), 0)', (name,))
+    if name == "table_info":
+        return ("SELECT ordinal_position - 1, column_name, upper(data_type), "
+                "(is_nullable = 'NO')::int, column_default, 0 FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s "
+                "ORDER BY ordinal_position", (argument,))
+    if name in ("quick_check", "integrity_check"):
+        return ("SELECT 'ok'", ())
+    if name == "foreign_key_check":
+        return ("SELECT NULL, NULL, NULL, NULL WHERE false", ())
+    return ("SELECT NULL WHERE false", ())  # journal_mode, optimize, wal_checkpoint, ...
+
+
+# --- what the server needs to read SQLite's SQL ---------------------------------------------
+#: SQLite's functions the program's SQL uses, as PostgreSQL functions in the office's schema.
+SERVER_FUNCTIONS = (
+    # julianday: the day number (with its fraction), so differences of two are days.
+    "CREATE OR REPLACE FUNCTION julianday(value text) RETURNS double precision LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT extract(epoch FROM value::timestamp) / 86400.0 + 2440587.5 $$",
+    "CREATE OR REPLACE FUNCTION julianday(value timestamp) RETURNS double precision LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT extract(epoch FROM value) / 86400.0 + 2440587.5 $$",
+    "CREATE OR REPLACE FUNCTION julianday(value date) RETURNS double precision LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT extract(epoch FROM value::timestamp) / 86400.0 + 2440587.5 $$",
+    # date(value, '+N days'): SQLite's date with one modifier.
+    "CREATE OR REPLACE FUNCTION date(value timestamp, modifier text) RETURNS date LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT (value + modifier::interval)::date $$",
+    "CREATE OR REPLACE FUNCTION date(value date, modifier text) RETURNS date LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT (value + modifier::interval)::date $$",
+    "CREATE OR REPLACE FUNCTION date(value text, modifier text) RETURNS date LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT (value::timestamp + modifier::interval)::date $$",
+    # printf with one whole number (the only use: '+%d days').
+    "CREATE OR REPLACE FUNCTION printf(pattern text, value bigint) RETURNS text LANGUAGE sql "
+    "IMMUTABLE AS $$ SELECT replace(pattern, '%d', value::text) $$",
+    # substr of a date or a time, as SQLite (which keeps them as text) reads them.
+    "CREATE OR REPLACE FUNCTION substr(value date, start integer, length integer) RETURNS text "
+    "LANGUAGE sql IMMUTABLE AS $$ SELECT substr(value::text, start, length) $$",
+    "CREATE OR REPLACE FUNCTION substr(value timestamp, start integer, length integer) RETURNS "
+    "text LANGUAGE sql IMMUTABLE AS $$ SELECT substr(value::text, start, length) $$",
+    # group_concat(text): the values joined by commas.
+    "CREATE OR REPLACE FUNCTION group_concat_step(joined text, value text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE AS $$ SELECT concat_ws(',', joined, value) $$",
+    "DROP AGGREGATE IF EXISTS group_concat(text)",
+    "CREATE AGGREGATE group_concat(text) (SFUNC = group_concat_step, STYPE = text)",
+    # SQLite's MAX and MIN of two values.
+    "CREATE OR REPLACE FUNCTION max(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE "
+    "AS $$ SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE GREATEST(a, b) END $$",
+    "CREATE OR REPLACE FUNCTION min(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE "
+    "AS $$ SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE LEAST(a, b) END $$",
+    # MAX and MIN of a comparison (SQLite's are 1 or 0): any, and all.
+    "CREATE OR REPLACE FUNCTION bool_max_step(state integer, value boolean) RETURNS integer "
+    "LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN value IS NULL THEN state "
+    "ELSE GREATEST(COALESCE(state, 0), value::int) END $$",
+    "CREATE OR REPLACE FUNCTION bool_min_step(state integer, value boolean) RETURNS integer "
+    "LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN value IS NULL THEN state "
+    "ELSE LEAST(COALESCE(state, 1), value::int) END $$",
+    "DROP AGGREGATE IF EXISTS max(boolean)",
+    "CREATE AGGREGATE max(boolean) (SFUNC = bool_max_step, STYPE = integer)",
+    "DROP AGGREGATE IF EXISTS min(boolean)",
+    "CREATE AGGREGATE min(boolean) (SFUNC = bool_min_step, STYPE = integer)",
+    # The append-only tables refuse UPDATE and DELETE (SQLite: RAISE(ABORT) in a trigger).
+    "CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$",
+)
+
+
+def append_only_trigger(db: Database, table: str, verb: str) -> str:
+    """The trigger that makes ``table`` refuse ``verb`` (UPDATE or DELETE), in the engine's words."""
+    name = f"{table}_no_{verb.lower()}"
+    if is_server(db):
+        return (f"CREATE OR REPLACE TRIGGER {name} BEFORE {verb} ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_change()")
+    return (f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
+
+
+def table_columns(db: Database, table: str) -> set[str]:
+    """The column names of ``table`` (a migration asks before it adds one), on either engine."""
+    return {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()}
