@@ -254,8 +254,16 @@ def connect_server(url: str, *, readonly: bool = False, password: str | None = N
     raise DatabaseError(f"could not sign in to {address}")  # pragma: no cover - the loop returns
 
 
+_password_file: list[str] = []
+
+
+def set_password_file(path: str | None) -> None:
+    """Read the server's password from this file (first line), as ``--server-password-file``."""
+    _password_file[:] = [path] if path else []
+
+
 def _password_from_file() -> str | None:
-    path = os.environ.get("BILLING_DESK_SERVER_PASSWORD_FILE")
+    path = _password_file[0] if _password_file else os.environ.get("BILLING_DESK_SERVER_PASSWORD_FILE")
     if not path:
         return None
     try:
