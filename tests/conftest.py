@@ -28,8 +28,9 @@ def pytest_generate_tests(metafunc):
     """Modules marked ``both_engines`` run each test that uses ``db`` on SQLite and on the
     PostgreSQL server named by BILLING_DESK_TEST_PG (.ci/install_postgres.sh starts one)."""
     if "db" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
-        only_file = metafunc.definition.get_closest_marker("sqlite_only")
-        metafunc.parametrize("db", ENGINES[:1] if only_file else ENGINES, indirect=True)
+        engines = (ENGINES[:1] if metafunc.definition.get_closest_marker("sqlite_only") else
+                   ENGINES[1:] if metafunc.definition.get_closest_marker("server_only") else ENGINES)
+        metafunc.parametrize("db", engines, indirect=True)
 
 
 @pytest.fixture
