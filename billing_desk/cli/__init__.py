@@ -17,7 +17,7 @@ from ..logs import log_unexpected, setup_logging
 from ..services.office.session import server_password_from
 from ..services.office.transactions import DATABASE_ERRORS, database_failure, explain_database_error
 
-COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports", "claims")
+COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports", "claims", "moving")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -219,6 +219,14 @@ class OfficeServer(PostgresqlDatabase):
     def user_tables(self) -> list[str]:
         return [t for t in self.get_tables() if t != META_TABLE]
 
+    def drop_office(self) -> None:
+        """Remove every table of the office (a move that did not verify), leaving the database
+        empty for the next try."""
+        if not self.is_closed() and self.in_transaction():
+            self.rollback()
+        for table in self.get_tables():
+            self.execute_sql(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+
     def reset_sequences(self) -> None:
         """After rows were copied in with their ids: each id sequence continues after the last."""
         rows = self.execute_sql(

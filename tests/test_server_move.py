@@ -1,0 +1,53 @@
+"""Moving an office from its file onto a server: every row, count, total and the audit trail
+verified; a server database that is not empty is refused; `check` runs the same on the server."""
+
+from __future__ import annotations
+
+import pytest
+from pg_office import new_database
+
+from billing_desk.cli import main as cli_main
+
+
+@pytest.fixture
+def office_file(tmp_path):
+    from billing_desk.models.db import open_database
+    from billing_desk.services.demo import build_demo
+
+    path = tmp_path / "office.sqlite"
+    opened = open_database(path)
+    build_demo(accounts=4, seed=3)
+    opened.close()
+    return path
+
+
+def test_an_office_moves_onto_an_empty_server_database_whole(office_file, capsys):
+    target = new_database("bd_move")
+    assert cli_main(["migrate", "--from", str(office_file), "--to", target]) == 0
+    out = capsys.readouterr().out
+    assert "every count and total agrees; the audit trail verifies" in out
+    assert cli_main(["check", target]) == 0
+    assert capsys.readouterr().out.strip().endswith("clean")
+
+    from billing_desk.models import AuditEntry, Invoice
+    from billing_desk.models.db import open_database
+
+    opened = open_database(target, create=False)
+    try:
+        assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == "move"
+        invoices_on_server = Invoice.select().count()
+    finally:
+        opened.close()
+    opened = open_database(office_file, readonly=True)
+    try:
+        assert Invoice.select().count() == invoices_on_server > 0
+    finally:
+        opened.close()
+
+
+def test_a_server_database_that_is_not_empty_is_refused(office_file, capsys):
+    target = new_database("bd_move")
+    assert cli_main(["migrate", "--from", str(office_file), "--to", target]) == 0
+    capsys.readouterr()
+    assert cli_main(["migrate", "--from", str(office_file), "--to", target]) == 1
+    assert "is not empty: nothing was copied" in capsys.readouterr().err
