@@ -51,3 +51,27 @@ def test_a_server_database_that_is_not_empty_is_refused(office_file, capsys):
     capsys.readouterr()
     assert cli_main(["migrate", "--from", str(office_file), "--to", target]) == 1
     assert "is not empty: nothing was copied" in capsys.readouterr().err
+
+
+def test_a_server_office_backs_up_into_a_bdbackup_and_restores_into_an_empty_server(
+        office_file, tmp_path, capsys):
+    target = new_database("bd_move")
+    assert cli_main(["migrate", "--from", str(office_file), "--to", target]) == 0
+    assert cli_main(["backup", "--db", target, "--to", str(tmp_path / "backups")]) == 0
+    out = capsys.readouterr().out
+    assert "backup made and verified" in out and f"From: {target}" in out
+    (made,) = (tmp_path / "backups").glob("*.bdbackup")
+    assert cli_main(["verify", str(made)]) == 0
+    again = new_database("bd_restore")
+    (tmp_path / "pw").write_text("billing-demo\n")
+    assert cli_main(["restore", "--db", again, "--user", "admin", "--user-password-file",
+                     str(tmp_path / "pw"), str(made)]) == 0
+    assert "every count and total agrees" in capsys.readouterr().out
+    assert cli_main(["check", again]) == 0
+    assert cli_main(["restore", "--db", again, "--user", "admin", "--user-password-file",
+                     str(tmp_path / "pw"), str(made)]) == 1
+    assert "not empty: nothing was copied" in capsys.readouterr().err
+    # The backup of the server is an ordinary office file: it restores into a file as well.
+    assert cli_main(["restore", "--db", str(tmp_path / "back.sqlite"), "--user", "admin",
+                     "--user-password-file", str(tmp_path / "pw"), str(made)]) == 0
+    assert cli_main(["check", str(tmp_path / "back.sqlite")]) == 0

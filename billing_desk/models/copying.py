@@ -74,3 +74,48 @@ def _copy_table(con: sqlite3.Connection, db: OfficeServer, table: str, columns: 
                 break
             for row in chunk:
                 copy.write_row(row)
+
+
+def copy_server_to_file(url: str, dest: Path,
+                        progress: Callable[[float, str], None] | None = None) -> None:
+    """The office on the server at ``url`` as a new database file ``dest`` (the program's own
+    schema, every row), read in one snapshot (a repeatable-read, read-only transaction), so the
+    copy is consistent while the workstations keep writing, and none of them waits for it."""
+    from peewee import SchemaManager, SqliteDatabase
+
+    from .db import APPLICATION_ID
+    from .migrations import SCHEMA_VERSION, create_extras
+    from .server import connect_server
+
+    server = connect_server(url, readonly=True)
+    target = SqliteDatabase(str(dest))
+    target.connect()
+    try:
+        with target.atomic():
+            for model in sort_models(ALL_MODELS):
+                SchemaManager(model, database=target).create_all()
+            create_extras(target)
+            target.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            target.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            tables = tables_in_order()
+            with server.atomic(isolation_level="REPEATABLE READ"):
+                for n, (table, columns) in enumerate(tables):
+                    if progress:
+                        progress(n / len(tables), f"Copying {table}")
+                    _copy_down(server, target, table, columns)
+        target.execute_sql("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+        server.close()
+
+
+def _copy_down(server: OfficeServer, target, table: str, columns: list[str]) -> None:
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    cursor = server.execute_sql(f'SELECT {quoted} FROM "{table}" ORDER BY 1')
+    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
+    while True:
+        chunk = cursor.fetchmany(2000)
+        if not chunk:
+            break
+        target.cursor().executemany(insert, chunk)

@@ -238,7 +238,7 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     if is_server_url(path):
         from .server import open_server
 
-        return open_server(str(path), create=create, readonly=readonly)
+        return open_server(str(path), SchemaSteps, create=create, readonly=readonly)
     path = Path(path).expanduser().resolve()  # a symlink names the same file, and the same lock
     if readonly:
         return _open_readonly(path)
@@ -291,6 +291,21 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
             raise database_failure(exc, path) from exc
         raise
     return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings), background)
+
+
+class SchemaSteps:
+    """How an office is made, upgraded and handed back: the server's opening takes the same."""
+
+    application_id = APPLICATION_ID
+    opened = OpenedDatabase
+
+    @staticmethod
+    def create(db) -> None:
+        _create_schema(db)
+
+    @staticmethod
+    def upgrade(db, version: int) -> None:
+        _upgrade(db, version)
 
 
 def _open_readonly(path: Path) -> OpenedDatabase:

@@ -62,13 +62,12 @@ def schema_problems(con: sqlite3.Connection) -> list[str]:
 def server_schema_of(db) -> Schema:
     """A server office's schema in ``schema_of``'s shape: tables as their column names, indexes and
     triggers by name only (the server words their SQL its own way)."""
-    found: Schema = {}
+    columns: dict[str, list[str]] = {}
     for table, column in db.execute_sql(
             "SELECT table_name, column_name FROM information_schema.columns "
             "WHERE table_schema = current_schema()").fetchall():
-        found.setdefault(("table", table), [])
-        found[("table", table)].append(column)  # type: ignore[union-attr]
-    found = {key: tuple(sorted(value)) for key, value in found.items()}  # type: ignore[arg-type]
+        columns.setdefault(table, []).append(column)
+    found: Schema = {("table", table): tuple(sorted(names)) for table, names in columns.items()}
     for (name,) in db.execute_sql("SELECT indexname FROM pg_indexes WHERE schemaname = "
                                   "current_schema() AND indexname NOT LIKE '%_pkey'").fetchall():
         found[("index", name)] = ""

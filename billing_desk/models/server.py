@@ -297,11 +297,11 @@ def server_failure(exc: BaseException, address: ServerAddress | str) -> Database
     return DatabaseError(f"the server at {address} could not be used: {text}")
 
 
-def open_server(url: str, *, create: bool = True, readonly: bool = False):
+def open_server(url: str, steps, *, create: bool = True, readonly: bool = False):
     """Open (or, on an empty database, create) the office on the server at ``url``: the same
-    schema, version and upgrades as a file. Returns an ``OpenedDatabase``."""
+    schema, version and upgrades as a file. ``steps`` is ``db.SchemaSteps`` (how a file is made,
+    upgraded and handed back); returns its ``OpenedDatabase``."""
     from . import database
-    from .db import APPLICATION_ID, OpenedDatabase, _create_schema, _upgrade
     from .migrations import SCHEMA_VERSION
 
     db = connect_server(url, readonly=readonly)
@@ -309,7 +309,7 @@ def open_server(url: str, *, create: bool = True, readonly: bool = False):
         database.initialize(db)
         app_id, version = office_version(db)
         tables = db.user_tables()
-        if app_id != APPLICATION_ID and tables:
+        if app_id != steps.application_id and tables:
             raise DatabaseError(f"the database at {db.address} holds tables that are not a Billing "
                                 "Desk office: nothing was changed.")
         if version > SCHEMA_VERSION:
@@ -322,7 +322,7 @@ def open_server(url: str, *, create: bool = True, readonly: bool = False):
                 raise DatabaseError(f"there is no office at {db.address} yet (the database is "
                                     "empty): nothing was created.")
             db.install_server_functions()
-            _create_schema(db)
+            steps.create(db)
             created = True
         elif version < SCHEMA_VERSION:
             if readonly:
@@ -330,12 +330,12 @@ def open_server(url: str, *, create: bool = True, readonly: bool = False):
                                     f"program reads {SCHEMA_VERSION}. Open it once in the window "
                                     "to upgrade it.")
             db.install_server_functions()
-            _upgrade(db, version)
+            steps.upgrade(db, version)
             upgraded_from = version
     except BaseException:
         db.close()
         raise
-    return OpenedDatabase(db.address.place(), db, None, created, upgraded_from, server=db.address.url)
+    return steps.opened(db.address.place(), db, None, created, upgraded_from, server=db.address.url)
 
 
 def office_version(db: OfficeServer) -> tuple[int, int]:

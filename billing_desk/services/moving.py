@@ -37,15 +37,15 @@ class MoveResult:
                 f"(last entry: {self.audit_head})"]
 
 
-def move_office(source: str | Path, target: str, *,
-                progress: Callable[[str], None] | None = None) -> MoveResult:
+def move_office(source: str | Path, target: str, *, progress: Callable[[str], None] | None = None,
+                why: str = "", by=None) -> MoveResult:
     source = Path(source).expanduser().resolve()
     say = progress or (lambda _text: None)
     server = connect_server(target)
     try:
         if server.user_tables():
-            raise BillingError(f"the database at {server.address} is not empty: nothing was copied. "
-                               "Move an office only into a new, empty database.")
+            raise BillingError(f"the database at {server.address} is not empty: nothing was copied (an "
+                               "office is moved or restored only into a new, empty database).")
     finally:
         server.close()
     say(f"checking {source}")
@@ -69,7 +69,7 @@ def move_office(source: str | Path, target: str, *,
             try:
                 copy_file_to_server(source, on_server.db, progress=say)
                 say("verifying the copy")
-                return _verified(source, on_server.db, want, head)
+                return _verified(source, on_server.db, want, head, why, by)
             except BaseException:
                 on_server.db.drop_office()  # nothing half-moved stays on the server
                 raise
@@ -80,7 +80,8 @@ def move_office(source: str | Path, target: str, *,
             opened.close()
 
 
-def _verified(source: Path, server: OfficeServer, want: dict[str, int], head: str) -> MoveResult:
+def _verified(source: Path, server: OfficeServer, want: dict[str, int], head: str, why: str,
+              by) -> MoveResult:
     have = figures_of_server(server)
     differ = [f"{name}: the file has {want[name]}, the server {have.get(name)}"
               for name in want if have.get(name) != want[name]]
@@ -92,7 +93,25 @@ def _verified(source: Path, server: OfficeServer, want: dict[str, int], head: st
     if not result.clean:
         raise BillingError("the copy on the server does not pass the check: " + "; ".join(result.lines()))
     with in_transaction():
-        audit.record(None, "move", summary=f"office moved here from {source}",
+        audit.record(by, "move", summary=why or f"office moved here from {source}",
                      after={"from": str(source), "figures": want}, table="office")
     return MoveResult(source, str(server.address), want, head)
 
+
+
+def restore_into_server(backup: Path, target: str, by=None, *, password: str | None = None,
+                        progress: Callable[[str], None] | None = None) -> MoveResult:
+    """Restore a verified ``.bdbackup`` (of a file office or a server office) into an empty
+    server database: the backup is verified, its copy moved onto the server and verified again."""
+    from .office.backup import verify_backup
+    from .office.backup_server import server_place
+    from .office.leftovers import working_folder
+
+    backup = Path(backup).absolute()
+    with working_folder(server_place(target).parent, "restore-") as tmp:
+        copy = Path(tmp) / "copy.sqlite"
+        verify_backup(backup, password, work_dir=Path(tmp), keep_copy=copy)
+        result = move_office(copy, target, progress=progress, by=by,
+                             why=f"office restored here from the backup {backup.name}")
+    result.source = backup
+    return result
