@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.prompter = prompter or Prompter(self)  # every tab asks through this one
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
-        self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
+        self.setWindowTitle(f"{APP_NAME} — {session.opened.server or session.path.name}")
         show_focus(self)  # a framed drop-down when it has the focus, on every tab and dialog
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
             self.menu(name)
         if self._open_database:
             self.add_action("&File", "&Open database…", self._open_database, QKeySequence.StandardKey.Open,
-                            tip="Open another Billing Desk database file")
+                            tip="Open another Billing Desk database file, or an office on a server")
         self.menu("&File").addSeparator()
         self.add_action("&File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("&Edit", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
@@ -161,8 +161,8 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         totals = lists.day_totals(dt.date.today())
         # The name only, so the status bar leaves room for its messages; the whole path on hover.
-        self.db_label.setText(f"Database: {self.session.path.name}")
-        self.db_label.setToolTip(str(self.session.path))
+        self.db_label.setText(f"Database: {self.session.opened.server or self.session.path.name}")
+        self.db_label.setToolTip(self.session.opened.address)
         self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
         self.totals_label.setText(f"Today: charges {format_money(totals['charges'])} · payments "
                                   f"{format_money(totals['payments'])} · adjustments "

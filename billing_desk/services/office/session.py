@@ -18,11 +18,11 @@ __all__ = ["SCHEMA_VERSION", "FileLock", "OpenedDatabase", "Session", "is_server
            "open_session", "server_password_from"]
 
 
-def server_password_from(*, file: str | None = None, terminal: bool = True) -> None:
+def server_password_from(*, file: str | None = None, prompt=terminal_password) -> None:
     """Where a server's password comes from when the server asks: ``file`` (its first line), else
-    the PGPASSFILE the driver reads, else (``terminal``) a prompt at the terminal."""
+    the PGPASSFILE the driver reads, else ``prompt(address)`` (the terminal's, or the window's)."""
     set_password_file(file)
-    set_password_prompt(terminal_password if terminal else None)
+    set_password_prompt(prompt)
 
 
 @dataclass
