@@ -22,7 +22,8 @@ def test_a_server_is_chosen_by_its_address_and_remembered_for_the_next_start():
 
 
 def test_a_file_is_chosen_as_before_and_a_bad_address_is_said():
-    assert choose_office(ScriptedPrompter(KINDS[0], "/tmp-office/x.sqlite"), ADDRESS) == "/tmp-office/x.sqlite"
+    chosen = choose_office(ScriptedPrompter(KINDS[0], "/tmp-office/x.sqlite"), ADDRESS)
+    assert chosen == "/tmp-office/x.sqlite"
     prompter = ScriptedPrompter(KINDS[1], "billing-server:5432/billing")
     assert choose_office(prompter, ADDRESS) is None
     assert "postgresql://USER@HOST:PORT/DBNAME" in prompter.asked[-1][1]
