@@ -484,7 +484,7 @@ def auto_backup(session, reason: str, progress: Progress = no_progress) -> AutoB
             return AutoBackup(None, "A backup was already made today.")
     try:
         user = session.user.username if session.user else ""
-        result = make_backup(session.path, folder, user=user, reason=reason,
+        result = make_backup(session.opened.address, folder, user=user, reason=reason,
                              progress=progress, keep_newest=keep_newest_setting())
         record_backup(session.user, result)
     except BackupError as exc:
