@@ -100,10 +100,10 @@ def open_office(db: str | None, demo: bool) -> Session:
         path = demo_database()
         if not path.exists():
             build_demo_with_progress(path)
-    else:
-        db = db or remembered()
-        path = db if db and is_server_url(db) else Path(db) if db else default_database()
-    return open_session(path, choose_user=False)
+        return open_session(path, choose_user=False)
+    db = db or remembered()  # a server this PC chose last
+    return open_session(db if db and is_server_url(db) else Path(db) if db else default_database(),
+                        choose_user=False)
 
 
 def sign_in(holder: SessionHolder) -> bool:
