@@ -35,6 +35,11 @@ from .dialect import (
 WRITE_LOCK = 0x42444B31
 #: How long a write waits for another workstation's write before it says so.
 LOCK_WAIT = "15s"
+#: The channel a committed write is announced on (LISTEN/NOTIFY), with this program's token as
+#: the payload, so a window refreshes its lists for the others' writes, not its own.
+CHANNEL = "billing_desk_changed"
+TOKEN = f"{os.getpid()}-{os.urandom(4).hex()}"
+_WRITES = ("insert", "update", "delete")
 
 #: Asks for the server's password when the server wants one and none was given: the command line
 #: prompts at the terminal, the window shows a dialog. Takes the address, returns the password.
@@ -151,14 +156,29 @@ class OfficeServer(PostgresqlDatabase):
         stood_for = pragma(sql)
         if stood_for is not None:
             return super().execute_sql(*stood_for)
-        if isinstance(params, dict) or params:
-            return super().execute_sql(translate(sql), params)
-        return super().execute_sql(translate(sql), ())
+        cursor = super().execute_sql(translate(sql), params if isinstance(params, dict) or params
+                                     else ())
+        self._note_write(sql)
+        return cursor
 
     def execute(self, query, **context_options):
         ctx = self.get_sql_context(**context_options)
         sql, params = ctx.sql(query).query()
-        return super().execute_sql(translate_marks(sql), params)  # peewee's SQL is psycopg's
+        cursor = super().execute_sql(translate_marks(sql), params)  # peewee's SQL is psycopg's
+        self._note_write(sql)
+        return cursor
+
+    # --- other workstations are told of a committed write (LISTEN/NOTIFY) --------------------
+    def _note_write(self, sql: str) -> None:
+        if sql.lstrip()[:6].lower() not in _WRITES:
+            return
+        if self.transaction_depth() == 0:  # a write on its own was committed already
+            self._announce()
+        else:
+            self._state.wrote = True
+
+    def _announce(self) -> None:
+        self.cursor().execute("SELECT pg_notify(%s, %s)", (CHANNEL, TOKEN))
 
     # --- writers in turn ------------------------------------------------------------------
     def begin(self, isolation_level=None):
@@ -189,10 +209,14 @@ class OfficeServer(PostgresqlDatabase):
         todo = self._before_commit()
         while todo:
             todo.pop(0)()
+        if getattr(self._state, "wrote", False):
+            self._announce()  # delivered when (and only if) the COMMIT succeeds
+            self._state.wrote = False
         return super().commit()
 
     def rollback(self):
         self._before_commit().clear()
+        self._state.wrote = False
         return super().rollback()
 
     # --- INSERT OR REPLACE, as an upsert on the primary key ---------------------------------
@@ -236,6 +260,26 @@ class OfficeServer(PostgresqlDatabase):
             self.execute_sql(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
                 f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
+
+
+class ChangeWatcher:
+    """Listens, on a connection of its own, for the writes other programs commit to the office;
+    ``changed()`` answers at once (it only reads what the server has already sent)."""
+
+    def __init__(self, db: OfficeServer):
+        import psycopg
+
+        params = {k: v for k, v in db.connect_params.items() if k != "cursor_factory"}
+        self.conn = psycopg.connect(db.address.url, autocommit=True, **params)
+        self.conn.execute(f"LISTEN {CHANNEL}")
+        self.own = TOKEN  # this program's own writes are not news to it
+
+    def changed(self) -> bool:
+        """Has another program committed a write since the last call?"""
+        return any(note.payload != self.own for note in self.conn.notifies(timeout=0))
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def connect_server(url: str, *, readonly: bool = False, password: str | None = None) -> OfficeServer:

@@ -14,6 +14,7 @@ from ..money import format_money
 from ..paths import settings_file
 from ..services.accounts import lists
 from ..services.checks import run_checks
+from ..services.office.session import watch_changes
 from ..services.office.transactions import on_commit
 from . import accessibility
 from .accounts.tab import AccountsTab
@@ -36,6 +37,7 @@ class Page(Protocol):
 
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, ClaimsTab, OrdersTab, CollectionsTab)
+OTHERS_MS = 2000  # how often the window looks for other workstations' saves (no query: a socket)
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._watch_background_check()
         self._watch_commits()
+        self._watch_other_workstations()
 
     # --- assembly -------------------------------------------------------------------------
     def _install_features(self) -> None:
@@ -272,7 +275,25 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self.tabs.setCurrentIndex(int(str(settings.value("main/tab", 0))))
 
+    def _watch_other_workstations(self) -> None:
+        """On a server: what another PC saves shows here within seconds (the server tells this
+        window, LISTEN/NOTIFY; the lists are read again only then, never polled)."""
+        self._watcher = watch_changes(self.session.opened)
+        if self._watcher is not None:
+            self._others_timer = QTimer(self, interval=OTHERS_MS)
+            self._others_timer.timeout.connect(self.others_saved)
+            self._others_timer.start()
+
+    def others_saved(self) -> None:
+        if self._watcher is not None and self._watcher.changed():
+            self.refresh()
+            self._counts_timer.start()
+
     def closeEvent(self, event) -> None:
+        if self._watcher is not None:
+            self._others_timer.stop()
+            self._watcher.close()
+            self._watcher = None
         self._stop_watching()
         settings = self._settings()
         settings.setValue("main/geometry", self.saveGeometry())
