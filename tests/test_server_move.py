@@ -75,3 +75,17 @@ def test_a_server_office_backs_up_into_a_bdbackup_and_restores_into_an_empty_ser
     assert cli_main(["restore", "--db", str(tmp_path / "back.sqlite"), "--user", "admin",
                      "--user-password-file", str(tmp_path / "pw"), str(made)]) == 0
     assert cli_main(["check", str(tmp_path / "back.sqlite")]) == 0
+
+
+def test_check_on_a_server_finds_an_append_only_rule_switched_off(office_file, capsys):
+    import psycopg
+
+    target = new_database("bd_move")
+    assert cli_main(["migrate", "--from", str(office_file), "--to", target]) == 0
+    with psycopg.connect(target, autocommit=True) as con:
+        con.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_no_delete")
+    capsys.readouterr()
+    assert cli_main(["check", target]) == 1
+    out = capsys.readouterr().out
+    assert "the trigger ledger_entry_no_delete of ledger_entry is switched off" in out
+    assert out.strip().endswith("PROBLEMS FOUND")

@@ -82,6 +82,20 @@ META_DDL = (f'CREATE TABLE IF NOT EXISTS "{META_TABLE}" ("name" TEXT PRIMARY KEY
             '"value" BIGINT NOT NULL)')
 
 
+#: The server's counterpart of SQLite's integrity check: its storage is its own business, but it
+#: counts damaged pages it read (with data checksums on), and a constraint must not be switched off.
+SERVER_INTEGRITY = """WITH problems AS (
+    SELECT 'the server read ' || checksum_failures || ' damaged page(s) of this database' AS text
+    FROM pg_stat_database WHERE datname = current_database() AND checksum_failures > 0
+    UNION ALL
+    SELECT 'the constraint ' || conname || ' of ' || conrelid::regclass || ' is not checked'
+    FROM pg_constraint WHERE NOT convalidated AND connamespace = current_schema()::regnamespace
+    UNION ALL
+    SELECT 'the trigger ' || tgname || ' of ' || tgrelid::regclass || ' is switched off'
+    FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D')
+SELECT text FROM problems UNION ALL SELECT 'ok' WHERE NOT EXISTS (SELECT 1 FROM problems)"""
+
+
 def pragma(sql: str) -> tuple[str, tuple] | None:
     """The PostgreSQL statement standing for an SQLite ``PRAGMA`` (None: not a pragma).
 
@@ -103,7 +117,7 @@ def pragma(sql: str) -> tuple[str, tuple] | None:
                 "WHERE table_schema = current_schema() AND table_name = %s "
                 "ORDER BY ordinal_position", (argument,))
     if name in ("quick_check", "integrity_check"):
-        return ("SELECT 'ok'", ())
+        return (SERVER_INTEGRITY, ())
     if name == "foreign_key_check":
         return ("SELECT NULL, NULL, NULL, NULL WHERE false", ())
     return ("SELECT NULL WHERE false", ())  # journal_mode, optimize, wal_checkpoint, ...
