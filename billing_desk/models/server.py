@@ -156,26 +156,26 @@ class OfficeServer(PostgresqlDatabase):
         stood_for = pragma(sql)
         if stood_for is not None:
             return super().execute_sql(*stood_for)
-        cursor = super().execute_sql(translate(sql), params if isinstance(params, dict) or params
-                                     else ())
-        self._note_write(sql)
-        return cursor
+        return self._run(sql, translate(sql), params if isinstance(params, dict) or params else ())
 
     def execute(self, query, **context_options):
         ctx = self.get_sql_context(**context_options)
         sql, params = ctx.sql(query).query()
-        cursor = super().execute_sql(translate_marks(sql), params)  # peewee's SQL is psycopg's
-        self._note_write(sql)
+        return self._run(sql, translate_marks(sql), params)  # peewee's SQL is psycopg's already
+
+    def _run(self, sql: str, native: str, params):
+        """A write takes its turn: outside a transaction it is made one (the write lock, then
+        COMMIT), so no write ever skips the office's one ordered append point."""
+        if sql.lstrip()[:6].lower() not in _WRITES:
+            return super().execute_sql(native, params)
+        if self.transaction_depth() == 0 and not self.readonly:
+            with self.atomic():
+                return self._run(sql, native, params)
+        cursor = super().execute_sql(native, params)
+        self._state.wrote = True  # other workstations are told when it commits
         return cursor
 
     # --- other workstations are told of a committed write (LISTEN/NOTIFY) --------------------
-    def _note_write(self, sql: str) -> None:
-        if sql.lstrip()[:6].lower() not in _WRITES:
-            return
-        if self.transaction_depth() == 0:  # a write on its own was committed already
-            self._announce()
-        else:
-            self._state.wrote = True
 
     def _announce(self) -> None:
         self.cursor().execute("SELECT pg_notify(%s, %s)", (CHANNEL, TOKEN))
