@@ -48,3 +48,23 @@ def test_addresses_and_databases_that_are_not_an_office_are_refused():
     base, _, _ = url.rpartition("/")
     with pytest.raises(DatabaseError, match="no office database on the server"):
         open_database(f"{base}/no_such_database_here")
+
+
+def test_a_connection_the_server_dropped_is_made_again_for_the_next_statement():
+    import psycopg
+
+    from billing_desk.models import Account, database
+    from billing_desk.models.db import open_database
+
+    url = new_database("bd_schema")
+    opened = open_database(url)
+    try:
+        pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(url, autocommit=True) as con:  # the server restarts, say
+            con.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(Exception):  # noqa: B017 - the statement on the dropped connection
+            Account.select().count()
+        assert Account.select().count() == 0  # the next one has a new connection
+        assert database.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != pid
+    finally:
+        opened.close()

@@ -152,6 +152,14 @@ class OfficeServer(PostgresqlDatabase):
                 cursor.execute("SET default_transaction_read_only = on")
         return conn
 
+    def cursor(self, named_cursor=None):
+        """A connection the server dropped (it restarted, the network blinked) is made again
+        before the next statement, when no transaction was open on it: nothing is lost."""
+        conn = self._state.conn
+        if conn is not None and (conn.closed or conn.broken) and not self._state.transactions:
+            self._state.reset()
+        return super().cursor(named_cursor)
+
     def execute_sql(self, sql, params=None):
         stood_for = pragma(sql)
         if stood_for is not None:
