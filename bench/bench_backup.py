@@ -3,7 +3,7 @@
 
     python bench/bench_backup.py [--accounts 100000] [--invoices 1000000] [--db PATH] [--keep]
 
-Builds the office with bench_core's bulk builder (or reuses --db), then times, each on the same
+Builds the office with bench/book.py (the benchmark book) (or reuses --db), then times, each on the same
 file: the sqlite3 command-line tool's ``.backup`` (a plain page copy, nothing checked), Python's
 online backup API alone, our ``make_backup`` (snapshot + manifest + zip + read-back verify with
 integrity check, facts and the SQL ledger check), the same encrypted, ``verify_backup`` alone,
@@ -114,7 +114,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-backup-"))
     db = args.db or work / "office.sqlite"
     if not db.exists():
-        from bench_core import build
+        from book import build
 
         print(f"building {args.accounts:,} accounts, {args.invoices:,} invoices into {db} …", flush=True)
         print(f"built in {build(db, args.accounts, args.invoices):.1f} s", flush=True)

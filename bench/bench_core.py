@@ -1,241 +1,211 @@
-#!/usr/bin/env python3
-"""Billing Desk's core benchmark: build a synthetic office at scale, time the hot paths.
+"""The data behind the screens and reports on the benchmark book, each beside bare SQL doing the
+same work: the account search, one account's ledger, aging (today, a year ago), the day sheet
+(today, a year ago), the collections lists, the counts the tabs show.
 
-    python bench/bench_core.py [--accounts 100000] [--invoices 1000000] [--db PATH] [--keep]
+    python bench/run.py --db FILE --only bench_core       # how it is meant to run
+    python bench/bench_core.py --db FILE [--repeat 5]     # the same, alone (on FILE itself)
 
-Builds with fast bulk inserts (indexes dropped during the load, rebuilt after), keeping every
-cached balance consistent with the ledger, then prints a table of timings. Each query timing is
-the median of several runs on a warm connection. Run it from the repository root.
+The bare baselines are the best plain query for the same rows (the index that fits named where
+SQLite would pick another), with the rows fetched and, where the program buckets or sums in
+Python, the same done in a bare loop. Only reads: the book is not changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import random
-import sqlite3
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from billing_desk.models.db import open_database
+from figures import Figure, median_seconds
 
-LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Lopez",
-        "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Lee", "Perez", "White",
-        "Harris", "Clark", "Lewis", "Walker", "Young", "King", "Wright", "Scott", "Hill", "Green"]
-FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Linda", "Michael", "Susan", "David",
-         "Karen", "Wei", "Aisha", "Mateo", "Priya", "Olga", "Kwame", "Yuki", "Fatima", "Liam"]
+AGING_EDGES = (0, 30, 60, 90, 120)
 
 
-def build(path: Path, n_accounts: int, n_invoices: int, seed: int = 1) -> float:
-    """Create the schema with the program itself, then bulk-load. Returns seconds."""
-    started = time.perf_counter()
-    open_database(path).close()
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA synchronous = OFF")
-    index_sql = [row[0] for row in con.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]
-    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-    for (name,) in con.execute(indexes).fetchall():
-        con.execute(f'DROP INDEX "{name}"')
-    rng = random.Random(seed)
-    today = dt.date.today()
-    con.execute("BEGIN")
-    from billing_desk.models import CatalogueItem, User
-
-    _insert(con, User, [{"id": 1, "username": "admin", "full_name": "Administrator",
-                         "role": "administrator"}])
-    _insert(con, CatalogueItem, [{"id": 1, "code": "99213", "kind": "procedure", "category": "Visits",
-                                  "description": "Established patient visit, level 3",
-                                  "unit_price": 12000, "unit_cost": 4500, "common": 1}])
-    balances = _load_invoices(con, rng, today, n_accounts, n_invoices)
-    _load_accounts(con, rng, n_accounts, balances)
-    con.execute("INSERT INTO sequence (name, next_value) VALUES ('invoice', ?), ('account', ?)",
-                (1001 + n_invoices, 100001 + n_accounts))
-    con.execute("COMMIT")
-    for sql in index_sql:
-        con.execute(sql)
-    con.execute("ANALYZE")
-    con.close()
-    return time.perf_counter() - started
+def _bucket(due: str, edges: list[str]) -> int:
+    for index, edge in enumerate(edges):
+        if due >= edge:
+            return index
+    return 5
 
 
-def _insert(con, model, rows: list[dict]) -> None:
-    """Bulk insert into a model's table, filling every other column with the model's default,
-    so the benchmark keeps up with the schema."""
-    if not rows:
-        return
-    defaults = {}
-    for f in model._meta.sorted_fields:
-        if f.primary_key and f.name not in rows[0]:
-            continue
-        default = f.default() if callable(f.default) else f.default
-        defaults[f.column_name] = f.db_value(default) if default is not None else None
-    columns = list(defaults)
-    for key in rows[0]:
-        if key not in defaults:
-            columns.append(key)
-    names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" * len(columns))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
-    con.executemany(sql, ([row.get(c, defaults.get(c)) for c in columns] for row in rows))
+def bare_aging(con, as_of: dt.date) -> dict[int, list[int]]:
+    """Today's aging as a covering-index scan of the open items, bucketed in Python."""
+    edges = [(as_of - dt.timedelta(days=d)).isoformat() for d in AGING_EDGES]
+    sums: dict[int, list[int]] = {}
+    for account, due, patient, insurance in con.execute(
+            "SELECT account_id, due_date, patient_balance, insurance_balance FROM invoice "
+            "INDEXED BY invoice_open_items WHERE patient_balance != 0 OR insurance_balance != 0"):
+        row = sums.get(account)
+        if row is None:
+            row = sums[account] = [0] * 12
+        b = _bucket(due or "", edges)
+        row[b] += patient
+        row[6 + b] += insurance
+    return sums
 
 
-def _load_accounts(con, rng, n_accounts, balances) -> None:
-    from billing_desk.models import Account
-
-    rows = []
-    for i in range(1, n_accounts + 1):
-        last, first = rng.choice(LAST), rng.choice(FIRST)
-        born = dt.date(1940 + i % 80, 1 + i % 12, 1 + i % 28).isoformat()
-        rows.append({"created_at": "2025-01-01 09:00:00", "number": str(100000 + i),
-                     "status": "active", "first_name": first, "last_name": f"{last}{i % 997}",
-                     "sort_name": f"{last}{i % 997} {first}".lower(), "date_of_birth": born,
-                     "phone": f"({200 + i % 800:03d}) 555-{i % 10000:04d}",
-                     "email": f"{first}.{i}@example.com".lower(), "street": "1 Main St",
-                     "city": "Springfield", "state": "IL", "zip_code": "62701",
-                     "patient_balance": balances.get(i, 0)})
-    _insert(con, Account, rows)
-
-
-def _load_invoices(con, rng, today, n_accounts, n_invoices) -> dict[int, int]:
-    balances: dict[int, int] = {}
-    batch_inv, batch_line, batch_ledger = [], [], []
-    for n in range(1, n_invoices + 1):
-        account = rng.randint(1, n_accounts)
-        posted = today - dt.timedelta(days=rng.randint(0, 730))
-        due = posted + dt.timedelta(days=30)
-        amount = 12000 * rng.randint(1, 3)
-        paid = amount if rng.random() >= _open_chance((today - posted).days) else (
-            amount // 2 if rng.random() < 0.5 else 0)
-        left = amount - paid
-        balances[account] = balances.get(account, 0) + left
-        batch_inv.append((n, "2025-01-01", 1000 + n, account, "posted", posted.isoformat(), due.isoformat(),
-                          posted.isoformat(), amount, left))
-        batch_line.append((n, n, posted.isoformat(), amount, left))
-        batch_ledger.append((account, n, n, "charge", amount, posted.isoformat()))
-        if paid:
-            paid_on = min(today, posted + dt.timedelta(days=rng.randint(5, 60))).isoformat()
-            batch_ledger.append((account, n, n, "payment", -paid, paid_on))
-        if len(batch_inv) >= 50_000 or n == n_invoices:
-            _flush(con, batch_inv, batch_line, batch_ledger)
-            batch_inv, batch_line, batch_ledger = [], [], []
-    return balances
+def bare_aging_as_of(con, as_of: dt.date) -> dict[int, list[int]]:
+    """A past date's aging: each invoice's ledger up to the day, bucketed in Python."""
+    edges = [(as_of - dt.timedelta(days=d)).isoformat() for d in AGING_EDGES]
+    sums: dict[int, list[int]] = {}
+    for account, due, patient, insurance in con.execute(
+            """SELECT i.account_id, i.due_date, o.p, o.i FROM
+                 (SELECT invoice_id AS iid, SUM(CASE WHEN party = 'patient' THEN amount ELSE 0 END) AS p,
+                         SUM(CASE WHEN party = 'insurance' THEN amount ELSE 0 END) AS i
+                  FROM ledger_entry WHERE entry_date <= ? AND invoice_id IS NOT NULL
+                  GROUP BY invoice_id HAVING p != 0 OR i != 0) o JOIN invoice i ON i.id = o.iid""",
+            (as_of.isoformat(),)):
+        row = sums.get(account)
+        if row is None:
+            row = sums[account] = [0] * 12
+        b = _bucket(due or "", edges)
+        row[b] += patient
+        row[6 + b] += insurance
+    return sums
 
 
-def _open_chance(age_days: int) -> float:
-    """How likely an invoice of this age is still open: most are paid within a few months,
-    and what is left of the old ones has mostly gone to collections or been written off."""
-    for limit, chance in ((30, 0.6), (90, 0.3), (180, 0.1)):
-        if age_days <= limit:
-            return chance
-    return 0.02
+def bare_day_sheet(con, day: dt.date) -> tuple[list, int]:
+    """The day's entries with their names, codes and payment methods, and A/R at the start."""
+    rows = con.execute(
+        """SELECT le.entry_date, le.posting_date, a.number, a.last_name, a.first_name, inv.number,
+                  il.code, le.kind, le.party, le.amount, pay.method, le.memo
+           FROM ledger_entry le JOIN account a ON a.id = le.account_id
+           LEFT JOIN invoice inv ON inv.id = le.invoice_id
+           LEFT JOIN invoice_line il ON il.id = le.line_id
+           LEFT JOIN payment pay ON pay.id = le.payment_id
+           WHERE le.entry_date = ? ORDER BY le.id""", (day.isoformat(),)).fetchall()
+    return rows, _bare_receivables(con, day)
 
 
-def _flush(con, invoices, lines, ledger) -> None:
-    from billing_desk.models import Invoice, InvoiceLine, LedgerEntry
-
-    _insert(con, Invoice, [
-        {"id": n, "created_at": created, "number": number, "account_id": account, "status": status,
-         "service_date": service, "due_date": due, "posted_on": posted, "total": total,
-         "patient_balance": left, "created_by_id": 1}
-        for n, created, number, account, status, service, due, posted, total, left in invoices])
-    _insert(con, InvoiceLine, [
-        {"id": n, "invoice_id": inv, "position": 1, "item_id": 1, "code": "99213",
-         "description": "Established patient visit, level 3", "service_date": day, "quantity": 1,
-         "unit_price": 12000 * 0 + amount, "amount": amount, "unit_cost": 4500,
-         "patient_balance": left}
-        for n, inv, day, amount, left in lines])
-    _insert(con, LedgerEntry, [
-        {"account_id": account, "invoice_id": inv, "line_id": line, "kind": kind,
-         "party": "patient", "amount": amount, "entry_date": day, "posting_date": day,
-         "created_by_id": 1, "created_at": day}
-        for account, inv, line, kind, amount, day in ledger])
+def _bare_receivables(con, before: dt.date) -> int:
+    """What was owed at the start of a day, the cheapest way the file allows: the day totals
+    kept beside the ledger when there are any, else a sum over the ledger."""
+    kept = con.execute("SELECT name FROM sqlite_master WHERE name = 'ledger_day'").fetchone()
+    if kept:
+        return con.execute("SELECT COALESCE(SUM(amount), 0) FROM ledger_day WHERE entry_date < ?",
+                           (before.isoformat(),)).fetchone()[0]
+    return con.execute("SELECT COALESCE(SUM(amount), 0) FROM ledger_entry WHERE entry_date < ?",
+                       (before.isoformat(),)).fetchone()[0]
 
 
-def timed(fn, repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+INSURANCE_UNPAID = """SELECT p.id, p.name, p.phone, COUNT(*), SUM(i.insurance_balance), MIN(i.posted_on)
+    FROM invoice i {hint} JOIN payer p ON p.id = i.payer_id
+    WHERE {where} i.insurance_balance > 0 AND i.posted_on <= ?
+    GROUP BY p.id ORDER BY SUM(i.insurance_balance) DESC"""
 
 
-def measure(path: Path) -> list[tuple[str, float, str]]:
-    from billing_desk.models import LedgerEntry
+def bare_search(con, text: str, today: str = "9999-12-31") -> list:
+    """The first page of accounts whose name starts with ``text``, with the oldest past-due date
+    the list shows."""
+    return con.execute("SELECT a.*, (SELECT MIN(i.due_date) FROM invoice i WHERE i.account_id = a.id "
+                       "AND (i.patient_balance != 0 OR i.insurance_balance != 0) AND i.due_date < ?) "
+                       "FROM account a WHERE sort_name >= ? AND sort_name < ? ORDER BY sort_name, id "
+                       "LIMIT 100", (today, text, text + "\uffff")).fetchall()
+
+
+def measure(db: Path, repeat: int) -> list[Figure]:
+    import sqlite3
+
+    from billing_desk.models.db import open_database
+    from billing_desk.reports import Params, run
     from billing_desk.services.accounts import lists, registry
     from billing_desk.services.books import aging
     from billing_desk.services.books.ledger import running_ledger
+    from billing_desk.services.collections import collection_reports, worklist
 
-    start = time.perf_counter()
-    opened = open_database(path)
-    open_ms = (time.perf_counter() - start) * 1000
-    results = [("open (lock, quick_check, schema)", open_ms, "ms")]
-    open_items = opened.db.execute_sql("SELECT count(*) FROM invoice WHERE patient_balance != 0 "
-                                       "OR insurance_balance != 0").fetchone()[0]
-    results.append((f"  (open items in the book: {open_items:,})", 0.0, ""))
-    today = dt.date.today()
+    opened = open_database(db)  # as the window opens it (run.py gives a working copy)
+    bare = sqlite3.connect(f"{Path(db).absolute().as_uri()}?mode=ro", uri=True)
+    figures: list[Figure] = []
+    newest = bare.execute("SELECT MAX(entry_date) FROM ledger_entry").fetchone()[0]
+    today = dt.date.fromisoformat(newest)
+    year_ago = today - dt.timedelta(days=365)
+    day = today - dt.timedelta(days=1)  # a day like any (the last one holds every payment the
+    day_entries = bare.execute(  # book's builder would have dated after it)
+        "SELECT count(*) FROM ledger_entry WHERE entry_date = ?", (day.isoformat(),)).fetchone()[0]
+    last_entries = bare.execute(
+        "SELECT count(*) FROM ledger_entry WHERE entry_date = ?", (today.isoformat(),)).fetchone()[0]
+
+    def figure(name, program, baseline, baseline_name="bare SQL", goal="<= 3x", times=repeat):
+        seconds = median_seconds(program, times)
+        base = median_seconds(baseline, times) if baseline is not None else None
+        figures.append(Figure(name, seconds, base, baseline_name if baseline else "", goal))
+
     try:
-        results.append(("account search 'smith1' (first page)",
-                        timed(lambda: list(registry.search_accounts("smith1", limit=50))), "ms"))
-        results.append(("account search by phone", timed(lambda: list(registry.search_accounts(
-            "(201) 555-0001", limit=50))), "ms"))
-        busiest = opened.db.execute_sql(
-            "SELECT account_id FROM invoice GROUP BY account_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-        results.append(("one account's ledger (running balance)",
-                        timed(lambda: running_ledger(busiest)), "ms"))
-        results.append(("aging of the whole book (by account)",
-                        timed(lambda: aging.aging_by_account(today), repeat=5), "ms"))
-        results.append(("aging as one bare SQL query", timed(lambda: opened.db.execute_sql(
-            aging.open_items_sql(fast=True, account=False), aging._edge_dates(today)).fetchall(),
-            repeat=5), "ms"))
-        results.append(("aging as of a year ago (ledger sum)", timed(
-            lambda: aging.aging_by_account(today - dt.timedelta(days=365)), repeat=1), "ms"))
-        day = today - dt.timedelta(days=3)
-        results.append(("one day's transactions", timed(
-            lambda: list(LedgerEntry.select().where(LedgerEntry.entry_date == day))), "ms"))
-        results.append(("collections worklist, first page", timed(
-            lambda: lists.page(lists.past_due_query(today), 0, 100)), "ms"))
+        figure("account search 'smith1', first page (the query)",
+               lambda: list(registry.search_accounts("smith1", limit=100, today=today)),
+               lambda: bare_search(bare, "smith1", today.isoformat()), goal="< 0.050 s")
+        busiest = bare.execute("SELECT account_id FROM invoice GROUP BY account_id "
+                               "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        figure("one account's ledger (running balance)", lambda: running_ledger(busiest),
+               lambda: bare.execute("SELECT * FROM ledger_entry WHERE account_id = ? ORDER BY "
+                                    "entry_date, id", (busiest,)).fetchall())
+        figure("aging of the whole book, by account", lambda: aging.aging_by_account(today),
+               lambda: bare_aging(bare, today), "covering-index scan bucketed in Python", "< 0.200 s")
+        figure("aging as of a year ago, by account", lambda: aging.aging_by_account(year_ago),
+               lambda: bare_aging_as_of(bare, year_ago), "ledger summed per invoice in SQL, bucketed "
+               "in Python", times=max(1, repeat // 2))
+        for name, when in ((f"day sheet of a day ({day:%m/%d/%Y}, {day_entries:,} entries)", day),
+                           (f"day sheet of the book's last day ({today:%m/%d/%Y}, {last_entries:,} entries)",
+                            today),
+                           (f"day sheet of a day a year ago ({year_ago:%m/%d/%Y})", year_ago)):
+            figure(f"{name}, the data", lambda w=when: run("day-sheet", Params(start=w, end=w)),
+                   lambda w=when: bare_day_sheet(bare, w), "the day's entries and A/R at start in SQL",
+                   times=max(1, repeat // 2))
+        cutoff = (today - dt.timedelta(days=45)).isoformat()
+        worklist_params: dict = {"today": today.isoformat()}
+        worklist_sql = worklist._sql(worklist.WorkFilter(), worklist_params)
+        plain = median_seconds(lambda: bare.execute(INSURANCE_UNPAID.format(hint="", where=""),
+                                                    (cutoff,)).fetchall(), repeat)
+        hinted = median_seconds(lambda: bare.execute(INSURANCE_UNPAID.format(
+            hint="INDEXED BY invoice_open_items",
+            where="(i.patient_balance != 0 OR i.insurance_balance != 0) AND"), (cutoff,)).fetchall(), repeat)
+        figures.append(Figure("insurance unpaid over 45 days, per payer", median_seconds(
+            lambda: collection_reports.insurance_unpaid(days=45, today=today), repeat), min(plain, hinted),
+            "the faster of bare SQL as planned and on the open-items index", "<= 3x"))
+        claims_payer = bare.execute("SELECT payer_id FROM invoice WHERE insurance_balance > 0 "
+                                    "GROUP BY payer_id ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        figure("insurance unpaid: one payer's invoices", lambda: collection_reports.insurance_unpaid_claims(
+            claims_payer, days=45, today=today), None, goal="< 0.050 s")
+        figure("collections worklist, first page", lambda: worklist.worklist(
+            worklist.WorkFilter(), today=today, limit=100), None, goal="< 0.050 s")
+        figure("collections worklist, search 'smith1', first page", lambda: worklist.worklist(
+            worklist.WorkFilter(text="smith1"), today=today, limit=100), None, goal="< 0.050 s")
+        figure("collections worklist, count", lambda: worklist.worklist_count(today=today), None,
+               goal="< 0.050 s")
+
+        def after_a_change():
+            getattr(worklist, "_snapshots", {}).clear()  # (a program without snapshots reads afresh)
+            return worklist.worklist(worklist.WorkFilter(), today=today, limit=100)
+
+        figure("collections worklist after a saved change (read afresh)", after_a_change,
+               lambda: bare.execute(f"SELECT COUNT(*) FROM ({worklist_sql})", worklist_params).fetchall(),
+               "the worklist's statement counted in bare SQL", times=max(1, repeat // 2))
+        query = lists.invoices_query("", None)
+        figure("Invoice Entry list: first page and count",
+               lambda: (lists.page(query, 0, 200), lists.count(query)),
+               lambda: (bare.execute("SELECT * FROM invoice ORDER BY id DESC LIMIT 200").fetchall(),
+                        bare.execute("SELECT count(*) FROM invoice").fetchone()), goal="< 0.050 s")
     finally:
+        bare.close()
         opened.close()
-    return results
+    return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--invoices", type=int, default=1_000_000)
-    parser.add_argument("--db", type=Path, help="reuse (or build into) this file")
-    parser.add_argument("--check", action="store_true", help="run the full ledger check after")
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp()) / "bench.sqlite"
-    rows = []
-    if not path.exists():
-        seconds = build(path, args.accounts, args.invoices)
-        rows.append((f"build {args.accounts:,} accounts, {args.invoices:,} invoices", seconds * 1000, "ms"))
-    rows += measure(path)
-    if args.check:
-        from billing_desk.services.checks import run_checks
+    from run import table_lines
 
-        opened = open_database(path)
-        start = time.perf_counter()
-        result = run_checks()
-        rows.append((f"full check ({'clean' if result.clean else 'PROBLEMS'})",
-                     (time.perf_counter() - start) * 1000, "ms"))
-        opened.close()
-    width = max(len(name) for name, _v, _u in rows)
-    print(f"{'what':<{width}}  {'time':>12}")
-    print(f"{'-' * width}  {'-' * 12}")
-    for name, value, unit in rows:
-        print(f"{name:<{width}}  {value:>9,.1f} {unit}")
-    print(f"\ndatabase: {path} ({path.stat().st_size / 1e6:,.0f} MB)")
+    for line in table_lines([f.as_json() for f in measure(args.db, args.repeat)]):
+        print(line)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

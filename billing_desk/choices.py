@@ -3,6 +3,8 @@ and the screens all read. A base module like money.py: no peewee, no Qt."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # billing
 INVOICE_STATUSES = ("draft", "posted", "void")
 PARTIES = ("patient", "insurance")
@@ -27,6 +29,53 @@ COVERAGE_RANKS = ("primary", "secondary")
 COVERAGE_RULES = ("covered", "not_covered", "prior_auth")
 RELATIONSHIPS = ("self", "spouse", "child", "other")
 CLAIM_MODES = ("electronic", "paper")  # how a payer takes claims
+
+
+class PayerProgram(NamedTuple):
+    """What kind of insurance a payer is, as its claims must say it."""
+
+    label: str  # as the clerk reads it on the Payers screen
+    short: str  # in lists
+    filing_code: str  # 837P SBR09 claim filing indicator code (005010X222A1)
+    box_1: str  # the CMS-1500 box 1 checkbox (claim_form.INSURANCE_TYPES)
+    # When this program pays before Medicare, why (837P SBR05 on a claim to Medicare as the
+    # second payer): a code, "group" (12 working aged from 65, else 43 disabled), "" never.
+    before_medicare: str = ""
+
+
+#: The payer programs, keyed by the word kept on the payer; "commercial" unless set.
+PAYER_PROGRAMS: dict[str, PayerProgram] = {
+    "commercial": PayerProgram("Commercial insurance / group health (CI)", "Commercial", "CI", "group",
+                               "group"),
+    "medicare": PayerProgram("Medicare Part B (MB)", "Medicare B", "MB", "medicare"),
+    "medicaid": PayerProgram("Medicaid (MC)", "Medicaid", "MC", "medicaid"),
+    "tricare": PayerProgram("TRICARE / CHAMPUS (CH)", "TRICARE", "CH", "tricare"),
+    "champva": PayerProgram("CHAMPVA (VA)", "CHAMPVA", "VA", "champva"),
+    "bcbs": PayerProgram("Blue Cross Blue Shield (BL)", "BCBS", "BL", "group", "group"),
+    "hmo": PayerProgram("HMO (HM)", "HMO", "HM", "group", "group"),
+    "ppo": PayerProgram("PPO (12)", "PPO", "12", "group", "group"),
+    "pos": PayerProgram("Point of service, POS (13)", "POS", "13", "group", "group"),
+    "epo": PayerProgram("Exclusive provider organization, EPO (14)", "EPO", "14", "group", "group"),
+    "indemnity": PayerProgram("Indemnity insurance (15)", "Indemnity", "15", "group", "group"),
+    "fep": PayerProgram("Federal Employees Program, FEP (FI)", "FEP", "FI", "group", "group"),
+    "dental_hmo": PayerProgram("Dental maintenance organization (17)", "Dental HMO", "17", "group", "group"),
+    "medicare_a": PayerProgram("Medicare Part A (MA)", "Medicare A", "MA", "medicare"),
+    "medicare_advantage": PayerProgram("Medicare Advantage, HMO Medicare risk (16)", "Medicare Advantage",
+                                       "16", "other"),
+    "va": PayerProgram("Veterans Affairs plan (VA)", "VA", "VA", "other", "42"),
+    "feca": PayerProgram("FECA, federal employees' compensation (OF)", "FECA", "OF", "feca", "15"),
+    "black_lung": PayerProgram("Black Lung (OF)", "Black Lung", "OF", "feca", "41"),
+    "workers_comp": PayerProgram("Workers' compensation (WC)", "Workers' comp", "WC", "other", "15"),
+    "auto": PayerProgram("Automobile medical, no-fault (AM)", "Auto no-fault", "AM", "other", "14"),
+    "liability": PayerProgram("Liability medical (LM)", "Liability", "LM", "other", "47"),
+    "disability": PayerProgram("Disability (DS)", "Disability", "DS", "other"),
+    "title_v": PayerProgram("Title V (TV)", "Title V", "TV", "other"),
+    "other_federal": PayerProgram("Other federal program (OF)", "Other federal", "OF", "other", "16"),
+    "other_non_federal": PayerProgram("Other non-federal program (11)", "Other non-federal", "11", "other"),
+    "other": PayerProgram("Other, mutually defined (ZZ)", "Other", "ZZ", "other"),
+}
+DEFAULT_PAYER_PROGRAM = "commercial"
+MEDICARE_FILING_CODES = ("MA", "MB")  # a claim to Medicare itself (SBR05, CMS-1500 box 11)
 
 # claims
 CLAIM_STATUSES = ("ready", "held", "submitted", "accepted", "paid", "partly_paid", "denied",

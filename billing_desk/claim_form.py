@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .choices import MEDICARE_FILING_CODES
+
 SEXES = ("M", "F", "U")  # as 837P DMG03 and CMS-1500 boxes 3 and 11a
 RELATIONSHIPS_837 = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}  # SBR02 / PAT01
 FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}  # CLM05-3, CMS-1500 box 22
@@ -150,6 +152,14 @@ class ClaimForm:
     # On a primary claim, the patient's other plan when there is one (CMS-1500 boxes 9-9d and
     # 11d YES); a secondary claim says it with ``other_payer`` instead.
     other_coverage: Subscriber | None = None
+    # On a claim to Medicare as the second payer, why Medicare pays second (837P 2000B SBR05:
+    # 12 working aged, 43 disabled, 15 workers' compensation...); "" otherwise.
+    insurance_type_code: str = ""
+
+    @property
+    def to_medicare(self) -> bool:
+        """The claim goes to Medicare itself (filing code MA or MB)."""
+        return self.payer.filing_code in MEDICARE_FILING_CODES
 
     @property
     def total_charge(self) -> Decimal:

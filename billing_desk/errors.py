@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .field_names import words
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with input, naming the field (or column) it belongs to."""
+    """One thing wrong with input, naming the field (or column) it belongs to; said in the
+    clerk's words (field_names), never by the field's internal name."""
 
     field: str
     message: str
@@ -15,7 +18,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"row {self.row}, " if self.row is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        return f"{where}{words(self.field)}: {self.message}" if self.field else where + self.message
 
 
 class BillingError(Exception):

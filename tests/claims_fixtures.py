@@ -23,7 +23,7 @@ def office(db, admin, catalogue, monkeypatch):
     from billing_desk.services.claims import identity
     from billing_desk.services.office import transactions
 
-    monkeypatch.setattr(transactions, "today", lambda: DAY + dt.timedelta(days=10))
+    monkeypatch.setattr(transactions, "_clock", lambda: DAY + dt.timedelta(days=10))
     import billing_desk.services.claims.scrubber as scrubber
 
     monkeypatch.setattr(scrubber, "office_today", lambda: DAY + dt.timedelta(days=10))

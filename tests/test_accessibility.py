@@ -87,7 +87,8 @@ def dialogs(session):
     from billing_desk.services.accounts import registry
 
     account = registry.search_accounts(status="active")[0]
-    return [InvoiceForm(session, prompter=prompter), EobDialog(session, prompter=prompter),
+    return [*_form_dialogs(session, account, prompter), InvoiceForm(session, prompter=prompter),
+            EobDialog(session, prompter=prompter),
             PatientPaymentDialog(session, account.id, prompter=prompter),
             PaymentListDialog(session, prompter=prompter), CatalogueDialog(session, prompter=prompter),
             PlansDialog(session), PayersDialog(session, prompter=prompter), DiagnosisLookup(),
@@ -96,6 +97,22 @@ def dialogs(session):
             MaintenanceDialog(session), SettingsDialog(session, prompter=prompter),
             UsersDialog(user, prompter=prompter), ReportDialog(session, prompter=prompter),
             SignInDialog(office="Demo"), ChangePasswordDialog(user), SignOffDialog("void_invoice")]
+
+
+def _form_dialogs(session, account, prompter):
+    """The forms built of ui/form_fields: the providers, the billing identity, a new user, a
+    call with a payer, a refund and a return."""
+    from billing_desk.models import Invoice, Payer
+    from billing_desk.ui.books.credits import CreditMemoDialog, RefundDialog
+    from billing_desk.ui.claims.calls import CallDialog
+    from billing_desk.ui.office.billing_identity_dialog import BillingIdentityDialog
+    from billing_desk.ui.office.providers_dialog import ProvidersDialog
+    from billing_desk.ui.office.users_dialog import UserFormDialog
+
+    invoice = Invoice.select().where(Invoice.status == "posted").first()
+    return [ProvidersDialog(session, prompter=prompter), BillingIdentityDialog(session, prompter=prompter),
+            UserFormDialog(session.user), CallDialog(session, {"payer_id": Payer.select().first().id}),
+            RefundDialog(session, account), CreditMemoDialog(session, invoice.id)]
 
 
 def test_every_widget_of_the_main_dialogs_is_named(window, qtbot):

@@ -77,7 +77,7 @@ def test_a_damaged_workbook_is_refused_in_words(db, admin, tmp_path):
 
 def test_maintenance_saves_an_item_and_its_fees(db, admin, catalogue):
     Payer.create(name="Acme")
-    with pytest.raises(ValidationError, match="unit_price"):
+    with pytest.raises(ValidationError, match="Price: "):
         cat.save_item({"code": "X1", "description": "Thing", "unit_price": "1,00.0"}, admin)
     item = cat.save_item({"code": "x1", "kind": "product", "description": "Thing",
                                 "unit_price": "12.50", "common": "yes"}, admin)
@@ -105,7 +105,7 @@ def test_cli_import_catalogue_exit_codes(tmp_path, capsys, monkeypatch):
     bad = write_csv(tmp_path, "A1,service,Visit,,50.00,,,,\nB2,service,,,5,,,,\n")
     assert main(["import", "catalogue", str(bad), "--db", str(db_path), *who]) == 1
     err = capsys.readouterr().err
-    assert "row 3, Catalogue: description: a description is required" in err
+    assert "row 3, Catalogue sheet, column description: a description is required" in err
     assert "nothing imported" in err
     assert main(["import", "catalogue", str(bad), "--db", str(db_path), "--skip-bad", *who]) == 0
     assert "1 codes added" in capsys.readouterr().out

@@ -37,7 +37,7 @@ def test_the_identity_names_each_bad_field(db, admin):
 
 
 def test_providers_are_added_changed_and_deactivated_never_deleted(db, admin):
-    with pytest.raises(ValidationError, match="npi"):
+    with pytest.raises(ValidationError, match="NPI: "):
         identity.add_provider(identity.ProviderInput("Doe", "Jan", npi="1234567890",
                                                      taxonomy="207Q00000X"), admin)
     doctor = identity.add_provider(identity.ProviderInput("Doe", "Jan", npi="1234567893",
@@ -154,7 +154,7 @@ def test_resubmit_makes_a_replacement_and_void_a_void_claim(insured, admin):
     status.mark_denied(claim.id, "wrong code", admin)
     replacement = status.resubmit(claim.id, "corrected code", admin)
     assert (replacement.frequency, replacement.replaces_id, replacement.status) == ("7", claim.id, "held")
-    assert "payer claim number" in replacement.hold_reason
+    assert "payer's claim number" in replacement.hold_reason
     assert Claim.get_by_id(claim.id).status == "resubmitted"
     status.set_payer_claim_number(claim.id, "BP-1", admin)
     status.release(replacement.id, admin)

@@ -80,7 +80,7 @@ def test_export_of_a_refused_claim_names_claim_and_field_in_one_line(office_file
                  *user_args(password_file)])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
-    assert f"claim {bad.control_number} patient.date_of_birth: the patient's date of birth" in err
+    assert f"Claim {bad.control_number}, patient's date of birth: the patient's date of birth" in err
     assert list(tmp_path.glob("*.837*")) == []
     assert claim_states(office_file, [c.claim_id for c in claims]) == {("ready", None)}
 
@@ -172,8 +172,8 @@ def test_the_offset_is_kept_per_printer_and_moves_the_printed_data(office_file, 
     (["print", "--format", "pdf"], 1, "--out FILE"),
     (["print", "--printer", "Front desk", "--format", "pdf", "--out", "x.pdf"], 1, "not both"),
     (["print", "--offset-x", "0.1"], 1, "--printer NAME"),
-    (["print", "--printer", "Front desk", "--offset-x", "1.5"], 1, "offset_x: 1.5 inches is too far"),
-    (["print", "--printer", "Front desk", "--offset-y", "up"], 1, "offset_y: 'up' is not a number"),
+    (["print", "--printer", "Front desk", "--offset-x", "1.5"], 1, "Offset right: 1.5 inches is too far"),
+    (["print", "--printer", "Front desk", "--offset-y", "up"], 1, "Offset down: 'up' is not a number"),
     (["print", "--printer", "Nowhere", "--confirm"], 1, "there is no printer 'Nowhere'"),
     (["print", "--payer", "Nobody Mutual", "--format", "pdf", "--out", "x.pdf"], 1, "no payer named"),
     (["print", "--bogus"], 2, "unrecognized arguments: --bogus"),

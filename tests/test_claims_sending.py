@@ -107,7 +107,7 @@ def test_a_refused_claim_stops_the_batch_in_words(tab, qtbot, tmp_path, monkeypa
     monkeypatch.setattr(submission, "export_837", refuse)
     tab.prompts.answers = [str(tmp_path / "x.837")]
     qtbot.keyClick(tab.table, Qt.Key.Key_E, CTRL_SHIFT)
-    assert tab.message.text() == ("Nothing was sent: claim 200101: line 1 diagnosis pointers: points at "
+    assert tab.message.text() == ("Nothing was sent: claim 200101: Line 1, diagnosis pointers: points at "
                                   "no diagnosis.")
 
 

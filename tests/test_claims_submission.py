@@ -90,7 +90,7 @@ def test_a_claim_the_scrubber_refuses_stops_the_batch(demo_db, maria, tmp_path):
     numbers = {s.name: s.next_value for s in Sequence.select()}
     with pytest.raises(ValidationError) as refused:
         submission.export_837(None, tmp_path / "claims.837", maria, payer=payer)
-    assert f"claim {bad.control_number} patient.sex" in str(refused.value)
+    assert f"Claim {bad.control_number}, patient's sex: " in str(refused.value)
     assert list(tmp_path.glob("*.837*")) == []
     assert {s for s, _m, _b in statuses(r.claim_id for r in ready).values()} == {"ready"}
     assert {s.name: s.next_value for s in Sequence.select()} == numbers

@@ -163,3 +163,46 @@ def test_the_invoice_tab_shows_an_invoices_claims_on_the_claims_tab(qtbot, demo_
                    for i in range(claims_tab.model.rowCount()))
     finally:
         session.close()
+
+
+def test_the_claims_list_finds_what_one_or_over_the_joined_rows_found(demo_path):
+    """Issue 21: the list is searched, counted and paged by the claims' ids (each way in through
+    its own index); it finds the same claims, in the same order, as the one OR over the joined
+    claim, invoice, account and payer rows it replaced."""
+    from peewee import fn
+
+    from billing_desk.choices import CLAIM_CLOSED_STATUSES
+    from billing_desk.models import Account, Invoice, Payer
+    from billing_desk.services.accounts import claim_lists, lists
+    from billing_desk.services.books.account_search import search_condition
+
+    opened = open_database(demo_path, readonly=True)
+    try:
+        claims = list(Claim.select().order_by(Claim.id))
+        payer = Payer.get_by_id(claims[0].payer_id).name
+        texts = ["", claims[3].control_number, str(claims[5].invoice.number),
+                 claims[7].invoice.account.number, claims[7].invoice.account.last_name[:3], "zzz"]
+        for text in texts:
+            for status in (None, "open", "paid"):
+                for by in ("", payer):
+                    old = (Claim.select(Claim.id).join(Invoice).join(Account).switch(Claim).join(Payer))
+                    if status == "open":
+                        old = old.where(Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+                    elif status:
+                        old = old.where(Claim.status == status)
+                    if by:
+                        old = old.where(fn.LOWER(Payer.name) == by.lower())
+                    if text:
+                        named = Account.select(Account.id).where(search_condition(text))
+                        cond = ((Claim.control_number == text) | (Claim.payer_claim_number == text)
+                                | Invoice.account.in_(named))
+                        if text.isdigit():
+                            cond = cond | (Invoice.number == int(text))
+                        old = old.where(cond)
+                    want = [c.id for c in old.order_by(Claim.id.desc())]
+                    query = claim_lists.claims_query(text, status, payer=by)
+                    assert [r.claim_id for r in claim_lists.rows(query, limit=None)] == want
+                    assert [r.claim_id for r in claim_lists.rows(query, offset=2, limit=3)] == want[2:5]
+                    assert claim_lists.count(query) == len(want) == lists.count(query)
+    finally:
+        opened.close()

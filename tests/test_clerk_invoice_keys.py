@@ -59,7 +59,7 @@ def test_a_date_that_does_not_exist_is_refused_when_the_field_is_left(qtbot, off
     type_in(qtbot, "02/30/2026", enter=False)
     press(qtbot, Qt.Key.Key_Tab)
     assert "not a date that exists" in said_at(form, "service_date")
-    assert form.provider.hasFocus()  # said, and the clerk goes on
+    assert form.claim.rendering.hasFocus()  # said, and the clerk goes on
 
 
 def test_enter_on_the_code_list_chooses_the_highlighted_code_and_moves_on(qtbot, office):

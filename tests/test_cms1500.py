@@ -253,3 +253,42 @@ def test_a_primary_claim_names_the_patients_other_plan_in_box_9_and_ticks_11d(tm
     assert at(items, "other_name") == "ALVAREZ, DAVID" and at(items, "other_policy") == "PM55500012"
     [alone] = data_pages(tmp_path, primary())
     assert at(alone, "another_plan_no") == "X" and at(alone, "other_name") == ""
+
+
+def medicare(claim):
+    return dataclasses.replace(claim, payer=dataclasses.replace(claim.payer, filing_code="MB",
+                                                                insurance_type="medicare"))
+
+
+def test_medicare_first_says_none_in_box_11_and_leaves_the_insured_boxes_blank(tmp_path):
+    """Medicare's instructions: no insurance primary to Medicare is NONE in box 11, then on to
+    box 12 (11a-11c blank); boxes 4, 6 and 7 are for an insured of a plan before Medicare."""
+    [items] = data_pages(tmp_path, medicare(primary()))
+    assert at(items, "type_medicare") == "X" and at(items, "type_group") == ""
+    assert at(items, "group_number") == "NONE" and at(items, "insured_id") == "XBH123456789"
+    for name in ("insured_dob", "insured_sex_f", "plan_name", "insured_name", "rel_self",
+                 "insured_street", "insured_city", "insured_zip"):
+        assert at(items, name) == "", name
+    assert at(items, "patient_name") == "ALVAREZ, MARIA, L"
+
+
+def test_medicare_second_names_the_plan_that_paid_first_in_boxes_4_to_11c(tmp_path):
+    """Medicare as the second payer: box 1a is the Medicare number, boxes 4, 6, 7 and 11-11c
+    the insurance primary to Medicare (its policy or group number, its insured, its plan);
+    box 9 is for Medigap only, so the first payer is not repeated there."""
+    claim = medicare(dataclasses.replace(secondary(), subscriber=dataclasses.replace(
+        secondary().subscriber, person=primary().patient, member_id="1EG4TE5MK73", relationship="self")))
+    [items] = data_pages(tmp_path, claim)
+    assert at(items, "type_medicare") == "X" and at(items, "insured_id") == "1EG4TE5MK73"
+    assert at(items, "group_number") == "GRP-7788" and at(items, "plan_name") == "HARBOR PPO GOLD"
+    assert at(items, "insured_name") == "ALVAREZ, MARIA, L" and at(items, "rel_self") == "X"
+    assert at(items, "insured_dob") == "03 07 1980" and at(items, "insured_sex_f") == "X"
+    assert at(items, "other_name") == "" and at(items, "other_policy") == ""
+    assert at(items, "paid") == "96 40"
+
+
+def test_other_programs_keep_the_nucc_boxes(tmp_path):
+    medicaid = dataclasses.replace(primary().payer, filing_code="MC", insurance_type="medicaid")
+    [items] = data_pages(tmp_path, dataclasses.replace(primary(), payer=medicaid))
+    assert at(items, "type_medicaid") == "X" and at(items, "group_number") == "GRP-7788"
+    assert at(items, "insured_name") == "ALVAREZ, MARIA, L" and at(items, "plan_name") == "HARBOR PPO GOLD"

@@ -165,7 +165,7 @@ def test_hand_off_and_write_off_need_a_supervisor(owing, clerk, supervisor):
     assert col.worklist_row(first.id, today=days(131)) is None  # nothing past due any more
     assert check_ledger() == []
     export = act.agency_export()
-    assert export.splitlines()[1].startswith(f"{first.number},First,Fay")
+    assert export.splitlines()[1].startswith(f"{first.number},First,Fay,,,")
     assert export.splitlines()[1].endswith("Acme Recovery,2026-06-14,120.00,0.00,120.00")
 
 
@@ -227,8 +227,8 @@ def test_stage_ladder_rules(ladder, clerk, admin):
         col.save_stages([col.StageInput("", 30), col.StageInput("Late", 20, "{nope}"),
                          col.StageInput("Agency", 40, "", "agency"), col.StageInput("After", 50)], admin)
     text = str(caught.value)
-    for part in ("row 1, name", "row 2, days_past_due", "{nope} is not a placeholder",
-                 "row 3, action: the agency stage must be the last rung"):
+    for part in ("row 1, Name", "row 2, Days past due", "{nope} is not a placeholder",
+                 "row 3, Action: the agency stage must be the last rung"):
         assert part in text
     renamed = [col.StageInput(s.name.upper(), s.days_past_due, s.letter_template, s.action, s.id)
                for s in col.stages()]

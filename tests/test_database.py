@@ -141,8 +141,14 @@ def make_version_1_file(path: Path) -> None:
 CLAIM_TABLES = ("claim_event", "claim_line", "claim", "claim_batch")
 
 
+def make_version_7_programs(con) -> None:
+    """Undo version 8 (the payer's program) as version 7 had it."""
+    con.execute("ALTER TABLE payer DROP COLUMN program")
+
+
 def make_version_6_follow_up(con) -> None:
-    """Undo version 7 (payer calls, claim follow-up) as version 6 had it."""
+    """Undo versions 8 and 7 (payer calls, claim follow-up) as version 6 had it."""
+    make_version_7_programs(con)
     con.execute("DROP TABLE payer_call")
     for table, column in (("payer", "follow_up_days"), ("claim", "follow_up_on"),
                           ("claim", "appealed_on")):
@@ -284,6 +290,29 @@ def test_a_version_4_file_gains_middle_names_and_suffixes(tmp_path):
 
         old = Guarantor.get(Guarantor.last_name == "Old")
         assert (old.middle_name, old.suffix) == ("", "")
+    finally:
+        opened.close()
+
+
+def test_a_version_7_file_gains_the_payers_program_commercial_unless_set(tmp_path):
+    path = tmp_path / "office.sqlite"
+    opened = open_database(path)
+    from billing_desk.models import Payer
+
+    Payer.create(name="Old Mutual", payer_id="OLD01")
+    opened.close()
+    con = sqlite3.connect(path)
+    make_version_7_programs(con)
+    con.execute("PRAGMA user_version = 7")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 7
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        assert Payer.get(Payer.name == "Old Mutual").program == "commercial"
     finally:
         opened.close()
 

@@ -47,12 +47,26 @@ def denied(insured, admin, reason="CO16 claim lacks information", *, last="Lee",
 
 
 def test_reason_codes_are_read_from_the_denial_in_one_place(insured, admin):
+    from billing_desk.services.books import remit_codes
+
     claim = denied(insured, admin, "CO-50 not necessary; also PR 204")
     reasons = denials.denial_reasons(claim)
     assert [(r.group, r.code) for r in reasons] == [("CO", "50"), ("PR", "204")]
-    assert reasons[0].description == "not deemed a medical necessity"
+    assert reasons[0].description == remit_codes.describe("CARC", "50")  # the office's table
+    assert "medical necessity" in reasons[0].description
     assert denials.reasons_in("the payer lost it") == [denials.DenialReason("", "", "the payer lost it")]
     assert denials.patient_owes(claim)
+
+
+def test_the_denial_list_speaks_the_offices_words_for_a_code(insured, admin):
+    from billing_desk.services.books import remit_codes
+
+    claim = denied(insured, admin, "CO16 claim lacks information")
+    remit_codes.set_description("CARC", "16", "Missing information: call the payer for what", admin)
+    (row,) = denial_lists.worklist(today=TODAY)
+    assert row.claim_id == claim.id and "Missing information: call the payer" in row.reason
+    letter = denials.appeal_letter(claim.id, "we sent the records")
+    assert any("Missing information: call the payer" in p for p in letter["paragraphs"])
 
 
 def test_the_worklist_filters_by_payer_code_age_and_search(insured, admin, office):
@@ -63,7 +77,7 @@ def test_the_worklist_filters_by_payer_code_age_and_search(insured, admin, offic
     first = rows[0]
     assert (first.payer, first.codes, first.age_days) == ("Blue Prairie", "CO16", 40)
     assert first.insurance_owes == first.total == D("135.00")
-    assert "claim lacks information" in first.reason
+    assert "lacks information" in first.reason  # the office's table words CARC 16
     find = denial_lists.DenialFilter
     assert [r.claim_id for r in denial_lists.worklist(find(code="16"), today=TODAY)] == [a.id]
     assert [r.claim_id for r in denial_lists.worklist(find(code="pr"), today=TODAY)] == [b.id]
@@ -106,12 +120,72 @@ def test_only_a_pr_denial_moves_to_the_patient(insured, admin):
     with pytest.raises(RuleError, match="PR"):
         denial_actions.move_denial_to_patient(claim.id, admin)
     pr = denied(insured, admin, "PR204 not covered under the plan", last="Baker")
-    moved = denial_actions.move_denial_to_patient(pr.id, admin)
-    assert moved == D("135.00")
+    moved = denial_actions.move_denial_to_patient(pr.id, admin, to="patient")  # the clerk chose
+    assert moved.amount == D("135.00") and moved.to == "the patient"
     lines = list(InvoiceLine.select().where(InvoiceLine.invoice == pr.invoice_id))
     assert sum(l.patient_balance for l in lines) >= D("135.00")
     assert sum(l.insurance_balance for l in lines) == 0
     assert Claim.get_by_id(pr.id).status == "closed"
+
+
+def _owed_by(payer_id):
+    from billing_desk.models import LedgerEntry
+
+    return sum((e.amount for e in LedgerEntry.select().where(LedgerEntry.payer == payer_id)), D("0.00"))
+
+
+def test_a_pr_denial_goes_to_the_secondary_claim_when_there_is_a_secondary(insured, admin, office):
+    from billing_desk.exchange.x12_837 import write_837p
+    from billing_desk.services.books.ledger import check_ledger
+    from billing_desk.services.claims import forms
+
+    claim = denied(insured, admin, "PR204 not covered under the plan")
+    blue, lakes = office["blue"].payer_id, office["lakes"].payer_id
+    patient_before = sum(l.patient_balance for l in InvoiceLine.select().where(
+        InvoiceLine.invoice == claim.invoice_id))
+    assert denial_actions.secondary_for(claim.id).name == "Great Lakes"
+    moved = denial_actions.move_denial_to_patient(claim.id, admin)
+    (secondary,) = Claim.select().where(Claim.rank == "secondary", Claim.invoice == claim.invoice_id)
+    assert (moved.amount, moved.to, moved.claim_number) == (
+        D("135.00"), "Great Lakes", secondary.control_number)
+    assert "Great Lakes" in str(moved) and secondary.control_number in str(moved)
+    assert (_owed_by(blue), _owed_by(lakes)) == (0, D("135.00"))
+    assert sum(l.patient_balance for l in InvoiceLine.select().where(
+        InvoiceLine.invoice == claim.invoice_id)) == patient_before  # the patient is not billed it
+    assert secondary.primary_claim_id == claim.id and secondary.payer_id == lakes
+    assert all("PR 204" in cl.other_adjustments and cl.other_paid == 0 for cl in secondary.lines)
+    assert "X222A1" in write_837p(forms.interchange([secondary.id], admin))  # the paid + adjusted add up
+    assert Claim.get_by_id(claim.id).status == "closed"
+    assert check_ledger() == []
+
+
+def test_the_clerk_may_send_it_to_the_patient_and_a_secondarys_denial_goes_to_the_patient(insured,
+                                                                                        admin, office):
+    alone = denied(insured, admin, "PR1 deductible", last="Solo")
+    Coverage = type(alone.coverage)
+    Coverage.update(active=False).where(Coverage.rank == "secondary").execute()
+    assert denial_actions.secondary_for(alone.id) is None
+    with pytest.raises(RuleError, match="no active secondary"):
+        denial_actions.move_denial_to_patient(alone.id, admin, to="secondary")
+    moved = denial_actions.move_denial_to_patient(alone.id, admin)
+    assert moved.to == "the patient" and moved.claim_number == ""
+    assert Claim.select().where(Claim.rank == "secondary").count() == 0
+
+
+def test_a_denied_secondary_claim_is_written_off_on_the_secondary_payer(insured, admin, office):
+    from billing_desk.services.books.ledger import check_ledger
+
+    claim = denied(insured, admin, "PR204 not covered under the plan")
+    moved = denial_actions.move_denial_to_patient(claim.id, admin)
+    secondary = Claim.get(Claim.control_number == moved.claim_number)
+    assert secondary.status == "ready", secondary.hold_reason
+    status.submit([secondary.id], "paper", admin)
+    status.mark_denied(secondary.id, "CO96 non-covered charge", admin)
+    assert denial_actions.secondary_for(secondary.id) is None  # no third payer: to the patient
+    written = denial_actions.write_off_denial(secondary.id, "not billable to anyone", admin)
+    assert written == D("135.00")
+    assert (_owed_by(office["blue"].payer_id), _owed_by(office["lakes"].payer_id)) == (0, 0)
+    assert check_ledger() == []
 
 
 def test_an_appeal_is_recorded_and_its_letter_names_the_facts(insured, admin):

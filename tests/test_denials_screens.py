@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from claims_fixtures import insured, office  # noqa: F401  (fixtures)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -191,3 +192,27 @@ def test_a_coverage_is_verified_from_the_account_page(session, qtbot):
     call = PayerCall.select().order_by(PayerCall.id.desc()).get()
     assert (call.coverage_id, call.topic, call.answer) == (coverage.id, "verification",
                                                           "Visits after a $25 copay")
+
+
+def test_moving_a_pr_denial_asks_secondary_or_patient_and_the_secondary_is_first(insured, admin,
+                                                                                 qtbot):
+    from types import SimpleNamespace
+
+    from claims_fixtures import only_claim, post
+
+    from billing_desk.services.claims import claim_status
+    from billing_desk.ui.claims.worklists import DenialsWindow
+
+    claim = only_claim(post(insured(), admin))
+    claim_status.submit([claim.id], "electronic", admin)
+    claim_status.mark_denied(claim.id, "PR204 not covered under the plan", admin)
+    prompts = ScriptedPrompter("Great Lakes: the secondary insurance (a secondary claim is made)", True)
+    window = DenialsWindow(SimpleNamespace(user=admin), prompter=prompts)
+    shown(qtbot, window)
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_M, ALT)  # &Move to the patient…
+    qtbot.waitUntil(lambda: "secondary claim" in window.message.text(), timeout=3000)
+    assert "moved to Great Lakes" in window.message.text()
+    assert prompts.asked[0][0] == "choice" and "secondary insurance with Great Lakes" in prompts.asked[0][1]
+    assert prompts.no_by_default == [True]
+    assert Claim.select().where(Claim.rank == "secondary").count() == 1

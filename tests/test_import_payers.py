@@ -86,7 +86,8 @@ def test_an_import_changes_payers_and_plans_already_on_file(db, admin, tmp_path)
 def test_export_then_import_round_trips(db, admin, tmp_path):
     payer_import.import_payers(check(write(tmp_path, GOOD)), admin)
     payers.deactivate_payer(Payer.get(Payer.name == "County Care").id, admin)
-    payers.save_payer(None, payers.PayerForm(name="=Formula Health", payer_id="FH1"), admin)
+    payers.save_payer(None, payers.PayerForm(name="=Formula Health", payer_id="FH1", program="tricare"),
+                      admin)
     plans.save_plan(None, {"payer": "=Formula Health", "name": "Plan A", "coinsurance": "12.5"}, admin)
 
     def snapshot():
@@ -107,6 +108,54 @@ def test_export_then_import_round_trips(db, admin, tmp_path):
     assert result.bad == [], result.lines()
     payer_import.import_payers(result, admin)
     assert snapshot() == before
+
+
+def test_a_program_column_sets_the_program_and_a_bad_one_names_the_row_and_the_choices(db, admin, tmp_path):
+    """Without the column every payer is commercial (the rows above); with it, each row's
+    program is read however the clerk wrote it, and a wrong one names its row."""
+    header = "Payer,Program,Payer id,Claims address,Claims by\n"
+    rows = ["Medicare Part B,Medicare,06102,,electronic",
+            "Illinois Medicaid,MC,,PO Box 19105 Springfield IL 62794,paper",
+            "Blue Harbor,,BH123,,electronic",
+            "Acme Comp,workers' comp,AC1,,electronic",
+            "Odd Plan,medicair,OD1,,electronic"]  # row 6
+    path = tmp_path / "programs.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    result = check(path)
+    assert result.bad_rows == [6]
+    (line,) = result.lines()
+    assert line.startswith("row 6, column Program: 'medicair' is not a program: choose one of commercial, "
+                           "medicare, medicaid")
+    assert payer_import.import_payers(result, admin, skip_bad=True) == (4, 0)
+    assert {p.name: p.program for p in Payer.select()} == {
+        "Medicare Part B": "medicare", "Illinois Medicaid": "medicaid", "Blue Harbor": "commercial",
+        "Acme Comp": "workers_comp"}
+
+
+def test_a_file_without_the_program_column_leaves_a_payers_program_as_it_was(db, admin, tmp_path):
+    payer_import.import_payers(check(write(tmp_path, GOOD)), admin)
+    harbor = Payer.get(Payer.name == "Blue Harbor")
+    changed = payers.payer_form(harbor.id)
+    changed.program = "bcbs"
+    payers.save_payer(harbor.id, changed, admin)
+    payer_import.import_payers(check(write(tmp_path, [GOOD[0].replace(",90,", ",120,")], "old.csv")), admin)
+    harbor = Payer.get(Payer.name == "Blue Harbor")
+    assert (harbor.program, harbor.timely_filing_days) == ("bcbs", 120)
+    assert Payer.get(Payer.name == "County Care").program == "commercial"
+
+
+def test_the_export_has_a_program_column_the_import_reads_back(db, admin, tmp_path):
+    from openpyxl import load_workbook
+
+    payers.save_payer(None, payers.PayerForm(name="Medicare Part B", payer_id="06102", program="MB"), admin)
+    path = tmp_path / "payers.xlsx"
+    payer_import.export_payers(path)
+    sheet = load_workbook(path).active
+    header = [c.value for c in sheet[1]]
+    assert header[1] == "Program" and sheet.cell(2, 2).value == "medicare"
+    Payer.delete().execute()
+    payer_import.import_payers(check(path), admin)
+    assert Payer.get(Payer.name == "Medicare Part B").program == "medicare"
 
 
 def test_cli_import_payers_exit_codes(tmp_path, capsys, monkeypatch):

@@ -1,6 +1,7 @@
-"""The invoice's boxes for its claim (rendering and referring provider, prior authorization) typed
-with the keys after the notes: kept on the draft, shown again when it is reopened, posted, and
-carried onto the claim form; a new invoice starts with the office's usual rendering provider."""
+"""The invoice's boxes for its claim: the rendering provider in the header where the superbill names
+it, the referring provider and prior authorization typed with the keys after the notes; kept on
+the draft, shown again when it is reopened, posted, and carried onto the claim form; a new
+invoice starts with the office's usual rendering provider, whose name is the invoice's provider."""
 
 from types import SimpleNamespace
 
@@ -74,7 +75,7 @@ def test_the_claim_boxes_are_typed_after_the_notes_kept_and_carried_to_the_claim
     type_in(qtbot, account.number)
     qtbot.keyClick(focused(), Qt.Key.Key_A, CTRL)
     type_in(qtbot, DAY.strftime("%m/%d/%Y"))
-    type_in(qtbot, "")  # provider (the printed name)
+    type_in(qtbot, "")  # the rendering provider: the usual one
     type_in(qtbot, "11")
     type_in(qtbot, "e11.9")
     type_in(qtbot, "99213")
@@ -84,14 +85,14 @@ def test_the_claim_boxes_are_typed_after_the_notes_kept_and_carried_to_the_claim
     press(qtbot, ENTER)  # an empty code: on to the notes
     assert focused() is form.notes
     press(qtbot, TAB)
-    assert focused() is form.claim.rendering
-    type_in(qtbot, "Kim", enter=False)  # the pick box finds by the first letters
-    press(qtbot, TAB)
     assert focused() is form.claim.referring
     type_in(qtbot, "Ortiz", enter=False)
     press(qtbot, TAB)
     assert focused() is form.claim.prior_authorization
     type_in(qtbot, "PA-5531", enter=False)
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # back up to the rendering provider
+    assert focused() is form.claim.rendering
+    type_in(qtbot, "Kim", enter=False)  # the pick box finds by the first letters
     assert form.dirty
     press(qtbot, Qt.Key.Key_S, CTRL)
     draft = Invoice.get(Invoice.account == account.id)
@@ -154,3 +155,91 @@ def test_with_no_usual_one_a_new_invoice_starts_with_the_last_used(db, admin, of
     assert identity.usual_rendering_provider().id == kim.id  # the last used
     set_setting("usual_rendering_provider", only.id, admin)
     assert identity.usual_rendering_provider().id == only.id  # the office's choice wins
+
+
+# --- the Provider on the invoice is its rendering provider ---------------------------------------
+
+def test_the_invoices_provider_is_its_rendering_providers_name_and_typed_text_stays(db, admin, insured,
+                                                                                   providers):
+    """One provider box: the printed invoice and the charges report name the rendering provider;
+    an invoice without one keeps the text typed on it before (an older invoice, an order's)."""
+    from billing_desk.models import AuditEntry
+    from billing_desk.services.books import invoices
+    from billing_desk.services.books.invoice_papers import invoice_paper
+
+    account = insured(secondary=False)
+    lines = [invoices.LineInput("99213", 1, pointers="A")]
+    seen = invoices.save_draft(invoices.InvoiceDraft(
+        account_id=account.id, service_date=DAY, diagnoses=["E11.9"], lines=lines,
+        provider="Dr. Typed", rendering_provider_id=providers["kim"].id), admin)
+    assert Invoice.get_by_id(seen.id).provider == "Kim, Dae"
+    assert invoice_paper(seen.id)["provider"] == "Kim, Dae"
+    old = invoices.save_draft(invoices.InvoiceDraft(
+        account_id=account.id, service_date=DAY, diagnoses=["E11.9"], lines=lines, provider="Dr. Old"),
+        admin)
+    assert Invoice.get_by_id(old.id).provider == "Dr. Old"
+    again = invoices.draft_of(Invoice.get_by_id(seen.id))
+    again.rendering_provider_id = providers["rivera"].id
+    invoices.save_draft(again, admin, invoice_id=seen.id)
+    entry = AuditEntry.select().where(AuditEntry.table == "invoice", AuditEntry.action == "update").get()
+    assert (entry.before["provider"], entry.after["provider"]) == ("Kim, Dae", "Rivera, Ana")
+
+
+def test_the_rendering_provider_is_picked_in_the_header_where_the_provider_was(qtbot, admin, insured,
+                                                                               providers, tmp_path):
+    """Superbill order: account, date, rendering provider (Alt+P; Enter keeps the usual one and
+    moves on, letters pick another), place of service."""
+    from billing_desk.ui.books.tab import InvoicesTab
+
+    account = insured(secondary=False)
+    tab = InvoicesTab(SimpleNamespace(user=admin, path=tmp_path / "office.sqlite"),
+                      prompter=ScriptedPrompter())
+    qtbot.addWidget(tab)
+    form = tab.new_invoice()
+    assert not hasattr(form, "provider")  # no free-text box beside it any more
+    ready(qtbot, form, form.account)
+    type_in(qtbot, account.number)
+    qtbot.keyClick(focused(), Qt.Key.Key_A, CTRL)
+    type_in(qtbot, DAY.strftime("%m/%d/%Y"))
+    assert focused() is form.claim.rendering
+    assert form.claim.rendering.currentText().startswith("Rivera, Ana")
+    type_in(qtbot, "Kim")  # the pick box finds by the first letters; Enter moves on
+    assert focused() is form.place and form.claim.rendering.currentText().startswith("Kim, Dae")
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert focused() is form.claim.rendering
+    assert form.provider_typed.isHidden()
+
+
+def test_an_invoice_with_a_typed_provider_keeps_showing_it(qtbot, admin, insured, providers, tmp_path):
+    from billing_desk.services.books import invoices
+    from billing_desk.ui.books.invoice_form import InvoiceForm
+
+    account = insured(secondary=False)
+    old = invoices.save_draft(invoices.InvoiceDraft(
+        account_id=account.id, service_date=DAY, diagnoses=["E11.9"],
+        lines=[invoices.LineInput("99213", 1, pointers="A")], provider="Dr. Old"), admin)
+    form = InvoiceForm(SimpleNamespace(user=admin, path=tmp_path), old.id, prompter=ScriptedPrompter())
+    qtbot.addWidget(form)
+    assert form.claim.rendering.currentText() == "(none)"
+    assert form.provider_typed.text() == "Typed on this invoice: Dr. Old"
+    assert not form.provider_typed.isHidden()
+    assert form.save() and Invoice.get_by_id(old.id).provider == "Dr. Old"  # saved again, kept
+    form.claim.rendering.setCurrentIndex(form.claim.rendering.findData(providers["kim"].id))
+    assert form.save() and Invoice.get_by_id(old.id).provider == "Kim, Dae"
+    assert form.provider_typed.isHidden()
+
+
+def test_choosing_no_rendering_provider_leaves_no_stale_name(qtbot, admin, insured, providers, tmp_path):
+    from billing_desk.services.books import invoices
+    from billing_desk.ui.books.invoice_form import InvoiceForm
+
+    account = insured(secondary=False)
+    seen = invoices.save_draft(invoices.InvoiceDraft(
+        account_id=account.id, service_date=DAY, diagnoses=["E11.9"],
+        lines=[invoices.LineInput("99213", 1, pointers="A")], rendering_provider_id=providers["kim"].id),
+        admin)
+    form = InvoiceForm(SimpleNamespace(user=admin, path=tmp_path), seen.id, prompter=ScriptedPrompter())
+    qtbot.addWidget(form)
+    assert form.provider_typed.isHidden()
+    form.claim.rendering.setCurrentIndex(0)  # (none)
+    assert form.save() and Invoice.get_by_id(seen.id).provider == ""

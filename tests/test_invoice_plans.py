@@ -37,7 +37,7 @@ def test_rules_by_letter_and_amounts_met(db, clerk, catalogue, make_account):
                      "PRD-KIT": "covered"}
     assert PlanRule.select().count() == 1
     coverage = Coverage.create(account=make_account(), plan=plan, member_id="X")
-    with pytest.raises(ValidationError, match="deductible_met"):
+    with pytest.raises(ValidationError, match="Deductible met: "):
         plans.set_met(coverage.id, "abc", "0", clerk)
     plans.set_met(coverage.id, "150.00", "310.00", clerk)
     fresh = Coverage.get_by_id(coverage.id)

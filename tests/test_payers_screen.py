@@ -58,13 +58,13 @@ def test_a_new_payer_and_its_plan_are_typed_and_saved(tab, qtbot, catalogue):
     dialog = open_payers(tab, qtbot)
     press(qtbot, Qt.Key.Key_N, CTRL)
     assert focused() is dialog.fields["name"]
-    type_fields(qtbot, ["Blue Harbor", "bh123", "PO Box 1, Boston MA 02101", "6175550100",
+    type_fields(qtbot, ["Blue Harbor", "", "bh123", "PO Box 1, Boston MA 02101", "6175550100",
                         "617 555 0101", "https://pro.blueharbor.example", "90", "21", "p", r"BH\d{6}",
                         "Prior auth by phone"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     payer = Payer.get()
-    assert (payer.name, payer.payer_id, payer.phone, payer.claim_mode) == (
-        "Blue Harbor", "BH123", "(617) 555-0100", "paper")
+    assert (payer.name, payer.payer_id, payer.phone, payer.claim_mode, payer.program) == (
+        "Blue Harbor", "BH123", "(617) 555-0100", "paper", "commercial")
     assert (payer.timely_filing_days, payer.follow_up_days, payer.member_id_pattern, payer.notes) == (
         90, 21, r"BH\d{6}", "Prior auth by phone")
     assert "Saved Blue Harbor" in dialog.message.text()
@@ -94,7 +94,7 @@ def test_a_new_payer_and_its_plan_are_typed_and_saved(tab, qtbot, catalogue):
 def test_a_bad_field_shows_its_message_at_the_field_and_saves_nothing(tab, qtbot):
     dialog = open_payers(tab, qtbot)
     press(qtbot, Qt.Key.Key_N, CTRL)
-    type_fields(qtbot, ["Blue Harbor", "BH-1!", "", "", "", "not a site", "ninety", "0", "", "BH[0-9"])
+    type_fields(qtbot, ["Blue Harbor", "", "BH-1!", "", "", "", "not a site", "ninety", "0", "", "BH[0-9"])
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Payer.select().count() == 0
     shown = {name: label.text() for name, label in dialog.errors.items() if label.isVisibleTo(dialog)}
@@ -109,6 +109,30 @@ def test_a_bad_field_shows_its_message_at_the_field_and_saves_nothing(tab, qtbot
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Payer.get().payer_id == "BH1"
     assert not any(label.isVisibleTo(dialog) for label in dialog.errors.values())
+
+
+def test_the_program_is_picked_by_its_first_letters_and_shown_in_the_list(tab, qtbot, admin):
+    """Alt+Q goes to the program; typing "medicaid" picks Medicaid (MC); saved, listed, and shown
+    again when the payer is chosen; a problem with it is said under it."""
+    from billing_desk.errors import Problem
+    from billing_desk.services.books import payers
+
+    payers.save_payer(None, payers.PayerForm(name="Illinois Medicaid", payer_id="ILMCD"), admin)
+    dialog = open_payers(tab, qtbot)
+    assert dialog.fields["program"].currentText() == "Commercial insurance / group health (CI)"
+    press(qtbot, Qt.Key.Key_Q, ALT)
+    assert focused() is dialog.fields["program"]
+    qtbot.keyClicks(focused(), "medicaid")
+    assert dialog.fields["program"].currentText() == "Medicaid (MC)"
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    assert Payer.get().program == "medicaid"
+    assert dialog.list.table.model().index(0, 1).data() == "Medicaid"
+    dialog.new_payer()
+    assert dialog.fields["program"].currentData() == "commercial"
+    dialog.show_payer(Payer.get().id)
+    assert dialog.fields["program"].currentData() == "medicaid"
+    dialog.form_fields.show([Problem("program", "'x' is not a program")])
+    assert dialog.errors["program"].isVisibleTo(dialog) and focused() is dialog.fields["program"]
 
 
 def test_deactivate_asks_first_and_the_payer_stays(tab, qtbot, admin):

@@ -133,7 +133,7 @@ def test_no_reason_or_a_cancelled_question_voids_nothing(qtbot, db, sup, books):
     dialog = open_list(qtbot, db, sup, prompter)
     find(qtbot, dialog, books["nguyen"].number)
     dialog.void_button.click()
-    assert prompter.asked[-1] == ("warn", "Void payment: reason: a reason is required to void a payment")
+    assert prompter.asked[-1] == ("warn", "Void payment: Reason: a reason is required to void a payment")
     dialog.void_button.click()  # cancelled: no error, nothing voided
     assert prompter.asked[-1][0] == "ask"
     assert Payment.get_by_id(books["check"].id).status == "posted"

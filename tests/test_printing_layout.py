@@ -133,8 +133,29 @@ def long_names_office(tmp_path_factory):
         patch.setattr(demo, "load_recipe", lambda: recipe)
         opened = open_database(folder / "office.sqlite")
         demo.build_demo(accounts=24, seed=5)
+        _every_report_has_rows()
         yield opened
         opened.close()
+
+
+def _every_report_has_rows() -> None:
+    """What a 24-account demo lacks: an account waiting for approval, a payment plan and an
+    insurer's check held unapplied, each with a long name, so no report is measured empty."""
+    from billing_desk.models import Account, Payer, User
+    from billing_desk.services.accounts import registry
+    from billing_desk.services.books import insurance_money
+    from billing_desk.services.collections import collection_actions
+
+    clerk = User.get(User.username == "maria")
+    registry.create_account(registry.AccountForm(
+        first_name="Bartholomew-Maximilian", last_name=LONG_LAST[1], date_of_birth="01/02/1980",
+        phone="217-555-0199", state="IL", zip_code="62701"), clerk)
+    owing = max((a for a in Account.select() if a.patient_balance - a.unapplied_credit > 20),
+                key=lambda a: len(a.display_name))
+    collection_actions.create_plan(owing.id, "20.00", 2, dt.date.today() + dt.timedelta(days=3),
+                                   clerk)
+    payer = max(Payer.select(), key=lambda p: len(p.name))
+    insurance_money.receive_check(payer.id, "check", "CHK-2026-000123456789", "1234.56", clerk)
 
 
 def report_cases():
@@ -160,6 +181,7 @@ def test_every_report_keeps_each_string_in_its_cell_and_on_the_paper(long_names_
         longest = max(Account.select(), key=lambda a: len(a.display_name))
         params.account = longest.number
     report = run(name, params)
+    assert report.row_count() > 0, "a report measured empty proves nothing"
     target = io.BytesIO()
     if spec.document is not None:
         spec.document(report, target, office_info(), None, lambda data, pdf: None)
@@ -222,3 +244,51 @@ def test_a_final_notice_statement_is_whole_and_clear_of_the_amount_due_and_the_e
     assert "Amount due $123,456.78 by 04/14/2026" in text
     for amount in ("$1,000.00", "$20,000.00", "$40,000.00", "$123,456.78"):
         assert amount in text
+
+
+def test_a_word_is_not_broken_where_the_page_has_room_for_it():
+    """The calls log's "coverage verificatio-n" and the follow-up list's "submitte-d": a text
+    column is as wide as its longest word when the page has room for every column's."""
+    from billing_desk.printing.report import Column, Group, Report
+
+    texts = {"about": "coverage verification", "status": "submitted (appealed)",
+             **{f"note{i}": "what the payer said on the phone " * 4 for i in range(8)}}
+    columns = [Column("about", "About", width=1.0), Column("status", "Status", width=0.5)] + \
+        [Column(f"note{i}", f"Note {i}", width=1.5) for i in range(8)]
+    report = Report("x", "X", [], columns, [Group("", [texts])], landscape=True)
+    layout = Layout(report, page_width(True))
+    row = layout.data_row(texts)
+    for i, column in enumerate(columns[:2]):
+        assert " ".join(row.cells[i].split("\n")) == texts[column.key], row.cells[i]
+
+
+def test_a_statement_prints_each_description_whole_over_its_pages():
+    """Item 9 on statements: a long description wraps inside its column ("Drug screen
+    collection…" lost its words), and the rows it makes taller still page cleanly."""
+    from decimal import Decimal as D
+
+    from billing_desk.printing.office import OfficeInfo
+    from billing_desk.printing.statements import statement_pdf
+    from billing_desk.services.books.reports_statements import message_for
+
+    long = ["Crutches, underarm, other than wood, adjustable or fixed, pair",
+            "Drug screen collection (employer paid)", "Blood draw"]
+    items = [{"service_date": dt.date(2026, 1, 1 + n % 28), "code": "E0114",
+              "description": long[n % 3], "charge": D("45.00"), "insurance_paid": D("0.00"),
+              "adjusted": D("0.00"), "patient_paid": D("0.00"), "balance": D("45.00")}
+             for n in range(40)]
+    data = {"account_id": 1, "account": "100001", "name": "Lee, Ann", "to_lines": ["Ann Lee"],
+            "as_of": dt.date(2026, 3, 15), "due_date": dt.date(2026, 4, 14), "items": items,
+            "amount_due": D("1800.00"), "credit": D("0.00"), "patient_balance": D("1800.00"),
+            "insurance_pending": D("0.00"), "oldest": "current", "message": message_for("current"),
+            "aging": [("current", D("1800.00"))] + [(b, D("0.00")) for b in
+                                                      ("1-30", "31-60", "61-90", "91-120", "120+")]}
+    pdf = statement_pdf(data, OfficeInfo("Maple Street Clinic", ("1 Main St",), "", ""))
+    assert problems_in(pdf) == []
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = " ".join(" ".join(p.extract_text().split()) for p in pages)
+    assert len(pages) >= 2 and "\u2026" not in text
+    assert text.count("adjustable or fixed, pair") == text.count("Crutches, underarm") == 14
+    assert text.count("Drug screen collection (employer paid)") == 13
+    for page in pages:  # the page with the summary lists an item too, not an empty table
+        assert "Blood draw" in page.extract_text() or "Crutches" in page.extract_text()

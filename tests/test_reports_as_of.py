@@ -78,3 +78,23 @@ def test_the_command_line_refuses_as_of_where_the_report_cannot_honour_it(office
     out = tmp_path / "accounts.xlsx"
     assert cli_main(["report", "accounts", "--db", str(office_file), "--as-of", "02/15/2026",
                      "--format", "xlsx", "--out", str(out)]) == 0
+
+
+def test_no_report_takes_both_a_day_and_a_period(office):
+    """A report given both would honour one and drop the other (promises due took both, and the
+    Reports window sent both: the as-of date was dropped). Promises due is a period."""
+    assert [n for n, spec in REPORTS.items() if {AS_OF, PERIOD} <= spec.takes] == []
+    with pytest.raises(ValidationError, match="promises-due does not take an as-of date"):
+        run("promises-due", Params(as_of=MAR15))
+    assert dict(run("promises-due", Params(start=JAN1, end=MAR15)).parameters) == \
+        {"From": JAN1, "To": MAR15}
+
+
+@pytest.mark.parametrize("name", [n for n, spec in REPORTS.items() if PERIOD in spec.takes])
+def test_a_period_report_without_dates_covers_its_own_default_period(office, name):
+    """The command line without --from/--to and the Reports window (which starts its From and
+    To boxes there) cover the same period, the one the report's help names."""
+    report = run(name, Params(user=office["admin"]))
+    values = dict(report.parameters)
+    start = values.get("From", values.get("Paid from", values.get("Day")))
+    assert (start, values.get("To", start)) == REPORTS[name].default_period(dt.date.today())

@@ -50,7 +50,9 @@ def test_every_report_is_registered_with_a_title():
     assert list(REPORTS) == ["aging", "day-sheet", "billing", "statements", "profit",
                              "unfilled-orders", "collection-list", "promises-due", "payment-plans",
                              "collections-activity", "account-ledger", "accounts", "denials",
-                             "insurance-follow-up", "payer-payment-speed", "calls-log", "audit"]
+                             "insurance-follow-up", "payer-payment-speed", "calls-log", "unapplied-insurance",
+                             "billing-review",
+                             "audit"]
 
 
 def test_aging_summary_by_account(office):

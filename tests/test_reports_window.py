@@ -161,3 +161,16 @@ def test_the_as_of_box_shows_only_for_reports_that_honour_it(dialog):
     for name in ("accounts", "account-ledger", "aging"):
         dialog.choose(name)
         assert dialog.as_of.isVisibleTo(dialog)
+
+
+def test_each_period_report_starts_at_its_own_default_period(dialog):
+    """Promises due look ahead 30 days, the calls log back 30, the day sheet is today; the
+    same periods the command line takes without --from/--to."""
+    today = dt.date.today()
+    for name, (start, end) in (("promises-due", (today, today + dt.timedelta(days=30))),
+                               ("calls-log", (today - dt.timedelta(days=30), today)),
+                               ("day-sheet", (today, today)),
+                               ("billing", (today.replace(day=1), today))):
+        dialog.choose(name)
+        assert (dialog.start.date().toPython(), dialog.end.date().toPython()) == (start, end)
+        assert dialog.params().as_of is None

@@ -55,7 +55,9 @@ def test_first_start_creates_the_administrator_and_saves_the_recovery_key(qtbot,
     type_into(qtbot, dialog.boxes["user name"], "ada")
     type_into(qtbot, dialog.boxes["password"], "short")
     type_into(qtbot, dialog.boxes["password (again)"], "short")
-    assert "at least 10" in dialog.message.text() and dialog.focusWidget() is dialog.boxes["password"]
+    said = dialog.said["password"]  # under the password box, not at the bottom
+    assert said.isVisibleTo(dialog) and "at least 10" in said.text()
+    assert dialog.focusWidget() is dialog.boxes["password"] and "password" not in dialog.message.text()
     assert User.select().count() == 0
     dialog.boxes["password"].setText(PASSWORD)
     dialog.boxes["password (again)"].setText(PASSWORD)

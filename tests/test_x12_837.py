@@ -220,6 +220,37 @@ def test_secondary_claim_carries_the_primarys_adjudication():
     assert find(text, "DTP", "573") == [["DTP", "573", "D8", "20260320"]] * 2
 
 
+MEDICARE = dict(filing_code="MB", insurance_type="medicare")
+
+
+def test_the_payers_program_is_the_filing_code_of_each_sbr_and_medicare_second_says_why():
+    """2000B SBR09 is the payer's program, 2320 SBR09 the other payer's; a claim to Medicare as
+    the second payer carries SBR05 (here 12: working aged, the first payer a group health plan)."""
+    base = secondary_claim()
+    other = dataclasses.replace(base.other_payer, payer=dataclasses.replace(
+        base.other_payer.payer, filing_code="HM", insurance_type="group"))
+    medicare = dataclasses.replace(base.payer, **MEDICARE)
+    text = write_837p(interchange(dataclasses.replace(base, payer=medicare, other_payer=other,
+                                                      insurance_type_code="12")))
+    assert pyx12_errors(text) == []
+    assert find(text, "SBR") == [["SBR", "S", "18", "", "PINE GAP PLAN", "12", "", "", "", "MB"],
+                                 ["SBR", "P", "18", "GRP-4410", "", "", "", "", "", "HM"]]
+    first = primary_claim(payer=dataclasses.replace(primary_claim().payer, filing_code="MC",
+                                                    insurance_type="medicaid"))
+    text = write_837p(interchange(first))
+    assert pyx12_errors(text) == [] and find(text, "SBR")[0][5:] == ["", "", "", "", "MC"]
+
+
+def test_medicare_second_without_its_reason_and_a_reason_elsewhere_are_refused():
+    base = secondary_claim(payer=dataclasses.replace(secondary_claim().payer, **MEDICARE))
+    with pytest.raises(BillingError, match="why Medicare pays second: is missing"):
+        write_837p(interchange(base))
+    with pytest.raises(BillingError, match="why Medicare pays second: only on a claim to Medicare"):
+        write_837p(interchange(primary_claim(insurance_type_code="12")))
+    with pytest.raises(BillingError, match="why Medicare pays second: must be one of 12, 13"):
+        write_837p(interchange(dataclasses.replace(base, insurance_type_code="99")))
+
+
 def test_secondary_claim_with_claim_level_adjustments_only():
     base = secondary_claim()
     lines = tuple(dataclasses.replace(line, other=None) for line in base.lines)

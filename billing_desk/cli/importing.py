@@ -24,6 +24,7 @@ def _checked_rows(args, table: importing.Table, mapping: dict[str, str] | None, 
     bad one. Returns the preview to import, or None when nothing may be imported."""
     if mapping is None:
         mapping = importing.guess_mapping(table.headers, targets)
+    mapping = importing.named_mapping(mapping, targets)
     problems = importing.check_mapping(mapping, table.headers, targets)
     if problems:
         for problem in problems:
@@ -104,6 +105,8 @@ def import_era(args, table, mapping, by) -> int:
     print(f"posted {len(posted)} payment(s), {claims} claim(s)"
           + (f"; {unmatched} claim(s) not matched, on the unmatched worklist" if unmatched else "")
           + (f"; {format_money(held)} held unapplied on the payer" if held else ""))
+    for note in (note for p in posted for note in p.notes):
+        print(note)
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import BillingError, Problem
+from ..field_names import words
 from ..paths import data_dir
 
 MAX_ROWS = 200_000
@@ -254,6 +255,14 @@ def guess_mapping(headers: list[str], targets: list[Target]) -> dict[str, str]:
     return mapping
 
 
+def named_mapping(mapping: dict[str, str], targets: list[Target]) -> dict[str, str]:
+    """A mapping file may name a field as the import dialog shows it ("Apt / suite", "Guarantor's
+    ZIP") or by its own name (``street2``): the same field either way."""
+    by_label = {_norm(t.label): t.name for t in targets}
+    return {by_label.get(_norm(key), key) if key not in {t.name for t in targets} else key: header
+            for key, header in mapping.items()}
+
+
 def check_mapping(mapping: dict[str, str], headers: list[str], targets: list[Target]) -> list[Problem]:
     problems = []
     names = {t.name for t in targets}
@@ -358,7 +367,8 @@ def _mapped(record: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
 
 def preview(table: Table, mapping: dict[str, str], check_row: CheckRow, build: Build,
             progress: Callable[[int, int], None] | None = None) -> Preview:
-    """Check every row; a problem's ``field`` becomes the file's column header.
+    """Check every row; a problem's ``field`` becomes the file's column header (the clerk's words
+    for a field no column fills).
 
     ``build(values)`` makes the thing to save from a good row's values; it runs again when the
     good rows are walked (``Preview.good``), so nothing per good row is kept in memory.
@@ -368,7 +378,8 @@ def preview(table: Table, mapping: dict[str, str], check_row: CheckRow, build: B
     for done, (number, record) in enumerate(table.records(), start=1):
         _thing, problems = check_row(_mapped(record, mapping), number)
         if problems:
-            result.bad += [Problem(mapping.get(p.field, p.field), p.message, number) for p in problems]
+            result.bad += [Problem(mapping.get(p.field) or words(p.field), p.message, number)
+                           for p in problems]
         result.checked, result.last_checked = done, number
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)

@@ -40,6 +40,10 @@ MAX_LINES = 50  # service lines on one 837P claim
 MAX_POINTERS = 4  # diagnosis pointers on one service line (SV107)
 RANKS = {"primary": "P", "secondary": "S", "tertiary": "T"}
 ADJUSTMENT_GROUPS = ("CO", "CR", "OA", "PI", "PR")
+# SBR05 on a claim to Medicare as the second payer: 12 working aged, 13 ESRD, 14 no-fault,
+# 15 workers' compensation, 16 PHS or other federal agency, 41 black lung, 42 VA, 43 disabled,
+# 47 other liability.
+MEDICARE_SECOND_REASONS = ("12", "13", "14", "15", "16", "41", "42", "43", "47")
 
 
 def write_837p(interchange: Interchange) -> str:
@@ -192,7 +196,7 @@ def _claim(out: Segments, claim: ClaimForm, provider_hl: int, hl: int) -> int:
         out.refuse("rank", f"must be primary or secondary (it is {claim.rank!r})")
     group = out.text(claim.subscriber.group_number, "group number", limit=50)
     plan = "" if group else out.text(claim.subscriber.plan_name, "plan name", limit=60)
-    out.add("SBR", rank, "18" if is_self else "", group, plan, "", "", "", "",
+    out.add("SBR", rank, "18" if is_self else "", group, plan, _medicare_second(out, claim), "", "", "",
             _filing_code(out, claim.payer.filing_code, "payer"))
     _person(out, "IL", claim.subscriber.person, "subscriber", demographics=is_self,
             member_id=claim.subscriber.member_id)
@@ -232,6 +236,21 @@ def _payer_id(out: Segments, payer_id: str, role: str) -> str:
         out.refuse(f"{role} id", "is missing; an electronic claim needs the payer's id "
                    "(a paper-only payer's claims go on the CMS-1500)")
     return text
+
+
+def _medicare_second(out: Segments, claim: ClaimForm) -> str:
+    """SBR05: on a claim to Medicare as the second payer, why Medicare pays second; else blank."""
+    code = claim.insurance_type_code
+    field = "why Medicare pays second"
+    if claim.to_medicare and claim.rank != "primary":
+        if not code:
+            out.refuse(field, "is missing; a claim to Medicare as the second payer needs it")
+        if code not in MEDICARE_SECOND_REASONS:
+            out.refuse(field, f"must be one of {', '.join(MEDICARE_SECOND_REASONS)} (it is {code!r})")
+        return code
+    if code:
+        out.refuse(field, "only on a claim to Medicare as the second payer")
+    return ""
 
 
 def _filing_code(out: Segments, code: str, role: str) -> str:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from peewee import BooleanField, DateField, ForeignKeyField, IntegerField, TextField
 
-from ..choices import CLAIM_MODES, COVERAGE_RANKS, COVERAGE_RULES, RELATIONSHIPS, SEXES
+from ..choices import (
+    CLAIM_MODES,
+    COVERAGE_RANKS,
+    COVERAGE_RULES,
+    DEFAULT_PAYER_PROGRAM,
+    PAYER_PROGRAMS,
+    RELATIONSHIPS,
+    SEXES,
+)
 from .base import BaseModel, Stamped
 from .catalogue import CatalogueItem
 from .fields import ChoiceField, MoneyField, PercentField
@@ -23,6 +31,8 @@ class Payer(Stamped):
     timely_filing_days = IntegerField(null=True)  # days from the date of service; None: not known
     follow_up_days = IntegerField(default=30)  # days without an answer before a claim is chased
     claim_mode = ChoiceField(CLAIM_MODES, default="electronic")
+    # Medicare, Medicaid, commercial...: the claims' filing code (837P SBR09) and CMS-1500 box 1.
+    program = ChoiceField(tuple(PAYER_PROGRAMS), default=DEFAULT_PAYER_PROGRAM)
     member_id_pattern = TextField(default="")  # a regular expression, when the payer has one
     notes = TextField(default="")
     active = BooleanField(default=True)

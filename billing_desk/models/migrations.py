@@ -13,8 +13,9 @@ from .dialect import append_only_trigger
 from .migration_claims import claims
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
+from .migration_speed import create_speed_extras, speed
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -36,10 +37,12 @@ def create_triggers(db: Database) -> None:
 
 
 def create_extras(db: Database) -> None:
-    """What peewee's create_tables does not make: triggers and partial indexes."""
+    """What peewee's create_tables does not make: triggers, partial indexes, the ledger's day
+    totals (migration_speed)."""
     create_triggers(db)
     for statement in PARTIAL_INDEXES:
         db.execute_sql(statement)
+    create_speed_extras(db)
 
 
 def _v1_to_v2(db: Database) -> None:
@@ -79,6 +82,14 @@ def _names_and_guarantor_details(db: Database) -> None:
                 db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
 
 
+def _payer_programs(db: Database) -> None:
+    """Version 8: a payer's program (Medicare, Medicaid, commercial...), which sets the claims'
+    filing code and CMS-1500 box 1; the payers on file are commercial, as their claims said."""
+    columns = {row[1] for row in db.execute_sql('PRAGMA table_info("payer")').fetchall()}
+    if "program" not in columns:
+        db.execute_sql("ALTER TABLE payer ADD COLUMN program TEXT NOT NULL DEFAULT 'commercial'")
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_to_v2,
     2: _payers_and_plan_copays,
@@ -86,4 +97,6 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     4: _names_and_guarantor_details,
     5: remittances,
     6: claim_follow_up_and_calls,
+    7: _payer_programs,
+    8: speed,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from ..choices import ACCOUNT_KINDS, ACCOUNT_STATUSES, CONTACT_PREFS, DELIVERY, PROVIDER_ROLES, ROLES, SEXES
+from ..names import listed, written
 from .base import Stamped
 from .fields import ChoiceField, MoneyField
 
@@ -39,6 +40,10 @@ class Guarantor(Stamped):
     phone = TextField(default="")
     email = TextField(default="")
     date_of_birth = DateField(null=True)
+
+    @property
+    def written_name(self) -> str:
+        return written(self.first_name, self.middle_name, self.last_name, self.suffix)
 
 
 class Account(Stamped):
@@ -87,10 +92,8 @@ class Account(Stamped):
 
     @property
     def display_name(self) -> str:
-        person = ", ".join(p for p in (self.last_name, self.first_name) if p)
-        if self.kind == "customer" and self.organization:
-            return f"{self.organization} ({person})" if person else self.organization
-        return person or self.organization
+        return listed(self.last_name, self.first_name, self.middle_name, self.suffix, self.organization,
+                      self.kind)
 
     def __str__(self) -> str:
         return f"{self.number} {self.display_name}"

@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..claim_form import ClaimForm
 from ..money import format_money
+from ..names import listed
 from .cms1500_layout import (
     BOXES,
     CAPTIONS,
@@ -213,7 +214,8 @@ def _cover_heading(canvas: Canvas, page: int, claim_count: int) -> float:
 def cover_rows(claims: list[ClaimForm]) -> list[tuple[str, str, str, str, str, str]]:
     """One row a claim: payer, claim number, patient, dates of service, forms, total."""
     return [(_fit(clean(c.payer.name), 1.5), _fit(c.control_number, 1.7),
-             _fit(clean(f"{c.patient.last_name}, {c.patient.first_name}"), 1.6), _service_dates(c),
+             _fit(clean(listed(c.patient.last_name, c.patient.first_name, c.patient.middle_name,
+                              c.patient.suffix)), 1.6), _service_dates(c),
              str(len(forms(c))), format_money(c.total_charge)) for c in claims]
 
 

@@ -9,6 +9,10 @@ dollars/cents line, the 9-digit ZIP with its hyphen, phone digits without separa
 A claim of more than six lines goes on continuation forms: every form repeats the patient,
 insured and provider boxes; box 28 of the earlier forms reads ``CONTINUED`` and the last one
 carries the claim's total (and box 29 what the other payer paid); box 19 says "PAGE 1 OF 2".
+
+Box 1 is the payer's program. A claim to Medicare follows Medicare's own instructions for boxes
+4-11: box 11 NONE when Medicare pays first, or the insurance primary to Medicare in 4, 6, 7 and
+11-11c when it pays second.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..claim_form import Address, ClaimForm, Person, Provider, ServiceLine
+from ..claim_form import Address, ClaimForm, Person, Provider, ServiceLine, Subscriber
 from .cms1500_layout import BOX1, SERVICE_LINES
 
 
@@ -115,21 +119,31 @@ def _sex(prefix: str, sex: str) -> dict[str, str]:
 
 def _top(claim: ClaimForm) -> dict[str, str]:
     """The carrier block and boxes 1-11: the payer, the patient and the insured."""
-    payer, sub, patient = claim.payer, claim.subscriber, claim.patient
+    payer, patient = claim.payer, claim.patient
     kind = payer.insurance_type if f"type_{payer.insurance_type}" in BOX1 else "other"
-    values = {"payer_name": payer.name, f"type_{kind}": "X", "insured_id": sub.member_id,
+    values = {"payer_name": payer.name, f"type_{kind}": "X", "insured_id": claim.subscriber.member_id,
               "patient_name": _name(patient), "patient_dob": long_date(patient.date_of_birth),
-              "insured_name": _name(sub.person), "group_number": sub.group_number,
-              "insured_dob": long_date(sub.person.date_of_birth),
-              "plan_name": sub.plan_name or payer.name,
-              f"rel_{sub.relationship if sub.relationship in ('self', 'spouse', 'child') else 'other'}": "X",
               "employment_no": "X", "auto_no": "X", "other_accident_no": "X"}
     if payer.address is not None:
         values |= {"payer_street": payer.address.street, "payer_street2": payer.address.street2,
                    "payer_city": city_line(payer.address)}
-    values |= _sex("patient_sex", patient.sex) | _sex("insured_sex", sub.person.sex)
-    values |= _address("patient", patient.address, patient.phone)
-    values |= _address("insured", sub.person.address, sub.person.phone)
+    values |= _sex("patient_sex", patient.sex) | _address("patient", patient.address, patient.phone)
+    return values | (_medicare_insured(claim) if claim.to_medicare else _insured_and_other(claim))
+
+
+def _insured(sub: Subscriber, payer_name: str, policy: str) -> dict[str, str]:
+    """Boxes 4, 6, 7 and 11-11c: one insured, the relationship, and the plan."""
+    relationship = sub.relationship if sub.relationship in ("self", "spouse", "child") else "other"
+    return ({"insured_name": _name(sub.person), "group_number": policy,
+             "insured_dob": long_date(sub.person.date_of_birth), "plan_name": sub.plan_name or payer_name,
+             f"rel_{relationship}": "X"}
+            | _sex("insured_sex", sub.person.sex) | _address("insured", sub.person.address, sub.person.phone))
+
+
+def _insured_and_other(claim: ClaimForm) -> dict[str, str]:
+    """As the NUCC asks: the insured of the plan billed (4-7, 11-11c), the other plan in 9-9d
+    (on a secondary claim the payer that paid first) and 11d."""
+    values = _insured(claim.subscriber, claim.payer.name, claim.subscriber.group_number)
     other = claim.other_payer
     insured = other.subscriber if other is not None else claim.other_coverage
     values |= _yes_no("another_plan", insured is not None)
@@ -138,6 +152,22 @@ def _top(claim: ClaimForm) -> dict[str, str]:
         values |= {"other_name": _name(insured.person),
                    "other_policy": insured.member_id or insured.group_number, "other_plan": plan}
     return values
+
+
+def _medicare_insured(claim: ClaimForm) -> dict[str, str]:
+    """As Medicare asks (Claims Processing Manual ch. 26): boxes 4, 6, 7 and 11-11c name the
+    insurance primary to Medicare, or box 11 says NONE and the others stay blank; box 9 is for a
+    Medigap plan after Medicare only; 11d is left blank."""
+    other = claim.other_payer
+    if other is None:
+        values = {"group_number": "NONE"}
+        if claim.other_coverage is not None:
+            after = claim.other_coverage
+            values |= {"other_name": _name(after.person),
+                       "other_policy": after.member_id or after.group_number, "other_plan": after.plan_name}
+        return values
+    first = other.subscriber
+    return _insured(first, other.payer.name, first.group_number or first.member_id)
 
 
 def _middle(claim: ClaimForm) -> dict[str, str]:

@@ -112,7 +112,7 @@ UNFILLED_COLUMNS = [
 
 
 def unfilled_report(rows: list[dict], as_of: dt.date, group_by: str = "client") -> Report:
-    """The unfilled orders report from ``services.orders.unfilled_rows`` (already sorted)."""
+    """The unfilled orders report from ``services.orders.unfilled.unfilled_rows`` (already sorted)."""
     if group_by == "client":
         groups = group_rows(rows, lambda r: (r["account"], r["client"]),
                             lambda key: f"{key[1]} ({key[0]})")

@@ -1,7 +1,8 @@
 """How a report's table is laid out on paper: column widths, wrapped cells, row heights.
 
 Nothing is ever drawn outside its cell. Text wraps inside its column (at spaces, or inside a
-word too long for the column) up to ``MAX_LINES`` lines; numbers and dates are never wrapped or
+word too long for the column: each text column is made as wide as its longest word when the
+page has room for all of them) up to ``MAX_LINES`` lines; numbers and dates are never wrapped or
 cut: each such column is made at least as wide as its widest value, and when the page is too
 narrow for them all the report turns landscape (``choose_landscape``), and only if that is not
 enough their type shrinks, down to ``MIN_SIZE`` and then as far as the value needs. Group
@@ -29,6 +30,7 @@ PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 0.5, 1.5
 HEADING_SPACE = 5.0  # above a group heading
 MAX_LINES = 5  # a longer cell ends in an ellipsis (the whole text is on screen and in Excel)
 MIN_TEXT_WIDTH = 36.0  # the narrowest a text column becomes, points
+WORD_CAP = 1.4 * inch  # a longer word may still break inside its column
 MARGIN = 0.5 * inch
 HEADER_FILL = colors.HexColor("#E6E6E6")
 
@@ -122,6 +124,22 @@ def _natural_widths(report: Report) -> list[float]:
             for t in longest]
 
 
+def _word_widths(report: Report) -> list[float]:
+    """Per text column, the width its longest word needs (up to ``WORD_CAP``), so that a word
+    such as "verification" or "submitted" is not broken when the page has room for it."""
+    longest = ["" for _ in report.columns]
+    text = [i for i, c in enumerate(report.columns) if c.kind == "text"]
+    for row in report.all_rows():
+        for i in text:
+            value = row.get(report.columns[i].key)
+            if value is None or value == "":
+                continue
+            for word in str(value).split():
+                if len(word) > len(longest[i]):
+                    longest[i] = word
+    return [min(WORD_CAP, text_width(w, FONT, SIZE) + 1 + 2 * PAD_X) if w else 0.0 for w in longest]
+
+
 def _title_minimum(column: Column) -> float:
     """A column's title wraps at spaces; its longest word must fit."""
     return max(text_width(w, BOLD, SIZE) for w in column.title.split() or [""]) + 2 * PAD_X
@@ -172,6 +190,9 @@ class Layout:
         while another still wraps."""
         floors = [max(need, _title_minimum(c), MIN_TEXT_WIDTH if c.kind == "text" else 0)
                   for c, need in zip(self.columns, needed)]
+        whole = [max(f, w) for f, w in zip(floors, _word_widths(report))]
+        if sum(whole) <= width:  # room for every column's longest word: no word is broken
+            floors = whole
         total = sum(c.relative_width for c in self.columns) or 1.0
         widths = [max(floor, min(width * c.relative_width / total,
                                  max(floor * 1.2, _title_width(c))))

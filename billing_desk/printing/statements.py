@@ -44,14 +44,34 @@ EDGE = 0.3 * inch  # nothing nearer the paper's edge: printers clip there
 ProgressFn = Callable[[int, int], None]
 
 
+LINE = 10.0  # a description's next line inside its row
+DESCRIPTION_LINES = 3  # a longer description ends in an ellipsis
+
+
+def _description(item: dict) -> list[str]:
+    """An item's description wrapped to its column (a few lines, never run into the charge)."""
+    return wrap(str(item["description"]).replace("\n", " "), DESCRIPTION_ROOM, FONT, 8.5,
+                max_lines=DESCRIPTION_LINES)
+
+
+def _height(item: dict) -> float:
+    return ROW + LINE * (len(_description(item)) - 1)
+
+
 def _pages(items: list[dict]) -> list[list[dict]]:
-    """Split items into pages: full pages first, the last one leaving room for the stub."""
-    full = int((TABLE_TOP - 16 - FULL_BOTTOM) // ROW)
-    last = int((TABLE_TOP - 16 - LAST_BOTTOM) // ROW)
+    """Split items into pages by the room their rows take: full pages first, the last one
+    leaving room for the summary and the stub (and holding an item or more, never only the
+    table's heading)."""
+    full = TABLE_TOP - 16 - FULL_BOTTOM
+    last = TABLE_TOP - 16 - LAST_BOTTOM
     pages, rest = [], list(items)
-    while len(rest) > last:
-        pages.append(rest[:full])
-        rest = rest[full:]
+    while sum(_height(i) for i in rest) > last:
+        page: list[dict] = []
+        used = 0.0
+        while len(rest) > 1 and (not page or used + _height(rest[0]) <= full):
+            used += _height(rest[0])
+            page.append(rest.pop(0))
+        pages.append(page)
     pages.append(rest)
     return pages
 
@@ -129,7 +149,8 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
             if key == "service_date":
                 canvas.drawString(x, y, format_date(value))
             elif key == "description":
-                canvas.drawString(x, y, _clip(canvas, str(value), DESCRIPTION_ROOM))
+                for n, line in enumerate(_description(item)):
+                    canvas.drawString(x, y - LINE * n, line)
             elif key == "code":
                 _draw_fitted(canvas, x, y, str(value), CODE_ROOM, FONT, 8.5)
                 canvas.setFont(FONT, 8.5)
@@ -137,7 +158,7 @@ def _table(canvas: Canvas, items: list[dict], continued: bool) -> float:
                 canvas.drawString(x, y, str(value))
             else:
                 canvas.drawRightString(right, y, format_money(value))
-        y -= ROW
+        y -= _height(item)
     if continued:
         canvas.setFont(ITALIC, 8.5)
         canvas.drawRightString(RIGHT, y - 4, "continued on the next page")

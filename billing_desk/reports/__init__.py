@@ -11,12 +11,13 @@ each other) and below ``ui`` and ``cli``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import ValidationError
 from ..printing.report import Report
-from . import aging, charges, claims, collections, daysheet, lists, statements
+from . import aging, charges, claims, collections, daysheet, lists, review, statements
 from .common import Params, office_info
 
 AS_OF, PERIOD, ACCOUNT = "as_of", "period", "account"
@@ -32,14 +33,25 @@ class ReportSpec:
     account_required: bool = False
     needs_user: bool = False  # the audit trail (supervisors), statements (a copy is kept)
     document: Callable | None = None  # a free-form PDF instead of the table
+    workbook: Callable | None = None  # a workbook of its own instead of the table's one sheet
     help: str = ""
+    # A period report's default period, in days from today (start, end); None: month to date.
+    period_days: tuple[int, int] | None = None
+
+    def default_period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The period the report covers when none is given (the Reports window starts there)."""
+        if self.period_days is None:
+            return today.replace(day=1), today
+        return (today + dt.timedelta(days=self.period_days[0]),
+                today + dt.timedelta(days=self.period_days[1]))
 
 
 REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
     ReportSpec("aging", "A/R aging", aging.build, frozenset({AS_OF, ACCOUNT}), aging.VIEWS,
                help="what is owed by age, patient and insurance, with credits"),
     ReportSpec("day-sheet", "Day sheet", daysheet.build, frozenset({PERIOD}), daysheet.VIEWS,
-               help="every entry keyed on a day or period, A/R start and end, deposit slip"),
+               help="every entry keyed on a day or period, A/R start and end, deposit slip",
+               period_days=(0, 0)),
     ReportSpec("billing", "Billing report", charges.billing, frozenset({PERIOD}),
                charges.BILLING_VIEWS, help="charges by code, provider or month, units and amounts"),
     ReportSpec("statements", "Statements", statements.build, frozenset({AS_OF, ACCOUNT}),
@@ -53,12 +65,14 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
     ReportSpec("collection-list", "Collection list", lists.collection_list,
                frozenset({ACCOUNT}), lists.COLLECTION_VIEWS,
                help="today's past-due accounts with stage, contacts, promises and follow-ups"),
-    ReportSpec("promises-due", "Promises due", collections.promises_due, frozenset({AS_OF, PERIOD}),
-               help="promises to pay falling due in the period (default: the next 30 days)"),
+    ReportSpec("promises-due", "Promises due", collections.promises_due, frozenset({PERIOD}),
+               help="promises to pay falling due in the period (default: the next 30 days)",
+               period_days=(0, 30)),
     ReportSpec("payment-plans", "Payment plans", collections.payment_plans, frozenset({AS_OF}),
                help="payment plans with what was paid, installments missed and the next due"),
     ReportSpec("collections-activity", "Collections activity", collections.clerk_activity,
-               frozenset({PERIOD}), help="calls, letters and promises per clerk (default: 30 days)"),
+               frozenset({PERIOD}), help="calls, letters and promises per clerk (default: 30 days)",
+               period_days=(-30, 0)),
     ReportSpec("account-ledger", "Account ledger", lists.account_ledger,
                frozenset({AS_OF, ACCOUNT}), account_required=True,
                help="one account: every entry with entry and service dates, running balance"),
@@ -71,11 +85,21 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
                help="claims with no answer after the payer's follow-up days, oldest first"),
     ReportSpec("payer-payment-speed", "Payer payment speed", claims.payment_speed,
                frozenset({PERIOD}), claims.SPEED_VIEWS,
-               help="days from submission to payment by payer, for claims paid in the period"),
+               help="days from submission to payment by payer, for claims paid in the period",
+               period_days=(-90, 0)),
     ReportSpec("calls-log", "Calls with payers", claims.calls_log, frozenset({PERIOD, ACCOUNT}),
-               help="calls and coverage verifications with payers (default: the last 30 days)"),
+               help="calls and coverage verifications with payers (default: the last 30 days)",
+               period_days=(-30, 0)),
+    ReportSpec("unapplied-insurance", "Unapplied insurance money", claims.unapplied_insurance,
+               frozenset({AS_OF}), help="insurers' money held unapplied on each payer, check by check, "
+               "with why it is held"),
+    ReportSpec("billing-review", "Billing review", review.build, frozenset({PERIOD}),
+               document=review.render, workbook=review.workbook,
+               help="the billing figures of a period against a year before, charts, recommendations "
+                    "and the office's notes (default: this month); Excel: every row behind them"),
     ReportSpec("audit", "Audit trail", lists.audit_trail, frozenset({PERIOD, ACCOUNT}),
-               needs_user=True, help="who changed what, for a period (supervisors)"),
+               needs_user=True, help="who changed what, for a period (supervisors)",
+               period_days=(-30, 0)),
 )}
 
 

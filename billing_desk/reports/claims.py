@@ -1,7 +1,6 @@
 """The insurance follow-up reports: denials by payer and reason, the follow-up list, the payers'
-payment speed and the log of calls with payers. Rows come from the claims services (the same
-functions the Claims tab's worklists show), so paper and screen agree.
-(Unapplied insurance money is the remittance posting's own report.)"""
+payment speed, the log of calls with payers, and the insurance money held unapplied on the
+payers. Rows come from the services the Claims tab's worklists show, so paper and screen agree."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..printing.report import Column, Group, Report, group_rows
 from ..services.accounts import denial_lists
+from ..services.books import insurance_money
 from ..services.claims import follow_up, payer_calls
 from .common import Params
 
@@ -119,3 +119,23 @@ def calls_log(params: Params) -> Report:
         parameters.append(("Account", params.account))
     return Report("calls-log", "Calls with payers", parameters, columns,
                   [Group("", rows=rows)], landscape=True).compute_totals()
+
+
+def unapplied_insurance(params: Params) -> Report:
+    """Insurers' money held unapplied (a check's remainder, an overpayment, a claim not matched),
+    by payer, as the books stood at the end of the day asked: each check with what it holds and
+    the reason, oldest first."""
+    day = params.today()
+    rows = [{"reference": r.reference, "method": {"eft": "EFT", "none": "none"}.get(r.method, "check"),
+             "received": r.received_on, "days": r.days, "amount": r.amount, "unapplied": r.unapplied,
+             "reason": r.reason, "payer": r.payer, "count": 1}
+            for r in insurance_money.unapplied_list(as_of=day)]
+    rows.sort(key=lambda r: (r["payer"], r["received"]))
+    columns = [Column("reference", "Check / EFT", width=1.0), Column("method", "Kind", width=0.5),
+               Column("received", "Received", "date"), Column("days", "Days held", "int", 0.6, total=False),
+               Column("amount", "Check amount", "money", total=False),
+               Column("unapplied", "Unapplied", "money"), Column("reason", "Why it is held", width=2.6),
+               Column("count", "Checks", "int", 0.6, total=True)]
+    report = Report("unapplied-insurance", "Unapplied insurance money", [("As of", day)], columns,
+                    group_rows(rows, "payer"))
+    return report.compute_totals(subtotals=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..errors import ValidationError
 from ..printing.report import Column, Group, Report
 from ..services.collections import collection_reports as rows
 from .common import Params
@@ -15,9 +16,12 @@ def _report(name: str, title: str, parameters: list, columns: list[Column], data
 
 
 def promises_due(params: Params) -> Report:
-    """Promises falling due in the period (default: the next 30 days)."""
-    start = params.start or params.today()
+    """Promises falling due in the period (default: the next 30 days), each with its status as
+    it stands now (kept, broken or still open): a period report, so it takes no as-of date."""
+    start = params.start or dt.date.today()
     end = params.end or start + dt.timedelta(days=30)
+    if start > end:
+        raise ValidationError("the start of the period is after its end", "from")
     columns = [Column("due", "Due", "date"), Column("account", "Account"), Column("name", "Name"),
                Column("amount", "Promised", "money"), Column("status", "Status"),
                Column("by", "Taken by")]

@@ -9,7 +9,6 @@ check) is its own "Returned payments" line on the day the void was keyed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable
@@ -93,7 +92,8 @@ def build(params: Params) -> Report:
 
 
 def _parameters(start, end, totals: dict, entries) -> list[tuple[str, object]]:
-    opening = money(reports_data.receivables_cents(start))
+    opening_cents = reports_data.receivables_cents(start)  # the day totals before the period
+    opening = money(opening_cents)
     slip = deposits.deposit(start, end)  # the Deposit list's own figures
     deposit: dict[str, Decimal] = {method: Decimal("0.00") for method in PAYMENT_METHODS}
     deposit.update(slip.totals())
@@ -104,7 +104,7 @@ def _parameters(start, end, totals: dict, entries) -> list[tuple[str, object]]:
             ("Charges", totals["charges"]), ("Patient payments", totals["patient_paid"]),
             ("Insurance payments", totals["insurance_paid"]),
             ("Adjustments and other", totals["adjustments"]),
-            ("A/R at end", money(reports_data.receivables_cents(end + dt.timedelta(days=1)))),
+            ("A/R at end", money(opening_cents + sum(e.cents for e in entries))),
             ("Deposit: cash", deposit["cash"]), ("Deposit: checks", deposit["check"]),
             ("Deposit: cards", deposit["card"]),
             ("Deposit: EFT and other", deposit["eft"] + deposit["other"]),

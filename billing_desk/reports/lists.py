@@ -1,5 +1,5 @@
 """Lists as reports: accounts by status, one account's ledger, the audit trail, unfilled
-orders (services/order_forms.py) and the collection list (services/worklist.py)."""
+orders (services/orders/unfilled.py) and the collection list (services/worklist.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..services.accounts import account_page
 from ..services.books import reports_data
 from ..services.collections import worklist
 from ..services.office import audit
-from ..services.orders import order_forms
+from ..services.orders import unfilled
 from .common import Params, money
 
 ACCOUNT_VIEWS = (("all", "Every status"), ("active", "Active"), ("pending", "Pending approval"),
@@ -73,7 +73,7 @@ def audit_trail(params: Params) -> Report:
 def unfilled_orders(params: Params) -> Report:
     view = params.view or "client"
     as_of = params.today()
-    rows = order_forms.unfilled_rows(as_of, view, params.account_id())
+    rows = unfilled.unfilled_rows(as_of, view, params.account_id())
     return unfilled_report(rows, as_of, view)
 
 

@@ -41,7 +41,9 @@ def save(spec, report: Report, fmt: str, path: str | Path, office, progress: Pro
     if fmt not in FORMATS:
         raise ValidationError(f"the format is pdf or xlsx, not {fmt!r}", "format")
     out = Output(Path(path), fmt)
-    if fmt == "xlsx":
+    if fmt == "xlsx" and getattr(spec, "workbook", None) is not None:
+        out.rows = spec.workbook(report, out.path, progress)
+    elif fmt == "xlsx":
         from ..printing.excel import render_xlsx
 
         out.rows = render_xlsx(report, out.path, progress=progress)

@@ -91,6 +91,7 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
                 say(f"18 months of invoices, remittances and payments: {when:%B %Y}")
         _finish_statuses(world, opened)
         demo_claims.every_status(world)
+        demo_claims.payer_denials(world)
         demo_claims.remittances_in(world)
         demo_claims.follow_up_work(world)
         _orders(world, opened)
@@ -136,8 +137,8 @@ def _billing_identity(world: DemoWorld) -> None:
                               world.admin)
 
 
-PAYER_KEYS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days", "claim_mode",
-              "member_id_pattern", "notes")
+PAYER_KEYS = ("name", "program", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days",
+              "claim_mode", "member_id_pattern", "notes")
 
 
 def _reference_data(recipe: dict, rng: random.Random) -> None:
@@ -209,8 +210,10 @@ def _open_account(world: DemoWorld, index: int):
                         start_date=world.today - dt.timedelta(days=900),
                         **{"subscriber_name": account.display_name,
                            **demo_claims.parent_subscriber(world, account)})
-        if rng.random() < 0.15:
-            second = rng.choice(plans)
+        second = rng.choice(plans) if rng.random() < 0.15 else None
+        if second is not None and not demo_claims.may_follow(plan, second):
+            second = next((p for p in plans if demo_claims.may_follow(plan, p)), None)
+        if second is not None:
             Coverage.create(account=account, plan=second, rank="secondary",
                             member_id=_member_id(second, rng),
                             subscriber_name=account.display_name,

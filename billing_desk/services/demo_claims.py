@@ -9,7 +9,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from ..models import Account, Claim, ClaimEvent, Coverage, Provider
+from ..choices import MEDICARE_FILING_CODES, PAYER_PROGRAMS
+from ..models import Account, Claim, ClaimEvent, Coverage, Plan, Provider
 from .claims import claim_status, denials, payer_calls
 from .claims.scrubber import scrub
 
@@ -28,6 +29,15 @@ def parent_subscriber(world: DemoWorld, account: Account) -> dict:
             "subscriber_date_of_birth": dt.date(born.year - rng.randint(24, 40), rng.randint(1, 12),
                                                 rng.randint(1, 28)),
             "subscriber_sex": rng.choice("MF")}
+
+
+def may_follow(first: Plan, second: Plan) -> bool:
+    """Whether a patient's second plan may come after the first: another payer; never after
+    Medicaid (it pays last); Medicare only after a program Medicare pays after."""
+    if second.payer_id == first.payer_id or first.payer.program == "medicaid":
+        return False
+    medicare = PAYER_PROGRAMS[second.payer.program].filing_code in MEDICARE_FILING_CODES
+    return not medicare or bool(PAYER_PROGRAMS[first.payer.program].before_medicare)
 
 
 def providers_for(world: DemoWorld, account: Account) -> dict:
@@ -110,6 +120,18 @@ def every_status(world: DemoWorld) -> None:
         ready = _first("ready")
         if ready:
             claim_status.hold(ready[-1].id, "waiting for the referral from Dr. Ruiz", by)
+
+
+def payer_denials(world: DemoWorld) -> None:
+    """Two in three claims a payer still has not paid one to five months after they went out come
+    back denied, most for a missing prior authorization (CO197): a pattern for the billing review
+    to find. The newest claims stay waiting."""
+    waiting = [c for c in _first("submitted") if _insurance_owes(c)
+               and 30 <= (world.today - _submitted_on(c)).days <= 150]
+    for n, claim in enumerate(waiting[:len(waiting) * 2 // 3]):
+        reason = DENIALS[4] if n % 3 != 2 else DENIALS[0]
+        claim_status.mark_denied(claim.id, reason, world.clerk,
+                                 on=min(world.today, _submitted_on(claim) + dt.timedelta(days=14 + n % 5)))
 
 
 def remittances_in(world: DemoWorld) -> None:

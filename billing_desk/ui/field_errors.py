@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from .. import field_names
 from ..errors import BillingError, Problem, ValidationError
 from ..services.office.validation import parse_date
 
@@ -24,24 +25,19 @@ _INDEXED = re.compile(r"(\w+)\[(\d+)\](?:\.(\w+))?")
 
 
 def words(field: str, captions: dict[str, str] | None = None) -> str:
-    """The clerk's name for a field: ``captions`` first, then ``lines[2].unit_price`` as
-    "Line 2, unit price" and ``promise_amount`` as "Promise amount"."""
+    """The clerk's name for a field: the screen's ``captions`` first (its own labels), then the
+    words every screen shares (billing_desk/field_names.py): ``lines[2].unit_price`` as
+    "Line 2, price", ``promise_amount`` as "Promise amount"."""
     captions = captions or {}
     if field in captions:
         return captions[field]
     found = _INDEXED.fullmatch(field)
-    if found:
+    if found and (f"{found.group(1)}[]" in captions or found.group(3) in captions):
         base, number, part = found.groups()
-        head = captions.get(f"{base}[]", _plain(base.removesuffix("es") if base.endswith("ses")
-                                                 else base.removesuffix("s")))
-        tail = captions.get(part, _plain(part).lower()) if part else ""
+        head = captions.get(f"{base}[]") or field_names.ROWS.get(base) or field_names.words(base)
+        tail = (captions.get(part) or field_names.lowered(field_names.words(part))) if part else ""
         return f"{head} {number}" + (f", {tail}" if tail else "")
-    return _plain(field)
-
-
-def _plain(name: str) -> str:
-    text = name.replace("_", " ").replace(".", " ").strip()
-    return text[:1].upper() + text[1:]
+    return field_names.words(field)
 
 
 def said(problem: Problem, captions: dict[str, str] | None = None) -> str:
@@ -58,14 +54,15 @@ def error_text(exc: BillingError, captions: dict[str, str] | None = None) -> str
     return str(exc)
 
 
-def with_error(widget: QWidget, label: QLabel) -> QWidget:
-    """The box with its red line right under it, as one cell of a form layout."""
+def with_error(widget: QWidget, label: QLabel, *below: QWidget) -> QWidget:
+    """The box with its red line right under it (and any ``below`` it), as one cell of a form
+    layout."""
     cell = QWidget()
     column = QVBoxLayout(cell)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(1)
-    column.addWidget(widget)
-    column.addWidget(label)
+    for part in (widget, label, *below):
+        column.addWidget(part)
     return cell
 
 

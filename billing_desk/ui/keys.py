@@ -84,6 +84,26 @@ def choose_and_move_on(completer: QCompleter) -> QCompleter:
     return completer
 
 
+class _EnterMovesTo(QObject):
+    """Enter on a closed pick box moves on, as it does in a line edit (Ctrl+Enter is left alone)."""
+
+    def __init__(self, owner: QWidget, target: QWidget):
+        super().__init__(owner)
+        self.target = target
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.target.setFocus()
+            return True
+        return False
+
+
+def enter_moves_to(widget: QWidget, target: QWidget) -> None:
+    """Enter in ``widget`` (a pick box) moves the keys to ``target``."""
+    widget.installEventFilter(_EnterMovesTo(widget, target))
+
+
 # Fusion draws no focus on a drop-down: a clear frame shows where the keys go.
 FOCUS_FRAME = "QComboBox:focus { border: 2px solid #1a5fb4; border-radius: 3px; padding: 1px 4px; }"
 

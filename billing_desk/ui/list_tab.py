@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,7 @@ class ListPanel(QWidget):
             self.status.addItem(status.replace("_", " ").capitalize(), status)
         self.status.setVisible(bool(statuses))
         self.count_label = QLabel()
-        self.model = PagedTableModel(columns, parent=self)
+        self.model = PagedTableModel(columns, page_size=100, parent=self)  # more as it scrolls
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -59,9 +59,9 @@ class ListPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        # Each key searches at once: the first page is a few milliseconds of indexed SQL and the
+        # count is read once per state of the data (lists.count), so no key waits for a timer.
+        self.search.textChanged.connect(lambda _t: self.refresh())
         self.search.returnPressed.connect(self._enter_from_search)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
@@ -81,9 +81,6 @@ class ListPanel(QWidget):
         return self.model.row_object(index.row()) if index.isValid() else None
 
     def _enter_from_search(self) -> None:
-        if self._debounce.isActive():
-            self._debounce.stop()
-            self.refresh()
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _open(self, row: int) -> None:

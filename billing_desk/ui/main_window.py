@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
     def _install_features(self) -> None:
         """Each feature adds its own menus and keys; the window only calls them."""
         from .books.payers_dialog import install_payers_action
+        from .claims.remit_codes_dialog import install_codes_action
         from .office.backup_dialogs import install_backup_actions
         from .office.billing_identity_dialog import install_identity_action
         from .office.lock import install as install_signin
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         install_payers_action(self)  # Tools > Payers and plans… (Ctrl+Shift+Y)
         install_identity_action(self)  # Tools > Billing identity… (Ctrl+Shift+B)
         install_providers_action(self)  # Tools > Providers… (Ctrl+Shift+O)
+        install_codes_action(self)  # Tools > Remittance reason codes… (Ctrl+Shift+K)
 
     def reopen(self, path) -> None:
         """Open ``path`` again after a restore: through run_window (which signs in again), or,
@@ -131,6 +133,13 @@ class MainWindow(QMainWindow):
         if toolbar:
             self.toolbar.addAction(action)
         return action
+
+    def show_tool(self, dialog):
+        """A window a Tools menu item opens: shown in front, kept alive while it is open."""
+        self.tools = [d for d in getattr(self, "tools", []) if d.isVisible()] + [dialog]
+        dialog.show()
+        dialog.activateWindow()
+        return dialog
 
     def _build_menus(self) -> None:
         for name in ("&File", "&Edit", "&Reports", "&Tools", "&Help"):

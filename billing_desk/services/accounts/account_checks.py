@@ -10,6 +10,7 @@ from peewee import fn
 
 from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS, SEXES
 from ...errors import Problem, ValidationError
+from ...field_names import words
 from ...models import Payer, Plan
 from ...models.migration_claims import split_name
 from ...money import parse_money
@@ -126,13 +127,8 @@ class AccountForm:
 FORM_FIELDS = tuple(f.name for f in fields(AccountForm) if f.name != "guarantor_id")
 MULTILINE_FIELDS = ("notes",)
 
-LABELS = {name: name.replace("_", " ") for name in FORM_FIELDS}
-LABELS.update(zip_code="ZIP", phone_alt="other phone", date_of_birth="date of birth",
-              guarantor_zip_code="guarantor ZIP", credit_limit="credit limit",
-              payment_terms_days="payment terms (days)", billing_cycle_day="billing cycle day")
-LABELS.update({f"{rank}_subscriber_{part}": f"{rank} subscriber's {part.replace('_', ' ')}"
-               for rank in RANKS for part in ("first_name", "last_name", "date_of_birth", "sex", "street",
-                                              "city", "state", "zip_code")})
+# Each field in the clerk's words (billing_desk/field_names.py): "Guarantor's ZIP", "Apt / suite".
+LABELS = {name: words(name) for name in FORM_FIELDS}
 
 
 def _text(form: AccountForm, name: str) -> str:

@@ -17,6 +17,8 @@ KIND = "accounts"
 _SYNONYMS = {
     "first_name": ("first", "given name", "firstname", "fname"),
     "last_name": ("last", "surname", "family name", "lname"),
+    "middle_name": ("middle", "middle initial", "mi", "middle names"),
+    "suffix": ("name suffix", "jr/sr", "generation"),
     "organization": ("company", "business", "employer name", "org"),
     "date_of_birth": ("dob", "birth date", "birthdate", "born"),
     "street": ("address", "address 1", "address1", "street address"),
@@ -102,17 +104,24 @@ def import_accounts(result: Preview, by: User, *, skip_bad: bool = False,
 
 
 def export_accounts(path, text: str = "", status: str | None = None, progress=None) -> int:
-    """The account list (as searched and filtered) to an Excel file, formula-guarded."""
+    """The account list (as searched and filtered) to an Excel file, formula-guarded. Besides the
+    name as the list shows it, each part of it and the address in columns the import reads back."""
     from ...exchange.exporting import ExportColumn, export_rows
     from .registry import oldest_bucket, search_accounts
 
     columns = [
         ExportColumn("Account", lambda a: a.number, width=10),
         ExportColumn("Name", lambda a: a.display_name, width=28),
+        ExportColumn("Last name", lambda a: a.last_name, width=16),
+        ExportColumn("First name", lambda a: a.first_name, width=14),
+        ExportColumn("Middle name", lambda a: a.middle_name, width=12),
+        ExportColumn("Suffix", lambda a: a.suffix, width=7),
+        ExportColumn("Organization", lambda a: a.organization, width=20),
         ExportColumn("Kind", lambda a: a.kind, width=10),
         ExportColumn("Status", lambda a: a.status, width=10),
         ExportColumn("Date of birth", lambda a: a.date_of_birth, "date", 12),
         ExportColumn("Street", lambda a: a.street, width=26),
+        ExportColumn("Street 2", lambda a: a.street2, width=14),
         ExportColumn("City", lambda a: a.city, width=16),
         ExportColumn("State", lambda a: a.state, width=6),
         ExportColumn("ZIP", lambda a: a.zip_code, width=10),

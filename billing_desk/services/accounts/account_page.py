@@ -21,6 +21,7 @@ from ...models import (
     Plan,
 )
 from ...money import ZERO, format_money
+from ...names import written
 from ..books.aging import BUCKETS, aging_by_account
 from ..office.settings import office_details
 
@@ -235,7 +236,8 @@ def registration_data(account_id: int) -> dict:
 
     account = Account.get_by_id(account_id)
     form = form_from_account(account)
-    person = [("Last name", form.last_name), ("First name", form.first_name)]
+    person = [("Last name", form.last_name), ("First name", form.first_name),
+              ("Middle name", form.middle_name), ("Suffix", form.suffix)]
     if account.kind == "customer":
         person.insert(0, ("Company", form.organization))
     else:
@@ -248,7 +250,8 @@ def registration_data(account_id: int) -> dict:
                      ("Preferred contact", form.preferred_contact)]),
         ("Responsible party (guarantor)", [
             ("Relationship", form.guarantor_relationship),
-            ("Name", f"{form.guarantor_first_name} {form.guarantor_last_name}".strip() or "the patient"),
+            ("Name", written(form.guarantor_first_name, form.guarantor_middle_name,
+                             form.guarantor_last_name, form.guarantor_suffix) or "the patient"),
             ("Phone", form.guarantor_phone),
             ("Address", " ".join(x for x in (form.guarantor_street, form.guarantor_city,
                                              form.guarantor_state, form.guarantor_zip_code) if x))]),

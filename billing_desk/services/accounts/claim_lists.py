@@ -15,6 +15,7 @@ from ...models import Account, Claim, Invoice, Payer
 from ..books.account_search import search_condition
 from ..claims.claim_status import NAMES
 from ..office.transactions import today as office_today
+from .lists import count as counted, page as paged
 
 
 def status_named(text: str) -> str:
@@ -33,32 +34,50 @@ def claims_query(text: str = "", status: str | None = None, *, payer: str = "",
     """Claims newest first. ``text``: a claim's control or payer number, an invoice number, or
     the patient's name, number or phone; age in days since the claim was made. ``status`` "open":
     every claim something is still expected of (not resubmitted, voided or closed)."""
-    query = Claim.select(Claim, Invoice, Account, Payer).join(Invoice).join(Account).switch(Claim).join(Payer)
+    conds = []
     if status == "open":
-        query = query.where(Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+        conds.append(Claim.status.not_in(CLAIM_CLOSED_STATUSES))
     elif status:
-        query = query.where(Claim.status == status)
+        conds.append(Claim.status == status)
     if (payer or "").strip():
-        query = query.where(fn.LOWER(Payer.name) == payer.strip().lower())
+        named = Payer.select(Payer.id).where(fn.LOWER(Payer.name) == payer.strip().lower())
+        conds.append(Claim.payer.in_(named))
     day = today or office_today()
     if min_age is not None:
-        query = query.where(Claim.created_at < dt.datetime.combine(day - dt.timedelta(days=min_age - 1),
-                                                                   dt.time()))
+        conds.append(Claim.created_at < dt.datetime.combine(day - dt.timedelta(days=min_age - 1), dt.time()))
     if max_age is not None:
-        query = query.where(Claim.created_at >= dt.datetime.combine(day - dt.timedelta(days=max_age),
-                                                                    dt.time()))
+        conds.append(Claim.created_at >= dt.datetime.combine(day - dt.timedelta(days=max_age), dt.time()))
     if min_amount is not None:
-        query = query.where(Claim.total_charge >= min_amount)
+        conds.append(Claim.total_charge >= min_amount)
     if max_amount is not None:
-        query = query.where(Claim.total_charge <= max_amount)
+        conds.append(Claim.total_charge <= max_amount)
     text = (text or "").strip()
     if text:
-        cond = ((Claim.control_number == text) | (Claim.payer_claim_number == text)
-                | Invoice.account.in_(Account.select(Account.id).where(search_condition(text))))
-        if text.isdigit():
-            cond = cond | (Invoice.number == int(text))
-        query = query.where(cond)
-    return query.order_by(Claim.id.desc())
+        conds.append(Claim.id.in_(_claims_matching(text)))
+    # Every condition is on the claim itself: it is counted and paged by its ids alone (every
+    # claim has its invoice, account and payer), and only the page's rows are joined.
+    query = Claim.select(Claim, Invoice, Account, Payer).join(Invoice).join(Account).switch(Claim).join(Payer)
+    ids = Claim.select(Claim.id)
+    for cond in conds:
+        query, ids = query.where(cond), ids.where(cond)
+    query = query.order_by(Claim.id.desc())
+    setattr(query, "count_query", ids)  # noqa: B010 - lists.count and lists.page read them
+    setattr(query, "page_ids", ids.order_by(Claim.id.desc()))  # noqa: B010
+    return query
+
+
+def _claims_matching(text: str):
+    """The claims a typed text names, each way through its own index: the control number, the
+    payer's claim number, the patient's accounts, the invoice number (an OR across the claim and
+    its invoice would read every claim)."""
+    on_invoices = Claim.select(Claim.id).join(Invoice)
+    accounts = Account.select(Account.id).where(search_condition(text))
+    found = (Claim.select(Claim.id).where(Claim.control_number == text)
+             | Claim.select(Claim.id).where(Claim.payer_claim_number == text)
+             | on_invoices.where(Invoice.account.in_(accounts)))
+    if text.isdigit():
+        found = found | on_invoices.where(Invoice.number == int(text))
+    return found
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,7 @@ class ClaimRow:
 
 def rows(query, *, offset: int = 0, limit: int | None = 100, today: dt.date | None = None) -> list[ClaimRow]:
     day = today or office_today()
-    page = query.limit(limit).offset(offset) if limit else query
+    page = paged(query, offset, limit) if limit else query
     return [ClaimRow(c.id, c.control_number, NAMES[c.status], c.rank, c.frequency, c.payer.name,
                      c.invoice.account.number, c.invoice.account.display_name, c.invoice.number,
                      c.created_at.date(), (day - c.created_at.date()).days, c.total_charge, c.hold_reason)
@@ -88,4 +107,4 @@ def rows(query, *, offset: int = 0, limit: int | None = 100, today: dt.date | No
 
 
 def count(query) -> int:
-    return query.order_by().count()
+    return counted(query)  # once per state of the data

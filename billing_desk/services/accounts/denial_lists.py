@@ -15,7 +15,9 @@ from peewee import fn
 from ...models import Account, Claim, ClaimEvent, ClaimLine, Invoice, InvoiceLine, Payer
 from ...money import ZERO, from_cents
 from ..books.account_search import search_condition
+from ..claims import claim_history
 from ..claims.denials import DENIED, GROUPS, DenialReason, denial_event, denial_reasons_for
+from ..office import transactions
 from ..office.transactions import today as office_today
 
 
@@ -57,12 +59,17 @@ class DenialFilter:
 
 
 def worklist(which: DenialFilter | None = None, *, today: dt.date | None = None) -> list[DenialRow]:
-    """Denied (and partly paid) claims, oldest denial first."""
+    """Denied (and partly paid) claims, oldest denial first; as of a day before today, the
+    claims denied at the end of that day, as they stood then (``claims.claim_history``)."""
     which = which or DenialFilter()
     day = today or office_today()
+    then = claim_history.claims_on(day) if day < transactions.today() else None
     query = (Claim.select(Claim, Invoice, Account, Payer)
-             .join(Invoice).join(Account).switch(Claim).join(Payer)
-             .where(Claim.status.in_(DENIED)))
+             .join(Invoice).join(Account).switch(Claim).join(Payer))
+    if then is None:
+        query = query.where(Claim.status.in_(DENIED))
+    else:
+        query = query.where(Claim.id.in_([k for k, c in then.items() if c.status in DENIED]))
     if which.payer.strip():
         query = query.where(fn.LOWER(Payer.name) == which.payer.strip().lower())
     text = which.text.strip()
@@ -73,19 +80,29 @@ def worklist(which: DenialFilter | None = None, *, today: dt.date | None = None)
             cond = cond | (Invoice.number == int(text))
         query = query.where(cond)
     claims = list(query)
-    when = denied_on([c.id for c in claims])
+    ids = [c.id for c in claims]
+    if then is None:
+        when, owes = denied_on(ids), _insurance_owes(ids)
+        reasons = denial_reasons_for(ids)
+        status = {c.id: (c.status, c.appealed_on, c.follow_up_on) for c in claims}
+    else:
+        when = {k: then[k].denied_on or day for k in ids}
+        owes = {k: claim_history.owed(c) for k, c in claim_history.insurance_owed_on(ids, day).items()}
+        reasons = denial_reasons_for(ids, through=day)
+        calls = claim_history.last_calls_on(ids, day)
+        status = {k: (then[k].status, then[k].appealed_on,
+                      claim_history.follow_up_on(then[k], calls.get(k))) for k in ids}
     claims.sort(key=lambda c: (when[c.id], c.id))
-    reasons = denial_reasons_for([c.id for c in claims])
-    owes = _insurance_owes([c.id for c in claims])
     rows = []
     for claim in claims:
         denied = when[claim.id]
-        row = DenialRow(claim.id, claim.control_number, claim.payer_claim_number, claim.status,
+        state, appealed, follow_up = status[claim.id]
+        row = DenialRow(claim.id, claim.control_number, claim.payer_claim_number, state,
                         claim.payer.name, claim.invoice.account.number,
                         claim.invoice.account.display_name, claim.invoice.number,
                         claim.invoice.service_date, denied, (day - denied).days,
                         claim.total_charge, owes.get(claim.id, ZERO), tuple(reasons[claim.id]),
-                        claim.appealed_on, claim.follow_up_on)
+                        appealed, follow_up)
         if row.status == "partly_paid" and not row.insurance_owes:
             continue  # its unpaid lines were settled already: nothing left to work
         if _wanted(row, which):

@@ -106,7 +106,7 @@ def _guarantor_for(data: dict | None, by: User) -> Guarantor | None:
     if existing:
         return existing
     guarantor = Guarantor.create(**data)
-    audit.record(by, "create", guarantor, summary=f"guarantor {guarantor.first_name} {guarantor.last_name}")
+    audit.record(by, "create", guarantor, summary=f"guarantor {guarantor.written_name}")
     return guarantor
 
 

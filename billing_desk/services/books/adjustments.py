@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ...errors import RuleError, ValidationError
+from ...errors import Problem, RuleError, ValidationError
 from ...models import Adjustment, InvoiceLine, Payment, ReasonCode, User
 from ...money import ZERO, format_money, parse_money
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.transactions import in_transaction, today
+from ..office.validation import effective_date, not_before
 from .ledger import post_entry
 from .payments import RemitLine, credit_threshold
 
@@ -21,12 +22,17 @@ REDUCING = ("contractual", "discount", "credit_memo", "write_off", "collections"
 
 def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party: str = "patient",
                 reason_code: str | None = None, entry_date: dt.date | None = None,
-                payment: Payment | None = None, approved_by: User | None = None) -> Adjustment:
+                adjusted_on: str | dt.date | None = None,
+                payment: Payment | None = None, approved_by: User | None = None,
+                payer_id: int | None = None) -> Adjustment:
     """Reduce what one posted line owes, with a reason; each is its own ledger entry.
+    ``payer_id``: the payer whose part is adjusted (default: the invoice's primary payer).
 
     A credit memo (a return) may go past what is still owed: the rest becomes account credit.
     A write-off, or a credit memo / discount over the threshold, needs a supervisor or one who
-    signed it off (``approved_by``); the adjustment records who approved it.
+    signed it off (``approved_by``); the adjustment records who approved it. ``adjusted_on``: the
+    day it takes effect (not in the future, not before the line's date of service; blank: the
+    day it is entered).
     """
     amount = parse_money(amount, "amount")
     if kind not in REDUCING:
@@ -39,11 +45,14 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
     if protected:
         require(by, protected, approved_by)
     entry_date = entry_date or today()
+    on = effective_date(adjusted_on, entry_date)
     with in_transaction():
         line = InvoiceLine.get_by_id(line_id)
         invoice = line.invoice
         if invoice.status != "posted":
             raise RuleError(f"Adjustments go on posted invoices; this one is {invoice.status}.")
+        not_before(on, line.service_date or invoice.service_date,
+                   f"the date of service of invoice {invoice.number} line {line.position}")
         open_amount = line.patient_balance if party == "patient" else line.insurance_balance
         on_line = min(amount, open_amount) if kind == "credit_memo" else amount
         if kind == "credit_memo" and amount > line.amount - _credited(line):
@@ -55,18 +64,19 @@ def adjust_line(line_id: int, kind: str, amount, reason: str, by: User, *, party
         code = ReasonCode.get_or_none(ReasonCode.code == reason_code) if reason_code else None
         adjustment = Adjustment.create(account=invoice.account_id, line=line, kind=kind,
                                        reason_code=code, reason=reason.strip(), party=party,
-                                       amount=amount, adjusted_on=entry_date, entered_on=entry_date,
+                                       amount=amount, adjusted_on=on, entered_on=entry_date,
                                        created_by=by, payment=payment,
                                        approved_by=approver(by, protected, approved_by)
                                        if protected else None)
         if on_line > 0:
             post_entry(account_id=invoice.account_id, amount=-on_line, kind="adjustment",
-                       party=party, by=by, line=line, payer_id=invoice.payer_id,
-                       adjustment=adjustment, entry_date=entry_date, memo=f"{kind}: {reason}")
+                       party=party, by=by, line=line, payer_id=payer_id or invoice.payer_id,
+                       adjustment=adjustment, posting_date=on, entry_date=entry_date,
+                       memo=f"{kind}: {reason}")
         if amount > on_line:
             post_entry(account_id=invoice.account_id, amount=-(amount - on_line), kind="adjustment",
-                       party="patient", by=by, adjustment=adjustment, entry_date=entry_date,
-                       memo=f"{kind} credit: {reason}")
+                       party="patient", by=by, adjustment=adjustment, posting_date=on,
+                       entry_date=entry_date, memo=f"{kind} credit: {reason}")
         audit.record(by, kind, adjustment,
                      summary=f"{kind} {format_money(amount)} on invoice {invoice.number}: {reason}"
                      + (approved_note(by, protected, approved_by) if protected else ""),
@@ -142,23 +152,40 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
 
 
 def credit_memo(invoice_id: int, lines: Sequence[tuple[int, str | int | Decimal]], reason: str, by: User, *,
-                entry_date: dt.date | None = None, approved_by: User | None = None) -> list[Adjustment]:
+                entry_date: dt.date | None = None, adjusted_on: str | dt.date | None = None,
+                approved_by: User | None = None) -> list[Adjustment]:
     """A return or credit memo against chosen lines of a posted invoice, all or nothing.
 
     The credit comes off what the patient owes on each line first, then what insurance owes;
     anything already paid becomes account credit (applied to the next charge or refunded).
+    ``adjusted_on``: the day of the return (not in the future, not before the invoice's date of
+    service; blank: the day it is entered). Every problem is named at once, nothing saved.
     """
     from ...models import Invoice
 
+    problems: list[Problem] = []
     if not (reason or "").strip():
-        raise ValidationError("a reason is required for a credit memo", "reason")
+        problems.append(Problem("reason", "a reason is required for a credit memo"))
+    try:
+        on = effective_date(adjusted_on, entry_date or today())
+        not_before(on, Invoice.get_by_id(invoice_id).service_date, "the invoice's date of service")
+    except ValidationError as exc:
+        problems += exc.problems
+    positions = dict(InvoiceLine.select(InvoiceLine.id, InvoiceLine.position)
+                     .where(InvoiceLine.id.in_([line_id for line_id, _a in lines])).tuples())
     parsed = []
     for line_id, amount in lines:
-        value = parse_money(amount, f"line {line_id} amount")
+        try:
+            value = parse_money(amount, f"lines[{positions.get(line_id, 0)}].credit")
+        except ValidationError as exc:
+            problems += exc.problems
+            continue
         if value:
             parsed.append((line_id, value))
-    if not parsed:
-        raise ValidationError("choose at least one line and the amount to credit", "lines")
+    if not parsed and not problems:
+        problems.append(Problem("lines", "choose at least one line and the amount to credit"))
+    if problems:
+        raise ValidationError(problems)
     total = sum(v for _, v in parsed)
     large = total > credit_threshold()
     if large:
@@ -173,11 +200,11 @@ def credit_memo(invoice_id: int, lines: Sequence[tuple[int, str | int | Decimal]
             from_insurance = max(min(value - line.patient_balance, line.insurance_balance), ZERO)
             if from_insurance:
                 made.append(adjust_line(line_id, "credit_memo", from_insurance, reason, by,
-                                        party="insurance", entry_date=entry_date,
+                                        party="insurance", entry_date=entry_date, adjusted_on=on,
                                         approved_by=approved_by))
             if value - from_insurance:
                 made.append(adjust_line(line_id, "credit_memo", value - from_insurance, reason, by,
-                                        party="patient", entry_date=entry_date,
+                                        party="patient", entry_date=entry_date, adjusted_on=on,
                                         approved_by=approved_by))
         if large:  # the whole memo was over the threshold, though each part may not be
             _mark_approved(made, by, approved_by, f"credit memo {format_money(total)} "

@@ -19,6 +19,7 @@ from decimal import Decimal
 from ...choices import PAYMENT_METHODS
 from ...models import database
 from ...money import ZERO, from_cents
+from ...names import SQL_COLUMNS
 from .reports_data import as_date, display_name
 
 
@@ -64,7 +65,7 @@ def _method_order(method: str) -> tuple[int, str]:
     return (methods.index(method) if method in methods else len(methods), method)
 
 
-_SQL = """SELECT p.method, p.reference, a.number, a.last_name, a.first_name, a.organization, a.kind,
+_SQL = f"""SELECT p.method, p.reference, a.number, {SQL_COLUMNS},
                  p.source, -SUM(le.amount), le.entry_date
           FROM ledger_entry le JOIN payment p ON p.id = le.payment_id
           JOIN account a ON a.id = le.account_id
@@ -85,8 +86,8 @@ def deposit(start: dt.date, end: dt.date | None = None) -> Deposit:
     for kind, target in (("payment", found.received), ("payment_void", found.returned)):
         for row in database.execute_sql(_SQL, (kind, start.isoformat(), end.isoformat())):
             target.append(DepositLine(row[0] or "other", row[1] or "", row[2],
-                                      display_name(*row[3:7]), row[7], from_cents(row[8]),
-                                      as_date(row[9])))
+                                      display_name(*row[3:9]), row[9], from_cents(row[10]),
+                                      as_date(row[11])))
     for row in database.execute_sql(_CHECKS, (start.isoformat(), end.isoformat())):
         found.received.append(DepositLine(row[0] if row[0] in ("check", "eft") else "other", row[1],
                                           "", row[2], "insurance", from_cents(row[3]), as_date(row[4])))

@@ -20,6 +20,7 @@ from ...exchange.x12_835 import read_835
 from ...models import User
 from ...money import ZERO, format_money
 from ...remittance import CLAIM_STATUSES, Remittance
+from ..claims.after_payment import secondaries_of
 from ..office.transactions import in_transaction
 from . import insurance_money as money
 from .remittances import Posted, find_claim, fingerprint_of, post_remittance
@@ -98,6 +99,9 @@ def _preview_one(remittance: Remittance) -> RemittancePreview:
         if claim is not None:
             invoice = claim.invoice
             matched = f"invoice {invoice.number} ({invoice.account.display_name})"
+            if payment.is_reversal:
+                matched += "".join(f"; its secondary claim {c.control_number} to {c.payer.name} will "
+                                   "be voided" for c in secondaries_of(claim))
             if payer is not None and claim.payer_id != payer.id:
                 row.problems.append(f"claim {payment.claim_number} was sent to {claim.payer.name}")
         row.claims.append(ClaimRow(payment.claim_number, payment.patient_name,

@@ -15,6 +15,7 @@ from ...models import (
     LedgerEntry,
     Plan,
     PlanRule,
+    Provider,
     User,
 )
 from ...money import ZERO, parse_money
@@ -84,12 +85,20 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
         clean, line_problems = _validate_line(line, i, len(diagnoses), service_date)
         lines.append(clean)
         problems += line_problems
-    header = {"account": account, "service_date": service_date, "provider": draft.provider.strip(),
+    header = {"account": account, "service_date": service_date, "provider": _provider_name(draft),
               "place_of_service": draft.place_of_service.strip(), "notes": draft.notes.strip(),
               "batch": draft.batch_id, "rendering_provider": draft.rendering_provider_id,
               "referring_provider": draft.referring_provider_id,
               "prior_authorization": (draft.prior_authorization or "").strip()}
     return header, lines, diagnoses, problems
+
+
+def _provider_name(draft: InvoiceDraft) -> str:
+    """The invoice's provider as printed and reported: its rendering provider's name, or without
+    one the text typed on it (an invoice from before rendering providers were picked, an order's)."""
+    rendering = (Provider.get_or_none(Provider.id == draft.rendering_provider_id)
+                 if draft.rendering_provider_id else None)
+    return rendering.display_name if rendering is not None else (draft.provider or "").strip()
 
 
 def _validate_line(line: LineInput, i: int, n_diagnoses: int, service_date):
@@ -181,7 +190,7 @@ def _fill_estimates(account_id: int, on: dt.date, lines: list[dict]) -> InvoiceP
 
 
 def _invoice_snapshot(invoice: Invoice) -> dict:
-    data = audit.snapshot(invoice, "account", "status", "service_date", "total", "notes")
+    data = audit.snapshot(invoice, "account", "status", "service_date", "provider", "total", "notes")
     data["lines"] = [f"{l.code} x{l.quantity} @ {l.unit_price}" for l in
                      invoice.lines.order_by(InvoiceLine.position)]
     return data

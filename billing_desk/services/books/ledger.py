@@ -115,7 +115,29 @@ def check_ledger() -> list[str]:
     problems += _check_line_amounts()
     problems += _check_payments()
     problems += _check_insurance_payments()
+    problems += _check_day_totals()
     return problems
+
+
+def _check_day_totals() -> list[str]:
+    """The totals kept per entry date (models/migration_speed: the day sheet's A/R) against the
+    entries themselves (one pass over the table, grouped in memory: 730 days, not 2 M rows)."""
+    entries = {day: (amount, count) for day, amount, count in database.execute_sql(
+        "SELECT entry_date, SUM(amount), COUNT(*) FROM ledger_entry NOT INDEXED GROUP BY entry_date")}
+    kept = {day: (amount, count) for day, amount, count in database.execute_sql(
+        "SELECT entry_date, amount, entries FROM ledger_day")}
+    problems = []
+    for day in sorted(set(entries) | set(kept)):
+        have, want = kept.get(day, (0, 0)), entries.get(day, (0, 0))
+        if have != want:
+            problems.append(f"the day totals of {dt.date.fromisoformat(str(day)):%m/%d/%Y} say "
+                            f"{format_money(from_cents(have[0]))} in {_entries(have[1])}; the ledger holds "
+                            f"{format_money(from_cents(want[0]))} in {_entries(want[1])}")
+    return problems
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
 
 
 def _check_line_amounts() -> list[str]:
@@ -243,7 +265,7 @@ def _check_insurance_payments() -> list[str]:
     """Every insurance check is whole: its amount = applied to lines + provider adjustments +
     held unapplied on the payer + refunded to it."""
     from ...models import InsurancePayment
-    from .insurance_money import check_sums
+    from .check_sums import check_sums
 
     problems = []
     for check in InsurancePayment.select(InsurancePayment.id):

@@ -1,5 +1,7 @@
 """Payers and plans to and from a spreadsheet: one row a plan, the payer's columns repeated on
-each of its plans (a payer without plans is one row with the plan columns blank).
+each of its plans (a payer without plans is one row with the plan columns blank). The program
+column (Medicare, Medicaid, commercial...) may be left out: new payers are then commercial, and
+payers on file keep theirs.
 
 The import checks every row like the Payers screen does (``exchange.importing`` reads the file,
 maps the columns and splits good rows from bad); all rows or, with ``skip_bad``, only the good
@@ -23,6 +25,8 @@ KIND = "payers"
 #: (field, column title, required, other headers that mean it), in the file's order.
 _COLUMNS = (
     ("name", "Payer", True, ("payer name", "insurance", "insurance company", "carrier")),
+    ("program", "Program", False, ("payer program", "insurance program", "insurance type", "plan type",
+                                   "claim filing code", "filing code")),
     ("payer_id", "Payer id", False, ("electronic payer id", "edi payer id")),
     ("address", "Claims address", False, ("address",)),
     ("phone", "Phone", False, ()),
@@ -61,8 +65,7 @@ def payer_checker() -> Callable[[dict[str, str], int], tuple[PayerRow | None, li
     plans_seen: dict[tuple[str, str], int] = {}
 
     def check(values: dict[str, str], row: int):
-        form = payers.PayerForm(**{n: values.get(n, "") for n in payers.FIELDS})
-        form.claim_mode = form.claim_mode or "electronic"
+        form = payer_form_of(values)
         existing = Payer.get_or_none(Payer.name == form.name.strip())
         problems = payers.validate_payer(form, existing.id if existing else None)
         active = ACTIVE_WORDS.get(values.get("payer_active", "").strip().lower())
@@ -89,10 +92,21 @@ def payer_checker() -> Callable[[dict[str, str], int], tuple[PayerRow | None, li
     return check
 
 
-def payer_row(values: dict[str, str]) -> PayerRow:
-    """A checked row's payer, whether it is active, and its plan's terms (or None)."""
+def payer_form_of(values: dict[str, str]) -> payers.PayerForm:
+    """A row's payer as the Payers screen's form. Without a Program column a payer on file keeps
+    its program (a file exported before programs were kept changes none) and a new one is
+    commercial."""
     form = payers.PayerForm(**{n: values.get(n, "") for n in payers.FIELDS})
     form.claim_mode = form.claim_mode or "electronic"
+    if "program" not in values:
+        existing = Payer.get_or_none(Payer.name == form.name.strip())
+        form.program = existing.program if existing is not None else ""
+    return form
+
+
+def payer_row(values: dict[str, str]) -> PayerRow:
+    """A checked row's payer, whether it is active, and its plan's terms (or None)."""
+    form = payer_form_of(values)
     active = bool(ACTIVE_WORDS.get(values.get("payer_active", "").strip().lower()))
     has_plan = any(values.get(f"plan_{part}", "").strip() for part in PLAN_PARTS)
     return PayerRow(form, active, {p: values.get(f"plan_{p}", "") for p in PLAN_PARTS} if has_plan else None)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ...choices import CLAIM_MODES
+from ...choices import CLAIM_MODES, DEFAULT_PAYER_PROGRAM, PAYER_PROGRAMS
 from ...errors import Problem, ValidationError
 from ...models import CatalogueItem, FeeSchedule, Payer, Plan, User
 from ..office import audit
@@ -18,10 +18,10 @@ from ..office.transactions import in_transaction
 from ..office.validation import normalize_phone
 
 #: What is kept on a payer, in the order the screen and the import show it.
-FIELDS = ("name", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days",
+FIELDS = ("name", "program", "payer_id", "address", "phone", "fax", "portal", "timely_filing_days",
           "follow_up_days", "claim_mode", "member_id_pattern", "notes")
-LABELS = {"name": "payer name", "payer_id": "electronic payer id", "address": "claims address",
-          "phone": "phone", "fax": "fax", "portal": "portal address",
+LABELS = {"name": "payer name", "program": "program", "payer_id": "electronic payer id",
+          "address": "claims address", "phone": "phone", "fax": "fax", "portal": "portal address",
           "timely_filing_days": "timely filing (days)",
           "follow_up_days": "follow-up after (days without an answer)", "claim_mode": "claims by",
           "member_id_pattern": "member id pattern", "notes": "notes"}
@@ -29,6 +29,14 @@ MODE_WORDS = {"e": "electronic", "electronic": "electronic", "edi": "electronic"
               "p": "paper", "paper": "paper", "cms-1500": "paper", "cms1500": "paper"}
 _PAYER_ID = re.compile(r"[A-Za-z0-9]{2,15}")
 _PORTAL = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?([/?#]\S*)?", re.IGNORECASE)
+#: Other words for a program (besides its own word, its label and its filing code when no other
+#: program shares that code), spaced and in small letters as ``_plain`` makes them.
+PROGRAM_WORDS = {"group": "commercial", "group health": "commercial", "group health plan": "commercial",
+                 "commercial insurance": "commercial", "blue cross": "bcbs",
+                 "blue cross blue shield": "bcbs", "champus": "tricare", "part b": "medicare",
+                 "medicare b": "medicare", "medicare part b": "medicare", "part a": "medicare_a",
+                 "medicare part a": "medicare_a", "workers compensation": "workers_comp",
+                 "no fault": "auto", "automobile": "auto", "hmo medicare risk": "medicare_advantage"}
 MAX_FILING_DAYS = 3650
 MAX_FOLLOW_UP_DAYS = 365
 DEFAULT_FOLLOW_UP_DAYS = 30
@@ -49,6 +57,7 @@ class PayerForm:
     claim_mode: str = "electronic"
     member_id_pattern: str = ""
     notes: str = ""
+    program: str = ""  # blank: commercial
 
 
 def clean_payer(form: PayerForm, payer_id: int | None = None) -> tuple[dict, list[Problem]]:
@@ -80,6 +89,9 @@ def clean_payer(form: PayerForm, payer_id: int | None = None) -> tuple[dict, lis
     if text["portal"] and not _PORTAL.fullmatch(text["portal"]):
         problems.append(Problem("portal", f"'{text['portal']}' is not a web address "
                                 "(like https://provider.example.com)"))
+    values["program"], problem = parse_program(text["program"])
+    if problem:
+        problems.append(problem)
     values["timely_filing_days"] = _days(text["timely_filing_days"], problems)
     values["follow_up_days"] = _follow_up_days(text["follow_up_days"], problems)
     if text["member_id_pattern"]:
@@ -88,6 +100,39 @@ def clean_payer(form: PayerForm, payer_id: int | None = None) -> tuple[dict, lis
         except re.error as exc:
             problems.append(Problem("member_id_pattern", f"not a valid pattern ({exc})"))
     return values, problems
+
+
+def _plain(text: str) -> str:
+    """Small letters and single spaces, without apostrophes, brackets, dashes or underscores."""
+    return " ".join(re.sub(r"[-_/,()]", " ", text.lower().replace("'", "")).split())
+
+
+def program_choices() -> list[tuple[str, str]]:
+    """(word kept, what the clerk reads) for every program, in the order the screen lists them."""
+    return [(key, program.label) for key, program in PAYER_PROGRAMS.items()]
+
+
+def parse_program(text: str) -> tuple[str, Problem | None]:
+    """A program as typed (its word, its label, another word for it, or a filing code no other
+    program shares) as its word; blank is commercial."""
+    plain = _plain(text or "")
+    if not plain:
+        return DEFAULT_PAYER_PROGRAM, None
+    known = {_plain(key): key for key in PAYER_PROGRAMS}
+    known |= {_plain(program.label): key for key, program in PAYER_PROGRAMS.items()}
+    known |= PROGRAM_WORDS
+    if plain in known:
+        return known[plain], None
+    by_code = [key for key, program in PAYER_PROGRAMS.items() if program.filing_code.lower() == plain]
+    if len(by_code) == 1:
+        return by_code[0], None
+    words = ", ".join(PAYER_PROGRAMS)
+    if by_code:
+        names = "; ".join(PAYER_PROGRAMS[key].label for key in by_code)
+        return DEFAULT_PAYER_PROGRAM, Problem("program", f"'{text.strip()}' is the filing code of "
+                                              f"several programs ({names}): choose one of {words}")
+    return DEFAULT_PAYER_PROGRAM, Problem("program", f"'{text.strip()}' is not a program: choose one "
+                                          f"of {words}")
 
 
 def _days(text: str, problems: list[Problem]) -> int | None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ...errors import RuleError, ValidationError
+from ...choices import PAYMENT_METHODS
+from ...errors import Problem, RuleError, ValidationError
 from ...models import Account, Adjustment, Invoice, InvoiceLine, LedgerEntry, Payment, User
 from ...money import ZERO, format_money, parse_money
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction, today
+from ..office.validation import effective_date
 from .eob import EobLine as RemitLine  # noqa: F401  (the name callers know)
 from .ledger import post_entry
 
@@ -129,30 +131,37 @@ def apply_credit(account_id: int, by: User, *, entry_date: dt.date | None = None
 
 def refund(account_id: int, amount, reason: str, by: User, *, method: str = "check",
            reference: str = "", entry_date: dt.date | None = None,
-           approved_by: User | None = None) -> Adjustment:
+           adjusted_on: str | dt.date | None = None, approved_by: User | None = None) -> Adjustment:
     """Pay back unapplied credit. Over the office's threshold a supervisor must do it or sign
-    it off (``approved_by``)."""
-    amount = parse_money(amount, "amount")
+    it off (``approved_by``). ``adjusted_on``: the day of the refund (not in the future; blank:
+    the day it is entered). Every problem with what was typed is named at once."""
+    entry_date = entry_date or today()
+    problems: list[Problem] = []
+    amount = _checked(lambda: parse_money(amount, "amount"), problems)
+    on = _checked(lambda: effective_date(adjusted_on, entry_date), problems)
+    if amount is not None and amount <= 0:
+        problems.append(Problem("amount", "the refund must be more than zero"))
+    if method not in PAYMENT_METHODS:
+        problems.append(Problem("method", f"'{method}' is not a payment method"))
     if not (reason or "").strip():
-        raise ValidationError("a reason is required for a refund", "reason")
-    if amount <= 0:
-        raise ValidationError("the refund must be more than zero", "amount")
+        problems.append(Problem("reason", "a reason is required for a refund"))
+    if problems:
+        raise ValidationError(problems)
     large = amount > credit_threshold()
     if large:
         require(by, "large_credit", approved_by)
-    entry_date = entry_date or today()
     with in_transaction():
         account = Account.get_by_id(account_id)
         if amount > account.unapplied_credit:
             raise RuleError(f"Account {account.number} has {format_money(account.unapplied_credit)} "
                             f"of credit; {format_money(amount)} cannot be refunded.")
         adjustment = Adjustment.create(account=account, kind="refund", reason=reason.strip(),
-                                       party="patient", amount=amount, adjusted_on=entry_date,
+                                       party="patient", amount=amount, adjusted_on=on,
                                        entered_on=entry_date, created_by=by,
                                        approved_by=approver(by, "large_credit", approved_by)
                                        if large else None)
         post_entry(account_id=account.id, amount=amount, kind="refund", party="patient", by=by,
-                   adjustment=adjustment, entry_date=entry_date,
+                   adjustment=adjustment, posting_date=on, entry_date=entry_date,
                    memo=f"refund by {method} {reference}".strip())
         note = approved_note(by, "large_credit", approved_by) if large else ""
         audit.record(by, "refund", adjustment, summary=f"refund {format_money(amount)}: {reason}{note}",
@@ -160,9 +169,20 @@ def refund(account_id: int, amount, reason: str, by: User, *, method: str = "che
     return adjustment
 
 
+def _checked(parse, problems: list[Problem]):
+    """``parse()``, or None with its problems added to ``problems``."""
+    try:
+        return parse()
+    except ValidationError as exc:
+        problems += exc.problems
+        return None
+
+
 def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date | None = None,
                  approved_by: User | None = None) -> Payment:
-    """Reverse every entry of a payment (a bounced check): both stay visible."""
+    """Reverse every entry of a payment (a bounced check): both stay visible. An account's part
+    of an insurer's check (posted to the wrong claim) goes back to being held unapplied on the
+    payer, so the check stays whole and can be applied again."""
     if not (reason or "").strip():
         raise ValidationError("a reason is required to void a payment", "reason")
     require(by, "void_payment", approved_by)
@@ -182,6 +202,12 @@ def void_payment(payment_id: int, reason: str, by: User, *, entry_date: dt.date 
                        memo=f"void: {reason.strip()}")
         payment.status, payment.void_reason = "void", reason.strip()
         payment.save()
+        if payment.insurance_payment_id is not None:
+            from . import insurance_money
+
+            insurance_money.move(payment.insurance_payment, "held", payment.amount, by,
+                                 entry_date=entry_date, reason=f"part for account "
+                                 f"{payment.account.number} voided: {reason.strip()}")
         audit.record(by, "void", payment, summary=f"voided payment: {reason}"
                      + approved_note(by, "void_payment", approved_by))
     return payment

@@ -3,17 +3,31 @@ descriptions seeded from resources/codes and editable by the office."""
 
 from __future__ import annotations
 
+from peewee import fn
+
 from ...errors import ValidationError
 from ...models import RemitCode, User
 from ..office import audit
 from ..office.transactions import in_transaction
 
 
-def codes(kind: str | None = None) -> list[RemitCode]:
-    query = RemitCode.select().order_by(RemitCode.kind, RemitCode.code)
+def codes(kind: str | None = None, text: str = "") -> list[RemitCode]:
+    """The codes, CARC before RARC, in code order (numbers as numbers); ``text``: a code, or words
+    of the description."""
+    query = RemitCode.select()
     if kind:
         query = query.where(RemitCode.kind == kind)
-    return list(query)
+    text = (text or "").strip()
+    if text:
+        query = query.where((fn.UPPER(RemitCode.code) == text.upper())
+                            | RemitCode.description.contains(text))
+    return sorted(query, key=_order)
+
+
+def _order(code: RemitCode) -> tuple:
+    """CARC 1, 2, ... 253, then A1, ...; RARC M1, ..., MA01, ..., N1, ... (numbers as numbers)."""
+    digits = "".join(ch for ch in code.code if ch.isdigit())
+    return (code.kind, code.code.rstrip("0123456789"), int(digits or 0), code.code)
 
 
 def describe(kind: str, code: str) -> str:

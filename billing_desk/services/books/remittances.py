@@ -21,13 +21,11 @@ from ...models import Claim, ClaimLine, InsurancePayment, InvoiceLine, Payment, 
 from ...money import ZERO, format_money
 from ...remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
 from ..claims import after_payment, claim_status
-from ..claims.claims import covering
+from ..claims.payer_order import covering
 from ..office import audit
 from ..office.transactions import in_transaction, today
 from . import insurance_money as money
 from .remit_lines import LineOutcome, LinePosting, post_line
-
-PAYMENT_METHOD = {"check": "check", "eft": "eft", "none": "other"}
 
 
 @dataclass
@@ -39,6 +37,7 @@ class Posted:
     unmatched: list[str] = field(default_factory=list)  # claim numbers on the worklist
     held: Decimal = ZERO  # held unapplied on the payer by this posting
     secondary_claims: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what else was done (a secondary claim voided)
 
 
 def fingerprint_of(remittance: Remittance) -> str | None:
@@ -127,7 +126,7 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
     if payment.is_reversal:
         _reverse_status(claim, by, check.reference)
     part = Payment.create(account=invoice.account_id, source="insurance", payer=claim.payer_id,
-                          method=PAYMENT_METHOD.get(check.method, "other"), reference=check.reference,
+                          method=money.PAYMENT_METHOD.get(check.method, "other"), reference=check.reference,
                           amount=ZERO, received_on=check.received_on, entered_on=entry_date,
                           note=f"claim {claim.control_number}", insurance_payment=check, created_by=by)
     secondary = None
@@ -164,7 +163,9 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
     if payment.payer_claim_number and not claim.payer_claim_number:
         claim.payer_claim_number = payment.payer_claim_number
         claim.save(only=[Claim.payer_claim_number])
-    if not payment.is_reversal and adjudications:
+    if payment.is_reversal:
+        done.notes += after_payment.after_reversal(claim, by, check.reference)
+    elif adjudications:
         made = after_payment.after_primary_payment(claim.payer_id, adjudications, check.received_on,
                                                    by, reference=check.reference)
         done.secondary_claims += [c.control_number for c in made]
@@ -306,3 +307,77 @@ def match_unmatched(item_id: int, claim_number: str, by: User, *,
         if money.unapplied(check.id) < 0:
             raise RuleError("More would be applied than the check holds; nothing was posted.")
     return done
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    """A claim payment of a posted check that matched none of our claims, as the worklist shows it."""
+
+    item_id: int
+    claim_number: str  # as the payer sent it
+    patient: str
+    member_id: str
+    payer: str
+    reference: str  # the check or EFT
+    received_on: dt.date
+    charge: Decimal
+    paid: Decimal  # held unapplied on the payer until matched
+    days: int
+
+
+def unmatched_rows(*, payer: str = "", day: dt.date | None = None) -> list[UnmatchedRow]:
+    """The unmatched worklist: claim payments waiting to be matched, oldest first; ``payer``: by
+    name, one payer's."""
+    from ...models import InsurancePayment, Payer, UnmatchedClaim
+
+    query = (UnmatchedClaim.select(UnmatchedClaim, InsurancePayment, Payer)
+             .join(InsurancePayment).join(Payer)
+             .where(UnmatchedClaim.matched_claim.is_null()).order_by(UnmatchedClaim.id))
+    if payer:
+        query = query.where(Payer.name == payer)
+    day = day or today()
+    return [UnmatchedRow(i.id, i.claim_number, i.patient_name, i.member_id,
+                         i.insurance_payment.payer.name, i.insurance_payment.reference,
+                         i.insurance_payment.received_on, i.charge, i.paid,
+                         max((day - i.insurance_payment.received_on).days, 0)) for i in query]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    claim_number: str
+    patient: str
+    invoice: int | None
+    service_date: dt.date
+    total: Decimal
+    status: str
+    why: str  # what it has in common with the unmatched payment
+
+    def __str__(self) -> str:
+        return (f"{self.claim_number}: {self.patient}, invoice {self.invoice}, "
+                f"{self.service_date:%m/%d/%Y}, {format_money(self.total)} ({self.status}; {self.why})")
+
+
+def likely_claims(item_id: int, limit: int = 8) -> list[Candidate]:
+    """Our claims to the same payer an unmatched payment may be for: the same member id first,
+    then the patient's last name, then the same charge; open claims before finished ones."""
+    from ...models import Account, Coverage, Invoice, UnmatchedClaim
+
+    item = UnmatchedClaim.get_by_id(item_id)
+    last = (item.patient_name or "").split(",")[0].strip().lower()
+    query = (Claim.select(Claim, Invoice, Account, Coverage).join(Invoice).join(Account)
+             .switch(Claim).join(Coverage)
+             .where(Claim.payer == item.insurance_payment.payer_id, Claim.frequency != "8"))
+    found = []
+    for claim in query:
+        account = claim.invoice.account
+        why = [w for w, hit in (
+            ("same member id", item.member_id and claim.coverage.member_id == item.member_id),
+            ("same last name", last and (account.last_name or "").strip().lower() == last),
+            ("same charge", claim.total_charge == item.charge)) if hit]
+        if why:
+            found.append((len(why) * -1, claim.status in ("resubmitted", "voided", "closed"),
+                          -claim.id, Candidate(claim.control_number, account.display_name,
+                                               claim.invoice.number, claim.invoice.service_date,
+                                               claim.total_charge, claim_status.NAMES[claim.status],
+                                               ", ".join(why))))
+    return [c for *_key, c in sorted(found, key=lambda f: f[:3])][:limit]

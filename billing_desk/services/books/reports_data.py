@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from typing import overload
 
 from ...models import database
+from ...names import SQL_COLUMNS, listed
 
 
-def display_name(last: str, first: str, organization: str, kind: str) -> str:
-    """The same name ``Account.display_name`` gives, from plain columns."""
-    person = ", ".join(p for p in (last, first) if p)
-    if kind == "customer" and organization:
-        return f"{organization} ({person})" if person else organization
-    return person or organization
+def display_name(last: str, first: str, middle: str, suffix: str, organization: str, kind: str) -> str:
+    """The same name ``Account.display_name`` gives, from the plain columns ``names.SQL_COLUMNS``."""
+    return listed(last, first, middle, suffix, organization, kind)
 
 
 @overload
@@ -50,7 +48,7 @@ class OpenInvoice:
     insurance_cents: int
 
 
-_NAME_COLUMNS = "a.id, a.number, a.last_name, a.first_name, a.organization, a.kind"
+_NAME_COLUMNS = f"a.id, a.number, {SQL_COLUMNS}"
 _INVOICE_COLUMNS = "i.number, i.service_date, COALESCE(i.due_date, i.service_date), COALESCE(p.name, '')"
 
 
@@ -83,9 +81,9 @@ def open_invoices(as_of: dt.date, account_id: int | None = None) -> list[OpenInv
         params.append(account_id)
     sql = (f"SELECT {_NAME_COLUMNS}, {_INVOICE_COLUMNS}, {amounts} FROM {source} "
            "JOIN account a ON a.id = i.account_id LEFT JOIN payer p ON p.id = i.payer_id "
-           f"WHERE {where} ORDER BY a.sort_name, a.number, 9, i.number")
-    return [OpenInvoice(r[0], r[1], display_name(*r[2:6]), r[6], as_date(r[7]), as_date(r[8]),
-                        r[9], r[10], r[11])
+           f"WHERE {where} ORDER BY a.sort_name, a.number, 11, i.number")  # 11: the due date
+    return [OpenInvoice(r[0], r[1], display_name(*r[2:8]), r[8], as_date(r[9]), as_date(r[10]),
+                        r[11], r[12], r[13])
             for r in database.execute_sql(sql, params).fetchall()]
 
 
@@ -98,7 +96,7 @@ def account_names(ids) -> dict[int, tuple[str, str, str]]:
         marks = ",".join("?" * len(chunk))
         for row in database.execute_sql(
                 f"SELECT {_NAME_COLUMNS}, a.sort_name FROM account a WHERE a.id IN ({marks})", chunk):
-            names[row[0]] = (row[1], display_name(*row[2:6]), row[6] or "")
+            names[row[0]] = (row[1], display_name(*row[2:8]), row[8] or "")
     return names
 
 
@@ -126,22 +124,23 @@ class DayEntry:
 
 def day_entries(start: dt.date, end: dt.date) -> list[DayEntry]:
     """Every ledger entry keyed from ``start`` to ``end`` (entry dates), in the order keyed."""
-    sql = """SELECT le.entry_date, le.posting_date, a.number, a.last_name, a.first_name,
-                     a.organization, a.kind, inv.number, COALESCE(il.code, ''), le.kind, le.party,
+    sql = f"""SELECT le.entry_date, le.posting_date, a.number, {SQL_COLUMNS},
+                     inv.number, COALESCE(il.code, ''), le.kind, le.party,
                      le.amount, COALESCE(pay.method, ''), le.memo
               FROM ledger_entry le JOIN account a ON a.id = le.account_id
               LEFT JOIN invoice inv ON inv.id = le.invoice_id
               LEFT JOIN invoice_line il ON il.id = le.line_id
               LEFT JOIN payment pay ON pay.id = le.payment_id
               WHERE le.entry_date BETWEEN ? AND ? ORDER BY le.entry_date, le.id"""
-    return [DayEntry(as_date(r[0]), as_date(r[1]), r[2], display_name(*r[3:7]), r[7], r[8], r[9],
-                     r[10], r[11], r[12], r[13] or "")
+    return [DayEntry(as_date(r[0]), as_date(r[1]), r[2], display_name(*r[3:9]), r[9], r[10], r[11],
+                     r[12], r[13], r[14], r[15] or "")
             for r in database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
 
 
 def receivables_cents(before: dt.date) -> int:
-    """What all accounts owed (less unapplied credit) at the start of ``before``."""
-    row = database.execute_sql("SELECT COALESCE(SUM(amount), 0) FROM ledger_entry "
+    """What all accounts owed (less unapplied credit) at the start of ``before``: the sum of the
+    ledger's day totals (kept by a trigger on every entry, checked by the ledger check) before it."""
+    row = database.execute_sql("SELECT COALESCE(SUM(amount), 0) FROM ledger_day "
                                "WHERE entry_date < ?", (before.isoformat(),)).fetchone()
     return row[0]
 
@@ -243,13 +242,13 @@ def accounts_by_status(status: str | None = None, as_of: dt.date | None = None) 
     if status:
         where.append("a.status = ?")
         params.append(status)
-    sql = f"""SELECT a.status, a.number, a.last_name, a.first_name, a.organization, a.kind,
+    sql = f"""SELECT a.status, a.number, {SQL_COLUMNS},
                      a.phone, a.city, a.created_at, {balances}
               FROM {source} {"WHERE " + " AND ".join(where) if where else ""}
               ORDER BY CASE a.status WHEN 'active' THEN 0 WHEN 'pending' THEN 1
                        WHEN 'inactive' THEN 2 ELSE 3 END, a.sort_name, a.number"""
     rows = database.execute_sql(sql, params).fetchall()
-    return [{"status": r[0], "account": r[1], "name": display_name(r[2], r[3], r[4], r[5]),
-             "kind": r[5], "phone": r[6], "city": r[7], "opened": as_date(r[8]),
-             "patient_cents": r[9], "insurance_cents": r[10], "credit_cents": r[11]}
+    return [{"status": r[0], "account": r[1], "name": display_name(*r[2:8]),
+             "kind": r[7], "phone": r[8], "city": r[9], "opened": as_date(r[10]),
+             "patient_cents": r[11], "insurance_cents": r[12], "credit_cents": r[13]}
             for r in rows]

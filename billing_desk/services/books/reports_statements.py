@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ...models import Account, AccountCollection, Letter, User, database
 from ...money import ZERO, from_cents, to_cents
+from ...names import SQL_COLUMNS, listed
 from ..office import audit
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
@@ -60,36 +61,55 @@ def cycle_start(as_of: dt.date, cycle_day: int) -> dt.date:
 
 def select_accounts(as_of: dt.date, minimum: Decimal | None = None,
                     account_id: int | None = None) -> Selection:
-    """The accounts a statement run on ``as_of`` sends to, and the ones it leaves out, with why."""
+    """The accounts a statement run on ``as_of`` sends to, and the ones it leaves out, with why.
+
+    Everything is as it stood that day: what each patient owed less credit (the ledger up to
+    the day), the statements sent by then, write-offs, agency hand-offs and holds made by then.
+    """
     if account_id is not None:
         return Selection([account_id])
     minimum = Decimal(str(get_setting("statement_minimum"))) if minimum is None else minimum
+    owed = {key: sum(row.patient_cents) for key, row in aging_by_account(as_of).items()}
+    floor = to_cents(minimum)
     rows = database.execute_sql(
-        "SELECT id, number, last_name, first_name, billing_cycle_day FROM account "
-        "WHERE status != 'pending' AND patient_balance - unapplied_credit > ? "
-        "ORDER BY zip_code, sort_name, number", (to_cents(minimum),)).fetchall()
+        f"SELECT a.id, a.number, {SQL_COLUMNS}, a.billing_cycle_day FROM account a "
+        "WHERE status != 'pending' ORDER BY zip_code, sort_name, number").fetchall()
     last_sent = dict(database.execute_sql(
-        "SELECT account_id, MAX(sent_on) FROM letter WHERE kind = 'statement' GROUP BY account_id"
-    ).fetchall())
+        "SELECT account_id, MAX(sent_on) FROM letter WHERE kind = 'statement' AND sent_on <= ? "
+        "GROUP BY account_id", (as_of.isoformat(),)).fetchall())
     standing = {r.account_id: r for r in AccountCollection.select()}
+    holds = holds_as_of(as_of)
     chosen = Selection()
-    for key, number, last, first, cycle_day in rows:
-        reason = _skip_reason(standing.get(key), last_sent.get(key), as_of, cycle_day)
+    for key, number, *name, cycle_day in rows:
+        if owed.get(key, 0) <= floor:
+            continue
+        reason = _skip_reason(standing.get(key), holds, last_sent.get(key), as_of, cycle_day)
         if reason:
-            chosen.skipped.append(Skipped(number, ", ".join(p for p in (last, first) if p), reason))
+            chosen.skipped.append(Skipped(number, listed(*name), reason))
         else:
             chosen.account_ids.append(key)
     return chosen
 
 
-def _skip_reason(standing, last_sent, as_of: dt.date, cycle_day: int) -> str:
+def holds_as_of(as_of: dt.date) -> dict[int, str]:
+    """The holds changed after ``as_of``, by account standing id: the hold each had that day."""
+    held = {}
+    for record_id, changed in audit.changes("account_collection", ("hold",)).items():
+        later = [c for c in changed if c.on > as_of]
+        if later:
+            held[record_id] = str(later[0].before.get("hold") or "")
+    return held
+
+
+def _skip_reason(standing, holds: dict[int, str], last_sent, as_of: dt.date, cycle_day: int) -> str:
     if standing is not None:
-        if standing.written_off_on:
+        if standing.written_off_on and standing.written_off_on <= as_of:
             return "written off"
-        if standing.handed_off_on:
+        if standing.handed_off_on and standing.handed_off_on <= as_of:
             return f"with the agency {standing.agency}".rstrip()
-        if standing.hold:
-            return HOLDS.get(standing.hold, standing.hold)
+        hold = holds.get(standing.id, standing.hold)
+        if hold:
+            return HOLDS.get(hold, hold)
     start = cycle_start(as_of, cycle_day or 1)
     if last_sent and dt.date.fromisoformat(str(last_sent)[:10]) >= start:
         return f"already sent a statement this cycle (on {last_sent})"
@@ -107,49 +127,55 @@ def bill_to(account: Account) -> list[str]:
     """The address block: the guarantor's when someone else pays, else the account's."""
     who = account.guarantor if account.guarantor_id and account.guarantor.relationship != "self" else None
     source = who or account
-    name = f"{who.first_name} {who.last_name}".strip() if who else account.display_name
+    name = who.written_name if who else account.display_name
     city = " ".join(p for p in (f"{source.city}," if source.city else "", source.state,
                                 source.zip_code) if p)
     return [line for line in (name, source.street, source.street2, city) if line]
 
 
 def statement_data(account_id: int, as_of: dt.date) -> dict:
-    """Everything one statement prints: items with what was paid and adjusted, and the sums."""
+    """Everything one statement prints, as of ``as_of``: the items open that day with what was
+    paid and adjusted on them by then, and the sums (the ledger up to that day)."""
     account = Account.get_by_id(account_id)
-    items = _items(account_id)
     aging = aging_by_account(as_of, account_id).get(account_id)  # credit off the oldest first
-    patient = [from_cents(c) for c in aging.patient_cents] if aging else [ZERO] * 6
+    owed = aging.patient_cents if aging else [0] * 6
+    patient = [from_cents(c) for c in owed]
+    credit = aging.credit_cents if aging else 0
     oldest = next((BUCKETS[i] for i in range(5, -1, -1) if patient[i] > 0), "current")
     due = sum(patient, ZERO)
     return {
         "account_id": account.id, "account": account.number, "name": account.display_name,
         "to_lines": bill_to(account), "as_of": as_of,
         "due_date": as_of + dt.timedelta(days=account.payment_terms_days or 30),
-        "items": items, "amount_due": max(due, ZERO), "credit": account.unapplied_credit,
-        "patient_balance": account.patient_balance,
-        "insurance_pending": account.insurance_balance,
+        "items": _items(account_id, as_of), "amount_due": max(due, ZERO),
+        "credit": from_cents(credit), "patient_balance": from_cents(sum(owed) + credit),
+        "insurance_pending": from_cents(sum(aging.insurance_cents) if aging else 0),
         "aging": list(zip(BUCKETS, patient)), "oldest": oldest, "message": message_for(oldest),
     }
 
 
-def _items(account_id: int) -> list[dict]:
-    """Each open invoice line: charge, insurance paid, adjusted, patient paid, balance."""
+_PAID = "('payment', 'payment_void', 'credit_applied')"
+
+
+def _items(account_id: int, as_of: dt.date) -> list[dict]:
+    """Each invoice line open on ``as_of``: charge, insurance paid, adjusted, patient paid and
+    balance, all summed from the ledger entries keyed up to that day."""
     lines = database.execute_sql(
-        """SELECT l.id, l.service_date, l.code, l.description, l.amount, l.patient_balance,
-                  l.insurance_balance, i.number
-           FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
-           WHERE i.account_id = ? AND i.status = 'posted'
-             AND (l.patient_balance != 0 OR l.insurance_balance != 0)
-           ORDER BY l.service_date, i.number, l.position""", (account_id,)).fetchall()
-    paid: dict[tuple[int, str], int] = {}
-    for line_id, party, cents in database.execute_sql(
-            """SELECT line_id, party, SUM(amount) FROM ledger_entry
-               WHERE account_id = ? AND kind IN ('payment', 'payment_void', 'credit_applied')
-                 AND line_id IS NOT NULL GROUP BY line_id, party""", (account_id,)):
-        paid[(line_id, party)] = -cents
+        f"""SELECT l.service_date, l.code, l.description, l.amount, i.number,
+                  SUM(CASE WHEN e.party = 'patient' THEN e.amount ELSE 0 END) AS p,
+                  SUM(CASE WHEN e.party = 'insurance' THEN e.amount ELSE 0 END) AS ins,
+                  SUM(CASE WHEN e.party = 'patient' AND e.kind IN {_PAID} THEN -e.amount
+                      ELSE 0 END),
+                  SUM(CASE WHEN e.party = 'insurance' AND e.kind IN {_PAID} THEN -e.amount
+                      ELSE 0 END)
+           FROM ledger_entry e JOIN invoice_line l ON l.id = e.line_id
+           JOIN invoice i ON i.id = l.invoice_id
+           WHERE e.account_id = ? AND e.entry_date <= ?
+           GROUP BY l.id HAVING p != 0 OR ins != 0
+           ORDER BY l.service_date, i.number, l.position""",
+        (account_id, as_of.isoformat())).fetchall()
     items = []
-    for line_id, served, code, description, amount, p_bal, i_bal, number in lines:
-        ins, pat = paid.get((line_id, "insurance"), 0), paid.get((line_id, "patient"), 0)
+    for served, code, description, amount, number, p_bal, i_bal, pat, ins in lines:
         balance = p_bal + i_bal
         items.append({"service_date": dt.date.fromisoformat(str(served)[:10]), "code": code,
                       "description": description, "invoice": number,

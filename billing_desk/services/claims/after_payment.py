@@ -1,5 +1,6 @@
 """After a payer's EOB is posted: its claim marked paid, partly paid or denied (when it had gone
-out), and the secondary's claim made, carrying what the primary paid and adjusted on each line."""
+out), and the secondary's claim made, carrying what the primary paid and adjusted on each line;
+after the payer reverses its payment (an 835 claim status 22), the secondary claims it made voided."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...choices import CLAIM_CLOSED_STATUSES
 from ...models import Claim, Invoice, InvoiceLine, User
 from ...money import ZERO
-from .claim_status import move
-from .claims import covering, new_claim, open_claim_of, stamp_on
+from .claim_status import move, void
+from .claims import billing, new_claim, open_claim_of, stamp_on
+from .payer_order import covering
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,7 @@ def after_primary_payment(payer_id: int, adjudications: list[LineAdjudication], 
 
 def _mark_primary(invoice: Invoice, payer_id: int, items: list[LineAdjudication], by: User,
                   reference: str, paid_on: dt.date) -> Claim | None:
-    claim = (Claim.select().where(Claim.invoice == invoice.id, Claim.payer == payer_id,
-                                  Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+    claim = (billing(Claim.select().where(Claim.invoice == invoice.id, Claim.payer == payer_id))
              .order_by(Claim.id.desc()).first())
     if claim is None:
         return None
@@ -113,3 +113,29 @@ def _secondary(invoice: Invoice, primary_payer: int, primary: Claim | None,
     return new_claim(invoice, coverage, sorted(carried, key=lambda l: l.position), by,
                      rank="secondary", primary_claim=primary, paid_on=paid_on, other=other,
                      note="after the primary's payment", on=paid_on)
+
+
+def secondaries_of(primary: Claim) -> list[Claim]:
+    """The open secondary claims made after a primary claim's payment (void claims aside)."""
+    return list(billing(Claim.select().where(Claim.primary_claim == primary.id,
+                                             Claim.rank == "secondary")).order_by(Claim.id))
+
+
+def after_reversal(primary: Claim, by: User, reference: str = "") -> list[str]:
+    """The primary payer took back its payment: the secondary claims that payment made carry
+    amounts that no longer hold. One not yet sent is voided; one that went out is voided and a
+    void claim (frequency 8) is made, to send the secondary payer. Returns what was done, in words."""
+    said = []
+    for claim in secondaries_of(primary):
+        reason = (f"{primary.payer.name} reversed its payment on claim {primary.control_number}"
+                  + (f" ({reference})" if reference else ""))
+        made = void(claim.id, reason, by)
+        if made is None:
+            said.append(f"secondary claim {claim.control_number} to {claim.payer.name} voided (it had "
+                        "not gone out)")
+        else:
+            said.append(f"secondary claim {claim.control_number} to {claim.payer.name} had gone out: "
+                        f"voided, and void claim {made.control_number} (frequency 8) is to be sent to "
+                        f"{claim.payer.name}" + (f" once fixed: {made.hold_reason}" if made.status == "held"
+                                                 else ""))
+    return said

@@ -41,7 +41,7 @@ def _money() -> list[str]:
 def _billed_twice() -> list[str]:
     rows = (ClaimLine.select(ClaimLine.line, Claim.payer, fn.COUNT(Claim.id).alias("n"),
                              fn.GROUP_CONCAT(Claim.control_number).alias("numbers"))
-            .join(Claim).where(Claim.status.not_in(CLAIM_CLOSED_STATUSES))
+            .join(Claim).where(Claim.status.not_in(CLAIM_CLOSED_STATUSES), Claim.frequency != "8")
             .group_by(ClaimLine.line, Claim.payer).having(fn.COUNT(Claim.id) > 1).tuples())
     return [f"invoice line #{line} is on {n} open claims of one payer ({numbers}): billed twice"
             for line, _payer, n, numbers in rows]

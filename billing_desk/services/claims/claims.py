@@ -9,27 +9,24 @@ from collections.abc import Iterable
 
 from ...choices import CLAIM_CLOSED_STATUSES
 from ...errors import RuleError
-from ...models import Claim, ClaimEvent, ClaimLine, Coverage, Invoice, InvoiceLine, Plan, User, now
+from ...models import Claim, ClaimEvent, ClaimLine, Coverage, Invoice, InvoiceLine, User, now
 from ...money import ZERO
 from ..office import audit
 from ..office.sequences import next_number
+from .payer_order import covering
 from .scrubber import in_words, scrub
 
 
-def covering(account_id: int, on: dt.date, rank: str) -> Coverage | None:
-    """The account's active coverage of a rank on a day (the same rule as the estimate's)."""
-    query = (Coverage.select(Coverage, Plan).join(Plan)
-             .where(Coverage.account == account_id, Coverage.rank == rank, Coverage.active == True)  # noqa: E712
-             .where((Coverage.start_date.is_null()) | (Coverage.start_date <= on))
-             .where((Coverage.end_date.is_null()) | (Coverage.end_date >= on)))
-    return query.first()
+def billing(query):
+    """Claims that bill their lines: open ones, not a void claim (frequency 8), which bills nothing
+    and only cancels the claim it names."""
+    return query.where(Claim.status.not_in(CLAIM_CLOSED_STATUSES), Claim.frequency != "8")
 
 
 def open_claim_of(line_id: int, payer_id: int) -> Claim | None:
-    """The open claim of a payer that carries an invoice line, if any."""
-    return (Claim.select().join(ClaimLine)
-            .where(ClaimLine.line == line_id, Claim.payer == payer_id,
-                   Claim.status.not_in(CLAIM_CLOSED_STATUSES)).first())
+    """The open claim of a payer that bills an invoice line, if any."""
+    return billing(Claim.select().join(ClaimLine)
+                   .where(ClaimLine.line == line_id, Claim.payer == payer_id)).first()
 
 
 def refuse_billed_twice(lines: Iterable[InvoiceLine], payer_id: int) -> None:

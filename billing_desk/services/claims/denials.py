@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from peewee import fn
 
 from ...errors import RuleError, ValidationError
-from ...models import Claim, ClaimEvent, RemitCode, RemitLine, User, now
+from ...models import Claim, ClaimEvent, InsurancePayment, RemitCode, RemitLine, User, now
 from ...money import format_money
 from ..office import audit
-from ..office.settings import office_details
+from ..office.settings import APPEAL_TEMPLATE, get_setting, office_details, parse_setting
 from ..office.transactions import in_transaction, today as office_today
 from .claims import claim_lines, record_event
 
 GROUPS = {"CO": "contractual obligation", "PR": "patient responsibility", "OA": "other adjustment",
           "PI": "payer initiated", "CR": "correction or reversal"}
-# Public CARC values the office meets most; the posting core ships the whole editable list.
+# Public CARC values the office meets most, for a code the office's table (remit_code) lacks.
 CARC = {"1": "deductible amount", "2": "coinsurance amount", "3": "co-payment amount",
         "4": "procedure code inconsistent with the modifier", "11": "diagnosis inconsistent with "
         "the procedure", "16": "claim lacks information needed for adjudication",
@@ -55,13 +55,22 @@ class DenialReason:
         return f"{self.group}{self.code} {self.description}".strip() if self.code else self.description
 
 
-def reasons_in(note: str) -> list[DenialReason]:
-    """The group and reason codes written in a note; the note itself when it names none."""
+def reasons_in(note: str, words: dict[str, str] | None = None) -> list[DenialReason]:
+    """The group and reason codes written in a note, described in the office's words (the CARC
+    table; ``words`` when the caller read it already); the note itself when it names none."""
     found = [(g.upper(), c.upper()) for g, c in _CODE.findall(note or "")]
     if not found:
         return [DenialReason("", "", (note or "").strip() or "no reason recorded")]
     rest = _CODE.sub("", note).strip(" :;,-")
-    return [DenialReason(g, c, CARC.get(c, rest or "see the EOB")) for g, c in dict.fromkeys(found)]
+    words = carc_words() if words is None else words
+    return [DenialReason(g, c, words.get(c) or CARC.get(c, rest or "see the EOB"))
+            for g, c in dict.fromkeys(found)]
+
+
+def carc_words() -> dict[str, str]:
+    """Each CARC code's short description as the office words it (remit_codes edits them)."""
+    return dict(RemitCode.select(RemitCode.code, RemitCode.description)
+                .where(RemitCode.kind == "CARC").tuples())
 
 
 def denial_event():
@@ -69,33 +78,40 @@ def denial_event():
     return ClaimEvent.status.in_(DENIED) & ~ClaimEvent.note.startswith(APPEALED)
 
 
-def denial_reasons_for(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
+def denial_reasons_for(claim_ids: list[int], through: dt.date | None = None,
+                       ) -> dict[int, list[DenialReason]]:
     """Each claim's denial reasons, from its latest denied (or partly paid) event: one query.
-    THE place to point at the posted remittance adjustments' CARC codes."""
-    latest = (ClaimEvent.select(ClaimEvent.claim, fn.MAX(ClaimEvent.id).alias("last"))
-              .where(ClaimEvent.claim.in_(claim_ids), denial_event())
-              .group_by(ClaimEvent.claim))
+    THE place to point at the posted remittance adjustments' CARC codes. ``through``: as they
+    stood at the end of that day (events and remittances entered by then)."""
+    denials = ClaimEvent.select(ClaimEvent.claim, fn.MAX(ClaimEvent.id).alias("last")).where(
+        ClaimEvent.claim.in_(claim_ids), denial_event())
+    if through is not None:
+        denials = denials.where(ClaimEvent.at < through + dt.timedelta(days=1))
+    latest = denials.group_by(ClaimEvent.claim)
     notes = {e.claim_id: e.note for e in ClaimEvent.select(ClaimEvent.claim, ClaimEvent.note)
              .where(ClaimEvent.id.in_([row.last for row in latest]))}
-    posted = _posted_reasons(claim_ids)
-    return {claim_id: posted.get(claim_id) or reasons_in(notes.get(claim_id, ""))
+    words = carc_words()
+    posted = _posted_reasons(claim_ids, words, through)
+    return {claim_id: posted.get(claim_id) or reasons_in(notes.get(claim_id, ""), words)
             for claim_id in claim_ids}
 
 
 ROUTINE = {("CO", "45"), ("PR", "1"), ("PR", "2"), ("PR", "3")}  # allowances and shares, no denial
 
 
-def _posted_reasons(claim_ids: list[int]) -> dict[int, list[DenialReason]]:
+def _posted_reasons(claim_ids: list[int], words: dict[str, str], through: dt.date | None = None,
+                    ) -> dict[int, list[DenialReason]]:
     """The group and CARC codes the remittances posted on each claim's lines (beside the routine
     contractual allowance and the patient's shares), described by the office's code table."""
     found: dict[int, dict[tuple[str, str], None]] = {}
     lines = RemitLine.select(RemitLine.claim, RemitLine.adjustments).where(RemitLine.claim.in_(claim_ids))
+    if through is not None:
+        lines = lines.join(InsurancePayment).where(InsurancePayment.entered_on <= through)
     for line in lines:
         for part in (line.adjustments or "").splitlines():
             bits = part.split()
             if len(bits) >= 2 and (bits[0].upper(), bits[1].upper()) not in ROUTINE:
                 found.setdefault(line.claim_id, {})[(bits[0].upper(), bits[1].upper())] = None
-    words = {c.code: c.description for c in RemitCode.select().where(RemitCode.kind == "CARC")}
     return {claim_id: [DenialReason(g, c, words.get(c) or CARC.get(c, "see the EOB")) for g, c in codes]
             for claim_id, codes in found.items()}
 
@@ -112,15 +128,14 @@ def patient_owes(claim: Claim) -> bool:
 
 # --- the appeal -----------------------------------------------------------------------------------
 
-APPEAL_TEMPLATE = """Re: appeal of claim {claim} (your claim number {payer_claim_number}) for {patient}, \
-born {date_of_birth}, member {member_id}, date(s) of service {service_dates}.
-
-The claim for {billed} ({codes}) was denied: {denial_reason}. We ask that you reconsider it.
-
-{argument}
-
-Please reprocess the claim or tell us in writing what more you need. For questions call \
-{office_name} at {office_phone}."""
+SAMPLE_CLAIM = {  # the preview's facts while the office has no denied claim to show
+    "claim": "200123", "payer": "Sample Health Plan", "payer_claim_number": "PCN-55501",
+    "patient": "Sample, Pat", "account": "10001", "date_of_birth": "04/12/1980",
+    "member_id": "XYZ123456", "invoice": "1001", "service_dates": "03/02/2026",
+    "codes": "99213, 36415", "billed": "$135.00",
+    "denial_reason": "CO50 not deemed a medical necessity",
+}
+PREVIEW_ARGUMENT = "(Your argument, as typed when you appeal, is printed here.)"
 
 
 def appeal_values(claim: Claim, argument: str) -> dict:
@@ -141,24 +156,48 @@ def appeal_values(claim: Claim, argument: str) -> dict:
 
 
 def appeal_letter(claim_id: int, argument: str, *, today: dt.date | None = None,
-                  template: str = APPEAL_TEMPLATE) -> dict:
+                  template: str | None = None) -> dict:
     """The appeal letter as plain data for ``printing.letters.render``: to the payer's claims
-    address, the template filled with the claim's facts, and its lines with the denial codes."""
+    address, the office's template (setting ``appeal_letter_template``) filled with the claim's
+    facts, and its lines with the denial codes."""
     claim = Claim.get_by_id(claim_id)
     values = appeal_values(claim, argument)
-    text = string.Formatter().vformat(template, (), values)
     codes = ", ".join(f"{r.group}{r.code}" for r in denial_reasons(claim) if r.code)
     table = [["Date", "Code", "Units", "Billed", "Denied"]]
     for cl in claim_lines(claim):
         table.append([f"{(cl.line.service_date or claim.invoice.service_date):%m/%d/%Y}",
                       cl.line.code, str(cl.units), format_money(cl.charge), codes])
     address = [part.strip() for part in claim.payer.address.replace(",", "\n").splitlines() if part.strip()]
-    return {"office": office_details(), "date": today or office_today(),
-            "to_lines": [claim.payer.name, "Appeals / claims review"] + address,
-            "account": values["account"], "title": f"Appeal of claim {claim.control_number}",
+    return _letter(values, template, [claim.payer.name, "Appeals / claims review"] + address,
+                   table, today)
+
+
+def _letter(values: dict, template: str | None, to_lines: list[str], table: list,
+            today: dt.date | None) -> dict:
+    text = string.Formatter().vformat(template or str(get_setting("appeal_letter_template"))
+                                      or APPEAL_TEMPLATE, (), values)
+    return {"office": office_details(), "date": today or office_today(), "to_lines": to_lines,
+            "account": values["account"], "title": f"Appeal of claim {values['claim']}",
             "paragraphs": ["To whom it may concern,"] + [p.strip() for p in text.split("\n\n") if p.strip()]
             + ["Sincerely,\n" + values["office_name"]],
             "table": table}
+
+
+def appeal_preview(template: str, *, today: dt.date | None = None) -> dict:
+    """The letter a template makes, for the Settings preview: with the newest denied claim's
+    facts, or a sample claim's while there is none. ValidationError when the template is bad."""
+    template = parse_setting("appeal_letter_template", template)
+    claim = (Claim.select().where(Claim.status.in_(DENIED)).order_by(Claim.id.desc()).first())
+    if claim is not None:
+        return appeal_letter(claim.id, PREVIEW_ARGUMENT, today=today, template=template)
+    office = office_details()
+    values = dict(SAMPLE_CLAIM, argument=PREVIEW_ARGUMENT, office_name=office["name"],
+                  office_phone=office["phone"] or "the number above")
+    return _letter(values, template, [SAMPLE_CLAIM["payer"], "Appeals / claims review",
+                                      "PO Box 100", "Springfield IL 62701"],
+                   [["Date", "Code", "Units", "Billed", "Denied"],
+                    ["03/02/2026", "99213", "1", "$110.00", "CO50"],
+                    ["03/02/2026", "36415", "1", "$25.00", "CO50"]], today)
 
 
 def appeal(claim_id: int, argument: str, by: User, *, follow_up_on: dt.date | None = None,

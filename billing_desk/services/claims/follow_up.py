@@ -16,7 +16,9 @@ from statistics import median
 from peewee import JOIN, fn
 
 from ...models import Account, Claim, ClaimEvent, Invoice, Payer, PayerCall
+from ..office import transactions
 from ..office.transactions import today as office_today
+from . import claim_history
 from .claim_status import NAMES
 from .denials import APPEALED
 
@@ -52,8 +54,11 @@ class FollowUpRow:
 def follow_up_list(*, payer: str = "", show: str = "due", today: dt.date | None = None,
                    limit: int | None = None) -> list[FollowUpRow]:
     """Claims waiting for the payer's answer (and appealed denials), oldest submission first.
-    ``show`` "due": only those whose follow-up day has come; "all": every one waiting."""
+    ``show`` "due": only those whose follow-up day has come; "all": every one waiting. As of a
+    day before today: the claims waiting at the end of that day, as they stood then."""
     day = today or office_today()
+    if day < transactions.today():
+        return _follow_up_then(payer, show, day, limit)
     sent = _submissions()
     due = fn.COALESCE(Claim.follow_up_on, fn.date(sent.c.at, fn.printf("+%d days", Payer.follow_up_days)))
     query = (Claim.select(Claim, Invoice, Account, Payer)
@@ -87,6 +92,37 @@ def follow_up_list(*, payer: str = "", show: str = "due", today: dt.date | None 
             c.follow_up_on or sent_on + dt.timedelta(days=c.payer.follow_up_days),
             call.called_on if call else None, _call_words(call)))
     return rows
+
+
+def _follow_up_then(payer: str, show: str, day: dt.date, limit: int | None) -> list[FollowUpRow]:
+    """``follow_up_list`` at the end of a past day (``claim_history``)."""
+    then = claim_history.claims_on(day)
+    waiting = [k for k, c in then.items() if c.submitted_on is not None and (
+        c.status in WAITING or (c.status == "denied" and c.appealed_on is not None))]
+    query = (Claim.select(Claim, Invoice, Account, Payer).join(Invoice).join(Account)
+             .switch(Claim).join(Payer).where(Claim.id.in_(waiting)))
+    if payer.strip():
+        query = query.where(fn.LOWER(Payer.name) == payer.strip().lower())
+    claims = list(query)
+    calls = claim_history.last_calls_on([c.id for c in claims], day)
+    rows = []
+    for c in claims:
+        was = then[c.id]
+        sent_on = was.submitted_on
+        assert sent_on is not None  # only submitted claims are waiting
+        due = (claim_history.follow_up_on(was, calls.get(c.id))
+               or sent_on + dt.timedelta(days=c.payer.follow_up_days))
+        if show == "due" and due > day:
+            continue
+        call = calls.get(c.id)
+        rows.append(FollowUpRow(
+            c.id, c.control_number, c.payer_claim_number,
+            NAMES[was.status] + (" (appealed)" if was.appealed_on else ""), c.payer.name,
+            c.payer.phone, c.invoice.account.number, c.invoice.account.display_name,
+            c.invoice.number, sent_on, (day - sent_on).days, c.total_charge, due,
+            call.called_on if call else None, _call_words(call)))
+    rows.sort(key=lambda r: (r.submitted_on, r.claim_id))
+    return rows[:limit] if limit else rows
 
 
 def _call_words(call: PayerCall | None) -> str:

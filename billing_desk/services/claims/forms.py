@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from ...choices import PAYER_PROGRAMS
 from ...claim_form import (
     Address,
     Adjustment,
@@ -28,6 +29,7 @@ from ..office.sequences import next_number
 from ..office.transactions import in_transaction
 from .claims import claim_lines
 from .identity import billing_identity, digits_of
+from .payer_order import billed_before, covering, medicare_second_reason
 
 _CITY_STATE_ZIP = re.compile(r"^(?P<before>.*?)[,\s]+(?P<city>[^,\n]+?)[,\s]+(?P<state>[A-Za-z]{2})\s+"
                              r"(?P<zip>[0-9]{5}(?:-?[0-9]{4})?)\s*$", re.S)
@@ -54,6 +56,7 @@ def _address(street, street2, city, state, zip_code) -> Address:
 
 def patient_of(account: Account) -> Person:
     return Person(last_name=account.last_name, first_name=account.first_name,
+                  middle_name=(account.middle_name or "").strip(), suffix=(account.suffix or "").strip(),
                   date_of_birth=account.date_of_birth, sex=account.sex,
                   address=_address(account.street, account.street2, account.city, account.state,
                                    account.zip_code), phone=digits_of(account.phone))
@@ -79,7 +82,9 @@ def subscriber_of(coverage: Coverage, patient: Person) -> Subscriber:
 
 
 def payer_info(payer: Payer) -> PayerInfo:
-    return PayerInfo(name=payer.name, payer_id=payer.payer_id.strip(), address=parse_address(payer.address))
+    program = PAYER_PROGRAMS[payer.program]
+    return PayerInfo(name=payer.name, payer_id=payer.payer_id.strip(), address=parse_address(payer.address),
+                     filing_code=program.filing_code, insurance_type=program.box_1)
 
 
 def billing_provider() -> Provider:
@@ -138,15 +143,13 @@ def claim_form(claim_id: int) -> ClaimForm:
         prior_authorization=invoice.prior_authorization.strip(),
         other_payer=_other_payer(claim, patient, lines), patient_account=invoice.account.number,
         signed_on=claim.created_at.date() if claim.created_at else None,
-        other_coverage=_other_coverage(claim, patient))
+        other_coverage=_other_coverage(claim, patient), insurance_type_code=medicare_second_reason(claim))
 
 
 def _other_coverage(claim: Claim, patient: Person) -> Subscriber | None:
     """On a primary claim: the patient's secondary plan, if any (CMS-1500 boxes 9-9d, 11d)."""
     if claim.rank != "primary":
         return None
-    from .claims import covering
-
     coverage = covering(claim.invoice.account_id, claim.invoice.service_date, "secondary")
     return subscriber_of(coverage, patient) if coverage is not None else None
 
@@ -155,19 +158,12 @@ def _other_payer(claim: Claim, patient: Person, lines: list[ServiceLine]) -> Oth
     """On a secondary claim: the primary, its subscriber and what it paid (loops 2320/2330)."""
     if claim.rank != "secondary":
         return None
-    primary = claim.primary_claim
-    coverage = primary.coverage if primary else _primary_coverage(claim)
+    coverage = billed_before(claim)
     if coverage is None:
         raise RuleError(f"Claim {claim.control_number} is a secondary claim with no primary on file.")
     paid = sum((l.other.paid for l in lines if l.other), Decimal("0.00"))
     return OtherPayer(payer=payer_info(coverage.plan.payer), subscriber=subscriber_of(coverage, patient),
                       rank="primary", paid=paid, paid_on=claim.paid_on or claim.invoice.service_date)
-
-
-def _primary_coverage(claim: Claim) -> Coverage | None:
-    from .claims import covering
-
-    return covering(claim.invoice.account_id, claim.invoice.service_date, "primary")
 
 
 def submitter() -> Submitter:

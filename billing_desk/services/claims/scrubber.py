@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from ...errors import Problem
+from ...field_names import words
 from ...models import (
     Claim,
     ClaimLine,
@@ -19,6 +20,7 @@ from ...models import (
 )
 from ..office.transactions import today as office_today
 from .identity import billing_identity, check_npi, identity_problems
+from .payer_order import medicare_order_problem
 
 # Modifiers every office may use whether or not its catalogue lists them (CPT and HCPCS Level II).
 STANDARD_MODIFIERS = frozenset("""25 26 50 51 52 57 59 76 77 79 91 95 GA GT GY GZ KX LT RT TC
@@ -28,23 +30,12 @@ _IDENTITY_NEEDED = ("name", "npi", "tax_id", "tax_id_kind", "taxonomy", "street"
                     "zip_code")
 
 
-_OWNERS = {"office": "the office's", "patient": "the patient's", "subscriber": "the subscriber's",
-           "payer": "the payer's", "invoice": "the invoice's"}
-_WORDS = {"npi": "NPI", "tax_id": "tax id", "tax_id_kind": "kind of tax id (EIN or SSN)",
-          "zip_code": "ZIP code", "service_date": "date of service", "pointers": "diagnosis pointers",
-          "payer_id": "payer id", "address": "claims address", "prior_authorization":
-          "prior authorization number", "date_of_birth": "date of birth", "member_id": "member id"}
-
-
 def in_words(problem: Problem) -> str:
-    """A scrubber problem as the clerk reads it: "line 1 date of service: past ..." instead of
-    "lines[1].service_date: past ..."."""
-    parts = problem.field.split(".")
-    owner = re.fullmatch(r"lines\[(\d+)\]", parts[0])
-    head = f"line {owner.group(1)}" if owner else _OWNERS.get(parts[0], parts[0].replace("_", " "))
-    rest = " ".join(_WORDS.get(part, part.replace("_", " ")) for part in parts[1:])
-    label = f"{head} {rest}" if rest else head
-    if label.lower() in problem.message.lower():  # the message names its field already
+    """A scrubber problem as the clerk reads it: "Line 1, date of service: past ..." instead of
+    "lines[1].service_date: past ..." (the words of billing_desk/field_names.py); just the
+    message where it names its field already ("the patient's sex is required")."""
+    label = words(problem.field)
+    if label.lower() in problem.message.lower():
         return problem.message
     return f"{label}: {problem.message}"
 
@@ -63,6 +54,8 @@ def scrub(claim: Claim, *, mode: str | None = None, today: dt.date | None = None
     problems = _office(mode)
     problems += _patient(claim)
     problems += _subscriber(claim.coverage, payer)
+    order = medicare_order_problem(claim)
+    problems += [order] if order else []
     if mode == "electronic" and not payer.payer_id.strip():
         problems.append(Problem("payer.payer_id", f"{payer.name} has no payer id for electronic claims"))
     if mode == "paper" and not payer.address.strip():

@@ -32,16 +32,16 @@ from ...models import (
     PlanInstallment,
     Promise,
     User,
-    database,
 )
-from ...money import ZERO, format_money, from_cents, parse_money, split_largest_remainder
+from ...money import ZERO, format_money, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
 from ..office import audit
 from ..office.permissions import approved_note, require
 from ..office.transactions import in_transaction, today as ledger_today
-from ..office.validation import parse_date
+from ..office.validation import effective_date, parse_date
+from .plan_payments import paid_between, spread
 from .worklist import follow_up_days, plan_agreement, standing
 
 OUTCOMES = ("reached", "left message", "no answer", "wrong number", "promised to pay",
@@ -134,14 +134,6 @@ def make_promise(account_id: int, amount, due, by: User, *, today: dt.date | Non
     return promise
 
 
-def _paid_between(account_id: int, start: dt.date, end: dt.date) -> Decimal:
-    cents = database.execute_sql(
-        "SELECT SUM(amount) FROM payment WHERE account_id = ? AND status = 'posted' AND "
-        "source IN ('patient', 'agency') AND received_on >= ? AND received_on <= ?",
-        (account_id, start.isoformat(), end.isoformat())).fetchone()[0]
-    return from_cents(cents)
-
-
 def review(*, today: dt.date | None = None, by: User | None = None) -> dict[str, int]:
     """The day's bookkeeping: promises kept or broken (flagged the day after the date), plan
     installments paid from the payments received, missed installments fed back to the list."""
@@ -150,7 +142,7 @@ def review(*, today: dt.date | None = None, by: User | None = None) -> dict[str,
     with in_transaction():
         for promise in Promise.select().where(Promise.status == "open"):
             start = promise.made_on or promise.created_at.date()
-            paid = _paid_between(promise.account_id, start, min(promise.due_date, today))
+            paid = paid_between(promise.account_id, start, min(promise.due_date, today), today)
             if paid >= promise.amount:
                 _close_promise(promise, "kept", today, by)
                 counts["kept"] += 1
@@ -181,11 +173,9 @@ def _close_promise(promise: Promise, status: str, today: dt.date, by: User | Non
 def _review_plan(plan: PaymentPlan, today: dt.date) -> str:
     """Spread what was paid since the plan began over its installments, in order; a missed
     installment since the last contact puts the account on today's follow-ups."""
-    left = _paid_between(plan.account_id, plan.made_on or plan.first_due, today)
+    paid = paid_between(plan.account_id, plan.made_on or plan.first_due, today)
     schedule = list(plan.schedule.order_by(PlanInstallment.due_date))
-    for item in schedule:
-        share = min(left, item.amount)
-        left -= share
+    for item, share in zip(schedule, spread([i.amount for i in schedule], paid)):
         if share != item.paid:
             item.paid = share
             item.save()
@@ -274,11 +264,11 @@ def missed_installments(plan: PaymentPlan, today: dt.date) -> list[PlanInstallme
 # --- the end of the road ------------------------------------------------------------------------
 
 def _clear_patient_lines(account_id: int, kind: str, reason: str, by: User, today: dt.date,
-                        approved_by: User | None = None) -> Decimal:
+                        approved_by: User | None = None, on: dt.date | None = None) -> Decimal:
     cleared = ZERO
     for line in list(open_lines(account_id, "patient")):
         adjust_line(line.id, kind, line.patient_balance, reason, by, entry_date=today,
-                    approved_by=approved_by)
+                    adjusted_on=on, approved_by=approved_by)
         cleared += line.patient_balance
     return cleared
 
@@ -308,19 +298,22 @@ def hand_off(account_id: int, agency: str, reason: str, by: User, *,
 
 
 def write_off(account_id: int, reason: str, by: User, *, today: dt.date | None = None,
-              approved_by: User | None = None) -> Decimal:
-    """Write the open patient balance off to bad debt (a supervisor, or one who signed it off)."""
+              written_off_on: str | dt.date | None = None, approved_by: User | None = None) -> Decimal:
+    """Write the open patient balance off to bad debt (a supervisor, or one who signed it off).
+    ``written_off_on``: the day (not in the future, nor before a line's date of service; blank:
+    today)."""
     today = today or ledger_today()
+    on = effective_date(written_off_on, today)
     if not (reason or "").strip():
         raise ValidationError("a reason is required to write off", "reason")
     require(by, "write_off", approved_by)
     with in_transaction():
         written = _clear_patient_lines(account_id, "write_off", f"bad debt: {reason}", by, today,
-                                       approved_by)
+                                       approved_by, on)
         if not written:
             raise RuleError("Nothing is owed by the patient; there is nothing to write off.")
         record = standing(account_id)
-        record.written_off_on, record.next_follow_up = today, None
+        record.written_off_on, record.next_follow_up = on, None
         record.save()
         audit.record(by, "write_off", record, account_id=account_id,
                      summary=f"wrote off {format_money(written)} to bad debt: {reason}"
@@ -400,7 +393,8 @@ def agency_export(*, agency: str = "") -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["account", "last_name", "first_name", "organization", "date_of_birth", "street",
+    writer.writerow(["account", "last_name", "first_name", "middle_name", "suffix", "organization",
+                     "date_of_birth", "street",
                      "city", "state", "zip", "phone", "email", "agency", "placed_on", "placed",
                      "recovered", "outstanding"])
     query = (AccountCollection.select(AccountCollection, Account).join(Account)
@@ -413,7 +407,8 @@ def agency_export(*, agency: str = "") -> str:
             Adjustment.account == a.id, Adjustment.kind == "collections", Adjustment.amount > 0)), ZERO)
         recovered = -sum((x.amount for x in Adjustment.select().where(
             Adjustment.account == a.id, Adjustment.kind == "collections", Adjustment.amount < 0)), ZERO)
-        writer.writerow(csv_row([a.number, a.last_name, a.first_name, a.organization,
+        writer.writerow(csv_row([a.number, a.last_name, a.first_name, a.middle_name, a.suffix,
+                                 a.organization,
                                  a.date_of_birth.isoformat() if a.date_of_birth else "", a.street,
                                  a.city, a.state, a.zip_code, a.phone, a.email, record.agency,
                                  record.handed_off_on.isoformat(), placed, recovered,

@@ -12,10 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...models import database
-from ...money import from_cents
+from ...models import Account, PaymentPlan, PlanInstallment, database
+from ...money import ZERO, from_cents
+from ...names import SQL_COLUMNS, listed
+from ..office import audit
 from ..office.settings import get_setting
 from ..office.transactions import today as ledger_today
+from .plan_payments import known_payments, paid_in, spread
 from .worklist import _date
 
 
@@ -48,39 +51,65 @@ def insurance_unpaid_claims(payer_id: int, *, days: int | None = None,
     days = int(get_setting("insurance_unpaid_days")) if days is None else days
     cutoff = (today - dt.timedelta(days=days)).isoformat()
     rows = database.execute_sql(
-        """SELECT i.number, a.number, a.last_name, a.first_name, i.service_date, i.posted_on,
+        f"""SELECT i.number, a.number, {SQL_COLUMNS}, i.service_date, i.posted_on,
                   i.insurance_balance
            FROM invoice i JOIN account a ON a.id = i.account_id
            WHERE i.payer_id = ? AND i.insurance_balance > 0 AND i.posted_on <= ?
            ORDER BY i.posted_on, i.number""", (payer_id, cutoff)).fetchall()
-    return [{"invoice": r[0], "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
-             "service_date": _date(r[4]), "posted_on": _date(r[5]),
-             "days": (today - _date(r[5])).days, "unpaid": from_cents(r[6])} for r in rows]
+    return [{"invoice": r[0], "account": r[1], "name": listed(*r[2:8]),
+             "service_date": _date(r[8]), "posted_on": _date(r[9]),
+             "days": (today - _date(r[9])).days, "unpaid": from_cents(r[10])} for r in rows]
 
 
 def promises_due(*, start: dt.date, end: dt.date) -> list[dict]:
     rows = database.execute_sql(
-        """SELECT p.due_date, a.number, a.last_name, a.first_name, p.amount, p.status, u.username
+        f"""SELECT p.due_date, a.number, {SQL_COLUMNS}, p.amount, p.status, u.username
            FROM promise p JOIN account a ON a.id = p.account_id JOIN "user" u ON u.id = p.by_id
            WHERE p.due_date BETWEEN ? AND ? ORDER BY p.due_date, a.number""",
         (start.isoformat(), end.isoformat())).fetchall()
-    return [{"due": _date(r[0]), "account": r[1], "name": ", ".join(p for p in r[2:4] if p),
-             "amount": from_cents(r[4]), "status": r[5], "by": r[6]} for r in rows]
+    return [{"due": _date(r[0]), "account": r[1], "name": listed(*r[2:8]),
+             "amount": from_cents(r[8]), "status": r[9], "by": r[10]} for r in rows]
 
 
 def payment_plans(*, today: dt.date | None = None) -> list[dict]:
+    """Every plan made by ``today``, as it stood that day: what was paid toward it (payments
+    received and keyed by then, spread over the installments in order), installments missed,
+    the next one due and its status (completed once paid in full; cancelled or defaulted from
+    the day the trail recorded it; up to the cancelling, payments count toward it)."""
     today = today or ledger_today()
-    rows = database.execute_sql(
-        """SELECT a.number, a.last_name, a.first_name, pp.total, pp.installments, pp.first_due, pp.status,
-                  SUM(pi.paid), SUM(CASE WHEN pi.due_date < ? AND pi.paid < pi.amount THEN 1 ELSE 0 END),
-                  MIN(CASE WHEN pi.paid < pi.amount THEN pi.due_date END)
-           FROM payment_plan pp JOIN account a ON a.id = pp.account_id
-           JOIN plan_installment pi ON pi.plan_id = pp.id
-           GROUP BY pp.id, a.id ORDER BY pp.status, a.number""", (today.isoformat(),)).fetchall()
-    return [{"account": r[0], "name": ", ".join(p for p in r[1:3] if p), "total": from_cents(r[3]),
-             "installments": r[4], "first_due": _date(r[5]), "status": r[6],
-             "paid": from_cents(r[7] or 0), "missed": r[8] if r[6] == "active" else 0,
-             "next_due": _date(r[9])} for r in rows]
+    ended = {key: changed[0].on for key, changed in
+             audit.changes("payment_plan", ("cancel", "default")).items()}
+    schedules: dict[int, list] = {}
+    for installment in PlanInstallment.select().order_by(PlanInstallment.due_date, PlanInstallment.id):
+        schedules.setdefault(installment.plan_id, []).append(installment)
+    known = known_payments(today)
+    rows = []
+    for plan in PaymentPlan.select(PaymentPlan, Account).join(Account):
+        made = plan.made_on or plan.created_at.date()
+        if made > today:
+            continue
+        status, end = plan.status, today
+        if status in ("cancelled", "defaulted"):
+            if plan.id in ended and ended[plan.id] > today:
+                status = "active"
+            else:
+                end = min(today, ended.get(plan.id, today))
+        schedule = schedules.get(plan.id, [])
+        shares = spread([i.amount for i in schedule],
+                        paid_in(known.get(plan.account_id, []), plan.made_on or plan.first_due, end))
+        owing = [i for i, share in zip(schedule, shares) if share < i.amount]
+        if status in ("active", "completed"):
+            status = "active" if owing else "completed"
+        account = plan.account
+        rows.append({"account": account.number,
+                     "name": listed(account.last_name, account.first_name, account.middle_name,
+                                    account.suffix, account.organization, account.kind),
+                     "total": plan.total, "installments": plan.installments,
+                     "first_due": plan.first_due, "status": status, "paid": sum(shares, ZERO),
+                     "missed": sum(1 for i in owing if i.due_date < today) if status == "active" else 0,
+                     "next_due": owing[0].due_date if owing else None})
+    rows.sort(key=lambda r: (r["status"], r["account"]))
+    return rows
 
 
 def clerk_activity(*, start: dt.date, end: dt.date) -> list[dict]:

@@ -25,9 +25,12 @@ from ...models import (
     User,
     database,
 )
+from ...models.db import DATABASE_ERRORS
 from ...money import format_money, from_cents
+from ...names import listed
 from ..books.aging import CREDIT_LEFT_SQL, bucket_for
 from ..office import audit
+from ..office.freshness import data_stamp
 from ..office.permissions import require
 from ..office.settings import get_setting, office_details
 from ..office.transactions import in_transaction, today as ledger_today
@@ -82,7 +85,8 @@ plans AS (
   WHERE pp.status = 'active' GROUP BY pp.account_id),
 w AS (
   SELECT a.id AS account_id, a.number AS number, a.sort_name AS sort_name, a.first_name AS first_name,
-         a.last_name AS last_name, a.organization AS organization, a.kind AS kind, a.phone AS phone,
+         a.last_name AS last_name, a.middle_name AS middle_name, a.suffix AS suffix,
+         a.organization AS organization, a.kind AS kind, a.phone AS phone,
          a.patient_balance AS balance, a.unapplied_credit AS credit, pd.past_due AS past_due,
          pd.oldest_due AS oldest_due,
          CAST(julianday(:today) - julianday(pd.oldest_due) AS INTEGER) AS days,
@@ -117,7 +121,7 @@ SORTS = {
 FILTERS = {
     "": "",
     "follow_ups": "w.next_follow_up IS NOT NULL AND w.next_follow_up <= :today",
-    "to_send": "w.skip = '' AND nx.id IS NOT NULL",  # proposed_id (a name WHERE may not use)
+    "to_send": "w.skip = '' AND proposed_id IS NOT NULL",
     "flagged": "w.flag != ''",
     "skipped": "w.skip != ''",
     "promises": "w.promise_due IS NOT NULL",
@@ -188,10 +192,8 @@ def _date(value: str | dt.date | None) -> dt.date | None:
 
 
 def _name(row: dict) -> str:
-    person = ", ".join(p for p in (row["last_name"], row["first_name"]) if p)
-    if row["kind"] == "customer" and row["organization"]:
-        return f"{row['organization']} ({person})" if person else row["organization"]
-    return person or row["organization"]
+    return listed(row["last_name"], row["first_name"], row["middle_name"], row["suffix"],
+                  row["organization"], row["kind"])
 
 
 def _where(spec: WorkFilter, params: dict) -> str:
@@ -225,6 +227,37 @@ def _sql(spec: WorkFilter, params: dict) -> str:
     return sql + _where(spec, params)
 
 
+SNAPSHOT = "worklist_now"
+_snapshots: dict[int, tuple] = {}  # connection -> (today, gap, its data stamp) of its snapshot
+
+
+def _snapshot(today: dt.date) -> bool:
+    """The whole worklist of ``today`` in a temporary table of this connection (``temp.{SNAPSHOT}``),
+    made once per state of the data (freshness.data_stamp): each search, sort, page and count
+    then reads only it. False where the connection may write nothing (a read-only one)."""
+    params: dict = {"today": today.isoformat()}
+    sql = _sql(WorkFilter(), params)
+    connection, *stamp = data_stamp()
+    wanted = (params["today"], params["gap"])
+    if _snapshots.get(connection) == (*wanted, *stamp) and database.execute_sql(
+            "SELECT 1 FROM sqlite_temp_master WHERE name = ?", (SNAPSHOT,)).fetchone():
+        return True
+    try:
+        database.execute_sql(f"DROP TABLE IF EXISTS temp.{SNAPSHOT}")
+        database.execute_sql(f"CREATE TEMP TABLE {SNAPSHOT} AS {sql}", params)
+    except DATABASE_ERRORS:  # a read-only connection (the command line's reports)
+        return False
+    _snapshots[connection] = (*wanted, *data_stamp()[1:])
+    return True
+
+
+def _from(spec: WorkFilter, params: dict, today: dt.date) -> str:
+    """The worklist of ``spec``: from this connection's snapshot, or in full where it has none."""
+    if _snapshot(today):
+        return f"SELECT * FROM temp.{SNAPSHOT} AS w" + _where(spec, params)
+    return _sql(spec, params)
+
+
 def worklist(spec: WorkFilter | None = None, *, today: dt.date | None = None, offset: int = 0,
              limit: int | None = 200) -> list[WorkRow]:
     """One page of the worklist, sorted and filtered in SQL."""
@@ -237,7 +270,7 @@ def worklist(spec: WorkFilter | None = None, *, today: dt.date | None = None, of
     if spec.descending:
         order = ", ".join(part if part.endswith(("DESC", "ASC")) else part + " DESC"
                           for part in order.split(", "))
-    sql = _sql(spec, params) + f" ORDER BY {order}, w.account_id"
+    sql = _from(spec, params, today) + f" ORDER BY {order}, w.account_id"
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
         params.update(limit=limit, offset=offset)
@@ -259,10 +292,27 @@ def _row(row: dict, stages: dict[int, str], today: dt.date) -> WorkRow:
         proposed=stages.get(row["proposed_id"], "") if row["proposed_id"] else "", today=today)
 
 
+_counted: dict[tuple, int] = {}  # (connection, its snapshot, the count's SQL and parameters) -> count
+
+
 def worklist_count(spec: WorkFilter | None = None, *, today: dt.date | None = None) -> int:
-    params: dict = {"today": (today or ledger_today()).isoformat()}
-    sql = "SELECT COUNT(*) FROM (" + _sql(spec or WorkFilter(), params) + ") AS rows"
-    return database.execute_sql(sql, params).fetchone()[0]
+    """How many accounts ``spec`` finds; a count of the same snapshot is counted once (the
+    follow-ups due, read on every refresh, and the whole list's size)."""
+    today = today or ledger_today()
+    params: dict = {"today": today.isoformat()}
+    sql = "SELECT COUNT(*) FROM (" + _from(spec or WorkFilter(), params, today) + ") AS rows"
+    connection = id(database.connection())
+    from_snapshot = f"FROM temp.{SNAPSHOT} AS w" in sql
+    state = _snapshots.get(connection) if from_snapshot else None
+    key = (connection, state, sql, tuple(sorted(params.items())))
+    if state is not None and key in _counted:
+        return _counted[key]
+    total = database.execute_sql(sql, params).fetchone()[0]
+    if state is not None:
+        if len(_counted) > 500:
+            _counted.clear()
+        _counted[key] = total
+    return total
 
 
 def worklist_row(account_id: int, *, today: dt.date | None = None) -> WorkRow | None:

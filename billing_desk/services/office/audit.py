@@ -338,6 +338,35 @@ def describe_changes(entry: AuditEntry) -> str:
     return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One audited change, for a report that looks back: the day it was keyed and its values."""
+
+    on: dt.date
+    summary: str
+    before: dict
+    after: dict
+
+
+def changes(table: str, actions: tuple[str, ...]) -> dict[int, list[Change]]:
+    """Every change of these ``actions`` to records of ``table``, by record id, oldest first.
+
+    A change that carries no date of its own (a hold put on an account, a plan or an order line
+    cancelled) happened on the day the trail recorded it: an as-of report undoes the later ones.
+    """
+    found: dict[int, list[Change]] = {}
+    query = (AuditEntry.select(AuditEntry.record_id, AuditEntry.at, AuditEntry.summary,
+                               AuditEntry.before, AuditEntry.after)
+             .where(AuditEntry.table == table, AuditEntry.action.in_(actions),
+                    AuditEntry.record_id.is_null(False)).order_by(AuditEntry.id))
+    for entry in query:
+        at = entry.at if isinstance(entry.at, dt.datetime) else dt.datetime.fromisoformat(str(entry.at))
+        found.setdefault(entry.record_id, []).append(Change(
+            at.date(), entry.summary, entry.before if isinstance(entry.before, dict) else {},
+            entry.after if isinstance(entry.after, dict) else {}))
+    return found
+
+
 def _record_refusal(user: User | None, action: str, message: str) -> None:
     """A refused action in the trail. Outside a write only: inside one the entry would be rolled
     back with the refused work (the refusal still stops it)."""

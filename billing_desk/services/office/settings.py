@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...field_names import register
 from ...models import Setting
+
+# A setting's title where its key does not read well on its own ("Office name" reads well).
+TITLES = {"office_address": "Address", "office_phone": "Phone", "office_tax_id": "Tax id",
+          "office_logo": "Logo file", "office_documents_folder": "Documents folder",
+          "appeal_letter_template": "Appeal letter"}
 
 
 @dataclass(frozen=True)
@@ -13,7 +19,12 @@ class SettingSpec:
     key: str
     default: Any
     help: str
-    kind: str = ""  # text, lines, money, int, bool, percent, file, folder; "internal": no editor
+    kind: str = ""  # text, lines, letter, money, int, bool, percent, file, folder; "internal": no editor
+
+    @property
+    def title(self) -> str:
+        """The label the Settings dialog shows, and the setting's name in every refusal."""
+        return TITLES.get(self.key, self.key.replace("_", " ").capitalize())
 
     @property
     def type(self) -> str:
@@ -26,7 +37,32 @@ class SettingSpec:
 
 GROUPS = (("Office", ("office_",)), ("Books", ("statement_", "credit_", "default_")),
           ("Sign-in", ("idle_", "failed_", "signin_", "password_", "supervisor_", "cli_")),
-          ("Collections", ("late_fee_", "collections_", "insurance_")), ("Backups", ("backup_",)))
+          ("Collections", ("late_fee_", "collections_", "insurance_")), ("Claims", ("appeal_",)),
+          ("Backups", ("backup_",)), ("Billing review", ("review_",)))
+
+# What the appeal letter's template may name, each filled with the denied claim's facts
+# (services/claims/denials.appeal_values gives exactly these).
+APPEAL_PLACEHOLDERS = {
+    "claim": "our claim number", "payer": "the insurer's name",
+    "payer_claim_number": "the insurer's own claim number (or 'not given')",
+    "patient": "the patient's name", "account": "the account number",
+    "date_of_birth": "the patient's date of birth", "member_id": "the member id",
+    "invoice": "the invoice number", "service_dates": "the dates of service",
+    "codes": "the procedure codes", "billed": "the amount billed",
+    "denial_reason": "the denial's group and reason codes with their meaning",
+    "argument": "what the clerk types when appealing", "office_name": "the office's name",
+    "office_phone": "the office's phone number",
+}
+
+APPEAL_TEMPLATE = """Re: appeal of claim {claim} (your claim number {payer_claim_number}) for {patient}, \
+born {date_of_birth}, member {member_id}, date(s) of service {service_dates}.
+
+The claim for {billed} ({codes}) was denied: {denial_reason}. We ask that you reconsider it.
+
+{argument}
+
+Please reprocess the claim or tell us in writing what more you need. For questions call \
+{office_name} at {office_phone}."""
 
 
 SETTINGS = {spec.key: spec for spec in (
@@ -75,11 +111,51 @@ SETTINGS = {spec.key: spec for spec in (
     SettingSpec("late_fee_grace_days", 30, "late fee: days past due before a fee is charged"),
     SettingSpec("collections_follow_up_days", 14, "days after a letter or call until the next follow-up"),
     SettingSpec("insurance_unpaid_days", 45, "insurance balances unpaid this many days are listed"),
+    SettingSpec("appeal_letter_template", APPEAL_TEMPLATE,
+                "the appeal letter's text, paragraphs split by a blank line; each {placeholder} is "
+                "filled with the denied claim's facts: " + ", ".join(f"{{{k}}}" for k in APPEAL_PLACEHOLDERS)
+                + " (write {{ and }} for a brace; empty: the default text)", "letter"),
+    # The billing review's thresholds: defaults from published medical-practice benchmarks (README).
+    SettingSpec("review_days_in_ar_max", 40,
+                "billing review: days in A/R above this are flagged (MGMA and HFMA: under 35-40)"),
+    SettingSpec("review_net_collection_min", "95",
+                "billing review: a net collection rate under this percent is flagged (MGMA: 95-99)",
+                "percent"),
+    SettingSpec("review_over_90_max", "15",
+                "billing review: A/R over 90 days above this percent of all A/R is flagged "
+                "(MGMA and HFMA: under 15-20)", "percent"),
+    SettingSpec("review_over_120_max", "10",
+                "billing review: A/R over 120 days above this percent of all A/R, or growing by half "
+                "as much again in three months, is flagged (HFMA: under 10-12)", "percent"),
+    SettingSpec("review_denial_rate_max", "5",
+                "billing review: a denial rate above this percent is flagged (MGMA and AAFP: under 5-10)",
+                "percent"),
+    SettingSpec("review_clean_claim_min", "95",
+                "billing review: a clean-claim rate under this percent is flagged (HFMA: 95 or more)",
+                "percent"),
+    SettingSpec("review_days_to_claim_max", 5,
+                "billing review: claims sent more days than this after the service on average are "
+                "flagged (the office's own target; payers' filing limits run from 90 days)"),
+    SettingSpec("review_statement_lag_max", 10,
+                "billing review: statements going out more days than this after the service on "
+                "average are flagged (the office's own target)"),
+    SettingSpec("review_promises_kept_min", "70",
+                "billing review: fewer promises to pay kept than this percent is flagged (the office's "
+                "own target)", "percent"),
+    SettingSpec("review_minimum_count", 20,
+                "billing review: the fewest claims, promises or statements a rate is judged on"),
+    SettingSpec("review_cache", {},
+                "the billing review's sums of months that are over, kept to open it fast (not office "
+                "data; services/review/history.py)", "internal"),
+    SettingSpec("review_notes", {},
+                "the office's notes of each billing review, by period (services/review)", "internal"),
     SettingSpec("backup_folder", "", "where backups go (empty: the data folder's backups folder)", "folder"),
     SettingSpec("backup_keep_newest", 10,
                 "backups kept besides one a day for a week and one a month for a year"),
     SettingSpec("backup_encrypt", False, "ask for a password and encrypt \"Back up now\" copies"),
 )}
+
+register({key: spec.title for key, spec in SETTINGS.items()})
 
 
 def office_details() -> dict:
@@ -146,12 +222,34 @@ def parse_setting(key: str, text: Any) -> Any:
         if not Decimal(0) <= value <= Decimal(100) or value != value.quantize(Decimal("0.01")):
             raise ValidationError("a percentage from 0 to 100, at most two decimals", key)
         return str(value)
+    if kind == "letter":
+        return _letter_template(key, raw)
     if kind == "file" and raw:
         from pathlib import Path
 
         if not Path(raw).is_file():
             raise ValidationError(f"there is no file {raw}", key)
     return raw
+
+
+def _letter_template(key: str, text: str) -> str:
+    """A letter's template: empty is the default; every {placeholder} must be a known one."""
+    import string
+
+    from ...errors import ValidationError
+
+    if not text:
+        return SETTINGS[key].default
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        raise ValidationError("a { without its } (or a } alone): write {{ and }} for a brace "
+                              "in the text", key) from None
+    for name in names:
+        if name not in APPEAL_PLACEHOLDERS:
+            raise ValidationError(f"{{{name}}} is not a placeholder; use " + ", ".join(
+                f"{{{k}}}" for k in APPEAL_PLACEHOLDERS), key)
+    return text
 
 
 def save_settings(typed: dict[str, Any], by) -> list[str]:

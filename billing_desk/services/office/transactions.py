@@ -47,8 +47,13 @@ def _committed() -> None:
             logging.getLogger("billing_desk.database").exception("a commit listener failed")
 
 
+#: What day it is. Tests pin the day here, never by replacing ``today``: a module that imported
+#: ``today`` while it was replaced would keep the replacement after the test.
+_clock: Callable[[], dt.date] = dt.date.today
+
+
 def today() -> dt.date:
-    return dt.date.today()
+    return _clock()
 
 
 def close_thread_connection() -> None:

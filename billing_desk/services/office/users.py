@@ -52,7 +52,7 @@ def add_user(by: User, username: str, full_name: str, role: str, password: str,
         problems.append(Problem("name", "type the user's name"))
     if role not in ROLES:
         problems.append(Problem("role", f"must be one of {', '.join(ROLES)}"))
-    problems += password_problems(password, repeat)
+    problems += password_problems(password, repeat, "temporary password")
     if not problems and get_user(username) is not None:
         problems.append(Problem("user name", f"{username} is already taken (users are never deleted)"))
     if problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ...errors import Problem
+from ...errors import Problem, ValidationError
 
 US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS
 MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split())
@@ -63,6 +63,25 @@ def parse_date(text: str | dt.date | None, field: str, *, required: bool = False
     if not_future and value > (today or dt.date.today()):
         return None, Problem(field, "may not be in the future")
     return value, None
+
+
+def effective_date(typed: str | dt.date | None, entered: dt.date,
+                   field: str = "adjusted_on") -> dt.date:
+    """The day an adjustment, return, write-off or refund takes effect: typed (MM/DD/YYYY) or a
+    date, never after the day it is entered (today); blank: that day."""
+    if typed is None or (isinstance(typed, str) and not typed.strip()):
+        return entered
+    day, problem = parse_date(typed, field, required=True, not_future=True, today=entered)
+    if problem:
+        raise ValidationError([problem])
+    assert day is not None
+    return day
+
+
+def not_before(day: dt.date, earliest: dt.date | None, what: str, field: str = "adjusted_on") -> None:
+    """A day may not come before what it belongs to (the service, the payment)."""
+    if earliest is not None and day < earliest:
+        raise ValidationError(f"{day:%m/%d/%Y} is before {what} ({earliest:%m/%d/%Y})", field)
 
 
 def check_zip(value: str, field: str = "zip_code") -> Problem | None:

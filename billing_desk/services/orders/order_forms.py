@@ -1,5 +1,5 @@
 """Clients' order forms: entry with a credit check, deliveries, cancellations, invoicing what was
-filled, and the unfilled orders report as plain rows.
+filled (the unfilled orders report is ``unfilled.py``).
 
 The order's status is never typed: ``derive_status`` reads it from the lines after every change.
 """
@@ -207,7 +207,7 @@ def save_order(form: OrderForm, by: User, order_id: int | None = None, *,
         if order_id:
             order = Order.get_by_id(order_id)
             if order.status not in ("received", "approved"):
-                raise RuleError(f"Order {order.number} is {_words(order.status)}: change it by "
+                raise RuleError(f"Order {order.number} is {words(order.status)}: change it by "
                                 "cancelling what is still open, not by editing it.")
             before = _snapshot(order)
             for key, value in header.items():
@@ -237,7 +237,7 @@ def approve_order(order_id: int, by: User) -> Order:
     with in_transaction():
         order = Order.get_by_id(order_id)
         if order.status != "received":
-            raise RuleError(f"Order {order.number} is {_words(order.status)}, not waiting for approval.")
+            raise RuleError(f"Order {order.number} is {words(order.status)}, not waiting for approval.")
         check = credit_check(order.account, open_value(order), exclude_order=order.id)
         if check.needs_supervisor:
             require(by, "override_credit_limit")
@@ -262,30 +262,36 @@ def _snapshot(order: Order) -> dict:
     return data
 
 
-def _words(status: str) -> str:
+def words(status: str) -> str:
     return status.replace("_", " ")
 
 
 # --- status -------------------------------------------------------------------------------------
 
 def derive_status(order: Order) -> str:
-    """received → approved → in progress → partly filled → filled → invoiced; or cancelled.
+    """received → approved → in progress → partly filled → filled → invoiced; or cancelled."""
+    lines = list(OrderLine.select().where(OrderLine.order == order.id))
+    return status_from([(l.quantity, l.cancelled, l.filled, l.invoiced) for l in lines],
+                       order.approved_by_id is not None, order.status)
+
+
+def status_from(lines: list[tuple[int, int, int, int]], approved: bool, current: str) -> str:
+    """The status of an order whose lines stand at (ordered, cancelled, filled, invoiced).
 
     In progress: deliveries begun, no line complete yet. Partly filled: some lines complete,
     others still open (back-orders). Filled: nothing open, something not yet invoiced.
     """
-    lines = list(OrderLine.select().where(OrderLine.order == order.id))
-    wanted = [l for l in lines if l.quantity > l.cancelled]
+    wanted = [l for l in lines if l[0] > l[1]]
     if not wanted:
-        return "cancelled" if lines else order.status
-    filled = sum(l.filled for l in wanted)
-    open_lines = [l for l in wanted if l.open_quantity > 0]
-    if order.approved_by_id is None:
+        return "cancelled" if lines else current
+    filled = sum(l[2] for l in wanted)
+    open_lines = [l for l in wanted if l[0] - l[1] - l[2] > 0]
+    if not approved:
         return "received"
     if not filled:
         return "approved"
     if not open_lines:
-        return "invoiced" if all(l.invoiced >= l.filled for l in wanted) else "filled"
+        return "invoiced" if all(l[3] >= l[2] for l in wanted) else "filled"
     return "partly_filled" if len(open_lines) < len(wanted) else "in_progress"
 
 
@@ -295,7 +301,7 @@ def _restatus(order: Order, by: User, why: str) -> None:
         before = order.status
         Order.update(status=status).where(Order.id == order.id).execute()
         order.status = status
-        audit.record(by, "status", order, summary=f"order {order.number} {_words(status)} ({why})",
+        audit.record(by, "status", order, summary=f"order {order.number} {words(status)} ({why})",
                      before={"status": before}, after={"status": status})
 
 
@@ -307,7 +313,7 @@ def record_delivery(order_id: int, quantities: dict[int, str | int], by: User, *
     """Record what was delivered or performed, line by line; what is left stays open (back-order)."""
     order = Order.get_by_id(order_id)
     if order.approved_by_id is None or order.status in ("received", "cancelled"):
-        raise RuleError(f"Order {order.number} is {_words(order.status)}: nothing can be delivered "
+        raise RuleError(f"Order {order.number} is {words(order.status)}: nothing can be delivered "
                         "on it" + (" until it is approved." if order.status == "received" else "."))
     day, problem = parse_date(on or today(), "delivered_on", required=True, not_future=True)
     problems = [problem] if problem else []
@@ -358,7 +364,8 @@ def cancel_line(line_id: int, reason: str, by: User) -> OrderLine:
         OrderLine.update(cancelled=OrderLine.cancelled + qty, cancel_reason=reason.strip()
                          ).where(OrderLine.id == line.id).execute()
         audit.record(by, "cancel", line.order, summary=f"order {line.order.number} line "
-                     f"{line.position}: {qty} cancelled: {reason.strip()}")
+                     f"{line.position}: {qty} cancelled: {reason.strip()}",
+                     after={"lines": {str(line.position): qty}})
         _restatus(line.order, by, "line cancelled")
     return OrderLine.get_by_id(line_id)
 
@@ -376,7 +383,8 @@ def cancel_order(order_id: int, reason: str, by: User) -> Order:
             OrderLine.update(cancelled=OrderLine.cancelled + line.open_quantity,
                              cancel_reason=reason.strip()).where(OrderLine.id == line.id).execute()
         Order.update(cancel_reason=reason.strip()).where(Order.id == order.id).execute()
-        audit.record(by, "cancel", order, summary=f"order {order.number} cancelled: {reason.strip()}")
+        audit.record(by, "cancel", order, summary=f"order {order.number} cancelled: {reason.strip()}",
+                     after={"lines": {str(l.position): l.open_quantity for l in open_lines}})
         _restatus(order, by, "cancelled")
     return Order.get_by_id(order_id)
 
@@ -423,44 +431,6 @@ def form_from_order(order: Order) -> OrderForm:
                             for l in order_lines(order.id)])
 
 
-# --- the unfilled orders report, as rows --------------------------------------------------------
-
-def unfilled_rows(as_of: dt.date | None = None, group_by: str = "client",
-                  account_id: int | None = None) -> list[dict]:
-    """Every order line with quantity still open, sorted for grouping by ``client`` or ``item``.
-
-    ordered − cancelled − filled = open; open value = open × unit price; days open since the
-    order date. Orders waiting for approval are listed too (they are owed to the client).
-    """
-    if group_by not in ("client", "item"):
-        raise ValueError(f"group_by is 'client' or 'item', not {group_by!r}")
-    as_of = as_of or today()
-    query = (OrderLine.select(OrderLine, Order, Account, CatalogueItem)
-             .join(Order).join(Account).switch(OrderLine).join(CatalogueItem)
-             .where(Order.status.not_in(("cancelled", "invoiced")),
-                    OrderLine.quantity - OrderLine.cancelled - OrderLine.filled > 0,
-                    Order.order_date <= as_of))
-    if account_id:
-        query = query.where(Order.account == account_id)
-    rows = []
-    for line in query:
-        order, account = line.order, line.order.account
-        rows.append({
-            "order": order.number, "order_date": order.order_date, "account": account.number,
-            "client": account.display_name, "line": line.position, "code": line.item.code,
-            "description": line.item.description, "ordered": line.quantity,
-            "cancelled": line.cancelled, "filled": line.filled, "invoiced": line.invoiced,
-            "open": line.open_quantity, "unit_price": line.unit_price,
-            "open_value": round_money(line.unit_price * line.open_quantity),
-            "requested_date": order.requested_date, "days_open": (as_of - order.order_date).days,
-            "status": _words(order.status)})
-    if group_by == "client":
-        rows.sort(key=lambda r: (r["client"].lower(), r["account"], r["order"], r["line"]))
-    else:
-        rows.sort(key=lambda r: (r["code"], r["order"], r["line"]))
-    return rows
-
-
 # --- the order confirmation, as plain data (printing.order_docs draws it) -----------------------
 
 def confirmation_data(order_id: int) -> dict:
@@ -475,7 +445,7 @@ def confirmation_data(order_id: int) -> dict:
     return {
         "office": office_details(),
         "number": order.number, "order_date": order.order_date, "po_number": order.po_number,
-        "requested_date": order.requested_date, "status": _words(order.status),
+        "requested_date": order.requested_date, "status": words(order.status),
         "account": account.number,
         "bill_to": [x for x in (account.display_name, account.street, account.street2, city) if x],
         "ship_to": [x for x in order.ship_to.splitlines() if x.strip()], "contact": order.contact,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError
 from ...exchange import importing
+from ...field_names import words
 from ...services.accounts import account_import
 from ..table_model import Column, table_view
 from ..work import BackgroundJob, Cancelled, run_in_background
@@ -36,7 +37,7 @@ from .account_cases import static_model
 
 BAD_COLUMNS = [
     Column("Row", lambda p: p.row, width=50),
-    Column("Column", lambda p: p.field, width=140),
+    Column("Column", lambda p: words(p.field), width=140),  # the file's header, or the field's name
     Column("Why", lambda p: p.message, width=420),
 ]
 NOT_IN_FILE = "(not in the file)"

@@ -7,23 +7,21 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...choices import ITEM_KINDS
 from ...errors import BillingError, ValidationError
+from ...field_names import words
 from ...money import format_money
 from ...services.books import catalogue
-from ..field_errors import FieldErrors, with_error
+from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
@@ -49,10 +47,6 @@ class CatalogueDialog(QDialog):
         self.resize(1100, 620)
         self.list = ListPanel(COLUMNS, catalogue.items_query, ("active", "inactive"),
                               "Search code, words or category")
-        self.fields = {name: QLineEdit(objectName=f"item_{name}") for name in
-                       ("code", "description", "category", "unit_price", "unit_cost")}
-        self.kind = QComboBox(objectName="item_kind")
-        self.kind.addItems(list(ITEM_KINDS))
         self.flags = {name: QCheckBox(text) for name, text in (
             ("taxable", "Taxable"), ("active", "Active"), ("common", "On the superbill"))}
         self.fees_model = RowsModel(["Payer", "Allowed"], editable=(1,), on_edit=self._edit_fee,
@@ -63,6 +57,8 @@ class CatalogueDialog(QDialog):
         self.fees.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                   | QAbstractItemView.EditTrigger.DoubleClicked)
         self.message = QLabel(wordWrap=True, objectName="catalogue_message")
+        self.form_fields = FormFields(self.message, "item")
+        self.errors = self.form_fields.errors  # each message under its box, in the label's words
         self.problems = RowsModel(["Row", "Column", "Why"], parent=self)
         self.problems_view = QTableView()
         self.problems_view.setModel(self.problems)
@@ -77,14 +73,13 @@ class CatalogueDialog(QDialog):
         self.show_item(self.list.current())
 
     def _layout(self) -> None:
-        self.errors = FieldErrors(self.message)  # each message under its box, in the label's words
-        form = QFormLayout()
-        for label, key, box in (("&Code", "code", self.fields["code"]), ("&Kind", "kind", self.kind),
-                                ("&Description", "description", self.fields["description"]),
-                                ("C&ategory", "category", self.fields["category"]),
-                                ("&Price", "unit_price", self.fields["unit_price"]),
-                                ("C&ost", "unit_cost", self.fields["unit_cost"])):
-            form.addRow(label, with_error(box, self.errors.under(key, box, label.replace("&", ""))))
+        form, fields = QFormLayout(), self.form_fields
+        fields.text(form, "code", "&Code")
+        self.kind = fields.choice(form, "kind", "&Kind", ITEM_KINDS)
+        for key, label in (("description", "&Description"), ("category", "C&ategory"),
+                           ("unit_price", "&Price"), ("unit_cost", "C&ost")):
+            fields.text(form, key, label)
+        self.fields = {key: box for key, box in fields.boxes.items() if key != "kind"}
         for flag in self.flags.values():
             form.addRow("", flag)
         form.addRow("Allowed by payer", self.fees)
@@ -99,13 +94,7 @@ class CatalogueDialog(QDialog):
             button.clicked.connect(lambda _c=False, slot=slot: slot())
             buttons.addWidget(button)
             self.actions[name] = button
-        editor = QWidget()
-        side = QVBoxLayout(editor)
-        side.addLayout(form)
-        side.addWidget(self.message)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 3)
-        top.addWidget(editor, 2)
+        top = beside_list(self.list, form, self.message, stretch=False)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addWidget(self.problems_view)
@@ -116,12 +105,11 @@ class CatalogueDialog(QDialog):
         self.current = item
         values = {"code": "", "description": "", "category": "", "unit_price": "", "unit_cost": ""}
         if item is not None:
-            values = {"code": item.code, "description": item.description, "category": item.category,
+            values = {"code": item.code, "kind": item.kind, "description": item.description,
+                      "category": item.category,
                       "unit_price": format_money(item.unit_price, currency=False),
                       "unit_cost": format_money(item.unit_cost, currency=False)}
-            self.kind.setCurrentText(item.kind)
-        for name, value in values.items():
-            self.fields[name].setText(value)
+        self.form_fields.fill(values)
         for name, box in self.flags.items():
             box.setChecked(bool(getattr(item, name)) if item is not None else name == "active")
         fees = catalogue.fees_for(item.id) if item is not None else []
@@ -132,13 +120,12 @@ class CatalogueDialog(QDialog):
         self.fields["code"].setFocus()
 
     def save(self) -> bool:
-        data = {name: edit.text() for name, edit in self.fields.items()}
-        data["kind"] = self.kind.currentText()
+        data = self.form_fields.values()
         data.update({name: "yes" if box.isChecked() else "no" for name, box in self.flags.items()})
         try:
             item = catalogue.save_item(data, self.session.user)
         except ValidationError as exc:
-            self.errors.show(exc.problems)
+            self.form_fields.show(exc.problems)
             return False
         self.errors.clear()
         self.message.setText(f"Saved {item.code}")
@@ -202,5 +189,5 @@ class CatalogueDialog(QDialog):
         self.list.refresh()
 
     def _show_problems(self, problems) -> None:
-        self.problems.set_rows([[p.row or "", p.field, p.message] for p in problems])
+        self.problems.set_rows([[p.row or "", words(p.field), p.message] for p in problems])
         self.problems_view.setVisible(True)

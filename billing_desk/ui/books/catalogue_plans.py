@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,7 +20,24 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError, ValidationError
 from ...money import format_money
 from ...services.books import payments, plans
+from ..form_fields import FormFields
 from .invoice_models import RowsModel
+
+PLAN_TERMS = ("name", "copay", "deductible", "coinsurance", "out_of_pocket_max")
+
+
+def _money_text(value) -> str:
+    return "" if value is None else format_money(value, currency=False)
+
+
+def plan_values(plan) -> dict[str, str]:
+    """A plan's terms as its form shows them (blank: none); a new plan's all blank."""
+    if plan is None:
+        return dict.fromkeys(PLAN_TERMS, "")
+    return {"name": plan.name, "copay": _money_text(plan.copay), "deductible": _money_text(plan.deductible),
+            "coinsurance": _money_text(plan.coinsurance),
+            "out_of_pocket_max": _money_text(plan.out_of_pocket_max)}
+
 
 RULE_TEXT = {"covered": "covered", "not_covered": "not covered", "prior_auth": "prior auth"}
 
@@ -33,11 +49,6 @@ class PlansDialog(QDialog):
         self.setWindowTitle("Plans and coverage rules")
         self.resize(900, 600)
         self.plan_choice = QComboBox(objectName="plan_choice")
-        self.payer = QComboBox(objectName="plan_payer")
-        for payer in payments.active_payers():
-            self.payer.addItem(payer.name)
-        self.fields = {name: QLineEdit(objectName=f"plan_{name}") for name in
-                       ("name", "copay", "deductible", "coinsurance", "out_of_pocket_max")}
         self.covers_unlisted = QCheckBox("Covers codes not listed below")
         self.rules = RowsModel(["Code", "Description", "Rule (c / n / p)"], editable=(2,),
                                on_edit=self._edit_rule, parent=self)
@@ -48,13 +59,16 @@ class PlansDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                    | QAbstractItemView.EditTrigger.DoubleClicked)
         self.message = QLabel(wordWrap=True, objectName="plan_message")
+        self.form_fields = FormFields(self.message, "plan")
         form = QFormLayout()
         form.addRow("&Plan", self.plan_choice)
-        form.addRow("Insurance &company", self.payer)
+        self.payer = self.form_fields.choice(form, "payer", "Insurance &company",
+                                             [payer.name for payer in payments.active_payers()])
         for name, label in (("name", "&Name"), ("copay", "C&opay"), ("deductible", "&Deductible"),
                             ("coinsurance", "Co&insurance % (patient)"),
                             ("out_of_pocket_max", "Out-of-pocket &max (blank: none)")):
-            form.addRow(label, self.fields[name])
+            self.form_fields.text(form, name, label)
+        self.fields = {key: box for key, box in self.form_fields.boxes.items() if key != "payer"}
         form.addRow("", self.covers_unlisted)
         buttons = QHBoxLayout()
         for text, slot in (("&New plan", self.new_plan), ("&Save (Ctrl+S)", self.save),
@@ -87,32 +101,24 @@ class PlansDialog(QDialog):
         plan_id = self.plan_choice.currentData()
         plan = plans.get_plan(plan_id)
         self.plan_id = plan.id if plan else None
-        self.payer.setCurrentText(plan.payer.name if plan else "")
-        values = {"name": plan.name, "copay": plan.copay, "deductible": plan.deductible,
-                  "coinsurance": plan.coinsurance, "out_of_pocket_max": plan.out_of_pocket_max} \
-            if plan else {}
-        for name, edit in self.fields.items():
-            value = values.get(name)
-            edit.setText("" if value is None else value if isinstance(value, str)
-                         else format_money(value, currency=False))
+        self.form_fields.fill(plan_values(plan) | {"payer": plan.payer.name if plan else ""})
         self.covers_unlisted.setChecked(plan.covers_unlisted if plan else True)
         self.rules.set_rows([[c, d, RULE_TEXT[r]] for c, d, r in plans.plan_rules(plan.id)]
                             if plan else [])
 
     def new_plan(self) -> None:
         self.plan_id = None
-        for edit in self.fields.values():
-            edit.clear()
+        self.form_fields.fill(plan_values(None))
         self.rules.set_rows([])
         self.fields["name"].setFocus()
 
     def save(self) -> bool:
-        data: dict[str, object] = {name: edit.text() for name, edit in self.fields.items()}
-        data.update(payer=self.payer.currentText(), covers_unlisted=self.covers_unlisted.isChecked())
+        data: dict[str, object] = dict(self.form_fields.values())
+        data.update(covers_unlisted=self.covers_unlisted.isChecked())
         try:
             plan = plans.save_plan(self.plan_id, data, self.session.user)
         except ValidationError as exc:
-            self.message.setText("\n".join(f"{p.field}: {p.message}" for p in exc.problems))
+            self.form_fields.refused(exc)
             return False
         self.message.setText(f"Saved {plan}")
         self._load_choices(plan.id)

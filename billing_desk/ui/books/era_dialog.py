@@ -78,5 +78,6 @@ class EraDialog(QDialog):
         held = sum((p.held for p in posted), ZERO)
         self.message.setStyleSheet("")
         self.message.setText(f"Posted {len(posted)} payment(s), {claims} claim(s)"
-                             + (f"; {format_money(held)} held unapplied on the payer" if held else ""))
+                             + (f"; {format_money(held)} held unapplied on the payer" if held else "")
+                             + "".join(f"; {note}" for p in posted for note in p.notes))
         self.posted.emit()

@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QTableView,
     QVBoxLayout,
 )
 
 from ...errors import BillingError
-from ...money import ZERO, parse_money
 from ...printing import invoice_docs
-from ...services.books import adjustments, invoice_papers, invoices
+from ...services.books import invoice_papers, invoices
 from ...services.books.codes import check_diagnosis, search_diagnoses
 from ...services.books.estimate import active_coverage
 from ..office.signoff import run_with_signoff
-from .invoice_models import RowsModel
+from .credits import CreditMemoDialog
 
 
 class DiagnosisLookup(QDialog):
@@ -194,69 +188,6 @@ def void(form) -> None:
         return
     form.load(form.invoice_id)
     form.changed_books.emit()
-
-
-class CreditMemoDialog(QDialog):
-    """A return or credit memo: type the amount to credit on each chosen line, and the reason."""
-
-    HEADERS = ["#", "Code", "Description", "Billed", "Patient owes", "Insurance owes", "Credit"]
-
-    def __init__(self, session, invoice_id: int, parent=None):
-        super().__init__(parent)
-        self.session, self.invoice_id = session, invoice_id
-        invoice = invoices.get_invoice(invoice_id)
-        self.setWindowTitle(f"Credit memo on invoice {invoice.number}")
-        self.resize(760, 360)
-        self.lines = invoices.invoice_lines(invoice)
-        self.credits: dict[int, Decimal | str] = {line.id: "" for line in self.lines}
-        self.model = RowsModel(self.HEADERS, editable=(6,), on_edit=self._edit, parent=self)
-        self._fill()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                                   | QAbstractItemView.EditTrigger.DoubleClicked)
-        self.table.setColumnWidth(2, 220)
-        self.reason = QLineEdit(objectName="reason", placeholderText="Returned unopened, billed in error…")
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow("&Reason", self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Type the amount to credit on each line returned (Enter after each)."))
-        layout.addWidget(self.table)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-
-    def _fill(self) -> None:
-        self.model.set_rows([[l.position, l.code, l.description, l.amount, l.patient_balance,
-                              l.insurance_balance, self.credits[l.id]] for l in self.lines])
-
-    def _edit(self, row: int, _column: int, text: str) -> str | None:
-        try:
-            value = parse_money(text, "Credit") if text.strip() else ZERO
-        except BillingError as exc:
-            self.message.setText(str(exc))
-            return str(exc)
-        self.credits[self.lines[row].id] = value or ""
-        self.model.rows[row][6] = value or ""
-        self.message.clear()
-        return None
-
-    def apply(self) -> None:
-        chosen = [(line_id, value) for line_id, value in self.credits.items() if value]
-        try:
-            run_with_signoff(self, "large_credit", lambda approved_by: adjustments.credit_memo(
-                self.invoice_id, chosen, self.reason.text(), self.session.user,
-                approved_by=approved_by))
-        except BillingError as exc:
-            self.message.setText(str(exc))
-            return
-        self.accept()
 
 
 def credit_memo(form) -> None:

@@ -1,7 +1,8 @@
 """The invoice's boxes for its claim: who rendered the services, who referred the patient, and the
-plan's prior authorization number. They sit after the lines and the notes (Tab from the notes, or
-Alt+G / Alt+F / Alt+U), so a clerk typing a superbill passes none of them: a new invoice starts
-with the office's usual rendering provider."""
+plan's prior authorization number. The rendering provider's pick box sits in the invoice's header
+where the superbill names the provider (Alt+P; a new invoice starts with the office's usual one,
+so Enter passes it); the others after the lines and the notes (Tab from the notes, or Alt+F /
+Alt+U), so a clerk typing a superbill passes none of them."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def _label(provider) -> str:
 
 class ClaimFields(QGroupBox):
     """Rendering and referring provider pick boxes (active providers; blank allowed) and the prior
-    authorization number."""
+    authorization number; the form places the rendering one in its header."""
 
     def __init__(self, parent=None):
         super().__init__("For the claim", parent)
@@ -33,10 +34,10 @@ class ClaimFields(QGroupBox):
         form = QFormLayout(self)
         form.setContentsMargins(6, 2, 6, 2)
         form.setVerticalSpacing(3)
-        form.addRow("Renderin&g provider", self.rendering)
         form.addRow("Re&ferring provider", self.referring)
         form.addRow("Prior a&uth number", self.prior_authorization)
-        self.widgets = (self.rendering, self.referring, self.prior_authorization)
+        self.widgets = (self.referring, self.prior_authorization)  # the rendering one: in the header
+        self.names: dict[int, str] = {}
 
     def _choices(self, combo: QComboBox, role: str, chosen: int | None) -> None:
         combo.blockSignals(True)
@@ -47,6 +48,7 @@ class ClaimFields(QGroupBox):
             providers.append(identity.get_provider(chosen))  # a draft naming one since deactivated
         for provider in providers:
             combo.addItem(_label(provider), provider.id)
+            self.names[provider.id] = provider.display_name
         combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
         combo.blockSignals(False)
 
@@ -62,6 +64,11 @@ class ClaimFields(QGroupBox):
 
     def rendering_id(self) -> int | None:
         return self.rendering.currentData()
+
+    def rendering_name(self) -> str:
+        """The chosen rendering provider's name as the invoice prints it ("" for none)."""
+        chosen = self.rendering_id()
+        return self.names.get(chosen, "") if chosen else ""
 
     def referring_id(self) -> int | None:
         return self.referring.currentData()

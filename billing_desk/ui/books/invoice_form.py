@@ -1,5 +1,9 @@
-"""The invoice form, in the order of the superbill: account, date of service, provider, place of
-service, diagnoses, then the lines; the estimate and totals follow every change."""
+"""The invoice form, in the order of the superbill: account, date of service, rendering provider,
+place of service, diagnoses, then the lines; the estimate and totals follow every change.
+
+The rendering provider is picked from the office's list (its name is the invoice's provider on
+the printed invoice and in the reports); an invoice saved with a provider typed as text before
+keeps that text, shown under the pick box until a rendering provider is chosen."""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from ...services.books import invoices
 from ...services.books.codes import check_diagnosis, describe_diagnosis
 from ...services.books.invoice_preview import PricedLine, preview_invoice
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
-from ..keys import saving
+from ..keys import enter_moves_to, saving
 from ..prompts import Prompter
 from . import invoice_actions
 from .invoice_claim_fields import ClaimFields
@@ -39,7 +43,7 @@ LINE_HEADERS = ["#", "Code", "Description", "Qty", "Price", "Amount", "Mod", "Dx
 EST_HEADERS = ["Code", "Charge", "Allowed", "Insurance", "Copay", "Deductible", "Coinsurance",
                "Not covered", "Patient"]
 LETTERS = "ABCDEFGHIJKL"
-CAPTIONS = {"account": "Account", "service_date": "Date of service", "provider": "Provider",
+CAPTIONS = {"account": "Account", "service_date": "Date of service", "provider": "Rendering provider",
             "place_of_service": "Place of service", "diagnoses": "Diagnoses", "notes": "Notes",
             "lines": "Lines", "lines[]": "Line", "unit_price": "price", "pointers": "Dx letters",
             "modifiers": "Mod", "code": "code", "quantity": "Qty"}
@@ -91,7 +95,10 @@ class InvoiceForm(QDialog):
         self.account = QLineEdit(objectName="account", placeholderText="Account number or name")
         self.account_info = QLabel()
         self.service_date = QLineEdit(dt.date.today().strftime("%m/%d/%Y"), objectName="service_date")
-        self.provider = QLineEdit(objectName="provider")
+        self.claim = ClaimFields()
+        self.typed_provider = ""  # the provider typed as text on an older invoice
+        self.provider_typed = QLabel(objectName="provider_typed")
+        self.provider_typed.hide()
         self.place = QLineEdit(objectName="place_of_service", placeholderText="11 = office")
         self.diagnoses = QLineEdit(objectName="diagnoses", placeholderText="E11.9, I10 (Ctrl+L looks up)")
         self.diagnoses.setAccessibleName("Diagnoses")
@@ -105,9 +112,10 @@ class InvoiceForm(QDialog):
         header.addRow("Invoice", self.number_label)
         for caption, key, edit in (("&Account", "account", self.account),
                                    ("&Date of service", "service_date", self.service_date),
-                                   ("&Provider", "provider", self.provider),
+                                   ("Rendering &provider", "provider", self.claim.rendering),
                                    ("P&lace of service", "place_of_service", self.place)):
-            header.addRow(caption, with_error(edit, self.errors.under(key, edit)))
+            below = (self.provider_typed,) if key == "provider" else ()  # right under the pick box
+            header.addRow(QLabel(caption, buddy=edit), with_error(edit, self.errors.under(key, edit), *below))
             if key == "account":
                 header.addRow("", self.account_info)
         check_date_on_leave(self.service_date, "service_date", self.errors, not_future=True)
@@ -133,7 +141,6 @@ class InvoiceForm(QDialog):
         self.estimate_notes = QLabel(wordWrap=True)
         self.totals = QLabel(objectName="totals")
         self.notes = QPlainTextEdit(objectName="notes", maximumHeight=80)
-        self.claim = ClaimFields()
         self.notes.setTabChangesFocus(True)
         self.lines_error = QLabel(objectName="lines_error", wordWrap=True)
         self.lines_error.hide()
@@ -172,7 +179,7 @@ class InvoiceForm(QDialog):
         layout.addLayout(after_lines)
         layout.addWidget(self.message)
         layout.addLayout(row)
-        order = [self.account, self.service_date, self.provider, self.place, self.diagnoses,
+        order = [self.account, self.service_date, self.claim.rendering, self.place, self.diagnoses,
                  self.entry.code, self.entry.quantity, self.entry.price, self.entry.modifiers,
                  self.entry.pointers, self.lines_view, self.notes, *self.claim.widgets]
         for first, second in zip(order, order[1:]):
@@ -181,12 +188,13 @@ class InvoiceForm(QDialog):
     def _connect(self) -> None:
         attach_completer(self.account, account_choices, self._account_chosen)
         self.account.returnPressed.connect(self._account_entered)
-        for this, after in ((self.service_date, self.provider), (self.provider, self.place),
-                            (self.place, self.diagnoses)):
-            this.returnPressed.connect(lambda after=after: after.setFocus())
+        self.service_date.returnPressed.connect(self.claim.rendering.setFocus)
+        enter_moves_to(self.claim.rendering, self.place)
+        self.place.returnPressed.connect(self.diagnoses.setFocus)
         self.diagnoses.returnPressed.connect(self._diagnoses_entered)
-        for edit in (self.account, self.service_date, self.provider, self.place, self.diagnoses):
+        for edit in (self.account, self.service_date, self.place, self.diagnoses):
             edit.textEdited.connect(self._touched)
+        self.claim.rendering.currentIndexChanged.connect(self._show_typed_provider)
         self.service_date.editingFinished.connect(self._refresh)
         self.diagnoses.editingFinished.connect(self._refresh)
         self.notes.textChanged.connect(self._touched)
@@ -213,6 +221,19 @@ class InvoiceForm(QDialog):
     # --- entry --------------------------------------------------------------------------------
     def _touched(self, *_args) -> None:
         self.dirty = True
+
+    def _keep_typed(self, text: str) -> None:
+        """The invoice's provider as saved: kept as typed text unless it is only the name of the
+        rendering provider chosen (then choosing none leaves no stale name behind)."""
+        self.typed_provider = "" if (text or "").strip() == self.claim.rendering_name() else text
+        self._show_typed_provider()
+
+    def _show_typed_provider(self, *_args) -> None:
+        """An older invoice's provider typed as text, under the pick box, until the rendering
+        provider chosen is the one it names."""
+        text = (self.typed_provider or "").strip()
+        self.provider_typed.setText(f"Typed on this invoice: {text}")
+        self.provider_typed.setVisible(bool(text) and text != self.claim.rendering_name())
 
     def _account_chosen(self, text: str) -> None:
         self.account.setText(text)
@@ -278,7 +299,7 @@ class InvoiceForm(QDialog):
             lines=[invoices.LineInput(l.code, l.quantity, l.unit_price, l.modifiers, l.pointers)
                    for l in self.lines],
             diagnoses=[c.strip() for c in self.diagnoses.text().replace(";", ",").split(",")],
-            provider=self.provider.text(), place_of_service=self.place.text(),
+            provider=self.typed_provider, place_of_service=self.place.text(),
             notes=self.notes.toPlainText(), batch_id=self.batch_id,
             rendering_provider_id=self.claim.rendering_id(), referring_provider_id=self.claim.referring_id(),
             prior_authorization=self.claim.prior_auth())
@@ -327,6 +348,7 @@ class InvoiceForm(QDialog):
             self._show_problems(exc)
             return False
         self.invoice_id = invoice.id
+        self._keep_typed(invoice.provider)
         self.dirty = False
         self.errors.clear()
         self.setWindowTitle(f"Invoice — draft #{invoice.id} saved")
@@ -360,12 +382,12 @@ class InvoiceForm(QDialog):
         self.invoice_id, self.status, self.batch_id = invoice.id, invoice.status, invoice.batch_id
         self._set_account(invoice.account)
         self.service_date.setText(invoice.service_date.strftime("%m/%d/%Y"))
-        self.provider.setText(draft.provider)
         self.place.setText(draft.place_of_service)
         self.diagnoses.setText(", ".join(draft.diagnoses))
         self.notes.setPlainText(draft.notes)
         self.claim.show_values(draft.rendering_provider_id, draft.referring_provider_id,
                                draft.prior_authorization)
+        self._keep_typed(draft.provider)
         self.lines = [PricedLine(l.code, l.quantity, l.unit_price, l.description, l.modifiers,
                                  ",".join(LETTERS[int(p) - 1] for p in l.diagnosis_pointers.split(",") if p))
                       for l in invoices.invoice_lines(invoice)]
@@ -378,7 +400,7 @@ class InvoiceForm(QDialog):
         self._refresh()
 
     def _set_editable(self, editable: bool) -> None:
-        for widget in (self.account, self.service_date, self.provider, self.place, self.diagnoses):
+        for widget in (self.account, self.service_date, self.place, self.diagnoses):
             widget.setReadOnly(not editable)
         self.notes.setReadOnly(not editable)
         self.claim.set_editable(editable)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,18 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import BillingError, ValidationError
-from ...money import format_money
 from ...services.books import catalogue, payers, plans
+from ..form_fields import FormFields
+from .catalogue_plans import PlansDialog, plan_values
 from .invoice_models import RowsModel
 
+ERROR_STYLE = "color: #b00020"
 PLAN_FIELDS = (("name", "P&lan name"), ("copay", "Copa&y"), ("deductible", "Deducti&ble"),
                ("coinsurance", "Coins&urance % (patient)"),
                ("out_of_pocket_max", "Out-of-poc&ket max (blank: none)"))
 YES = {"y": True, "yes": True, "n": False, "no": False, "": False}
-
-
-def _money_text(value) -> str:
-    return "" if value is None else format_money(value, currency=False)
 
 
 def _table(model: RowsModel, name: str, stretch: int | None = None) -> QTableView:
@@ -66,7 +63,8 @@ class PayerPlansPanel(QWidget):
                                       "Active"], parent=self)
         self.plans_view = _table(self.plans_model, "payer_plans")
         self.plans_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.fields = {name: QLineEdit(objectName=f"plan_{name}") for name, _label in PLAN_FIELDS}
+        self.message = QLabel(wordWrap=True, objectName="plan_message", styleSheet=ERROR_STYLE)
+        self.form_fields = FormFields(self.message, "plan")
         self.copays = RowsModel(["Category", "Copay (blank: the plan's)", "Deductible applies (y/n)"],
                                 editable=(1, 2), on_edit=self._edit_copay, parent=self)
         self.copays_view = _table(self.copays, "plan_copays")
@@ -82,7 +80,8 @@ class PayerPlansPanel(QWidget):
         plans_label.setBuddy(self.plans_view)
         form = QFormLayout()
         for name, label in PLAN_FIELDS:
-            form.addRow(label, self.fields[name])
+            self.form_fields.text(form, name, label)
+        self.fields = self.form_fields.boxes
         row = QHBoxLayout()
         for key, text, slot in (("new", "Ne&w plan", self.new_plan), ("save", "Sa&ve plan", self.save_plan),
                                 ("rules", "&Rules per code…", self.open_rules)):
@@ -99,6 +98,7 @@ class PayerPlansPanel(QWidget):
             layout.addWidget(widget)
         layout.addLayout(form)
         layout.addLayout(row)
+        layout.addWidget(self.message)
         layout.addWidget(copays_label)
         layout.addWidget(self.copays_view)
         layout.addWidget(QLabel("Fee schedule (the payer's allowed amount per code)"))
@@ -128,11 +128,7 @@ class PayerPlansPanel(QWidget):
             return
         plan = self.plan_rows[row]
         self.plan_id = plan.id
-        values = {"name": plan.name, "copay": _money_text(plan.copay),
-                  "deductible": _money_text(plan.deductible), "coinsurance": _money_text(plan.coinsurance),
-                  "out_of_pocket_max": _money_text(plan.out_of_pocket_max)}
-        for name, edit in self.fields.items():
-            edit.setText(values[name])
+        self.form_fields.fill(plan_values(plan))
         self._load_copays()
 
     def _copay_rows(self) -> list[list]:
@@ -148,8 +144,7 @@ class PayerPlansPanel(QWidget):
 
     def new_plan(self, focus: bool = True) -> None:
         self.plan_id = None
-        for edit in self.fields.values():
-            edit.clear()
+        self.form_fields.fill(plan_values(None))
         self.copays.set_rows([])
         if focus:
             self.fields["name"].setFocus()
@@ -158,12 +153,12 @@ class PayerPlansPanel(QWidget):
         if self.payer_id is None:
             self.said.emit("Save the payer first, then its plans")
             return False
-        data = {name: edit.text() for name, edit in self.fields.items()}
-        data["payer"] = self.payer_name
+        data = self.form_fields.values() | {"payer": self.payer_name}
         try:
             plan = plans.save_plan(self.plan_id, data, self.session.user)
         except ValidationError as exc:
-            self.said.emit("\n".join(f"Plan {p.field}: {p.message}" for p in exc.problems))
+            self.form_fields.refused(exc)
+            self.said.emit("The plan was not saved: its boxes marked in red say why")
             return False
         self._load_plans(plan.id)
         self.said.emit(f"Saved plan {plan.name}")
@@ -171,8 +166,6 @@ class PayerPlansPanel(QWidget):
 
     def open_rules(self):
         """The Plans dialog on this plan: covered / not covered / prior authorization per code."""
-        from .catalogue_plans import PlansDialog
-
         if self.plan_id is None:
             self.said.emit("Pick or save a plan first")
             return None

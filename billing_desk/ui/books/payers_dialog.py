@@ -1,5 +1,5 @@
 """The Payers screen: the office's insurance companies (search as you type), one payer's form
-(where and how its claims go), its plans and fee schedule, Deactivate / Reactivate (never delete)
+(its program, where and how its claims go), its plans and fee schedule, Deactivate / Reactivate (never delete)
 and export to Excel in the layout ``billing-desk import payers`` reads. Keys only: Ctrl+N a new
 payer, Ctrl+S save, Alt+letters for every field."""
 
@@ -13,31 +13,30 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
-from ...choices import CLAIM_MODES
+from ...choices import CLAIM_MODES, DEFAULT_PAYER_PROGRAM, PAYER_PROGRAMS
 from ...errors import BillingError, ValidationError
 from ...services.books import payer_import, payers
+from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
 from .payer_plans import PayerPlansPanel
 
 COLUMNS = [Column("Payer", lambda p: p.name, width=180),
+           Column("Program", lambda p: PAYER_PROGRAMS[p.program].short, width=90),
            Column("Payer id", lambda p: p.payer_id, width=70),
            Column("Claims by", lambda p: p.claim_mode, width=70),
            Column("Phone", lambda p: p.phone, width=110),
            Column("Active", lambda p: p.active, width=50)]
-FORM_LABELS = {"name": "&Name", "payer_id": "Payer &id (electronic)", "address": "Claims &address",
-               "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
+FORM_LABELS = {"name": "&Name", "program": "Program (&Q)", "payer_id": "Payer &id (electronic)",
+               "address": "Claims &address", "phone": "P&hone", "fax": "&Fax", "portal": "P&ortal address",
                "timely_filing_days": "&Timely filing (days)",
                "follow_up_days": "Follow-up after (days; blank 30) (&J)", "claim_mode": "&Claims by",
                "member_id_pattern": "&Member id pattern", "notes": "Not&es"}
-ERROR_STYLE = "color: #b00020;"
 
 
 class PayersDialog(QDialog):
@@ -52,15 +51,9 @@ class PayersDialog(QDialog):
         self.resize(1250, 760)
         self.list = ListPanel(COLUMNS, payers.payers_query, ("active", "inactive"),
                               "Search payer name or payer id")
-        self.fields: dict[str, QLineEdit | QComboBox] = {
-            name: QLineEdit(objectName=f"payer_{name}") for name in payers.FIELDS if name != "claim_mode"}
-        claim_mode = QComboBox(objectName="payer_claim_mode")
-        claim_mode.addItems(list(CLAIM_MODES))
-        self.fields["claim_mode"] = claim_mode
-        self.errors = {name: QLabel(objectName=f"payer_{name}_problem", wordWrap=True,
-                                    styleSheet=ERROR_STYLE) for name in payers.FIELDS}
         self.plans = PayerPlansPanel(session, parent=self)
         self.message = QLabel(wordWrap=True, objectName="payer_message")
+        self.form_fields = FormFields(self.message, "payer")
         self.buttons: dict[str, QPushButton] = {}
         self._layout()
         self.plans.said.connect(self.message.setText)
@@ -78,9 +71,18 @@ class PayersDialog(QDialog):
     def _layout(self) -> None:
         form = QFormLayout()
         for name in payers.FIELDS:
-            form.addRow(FORM_LABELS[name], self.fields[name])
-            form.addRow("", self.errors[name])
-            self.errors[name].setVisible(False)
+            if name == "claim_mode":
+                self.form_fields.choice(form, name, FORM_LABELS[name], CLAIM_MODES)
+            elif name == "program":
+                self.program = QComboBox()
+                for key, label in payers.program_choices():
+                    self.program.addItem(label, key)
+                self.form_fields.add(form, name, FORM_LABELS[name], self.program,
+                                     "Medicare, Medicaid, commercial...: the claims' filing code (837P) "
+                                     "and box 1 of the CMS-1500")
+            else:
+                self.form_fields.text(form, name, FORM_LABELS[name])
+        self.fields, self.errors = self.form_fields.boxes, self.form_fields.said
         row = QHBoxLayout()
         for key, text, slot in (("new", "New payer (Ctrl+N)", lambda: self.new_payer()),
                                 ("save", "&Save (Ctrl+S)", self.save),
@@ -92,21 +94,11 @@ class PayersDialog(QDialog):
             button.clicked.connect(lambda _c=False, slot=slot: slot())
             row.addWidget(button)
             self.buttons[key] = button
-        editor = QWidget()
-        side = QVBoxLayout(editor)
-        side.addLayout(form)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 3)
-        top.addWidget(editor, 3)
-        top.addWidget(self.plans, 4)
+        top = beside_list(self.list, form, self.message, weights=(3, 3), more=[(self.plans, 4)])
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addLayout(row)
-        chain = [self.fields[n] for n in payers.FIELDS] + list(self.plans.fields.values())
-        for before, after in zip(chain, chain[1:]):
-            QWidget.setTabOrder(before, after)
+        self.form_fields.in_tab_order(after=self.plans.fields.values())
 
     # --- one payer ------------------------------------------------------------------------------
     def _show_current(self) -> None:
@@ -125,13 +117,9 @@ class PayersDialog(QDialog):
         self.plans.set_payer(payer_id, payer.name)
 
     def _fill(self, form: payers.PayerForm) -> None:
-        for name in payers.FIELDS:
-            widget = self.fields[name]
-            if isinstance(widget, QComboBox):
-                widget.setCurrentText(getattr(form, name) or "electronic")
-            else:
-                widget.setText(getattr(form, name))
-        self._show_problems([])
+        self.form_fields.fill({name: getattr(form, name) for name in payers.FIELDS}
+                              | {"claim_mode": form.claim_mode or "electronic",
+                                 "program": form.program or DEFAULT_PAYER_PROGRAM})
 
     def log_call(self) -> None:
         """A call with the chosen payer itself (not about one claim or coverage)."""
@@ -155,27 +143,13 @@ class PayersDialog(QDialog):
         focus.setFocus()
 
     def form(self) -> payers.PayerForm:
-        values = {name: (w.currentText() if isinstance(w, QComboBox) else w.text())
-                  for name, w in self.fields.items()}
-        return payers.PayerForm(**values)
-
-    def _show_problems(self, problems) -> None:
-        by_field: dict[str, list[str]] = {}
-        for problem in problems:
-            by_field.setdefault(problem.field, []).append(problem.message)
-        for name, label in self.errors.items():
-            label.setText("; ".join(by_field.get(name, [])))
-            label.setVisible(name in by_field)
-        if problems:
-            first = next(n for n in payers.FIELDS if n in by_field)
-            self.fields[first].setFocus()
+        return payers.PayerForm(**self.form_fields.values())
 
     def save(self) -> bool:
         try:
             payer = payers.save_payer(self.payer_id, self.form(), self.session.user)
         except ValidationError as exc:
-            self._show_problems(exc.problems)
-            self.message.setText(f"Not saved: {len(exc.problems)} field(s) to fix")
+            self.form_fields.refused(exc)
             return False
         self.list.refresh()
         self.show_payer(payer.id)

@@ -271,7 +271,8 @@ class EobDialog(QDialog):
                     "Check not fully applied",
                     f"{format_money(left)} of check {self.check.text().strip()} is not applied to "
                     f"claims. It will be held as unapplied insurance money on {payer} until it is "
-                    "applied or refunded. Close?", default_no=True):
+                    "applied or refunded (Claims tab, Unapplied insurance money…, Ctrl+Shift+M). "
+                    "Close?", default_no=True):
                 return
             try:
                 insurance_money.hold_reason(self.check_id, "left when the EOB was keyed",

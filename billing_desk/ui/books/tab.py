@@ -18,11 +18,11 @@ from ...services.claims.identity import billing_identity, identity_problems
 from ..buttons import add_buttons
 from ..list_tab import ListPanel
 from ..office.billing_identity_dialog import BillingIdentityDialog
-from ..office.signoff import run_with_signoff
 from ..prompts import Prompter
 from ..table_model import Column
 from .catalogue_dialog import CatalogueDialog
 from .catalogue_plans import PlansDialog
+from .credits import RefundDialog
 from .invoice_actions import deliver
 from .invoice_form import InvoiceForm
 from .payers_dialog import PayersDialog
@@ -192,27 +192,15 @@ class InvoicesTab(QWidget):
         dialog.voided.connect(lambda _id: self.refresh())
         return self._show(dialog)
 
-    def refund_credit(self) -> None:
+    def refund_credit(self) -> RefundDialog | None:
+        """Pay the chosen invoice's account its credit back (amount, day, check, reason)."""
         invoice = self.list.current()
         if invoice is None:
             self.message.setText("Choose an invoice of the account to refund.")
-            return
-        account = invoice.account
-        amount = self.prompter.ask_text("Refund credit", f"Account {account.number} has "
-                                        f"{account.unapplied_credit} of credit. Amount to refund:")
-        if amount is None:
-            return
-        reason = self.prompter.ask_text("Refund credit", "Reason for the refund (required):")
-        if reason is None:
-            return
-        try:
-            run_with_signoff(self, "large_credit", lambda approved_by: payments.refund(
-                account.id, amount, reason, self.session.user, approved_by=approved_by))
-        except BillingError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(f"Refunded {amount} to {account.number}")
-        self.refresh()
+            return None
+        dialog = RefundDialog(self.session, payments.get_account(invoice.account_id), parent=self)
+        dialog.refunded.connect(self.message.setText)
+        return self._show(dialog)
 
     # --- batch, catalogue, papers ---------------------------------------------------------------
     def batch(self) -> None:

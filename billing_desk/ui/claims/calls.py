@@ -13,21 +13,22 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
 )
 
 from ...choices import CALL_DIRECTIONS, CALL_TOPICS
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError
 from ...services.claims import payer_calls
+from ..form_fields import FormFields
 
 ERROR_STYLE = "color: #b00020;"
 
 
 class CallDialog(QDialog):
     """``on``: {"claim_id": n} | {"coverage_id": n} | {"payer_id": n}; ``verify`` for a coverage
-    verification. After Ctrl+S, ``saved`` holds the call recorded."""
+    verification. After Ctrl+S, ``saved`` holds the call recorded. A date that does not exist is
+    refused as soon as its box is left; every refusal is said under its box."""
 
     def __init__(self, session, on: dict, *, about: str = "", verify: bool = False, parent=None):
         super().__init__(parent)
@@ -35,60 +36,53 @@ class CallDialog(QDialog):
         self.saved: object = None  # the call recorded
         self.setWindowTitle(("Coverage verified" if verify else "Call with the payer")
                             + (f": {about}" if about else ""))
-        self.called_on = QLineEdit(objectName="call_called_on", placeholderText="MM/DD/YYYY (blank: today)")
-        self.direction = QComboBox(objectName="call_direction")
-        for key in CALL_DIRECTIONS:
-            self.direction.addItem(payer_calls.DIRECTION_NAMES[key], key)
-        self.representative = QLineEdit(objectName="call_representative")
-        self.reference = QLineEdit(objectName="call_reference")
-        self.topic = QComboBox(objectName="call_topic")
-        for key in CALL_TOPICS:
-            self.topic.addItem(payer_calls.TOPIC_NAMES[key], key)
-        self.code = QLineEdit(objectName="call_code")
-        self.question = QPlainTextEdit(objectName="call_question", tabChangesFocus=True)
-        self.answer = QPlainTextEdit(objectName="call_answer", tabChangesFocus=True)
-        self.follow_up_on = QLineEdit(objectName="call_follow_up_on", placeholderText="MM/DD/YYYY")
-        for box in (self.question, self.answer):
-            box.setFixedHeight(60)
-        self.errors = {name: QLabel(objectName=f"call_{name}_problem", wordWrap=True,
-                                    styleSheet=ERROR_STYLE) for name in
-                       ("called_on", "direction", "topic", "question", "answer", "follow_up_on",
-                        "representative", "reference", "code", "on")}
+        self.message = QLabel(objectName="call_on_problem", wordWrap=True, styleSheet=ERROR_STYLE)
+        self.form_fields = FormFields(self.message, "call")
         self._layout()
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.called_on.setFocus()
 
-    def _rows(self):
-        if self.verify:
-            return (("Verified &on", self.called_on, "called_on"),
-                    ("Payer's &representative", self.representative, "representative"),
-                    ("Re&ference number", self.reference, "reference"),
-                    ("What the plan &covers", self.answer, "answer"),
-                    ("&Follow up on", self.follow_up_on, "follow_up_on"))
-        return (("&Date", self.called_on, "called_on"), ("&Who called", self.direction, "direction"),
-                ("Payer's &representative", self.representative, "representative"),
-                ("Re&ference number", self.reference, "reference"),
-                ("&Asked about", self.topic, "topic"), ("Co&de asked about", self.code, "code"),
-                ("&Question", self.question, "question"), ("A&nswer", self.answer, "answer"),
-                ("&Follow up on", self.follow_up_on, "follow_up_on"))
+    def _choice(self, form: QFormLayout, key: str, label: str, names: dict[str, str]) -> QComboBox:
+        box = QComboBox()
+        for value, name in names.items():
+            box.addItem(name, value)
+        self.form_fields.add(form, key, label, box)
+        return box
+
+    def _notes(self, form: QFormLayout, key: str, label: str) -> QPlainTextEdit:
+        box = QPlainTextEdit(tabChangesFocus=True)
+        box.setFixedHeight(60)
+        self.form_fields.add(form, key, label, box)
+        return box
 
     def _layout(self) -> None:
-        form = QFormLayout()
-        for label, widget, name in self._rows():
-            form.addRow(label, widget)
-            form.addRow("", self.errors[name])
+        form, fields = QFormLayout(), self.form_fields
+        self.called_on = fields.text(form, "called_on", "Verified &on" if self.verify else "&Date",
+                                     "MM/DD/YYYY (blank: today)", date=True, not_future=True)
+        if not self.verify:
+            self.direction = self._choice(form, "direction", "&Who called",
+                                          {k: payer_calls.DIRECTION_NAMES[k] for k in CALL_DIRECTIONS})
+        self.representative = fields.text(form, "representative", "Payer's &representative")
+        self.reference = fields.text(form, "reference", "Re&ference number")
+        if not self.verify:
+            self.topic = self._choice(form, "topic", "&Asked about",
+                                      {k: payer_calls.TOPIC_NAMES[k] for k in CALL_TOPICS})
+            self.code = fields.text(form, "code", "Co&de asked about")
+            self.question = self._notes(form, "question", "&Question")
+        self.answer = self._notes(form, "answer", "What the plan &covers" if self.verify else "A&nswer")
+        self.follow_up_on = fields.text(form, "follow_up_on", "&Follow up on", "MM/DD/YYYY", date=True)
+        self.errors = fields.said
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.errors["on"])
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        for label in self.errors.values():
-            label.clear()
+        self.form_fields.clear()
         user = self.session.user
         try:
             if self.verify:
@@ -105,11 +99,7 @@ class CallDialog(QDialog):
                     question=self.question.toPlainText(), answer=self.answer.toPlainText(),
                     follow_up_on=self.follow_up_on.text() or None)
                 self.saved = payer_calls.log_call(call, user, **self.on)
-        except ValidationError as exc:
-            for problem in exc.problems:
-                self.errors.get(problem.field, self.errors["on"]).setText(problem.message)
-            return
         except BillingError as exc:
-            self.errors["on"].setText(str(exc))
+            self.form_fields.refused(exc)
             return
         self.accept()

@@ -9,7 +9,7 @@ The list is ``services.accounts.claim_lists``; every action is a named service i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -88,6 +88,11 @@ FOLLOW_UP = (  # text, method, shortcut
     ("Denied claims…", "open_denials", "Ctrl+Shift+D"),
     ("Follow-up list…", "open_follow_up", "Ctrl+Shift+F"),
 )
+MONEY = (  # text, method, shortcut: insurers' money off the claims
+    ("Unmatched payments…", "open_unmatched", "Ctrl+Shift+U"),
+    ("Unapplied insurance money…", "open_unapplied", "Ctrl+Shift+M"),
+    ("Reason codes… (Ctrl+Shift+K)", "open_codes", ""),  # the key is the window's (Tools menu)
+)
 
 
 def _table(model) -> QTableView:
@@ -124,14 +129,13 @@ class ClaimsTab(QWidget):
         self.history = _table(self.history_model)
         self.message = QLabel(wordWrap=True, objectName="claims_message")
         self._layout()
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        # Each key searches at once (the claims are counted and paged by their ids: claim_lists).
+        self.search.textChanged.connect(lambda _t: self.refresh())
         self.search.returnPressed.connect(self.table.setFocus)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.payer.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_detail())
-        for _text, name, shortcut in ACTIONS + SENDING + FOLLOW_UP:
+        for _text, name, shortcut in ACTIONS + SENDING + FOLLOW_UP + MONEY:
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, self._action(name),
                           context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -164,7 +168,7 @@ class ClaimsTab(QWidget):
         split.addWidget(detail)
         split.setSizes([330, 250])
         buttons = QGridLayout()
-        for row, actions in enumerate((ACTIONS, SENDING, FOLLOW_UP)):
+        for row, actions in enumerate((ACTIONS, SENDING, FOLLOW_UP, MONEY)):
             for i, (text, name, shortcut) in enumerate(actions):
                 button = QPushButton(f"{text} ({shortcut})" if shortcut else text, objectName=name)
                 button.clicked.connect(lambda _c=False, n=name: self._action(n)())
@@ -352,3 +356,25 @@ class ClaimsTab(QWidget):
         window = FollowUpWindow(self.session, prompter=self.prompts, parent=self)
         window.show()
         return window
+
+    # --- insurers' money off the claims: unmatched payments, unapplied money, the reason codes --
+    def open_unmatched(self):
+        from .money_lists import UnmatchedWindow
+
+        window = UnmatchedWindow(self.session, prompter=self.prompts, parent=self)
+        window.finished.connect(lambda _r: self.refresh())
+        window.show()
+        return window
+
+    def open_unapplied(self):
+        from .money_lists import UnappliedWindow
+
+        window = UnappliedWindow(self.session, prompter=self.prompts, parent=self)
+        window.finished.connect(lambda _r: self.refresh())
+        window.show()
+        return window
+
+    def open_codes(self):
+        from .remit_codes_dialog import open_codes
+
+        return open_codes(self, self.session, self.prompts)

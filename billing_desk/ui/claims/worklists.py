@@ -65,10 +65,11 @@ FOLLOW_UP_COLUMNS = [
 ]
 
 
-class _Worklist(QDialog):
-    """What both lists share: a table of rows, a message line, buttons with Alt keys."""
+class Worklist(QDialog):
+    """What the Claims tab's lists share: a table of rows, a message line, buttons with Alt keys."""
 
     worklist_actions: tuple[tuple[str, str], ...] = ()
+    noun = "claim"  # what one row is, in the count and the messages
 
     def __init__(self, session, columns, load: Callable[[], list], *, prompter: Prompter | None = None,
                  parent=None):
@@ -106,7 +107,7 @@ class _Worklist(QDialog):
     def show_rows(self, rows: list) -> None:
         self.rows = rows
         self.model.set_source(lambda offset, limit: rows[offset:offset + limit], lambda: len(rows))
-        self.count.setText(f"{len(rows):,} claims" if len(rows) != 1 else "1 claim")
+        self.count.setText(f"{len(rows):,} {self.noun}s" if len(rows) != 1 else f"1 {self.noun}")
         if rows:
             self.table.selectRow(0)
 
@@ -114,7 +115,7 @@ class _Worklist(QDialog):
         index = self.table.currentIndex()
         row = self.model.row_object(index.row()) if index.isValid() else None
         if row is None:
-            self.message.setText("Choose a claim first (arrow keys).")
+            self.message.setText(f"Choose a {self.noun} first (arrow keys).")
         return row
 
     def _do(self, work, done: str) -> None:
@@ -141,7 +142,7 @@ class _Worklist(QDialog):
             self.refresh()
 
 
-class DenialsWindow(_Worklist):
+class DenialsWindow(Worklist):
     worklist_actions = (("Correct and &resubmit…", "resubmit"), ("&Write off…", "write_off"),
                ("&Move to the patient…", "to_patient"), ("A&ppeal…", "appeal"),
                ("Log a &call…", "log_call"))
@@ -216,15 +217,33 @@ class DenialsWindow(_Worklist):
             ask=self.ask), f"Claim {row.control_number}: wrote off {{result}} and closed it.")
 
     def to_patient(self) -> None:
+        """A PR denial moves on: to the patient's secondary insurer when there is one (the clerk
+        chooses, the secondary first), else to the patient; asked first, No the default."""
         row = self.current()
-        if row is None or not self.prompts.confirm(
+        if row is None:
+            return
+        owed = format_money(row.insurance_owes)
+        secondary = denial_actions.secondary_for(row.claim_id)
+        to, target = "patient", row.patient
+        if secondary is not None:
+            options = [f"{secondary.name}: the secondary insurance (a secondary claim is made)",
+                       f"{row.patient}: the patient"]
+            picked = self.prompts.ask_choice(
+                "Move to the patient", f"The denial says {row.codes}. {row.patient} has secondary "
+                f"insurance with {secondary.name}. Who is billed the {owed} insurance still owes on "
+                f"claim {row.control_number}?", options)
+            if picked is None:
+                return
+            if picked == options[0]:
+                to, target = "secondary", secondary.name
+        if not self.prompts.confirm(
                 "Move to the patient", f"The denial says {row.codes}. Move what insurance still owes "
-                f"on claim {row.control_number} ({format_money(row.insurance_owes)}) to "
-                f"{row.patient} and close the claim?", default_no=True):
+                f"on claim {row.control_number} ({owed}) to {target} and close the claim?",
+                default_no=True):
             return
         user = self.session.user
-        self._do(lambda: denial_actions.move_denial_to_patient(row.claim_id, user),
-                 f"Claim {row.control_number}: {{result}} moved to the patient.")
+        self._do(lambda: denial_actions.move_denial_to_patient(row.claim_id, user, to=to),
+                 f"Claim {row.control_number}: {{result}}.")
 
     def appeal(self) -> None:
         row = self.current()
@@ -255,7 +274,7 @@ class DenialsWindow(_Worklist):
         self.refresh()
 
 
-class FollowUpWindow(_Worklist):
+class FollowUpWindow(Worklist):
     worklist_actions = (("Log a &call…", "log_call"),)
 
     def __init__(self, session, *, prompter: Prompter | None = None, parent=None):

@@ -47,6 +47,8 @@ class InsurancePage(QWidget):
         self.clock = clock
         self.days = QLineEdit(str(get_setting("insurance_unpaid_days")), objectName="days")
         self.days.setMaximumWidth(60)
+        self.stale = True  # the lists are read when the page is first shown
+        self.claims_read = 0  # how often the chosen payer's claims were read (once per load)
         self.days.returnPressed.connect(self.refresh)
         self.total = QLabel()
         self.payers, self.payer_model = _table(PAYERS)
@@ -72,14 +74,30 @@ class InsurancePage(QWidget):
         return int(text) if text.isdigit() else int(get_setting("insurance_unpaid_days"))
 
     def refresh(self) -> None:
+        """Read the lists again now when the page shows, else when it is next shown: the
+        Collections tab refreshes on every switch and search, and this page's lists are its own."""
+        self.stale = True
+        if self.isVisible():
+            self._load()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "stale", True):
+            self._load()
+
+    def _load(self) -> None:
+        self.stale = False
         rows = reports.insurance_unpaid(days=self._days(), today=self.clock())
         self.payer_model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
         self.total.setText(f"{len(rows)} payer(s) · {sum(r.claims for r in rows)} claim(s)")
+        shown = self.claims_read
         if rows:
-            self.payers.selectRow(0)
-        self._show_claims()
+            self.payers.selectRow(0)  # shows the first payer's claims (currentRowChanged)
+        if self.claims_read == shown:  # the list was empty, or the row was current already
+            self._show_claims()
 
     def _show_claims(self) -> None:
+        self.claims_read += 1
         index = self.payers.currentIndex()
         payer = self.payer_model.row_object(index.row()) if index.isValid() else None
         claims = reports.insurance_unpaid_claims(payer.payer_id, days=self._days(), today=self.clock()) \

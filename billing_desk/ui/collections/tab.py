@@ -3,7 +3,7 @@ collector's actions on keys; a second page lists insurance balances unpaid past 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -111,7 +111,7 @@ class CollectionsTab(QWidget):
         for widget, stretch in ((self.search, 1), (self.show_filter, 0), (self.stage, 0), (self.bucket, 0),
                                 (self.count_label, 0)):
             top.addWidget(widget, stretch)
-        self.model = PagedTableModel(COLUMNS, parent=self)
+        self.model = PagedTableModel(COLUMNS, page_size=100, parent=self)  # more as it scrolls
         self.table = QTableView(objectName="worklist")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -154,8 +154,8 @@ class CollectionsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        self._debounce = QTimer(self, singleShot=True, interval=150, timeout=self.refresh)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        # Each key searches at once: the list is read from the worklist's snapshot (worklist.py).
+        self.search.textChanged.connect(lambda _t: self.refresh())
         self.search.returnPressed.connect(lambda: self.table.setFocus())
         for combo in (self.show_filter, self.stage, self.bucket):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())

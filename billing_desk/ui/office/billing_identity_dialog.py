@@ -9,25 +9,22 @@ complete now."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...choices import TAX_ID_KINDS
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError
 from ...services.claims.identity import (
     BillingIdentity,
     billing_identity,
@@ -35,6 +32,7 @@ from ...services.claims.identity import (
     save_billing_identity,
 )
 from ...services.office.permissions import can
+from ..form_fields import FormFields
 from ..prompts import Prompter
 
 ERROR_STYLE = "color: #b00020;"
@@ -73,10 +71,10 @@ class BillingIdentityDialog(QDialog):
         self.editable = can(session.user, "change_settings")
         self.dirty = False
         self.setWindowTitle("Billing identity")
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
-        self.errors: dict[str, QLabel] = {}
         self.note = QLabel(wordWrap=True, objectName="identity_note")
         self.message = QLabel(wordWrap=True, objectName="identity_message", styleSheet=ERROR_STYLE)
+        self.form_fields = FormFields(self.message, "identity")
+        self.fields, self.errors = self.form_fields.boxes, self.form_fields.said
         self.save_button = QPushButton("Save (Ctrl+S)", autoDefault=False, objectName="identity_save")
         self.close_button = QPushButton("Close (Esc)", autoDefault=False, objectName="identity_close")
         self._layout()
@@ -85,40 +83,17 @@ class BillingIdentityDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._fill(billing_identity())
 
-    def _editor(self, name: str) -> QLineEdit | QComboBox:
-        editor: QLineEdit | QComboBox
-        if name in ("tax_id_kind", "production"):
-            editor = QComboBox(objectName=f"identity_{name}")
-            editor.addItems(list(TAX_ID_KINDS) if name == "tax_id_kind" else list(FILE_KINDS))
-            editor.currentIndexChanged.connect(self._touched)
-            editor.setEnabled(self.editable)
-        else:
-            editor = QLineEdit(objectName=f"identity_{name}", readOnly=not self.editable)
-            editor.returnPressed.connect(lambda: self.focusNextChild())
-            editor.textEdited.connect(self._touched)
-        self.fields[name] = editor
-        return editor
-
     def _group(self, title: str, specs) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         for name, label, hint in specs:
-            editor = self._editor(name)
-            if hint and isinstance(editor, QLineEdit):
-                editor.setPlaceholderText(hint)
-            elif hint:
-                editor.setToolTip(hint)
-            error = QLabel(objectName=f"identity_{name}_problem", wordWrap=True, styleSheet=ERROR_STYLE)
-            error.setVisible(False)
-            self.errors[name] = error
-            stack = QVBoxLayout()
-            stack.setSpacing(2)
-            stack.addWidget(editor)
-            stack.addWidget(error)
-            form.addRow(label, stack)
-            buddy = form.labelForField(stack)
-            if isinstance(buddy, QLabel):
-                buddy.setBuddy(editor)
+            if name in ("tax_id_kind", "production"):
+                choice = self.form_fields.choice(form, name, label, TAX_ID_KINDS if name == "tax_id_kind"
+                                                 else FILE_KINDS, hint)
+                choice.currentIndexChanged.connect(self._touched)
+            else:
+                text = self.form_fields.text(form, name, label, hint, enter_moves_on=True)
+                text.textEdited.connect(self._touched)
         return box
 
     def _layout(self) -> None:
@@ -141,9 +116,8 @@ class BillingIdentityDialog(QDialog):
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
         self.save_button.setEnabled(self.editable)
-        chain = [self.fields[name] for name in FIELDS]
-        for before, after in zip(chain, chain[1:]):
-            QWidget.setTabOrder(before, after)
+        self.form_fields.set_editable(self.editable)
+        self.form_fields.in_tab_order()
         self.resize(940, 560)
 
     # --- values ---------------------------------------------------------------------------------
@@ -151,18 +125,12 @@ class BillingIdentityDialog(QDialog):
         self.dirty = True
 
     def _fill(self, identity: BillingIdentity) -> None:
-        for name in FIELDS:
-            widget, value = self.fields[name], getattr(identity, name)
-            if name == "production":
-                widget.setCurrentIndex(1 if value else 0)  # type: ignore[union-attr]
-            elif isinstance(widget, QComboBox):
-                widget.setCurrentText(value or TAX_ID_KINDS[0])
-            else:
-                widget.setText(value)
+        self.form_fields.fill(asdict(identity) | {"tax_id_kind": identity.tax_id_kind or TAX_ID_KINDS[0],
+                                                  "production": FILE_KINDS[1 if identity.production else 0]})
         problems = identity_problems(identity)
         started = any(str(v).strip() for k, v in asdict(identity).items()
                       if k not in ("tax_id_kind", "production"))
-        self._show_problems(problems if started else [], focus=False)
+        self.form_fields.show(problems if started else [], focus=False)
         self._say(problems)
         self.dirty = False
         self.fields["name"].setFocus()
@@ -180,41 +148,17 @@ class BillingIdentityDialog(QDialog):
         self.note.setText(text)
 
     def identity(self) -> BillingIdentity:
-        values: dict = {}
-        for f in fields(BillingIdentity):
-            widget = self.fields[f.name]
-            if f.name == "production":
-                values[f.name] = widget.currentIndex() == 1  # type: ignore[union-attr]
-            elif isinstance(widget, QComboBox):
-                values[f.name] = widget.currentText()
-            else:
-                values[f.name] = widget.text()
+        values: dict = dict(self.form_fields.values())
+        values["production"] = values["production"] == FILE_KINDS[1]
         return BillingIdentity(**values)
-
-    def _show_problems(self, problems, *, focus: bool = True) -> None:
-        by_field: dict[str, list[str]] = {}
-        for problem in problems:
-            by_field.setdefault(problem.field, []).append(problem.message)
-        for name, label in self.errors.items():
-            label.setText("; ".join(by_field.get(name, [])))
-            label.setVisible(name in by_field)
-        if focus and by_field:
-            first = next((n for n in FIELDS if n in by_field), None)
-            if first is not None:
-                self.fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> bool:
         if not self.editable:
             return False
         try:
             saved = save_billing_identity(self.identity(), self.session.user)
-        except ValidationError as exc:
-            self._show_problems(exc.problems)
-            count = len({p.field for p in exc.problems})
-            self.message.setText(f"Not saved: {count} box{'es' if count != 1 else ''} to fix (marked in red)")
-            return False
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.form_fields.refused(exc)
             return False
         self._fill(saved)
         self.message.setText("")
@@ -249,10 +193,7 @@ def install_identity_action(window) -> None:
     def open_identity() -> BillingIdentityDialog:
         dialog = BillingIdentityDialog(window.session, prompter=window.prompter, parent=window)
         dialog.finished.connect(lambda _r: window.refresh())
-        dialog.show()
-        dialog.activateWindow()
-        window.identity_dialog = dialog  # kept alive while shown
-        return dialog
+        return window.show_tool(dialog)
 
     window.add_action("&Tools", "&Billing identity…", open_identity, IDENTITY_SHORTCUT,
                       tip="The office's NPI, tax id, taxonomy and address on claims; the 837P sender")

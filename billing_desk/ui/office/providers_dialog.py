@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...choices import PROVIDER_ROLES
@@ -25,11 +21,11 @@ from ...errors import BillingError, ValidationError
 from ...services.claims import identity
 from ...services.office.permissions import can
 from ..buttons import add_buttons
+from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
 
-ERROR_STYLE = "color: #b00020;"
 LABELS = {"last_name": "&Last name", "first_name": "&First name",
           "organization": "&Organization", "npi": "&NPI", "taxonomy": "&Taxonomy code", "role": "&Role"}
 HINTS = {"last_name": "a person: last name", "first_name": "and first name",
@@ -59,9 +55,8 @@ class ProvidersDialog(QDialog):
         self.list = ListPanel(_columns(), identity.providers_query,
                               ("active", "inactive") + PROVIDER_ROLES, "Search name, organization or NPI")
         self.list.status.setItemText(0, "All providers")
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
-        self.errors: dict[str, QLabel] = {}
         self.message = QLabel(wordWrap=True, objectName="provider_message")
+        self.form_fields = FormFields(self.message, "provider")
         self._layout()
         self.list.activated.connect(lambda provider: self.show_provider(provider.id, focus=True))
         self.list.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
@@ -75,18 +70,11 @@ class ProvidersDialog(QDialog):
     def _layout(self) -> None:
         form = QFormLayout()
         for name in FIELDS:
-            editor: QLineEdit | QComboBox
             if name == "role":
-                editor = QComboBox(objectName="provider_role")
-                editor.addItems(list(PROVIDER_ROLES))
+                self.form_fields.choice(form, name, LABELS[name], PROVIDER_ROLES)
             else:
-                editor = QLineEdit(objectName=f"provider_{name}", placeholderText=HINTS[name])
-                editor.returnPressed.connect(lambda: self.focusNextChild())
-            self.fields[name] = editor
-            self.errors[name] = QLabel(objectName=f"provider_{name}_problem", wordWrap=True,
-                                       styleSheet=ERROR_STYLE, visible=False)
-            form.addRow(LABELS[name], editor)
-            form.addRow("", self.errors[name])
+                self.form_fields.text(form, name, LABELS[name], HINTS[name], enter_moves_on=True)
+        self.fields, self.errors = self.form_fields.boxes, self.form_fields.said
         row = QHBoxLayout()
         self.buttons = add_buttons(row, (
             ("new", "New provider (Ctrl+N)", self.new_provider),
@@ -94,20 +82,11 @@ class ProvidersDialog(QDialog):
             ("active", "&Deactivate…", self.toggle_active),
             ("usual", "Make the &usual rendering provider", self.make_usual),
             ("close", "Close (Esc)", self.reject)))
-        editor_box = QWidget()
-        side = QVBoxLayout(editor_box)
-        side.addLayout(form)
-        side.addWidget(self.message)
-        side.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.list, 3)
-        top.addWidget(editor_box, 2)
+        top = beside_list(self.list, form, self.message)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
         layout.addLayout(row)
-        chain = [self.list.search, self.list.table] + [self.fields[n] for n in FIELDS]
-        for before, after in zip(chain, chain[1:]):
-            QWidget.setTabOrder(before, after)
+        self.form_fields.in_tab_order(self.list.search, self.list.table)
         self.resize(1000, 520)
 
     # --- one provider ---------------------------------------------------------------------------
@@ -132,13 +111,7 @@ class ProvidersDialog(QDialog):
             self.fields[FIELDS[0]].setFocus()
 
     def _fill(self, values: identity.ProviderInput) -> None:
-        for name in FIELDS:
-            widget = self.fields[name]
-            if isinstance(widget, QComboBox):
-                widget.setCurrentText(getattr(values, name))
-            else:
-                widget.setText(getattr(values, name))
-        self._show_problems([])
+        self.form_fields.fill({name: getattr(values, name) for name in FIELDS})
 
     def new_provider(self, *, focus: bool = True) -> None:
         self.provider_id = None
@@ -152,19 +125,7 @@ class ProvidersDialog(QDialog):
             self.fields[FIELDS[0]].setFocus()
 
     def form(self) -> identity.ProviderInput:
-        return identity.ProviderInput(**{name: (w.currentText() if isinstance(w, QComboBox) else w.text())
-                                         for name, w in self.fields.items()})
-
-    def _show_problems(self, problems) -> None:
-        by_field: dict[str, list[str]] = {}
-        for problem in problems:
-            by_field.setdefault(problem.field, []).append(problem.message)
-        for name, label in self.errors.items():
-            label.setText("; ".join(by_field.get(name, [])))
-            label.setVisible(name in by_field)
-        first = next((n for n in FIELDS if n in by_field), None)
-        if first is not None:
-            self.fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
+        return identity.ProviderInput(**self.form_fields.values())
 
     def save(self) -> bool:
         try:
@@ -172,13 +133,8 @@ class ProvidersDialog(QDialog):
                 provider = identity.add_provider(self.form(), self.session.user)
             else:
                 provider = identity.update_provider(self.provider_id, self.form(), self.session.user)
-        except ValidationError as exc:
-            self._show_problems(exc.problems)
-            count = len({p.field for p in exc.problems})
-            self.message.setText(f"Not saved: {count} box{'es' if count != 1 else ''} to fix (marked in red)")
-            return False
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self.form_fields.refused(exc)
             return False
         self._reload(provider.id)
         self.message.setText(f"Saved {provider.display_name}")
@@ -241,11 +197,7 @@ class ProvidersDialog(QDialog):
 def install_providers_action(window) -> None:
     """Tools > Providers… (Ctrl+Shift+O)."""
     def open_providers() -> ProvidersDialog:
-        dialog = ProvidersDialog(window.session, prompter=window.prompter, parent=window)
-        dialog.show()
-        dialog.activateWindow()
-        window.providers_dialog = dialog  # kept alive while shown
-        return dialog
+        return window.show_tool(ProvidersDialog(window.session, prompter=window.prompter, parent=window))
 
     window.add_action("&Tools", "Pro&viders…", open_providers, PROVIDERS_SHORTCUT,
                       tip="The rendering and referring providers (name, NPI, taxonomy) invoices name")

@@ -23,14 +23,8 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError, ValidationError
 from ...services.office.permissions import can
 from ...services.office.settings import GROUPS, get_setting, save_settings, settings_in
+from ..form_fields import FormFields
 from ..prompts import Prompter
-
-TITLES = {"office_name": "Office name", "office_address": "Address", "office_phone": "Phone",
-          "office_tax_id": "Tax id", "office_logo": "Logo file"}
-
-
-def _title(key: str) -> str:
-    return TITLES.get(key, key.replace("_", " ").capitalize())
 
 
 class SettingsDialog(QDialog):
@@ -40,8 +34,11 @@ class SettingsDialog(QDialog):
         self.prompter = prompter or Prompter(self)
         self.setWindowTitle("Settings")
         self.resize(640, 460)
-        self.editors: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.message = QLabel(wordWrap=True, styleSheet="color: #b00020")
+        self.form_fields = FormFields(self.message, "setting")
+        self.editors, self.errors = self.form_fields.boxes, self.form_fields.said
+        self.preview_buttons: dict[str, QPushButton] = {}
+        self.preview_pdf = ""  # the last letter previewed
         self.tabs = QTabWidget()
         for group, _prefixes in GROUPS:
             self.tabs.addTab(self._page(group), group)
@@ -54,6 +51,7 @@ class SettingsDialog(QDialog):
         note = QLabel("" if editable else "Only a supervisor may change settings; you can look.")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
@@ -65,32 +63,34 @@ class SettingsDialog(QDialog):
         outer.addLayout(form)
         outer.addStretch(1)  # rows keep their height; the space left goes below them
         for spec in settings_in(group):
-            editor = self._editor(spec)
-            error = QLabel(objectName=f"error-{spec.key}", styleSheet="color: #b00020")
-            error.hide()
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(editor)
-            box.addWidget(QLabel(spec.help, wordWrap=True, styleSheet="color: #555"))
-            box.addWidget(error)
-            form.addRow(_title(spec.key), box)
-            self.errors[spec.key] = error
+            editor, shown = self._editor(spec)
+            self.form_fields.add(form, spec.key, spec.title, editor, note=spec.help, shown=shown)
         return page
 
-    def _editor(self, spec) -> QWidget:
+    def _editor(self, spec) -> tuple[QWidget, QWidget | None]:
+        """The box for a setting, and the row it sits in when it has a Choose… button."""
         value = get_setting(spec.key)
         kind = spec.type
         editor: QCheckBox | QPlainTextEdit | QLineEdit
         if kind == "bool":
             editor = QCheckBox(checked=bool(value))
-        elif kind == "lines":
+        elif kind in ("lines", "letter"):
             editor = QPlainTextEdit(str(value or ""))
             editor.setTabChangesFocus(True)
-            editor.setFixedHeight(70)
+            editor.setFixedHeight(70 if kind == "lines" else 210)
         else:
             editor = QLineEdit(str(value if value is not None else ""))
         editor.setObjectName(spec.key)
-        self.editors[spec.key] = editor
+        if kind == "letter":
+            row = QWidget()
+            column = QVBoxLayout(row)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(editor)
+            preview = QPushButton("Pre&view the letter…", objectName=f"preview-{spec.key}")
+            preview.clicked.connect(lambda _c=False, k=spec.key: self.preview_letter(k))
+            self.preview_buttons[spec.key] = preview
+            column.addWidget(preview)
+            return editor, row
         if kind in ("file", "folder"):
             row = QWidget()
             line = QHBoxLayout(row)
@@ -99,8 +99,8 @@ class SettingsDialog(QDialog):
             browse = QPushButton("Choose…")
             browse.clicked.connect(lambda _c=False, e=editor, k=kind: self._browse(e, k))
             line.addWidget(browse)
-            return row
-        return editor
+            return editor, row
+        return editor, None
 
     def _browse(self, editor: QLineEdit, kind: str) -> None:
         if kind == "folder":
@@ -111,31 +111,49 @@ class SettingsDialog(QDialog):
         if path:
             editor.setText(path)
 
+    def preview_letter(self, key: str) -> None:
+        """The letter the typed template makes, with the newest denied claim's facts (or a sample
+        claim's), in the print preview: checked first, a bad placeholder shown under the box."""
+        import tempfile
+        from pathlib import Path
+
+        from ...printing import letters
+        from ...services.claims import denials
+        from ..reports.print_preview import PrintPreviewDialog
+
+        self.errors[key].hide()
+        try:
+            letter = denials.appeal_preview(cast(QPlainTextEdit, self.editors[key]).toPlainText())
+        except ValidationError as exc:
+            self.errors[key].setText(exc.problems[0].message)
+            self.errors[key].show()
+            self.editors[key].setFocus()
+            return
+        path = Path(tempfile.mkdtemp(prefix="billing-desk-letter-")) / "appeal-letter-preview.pdf"
+        path.write_bytes(letters.render([letter]))
+        self.preview_pdf = str(path)
+        self.prompter.run(PrintPreviewDialog(path, self, prompter=self.prompter,
+                                             title="Appeal letter (preview)", delete_file=True))
+
     def typed(self) -> dict[str, object]:
-        values: dict[str, object] = {}
+        values: dict[str, object] = dict(self.form_fields.values())
         for key, editor in self.editors.items():
             if isinstance(editor, QCheckBox):
                 values[key] = editor.isChecked()
-            elif isinstance(editor, QPlainTextEdit):
-                values[key] = editor.toPlainText()
-            else:
-                values[key] = cast(QLineEdit, editor).text()
         return values
 
     def save(self) -> bool:
-        for label in self.errors.values():
-            label.hide()
+        self.form_fields.clear()
         try:
             changed = save_settings(self.typed(), self.session.user)
         except ValidationError as exc:
-            for problem in exc.problems:
-                self.errors[problem.field].setText(problem.message)
-                self.errors[problem.field].show()
-            first = exc.problems[0].field
-            for index, (group, _p) in enumerate(GROUPS):
+            keys = list(self.editors)
+            first = min((p.field for p in exc.problems if p.field in self.editors), key=keys.index,
+                        default=None)
+            for index, (group, _p) in enumerate(GROUPS):  # the tab of the first bad box, shown
                 if first in {s.key for s in settings_in(group)}:
                     self.tabs.setCurrentIndex(index)
-            self.editors[first].setFocus()
+            self.form_fields.refused(exc)
             return False
         except BillingError as exc:
             self.prompter.warn("Settings", str(exc))

@@ -25,6 +25,7 @@ from ...errors import BillingError, ValidationError
 from ...services.office import auth
 from ...services.office.permissions import ACTION_NAMES
 from ...services.office.settings import get_setting
+from ..form_fields import FormFields
 from ..prompts import Prompter
 
 
@@ -46,17 +47,6 @@ def _message() -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #b00020;")
     return label
-
-
-def show_error(label: QLabel, exc: BillingError, boxes: dict[str, QLineEdit]) -> None:
-    """The error in words; the first box it names gets the focus."""
-    label.setText(str(exc))
-    if isinstance(exc, ValidationError):
-        for problem in exc.problems:
-            if problem.field in boxes:
-                boxes[problem.field].setFocus()
-                boxes[problem.field].selectAll()
-                return
 
 
 class SignInForm(QWidget):
@@ -140,20 +130,25 @@ class SignInDialog(QDialog):
 
 
 class _FormDialog(QDialog):
-    """A small form of boxes (name -> label) with a message line and an OK button."""
+    """A small form of boxes (name -> label, a secret one for a password, or a box of its own
+    such as a drop-down) with a message line and an OK button; each refusal under its box."""
 
-    def __init__(self, title: str, rows: list[tuple[str, str, bool]], ok: str, parent=None):
+    def __init__(self, title: str, rows: list[tuple[str, str, bool | QWidget]], ok: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.boxes: dict[str, QLineEdit] = {}
         self.intro = QLabel(wordWrap=True)
-        self.form_layout = form = QFormLayout()
-        for name, label, secret in rows:
-            box = _password_box() if secret else QLineEdit()
+        self.message = _message()
+        self.form_fields = FormFields(self.message, "form")
+        form = QFormLayout()
+        for name, label, kind in rows:
+            if isinstance(kind, QWidget):
+                self.form_fields.add(form, name, label, kind)
+                continue
+            box = self.form_fields.text(form, name, label, secret=kind)
             box.setObjectName(name)
             self.boxes[name] = box
-            form.addRow(label, box)
-        self.message = _message()
+        self.said = self.form_fields.said
         self.ok = QPushButton(ok)
         self.ok.setAutoDefault(False)
         cancel = QPushButton("Cancel")
@@ -179,8 +174,14 @@ class _FormDialog(QDialog):
         try:
             self.save()
         except BillingError as exc:
-            show_error(self.message, exc, self.boxes)
+            self.form_fields.clear()
+            first = self.form_fields.show(exc.problems) if isinstance(exc, ValidationError) else None
+            if not isinstance(exc, ValidationError):
+                self.message.setText(str(exc))
+            if isinstance(first, QLineEdit):
+                first.selectAll()
             return
+        self.form_fields.clear()
         self.accept()
 
     def save(self) -> None:  # pragma: no cover - each dialog has its own

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from ...choices import ROLES
@@ -36,20 +37,19 @@ class UserFormDialog(_FormDialog):
     """Add a user (name, user name, role, first password) or reset a password."""
 
     def __init__(self, by, parent=None, *, user=None):
-        rows = [("temporary password", "&Temporary password", True),
-                ("temporary password (again)", "Temporary password &again", True)]
-        if user is None:
-            rows = [("name", "&Name", False), ("user name", "&User name", False)] + rows
-        super().__init__("Add user" if user is None else f"Reset password of {user.username}",
-                         rows, "&Save", parent)
-        self.by, self.user = by, user
         self.role = QComboBox(objectName="role")
         for role in ROLES:
             self.role.addItem(role.capitalize(), role)
+        rows: list[tuple[str, str, bool | QWidget]] = [
+            ("temporary password", "&Temporary password", True),
+            ("temporary password (again)", "Temporary password &again", True)]
         if user is None:
-            self.form_layout.insertRow(2, "&Role", self.role)
-            self.setTabOrder(self.boxes["user name"], self.role)
-            self.setTabOrder(self.role, self.boxes["temporary password"])
+            head: list[tuple[str, str, bool | QWidget]] = [
+                ("name", "&Name", False), ("user name", "&User name", False), ("role", "&Role", self.role)]
+            rows = head + rows
+        super().__init__("Add user" if user is None else f"Reset password of {user.username}",
+                         rows, "&Save", parent)
+        self.by, self.user = by, user
         self.intro.setText("The user chooses their own password at their first sign-in.")
 
     def save(self) -> None:

@@ -25,7 +25,7 @@ from ...printing.office import OfficeInfo, office_from
 from ...printing.order_docs import unfilled_report
 from ...services.office.settings import office_details
 from ...services.office.validation import parse_date
-from ...services.orders import order_forms
+from ...services.orders import unfilled
 from ..reports.report_model import ReportTableModel
 from ..work import BackgroundJob, run_in_background
 
@@ -85,7 +85,7 @@ class UnfilledView(QWidget):
         except BillingError as exc:
             self.totals.setText(str(exc))
             return
-        self.rows = order_forms.unfilled_rows(day, self.group_by.currentData())
+        self.rows = unfilled.unfilled_rows(day, self.group_by.currentData())
         rows = self.rows
         self.model.set_report(unfilled_report(rows, day, self.group_by.currentData()))
         self._fit_columns()
@@ -114,7 +114,7 @@ class UnfilledView(QWidget):
         """Write the PDF in the background; returns the path it is being written to."""
         from ...printing.pdf import render_pdf
 
-        path = path or self.prompts.choose_save_file("Unfilled orders as PDF", "unfilled-order_forms.pdf",
+        path = path or self.prompts.choose_save_file("Unfilled orders as PDF", "unfilled-orders.pdf",
                                               "PDF files (*.pdf)")
         report = self._guard(self.report) if path else None
         if report is None:
@@ -128,7 +128,7 @@ class UnfilledView(QWidget):
         """Write the workbook in the background; returns the path it is being written to."""
         from ...printing.excel import render_xlsx
 
-        path = path or self.prompts.choose_save_file("Unfilled orders as Excel", "unfilled-order_forms.xlsx",
+        path = path or self.prompts.choose_save_file("Unfilled orders as Excel", "unfilled-orders.xlsx",
                                               "Excel workbooks (*.xlsx)")
         report = self._guard(self.report) if path else None
         if report is None:
@@ -148,7 +148,7 @@ class UnfilledView(QWidget):
 
         def work(progress):
             with tempfile.TemporaryDirectory() as folder:
-                path = str(Path(folder) / "unfilled-order_forms.pdf")
+                path = str(Path(folder) / "unfilled-orders.pdf")
                 render_pdf(report, path, office)
                 return print_pdf(path, doc_name="Unfilled orders", progress=progress,
                                  cancelled=lambda: progress.cancelled)

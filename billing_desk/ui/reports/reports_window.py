@@ -171,10 +171,10 @@ class ReportDialog(QDialog):
 
     def _report_changed(self) -> None:
         spec = get(self.which.currentData())
-        today = QDate.currentDate()  # the day sheet is today's; the other periods month to date
-        self.start.setDate(today if spec.name == "day-sheet" else today.addDays(1 - today.day()))
-        if spec.name == "day-sheet":
-            self.end.setDate(today)
+        if PERIOD in spec.takes:  # the report's own default period (the day sheet: today)
+            start, end = spec.default_period(cast(dt.date, QDate.currentDate().toPython()))
+            self.start.setDate(QDate(start))
+            self.end.setDate(QDate(end))
         self.view.blockSignals(True)
         self.view.clear()
         for value, label in spec.views:
@@ -424,9 +424,14 @@ def install_report_actions(window) -> None:
     """The Reports menu: the report window (Ctrl+Shift+R), each report by name, closing a day."""
     window.add_action("&Reports", "&Reports…", lambda: open_reports(window), "Ctrl+Shift+R",
                       toolbar=True, tip="Preview, save and print the office's reports")
+    from .review_window import open_review
+
+    window.add_action("&Reports", "Billing re&view…", lambda: open_review(window), "Ctrl+Shift+W",
+                      tip="The billing figures of a period, their trends, charts and recommendations")
     for spec in REPORTS.values():
-        window.add_action("&Reports", f"{spec.title}…",
-                          lambda name=spec.name: open_reports(window, name), tip=spec.help)
+        if spec.name != "billing-review":  # the Billing review window above shows it
+            window.add_action("&Reports", f"{spec.title}…",
+                              lambda name=spec.name: open_reports(window, name), tip=spec.help)
     window.menu("&Reports").addSeparator()
     window.add_action("&Reports", "&Close the day…", lambda: close_day(window),
                       tip="Lock the books through a day (supervisors)")
