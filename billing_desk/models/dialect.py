@@ -34,10 +34,17 @@ def is_server(db: Database | None = None) -> bool:
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|\?|(?<!:):([A-Za-z_]\w*)|%s|%\(|%""")
 
 
+_UNARY_PLUS = re.compile(r"([\s(])\+(?=[A-Za-z_])")
+_INDEX_HINT = re.compile(r"\s+(?:NOT\s+INDEXED|INDEXED\s+BY\s+\w+)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=2048)
 def translate(sql: str) -> str:
     """SQLite's parameters (``?``, ``:name``) as psycopg's (``%s``, ``%(name)s``), a literal ``%``
     doubled. SQL already in psycopg's style (peewee's own, which has ``%s``) comes back as it is."""
+    # SQLite's ways of keeping an index out of a plan (NOT INDEXED, INDEXED BY, a unary + before
+    # a column): the server's planner judges for itself
+    sql = _UNARY_PLUS.sub(r"\1", _INDEX_HINT.sub("", sql))
     native = False
     pieces: list[str] = []
     last = 0
@@ -188,3 +195,46 @@ def append_only_trigger(db: Database, table: str, verb: str) -> str:
 def table_columns(db: Database, table: str) -> set[str]:
     """The column names of ``table`` (a migration asks before it adds one), on either engine."""
     return {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()}
+
+
+# --- the ledger's day totals (schema 9), temporary tables, statistics ----------------------
+#: The day totals' table and the trigger keeping them, on a server (SQLite's: migration_speed).
+SERVER_DAY_TOTALS = (
+    'CREATE TABLE IF NOT EXISTS "ledger_day" ("entry_date" DATE NOT NULL PRIMARY KEY, '
+    '"amount" BIGINT NOT NULL, "entries" BIGINT NOT NULL)',
+    "CREATE OR REPLACE FUNCTION ledger_day_total() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "INSERT INTO ledger_day (entry_date, amount, entries) VALUES (NEW.entry_date, NEW.amount, 1) "
+    "ON CONFLICT (entry_date) DO UPDATE SET amount = ledger_day.amount + excluded.amount, "
+    "entries = ledger_day.entries + 1; RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER ledger_entry_day_total AFTER INSERT ON ledger_entry "
+    "FOR EACH ROW EXECUTE FUNCTION ledger_day_total()",
+)
+
+
+def day_totals(db: Database, sqlite_statements: tuple[str, ...]) -> tuple[str, ...]:
+    """The day totals' table and trigger in the engine's words (SQLite's as its step wrote them)."""
+    return SERVER_DAY_TOTALS if is_server(db) else sqlite_statements
+
+
+def statistics_gathered(db: Database) -> bool:
+    """Has the office's planner statistics (SQLite: ANALYZE ran, so sqlite_stat1 exists)? A server
+    gathers its own (autovacuum's ANALYZE): nothing to do for it."""
+    if is_server(db):
+        return False
+    return bool(db.execute_sql(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0])
+
+
+def temp_table(db: Database, name: str) -> str:
+    """``name`` in this connection's own temporary schema (SQLite ``temp``, PostgreSQL
+    ``pg_temp``)."""
+    return f"pg_temp.{name}" if is_server(db) else f"temp.{name}"
+
+
+def temp_table_exists(db: Database, name: str) -> bool:
+    """Does this connection hold the temporary table ``name``?"""
+    if is_server(db):
+        return db.execute_sql("SELECT to_regclass(?) IS NOT NULL",
+                              (f"pg_temp.{name}",)).fetchone()[0] in (True, 1)
+    return db.execute_sql("SELECT 1 FROM sqlite_temp_master WHERE name = ?",
+                          (name,)).fetchone() is not None
