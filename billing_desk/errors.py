@@ -41,6 +41,10 @@ class RuleError(BillingError):
     """The books do not allow this (editing a posted invoice, invoicing a pending account...)."""
 
 
+class StaleRecordError(RuleError):
+    """Someone (at another workstation) saved this record after the screen showed it."""
+
+
 class PermissionDenied(BillingError):
     """The acting user's role may not do this."""
 

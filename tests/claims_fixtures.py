@@ -80,7 +80,7 @@ def pay_primary(invoice, admin, paid=("80.00", "10.00"), allowed=("100.00", "12.
     from billing_desk.services.books import adjustments
     from billing_desk.services.books.payments import RemitLine
 
-    lines = list(invoice.lines.order_by("position"))
+    lines = list(invoice.lines.order_by(invoice.lines.model.position))
     remits = [RemitLine(line_id=l.id, allowed=D(a), paid=D(p), denial_reason=reason)
               for l, p, a in zip(lines, paid, allowed)]
     return adjustments.post_remittance(invoice.payer_id, invoice.account_id, "EFT1", remits, admin,

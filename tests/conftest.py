@@ -21,11 +21,28 @@ def _home(tmp_path, monkeypatch):
     monkeypatch.setenv("BILLING_DESK_HOME", str(tmp_path / "home"))
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """Modules marked ``both_engines`` run each test that uses ``db`` on SQLite and on the
+    PostgreSQL server named by BILLING_DESK_TEST_PG (.ci/install_postgres.sh starts one)."""
+    if "db" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        engines = (ENGINES[:1] if metafunc.definition.get_closest_marker("sqlite_only") else
+                   ENGINES[1:] if metafunc.definition.get_closest_marker("server_only") else ENGINES)
+        metafunc.parametrize("db", engines, indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path):
+def db(request, tmp_path):
     from billing_desk.models.db import open_database
 
-    opened = open_database(tmp_path / "office.sqlite")
+    if getattr(request, "param", "sqlite") == "postgresql":
+        from pg_office import fresh_server_office
+
+        opened = fresh_server_office(request)
+    else:
+        opened = open_database(tmp_path / "office.sqlite")
     yield opened
     opened.close()
 

@@ -10,6 +10,8 @@ from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, AuditEntry, Coverage, Guarantor, Payer, Plan
 from billing_desk.services.accounts import account_page, registry
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = dt.date(2026, 3, 1)
 
 
@@ -231,3 +233,21 @@ def test_oldest_bucket():
     assert registry.oldest_bucket(None) == ""
     assert registry.oldest_bucket("2026-01-01", dt.date(2026, 1, 20)) == "1-30"
     assert registry.oldest_bucket(dt.date(2025, 1, 1), dt.date(2026, 1, 20)) == "120+"
+
+
+def test_a_save_over_a_change_made_at_another_workstation_is_refused(db, admin, make_account):
+    from billing_desk.errors import StaleRecordError
+
+    account = make_account()
+    mine = registry.form_from_account(registry.get_account(account.id))
+    theirs = registry.form_from_account(registry.get_account(account.id))
+    theirs.phone = "212-555-7777"
+    registry.update_account(account.id, theirs, admin)  # the other clerk saves first
+    mine.street = "9 Oak Street"
+    with pytest.raises(StaleRecordError, match="changed .at another workstation. after this screen"):
+        registry.update_account(account.id, mine, admin)
+    assert registry.get_account(account.id).street != "9 Oak Street"
+    again = registry.form_from_account(registry.get_account(account.id))
+    again.street = "9 Oak Street"
+    saved = registry.update_account(account.id, again, admin)
+    assert (saved.street, saved.phone) == ("9 Oak Street", "(212) 555-7777")

@@ -15,6 +15,8 @@ from billing_desk.services.books.aging import (
     bucket_for,
 )
 
+pytestmark = pytest.mark.both_engines
+
 POSTED = dt.date(2026, 1, 1)  # terms 30 days: due 2026-01-31
 
 

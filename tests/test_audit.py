@@ -12,6 +12,8 @@ from billing_desk.models import AuditEntry, database
 from billing_desk.models.db import open_database
 from billing_desk.services.office import audit, audit_keys, auth
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture(autouse=True)
 def _fast_hash(monkeypatch):
@@ -53,16 +55,19 @@ def test_the_database_refuses_update_and_delete(trail):
         database.execute_sql("DELETE FROM audit_entry WHERE id = 2")
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_a_changed_entry_is_found(trail):
     tamper(trail, "UPDATE audit_entry SET summary = 'nothing happened' WHERE id = 3")
     assert audit.verify_chain() == ["audit trail: entry 3 was altered or inserted (its keyed hash is wrong)"]
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_a_deleted_entry_is_found(trail):
     tamper(trail, "DELETE FROM audit_entry WHERE id = 4")
     assert audit.verify_chain() == ["audit trail: entry 4 is missing (removed)"]
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_deleting_the_last_entries_is_found_by_the_anchor(trail):
     last = AuditEntry.select().order_by(AuditEntry.id.desc()).first().id
     tamper(trail, f"DELETE FROM audit_entry WHERE id >= {last - 1}")
@@ -72,6 +77,7 @@ def test_deleting_the_last_entries_is_found_by_the_anchor(trail):
     assert audit.sync_anchor() == problems[0]  # the anchor does not move past the hole
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_an_inserted_entry_is_found(trail):
     tamper(trail, "INSERT INTO audit_entry (id, at, username, action, \"table\", summary, prev_hash, hash) "
                   "SELECT id + 1, at, 'admin', 'note', '', 'forged', hash, 'f' FROM audit_entry "
@@ -80,12 +86,14 @@ def test_an_inserted_entry_is_found(trail):
     assert len(problem) == 1 and "was altered or inserted" in problem[0]
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_an_entry_inserted_in_the_middle_is_found(trail):
     tamper(trail, "INSERT INTO audit_entry (id, at, username, action, \"table\", summary, prev_hash, hash) "
                   "VALUES (-1, '2026-01-01 00:00:00', 'admin', 'note', '', 'forged', '', 'x')")
     assert audit.verify_chain() == ["audit trail: entry -1 is out of order (inserted)"]
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_a_copy_cannot_be_rechained_without_the_key(trail):
     """Someone with the file alters an entry and recomputes every hash with a key of their own."""
     tamper(trail, "UPDATE audit_entry SET summary = 'nothing happened' WHERE id = 2")
@@ -106,6 +114,7 @@ def test_a_copy_cannot_be_rechained_without_the_key(trail):
     assert audit.verify_chain() == ["audit trail: entry 1 was altered or inserted (its keyed hash is wrong)"]
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_a_backup_restored_on_this_pc_verifies_and_a_stranger_pc_needs_the_recovery_key(
         db, tmp_path, monkeypatch):
     user, recovery = auth.create_first_administrator("Ada Admin", "ada", "long password", "long password")
@@ -149,6 +158,7 @@ def test_the_anchor_cannot_be_forged_without_the_key(trail):
     assert good.hexdigest() != anchors[place]["mac"]
 
 
+@pytest.mark.sqlite_only  # edits or copies the database file
 def test_reanchor_accepts_an_older_file_restored_on_purpose(trail, admin):
     last = AuditEntry.select().order_by(AuditEntry.id.desc()).first().id
     tamper(trail, f"DELETE FROM audit_entry WHERE id = {last}")  # as if an older backup came back

@@ -233,3 +233,34 @@ def test_installs_into_the_real_main_window(qtbot, db, admin):
     file_menu = next(m for k, m in main.menus.items() if k.replace("&", "") == "File")
     assert actions.back_up_action in file_menu.actions()
     assert actions.back_up_action in main.toolbar.actions()
+
+
+@pytest.fixture
+def server_window(qtbot):
+    from pg_office import new_database
+
+    from billing_desk.models.db import open_database
+    from billing_desk.services.office.users import ensure_administrator
+
+    opened = open_database(new_database("bd_window"))
+    win = Window(Session(opened, ensure_administrator()))
+    qtbot.addWidget(win)
+    yield win
+    win.session.close()
+
+
+def test_a_server_office_backs_up_from_the_window_but_restores_only_by_the_command(
+        server_window, qtbot, tmp_path):
+    from billing_desk.ui.office.backup_dialogs import SERVER_RESTORE
+
+    prompter = FakePrompter(folder=tmp_path / "backups", backup=tmp_path / "any.bdbackup")
+    (tmp_path / "backups").mkdir()
+    actions = install_backup_actions(server_window, server_window.session, prompter)
+    finish(qtbot, actions, actions.back_up_now())
+    assert len(list((tmp_path / "backups").glob("*.bdbackup"))) == 1
+    assert actions.restore() is None
+    assert ("warn", "Restore", SERVER_RESTORE) in prompter.said
+    dialog = actions.maintenance()
+    qtbot.addWidget(dialog)
+    assert "on the server" in dialog.output.toPlainText()
+    assert not dialog.optimize_button.isEnabled()

@@ -5,12 +5,15 @@ import sqlite3
 from decimal import Decimal as D
 
 import pytest
+from pg_office import outside_write
 
 from billing_desk.errors import PermissionDenied, RuleError, ValidationError
 from billing_desk.models import Account, AuditEntry, Invoice, LedgerEntry, database
 from billing_desk.services.accounts import registry
 from billing_desk.services.books import adjustments, invoices, payments
 from billing_desk.services.books.ledger import check_ledger
+
+pytestmark = pytest.mark.both_engines
 
 DAY = dt.date(2026, 1, 5)
 
@@ -171,6 +174,8 @@ def test_insurance_remittance_splits_the_bill(db, admin, catalogue, make_account
 
 
 def tamper(db, sql: str) -> None:
+    if db.server:
+        return outside_write(db, [sql])
     con = sqlite3.connect(db.path)
     con.execute("DROP TRIGGER IF EXISTS ledger_entry_no_update")
     con.execute("DROP TRIGGER IF EXISTS ledger_entry_no_delete")

@@ -6,6 +6,8 @@ from billing_desk.errors import RuleError, ValidationError
 from billing_desk.models import AuditEntry, Case
 from billing_desk.services.accounts import cases
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_a_case_from_open_to_resolved_and_back(make_account, clerk, supervisor):
     account = make_account()

@@ -9,6 +9,8 @@ from billing_desk.errors import ValidationError
 from billing_desk.models import CatalogueItem, FeeSchedule, Payer
 from billing_desk.services.books import catalogue as cat
 
+pytestmark = pytest.mark.both_engines
+
 HEADER = "code,kind,description,category,unit_price,unit_cost,taxable,active,common\n"
 
 

@@ -10,6 +10,8 @@ from claims_fixtures import DAY, IDENTITY, insured, office, only_claim, post  # 
 from billing_desk.models import Account, Coverage, InvoiceDiagnosis, InvoiceLine, Payer, PlanRule, Setting
 from billing_desk.services.claims.scrubber import scrub
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def claim(insured, admin):

@@ -13,6 +13,8 @@ from billing_desk.models import Claim, ClaimEvent, ClaimLine, Coverage
 from billing_desk.services.claims import claim_status as status, claims, identity
 from billing_desk.services.claims.forms import claim_form, interchange, parse_address
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.mark.parametrize("npi, valid", [("1234567893", True), ("1245319599", True),
                                         ("1234567890", False), ("123456789", False),

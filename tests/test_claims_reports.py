@@ -18,6 +18,8 @@ from billing_desk.printing.pdf import render_pdf
 from billing_desk.reports import Params, office_info, run
 from billing_desk.services.claims import claim_status as status, payer_calls
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = DAY + dt.timedelta(days=60)
 
 
@@ -91,7 +93,7 @@ def test_each_renders_as_pdf_and_excel(worked, tmp_path):
 
 
 def test_the_command_line_writes_them(worked, db, tmp_path, capsys):
-    path = db.path
+    path = db.address
     db.close()
     for name in ("denials", "insurance-follow-up", "payer-payment-speed", "calls-log"):
         out = tmp_path / f"{name}.pdf"

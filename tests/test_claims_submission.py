@@ -18,6 +18,8 @@ from test_x12_837 import find, pyx12_errors
 
 from billing_desk.errors import BillingError, ValidationError
 
+pytestmark = pytest.mark.both_engines
+
 D = Decimal
 
 

@@ -17,6 +17,8 @@ from billing_desk.services.books.ledger import check_ledger
 from billing_desk.services.books.payments import record_payment
 from billing_desk.services.collections import collection_actions as act, dunning, worklist as col
 
+pytestmark = pytest.mark.both_engines
+
 DAY0 = dt.date(2026, 1, 5)  # invoices posted; due 30 days later
 DUE = DAY0 + dt.timedelta(days=30)
 

@@ -19,6 +19,8 @@ from billing_desk.services.books import denial_actions
 from billing_desk.services.claims import claim_status as status, denials, follow_up, payer_calls
 from billing_desk.services.office import auth
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = DAY + dt.timedelta(days=60)
 
 
@@ -240,7 +242,7 @@ def test_the_follow_up_list_waits_the_payers_days_and_a_calls_follow_up(insured,
 
 def test_calls_are_checked_audited_and_listed(insured, admin):
     account = insured()
-    coverage = account.coverages.order_by("rank").first()
+    coverage = account.coverages.order_by(account.coverages.model.rank).first()
     with pytest.raises(ValidationError) as caught:
         payer_calls.log_call(payer_calls.CallInput(called_on="13/45/2026", topic="gossip"), admin,
                              coverage_id=coverage.id, today=TODAY)

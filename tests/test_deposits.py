@@ -14,6 +14,8 @@ from billing_desk.reports import Params, run
 from billing_desk.services.books import invoice_papers, invoices, payments
 from billing_desk.services.books.reports_close import close_day
 
+pytestmark = pytest.mark.both_engines
+
 MON, TUE, WED = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)
 
 

@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal as D
 
+import pytest
+
 from billing_desk.services.books.estimate import (
     CategoryCopay,
     ChargeLine,
@@ -10,6 +12,8 @@ from billing_desk.services.books.estimate import (
     estimate,
     estimate_for,
 )
+
+pytestmark = pytest.mark.both_engines
 
 VISIT = ChargeLine("99213", 1, D("120.00"), "Office visit")
 PANEL = ChargeLine("80053", 1, D("45.00"), "Metabolic panel")

@@ -21,6 +21,8 @@ from billing_desk.services.accounts.account_checks import AccountForm, validate_
 from billing_desk.services.books import catalogue as cat
 from billing_desk.services.office.validation import check_text
 
+pytestmark = pytest.mark.both_engines
+
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 READ_BACK = sorted(t.replace("\r", "\n") for t in NASTY)  # XML reads a lone CR back as LF
 

@@ -14,6 +14,8 @@ from billing_desk.exchange import importing
 from billing_desk.models import Account
 from billing_desk.services.accounts import account_import
 
+pytestmark = pytest.mark.both_engines
+
 HEADER = ["First Name", "Last Name", "DOB", "Address", "City", "State", "Zip", "Phone", "E-mail"]
 GOOD = [["Ann", "Smith", "01/02/1980", "1 Main St", "Springfield", "IL", "62701", "217-555-0101",
          "ann@example.com"],

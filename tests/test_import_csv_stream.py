@@ -10,6 +10,8 @@ import pytest
 from billing_desk.exchange import importing
 from tests.test_import_accounts import office, run_cli  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.both_engines
+
 HEADER = "First Name,Last Name,DOB,Address,City,State,Zip,Notes\r\n"
 
 

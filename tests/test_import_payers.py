@@ -10,6 +10,8 @@ from billing_desk.exchange import importing
 from billing_desk.models import AuditEntry, Payer, Plan
 from billing_desk.services.books import payer_import, payers, plans
 
+pytestmark = pytest.mark.both_engines
+
 HEADER = ("Payer,Payer id,Claims address,Phone,Fax,Portal,Timely filing days,Claims by,"
           "Member id pattern,Notes,Plan,Copay,Deductible,Coinsurance %,Out-of-pocket max\n")
 GOOD = [

@@ -9,6 +9,8 @@ from billing_desk.models import Coverage, FeeSchedule, Payer, Plan
 from billing_desk.services.books import invoices
 from billing_desk.services.books.invoice_preview import PricedLine, line_amount, preview_invoice
 
+pytestmark = pytest.mark.both_engines
+
 DAY = dt.date(2026, 3, 2)
 
 

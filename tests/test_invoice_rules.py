@@ -12,6 +12,8 @@ from billing_desk.printing import invoice_docs
 from billing_desk.services.books import adjustments, invoice_papers, invoices, payments
 from billing_desk.services.books.ledger import check_ledger
 
+pytestmark = pytest.mark.both_engines
+
 DAY = dt.date(2026, 1, 5)
 Draft, Line = invoices.InvoiceDraft, invoices.LineInput
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from billing_desk.models import database
 from billing_desk.services.books import invoices
 from billing_desk.services.books.ledger import check_ledger
+
+pytestmark = pytest.mark.both_engines
 
 DAY = dt.date(2026, 3, 2)
 

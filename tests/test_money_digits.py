@@ -10,6 +10,8 @@ from billing_desk.errors import ValidationError
 from billing_desk.money import parse_money
 from billing_desk.services.office.validation import check_zip, parse_int
 
+pytestmark = pytest.mark.both_engines
+
 # Every decimal digit that is not 0-9: full-width, Arabic-Indic, Devanagari, Bengali, ...
 OTHER_DIGITS = st.characters(categories=("Nd",)).filter(lambda c: c not in "0123456789")
 

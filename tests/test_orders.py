@@ -13,6 +13,8 @@ from billing_desk.services.books.ledger import check_ledger
 from billing_desk.services.orders import order_billing, order_forms, unfilled
 from billing_desk.services.orders.order_forms import OrderForm, OrderLineInput
 
+pytestmark = pytest.mark.both_engines
+
 D = Decimal
 DAY = dt.date(2026, 3, 2)
 TOMORROW = dt.date.today() + dt.timedelta(days=1)

@@ -18,6 +18,8 @@ from billing_desk.models import Account, Payer
 from billing_desk.services.books import payers
 from billing_desk.services.claims.forms import claim_form
 
+pytestmark = pytest.mark.both_engines
+
 
 def pyx12_codes(element: str) -> set[str]:
     """The codes pyx12's 005010X222A1 map allows in ``element`` (SBR05, SBR09)."""

@@ -9,6 +9,8 @@ from billing_desk.errors import ValidationError
 from billing_desk.models import AuditEntry, Payer, PlanCopay
 from billing_desk.services.books import payers, plans
 
+pytestmark = pytest.mark.both_engines
+
 
 def good(**changes) -> payers.PayerForm:
     form = payers.PayerForm(name="Blue Harbor", payer_id="bh123", address="PO Box 1, Boston MA 02101",

@@ -9,6 +9,8 @@ from billing_desk.models import AuditEntry
 from billing_desk.services.office.permissions import require
 from billing_desk.services.office.settings import set_setting
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_a_refused_action_is_audited_with_who_and_what(db, clerk):
     with pytest.raises(PermissionDenied, match="clerk may not change settings"):

@@ -11,6 +11,8 @@ from billing_desk.services.accounts import registry
 from billing_desk.services.office import audit, auth, permissions, settings, users
 from billing_desk.services.office.permissions import NEEDS, can, require
 
+pytestmark = pytest.mark.both_engines
+
 PASSWORD = "supervisor pass"
 
 

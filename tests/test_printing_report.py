@@ -20,6 +20,8 @@ from billing_desk.printing.report import (
     sum_rows,
 )
 
+pytestmark = pytest.mark.both_engines
+
 COLUMNS = [Column("account", "Account"), Column("seen", "Date", "date"),
            Column("units", "Units", "int", total=True), Column("amount", "Amount", "money")]
 

@@ -22,6 +22,8 @@ from billing_desk.models import (
 from billing_desk.services.books import era_import, insurance_money, remittances
 from billing_desk.services.books.ledger import check_ledger
 
+pytestmark = pytest.mark.both_engines
+
 
 def balances(account):
     fresh = Account.get_by_id(account.id)

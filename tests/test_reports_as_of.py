@@ -16,6 +16,8 @@ from billing_desk.reports import AS_OF, PERIOD, REPORTS, Params, run
 from tests.test_reports_numbers import JAN1, MAR15, office, rows_by  # noqa: F401 (fixture)
 from tests.test_reports_outputs import office_file  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.both_engines
+
 FEB15 = dt.date(2026, 2, 15)  # before the March invoice and both March payments
 
 

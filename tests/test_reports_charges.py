@@ -15,6 +15,8 @@ import pytest
 from billing_desk.reports import Params, run
 from billing_desk.services.books import invoices
 
+pytestmark = pytest.mark.both_engines
+
 JAN, FEB, MAR = (dt.date(2026, 1, 10), dt.date(2026, 2, 3), dt.date(2026, 3, 5))
 JAN_PERIOD = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 1, 31)}
 FEB_PERIOD = {"start": dt.date(2026, 2, 1), "end": dt.date(2026, 2, 28)}

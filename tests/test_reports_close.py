@@ -20,6 +20,8 @@ from billing_desk.services.books.reports_close import (
     next_open_day,
 )
 
+pytestmark = pytest.mark.both_engines
+
 MON, TUE, WED = dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)
 
 

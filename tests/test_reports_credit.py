@@ -15,6 +15,8 @@ from billing_desk.services.books.aging import take_credit_oldest_first
 from billing_desk.services.books.reports_statements import statement_data
 from billing_desk.services.collections import worklist as col
 
+pytestmark = pytest.mark.both_engines
+
 AS_OF = dt.date(2026, 9, 1)
 OLD = dt.date(2026, 1, 5)  # due 02/04: over 120 days past due on AS_OF
 RECENT = dt.date(2026, 6, 20)  # due 07/20: 31-60 days past due on AS_OF

@@ -15,6 +15,8 @@ from billing_desk.printing.excel import DATE_FORMAT, MONEY_FORMAT, render_xlsx
 from billing_desk.reports import AS_OF, PERIOD, REPORTS, Params, run
 from tests.test_reports_numbers import JAN1, MAR1, MAR15, office  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.both_engines
+
 
 def params_for(name: str, office) -> Params:
     spec = REPORTS[name]

@@ -21,6 +21,8 @@ from billing_desk.models import Coverage, Payer, Plan
 from billing_desk.reports import REPORTS, Params, run
 from billing_desk.services.books import adjustments, invoices, payments
 
+pytestmark = pytest.mark.both_engines
+
 JAN1, MAR1, MAR15 = dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 3, 15)
 
 

@@ -85,7 +85,7 @@ def office_file(office, db, tmp_path):
     (tmp_path / "pw.txt").write_text("sup3r-secret-pw\n")
     User.create(username="sid", full_name="Sid Supervisor", role="supervisor",
                 password_hash=hash_password("sup3r-secret-pw", (2 ** 10, 8, 1)))
-    path = db.path
+    path = db.address
     db.close()
     return path
 

@@ -14,6 +14,8 @@ from billing_desk.services.review import build_review, notes_for, save_notes
 from billing_desk.services.review.rules import advice_for
 from tests.test_reports_numbers import office  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.both_engines
+
 JAN1, MAR31, APR30, MAY31 = (
     dt.date(2026, 1, 1),
     dt.date(2026, 3, 31),

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
+import pytest
 from claims_fixtures import DAY, insured, office, only_claim, post  # noqa: F401
 
 from billing_desk.services.claims import claim_status as status
 from billing_desk.services.review import build_review
+
+pytestmark = pytest.mark.both_engines
 
 JAN1 = dt.date(2026, 1, 1)
 

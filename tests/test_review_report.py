@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
+import pytest
 from openpyxl import load_workbook
 
 from billing_desk.cli import main as cli_main
@@ -16,6 +17,8 @@ from billing_desk.reports.review import document
 from billing_desk.services.review import save_notes
 from tests.test_reports_numbers import office  # noqa: F401 (fixture)
 from tests.test_reports_outputs import office_file, pdf_text  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_the_review_is_a_report_of_a_period(office):
@@ -32,7 +35,7 @@ def test_the_review_is_a_report_of_a_period(office):
 
 def test_cli_writes_the_pdf_and_the_workbook(office, admin, db, tmp_path, capsys):
     save_notes(dt.date(2026, 1, 1), dt.date(2026, 3, 31), "Bob promised to pay in April.", admin)
-    path = db.path
+    path = db.address
     db.close()
     pdf, book = tmp_path / "review.pdf", tmp_path / "review.xlsx"
     common = ["report", "billing-review", "--db", str(path), "--from", "01/01/2026", "--to", "03/31/2026"]

@@ -9,6 +9,8 @@ from billing_desk.errors import PermissionDenied, ValidationError
 from billing_desk.models import AuditEntry, User, database
 from billing_desk.services.office import auth
 
+pytestmark = pytest.mark.both_engines
+
 PASSWORD = "correct horse"
 
 
@@ -123,6 +125,7 @@ def test_a_reset_password_must_be_changed(office):
     assert auth.sign_in("maria", "temporary pass").id == maria.id
 
 
+@pytest.mark.sqlite_only  # reads the database file's bytes
 def test_passwords_never_appear_in_the_database_or_the_logs(office, tmp_path, caplog):
     from billing_desk.services.office import users
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
+
 from billing_desk.models import database
 from billing_desk.models.db import open_database
 from billing_desk.services.books import invoices, payments
 from billing_desk.services.books.ledger import check_ledger
 from billing_desk.services.books.reports_data import receivables_cents
+
+pytestmark = pytest.mark.both_engines
 
 DAY = dt.date(2026, 3, 2)
 
@@ -64,6 +68,7 @@ def _plan(sql: str, params) -> list[str]:
     return [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
 
 
+@pytest.mark.sqlite_only  # SQLite's plan / SQLite's data version
 def test_the_insurance_unpaid_lists_read_the_open_insurance_index(db):
     from billing_desk.services.collections import collection_reports
 
@@ -170,6 +175,7 @@ def test_the_aging_by_account_is_the_open_items_by_payer_added_up(db, admin, cat
             r.patient_cents + r.insurance_cents)} == {k: v for k, v in want.items() if any(v)}
 
 
+@pytest.mark.sqlite_only  # SQLite's plan / SQLite's data version
 def test_the_worklist_is_read_once_per_state_of_the_data(db, admin, catalogue, make_account):
     """Searching, sorting and counting read the connection's snapshot of the worklist; a payment
     saved here, or by another connection (a worker thread), is on the list at the next read."""

@@ -7,11 +7,14 @@ import datetime as dt
 import io
 from decimal import Decimal as D
 
+import pytest
 from pypdf import PdfReader
 
 from billing_desk.printing.office import OfficeInfo
 from billing_desk.printing.statements import render_statements, statement_pdf
 from billing_desk.services.books.reports_statements import cycle_start, message_for
+
+pytestmark = pytest.mark.both_engines
 
 OFFICE = OfficeInfo("Maple Street Clinic", ("12 Main St", "Springfield, IL 62701"), "(555) 010-0199")
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from .. import APP_NAME, __version__
 from ..errors import BillingError
 from ..logs import log_unexpected, setup_logging
+from ..services.office.session import server_password_from
 from ..services.office.transactions import DATABASE_ERRORS, database_failure, explain_database_error
 
-COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports", "claims")
+COMMAND_MODULES = ("demo", "check", "importing", "backup", "reports", "claims", "moving")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +32,11 @@ def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="billing-desk", description=f"{APP_NAME}: the billing "
                             "coordinator's desk. Without a command it opens the window.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="open (or create) this database file")
+    parser.add_argument("--db", metavar="PATH", help="open (or create) this database file, or the "
+                        "office on a server: postgresql://USER@HOST:PORT/DBNAME")
+    parser.add_argument("--server-password-file", metavar="FILE",
+                        help="the server's password (first line of FILE); without it the "
+                        "PGPASSFILE is read, or the password is asked for")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo database (built on first use)")
     parser.add_argument("--self-test", action="store_true",
@@ -47,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
+    server_password_from(file=args.server_password_file)
     try:
         return _run(args)
     except BillingError as exc:

@@ -16,9 +16,10 @@ import json
 from pathlib import Path
 
 from ..errors import BillingError, DatabaseError
-from ..services.office import backup as backups, restore
+from ..services import moving
+from ..services.office import backup as backups, backup_server, restore
 from ..services.office.leftovers import working_folder
-from ..services.office.session import FileLock, open_database
+from ..services.office.session import FileLock, is_server_url, open_database
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -71,7 +72,7 @@ def _backup_password(args) -> str | None:
 
 # --- backup ---------------------------------------------------------------------------------
 def run_backup(args) -> int:
-    db_path = Path(args.backup_db).resolve()
+    db_path = args.backup_db if is_server_url(args.backup_db) else Path(args.backup_db).resolve()
     user = _reading_user(args, db_path)
     result = backups.make_backup(db_path, Path(args.to), user=user.username if user else "",
                                  reason="scheduled", password=_backup_password(args),
@@ -104,7 +105,14 @@ def _reading_user(args, db_path: Path):
         opened.close()
 
 
-def _record(db_path: Path, user, result) -> str:
+def _record(db_path, user, result) -> str:
+    if is_server_url(db_path):  # no lock to take: the server lets several programs write
+        opened = open_database(db_path, create=False)
+        try:
+            backups.record_backup(user, result)
+        finally:
+            opened.close()
+        return "recorded in the audit trail"
     lock = FileLock(db_path)
     try:
         lock.acquire()
@@ -144,6 +152,8 @@ def run_verify(args) -> int:
 
 # --- restore --------------------------------------------------------------------------------
 def run_restore(args) -> int:
+    if is_server_url(args.backup_db):
+        return _restore_into_server(args)
     db_path, backup = Path(args.backup_db).resolve(), Path(args.backup).absolute()
     password = _backup_password(args)
     user = _restore_user(args, db_path, backup, password)
@@ -156,6 +166,27 @@ def run_restore(args) -> int:
         print(f"the data it replaced was saved to {result.safety_copy}")
     if result.note:
         print(f"note: {result.note}")
+    return EXIT_OK
+
+
+def _restore_into_server(args) -> int:
+    """Only into an empty server database; the user signs in against the verified backup."""
+    from .common import acting_user
+
+    backup, password = Path(args.backup).absolute(), _backup_password(args)
+    with working_folder(backup_server.server_place(args.backup_db).parent, "restore-") as tmp:
+        copy = Path(tmp) / "copy.sqlite"
+        backups.verify_backup(backup, password, work_dir=Path(tmp), keep_copy=copy)
+        opened = open_database(copy, readonly=True)
+        try:
+            user = acting_user(args, write=False)
+        finally:
+            opened.close()
+    result = moving.restore_into_server(backup, args.backup_db, user, password=password,
+                                        progress=lambda text: print(text, flush=True))
+    print(f"restored {backup.name} into {args.backup_db}")
+    for line in result.lines():
+        print(line)
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from ..errors import (
     DiskFullError,
 )
 from . import ALL_MODELS, database
+from .dialect import is_server_url
 from .file_lock import FileLock as FileLock  # opening a file and locking it go together
 from .migration_remittances import seed_remit_codes
 from .migrations import MIGRATIONS, SCHEMA_VERSION, create_extras
@@ -117,6 +118,14 @@ class OpenedDatabase:
     background_check: "Future[str] | None" = None
     # A read-only open: the -wal/-shm files that were there before it (others it may remove).
     sidecars_before: frozenset[Path] | None = None
+    # An office on a server: its address (postgresql://USER@HOST:PORT/DBNAME); ``path`` then
+    # only names it on this PC.
+    server: str | None = None
+
+    @property
+    def address(self) -> str:
+        """What ``--db`` takes to open this office again: the server's address, or the file."""
+        return self.server or str(self.path)
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -223,8 +232,13 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
     """Open (or create) the office database at ``path`` and bind every table to it.
 
     ``readonly`` (the checks and reports a scheduled task runs) takes no lock, so it works while
-    the window has the file open, and can write nothing.
+    the window has the file open, and can write nothing. A server's address
+    (``postgresql://USER@HOST:PORT/DBNAME``) opens the office on that server instead.
     """
+    if is_server_url(path):
+        from .server import open_server
+
+        return open_server(str(path), SchemaSteps, create=create, readonly=readonly)
     path = Path(path).expanduser().resolve()  # a symlink names the same file, and the same lock
     if readonly:
         return _open_readonly(path)
@@ -277,6 +291,21 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
             raise database_failure(exc, path) from exc
         raise
     return OpenedDatabase(path, db, file_lock, not exists, upgraded_from, tuple(warnings), background)
+
+
+class SchemaSteps:
+    """How an office is made, upgraded and handed back: the server's opening takes the same."""
+
+    application_id = APPLICATION_ID
+    opened = OpenedDatabase
+
+    @staticmethod
+    def create(db) -> None:
+        _create_schema(db)
+
+    @staticmethod
+    def upgrade(db, version: int) -> None:
+        _upgrade(db, version)
 
 
 def _open_readonly(path: Path) -> OpenedDatabase:

@@ -88,8 +88,9 @@ def seed_remit_codes(db: Database) -> None:
     already has keeps its own description)."""
     with open(resource("codes", "remit_codes.csv"), newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            db.execute_sql("INSERT OR IGNORE INTO remit_code (kind, code, description, active) "
-                           "VALUES (?, ?, ?, 1)", (row["kind"], row["code"], row["description"]))
+            db.execute_sql("INSERT INTO remit_code (kind, code, description, active) "
+                           "VALUES (?, ?, ?, TRUE) ON CONFLICT DO NOTHING",
+                           (row["kind"], row["code"], row["description"]))
 
 
 def remittances(db: Database) -> None:

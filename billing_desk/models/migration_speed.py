@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from peewee import Database
 
+from .dialect import day_totals, statistics_gathered
+
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS invoice_insurance_open ON invoice "
     "(payer_id, posted_on, number, insurance_balance) WHERE insurance_balance > 0",
@@ -41,7 +43,7 @@ FILL_DAY_TOTALS = ("INSERT INTO ledger_day (entry_date, amount, entries) "
 
 def create_speed_extras(db: Database) -> None:
     """The indexes, the day totals and their trigger (a new office, or any upgrade step)."""
-    for statement in INDEXES + DAY_TOTALS:
+    for statement in INDEXES + day_totals(db, DAY_TOTALS):
         db.execute_sql(statement)
 
 
@@ -51,7 +53,6 @@ def speed(db: Database) -> None:
     create_speed_extras(db)
     db.execute_sql("DELETE FROM ledger_day")
     db.execute_sql(FILL_DAY_TOTALS)
-    analyzed = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
-    if analyzed:
+    if statistics_gathered(db):  # a server gathers its own
         for name in ("invoice_insurance_open", "ledger_entry_invoice_day"):
             db.execute_sql(f"ANALYZE {name}")

@@ -9,6 +9,7 @@ from typing import Callable
 
 from peewee import Database
 
+from .dialect import append_only_trigger
 from .migration_claims import claims
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
@@ -33,9 +34,7 @@ def create_triggers(db: Database) -> None:
     """The audit trail and the ledger refuse UPDATE and DELETE at the database itself."""
     for table in APPEND_ONLY:
         for verb in ("UPDATE", "DELETE"):
-            db.execute_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
+            db.execute_sql(append_only_trigger(db, table, verb))
 
 
 def create_extras(db: Database) -> None:

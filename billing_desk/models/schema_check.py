@@ -57,3 +57,41 @@ def schema_problems(con: sqlite3.Connection) -> list[str]:
     problems += [f"the {kind} {name} is not one this program makes (added)"
                  for (kind, name) in sorted(set(have) - set(want))]
     return problems
+
+
+def server_schema_of(db) -> Schema:
+    """A server office's schema in ``schema_of``'s shape: tables as their column names, indexes and
+    triggers by name only (the server words their SQL its own way)."""
+    columns: dict[str, list[str]] = {}
+    for table, column in db.execute_sql(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()").fetchall():
+        columns.setdefault(table, []).append(column)
+    found: Schema = {("table", table): tuple(sorted(names)) for table, names in columns.items()}
+    for (name,) in db.execute_sql("SELECT indexname FROM pg_indexes WHERE schemaname = "
+                                  "current_schema() AND indexname NOT LIKE '%_pkey'").fetchall():
+        found[("index", name)] = ""
+    for (name,) in db.execute_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").fetchall():
+        found[("trigger", name)] = ""
+    return found
+
+
+def database_schema_problems(db) -> list[str]:
+    """``schema_problems`` of the open office, a file or a server."""
+    if not getattr(db, "is_server", False):
+        return schema_problems(db.connection())
+    from .dialect import META_TABLE
+
+    have = server_schema_of(db)
+    have.pop(("table", META_TABLE), None)
+    want = {key: ("" if key[0] != "table" else value) for key, value in expected_schema().items()
+            if key[0] != "index" or not key[1].startswith("sqlite_autoindex")}
+    problems = []
+    for (kind, name), value in sorted(want.items()):
+        if (kind, name) not in have:
+            problems.append(f"the {kind} {name} is missing (removed)")
+        elif have[(kind, name)] != value:
+            problems.append(f"the {kind} {name} differs from this program's (altered)")
+    problems += [f"the {kind} {name} is not one this program makes (added)"
+                 for (kind, name) in sorted(set(have) - set(want))]
+    return problems

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..models import database
 from ..models.db import DATABASE_ERRORS, integrity_check
-from ..models.schema_check import schema_problems
+from ..models.schema_check import database_schema_problems
 from .books.ledger import check_ledger
 from .claims.claim_checks import check_claims
 from .office.audit import verify_chain
@@ -46,7 +46,7 @@ def run_checks() -> CheckResult:
         result.not_run = {name: "the file failed its integrity check"
                           for name in ("schema", "ledger", "audit trail")}
         return result
-    checks = (("schema", lambda: schema_problems(database.connection())),
+    checks = (("schema", lambda: database_schema_problems(database.obj)),
               ("ledger", lambda: check_ledger() + check_orders() + check_claims()),
               ("audit trail", verify_chain))
     for name, check in checks:

@@ -14,11 +14,12 @@ from ..errors import BillingError
 from ..logs import setup_logging
 from ..paths import default_database, demo_database, resource
 from ..refcounts import reserve_references
-from ..services.office.session import Session, open_session
+from ..services.office.session import Session, is_server_url, open_session, server_password_from
 from ..services.office.transactions import DATABASE_ERRORS, database_failure
 from . import accessibility
 from .crash import install_crash_path
 from .first_paint import after_first_paint
+from .office.open_office import choose_office, remember, remembered
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, finish_all, run_and_wait, run_in_background
@@ -103,9 +104,10 @@ def open_office(db: str | None, demo: bool) -> Session:
         path = demo_database()
         if not path.exists():
             build_demo_with_progress(path)
-    else:
-        path = Path(db) if db else default_database()
-    return open_session(path, choose_user=False)
+        return open_session(path, choose_user=False)
+    db = db or remembered()  # a server this PC chose last
+    return open_session(db if db and is_server_url(db) else Path(db) if db else default_database(),
+                        choose_user=False)
 
 
 def sign_in(holder: SessionHolder) -> bool:
@@ -130,6 +132,8 @@ def sign_in(holder: SessionHolder) -> bool:
 def run_window(db: str | None = None, demo: bool = False) -> int:
     app = application()
     setup_logging()
+    server_password_from(prompt=lambda address: PROMPTER.ask_password(
+        APP_NAME, f"Password for the server {address}:"))
     install_crash_path(PROMPTER, app)  # the hooks hold it; the app is its parent
     try:
         session = open_office(db, demo)
@@ -154,7 +158,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         after_first_paint(window, lambda: backup_in_background(window, current, "start"))
         after_first_paint(window, prepare_code_set)
 
-    def replace_session(path: Path) -> None:
+    def replace_session(path: Path | str) -> None:
         """Close the window's file, open ``path`` (another file, or a restored one), sign in again.
 
         The old window is hidden, not closed, until the new one shows: closing the last window
@@ -162,11 +166,13 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         old = holder["window"]
         old.hide()
         holder["session"].close()
+        target = path if is_server_url(path) else Path(path)
         try:
-            fresh = open_session(Path(path), choose_user=False)
+            fresh = open_session(target, choose_user=False)
+            remember(str(target))
         except BillingError as exc:
             PROMPTER.warn(APP_NAME, str(exc))
-            fresh = open_session(session.path, choose_user=False)
+            fresh = open_session(session.opened.server or session.path, choose_user=False)
         owner = SessionHolder(fresh)
         if not sign_in(owner):
             fresh.close()
@@ -178,11 +184,9 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         old.deleteLater()
 
     def switch_database() -> None:
-        name = holder["window"].prompter.choose_open_file(
-            "Open database", "Billing Desk database (*.sqlite *.db);;All files (*)",
-            str(holder["session"].path.parent))
+        name = choose_office(holder["window"].prompter, holder["session"].opened.address)
         if name:
-            replace_session(Path(name))
+            replace_session(name)
 
     def reopen(path: Path) -> None:
         replace_session(path)

@@ -14,6 +14,7 @@ from ..money import format_money
 from ..paths import settings_file
 from ..services.accounts import lists
 from ..services.checks import run_checks
+from ..services.office.session import watch_changes
 from ..services.office.transactions import on_commit
 from . import accessibility
 from .accounts.tab import AccountsTab
@@ -37,6 +38,7 @@ class Page(Protocol):
 
 
 TAB_CLASSES = (AccountsTab, InvoicesTab, ClaimsTab, OrdersTab, CollectionsTab)
+OTHERS_MS = 2000  # how often the window looks for other workstations' saves (no query: a socket)
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +57,7 @@ class MainWindow(QMainWindow):
         self.prompter = prompter or Prompter(self)  # every tab asks through this one
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
-        self.setWindowTitle(f"{APP_NAME} — {session.path.name}")
+        self.setWindowTitle(f"{APP_NAME} — {session.opened.server or session.path.name}")
         show_focus(self)  # a framed drop-down when it has the focus, on every tab and dialog
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         after_first_paint(self, self.update_status)  # today's totals read once the window shows
         self._watch_background_check()
         self._watch_commits()
+        self._watch_other_workstations()
 
     # --- assembly -------------------------------------------------------------------------
     def _install_features(self) -> None:
@@ -146,7 +149,7 @@ class MainWindow(QMainWindow):
             self.menu(name)
         if self._open_database:
             self.add_action("&File", "&Open database…", self._open_database, QKeySequence.StandardKey.Open,
-                            tip="Open another Billing Desk database file")
+                            tip="Open another Billing Desk database file, or an office on a server")
         self.menu("&File").addSeparator()
         self.add_action("&File", "E&xit", self.close, QKeySequence.StandardKey.Quit)
         self.add_action("&Edit", "&Find", self.focus_search, QKeySequence.StandardKey.Find)
@@ -172,8 +175,8 @@ class MainWindow(QMainWindow):
 
     def _show_file_and_user(self) -> None:
         # The name only, so the status bar leaves room for its messages; the whole path on hover.
-        self.db_label.setText(f"Database: {self.session.path.name}")
-        self.db_label.setToolTip(str(self.session.path))
+        self.db_label.setText(f"Database: {self.session.opened.server or self.session.path.name}")
+        self.db_label.setToolTip(self.session.opened.address)
         self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
 
     def update_status(self) -> None:
@@ -289,7 +292,25 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self.tabs.setCurrentIndex(int(str(settings.value("main/tab", 0))))
 
+    def _watch_other_workstations(self) -> None:
+        """On a server: what another PC saves shows here within seconds (the server tells this
+        window, LISTEN/NOTIFY; the lists are read again only then, never polled)."""
+        self._watcher = watch_changes(self.session.opened)
+        if self._watcher is not None:
+            self._others_timer = QTimer(self, interval=OTHERS_MS)
+            self._others_timer.timeout.connect(self.others_saved)
+            self._others_timer.start()
+
+    def others_saved(self) -> None:
+        if self._watcher is not None and self._watcher.changed():
+            self.refresh()
+            self._counts_timer.start()
+
     def closeEvent(self, event) -> None:
+        if self._watcher is not None:
+            self._others_timer.stop()
+            self._watcher.close()
+            self._watcher = None
         self._stop_watching()
         settings = self._settings()
         settings.setValue("main/geometry", self.saveGeometry())

@@ -45,6 +45,8 @@ class AccountForm:
     """What the clerk typed, as text, field for field with the paper form."""
 
     kind: str = "patient"
+    # What the screen was showing (registry.version_of): a save over a newer one is refused.
+    loaded_as: str = ""
     first_name: str = ""
     last_name: str = ""
     organization: str = ""

@@ -35,7 +35,7 @@ _SYNONYMS = {
 }
 
 TARGETS = [Target(f.name, LABELS[f.name], f.name in ("last_name",), _SYNONYMS.get(f.name, ()))
-           for f in dc_fields(AccountForm) if f.name != "guarantor_id"]
+           for f in dc_fields(AccountForm) if f.name not in ("guarantor_id", "loaded_as")]
 
 
 def _form(values: dict[str, str]) -> AccountForm:

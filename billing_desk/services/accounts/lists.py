@@ -127,7 +127,7 @@ def count(query) -> int:
     stamp = data_stamp()
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    total = database.execute_sql(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    total = database.execute_sql(f"SELECT count(*) FROM ({sql}) AS counted", params).fetchone()[0]
     if len(_COUNTS) > 200:
         _COUNTS.clear()
     _COUNTS[key] = (stamp, total)

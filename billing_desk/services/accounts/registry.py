@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 
 from peewee import SQL, fn
 
-from ...errors import RuleError, ValidationError
+from ...errors import RuleError, StaleRecordError, ValidationError
 from ...models import Account, Batch, Coverage, Guarantor, User, now
 from ..books.account_search import search_condition
 from ..office import audit
@@ -122,6 +124,12 @@ def update_account(account_id: int, form: AccountForm, by: User) -> Account:
     if problems:
         raise ValidationError(problems)
     with in_transaction():
+        account = Account.get_by_id(account_id)  # as it is now, after any other workstation's save
+        if form.loaded_as and form.loaded_as != version_of(account):
+            raise StaleRecordError(
+                f"Account {account.number} was changed (at another workstation) after this screen "
+                "showed it: nothing was saved. Open the account again to see that change, then "
+                "make yours.")
         values["guarantor"] = (_guarantor_for(values["guarantor_input"], by)
                                if values["guarantor_input"] else None)
         before = audit.snapshot(account, *EDITABLE)
@@ -170,8 +178,19 @@ def _sync_coverages(account: Account, coverages: list[dict], by: User) -> None:
                          account_id=account.id)
 
 
+def version_of(account: Account) -> str:
+    """A short fingerprint of what a screen shows of the account (its details, its status and its
+    coverages): a save is refused when the account no longer has the one the screen loaded."""
+    shown = audit.snapshot(account, *EDITABLE, "status")
+    shown["coverages"] = [audit.snapshot(c, *[f.name for f in Coverage._meta.sorted_fields])
+                          for c in Coverage.select().where(Coverage.account == account.id)
+                          .order_by(Coverage.id)]
+    text = json.dumps(shown, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def form_from_account(account: Account) -> AccountForm:
-    form = AccountForm()
+    form = AccountForm(loaded_as=version_of(account))
     for name in ("kind", "first_name", "last_name", "middle_name", "suffix", "organization", "street",
                  "street2", "city", "state", "zip_code", "phone", "phone_alt", "email",
                  "statement_delivery", "preferred_contact", "notes"):

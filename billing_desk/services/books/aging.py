@@ -106,7 +106,10 @@ def open_items_sql(fast: bool, account: bool) -> str:
                             SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
                      FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
                      WHERE le.entry_date <= ? {where}
-                     GROUP BY le.invoice_id HAVING p != 0 OR i != 0)
+                     GROUP BY le.invoice_id, le.account_id, inv.payer_id, inv.due_date
+                     HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
+                         OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0
+                    ) AS open_items
                GROUP BY account_id, payer_id, bucket"""
 
 
@@ -156,7 +159,10 @@ def account_buckets_sql(fast: bool, account: bool) -> str:
                             SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
                      FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
                      WHERE le.entry_date <= ? {where}
-                     GROUP BY le.invoice_id HAVING p != 0 OR i != 0)
+                     GROUP BY le.invoice_id, le.account_id, inv.due_date
+                     HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
+                         OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0
+                    ) AS open_items
                GROUP BY account_id, bucket"""
 
 

@@ -70,7 +70,7 @@ _SQL = f"""SELECT p.method, p.reference, a.number, {SQL_COLUMNS},
           FROM ledger_entry le JOIN payment p ON p.id = le.payment_id
           JOIN account a ON a.id = le.account_id
           WHERE le.kind = ? AND le.entry_date BETWEEN ? AND ? AND p.insurance_payment_id IS NULL
-          GROUP BY p.id, le.entry_date ORDER BY le.entry_date, p.method, p.id"""
+          GROUP BY p.id, le.entry_date, a.id ORDER BY le.entry_date, p.method, p.id"""
 
 
 # An insurer's check or EFT is one line, as the bank sees it, however many claims it paid.

@@ -36,11 +36,11 @@ def post_entry(*, account_id: int, amount: Decimal, kind: str, party: str, by: U
     cursor = database.execute_sql(
         "INSERT INTO ledger_entry (account_id, invoice_id, line_id, kind, party, payer_id, amount, "
         "entry_date, posting_date, payment_id, adjustment_id, reverses_id, memo, created_by_id, "
-        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         (account_id, invoice_id, _id(line), _kind(kind), _party(party), payer_id, cents,
          entry_date.isoformat(), posting_date.isoformat(), _id(payment),
          _id(adjustment), _id(reverses), memo, by.id, str(now())))
-    entry_id = cursor.lastrowid
+    entry_id = cursor.fetchone()[0]
     if line is None:
         database.execute_sql("UPDATE account SET unapplied_credit = unapplied_credit - ? WHERE id = ?",
                              (cents, account_id))

@@ -70,10 +70,12 @@ def open_invoices(as_of: dt.date, account_id: int | None = None) -> list[OpenInv
                         SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS ic
                       FROM ledger_entry le
                       WHERE le.entry_date <= ? AND le.invoice_id IS NOT NULL {account}
-                      GROUP BY le.invoice_id HAVING pc != 0 OR ic != 0) o
+                      GROUP BY le.invoice_id
+                      HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
+                          OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0) o
                      JOIN invoice i ON i.id = o.iid"""
         params += [as_of.isoformat()] + ([account_id] if account_id is not None else [])
-        where, amounts = "1", "o.pc, o.ic"
+        where, amounts = "TRUE", "o.pc, o.ic"
     if account_id is not None:
         where += " AND a.id = ?"
         params.append(account_id)

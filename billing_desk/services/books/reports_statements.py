@@ -171,7 +171,9 @@ def _items(account_id: int, as_of: dt.date) -> list[dict]:
            FROM ledger_entry e JOIN invoice_line l ON l.id = e.line_id
            JOIN invoice i ON i.id = l.invoice_id
            WHERE e.account_id = ? AND e.entry_date <= ?
-           GROUP BY l.id HAVING p != 0 OR ins != 0
+           GROUP BY l.id, i.id
+           HAVING SUM(CASE WHEN e.party = 'patient' THEN e.amount ELSE 0 END) != 0
+               OR SUM(CASE WHEN e.party = 'insurance' THEN e.amount ELSE 0 END) != 0
            ORDER BY l.service_date, i.number, l.position""",
         (account_id, as_of.isoformat())).fetchall()
     items = []

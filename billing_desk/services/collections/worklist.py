@@ -26,6 +26,7 @@ from ...models import (
     database,
 )
 from ...models.db import DATABASE_ERRORS
+from ...models.dialect import is_server, temp_table, temp_table_exists
 from ...money import format_money, from_cents
 from ...names import listed
 from ..books.aging import CREDIT_LEFT_SQL, bucket_for
@@ -239,11 +240,12 @@ def _snapshot(today: dt.date) -> bool:
     sql = _sql(WorkFilter(), params)
     connection, *stamp = data_stamp()
     wanted = (params["today"], params["gap"])
-    if _snapshots.get(connection) == (*wanted, *stamp) and database.execute_sql(
-            "SELECT 1 FROM sqlite_temp_master WHERE name = ?", (SNAPSHOT,)).fetchone():
+    if _snapshots.get(connection) == (*wanted, *stamp) and temp_table_exists(database, SNAPSHOT):
         return True
+    if is_server() and getattr(database.obj, "readonly", False):
+        return False  # a read-only server connection may not even make a temporary table
     try:
-        database.execute_sql(f"DROP TABLE IF EXISTS temp.{SNAPSHOT}")
+        database.execute_sql(f"DROP TABLE IF EXISTS {temp_table(database, SNAPSHOT)}")
         database.execute_sql(f"CREATE TEMP TABLE {SNAPSHOT} AS {sql}", params)
     except DATABASE_ERRORS:  # a read-only connection (the command line's reports)
         return False
@@ -254,8 +256,9 @@ def _snapshot(today: dt.date) -> bool:
 def _from(spec: WorkFilter, params: dict, today: dt.date) -> str:
     """The worklist of ``spec``: from this connection's snapshot, or in full where it has none."""
     if _snapshot(today):
-        return f"SELECT * FROM temp.{SNAPSHOT} AS w" + _where(spec, params)
-    return _sql(spec, params)
+        return f"SELECT * FROM {temp_table(database, SNAPSHOT)} AS w" + _where(spec, params)
+    # proposed_id is an output name, which a WHERE of the same SELECT may not use on a server
+    return "SELECT * FROM (" + _sql(WorkFilter(), params) + ") AS w" + _where(spec, params)
 
 
 def worklist(spec: WorkFilter | None = None, *, today: dt.date | None = None, offset: int = 0,
@@ -300,9 +303,9 @@ def worklist_count(spec: WorkFilter | None = None, *, today: dt.date | None = No
     follow-ups due, read on every refresh, and the whole list's size)."""
     today = today or ledger_today()
     params: dict = {"today": today.isoformat()}
-    sql = "SELECT COUNT(*) FROM (" + _from(spec or WorkFilter(), params, today) + ")"
+    sql = "SELECT COUNT(*) FROM (" + _from(spec or WorkFilter(), params, today) + ") AS rows"
     connection = id(database.connection())
-    from_snapshot = f"FROM temp.{SNAPSHOT} AS w" in sql
+    from_snapshot = f"FROM {temp_table(database, SNAPSHOT)} AS w" in sql
     state = _snapshots.get(connection) if from_snapshot else None
     key = (connection, state, sql, tuple(sorted(params.items())))
     if state is not None and key in _counted:

@@ -30,6 +30,7 @@ import secrets
 from pathlib import Path
 
 from ...models import Setting, database
+from ...models.server import OfficeServer
 from ...paths import data_dir
 
 OFFICE_ID = "security.office_id"
@@ -39,7 +40,10 @@ _memory: dict[str, bytes] = {}  # keys of in-memory databases (tests)
 
 
 def database_path() -> Path | None:
-    """The open database's file, or None for an in-memory one."""
+    """The open database's file, or None for an in-memory one (an office on a server: the name
+    this PC gives it in its data folder, ``ServerAddress.place``)."""
+    if isinstance(database.obj, OfficeServer):
+        return database.obj.address.place()
     name = str(database.obj.database) if database.obj is not None else ""
     if name.startswith("file:"):
         name = name[5:].split("?", 1)[0]

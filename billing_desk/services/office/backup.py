@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import __version__
+from ...models.copying import copy_server_to_file
 from ...models.db import APPLICATION_ID, file_damage, inspect_file
+from ...models.dialect import is_server_url
 from ...models.migrations import SCHEMA_VERSION
 from ...models.schema_check import schema_problems
 from .audit import head_text
@@ -54,6 +56,7 @@ from .backup_archive import (
     write_archive,
 )
 from .backup_manifest import office_label, provenance
+from .backup_server import server_place
 from .leftovers import clean_leftovers, working_folder
 from .maintenance import disk_space, format_size
 
@@ -136,7 +139,7 @@ def snapshot(db_path: Path, dest: Path, progress: Progress = no_progress) -> Non
         src.close()
 
 
-def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "manual",
+def make_backup(db_path: Path | str, folder: Path, *, user: str = "", reason: str = "manual",
                 password: str | None = None, progress: Progress = no_progress,
                 keep_newest: int | None = DEFAULT_KEEP_NEWEST, create_folder: bool = False,
                 now: dt.datetime | None = None) -> BackupResult:
@@ -146,19 +149,20 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
     program) has the file open. The caller writes the audit entry (``record_backup``).
     """
     started = time.perf_counter()
-    db_path, folder = Path(db_path).resolve(), Path(folder).absolute()
-    app_id, _version = inspect_file(db_path) if db_path.exists() else (None, None)
-    if app_id != APPLICATION_ID:
-        raise BackupError(f"{db_path} is not a Billing Desk database; there is nothing to back up.")
-    size = db_path.stat().st_size + _size(db_path.with_name(db_path.name + "-wal"))
-    warnings = check_folder(folder, size, create=create_folder)
+    server = str(db_path) if is_server_url(db_path) else None  # a snapshot of it, as a file
+    db_path, folder = server_place(server) if server else Path(db_path).resolve(), Path(folder).absolute()
+    warnings = check_folder(folder, 0 if server else _live_size(db_path), create=create_folder)
     when = now or dt.datetime.now()
-    clean_leftovers(db_path, folder)
+    if not server:
+        clean_leftovers(db_path, folder)
     with working_folder(db_path.parent, "backup-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
-        snapshot(db_path, copy, _stage(progress, 0.0, 0.4))
+        if server:
+            copy_server_to_file(server, copy, _stage(progress, 0.0, 0.4))
+        else:
+            snapshot(db_path, copy, _stage(progress, 0.0, 0.4))
         progress(0.4, "Counting what the copy holds")
-        manifest = _manifest(copy, db_path, user or _user_name(), reason, when)
+        manifest = _manifest(copy, server or str(db_path), user or _user_name(), reason, when)
         target = _backup_name(db_path, folder, reason, when)
         partial = target.with_name(f".{target.name}.partial")
         try:
@@ -174,7 +178,7 @@ def make_backup(db_path: Path, folder: Path, *, user: str = "", reason: str = "m
                       db_path=db_path)
     except BackupError as exc:
         target.rename(target.with_name(target.name + ".failed"))
-        if damage := file_damage(db_path):  # the live file is damaged, not the backup: say so
+        if not server and (damage := file_damage(db_path)):  # the live file is damaged: say so
             raise BackupError(f"{damage} A backup of it would be damaged too.") from None
         raise BackupError(f"The backup was written but failed its verification: {exc} "
                           "It was renamed to .failed; try another folder.") from None
@@ -188,7 +192,14 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.datetime) -> dict:
+def _live_size(db_path: Path) -> int:
+    app_id, _version = inspect_file(db_path) if db_path.exists() else (None, None)
+    if app_id != APPLICATION_ID:
+        raise BackupError(f"{db_path} is not a Billing Desk database; there is nothing to back up.")
+    return db_path.stat().st_size + _size(db_path.with_name(db_path.name + "-wal"))
+
+
+def _manifest(copy: Path, source: str, user: str, reason: str, when: dt.datetime) -> dict:
     con = connect_copy(copy)
     try:
         facts = database_facts(con)
@@ -199,7 +210,7 @@ def _manifest(copy: Path, db_path: Path, user: str, reason: str, when: dt.dateti
         con.close()
     return {"kind": "billing-desk-backup", "format": FORMAT, "program_version": __version__,
             "created_at": when.isoformat(timespec="seconds"), "user": user, "reason": reason,
-            "source": str(db_path), "data_bytes": copy.stat().st_size,
+            "source": source, "data_bytes": copy.stat().st_size,
             "data_sha256": file_sha256(copy), "office_id": office,
             "office_name": str(office_name or "Billing Desk")[:200], **facts,
             "audit_head": {"entry": head[0], "hash": head[1]} if head else None}
@@ -473,7 +484,7 @@ def auto_backup(session, reason: str, progress: Progress = no_progress) -> AutoB
             return AutoBackup(None, "A backup was already made today.")
     try:
         user = session.user.username if session.user else ""
-        result = make_backup(session.path, folder, user=user, reason=reason,
+        result = make_backup(session.opened.address, folder, user=user, reason=reason,
                              progress=progress, keep_newest=keep_newest_setting())
         record_backup(session.user, result)
     except BackupError as exc:

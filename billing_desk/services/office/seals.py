@@ -46,7 +46,7 @@ def _user_seal(key: bytes, row: tuple) -> str:
 
 
 def _user_rows(where: str = "", params: tuple = ()) -> list[tuple]:
-    return database.execute_sql("SELECT id, username, role, active, password_hash FROM user "
+    return database.execute_sql('SELECT id, username, role, active, password_hash FROM "user" '
                                 f"{where} ORDER BY id", params).fetchall()
 
 

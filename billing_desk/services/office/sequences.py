@@ -1,14 +1,19 @@
-"""Gap-free document numbers. Taken inside the caller's transaction, so a rollback returns it."""
+"""Gap-free document numbers. Taken inside the caller's transaction, so a rollback returns it.
+
+One statement takes a number and moves the counter (UPDATE ... RETURNING), so two workstations
+never read the same value; on a server the row stays locked until the taking write commits or
+rolls back, and the next writer gets the number after it (or the same one, after a rollback).
+"""
 
 from __future__ import annotations
 
-from ...models import Sequence
+from ...models import Sequence, database
 
 STARTS = {"invoice": 1001, "account": 100001, "order": 5001, "payment": 1, "claim": 200001}
 
 
 def next_number(name: str) -> int:
-    seq, _ = Sequence.get_or_create(name=name, defaults={"next_value": STARTS.get(name, 1)})
-    value = seq.next_value
-    Sequence.update(next_value=Sequence.next_value + 1).where(Sequence.name == name).execute()
-    return value
+    Sequence.insert(name=name, next_value=STARTS.get(name, 1)).on_conflict_ignore().execute()
+    row = database.execute_sql("UPDATE sequence SET next_value = next_value + 1 WHERE name = ? "
+                               "RETURNING next_value - 1", (name,)).fetchone()
+    return int(row[0])

@@ -7,12 +7,34 @@ from pathlib import Path
 
 from ...models import User
 from ...models.db import FileLock, OpenedDatabase, open_database
+from ...models.dialect import is_server_url
 from ...models.migrations import SCHEMA_VERSION
+from ...models.server import (
+    ChangeWatcher,
+    OfficeServer,
+    set_password_file,
+    set_password_prompt,
+    terminal_password,
+)
 from .users import ensure_administrator
 
 # The door to the office's file for the layers above (ui, cli): SCHEMA_VERSION is what this program
 # writes; open_database and FileLock serve the command line's read-only and maintenance opens.
-__all__ = ["SCHEMA_VERSION", "FileLock", "OpenedDatabase", "Session", "open_database", "open_session"]
+__all__ = ["SCHEMA_VERSION", "ChangeWatcher", "FileLock", "OpenedDatabase", "Session", "is_server_url",
+           "open_database", "open_session", "server_password_from", "watch_changes"]
+
+
+def watch_changes(opened: OpenedDatabase) -> ChangeWatcher | None:
+    """For an office on a server: what tells a window that another workstation saved something
+    (None for a file, which only this program writes)."""
+    return ChangeWatcher(opened.db) if isinstance(opened.db, OfficeServer) else None
+
+
+def server_password_from(*, file: str | None = None, prompt=terminal_password) -> None:
+    """Where a server's password comes from when the server asks: ``file`` (its first line), else
+    the PGPASSFILE the driver reads, else ``prompt(address)`` (the terminal's, or the window's)."""
+    set_password_file(file)
+    set_password_prompt(prompt)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 from ...errors import BillingError
 from ...models import database
 from ...models.db import DATABASE_ERRORS, database_failure, plain_failure
+from ...models.server import OfficeServer
 
 __all__ = ["DATABASE_ERRORS", "database_failure", "explain_database_error", "in_transaction",
            "on_commit", "today"]
@@ -105,6 +106,8 @@ def _is_echo(exc: BaseException) -> bool:
 
 
 def database_path() -> Path | None:
+    if isinstance(database.obj, OfficeServer):
+        return database.obj.address.place()
     name = getattr(database.obj, "database", None) if database.obj is not None else None
     if not name:
         return None

@@ -45,7 +45,7 @@ def _points_now(dates: list[dt.date]) -> list[list[int]]:
         params += list(_edges(d))
     sql = f"""SELECT SUM(b), {", ".join(columns)}
               FROM (SELECT due_date, patient_balance + insurance_balance AS b
-                    FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0)"""
+                    FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0) AS open_now"""
     row = database.execute_sql(sql, params).fetchone()
     return [[row[0] or 0, row[1 + 2 * k] or 0, row[2 + 2 * k] or 0] for k in range(len(dates))]
 
@@ -105,7 +105,7 @@ def open_items(day: dt.date) -> list[tuple[int, int, int, int, int]]:
                 SELECT i.account_id, COALESCE(i.payer_id, 0), {bucket.format(due="i.due_date")},
                        CASE WHEN le.party = 'patient' THEN -le.amount ELSE 0 END,
                        CASE WHEN le.party = 'insurance' THEN -le.amount ELSE 0 END
-                FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id WHERE le.entry_date > ?)
+                FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id WHERE le.entry_date > ?) AS items
               GROUP BY 1, 2, 3 HAVING SUM(p) != 0 OR SUM(s) != 0"""
     return database.execute_sql(sql, [*edges, *edges, day.isoformat()]).fetchall()
 

@@ -236,7 +236,7 @@ def work_figures(start: dt.date, cut: dt.date, as_of: dt.date) -> dict[str, Figu
                  FROM payment WHERE created_at >= ? AND created_at < ?
                UNION ALL SELECT approved_by_id, 'accounts', substr(created_at, 1, 10)
                  FROM account WHERE created_at >= ? AND created_at < ? AND approved_by_id IS NOT NULL
-             ) w JOIN user u ON u.id = w.who GROUP BY 1, 2"""
+             ) w JOIN "user" u ON u.id = w.who GROUP BY 1, 2"""
     per_user: dict[str, dict] = {}
     for user, what, count, days in database.execute_sql(sql, [first, after] * 3):
         row = per_user.setdefault(

@@ -149,7 +149,7 @@ class AccountFormWidget(QWidget):
         self.prompter = prompter or Prompter(self)
         self.account_id: int | None = None
         self.batch_id: int | None = None
-        self._loaded = AccountForm()
+        self._loaded, self._loaded_as = AccountForm(), ""
         self._duplicates: list = []
         self._reviewed: list[str] = []
         self.fields: dict[str, Any] = {}  # a QLineEdit or, for CHOICES, a QComboBox
@@ -321,6 +321,7 @@ class AccountFormWidget(QWidget):
             else:
                 widget.setText(value)
         self.fields["kind"].setEnabled(self.account_id is None)
+        self._loaded_as = form.loaded_as  # what was shown: a save over a newer one is refused
         self._loaded = self.form_data(keep_id=form.guarantor_id)
         self._duplicates, self._reviewed = [], []
         self.duplicate_box.hide()
@@ -336,7 +337,7 @@ class AccountFormWidget(QWidget):
             self.fields[f"{rank}_payer"].completer().model().setStringList(payers)
 
     def form_data(self, keep_id=None) -> AccountForm:
-        form = AccountForm()
+        form = AccountForm(loaded_as=self._loaded_as)
         for name, widget in self.fields.items():
             value = widget.currentData() if isinstance(widget, QComboBox) else widget.text()
             setattr(form, name, value)
@@ -464,6 +465,7 @@ class AccountFormWidget(QWidget):
             self.message.setText(str(exc))
             self.message.show()
             return None
+        form.loaded_as = self._loaded_as = registry.version_of(account) if self.account_id else ""
         self._loaded = form
         self.saved.emit(account)
         return account

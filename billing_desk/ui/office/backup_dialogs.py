@@ -48,6 +48,12 @@ def new_password(prompter: Prompter) -> str | None:
     return first if again == first else None
 
 
+SERVER_RESTORE = ("This office is on a server: a backup is restored into a new, empty server "
+                  "database by whoever looks after the server (billing-desk restore --db "
+                  "postgresql://… BACKUP), never over the office the workstations are using. "
+                  "Nothing was changed.")
+
+
 class RestoreDialog(QDialog):
     """What a backup holds, shown before anything is replaced; asks its password if needed."""
 
@@ -151,7 +157,7 @@ class BackupActions:
         session, keep = self.session, backups.keep_newest_setting()
 
         def work(progress):
-            return backups.make_backup(session.path, folder, user=session.user.username,
+            return backups.make_backup(session.opened.address, folder, user=session.user.username,
                                        password=password, progress=progress, keep_newest=keep)
 
         self.thread = run_with_progress(self.window, "Backing up…", work, self._backed_up,
@@ -187,6 +193,9 @@ class BackupActions:
         if not can(session.user, "restore"):
             self.prompter.warn("Restore", "Restoring a backup needs a supervisor; ask one to do it "
                                "or to sign in.")
+            return None
+        if session.opened.server:
+            self.prompter.warn("Restore", SERVER_RESTORE)
             return None
         name = self.prompter.choose_open_file("Choose a backup to restore", BACKUP_FILTER,
                                               str(backups.backup_folder()))
@@ -282,6 +291,11 @@ class MaintenanceDialog(QDialog):
         self.show_info()
 
     def show_info(self) -> None:
+        if self.session.opened.server:  # the server keeps its own files; nothing to optimize here
+            self.optimize_button.setEnabled(False)
+            self.output.setPlainText(f"The office is on the server {self.session.opened.server}; "
+                                     "its files are the server's to look after.")
+            return
         lines = maintenance.database_info(self.session.path).lines()
         try:
             folder = backups.backup_folder()
