@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from peewee import Database
 
+from .dialect import statistics_gathered
+
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ledger_entry_day_kind ON ledger_entry "
     "(entry_date, kind, amount, invoice_id, party)",
@@ -33,7 +35,6 @@ def review_speed(db: Database) -> None:
     indexes get theirs, so the planner picks them."""
     create_review_extras(db)
     db.execute_sql("DELETE FROM setting WHERE key = 'review_cache'")
-    analyzed = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
-    if analyzed:
+    if statistics_gathered(db):  # a server gathers its own
         for name in ("ledger_entry_day_kind", "invoice_posted_payer"):
             db.execute_sql(f"ANALYZE {name}")
