@@ -14,6 +14,13 @@ export DEBIAN_FRONTEND=noninteractive
 log() { echo "install_postgres: $*" >&2; }
 
 PG_PORT="${BILLING_DESK_PG_PORT:-55432}"
+if [ -z "${BILLING_DESK_PG_PORT:-}" ]; then
+    # A port another cluster already listens on (an earlier run's, on a developer's machine) is
+    # skipped: the next free one is taken.
+    while (echo >"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do
+        PG_PORT=$((PG_PORT + 1))
+    done
+fi
 RUN_AS="${BILLING_DESK_PG_USER:-postgres}"
 
 install_packages() {
