@@ -24,6 +24,7 @@ from ..errors import (
     DiskFullError,
 )
 from . import ALL_MODELS, database
+from .before_commit import BeforeCommit
 from .dialect import is_server_url
 from .file_lock import FileLock as FileLock  # opening a file and locking it go together
 from .migration_remittances import seed_remit_codes
@@ -44,25 +45,12 @@ _READ_ONLY_WORDS = ("readonly", "read-only", "unable to open", "permission", "ac
 CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
 
 
-class OfficeDatabase(SqliteDatabase):
+class OfficeDatabase(BeforeCommit, SqliteDatabase):
     """SQLite with *before-commit* work (per thread): writes that must join the committing
     transaction (the ledger's seal). ``before_commit(fn)`` outside a transaction runs ``fn`` now."""
 
-    def before_commit(self, fn) -> None:
-        if self.transaction_depth() == 0:
-            fn()
-        else:
-            self._before_commit().append(fn)
-
-    def _before_commit(self) -> list:
-        if not hasattr(self._state, "before_commit"):
-            self._state.before_commit = []
-        return self._state.before_commit
-
     def commit(self):
-        todo = self._before_commit()
-        while todo:
-            todo.pop(0)()
+        self.run_before_commit()
         return super().commit()
 
     def rollback(self):

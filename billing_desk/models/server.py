@@ -21,6 +21,7 @@ from peewee import OnConflict, PostgresqlDatabase
 
 from ..errors import DatabaseBusyError, DatabaseError
 from ..paths import data_dir
+from .before_commit import BeforeCommit
 from .dialect import (
     META_DDL,
     META_TABLE,
@@ -117,7 +118,7 @@ def _numeric_loader():
     return WholeOrDecimal
 
 
-class OfficeServer(PostgresqlDatabase):
+class OfficeServer(BeforeCommit, PostgresqlDatabase):
     """PostgreSQL with the office's ways: SQLite's SQL understood, writers in turn, work that
     must join the committing transaction (``before_commit``) run before COMMIT."""
 
@@ -202,21 +203,8 @@ class OfficeServer(PostgresqlDatabase):
                                             "moment.") from exc
                 raise
 
-    def before_commit(self, fn) -> None:
-        if self.transaction_depth() == 0:
-            fn()
-        else:
-            self._before_commit().append(fn)
-
-    def _before_commit(self) -> list:
-        if not hasattr(self._state, "before_commit"):
-            self._state.before_commit = []
-        return self._state.before_commit
-
     def commit(self):
-        todo = self._before_commit()
-        while todo:
-            todo.pop(0)()
+        self.run_before_commit()
         if getattr(self._state, "wrote", False):
             self._announce()  # delivered when (and only if) the COMMIT succeeds
             self._state.wrote = False

@@ -13,7 +13,7 @@ document = {"title", "parameters": [(label, text)], "recommendations": [{"title"
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..money import from_cents, to_cents
 from .fonts import BOLD, FONT
 from .office import UNNAMED_OFFICE, OfficeInfo
 from .pdf import MARGIN, _draw_letterhead, _draw_running_header, _letterhead_height, _numbered_canvas
@@ -154,7 +155,7 @@ def aging_chart(points: list, width: float, height: float) -> Drawing:
         return _empty(drawing, "no A/R in these months")
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 30, 34, width - 40, height - 62
-    chart.data = [[float(p[1]) for p in points], [float(p[2]) for p in points]]
+    chart.data = [[float(p[1]) for p in points], [float(p[2]) for p in points]]  # shares in %, not money
     chart.categoryAxis.categoryNames = [p[0] for p in points]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = "%d %%"
@@ -173,10 +174,10 @@ def collections_chart(months: list, width: float, height: float) -> Drawing:
         return _empty(drawing, "nothing keyed in these months")
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40, 34, width - 50, height - 62
-    chart.data = [[float(m[1]) for m in months], [float(m[2]) for m in months]]
+    chart.data = [[to_cents(m[1]) for m in months], [to_cents(m[2]) for m in months]]  # money in cents
     chart.categoryAxis.categoryNames = [m[0] for m in months]
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.labelTextFormat = lambda v: f"${v / 1000:,.0f}k" if v >= 1000 else f"${v:,.0f}"
+    chart.valueAxis.labelTextFormat = _dollars_label
     chart.bars[0].fillColor, chart.bars[1].fillColor = colors.HexColor("#b9cde6"), BLUE
     chart.bars.strokeWidth = 0
     chart.categoryAxis.labels.angle, chart.categoryAxis.labels.dy = 45, -6
@@ -186,13 +187,21 @@ def collections_chart(months: list, width: float, height: float) -> Drawing:
     return drawing
 
 
+def _dollars_label(cents) -> str:
+    """An axis mark of cents in whole dollars, thousands as "k" (rounded half up)."""
+    dollars = from_cents(int(round(cents))).to_integral_value(ROUND_HALF_UP)
+    if dollars >= 1000:
+        return f"${(dollars / 1000).to_integral_value(ROUND_HALF_UP):,}k"
+    return f"${dollars:,}"
+
+
 def bar_chart(title: str, pairs: list, width: float, height: float, empty: str, unit: str = "") -> Drawing:
     drawing = _frame_drawing(title, width, height)
     if not pairs:
         return _empty(drawing, empty)
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 95, 12, width - 110, height - 32
-    chart.data = [[float(p[1]) for p in reversed(pairs)]]
+    chart.data = [[float(p[1]) for p in reversed(pairs)]]  # counts and days, not money
     chart.categoryAxis.categoryNames = [str(p[0])[:18] for p in reversed(pairs)]
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = BLUE
