@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from decimal import Decimal
 
 from peewee import SQL, fn
 
-from ...errors import RuleError, StaleRecordError, ValidationError
+from ...errors import RuleError, ValidationError
 from ...models import Account, Batch, Coverage, Guarantor, User, now
 from ..books.account_search import search_condition
-from ..office import audit
+from ..office import audit, stale
 from ..office.permissions import approved_note, approver, require
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction
@@ -125,11 +123,9 @@ def update_account(account_id: int, form: AccountForm, by: User) -> Account:
         raise ValidationError(problems)
     with in_transaction():
         account = Account.get_by_id(account_id)  # as it is now, after any other workstation's save
-        if form.loaded_as and form.loaded_as != version_of(account):
-            raise StaleRecordError(
-                f"Account {account.number} was changed (at another workstation) after this screen "
-                "showed it: nothing was saved. Open the account again to see that change, then "
-                "make yours.")
+        if form.loaded_as:
+            stale.refuse_if_changed(form.loaded_as, version_of(account), f"Account {account.number}",
+                                    table="account", record_id=account.id)
         values["guarantor"] = (_guarantor_for(values["guarantor_input"], by)
                                if values["guarantor_input"] else None)
         before = audit.snapshot(account, *EDITABLE)
@@ -185,8 +181,7 @@ def version_of(account: Account) -> str:
     shown["coverages"] = [audit.snapshot(c, *[f.name for f in Coverage._meta.sorted_fields])
                           for c in Coverage.select().where(Coverage.account == account.id)
                           .order_by(Coverage.id)]
-    text = json.dumps(shown, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return stale.fingerprint(shown)
 
 
 def form_from_account(account: Account) -> AccountForm:

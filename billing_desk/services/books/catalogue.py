@@ -20,7 +20,7 @@ from ...errors import Problem, ValidationError
 from ...exchange import importing
 from ...models import CatalogueItem, FeeSchedule, Payer, User
 from ...money import parse_money
-from ..office import audit
+from ..office import audit, stale
 from ..office.transactions import in_transaction
 from ..office.validation import check_texts
 
@@ -185,14 +185,23 @@ def check_file(path: str | Path):
 
 
 # --- maintenance (one row at a time, from the screen) ---------------------------------------
-def save_item(data: dict[str, str], by: User) -> CatalogueItem:
-    """Add or change one catalogue item from what the clerk typed (the same checks as import)."""
+def item_version(code: str) -> str:
+    """What a screen showing the catalogue item hands back when it saves (services.office.stale)."""
+    return stale.version_of(CatalogueItem.get_or_none(CatalogueItem.code == code.strip().upper()))
+
+
+def save_item(data: dict[str, str], by: User, *, loaded_as: str = "") -> CatalogueItem:
+    """Add or change one catalogue item from what the clerk typed (the same checks as import).
+    ``loaded_as`` (``item_version`` when the screen showed it): a save over a change made since
+    (or over an item added meanwhile under the same code) is refused, nothing saved."""
     good, problems = check_items([(None, data)], sheet="item")
     if problems:
         raise ValidationError([Problem(p.field.split(": ")[1], p.message) for p in problems])
     values = good[0][1]
     with in_transaction():
         item = CatalogueItem.get_or_none(CatalogueItem.code == values["code"])
+        stale.refuse_if_changed(loaded_as, stale.version_of(item), f"Catalogue item {values['code']}",
+                                table="catalogue_item", record_id=item.id if item else None)
         before = audit.snapshot(item, *ITEM_COLUMNS) if item else None
         if item:
             CatalogueItem.update(**values).where(CatalogueItem.id == item.id).execute()
@@ -204,10 +213,28 @@ def save_item(data: dict[str, str], by: User) -> CatalogueItem:
     return item
 
 
-def save_fee(payer_name: str, code: str, allowed: str, by: User) -> None:
-    """Set (or with a blank amount, remove) one payer's allowed amount for one code."""
+def fee_version(payer_name: str, code: str) -> str:
+    """What a screen showing one payer's allowed amount for one code hands back when it saves."""
+    return stale.version_of(_fee_row(payer_name, code))
+
+
+def _fee_row(payer_name: str, code: str) -> FeeSchedule | None:
+    return (FeeSchedule.select().join(Payer).switch(FeeSchedule).join(CatalogueItem)
+            .where(Payer.name == payer_name, CatalogueItem.code == code).first())
+
+
+def _fee_unchanged(payer_name: str, code: str, loaded_as: str) -> None:
+    if loaded_as:
+        stale.refuse_if_changed(loaded_as, fee_version(payer_name, code),
+                                f"The allowed amount of {payer_name} for {code}")
+
+
+def save_fee(payer_name: str, code: str, allowed: str, by: User, *, loaded_as: str = "") -> None:
+    """Set (or with a blank amount, remove) one payer's allowed amount for one code.
+    ``loaded_as`` (``fee_version``): a save over a change made since is refused."""
     if not str(allowed).strip():
         with in_transaction():
+            _fee_unchanged(payer_name, code, loaded_as)
             payer = Payer.get_or_none(Payer.name == payer_name)
             item = CatalogueItem.get_or_none(CatalogueItem.code == code)
             if payer and item:
@@ -219,6 +246,7 @@ def save_fee(payer_name: str, code: str, allowed: str, by: User) -> None:
     if problems:
         raise ValidationError([Problem(p.field.split(": ")[1], p.message) for p in problems])
     with in_transaction():
+        _fee_unchanged(payer_name, code, loaded_as)
         _save_fee(good[0][1])
         audit.record(by, "update", table="fee_schedule", summary=f"fee {payer_name} {code} = {allowed}")
 

@@ -20,7 +20,7 @@ from ...models import (
 )
 from ...money import ZERO, parse_money
 from ..claims.claims import make_claims
-from ..office import audit
+from ..office import audit, stale
 from ..office.permissions import approved_note, require
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction, today
@@ -148,14 +148,31 @@ def _validate_line(line: LineInput, i: int, n_diagnoses: int, service_date):
              "service_date": line_date}, problems)
 
 
-def save_draft(draft: InvoiceDraft, by: User, invoice_id: int | None = None) -> Invoice:
-    """Save (or replace) a draft invoice. Drafts touch no balance."""
+def draft_version(invoice_id: int | None) -> str:
+    """What a screen showing the draft (header, lines, diagnoses) hands back when it saves."""
+    if invoice_id is None:
+        return ""
+    return stale.version_of(
+        Invoice.get_or_none(Invoice.id == invoice_id),
+        *InvoiceLine.select().where(InvoiceLine.invoice == invoice_id).order_by(InvoiceLine.id),
+        *InvoiceDiagnosis.select().where(InvoiceDiagnosis.invoice == invoice_id)
+        .order_by(InvoiceDiagnosis.id))
+
+
+def save_draft(draft: InvoiceDraft, by: User, invoice_id: int | None = None, *,
+               loaded_as: str = "") -> Invoice:
+    """Save (or replace) a draft invoice. Drafts touch no balance. ``loaded_as``
+    (``draft_version``): a save over a change made since (or a posting) is refused."""
     header, lines, diagnoses, problems = validate_draft(draft)
     if problems:
         raise ValidationError(problems)
     with in_transaction():
         if invoice_id:
             invoice = Invoice.get_by_id(invoice_id)
+            if loaded_as:
+                stale.refuse_if_changed(loaded_as, draft_version(invoice_id),
+                                        f"The draft invoice for account {invoice.account.number}",
+                                        table="invoice", record_id=invoice_id)
             _refuse_unless_draft(invoice)
             before = _invoice_snapshot(invoice)
             for key, value in header.items():

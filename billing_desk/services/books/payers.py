@@ -13,7 +13,7 @@ from peewee import fn
 from ...choices import CLAIM_MODES, DEFAULT_PAYER_PROGRAM, PAYER_PROGRAMS
 from ...errors import Problem, ValidationError
 from ...models import CatalogueItem, FeeSchedule, Payer, Plan, User
-from ..office import audit
+from ..office import audit, stale
 from ..office.transactions import in_transaction
 from ..office.validation import normalize_phone
 
@@ -160,13 +160,16 @@ def validate_payer(form: PayerForm, payer_id: int | None = None) -> list[Problem
     return clean_payer(form, payer_id)[1]
 
 
-def save_payer(payer_id: int | None, form: PayerForm, by: User) -> Payer:
-    """Add a payer (``payer_id`` None) or change one; ValidationError names every bad field."""
+def save_payer(payer_id: int | None, form: PayerForm, by: User, *, loaded_as: str = "") -> Payer:
+    """Add a payer (``payer_id`` None) or change one; ValidationError names every bad field.
+    ``loaded_as`` (``payer_version`` when the screen showed it): a save over a change made
+    since is refused (StaleRecordError), nothing saved."""
     values, problems = clean_payer(form, payer_id)
     if problems:
         raise ValidationError(problems)
     with in_transaction():
-        payer = Payer.get_by_id(payer_id) if payer_id else Payer()
+        payer = (stale.check_current(Payer, payer_id, loaded_as, lambda p: f"Payer {p.name}")
+                 if payer_id else Payer())
         before = audit.snapshot(payer, *FIELDS) if payer_id else None
         for name in FIELDS:
             setattr(payer, name, values[name])
@@ -176,11 +179,13 @@ def save_payer(payer_id: int | None, form: PayerForm, by: User) -> Payer:
     return payer
 
 
-def set_active(payer_id: int, active: bool, by: User) -> Payer:
+def set_active(payer_id: int, active: bool, by: User, *, loaded_as: str = "") -> Payer:
     """Deactivate a payer (it leaves the lists; its plans, coverages and history stay) or bring
     it back. A payer is never deleted."""
     with in_transaction():
         payer = Payer.get_by_id(payer_id)
+        stale.refuse_if_changed(loaded_as, stale.version_of(payer), f"Payer {payer.name}",
+                                table="payer", record_id=payer_id)
         before = audit.snapshot(payer, "active")
         payer.active = active
         payer.save()
@@ -200,6 +205,11 @@ def reactivate_payer(payer_id: int, by: User) -> Payer:
 def search_payers(text: str = "", include_inactive: bool = True) -> list[Payer]:
     """Payers whose name or payer id holds ``text``, active ones first, by name."""
     return list(payers_query(text, None if include_inactive else "active"))
+
+
+def payer_version(payer_id: int | None) -> str:
+    """What a screen showing the payer hands back when it saves (see services.office.stale)."""
+    return stale.version(Payer, payer_id)
 
 
 def get_payer(payer_id: int) -> Payer:

@@ -12,7 +12,7 @@ from ...choices import COVERAGE_RULES
 from ...errors import Problem, ValidationError
 from ...models import CatalogueItem, Coverage, Payer, Plan, PlanCopay, PlanRule, User
 from ...money import parse_money
-from ..office import audit
+from ..office import audit, stale
 from ..office.transactions import in_transaction
 
 RULE_WORDS = {"c": "covered", "covered": "covered", "n": "not_covered", "not covered": "not_covered",
@@ -60,8 +60,14 @@ def check_plan(data: dict) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
-    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts)."""
+def plan_version(plan_id: int | None) -> str:
+    """What a screen showing the plan hands back when it saves (see services.office.stale)."""
+    return stale.version(Plan, plan_id)
+
+
+def save_plan(plan_id: int | None, data: dict, by: User, *, loaded_as: str = "") -> Plan:
+    """Add or change a plan's terms; ``data`` holds what was typed (payer, name, amounts).
+    ``loaded_as`` (``plan_version``): a save over a change made since is refused."""
     payer = Payer.get_or_none(Payer.name == (data.get("payer") or "").strip())
     values, problems = check_plan(data)
     if payer is None:
@@ -73,7 +79,8 @@ def save_plan(plan_id: int | None, data: dict, by: User) -> Plan:
         raise ValidationError(problems)
     name = values.pop("name")
     with in_transaction():
-        plan = Plan.get_by_id(plan_id) if plan_id else Plan(payer=payer, name=name)
+        plan = (stale.check_current(Plan, plan_id, loaded_as, lambda p: f"Plan {p.payer.name} {p.name}")
+                if plan_id else Plan(payer=payer, name=name))
         before = audit.snapshot(plan, "name", "copay", "deductible", "coinsurance",
                                 "out_of_pocket_max") if plan_id else None
         plan.payer, plan.name = payer, name

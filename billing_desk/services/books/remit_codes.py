@@ -7,7 +7,7 @@ from peewee import fn
 
 from ...errors import ValidationError
 from ...models import RemitCode, User
-from ..office import audit
+from ..office import audit, stale
 from ..office.transactions import in_transaction
 
 
@@ -35,8 +35,15 @@ def describe(kind: str, code: str) -> str:
     return found.description if found else ""
 
 
-def set_description(kind: str, code: str, description: str, by: User) -> RemitCode:
-    """Change (or add) a code's short description."""
+def code_version(kind: str, code: str) -> str:
+    """What a screen showing the code's description hands back when it saves (office.stale)."""
+    return stale.version_of(RemitCode.get_or_none(RemitCode.kind == kind,
+                                                  RemitCode.code == (code or "").strip().upper()))
+
+
+def set_description(kind: str, code: str, description: str, by: User, *, loaded_as: str = "") -> RemitCode:
+    """Change (or add) a code's short description. ``loaded_as`` (``code_version``): a save
+    over a description changed since is refused."""
     if kind not in ("CARC", "RARC"):
         raise ValidationError("the kind is CARC or RARC", "kind")
     code, description = (code or "").strip().upper(), (description or "").strip()
@@ -46,6 +53,9 @@ def set_description(kind: str, code: str, description: str, by: User) -> RemitCo
         raise ValidationError("type a description", "description")
     with in_transaction():
         found = RemitCode.get_or_none(RemitCode.kind == kind, RemitCode.code == code)
+        if loaded_as:
+            stale.refuse_if_changed(loaded_as, stale.version_of(found), f"{kind} code {code}",
+                                    table="remit_code", record_id=found.id if found else None)
         before = audit.snapshot(found, "description") if found else None
         if found is None:
             found = RemitCode.create(kind=kind, code=code, description=description)

@@ -11,7 +11,7 @@ from peewee import fn
 from ...choices import PROVIDER_ROLES, TAX_ID_KINDS
 from ...errors import Problem, RuleError, ValidationError
 from ...models import Invoice, Provider, Setting, User
-from ..office import audit
+from ..office import audit, stale
 from ..office.permissions import require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
@@ -139,8 +139,14 @@ def identity_problems(identity: BillingIdentity, *, nine_digit_zip: bool = True)
     return problems
 
 
-def save_billing_identity(identity: BillingIdentity, by: User) -> BillingIdentity:
-    """Check and keep the identity (the submitter may wait until the first 837P file)."""
+def identity_version() -> str:
+    """What the billing identity screen hands back when it saves (services.office.stale)."""
+    return stale.fingerprint(get_setting("billing_identity"))
+
+
+def save_billing_identity(identity: BillingIdentity, by: User, *, loaded_as: str = "") -> BillingIdentity:
+    """Check and keep the identity (the submitter may wait until the first 837P file).
+    ``loaded_as`` (``identity_version``): a save over a change made since is refused."""
     require(by, "change_settings")
     clean: dict = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(identity).items()}
     identity = BillingIdentity(**clean)
@@ -150,6 +156,9 @@ def save_billing_identity(identity: BillingIdentity, by: User) -> BillingIdentit
     if problems:
         raise ValidationError(problems)
     with in_transaction():
+        if loaded_as:
+            stale.refuse_if_changed(loaded_as, identity_version(), "The office's billing identity",
+                                    table="setting", summaries=["billing identity changed"])
         before = get_setting("billing_identity")
         Setting.insert(key="billing_identity", value=asdict(identity)).on_conflict_replace().execute()
         audit.record(by, "setting", table="setting", summary="billing identity changed",
@@ -204,12 +213,20 @@ def add_provider(values: ProviderInput, by: User) -> Provider:
     return provider
 
 
-def update_provider(provider_id: int, values: ProviderInput, by: User) -> Provider:
+def provider_version(provider_id: int | None) -> str:
+    """What a screen showing the provider hands back when it saves (services.office.stale)."""
+    return stale.version(Provider, provider_id)
+
+
+def update_provider(provider_id: int, values: ProviderInput, by: User, *, loaded_as: str = "") -> Provider:
+    """Change a provider; ``loaded_as`` (``provider_version``): a save over a change made since
+    is refused (StaleRecordError), nothing saved."""
     problems = validate_provider(values)
     if problems:
         raise ValidationError(problems)
     with in_transaction():
-        provider = Provider.get_by_id(provider_id)
+        provider = stale.check_current(Provider, provider_id, loaded_as,
+                                       lambda p: f"Provider {p.display_name}")
         before = audit.snapshot(provider, *SNAPSHOT)
         for key, value in _provider_values(values).items():
             setattr(provider, key, value)

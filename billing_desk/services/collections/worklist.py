@@ -30,7 +30,7 @@ from ...models.dialect import is_server, temp_table, temp_table_exists
 from ...money import format_money, from_cents
 from ...names import listed
 from ..books.aging import CREDIT_LEFT_SQL, bucket_for
-from ..office import audit
+from ..office import audit, stale
 from ..office.freshness import data_stamp
 from ..office.permissions import require
 from ..office.settings import get_setting, office_details
@@ -373,8 +373,14 @@ def validate_stages(rows: list[StageInput]) -> list[Problem]:
     return problems
 
 
-def save_stages(rows: list[StageInput], by: User) -> list[CollectionStage]:
-    """Replace the ladder with these rungs, in order. A rung accounts stand on cannot go."""
+def stages_version() -> str:
+    """What the stages screen hands back when it saves (services.office.stale)."""
+    return stale.versions(stages())
+
+
+def save_stages(rows: list[StageInput], by: User, *, loaded_as: str = "") -> list[CollectionStage]:
+    """Replace the ladder with these rungs, in order. A rung accounts stand on cannot go.
+    ``loaded_as`` (``stages_version``): a save over a change made since is refused."""
     require(by, "change_settings")
     try:
         problems = validate_stages(rows)
@@ -383,6 +389,9 @@ def save_stages(rows: list[StageInput], by: User) -> list[CollectionStage]:
     if problems:
         raise ValidationError(problems)
     with in_transaction():
+        if loaded_as:
+            stale.refuse_if_changed(loaded_as, stages_version(), "The collection stages",
+                                    table="collection_stage", summaries=["changed the dunning ladder"])
         before = [audit.snapshot(s, "position", "name", "days_past_due", "action") for s in stages()]
         kept = {r.stage_id for r in rows if r.stage_id}
         for stage in CollectionStage.select().where(CollectionStage.id.not_in(kept or {0})):

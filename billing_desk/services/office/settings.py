@@ -249,10 +249,20 @@ def _letter_template(key: str, text: str) -> str:
     return text
 
 
-def save_settings(typed: dict[str, Any], by) -> list[str]:
+def settings_version(keys) -> str:
+    """What a screen showing these settings hands back when it saves (services.office.stale)."""
+    from .stale import fingerprint
+
+    return fingerprint({key: get_setting(key) for key in keys})
+
+
+def save_settings(typed: dict[str, Any], by, *, loaded_as: str = "",
+                  what: str = "The office settings") -> list[str]:
     """Check every typed value, then save the ones that changed in one transaction.
 
     Raises ValidationError naming each bad setting (nothing saved); returns the keys changed.
+    ``loaded_as`` (``settings_version`` of the keys typed, when the screen showed them): when
+    any of them changed since, the save is refused (StaleRecordError), nothing saved.
     """
     from ...errors import Problem, ValidationError
     from . import audit
@@ -268,8 +278,12 @@ def save_settings(typed: dict[str, Any], by) -> list[str]:
             problems += [Problem(key, p.message) for p in exc.problems]
     if problems:
         raise ValidationError(problems)
-    changed = [key for key, value in clean.items() if value != get_setting(key)]
+    from .stale import refuse_if_changed
+
     with in_transaction():
+        refuse_if_changed(loaded_as, settings_version(typed) if loaded_as else "", what,
+                          table="setting", summaries=[f"{key} changed" for key in typed])
+        changed = [key for key, value in clean.items() if value != get_setting(key)]
         for key in changed:
             before = get_setting(key)
             Setting.insert(key=key, value=clean[key]).on_conflict_replace().execute()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...choices import ROLES
 from ...errors import Problem, RuleError, ValidationError
 from ...models import User
-from . import audit, seals
+from . import audit, seals, stale
 from .permissions import require
 from .transactions import in_transaction
 
@@ -70,12 +70,19 @@ def _other_admins(user: User) -> int:
     return User.select().where(User.role == "administrator", User.active, User.id != user.id).count()
 
 
+def user_version(user_id: int | None) -> str:
+    """What a screen showing the user hands back when it changes them (services.office.stale):
+    the name, role and whether active (a sign-in is no change to it)."""
+    return stale.version(User, user_id, SHOWN)
+
+
 def update_user(by: User, user_id: int, *, full_name: str | None = None, role: str | None = None,
-                active: bool | None = None) -> User:
-    """Rename, change the role, disable or re-enable a user (their history stays)."""
+                active: bool | None = None, loaded_as: str = "") -> User:
+    """Rename, change the role, disable or re-enable a user (their history stays).
+    ``loaded_as`` (``user_version``): a change over one made since is refused."""
     require(by, "manage_users")
     with in_transaction():
-        user = User.get_by_id(user_id)
+        user = stale.check_current(User, user_id, loaded_as, lambda u: f"User {u.username}", SHOWN)
         before = audit.snapshot(user, *SHOWN)
         if full_name is not None:
             if not full_name.strip():

@@ -18,7 +18,7 @@ from ...money import ZERO, format_money, from_cents, parse_money, round_money
 from ..accounts.registry import owed
 from ..books.account_search import search_condition
 from ..books.codes import find_item
-from ..office import audit
+from ..office import audit, stale
 from ..office.permissions import require
 from ..office.sequences import next_number
 from ..office.settings import office_details
@@ -190,9 +190,17 @@ def order_total(lines: list[dict]) -> Decimal:
                 if l["unit_price"] is not None and l["quantity"]), ZERO)
 
 
+def order_version(order_id: int | None) -> str:
+    """What a screen showing the order (its header and lines) hands back when it saves."""
+    if order_id is None:
+        return ""
+    return stale.version_of(Order.get_or_none(Order.id == order_id), *order_lines(order_id))
+
+
 def save_order(form: OrderForm, by: User, order_id: int | None = None, *,
-               approve_over_limit: bool = False) -> Order:
-    """Save a new order (or change one nothing was delivered on yet).
+               approve_over_limit: bool = False, loaded_as: str = "") -> Order:
+    """Save a new order (or change one nothing was delivered on yet). ``loaded_as``
+    (``order_version``): a save over a change made since is refused (StaleRecordError).
 
     Within the credit limit it is approved at once; over the limit or on credit hold it waits as
     *received* until a supervisor approves it (``approve_over_limit`` when the saver is one).
@@ -206,6 +214,9 @@ def save_order(form: OrderForm, by: User, order_id: int | None = None, *,
     with in_transaction():
         if order_id:
             order = Order.get_by_id(order_id)
+            if loaded_as:
+                stale.refuse_if_changed(loaded_as, order_version(order_id), f"Order {order.number}",
+                                        table="order", record_id=order_id)
             if order.status not in ("received", "approved"):
                 raise RuleError(f"Order {order.number} is {words(order.status)}: change it by "
                                 "cancelling what is still open, not by editing it.")

@@ -13,6 +13,7 @@ from typing import Callable
 from ...errors import ValidationError
 from ..office import audit
 from ..office.settings import get_setting
+from ..office.stale import fingerprint, refuse_if_changed
 from ..office.transactions import in_transaction, today as office_today
 from . import claim_figures, ledger_figures, office_figures, rules
 from .history import History
@@ -166,8 +167,14 @@ def notes_for(start: dt.date, end: dt.date) -> str:
     return str(notes.get(_notes_key(start, end), "")) if isinstance(notes, dict) else ""
 
 
-def save_notes(start: dt.date, end: dt.date, text: str, by) -> None:
-    """Keep the office's notes of one period's review (printed with it); audited."""
+def notes_version(start: dt.date, end: dt.date) -> str:
+    """What the review window showing one period's notes hands back when it saves them."""
+    return fingerprint(notes_for(start, end))
+
+
+def save_notes(start: dt.date, end: dt.date, text: str, by, *, loaded_as: str = "") -> None:
+    """Keep the office's notes of one period's review (printed with it); audited.
+    ``loaded_as`` (``notes_version``): a save over notes changed since is refused."""
     from ...models import Setting
 
     if by is None:  # every signed-in user may write the notes
@@ -176,6 +183,10 @@ def save_notes(start: dt.date, end: dt.date, text: str, by) -> None:
     if len(text) > 4000:
         raise ValidationError("the notes are longer than 4,000 characters", "notes")
     with in_transaction():
+        refuse_if_changed(loaded_as, notes_version(start, end) if loaded_as else "",
+                          f"The billing review's notes for {start:%m/%d/%Y}-{end:%m/%d/%Y}",
+                          table="setting", summaries=[
+                              f"billing review notes for {start:%m/%d/%Y}-{end:%m/%d/%Y} saved"])
         notes = dict(get_setting("review_notes") or {})
         before = notes.get(_notes_key(start, end), "")
         if text:

@@ -1,0 +1,228 @@
+"""Issue 22: a clerk whose screen shows stale data is told when saving, not silently overwritten.
+
+Every screen that edits a saved record hands back the version it showed (services.office.stale);
+here two clerks load the same record, one saves, the other's save is refused with the record
+named in the clerk's words, who changed it, and nothing saved; after a reload the save goes in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from billing_desk.errors import StaleRecordError
+from billing_desk.models import AuditEntry, CatalogueItem, Payer, Plan
+from billing_desk.services.books import catalogue as cat, invoices, payers, plans, remit_codes
+from billing_desk.services.claims import identity
+from billing_desk.services.collections import worklist as col
+from billing_desk.services.office import settings, stale, users
+from billing_desk.services.orders import order_forms
+from billing_desk.services.review import review
+
+pytestmark = pytest.mark.both_engines
+
+DAY = dt.date(2026, 3, 2)
+REFUSED = "was changed at another workstation .*after this screen showed it: nothing was saved"
+
+
+def refused(what: str):
+    return pytest.raises(StaleRecordError, match=f"{what} {REFUSED}")
+
+
+def audit_count() -> int:
+    return AuditEntry.select().count()
+
+
+def test_a_payer_saved_over_a_newer_one_is_refused(db, admin, clerk):
+    payer = payers.save_payer(None, payers.PayerForm(name="Blue Harbor", payer_id="BH123"), admin)
+    mine, theirs = payers.payer_version(payer.id), payers.payer_version(payer.id)
+    payers.save_payer(payer.id, payers.PayerForm(name="Blue Harbor", payer_id="BH123",
+                                                 phone="617 555 0100"), clerk, loaded_as=theirs)
+    entries = audit_count()
+    with pytest.raises(StaleRecordError, match=f"Payer Blue Harbor {REFUSED}") as exc:
+        payers.save_payer(payer.id, payers.PayerForm(name="Blue Harbor", payer_id="BH123",
+                                                     notes="call first"), admin, loaded_as=mine)
+    assert "Carla Clerk" in str(exc.value)  # the audit trail knows who
+    assert "reload" in str(exc.value)
+    kept = Payer.get_by_id(payer.id)
+    assert (kept.phone, kept.notes, audit_count()) == ("(617) 555-0100", "", entries)
+    again = payers.payer_version(payer.id)
+    payers.save_payer(payer.id, payers.PayerForm(name="Blue Harbor", payer_id="BH123",
+                                                 phone="617 555 0100", notes="call first"),
+                      admin, loaded_as=again)
+    assert Payer.get_by_id(payer.id).notes == "call first"
+
+
+def test_deactivating_a_payer_another_clerk_changed_is_refused(db, admin, clerk):
+    payer = payers.save_payer(None, payers.PayerForm(name="Blue Harbor", payer_id="BH123"), admin)
+    shown = payers.payer_version(payer.id)
+    payers.save_payer(payer.id, payers.PayerForm(name="Blue Harbour", payer_id="BH123"), clerk,
+                      loaded_as=shown)
+    with refused("Payer Blue Harbour"):
+        payers.set_active(payer.id, False, admin, loaded_as=shown)
+    assert Payer.get_by_id(payer.id).active
+
+
+def test_a_plan_saved_over_a_newer_one_is_refused(db, admin, clerk):
+    payers.save_payer(None, payers.PayerForm(name="Blue Harbor", payer_id="BH123"), admin)
+    plan = plans.save_plan(None, {"payer": "Blue Harbor", "name": "PPO", "copay": "20"}, admin)
+    mine, theirs = plans.plan_version(plan.id), plans.plan_version(plan.id)
+    plans.save_plan(plan.id, {"payer": "Blue Harbor", "name": "PPO", "copay": "25"}, clerk,
+                    loaded_as=theirs)
+    with refused("Plan Blue Harbor PPO"):
+        plans.save_plan(plan.id, {"payer": "Blue Harbor", "name": "PPO", "copay": "20",
+                                  "deductible": "500"}, admin, loaded_as=mine)
+    kept = Plan.get_by_id(plan.id)
+    assert (str(kept.copay), str(kept.deductible)) == ("25.00", "0.00")
+
+
+def test_a_catalogue_item_and_a_fee_saved_over_newer_ones_are_refused(db, admin, clerk, catalogue):
+    mine, theirs = cat.item_version("99213"), cat.item_version("99213")
+    row = {"code": "99213", "kind": "procedure", "description": "Office visit, level 3",
+           "unit_price": "125.00"}
+    cat.save_item(row, clerk, loaded_as=theirs)
+    with refused("Catalogue item 99213"):
+        cat.save_item(dict(row, unit_price="130.00"), admin, loaded_as=mine)
+    assert str(CatalogueItem.get(CatalogueItem.code == "99213").unit_price) == "125.00"
+    # A new code another clerk added meanwhile is not overwritten either.
+    new = cat.item_version("99999")
+    cat.save_item(dict(row, code="99999", description="Theirs"), clerk, loaded_as=new)
+    with refused("Catalogue item 99999"):
+        cat.save_item(dict(row, code="99999", description="Mine"), admin, loaded_as=new)
+    payers.save_payer(None, payers.PayerForm(name="Blue Harbor", payer_id="BH123"), admin)
+    shown = cat.fee_version("Blue Harbor", "99213")
+    cat.save_fee("Blue Harbor", "99213", "80.00", clerk, loaded_as=shown)
+    with refused("The allowed amount of Blue Harbor for 99213"):
+        cat.save_fee("Blue Harbor", "99213", "", admin, loaded_as=shown)  # not even a removal
+    assert [fee for name, fee in cat.fees_for(catalogue["99213"].id) if name == "Blue Harbor"] == [
+        pytest.approx(80)]
+
+
+def test_a_provider_and_the_billing_identity_saved_over_newer_ones_are_refused(db, admin, clerk):
+    from claims_fixtures import IDENTITY
+
+    doctor = identity.add_provider(identity.ProviderInput("Doe", "Jan", npi="1234567893",
+                                                          taxonomy="207Q00000X"), admin)
+    mine, theirs = identity.provider_version(doctor.id), identity.provider_version(doctor.id)
+    doe = lambda first: identity.ProviderInput("Doe", first, npi="1234567893", taxonomy="207Q00000X")
+    identity.update_provider(doctor.id, doe("Janet"), clerk, loaded_as=theirs)
+    with refused("Provider Doe, Janet"):
+        identity.update_provider(doctor.id, doe("Jane"), admin, loaded_as=mine)
+    assert identity.get_provider(doctor.id).first_name == "Janet"
+
+    identity.save_billing_identity(identity.BillingIdentity(**IDENTITY), admin)
+    mine, theirs = identity.identity_version(), identity.identity_version()
+    identity.save_billing_identity(identity.BillingIdentity(**dict(IDENTITY, phone="217 555 0199")),
+                                   admin, loaded_as=theirs)
+    with pytest.raises(StaleRecordError, match=f"The office's billing identity {REFUSED}") as exc:
+        identity.save_billing_identity(identity.BillingIdentity(**dict(IDENTITY, city="Decatur")),
+                                       admin, loaded_as=mine)
+    assert "(last by Administrator at " in str(exc.value)
+    assert (identity.billing_identity().city, identity.billing_identity().phone) == (
+        "Springfield", "217 555 0199")
+
+
+def test_an_order_saved_over_a_newer_one_is_refused(db, admin, clerk, catalogue, make_account):
+    account = make_account(last="Acme", first="Bob")
+    Line = order_forms.OrderLineInput
+    order = order_forms.save_order(order_forms.OrderForm(account_id=account.id, order_date=DAY,
+                                                         lines=[Line("99213", 1)]), clerk)
+    mine, theirs = order_forms.order_version(order.id), order_forms.order_version(order.id)
+    order_forms.save_order(order_forms.OrderForm(account_id=account.id, order_date=DAY,
+                                                 lines=[Line("99213", 2)]), clerk, order.id, loaded_as=theirs)
+    with refused(f"Order {order.number}"):
+        order_forms.save_order(order_forms.OrderForm(account_id=account.id, order_date=DAY,
+                                                     po_number="P-1", lines=[Line("36415", 1)]),
+                               admin, order.id, loaded_as=mine)
+    lines = order_forms.order_lines(order.id)
+    assert [(l.item.code, l.quantity) for l in lines] == [("99213", 2)]
+    assert order_forms.get_order(order.id).po_number == ""
+
+
+def test_a_draft_invoice_saved_over_a_newer_one_is_refused(db, clerk, catalogue, make_account):
+    account = make_account()
+    Draft, Line = invoices.InvoiceDraft, invoices.LineInput
+    draft = invoices.save_draft(Draft(account.id, DAY, [Line("99213")]), clerk)
+    mine, theirs = invoices.draft_version(draft.id), invoices.draft_version(draft.id)
+    invoices.save_draft(Draft(account.id, DAY, [Line("99213"), Line("36415")]), clerk,
+                        invoice_id=draft.id, loaded_as=theirs)
+    with refused(f"The draft invoice for account {account.number}"):
+        invoices.save_draft(Draft(account.id, DAY, [Line("80053")]), clerk, invoice_id=draft.id,
+                            loaded_as=mine)
+    assert [l.code for l in invoices.Invoice.get_by_id(draft.id).lines] == ["99213", "36415"]
+
+
+def test_settings_saved_over_newer_ones_are_refused(db, admin, supervisor):
+    keys = [s.key for s in settings.settings_in("Billing review")]
+    mine, theirs = settings.settings_version(keys), settings.settings_version(keys)
+    typed = {key: settings.get_setting(key) for key in keys}
+    settings.save_settings(dict(typed, review_days_in_ar_max="35"), admin, loaded_as=theirs)
+    # the stale screen still shows 40 days and changes another threshold: 40 would come back
+    with refused("The office settings"):
+        settings.save_settings(dict(typed, review_over_90_max="12"), admin, loaded_as=mine)
+    assert (settings.get_setting("review_days_in_ar_max"), settings.get_setting("review_over_90_max")) == (
+        35, "15")
+
+    keys = ["appeal_letter_template"]
+    shown = settings.settings_version(keys)
+    settings.save_settings({"appeal_letter_template": "Please review claim {claim}."}, admin,
+                           loaded_as=shown)
+    with refused("The office settings"):
+        settings.save_settings({"appeal_letter_template": "Mine: {claim}."}, admin, loaded_as=shown)
+    assert settings.get_setting("appeal_letter_template") == "Please review claim {claim}."
+
+
+def test_collection_stages_saved_over_newer_ones_are_refused(db, admin):
+    col.save_stages([col.StageInput("Reminder", 30)], admin)
+    mine, theirs = col.stages_version(), col.stages_version()
+    first = col.stages()[0]
+    col.save_stages([col.StageInput("Reminder", 30, stage_id=first.id), col.StageInput("Call", 60)],
+                    admin, loaded_as=theirs)
+    with refused("The collection stages"):
+        col.save_stages([col.StageInput("Friendly reminder", 30, stage_id=first.id)], admin, loaded_as=mine)
+    assert [s.name for s in col.stages()] == ["Reminder", "Call"]
+
+
+def test_a_user_changed_over_a_newer_change_is_refused(db, admin, clerk):
+    mine, theirs = users.user_version(clerk.id), users.user_version(clerk.id)
+    users.update_user(admin, clerk.id, role="supervisor", loaded_as=theirs)
+    with refused("User clerk"):
+        users.update_user(admin, clerk.id, active=False, loaded_as=mine)
+    kept = users.reload_user(clerk.id)
+    assert (kept.role, kept.active) == ("supervisor", True)
+
+
+def test_a_sign_in_is_no_change_to_the_users_screen(db, admin, clerk):
+    from billing_desk.models import User
+
+    shown = users.user_version(clerk.id)
+    User.update(failed_attempts=2).where(User.id == clerk.id).execute()
+    users.update_user(admin, clerk.id, full_name="Carla Clerk-Smith", loaded_as=shown)
+    assert users.reload_user(clerk.id).full_name == "Carla Clerk-Smith"
+
+
+def test_remit_code_and_review_notes_saved_over_newer_ones_are_refused(db, admin, clerk):
+    shown = remit_codes.code_version("CARC", "CO-45")
+    remit_codes.set_description("CARC", "CO-45", "Over the fee schedule", clerk, loaded_as=shown)
+    with refused("CARC code CO-45"):
+        remit_codes.set_description("CARC", "CO-45", "Mine", admin, loaded_as=shown)
+    assert remit_codes.describe("CARC", "CO-45") == "Over the fee schedule"
+
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    shown = review.notes_version(start, end)
+    review.save_notes(start, end, "Denials up: call Blue Harbor", clerk, loaded_as=shown)
+    with refused("The billing review's notes for 01/01/2026-03/31/2026"):
+        review.save_notes(start, end, "All fine", admin, loaded_as=shown)
+    assert review.notes_for(start, end) == "Denials up: call Blue Harbor"
+
+
+def test_no_version_checks_nothing_and_an_unchanged_record_saves(db, admin):
+    """A command or an import hands no version; a screen whose record did not change saves."""
+    payer = payers.save_payer(None, payers.PayerForm(name="Blue Harbor", payer_id="BH123"), admin)
+    shown = payers.payer_version(payer.id)
+    payers.save_payer(payer.id, payers.PayerForm(name="Blue Harbor", payer_id="BH124"), admin)
+    payers.save_payer(payer.id, payers.PayerForm(name="Blue Harbor", payer_id="BH125"), admin,
+                      loaded_as=payers.payer_version(payer.id))
+    assert shown != payers.payer_version(payer.id)
+    assert stale.version(Payer, None) == ""
