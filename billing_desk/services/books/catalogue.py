@@ -185,9 +185,12 @@ def check_file(path: str | Path):
 
 
 # --- maintenance (one row at a time, from the screen) ---------------------------------------
-def item_version(code: str) -> str:
-    """What a screen showing the catalogue item hands back when it saves (services.office.stale)."""
-    return stale.version_of(CatalogueItem.get_or_none(CatalogueItem.code == code.strip().upper()))
+def item_version(item: str | CatalogueItem) -> str:
+    """What a screen showing the catalogue item hands back when it saves (services.office.stale):
+    of the row the screen shows (a list's row may be older than the database's), or by code."""
+    if isinstance(item, CatalogueItem):
+        return stale.version_of(item)
+    return stale.version_of(CatalogueItem.get_or_none(CatalogueItem.code == item.strip().upper()))
 
 
 def save_item(data: dict[str, str], by: User, *, loaded_as: str = "") -> CatalogueItem:
@@ -215,7 +218,13 @@ def save_item(data: dict[str, str], by: User, *, loaded_as: str = "") -> Catalog
 
 def fee_version(payer_name: str, code: str) -> str:
     """What a screen showing one payer's allowed amount for one code hands back when it saves."""
-    return stale.version_of(_fee_row(payer_name, code))
+    row = _fee_row(payer_name, code)
+    return fee_version_of(row.allowed if row else None)
+
+
+def fee_version_of(allowed: Decimal | None) -> str:
+    """The same, from the amount a fee list showed (``fees_for``, ``payers.payer_fees``)."""
+    return stale.fingerprint(None if allowed is None else str(allowed))
 
 
 def _fee_row(payer_name: str, code: str) -> FeeSchedule | None:

@@ -60,9 +60,10 @@ def check_plan(data: dict) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def plan_version(plan_id: int | None) -> str:
-    """What a screen showing the plan hands back when it saves (see services.office.stale)."""
-    return stale.version(Plan, plan_id)
+def plan_version(plan: int | Plan | None) -> str:
+    """What a screen showing the plan hands back when it saves (see services.office.stale): of
+    the plan row the screen shows (a list's row may be older than the database's), or by id."""
+    return stale.version_of(plan) if isinstance(plan, Plan) else stale.version(Plan, plan)
 
 
 def save_plan(plan_id: int | None, data: dict, by: User, *, loaded_as: str = "") -> Plan:

@@ -35,8 +35,11 @@ def describe(kind: str, code: str) -> str:
     return found.description if found else ""
 
 
-def code_version(kind: str, code: str) -> str:
-    """What a screen showing the code's description hands back when it saves (office.stale)."""
+def code_version(kind: str | RemitCode, code: str = "") -> str:
+    """What a screen showing the code's description hands back when it saves (office.stale):
+    of the row a list shows, or by kind and code."""
+    if isinstance(kind, RemitCode):
+        return stale.version_of(kind)
     return stale.version_of(RemitCode.get_or_none(RemitCode.kind == kind,
                                                   RemitCode.code == (code or "").strip().upper()))
 

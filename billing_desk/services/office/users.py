@@ -70,10 +70,12 @@ def _other_admins(user: User) -> int:
     return User.select().where(User.role == "administrator", User.active, User.id != user.id).count()
 
 
-def user_version(user_id: int | None) -> str:
-    """What a screen showing the user hands back when it changes them (services.office.stale):
-    the name, role and whether active (a sign-in is no change to it)."""
-    return stale.version(User, user_id, SHOWN)
+def user_version(user: int | User | None) -> str:
+    """What a screen showing the user (its row, or by id) hands back when it changes them
+    (services.office.stale): the name, role and whether active (a sign-in is no change to it)."""
+    if isinstance(user, User):
+        return stale.version_of(user, fields=SHOWN)
+    return stale.version(User, user, SHOWN)
 
 
 def update_user(by: User, user_id: int, *, full_name: str | None = None, role: str | None = None,

@@ -5,7 +5,17 @@ behind it; their trends; and recommendations, each with its evidence and a next 
 Above books, claims, accounts and collections (it reads them all); nothing below uses it."""
 
 from .model import Drill, Figure, Point, Recommendation, Review, format_value
-from .review import ORDER, SECTIONS, build_review, check_period, notes_for, save_notes, year_earlier
+from .review import (
+    ORDER,
+    SECTIONS,
+    build_review,
+    check_period,
+    notes_for,
+    notes_version,
+    notes_version_of,
+    save_notes,
+    year_earlier,
+)
 
 __all__ = [
     "ORDER",
@@ -19,6 +29,8 @@ __all__ = [
     "check_period",
     "format_value",
     "notes_for",
+    "notes_version",
+    "notes_version_of",
     "save_notes",
     "year_earlier",
 ]

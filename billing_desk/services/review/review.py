@@ -169,7 +169,12 @@ def notes_for(start: dt.date, end: dt.date) -> str:
 
 def notes_version(start: dt.date, end: dt.date) -> str:
     """What the review window showing one period's notes hands back when it saves them."""
-    return fingerprint(notes_for(start, end))
+    return notes_version_of(notes_for(start, end))
+
+
+def notes_version_of(shown: str) -> str:
+    """The same, of the notes a built review showed (``Review.notes``)."""
+    return fingerprint(str(shown or ""))
 
 
 def save_notes(start: dt.date, end: dt.date, text: str, by, *, loaded_as: str = "") -> None:

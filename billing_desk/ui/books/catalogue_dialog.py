@@ -43,6 +43,7 @@ class CatalogueDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.prompter = prompter or Prompter(self)
+        self.loaded_as = ""  # the version of the item shown (services.office.stale)
         self.setWindowTitle("Catalogue and fee schedules")
         self.resize(1100, 620)
         self.list = ListPanel(COLUMNS, catalogue.items_query, ("active", "inactive"),
@@ -103,6 +104,7 @@ class CatalogueDialog(QDialog):
     # --- one item -------------------------------------------------------------------------------
     def show_item(self, item) -> None:
         self.current = item
+        self.loaded_as = catalogue.item_version(item) if item is not None else ""
         values = {"code": "", "description": "", "category": "", "unit_price": "", "unit_cost": ""}
         if item is not None:
             values = {"code": item.code, "kind": item.kind, "description": item.description,
@@ -123,14 +125,18 @@ class CatalogueDialog(QDialog):
         data = self.form_fields.values()
         data.update({name: "yes" if box.isChecked() else "no" for name, box in self.flags.items()})
         try:
-            item = catalogue.save_item(data, self.session.user)
+            item = catalogue.save_item(data, self.session.user, loaded_as=self.loaded_as)
         except ValidationError as exc:
             self.form_fields.show(exc.problems)
+            return False
+        except BillingError as exc:  # changed at another workstation: the typing stays
+            self.form_fields.refused(exc)
             return False
         self.errors.clear()
         self.message.setText(f"Saved {item.code}")
         self.list.refresh()
         self.show_item(item)
+        self.loaded_as = catalogue.item_version(item.code)  # as stored (the saved object may differ)
         return True
 
     def _edit_fee(self, row: int, _column: int, text: str) -> str | None:
@@ -138,7 +144,8 @@ class CatalogueDialog(QDialog):
             return "save the item first"
         payer = self.fees_model.rows[row][0]
         try:
-            catalogue.save_fee(payer, self.current.code, text, self.session.user)
+            catalogue.save_fee(payer, self.current.code, text, self.session.user,
+                               loaded_as=catalogue.fee_version_of(self.fees_model.rows[row][1]))
         except BillingError as exc:
             self.message.setText(str(exc))
             return str(exc)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError
 from ...money import format_money
 from ...services.books import payments, plans
 from ..form_fields import FormFields
@@ -101,13 +101,14 @@ class PlansDialog(QDialog):
         plan_id = self.plan_choice.currentData()
         plan = plans.get_plan(plan_id)
         self.plan_id = plan.id if plan else None
+        self.loaded_as = plans.plan_version(plan)  # a save over a newer one is refused
         self.form_fields.fill(plan_values(plan) | {"payer": plan.payer.name if plan else ""})
         self.covers_unlisted.setChecked(plan.covers_unlisted if plan else True)
         self.rules.set_rows([[c, d, RULE_TEXT[r]] for c, d, r in plans.plan_rules(plan.id)]
                             if plan else [])
 
     def new_plan(self) -> None:
-        self.plan_id = None
+        self.plan_id, self.loaded_as = None, ""
         self.form_fields.fill(plan_values(None))
         self.rules.set_rows([])
         self.fields["name"].setFocus()
@@ -116,8 +117,8 @@ class PlansDialog(QDialog):
         data: dict[str, object] = dict(self.form_fields.values())
         data.update(covers_unlisted=self.covers_unlisted.isChecked())
         try:
-            plan = plans.save_plan(self.plan_id, data, self.session.user)
-        except ValidationError as exc:
+            plan = plans.save_plan(self.plan_id, data, self.session.user, loaded_as=self.loaded_as)
+        except BillingError as exc:  # bad boxes, or changed at another workstation: typing kept
             self.form_fields.refused(exc)
             return False
         self.message.setText(f"Saved {plan}")

@@ -73,6 +73,7 @@ class InvoiceForm(QDialog):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.invoice_id = invoice_id
+        self.loaded_as = ""  # the version of the draft shown (services.office.stale)
         self.batch_id = batch_id
         self.status = "draft"
         self.lines: list[PricedLine] = []
@@ -343,11 +344,12 @@ class InvoiceForm(QDialog):
             self.message.setText("A posted invoice is never edited: void it or issue a credit memo.")
             return False
         try:
-            invoice = invoices.save_draft(self.draft(), self.session.user, invoice_id=self.invoice_id)
-        except BillingError as exc:
+            invoice = invoices.save_draft(self.draft(), self.session.user, invoice_id=self.invoice_id,
+                                          loaded_as=self.loaded_as)
+        except BillingError as exc:  # bad boxes, or changed at another workstation: typing kept
             self._show_problems(exc)
             return False
-        self.invoice_id = invoice.id
+        self.invoice_id, self.loaded_as = invoice.id, invoices.draft_version(invoice.id)
         self._keep_typed(invoice.provider)
         self.dirty = False
         self.errors.clear()
@@ -377,6 +379,7 @@ class InvoiceForm(QDialog):
         self.errors.say(exc)
 
     def load(self, invoice_id: int) -> None:
+        self.loaded_as = invoices.draft_version(invoice_id)  # read first: a newer save is refused
         invoice = invoices.get_invoice(invoice_id)
         draft = invoices.draft_of(invoice)
         self.invoice_id, self.status, self.batch_id = invoice.id, invoice.status, invoice.batch_id

@@ -59,6 +59,7 @@ class PayerPlansPanel(QWidget):
         self.payer_id: int | None = None
         self.payer_name = ""
         self.plan_id: int | None = None
+        self.loaded_as = ""  # the version of the plan shown (services.office.stale)
         self.plans_model = RowsModel(["Plan", "Copay", "Deductible", "Coinsurance %", "OOP max",
                                       "Active"], parent=self)
         self.plans_view = _table(self.plans_model, "payer_plans")
@@ -127,7 +128,7 @@ class PayerPlansPanel(QWidget):
         if not 0 <= row < len(self.plan_rows):
             return
         plan = self.plan_rows[row]
-        self.plan_id = plan.id
+        self.plan_id, self.loaded_as = plan.id, plans.plan_version(plan)
         self.form_fields.fill(plan_values(plan))
         self._load_copays()
 
@@ -143,7 +144,7 @@ class PayerPlansPanel(QWidget):
         self.copays.set_rows(self._copay_rows())
 
     def new_plan(self, focus: bool = True) -> None:
-        self.plan_id = None
+        self.plan_id, self.loaded_as = None, ""
         self.form_fields.fill(plan_values(None))
         self.copays.set_rows([])
         if focus:
@@ -155,10 +156,13 @@ class PayerPlansPanel(QWidget):
             return False
         data = self.form_fields.values() | {"payer": self.payer_name}
         try:
-            plan = plans.save_plan(self.plan_id, data, self.session.user)
+            plan = plans.save_plan(self.plan_id, data, self.session.user, loaded_as=self.loaded_as)
         except ValidationError as exc:
             self.form_fields.refused(exc)
             self.said.emit("The plan was not saved: its boxes marked in red say why")
+            return False
+        except BillingError as exc:  # changed at another workstation: the typing stays
+            self.said.emit(str(exc))
             return False
         self._load_plans(plan.id)
         self.said.emit(f"Saved plan {plan.name}")
@@ -203,7 +207,8 @@ class PayerPlansPanel(QWidget):
             return "Pick or save a payer first"
         code = self.fees.rows[row][0]
         try:
-            catalogue.save_fee(self.payer_name, code, text, self.session.user)
+            catalogue.save_fee(self.payer_name, code, text, self.session.user,
+                               loaded_as=catalogue.fee_version_of(self.fees.rows[row][2]))
         except BillingError as exc:
             self.said.emit(str(exc))
             return str(exc)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...choices import CLAIM_MODES, DEFAULT_PAYER_PROGRAM, PAYER_PROGRAMS
-from ...errors import BillingError, ValidationError
+from ...errors import BillingError
 from ...services.books import payer_import, payers
 from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
@@ -47,6 +47,7 @@ class PayersDialog(QDialog):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.payer_id: int | None = None
+        self.loaded_as = ""  # the version of the payer shown (services.office.stale)
         self.setWindowTitle("Payers and plans")
         self.resize(1250, 760)
         self.list = ListPanel(COLUMNS, payers.payers_query, ("active", "inactive"),
@@ -110,6 +111,7 @@ class PayersDialog(QDialog):
 
     def show_payer(self, payer_id: int) -> None:
         self.payer_id = payer_id
+        self.loaded_as = payers.payer_version(payer_id)  # a save over a newer one is refused
         self._fill(payers.payer_form(payer_id))
         payer = payers.get_payer(payer_id)
         self.buttons["active"].setText("&Deactivate…" if payer.active else "Reactivate… (&D)")
@@ -133,7 +135,7 @@ class PayersDialog(QDialog):
             self.message.setText(f"Call with {name} recorded.")
 
     def new_payer(self, name: str = "") -> None:
-        self.payer_id = None
+        self.payer_id, self.loaded_as = None, ""
         self._fill(payers.PayerForm(name=name))
         self.buttons["active"].setText("&Deactivate…")
         self.buttons["active"].setEnabled(False)
@@ -147,8 +149,9 @@ class PayersDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            payer = payers.save_payer(self.payer_id, self.form(), self.session.user)
-        except ValidationError as exc:
+            payer = payers.save_payer(self.payer_id, self.form(), self.session.user,
+                                      loaded_as=self.loaded_as)
+        except BillingError as exc:  # bad boxes, or changed at another workstation: typing kept
             self.form_fields.refused(exc)
             return False
         self.list.refresh()
@@ -167,7 +170,11 @@ class PayersDialog(QDialog):
                     "It comes back in the lists."))
         if not self.prompter.confirm(f"{verb} payer", question):
             return
-        payers.set_active(payer.id, not payer.active, self.session.user)
+        try:
+            payers.set_active(payer.id, not payer.active, self.session.user, loaded_as=self.loaded_as)
+        except BillingError as exc:
+            self.message.setText(str(exc))
+            return
         self.list.refresh()
         self.show_payer(payer.id)
         self.message.setText(f"{verb}d {payer.name}")

@@ -100,11 +100,12 @@ class RemitCodesDialog(QDialog):
         index = self.table.currentIndex()
         return self.model.row_object(index.row()) if index.isValid() else None
 
-    def _save(self, kind: str, code: str, description: str | None) -> None:
+    def _save(self, kind: str, code: str, description: str | None, loaded_as: str = "") -> None:
         if not (description and description.strip()):
             return
         try:
-            saved = remit_codes.set_description(kind, code, description, self.session.user)
+            saved = remit_codes.set_description(kind, code, description, self.session.user,
+                                                loaded_as=loaded_as)
         except BillingError as exc:
             self.message.setText(str(exc))
             return
@@ -119,7 +120,7 @@ class RemitCodesDialog(QDialog):
             return
         text = self.prompts.ask_text("Change description", f"{row.kind} {row.code}: its short "
                                      "description, in the office's words:", row.description)
-        self._save(row.kind, row.code, text)
+        self._save(row.kind, row.code, text, remit_codes.code_version(row))  # as the list shows it
 
     def add(self) -> None:
         picked = self.prompts.ask_choice("Add a code", "Which kind of code?", list(KINDS.values()))

@@ -38,6 +38,7 @@ class StageLadderDialog(QDialog):
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(True)
+        self.loaded_as = col.stages_version()  # read first: a save over a newer ladder is refused
         for stage in col.stages():
             self.add_row(stage.name, str(stage.days_past_due), stage.action, stage.letter_template, stage.id)
         self.table.resizeColumnsToContents()
@@ -93,7 +94,7 @@ class StageLadderDialog(QDialog):
 
     def save(self) -> None:
         try:
-            col.save_stages(self.rows(), self.user)
+            col.save_stages(self.rows(), self.user, loaded_as=self.loaded_as)
         except BillingError as exc:
             self.error.setText(str(exc).replace("; ", "\n"))
             return

@@ -29,6 +29,7 @@ from ...services.claims.identity import (
     BillingIdentity,
     billing_identity,
     identity_problems,
+    identity_version,
     save_billing_identity,
 )
 from ...services.office.permissions import can
@@ -81,6 +82,7 @@ class BillingIdentityDialog(QDialog):
         self.save_button.clicked.connect(lambda _c=False: self.save())
         self.close_button.clicked.connect(lambda _c=False: self.reject())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.loaded_as = identity_version()  # a save over a newer one is refused
         self._fill(billing_identity())
 
     def _group(self, title: str, specs) -> QGroupBox:
@@ -156,7 +158,7 @@ class BillingIdentityDialog(QDialog):
         if not self.editable:
             return False
         try:
-            saved = save_billing_identity(self.identity(), self.session.user)
+            saved = save_billing_identity(self.identity(), self.session.user, loaded_as=self.loaded_as)
         except BillingError as exc:
             self.form_fields.refused(exc)
             return False

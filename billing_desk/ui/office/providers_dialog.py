@@ -51,6 +51,7 @@ class ProvidersDialog(QDialog):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.provider_id: int | None = None
+        self.loaded_as = ""  # the version of the provider shown (services.office.stale)
         self.setWindowTitle("Providers")
         self.list = ListPanel(_columns(), identity.providers_query,
                               ("active", "inactive") + PROVIDER_ROLES, "Search name, organization or NPI")
@@ -99,6 +100,7 @@ class ProvidersDialog(QDialog):
 
     def show_provider(self, provider_id: int, *, focus: bool = False) -> None:
         self.provider_id = provider_id
+        self.loaded_as = identity.provider_version(provider_id)  # a save over a newer one is refused
         self._fill(identity.provider_form(provider_id))
         provider = identity.get_provider(provider_id)
         self.buttons["active"].setText("&Deactivate…" if provider.active else "Reactivate… (&D)")
@@ -114,7 +116,7 @@ class ProvidersDialog(QDialog):
         self.form_fields.fill({name: getattr(values, name) for name in FIELDS})
 
     def new_provider(self, *, focus: bool = True) -> None:
-        self.provider_id = None
+        self.provider_id, self.loaded_as = None, ""
         self._fill(identity.ProviderInput())
         self.buttons["active"].setText("&Deactivate…")
         self.buttons["active"].setEnabled(False)
@@ -132,7 +134,8 @@ class ProvidersDialog(QDialog):
             if self.provider_id is None:
                 provider = identity.add_provider(self.form(), self.session.user)
             else:
-                provider = identity.update_provider(self.provider_id, self.form(), self.session.user)
+                provider = identity.update_provider(self.provider_id, self.form(), self.session.user,
+                                                    loaded_as=self.loaded_as)
         except BillingError as exc:
             self.form_fields.refused(exc)
             return False

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError, ValidationError
 from ...services.office.permissions import can
-from ...services.office.settings import GROUPS, get_setting, save_settings, settings_in
+from ...services.office.settings import GROUPS, get_setting, save_settings, settings_in, settings_version
 from ..form_fields import FormFields
 from ..prompts import Prompter
 
@@ -40,6 +40,8 @@ class SettingsDialog(QDialog):
         self.preview_buttons: dict[str, QPushButton] = {}
         self.preview_pdf = ""  # the last letter previewed
         self.tabs = QTabWidget()
+        # What the boxes show, read before them: a save over a setting changed since is refused.
+        self.loaded_as = settings_version([spec.key for group, _p in GROUPS for spec in settings_in(group)])
         for group, _prefixes in GROUPS:
             self.tabs.addTab(self._page(group), group)
         editable = can(session.user, "change_settings")
@@ -145,7 +147,7 @@ class SettingsDialog(QDialog):
     def save(self) -> bool:
         self.form_fields.clear()
         try:
-            changed = save_settings(self.typed(), self.session.user)
+            changed = save_settings(self.typed(), self.session.user, loaded_as=self.loaded_as)
         except ValidationError as exc:
             keys = list(self.editors)
             first = min((p.field for p in exc.problems if p.field in self.editors), key=keys.index,

@@ -146,7 +146,8 @@ class UsersDialog(QDialog):
         user = self.current()
         if user is None:
             return None
-        changed = users.update_user(self.by, user.id, active=not user.active)
+        changed = users.update_user(self.by, user.id, active=not user.active,
+                                    loaded_as=users.user_version(user))  # as the list shows it
         return user.id, f"{changed.username} {'enabled' if changed.active else 'disabled'}."
 
     def unlock(self):
@@ -161,7 +162,7 @@ class UsersDialog(QDialog):
         role = self._ask_role(user) if user else None
         if not role:
             return None
-        users.update_user(self.by, user.id, role=role)
+        users.update_user(self.by, user.id, role=role, loaded_as=users.user_version(user))
         return user.id, f"{user.username} is now {role}."
 
     def _ask_role(self, user) -> str | None:

@@ -51,6 +51,7 @@ class OrderEditor(QWidget):
         self.session = session
         self.prompts = prompts
         self.order_id: int | None = None
+        self.loaded_as = ""  # the version of the order shown (services.office.stale)
         self.account_id: int | None = None
         self.dirty = False
         self._build()
@@ -224,7 +225,7 @@ class OrderEditor(QWidget):
                          notes=self.notes.toPlainText(), lines=self.lines.lines())
 
     def start_new(self) -> None:
-        self.order_id = None
+        self.order_id, self.loaded_as = None, ""
         self.account_id = None
         self.lines.set_catalogue(order_forms.catalogue_choices())
         for edit in (self.client, self.po_number, self.requested, self.contact):
@@ -243,10 +244,11 @@ class OrderEditor(QWidget):
         self.client.setFocus()
 
     def load(self, order_id: int) -> None:
+        loaded_as = order_forms.order_version(order_id)  # read first: a save over a newer one is refused
         order = order_forms.get_order(order_id)
         form = order_forms.form_from_order(order)
         self.start_new()
-        self.order_id = order.id
+        self.order_id, self.loaded_as = order.id, loaded_as
         self._choose_client(order.account.number)
         self.order_date.setText(order.order_date.strftime("%m/%d/%Y"))
         self.requested.setText(order.requested_date.strftime("%m/%d/%Y") if order.requested_date else "")
@@ -305,7 +307,8 @@ class OrderEditor(QWidget):
                 approve = self.prompts.confirm("Credit limit", f"This order needs a supervisor: "
                                                f"{reasons}.\n\nApprove it as supervisor now?")
         try:
-            order = order_forms.save_order(form, user, self.order_id, approve_over_limit=approve)
+            order = order_forms.save_order(form, user, self.order_id, approve_over_limit=approve,
+                                           loaded_as=self.loaded_as)
         except ValidationError as exc:
             self._mark(exc)
             return None
@@ -313,7 +316,7 @@ class OrderEditor(QWidget):
             self.prompts.warn("Order not saved", str(exc))
             return None
         self._reset_marks()
-        self.order_id = order.id
+        self.order_id, self.loaded_as = order.id, order_forms.order_version(order.id)
         self.dirty = False
         status = order.status.replace("_", " ")
         self.heading.setText(f"Order {order.number} — {status}")

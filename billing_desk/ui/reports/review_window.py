@@ -37,7 +37,7 @@ from ...money import from_cents
 from ...reports import REPORTS, office_info
 from ...reports.output import print_report, record, save
 from ...reports.review import as_report
-from ...services.review import Review, build_review, format_value, save_notes
+from ...services.review import Review, build_review, format_value, notes_version_of, save_notes
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel, table_view
 from ..work import BackgroundJob, run_in_background
@@ -334,7 +334,8 @@ class ReviewWindow(QDialog):
             self.status.setText("Build the review first: the notes belong to its period.")
             return
         try:
-            save_notes(self.review.start, self.review.end, self.notes.toPlainText(), self.session.user)
+            save_notes(self.review.start, self.review.end, self.notes.toPlainText(), self.session.user,
+                       loaded_as=notes_version_of(self.review.notes))  # the notes it showed
         except BillingError as exc:
             self.status.setText(str(exc))
             return
