@@ -159,7 +159,7 @@ def test_settings_saved_over_newer_ones_are_refused(db, admin, supervisor):
     typed = {key: settings.get_setting(key) for key in keys}
     settings.save_settings(dict(typed, review_days_in_ar_max="35"), admin, loaded_as=theirs)
     # the stale screen still shows 40 days and changes another threshold: 40 would come back
-    with refused("The office settings"):
+    with refused("The setting 'Review days in ar max'"):
         settings.save_settings(dict(typed, review_over_90_max="12"), admin, loaded_as=mine)
     assert (settings.get_setting("review_days_in_ar_max"), settings.get_setting("review_over_90_max")) == (
         35, "15")
@@ -168,7 +168,7 @@ def test_settings_saved_over_newer_ones_are_refused(db, admin, supervisor):
     shown = settings.settings_version(keys)
     settings.save_settings({"appeal_letter_template": "Please review claim {claim}."}, admin,
                            loaded_as=shown)
-    with refused("The office settings"):
+    with refused("The setting 'Appeal letter'"):
         settings.save_settings({"appeal_letter_template": "Mine: {claim}."}, admin, loaded_as=shown)
     assert settings.get_setting("appeal_letter_template") == "Please review claim {claim}."
 

@@ -256,8 +256,18 @@ def settings_version(keys) -> str:
     return fingerprint({key: get_setting(key) for key in keys})
 
 
-def save_settings(typed: dict[str, Any], by, *, loaded_as: str = "",
-                  what: str = "The office settings") -> list[str]:
+def _changed_setting(keys) -> str:
+    """The setting (of ``keys``) the audit trail saw changed last, named as the dialog does."""
+    from ...models import AuditEntry
+
+    entry = (AuditEntry.select().where(AuditEntry.table == "setting",
+                                       AuditEntry.summary.in_([f"{key} changed" for key in keys]))
+             .order_by(AuditEntry.id.desc()).first())
+    key = entry.summary.removesuffix(" changed") if entry else ""
+    return f"The setting '{SETTINGS[key].title}'" if key in SETTINGS else "A setting on this screen"
+
+
+def save_settings(typed: dict[str, Any], by, *, loaded_as: str = "") -> list[str]:
     """Check every typed value, then save the ones that changed in one transaction.
 
     Raises ValidationError naming each bad setting (nothing saved); returns the keys changed.
@@ -281,8 +291,9 @@ def save_settings(typed: dict[str, Any], by, *, loaded_as: str = "",
     from .stale import refuse_if_changed
 
     with in_transaction():
-        refuse_if_changed(loaded_as, settings_version(typed) if loaded_as else "", what,
-                          table="setting", summaries=[f"{key} changed" for key in typed])
+        if loaded_as and loaded_as != settings_version(typed):
+            refuse_if_changed(loaded_as, settings_version(typed), _changed_setting(typed),
+                              table="setting", summaries=[f"{key} changed" for key in typed])
         changed = [key for key, value in clean.items() if value != get_setting(key)]
         for key in changed:
             before = get_setting(key)
