@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from claims_fixtures import insured, office  # noqa: F401
 
 from billing_desk.errors import StaleRecordError
 from billing_desk.models import AuditEntry, CatalogueItem, Payer, Plan
@@ -226,3 +227,46 @@ def test_no_version_checks_nothing_and_an_unchanged_record_saves(db, admin):
                       loaded_as=payers.payer_version(payer.id))
     assert shown != payers.payer_version(payer.id)
     assert stale.version(Payer, None) == ""
+
+
+def test_a_claim_correction_over_a_claim_changed_since_is_refused(insured, admin, clerk):
+    from claims_fixtures import only_claim, post
+
+    from billing_desk.models import Claim
+    from billing_desk.services.accounts import claim_lists, denial_lists
+    from billing_desk.services.claims import claim_status
+
+    claim = only_claim(post(insured(), admin))
+    claim_status.submit([claim.id], "electronic", admin)
+    claim_status.mark_denied(claim.id, "CO16 claim lacks information", admin)
+    (row,) = [r for r in denial_lists.worklist() if r.claim_id == claim.id]
+    (listed,) = [r for r in claim_lists.rows(claim_lists.claims_query()) if r.claim_id == claim.id]
+    assert row.version == listed.version != ""
+    claim_status.set_payer_claim_number(claim.id, "BP-1", clerk, loaded_as=listed.version)
+    with refused(f"Claim {claim.control_number}"):
+        claim_status.resubmit(claim.id, "corrected the code", admin, loaded_as=row.version)
+    assert Claim.get_by_id(claim.id).status == "denied"
+    assert Claim.select().where(Claim.replaces == claim.id).count() == 0
+    with refused(f"Claim {claim.control_number}"):
+        claim_status.close(claim.id, admin, "nothing more", loaded_as=listed.version)
+    (again,) = [r for r in denial_lists.worklist() if r.claim_id == claim.id]
+    replacement = claim_status.resubmit(claim.id, "corrected the code", admin, loaded_as=again.version)
+    assert replacement.replaces_id == claim.id
+
+
+def test_a_collections_hold_or_take_over_a_change_made_since_is_refused(db, admin, clerk, make_account):
+    from billing_desk.services.collections import collection_actions as actions
+
+    account = make_account()
+    shown_hold, shown_holder = actions.hold_version("", ""), actions.holder_version("")
+    actions.set_hold(account.id, "dispute", "says the visit was free", clerk, loaded_as=shown_hold)
+    with refused(f"The dunning hold of account {account.number}"):
+        actions.set_hold(account.id, "", "", admin, loaded_as=shown_hold)  # would lift theirs
+    assert col.standing(account.id).hold == "dispute"
+    actions.assign([account.id], clerk, clerk, loaded_as=shown_holder)
+    with refused(f"Who holds the collections of account {account.number}"):
+        actions.assign([account.id], admin, admin, loaded_as=shown_holder)
+    assert col.standing(account.id).held_by_id == clerk.id
+    actions.set_hold(account.id, "", "", admin,
+                     loaded_as=actions.hold_version("dispute", "says the visit was free"))
+    assert col.standing(account.id).hold == ""

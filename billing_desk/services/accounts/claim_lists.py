@@ -14,7 +14,7 @@ from ...errors import ValidationError
 from ...models import Account, Claim, Invoice, Payer
 from ...names import listed
 from ..books.account_search import search_condition
-from ..claims.claim_status import NAMES
+from ..claims.claim_status import NAMES, claim_version
 from ..office.transactions import today as office_today
 from .lists import count as counted
 
@@ -96,12 +96,13 @@ class ClaimRow:
     age_days: int
     total: Decimal
     hold_reason: str
+    version: str = ""  # as read: an action hands it back (claim_status.claim_version)
 
 
 ROW_FIELDS = (Claim.id, Claim.control_number, Claim.status, Claim.rank, Claim.frequency, Payer.name,
               Account.number, Account.last_name, Account.first_name, Account.middle_name, Account.suffix,
               Account.organization, Account.kind, Invoice.number, Claim.created_at, Claim.total_charge,
-              Claim.hold_reason)
+              Claim.hold_reason, Claim.updated_at, Claim.payer_claim_number)
 
 
 def rows(query, *, offset: int = 0, limit: int | None = 100, today: dt.date | None = None) -> list[ClaimRow]:
@@ -113,9 +114,10 @@ def rows(query, *, offset: int = 0, limit: int | None = 100, today: dt.date | No
              .where(Claim.id.in_(ids)).order_by(Claim.id.desc()).tuples())
     return [ClaimRow(claim_id, control, NAMES[status], rank, frequency, payer, account,
                      listed(last, first, middle, suffix, organization, kind), invoice,
-                     made.date(), (day - made.date()).days, total, hold_reason)
+                     made.date(), (day - made.date()).days, total, hold_reason,
+                     claim_version(status, updated_at, hold_reason, payer_number))
             for (claim_id, control, status, rank, frequency, payer, account, last, first, middle, suffix,
-                 organization, kind, invoice, made, total, hold_reason) in found]
+                 organization, kind, invoice, made, total, hold_reason, updated_at, payer_number) in found]
 
 
 def count(query) -> int:

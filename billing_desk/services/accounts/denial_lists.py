@@ -16,6 +16,7 @@ from ...models import Account, Claim, ClaimEvent, ClaimLine, Invoice, InvoiceLin
 from ...money import ZERO, from_cents
 from ..books.account_search import search_condition
 from ..claims import claim_history
+from ..claims.claim_status import version_of_claim
 from ..claims.denials import DENIED, GROUPS, DenialReason, denial_event, denial_reasons_for
 from ..office import transactions
 from ..office.transactions import today as office_today
@@ -39,6 +40,7 @@ class DenialRow:
     reasons: tuple[DenialReason, ...]
     appealed_on: dt.date | None
     follow_up_on: dt.date | None
+    version: str = ""  # as read: an action hands it back (claim_status.claim_version)
 
     @property
     def codes(self) -> str:
@@ -102,7 +104,7 @@ def worklist(which: DenialFilter | None = None, *, today: dt.date | None = None)
                         claim.invoice.account.display_name, claim.invoice.number,
                         claim.invoice.service_date, denied, (day - denied).days,
                         claim.total_charge, owes.get(claim.id, ZERO), tuple(reasons[claim.id]),
-                        appealed, follow_up)
+                        appealed, follow_up, version_of_claim(claim))
         if row.status == "partly_paid" and not row.insurance_owes:
             continue  # its unpaid lines were settled already: nothing left to work
         if _wanted(row, which):

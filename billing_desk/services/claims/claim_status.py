@@ -14,7 +14,7 @@ from ...choices import CLAIM_MODES
 from ...errors import RuleError, ValidationError
 from ...models import Claim, ClaimBatch, InvoiceLine, User, now
 from ...money import ZERO, format_money
-from ..office import audit
+from ..office import audit, stale
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction
 from .claims import claim_lines, new_claim, record_event, stamp_on
@@ -64,9 +64,30 @@ def move(claim: Claim, status: str, by: User, note: str = "", *, at: dt.datetime
     return claim
 
 
-def _change(claim_id: int, status: str, by: User, note: str = "", **changes) -> Claim:
+def claim_version(status: str, updated_at, hold_reason: str, payer_claim_number: str) -> str:
+    """What a list showing a claim hands back with an action on it (services.office.stale): the
+    claim's status, last-changed stamp (whole seconds: hence the rest), hold reason and payer's
+    claim number, as the list read them."""
+    return stale.fingerprint(["claim", status, str(updated_at), hold_reason or "", payer_claim_number or ""])
+
+
+def version_of_claim(claim: Claim) -> str:
+    return claim_version(claim.status, claim.updated_at, claim.hold_reason, claim.payer_claim_number)
+
+
+def _current(claim_id: int, loaded_as: str) -> Claim:
+    """The claim, read inside the write; refused when it changed since the list showed it."""
+    claim = Claim.get_by_id(claim_id)
+    if loaded_as:
+        stale.refuse_if_changed(loaded_as, version_of_claim(claim),
+                                f"Claim {claim.control_number}", table="claim", record_id=claim.id)
+    return claim
+
+
+def _change(claim_id: int, status: str, by: User, note: str = "", *, loaded_as: str = "",
+            **changes) -> Claim:
     with in_transaction():
-        return move(Claim.get_by_id(claim_id), status, by, note, **changes)
+        return move(_current(claim_id, loaded_as), status, by, note, **changes)
 
 
 def _reason(reason: str, field: str = "reason") -> str:
@@ -75,16 +96,18 @@ def _reason(reason: str, field: str = "reason") -> str:
     return reason.strip()
 
 
-def hold(claim_id: int, reason: str, by: User) -> Claim:
+def hold(claim_id: int, reason: str, by: User, *, loaded_as: str = "") -> Claim:
+    """``loaded_as`` here and below (``claim_version`` of the stamp a list showed): an action on
+    a claim changed since (at another workstation) is refused, nothing saved."""
     reason = _reason(reason)
-    return _change(claim_id, "held", by, reason, hold_reason=reason)
+    return _change(claim_id, "held", by, reason, loaded_as=loaded_as, hold_reason=reason)
 
 
-def release(claim_id: int, by: User, *, on: dt.date | None = None) -> Claim:
+def release(claim_id: int, by: User, *, on: dt.date | None = None, loaded_as: str = "") -> Claim:
     """A held claim goes back to ready once the scrubber finds nothing; otherwise it stays held
     and ValidationError names each field still to fix."""
     with in_transaction():
-        claim = Claim.get_by_id(claim_id)
+        claim = _current(claim_id, loaded_as)
         if claim.status != "held":
             raise RuleError(f"Claim {claim.control_number} is {NAMES[claim.status]}, not held.")
         problems = scrub(claim, today=on)
@@ -123,9 +146,10 @@ def submit(claim_ids: list[int], mode: str, by: User, *, file_name: str = "",
     return batch
 
 
-def mark_accepted(claim_id: int, by: User, *, payer_claim_number: str = "", note: str = "") -> Claim:
+def mark_accepted(claim_id: int, by: User, *, payer_claim_number: str = "", note: str = "",
+                  loaded_as: str = "") -> Claim:
     changes = {"payer_claim_number": payer_claim_number.strip()} if payer_claim_number.strip() else {}
-    return _change(claim_id, "accepted", by, note, **changes)
+    return _change(claim_id, "accepted", by, note, loaded_as=loaded_as, **changes)
 
 
 def mark_paid(claim_id: int, by: User, note: str = "") -> Claim:
@@ -142,16 +166,16 @@ def mark_denied(claim_id: int, reason: str, by: User, *, on: dt.date | None = No
     return _change(claim_id, "denied", by, _reason(reason), at=stamp_on(on) if on else None)
 
 
-def close(claim_id: int, by: User, note: str = "") -> Claim:
-    return _change(claim_id, "closed", by, note)
+def close(claim_id: int, by: User, note: str = "", *, loaded_as: str = "") -> Claim:
+    return _change(claim_id, "closed", by, note, loaded_as=loaded_as)
 
 
-def set_payer_claim_number(claim_id: int, number: str, by: User) -> Claim:
+def set_payer_claim_number(claim_id: int, number: str, by: User, *, loaded_as: str = "") -> Claim:
     """The payer's own number for a claim (from its acknowledgement or EOB): a replacement or a
     void must quote it."""
     number = _reason(number, "payer_claim_number")
     with in_transaction():
-        claim = Claim.get_by_id(claim_id)
+        claim = _current(claim_id, loaded_as)
         before = audit.snapshot(claim, "payer_claim_number")
         claim.payer_claim_number, claim.updated_at = number, now()
         claim.save()
@@ -169,24 +193,25 @@ def _successor(claim: Claim, frequency: str, by: User, note: str) -> Claim:
                      other=other, note=note)
 
 
-def resubmit(claim_id: int, reason: str, by: User) -> Claim:
-    """Replace a claim that went out: a new claim (frequency 7) quoting it takes its lines; the old
-    one is "resubmitted". Returns the replacement (ready, or held with what to fix)."""
+def resubmit(claim_id: int, reason: str, by: User, *, loaded_as: str = "") -> Claim:
+    """Replace a claim that went out (a correction): a new claim (frequency 7) quoting it takes
+    its lines; the old one is "resubmitted". Returns the replacement (ready, or held with what
+    to fix)."""
     reason = _reason(reason)
     with in_transaction():
-        claim = Claim.get_by_id(claim_id)
+        claim = _current(claim_id, loaded_as)
         if claim.frequency == "8":
             raise RuleError(f"Claim {claim.control_number} is a void; it is not replaced.")
         move(claim, "resubmitted", by, reason)
         return _successor(claim, "7", by, f"replaces claim {claim.control_number}: {reason}")
 
 
-def void(claim_id: int, reason: str, by: User) -> Claim | None:
+def void(claim_id: int, reason: str, by: User, *, loaded_as: str = "") -> Claim | None:
     """Void a claim. One that had gone out gets a void claim (frequency 8) to send the payer,
     returned; one that never left is simply voided (None returned)."""
     reason = _reason(reason)
     with in_transaction():
-        claim = Claim.get_by_id(claim_id)
+        claim = _current(claim_id, loaded_as)
         if claim.frequency == "8":
             raise RuleError(f"Claim {claim.control_number} is itself a void; close it once sent.")
         move(claim, "voided", by, reason)

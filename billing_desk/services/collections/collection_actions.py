@@ -37,7 +37,7 @@ from ...money import ZERO, format_money, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
 from ..books.payments import open_lines, record_payment
-from ..office import audit
+from ..office import audit, stale
 from ..office.permissions import approved_note, require
 from ..office.transactions import in_transaction, today as ledger_today
 from ..office.validation import effective_date, parse_date
@@ -82,13 +82,38 @@ def log_contact(account_id: int, kind: str, outcome: str, by: User, *, note: str
     return contact
 
 
-def set_hold(account_id: int, hold: str, reason: str, by: User) -> AccountCollection:
-    """Put dunning on hold (dispute, hold, waiting for insurance) with a reason, or lift it."""
+def hold_version(hold: str, reason: str) -> str:
+    """What a worklist row showing the account's hold hands back when the hold is changed."""
+    return stale.fingerprint(["hold", hold or "", reason or ""])
+
+
+def holder_version(held_by: str) -> str:
+    """What a worklist row showing who holds the account hands back when it is taken."""
+    return stale.fingerprint(["held by", held_by or ""])
+
+
+def _unchanged_since(account_id: int, loaded_as: str, now, what: str) -> None:
+    """Refuse (inside the write) when the account's collections record no longer reads as the
+    worklist row showed it (``now(record)``: its version; no record reads as an empty one)."""
+    if not loaded_as:
+        return
+    record = AccountCollection.get_or_none(AccountCollection.account == account_id)
+    stale.refuse_if_changed(loaded_as, now(record or AccountCollection()),
+                            f"{what} of account {Account.get_by_id(account_id).number}",
+                            table="account_collection", record_id=record.id if record else None)
+
+
+def set_hold(account_id: int, hold: str, reason: str, by: User, *, loaded_as: str = "") -> AccountCollection:
+    """Put dunning on hold (dispute, hold, waiting for insurance) with a reason, or lift it.
+    ``loaded_as`` (``hold_version`` of the hold a worklist row showed): a change over a hold
+    changed since is refused (StaleRecordError), nothing saved."""
     if hold not in HOLDS:
         raise ValidationError(f"'{hold}' is not a hold", "hold")
     if hold and not (reason or "").strip():
         raise ValidationError("say why dunning is held", "hold_reason")
     with in_transaction():
+        _unchanged_since(account_id, loaded_as, lambda r: hold_version(r.hold, r.hold_reason),
+                         "The dunning hold")
         record = standing(account_id)
         before = audit.snapshot(record, "hold", "hold_reason")
         record.hold, record.hold_reason = hold, (reason or "").strip()
@@ -99,9 +124,14 @@ def set_hold(account_id: int, hold: str, reason: str, by: User) -> AccountCollec
     return record
 
 
-def assign(account_ids: list[int], to: User | None, by: User) -> None:
+def assign(account_ids: list[int], to: User | None, by: User, *, loaded_as: str = "") -> None:
+    """Give accounts to a collector (or to nobody). ``loaded_as`` (``holder_version`` of who the
+    worklist showed holding them): refused when another collector took one since."""
     with in_transaction():
         for account_id in account_ids:
+            _unchanged_since(account_id, loaded_as,
+                             lambda r: holder_version(r.held_by.username if r.held_by_id else ""),
+                             "Who holds the collections")
             record = standing(account_id)
             before = audit.snapshot(record, "held_by")
             record.held_by = to

@@ -102,6 +102,12 @@ def _table(model) -> QTableView:
     return view
 
 
+def shown(row) -> str:
+    """The version of a claim as the list row showed it: an action on a claim changed since (at
+    another workstation) is refused (services.office.stale)."""
+    return row.version
+
+
 class ClaimsTab(QWidget):
     title = "C&laims"
 
@@ -316,18 +322,21 @@ class ClaimsTab(QWidget):
                                              "the prior authorization number)")
         if reason:
             user = self.session.user
-            self._each("Held", lambda row: claim_status.hold(row.claim_id, reason, user))
+            self._each("Held", lambda row: claim_status.hold(row.claim_id, reason, user,
+                                                                   loaded_as=shown(row)))
 
     def release(self) -> None:
         user = self.session.user
-        self._each("Released (scrubbed again)", lambda row: claim_status.release(row.claim_id, user))
+        self._each("Released (scrubbed again)", lambda row: claim_status.release(
+            row.claim_id, user, loaded_as=shown(row)))
 
     def resubmit(self) -> None:
         reason = self._reason("Resubmit claims", "What was corrected? A replacement claim (frequency "
                                                  "7) takes each chosen claim's place.")
         if reason:
             user = self.session.user
-            self._each("Replaced", lambda row: claim_status.resubmit(row.claim_id, reason, user))
+            self._each("Replaced", lambda row: claim_status.resubmit(row.claim_id, reason, user,
+                                                                           loaded_as=shown(row)))
 
     def void(self) -> None:
         picked = self.chosen()
@@ -338,7 +347,8 @@ class ClaimsTab(QWidget):
         reason = self._reason("Void claims", "Why are they voided?")
         if reason:
             user = self.session.user
-            self._each("Voided", lambda row: claim_status.void(row.claim_id, reason, user))
+            self._each("Voided", lambda row: claim_status.void(row.claim_id, reason, user,
+                                                                    loaded_as=shown(row)))
 
     def mark_accepted(self) -> None:
         number = self.prompts.ask_text("Mark accepted", "The payer's claim number, if it gave one "
@@ -346,13 +356,14 @@ class ClaimsTab(QWidget):
         if number is not None:
             user = self.session.user
             self._each("Marked accepted", lambda row: claim_status.mark_accepted(
-                row.claim_id, user, payer_claim_number=number))
+                row.claim_id, user, payer_claim_number=number, loaded_as=shown(row)))
 
     def close_claims(self) -> None:
         note = self._reason("Close claims", "Why is nothing more expected of the chosen claims?")
         if note:
             user = self.session.user
-            self._each("Closed", lambda row: claim_status.close(row.claim_id, user, note))
+            self._each("Closed", lambda row: claim_status.close(row.claim_id, user, note,
+                                                                     loaded_as=shown(row)))
 
     # --- follow-up (issue 17): calls on the chosen claim, the denial and follow-up worklists ------
     def log_call(self) -> None:

@@ -195,7 +195,8 @@ class DenialsWindow(Worklist):
                                      "(frequency 7) takes its place.")
         if what and what.strip():
             user = self.session.user
-            self._do(lambda: claim_status.resubmit(row.claim_id, what, user),
+            shown = row.version  # the claim as the worklist showed it
+            self._do(lambda: claim_status.resubmit(row.claim_id, what, user, loaded_as=shown),
                      f"Claim {row.control_number} replaced by claim {{result.control_number}} "
                      "({result.status}).")
 

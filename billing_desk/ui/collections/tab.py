@@ -328,14 +328,16 @@ class CollectionsTab(QWidget):
         hold = kinds[answer.strip().lower()]
         reason = self.ask("Hold dunning", "Why?", row.hold_reason) if hold else ""
         if reason is not None:
-            self.run(lambda: actions.set_hold(row.account_id, hold, reason, self.session.user),
-                     f"Dunning {actions.HOLDS[hold]}.")
+            shown = actions.hold_version(row.hold, row.hold_reason)  # as the row showed it
+            self.run(lambda: actions.set_hold(row.account_id, hold, reason, self.session.user,
+                                              loaded_as=shown), f"Dunning {actions.HOLDS[hold]}.")
 
     def take(self) -> None:
         row = self._need_row()
         if row:
-            self.run(lambda: actions.assign([row.account_id], self.session.user, self.session.user),
-                     f"You hold account {row.number} now.")
+            shown = actions.holder_version(row.held_by)  # as the row showed it
+            self.run(lambda: actions.assign([row.account_id], self.session.user, self.session.user,
+                                            loaded_as=shown), f"You hold account {row.number} now.")
 
     def open_case(self) -> None:
         from ...services.accounts import cases
