@@ -270,3 +270,33 @@ def test_a_collections_hold_or_take_over_a_change_made_since_is_refused(db, admi
     actions.set_hold(account.id, "", "", admin,
                      loaded_as=actions.hold_version("dispute", "says the visit was free"))
     assert col.standing(account.id).hold == ""
+
+
+def test_a_plan_rule_a_category_copay_and_amounts_met_over_newer_ones_are_refused(db, admin, clerk,
+                                                                                  catalogue, make_account):
+    from billing_desk.models import Coverage
+
+    CatalogueItem.update(category="lab").where(CatalogueItem.code == "36415").execute()
+    payers.save_payer(None, payers.PayerForm(name="Blue Harbor", payer_id="BH123"), admin)
+    plan = plans.save_plan(None, {"payer": "Blue Harbor", "name": "PPO", "copay": "20"}, admin)
+    (shown,) = [rule for code, _d, rule in plans.plan_rules(plan.id) if code == "99213"]
+    plans.set_rule(plan.id, "99213", "p", clerk, loaded_as=plans.rule_version_of(shown))
+    with refused("The rule for 99213 under plan Blue Harbor PPO"):
+        plans.set_rule(plan.id, "99213", "n", admin, loaded_as=plans.rule_version_of(shown))
+    assert [r for c, _d, r in plans.plan_rules(plan.id) if c == "99213"] == ["prior_auth"]
+
+    none_yet = plans.copay_version_of(None, None)
+    plans.set_category_copay(plan.id, "lab", "5", True, clerk, loaded_as=none_yet)
+    with refused("The lab copay of plan Blue Harbor PPO"):
+        plans.set_category_copay(plan.id, "lab", "", False, admin, loaded_as=none_yet)
+    ((_c, copay, applies),) = plans.category_copays(plan.id)
+    plans.set_category_copay(plan.id, "lab", "7", False, admin,
+                             loaded_as=plans.copay_version_of(copay, applies))
+    assert str(plans.category_copays(plan.id)[0][1]) == "7.00"
+
+    coverage = Coverage.create(account=make_account(), plan=plan, rank="primary", member_id="BH1")
+    shown = plans.met_version(Coverage.get_by_id(coverage.id))
+    plans.set_met(coverage.id, "100", "100", clerk, loaded_as=shown)
+    with refused("The amounts met of Blue Harbor PPO"):
+        plans.set_met(coverage.id, "50", "50", admin, loaded_as=shown)
+    assert str(Coverage.get_by_id(coverage.id).deductible_met) == "100.00"

@@ -104,13 +104,26 @@ def plan_rules(plan_id: int) -> list[tuple[str, str, str]]:
             .order_by(CatalogueItem.code)]
 
 
-def set_rule(plan_id: int, code: str, typed: str, by: User) -> str:
-    """Covered / not covered / prior authorization for one code (c, n, p for short)."""
+def rule_version_of(rule: str) -> str:
+    """What a screen showing a code's rule under a plan (``plan_rules``) hands back when it saves."""
+    return stale.fingerprint(["rule", rule])
+
+
+def set_rule(plan_id: int, code: str, typed: str, by: User, *, loaded_as: str = "") -> str:
+    """Covered / not covered / prior authorization for one code (c, n, p for short).
+    ``loaded_as`` (``rule_version_of`` the rule shown): refused when it changed since."""
     rule = RULE_WORDS.get((typed or "").strip().lower())
     if rule not in COVERAGE_RULES:
         raise ValidationError(f"'{typed}' is not covered, not covered or prior auth (c, n, p)", "rule")
     item = CatalogueItem.get(CatalogueItem.code == code)
     with in_transaction():
+        if loaded_as:
+            plan = Plan.get_by_id(plan_id)
+            found = PlanRule.get_or_none(PlanRule.plan == plan_id, PlanRule.item == item)
+            now = found.rule if found else "covered" if plan.covers_unlisted else "not_covered"
+            stale.refuse_if_changed(loaded_as, rule_version_of(now), f"The rule for {code} under plan {plan}",
+                                    table="plan_rule", summaries=[f"plan #{plan_id}: {code} {r}"
+                                                                  for r in COVERAGE_RULES])
         (PlanRule.insert(plan=plan_id, item=item, rule=rule)
          .on_conflict(conflict_target=[PlanRule.plan, PlanRule.item], update={PlanRule.rule: rule})
          .execute())
@@ -130,13 +143,29 @@ def category_copays(plan_id: int) -> list[tuple[str, Decimal, bool]]:
             PlanCopay.select().where(PlanCopay.plan == plan_id).order_by(PlanCopay.category)]
 
 
-def set_category_copay(plan_id: int, category: str, copay, deductible_applies: bool, by: User) -> None:
-    """A plan's own copay for one category of codes (blank copay: the category uses the plan's)."""
+def copay_version_of(copay: Decimal | None, deductible_applies: bool | None) -> str:
+    """What a screen showing a category's copay (``category_copays``; None: none of its own)
+    hands back when it saves."""
+    return stale.fingerprint(["copay", None if copay is None else str(copay),
+                              None if deductible_applies is None else bool(deductible_applies)])
+
+
+def set_category_copay(plan_id: int, category: str, copay, deductible_applies: bool, by: User, *,
+                       loaded_as: str = "") -> None:
+    """A plan's own copay for one category of codes (blank copay: the category uses the plan's).
+    ``loaded_as`` (``copay_version_of`` what was shown): refused when it changed since."""
     category = (category or "").strip()
     if category not in catalogue_categories():
         raise ValidationError(f"'{category}' is not a category of the catalogue", "category")
     with in_transaction():
         existing = PlanCopay.get_or_none(PlanCopay.plan == plan_id, PlanCopay.category == category)
+        if loaded_as:
+            now = (copay_version_of(existing.copay, existing.deductible_applies) if existing
+                   else copay_version_of(None, None))
+            stale.refuse_if_changed(loaded_as, now, f"The {category} copay of plan {Plan.get_by_id(plan_id)}",
+                                    table="plan_copay", summaries=[
+                                        f"plan #{plan_id}: {category} copay",
+                                        f"plan #{plan_id}: {category} uses the plan's copay"])
         before = audit.snapshot(existing, "category", "copay", "deductible_applies")
         if not str(copay or "").strip():
             if existing is not None:
@@ -155,15 +184,25 @@ def set_category_copay(plan_id: int, category: str, copay, deductible_applies: b
                      before=before, after=audit.snapshot(row, "category", "copay", "deductible_applies"))
 
 
-def set_met(coverage_id: int, deductible_met, oop_met, by: User) -> Coverage:
-    """How much of the deductible and of the out-of-pocket maximum the patient has met so far."""
+MET = ("deductible_met", "out_of_pocket_met")
+
+
+def met_version(coverage: Coverage) -> str:
+    """What a screen showing the amounts met so far hands back when it saves them."""
+    return stale.version_of(coverage, fields=MET)
+
+
+def set_met(coverage_id: int, deductible_met, oop_met, by: User, *, loaded_as: str = "") -> Coverage:
+    """How much of the deductible and of the out-of-pocket maximum the patient has met so far.
+    ``loaded_as`` (``met_version``): refused when they changed since the screen showed them."""
     problems: list[Problem] = []
     deductible = _money(deductible_met, "deductible_met", problems)
     oop = _money(oop_met, "out_of_pocket_met", problems)
     if problems:
         raise ValidationError(problems)
     with in_transaction():
-        coverage = Coverage.get_by_id(coverage_id)
+        coverage = stale.check_current(Coverage, coverage_id, loaded_as,
+                                       lambda c: f"The amounts met of {c.plan}", MET)
         before = audit.snapshot(coverage, "deductible_met", "out_of_pocket_met")
         coverage.deductible_met, coverage.out_of_pocket_met = deductible, oop
         coverage.save()

@@ -40,6 +40,7 @@ def plan_values(plan) -> dict[str, str]:
 
 
 RULE_TEXT = {"covered": "covered", "not_covered": "not covered", "prior_auth": "prior auth"}
+RULE_CODES = {text: rule for rule, text in RULE_TEXT.items()}
 
 
 class PlansDialog(QDialog):
@@ -130,7 +131,8 @@ class PlansDialog(QDialog):
             return "save the plan first"
         code = self.rules.rows[row][0]
         try:
-            rule = plans.set_rule(self.plan_id, code, text, self.session.user)
+            shown = plans.rule_version_of(RULE_CODES[self.rules.rows[row][2]])
+            rule = plans.set_rule(self.plan_id, code, text, self.session.user, loaded_as=shown)
         except BillingError as exc:
             self.message.setText(str(exc))
             return str(exc)

@@ -96,7 +96,7 @@ def amounts_met(form) -> None:
     if coverage is None:
         form.message.setText("No insurance on file for this account on the date of service.")
         return
-    plan = coverage.plan
+    plan, shown = coverage.plan, plans.met_version(coverage)  # what the questions show
     deductible = form.prompter.ask_text(
         "Amounts met", f"{plan}: deductible {plan.deductible}. Met so far "
         f"(now {coverage.deductible_met}):")
@@ -107,7 +107,7 @@ def amounts_met(form) -> None:
     if oop is None:
         return
     try:
-        plans.set_met(coverage.id, deductible, oop, form.session.user)
+        plans.set_met(coverage.id, deductible, oop, form.session.user, loaded_as=shown)
     except BillingError as exc:
         form.message.setText(str(exc))
         return

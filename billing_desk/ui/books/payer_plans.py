@@ -193,8 +193,9 @@ class PayerPlansPanel(QWidget):
                 return problem
             copay_text, deductible_applies = str(copay), YES[word]
         try:
+            shown = plans.copay_version_of(copay, {"yes": True, "no": False}.get(applies))
             plans.set_category_copay(self.plan_id, category, copay_text, deductible_applies,
-                                     self.session.user)
+                                     self.session.user, loaded_as=shown)
         except BillingError as exc:
             self.said.emit(str(exc))
             return str(exc)
