@@ -300,3 +300,16 @@ def test_a_plan_rule_a_category_copay_and_amounts_met_over_newer_ones_are_refuse
     with refused("The amounts met of Blue Harbor PPO"):
         plans.set_met(coverage.id, "50", "50", admin, loaded_as=shown)
     assert str(Coverage.get_by_id(coverage.id).deductible_met) == "100.00"
+
+
+def test_resolving_a_case_another_clerk_resolved_since_is_refused(db, admin, clerk, make_account):
+    from billing_desk.services.accounts import cases
+
+    case = cases.open_case(make_account().id, "Why two bills?", clerk)
+    (shown,) = cases.account_cases(case.account_id)
+    cases.resolve_case(case.id, "The first was a copy", clerk, loaded_as=cases.case_version(shown))
+    with refused("Case 'Why two bills\\?'"):
+        cases.resolve_case(case.id, "Refunded", admin, loaded_as=cases.case_version(shown))
+    assert cases.account_cases(case.account_id)[0].resolution == "The first was a copy"
+    with refused("Case 'Why two bills\\?'"):
+        cases.reassign_case(case.id, admin, admin, loaded_as=cases.case_version(shown))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...errors import RuleError, ValidationError
 from ...models import Account, Case, CaseNote, User, now
-from ..office import audit
+from ..office import audit, stale
 from ..office.transactions import in_transaction
 
 
@@ -38,11 +38,25 @@ def add_note(case_id: int, text: str, by: User, *, status: str | None = None) ->
     return note
 
 
-def resolve_case(case_id: int, resolution: str, by: User) -> Case:
+SHOWN = ("status", "resolution", "held_by")
+
+
+def case_version(case: Case) -> str:
+    """What a list showing the case (its row) hands back when it resolves or reassigns it."""
+    return stale.version_of(case, fields=SHOWN)
+
+
+def _case(case_id: int, loaded_as: str) -> Case:
+    return stale.check_current(Case, case_id, loaded_as, lambda c: f"Case '{c.subject}'", SHOWN)
+
+
+def resolve_case(case_id: int, resolution: str, by: User, *, loaded_as: str = "") -> Case:
+    """``loaded_as`` (``case_version`` of the row shown): refused when the case changed since
+    (another clerk resolved it, or took it), nothing saved."""
     if not (resolution or "").strip():
         raise ValidationError("say how it was resolved", "resolution")
     with in_transaction():
-        case = Case.get_by_id(case_id)
+        case = _case(case_id, loaded_as)
         before = audit.snapshot(case, "status", "resolution")
         case.status, case.resolution, case.resolved_at = "resolved", resolution.strip(), now()
         case.save()
@@ -51,9 +65,9 @@ def resolve_case(case_id: int, resolution: str, by: User) -> Case:
     return case
 
 
-def reassign_case(case_id: int, to: User, by: User) -> Case:
+def reassign_case(case_id: int, to: User, by: User, *, loaded_as: str = "") -> Case:
     with in_transaction():
-        case = Case.get_by_id(case_id)
+        case = _case(case_id, loaded_as)
         before = audit.snapshot(case, "held_by")
         case.held_by = to
         case.save()

@@ -152,8 +152,9 @@ class CasesPanel(QWidget):
         if case is None:
             self.message.setText("Select a case first.")
             return
-        self._run(lambda: cases.resolve_case(case.id, self.resolution.text(), self.session.user),
-                  self.resolution)
+        shown = cases.case_version(case)  # the case as the list showed it
+        self._run(lambda: cases.resolve_case(case.id, self.resolution.text(), self.session.user,
+                                             loaded_as=shown), self.resolution)
 
     def reopen(self) -> None:
         case = self.current()
