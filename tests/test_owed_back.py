@@ -138,3 +138,18 @@ def test_the_secondarys_own_reversal_is_taken_from_what_it_is_owed(reversed_afte
     assert taken.insurance_payment_id == case["check"].id and "GL-2" in taken.reason
     assert any("owed back" in n for n in done.notes)
     _clean()
+
+
+def test_the_835_preview_says_the_secondarys_money_will_be_owed_back(patient, admin, office):
+    from billing_desk.services.books.era_import import _preview_one
+
+    account = patient(secondary=office["lakes"])
+    billed(account, admin, "INV5002-1", [("99213", 1, "120.00")])
+    remittances.post_remittance(_primary("INV5002-1", "80.00", "20.00", "20.00"), admin)
+    secondary = _sent(Claim.get(Claim.rank == "secondary"))
+    remittances.post_remittance(_lakes("GL-1", _lakes_claim(secondary.control_number, "15.00", "5.00")),
+                                admin)
+    preview = _preview_one(_primary("INV5002-1", "80.00", "20.00", "20.00", status="22",
+                                    reference="CHK-R2"))
+    assert "the $15.00 it paid taken off the invoice and held as owed back to Great Lakes" in \
+        preview.claims[0].matched
