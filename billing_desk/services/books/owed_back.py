@@ -12,13 +12,23 @@ import datetime as dt
 from decimal import Decimal
 
 from ...errors import RuleError
-from ...models import Adjustment, Claim, InsuranceMoney, InsurancePayment, LedgerEntry, Payment, RemitLine, User
+from ...models import (
+    Adjustment,
+    Claim,
+    InsuranceMoney,
+    InsurancePayment,
+    LedgerEntry,
+    Payment,
+    RemitLine,
+    User,
+)
 from ...money import ZERO, format_money
 from ..claims.claims import record_event
 from ..office import audit
 from .check_sums import unapplied
 from .insurance_money import OWED_BACK, move
 from .ledger import post_entry
+
 
 def paid_parts(claim: Claim) -> list[Payment]:
     """The payer's posted payments on a claim: its remittances' and held money applied to it."""
@@ -101,9 +111,9 @@ def recoup(check: InsurancePayment, claim: Claim, amount: Decimal, by: User, ent
         if not left:
             break
     if left:
-        raise RuleError(f"{check.payer.name} reverses {format_money(amount)} on claim {claim.control_number}, "
-                        f"but only {format_money(amount - left)} of it is held as owed back: nothing was "
-                        "posted. Look at the claim's payments first.")
+        raise RuleError(f"{check.payer.name} reverses {format_money(amount)} on claim "
+                        f"{claim.control_number}, but only {format_money(amount - left)} of it is held "
+                        "as owed back: nothing was posted. Look at the claim's payments first.")
     move(check, "provider", -amount, by, reference=claim.control_number, entry_date=entry_date,
          reason=f"{check.payer.name} took back the {format_money(amount)} owed back on voided claim "
                 f"{claim.control_number}")
