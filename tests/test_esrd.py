@@ -114,3 +114,32 @@ def test_the_scrubber_holds_medicare_first_while_the_period_runs_beside_a_group_
     words = [in_words(p) for p in scrub(claim) if p.field == "coverage.rank"]
     assert words and "Medicare pays second to Great Lakes during the ESRD coordination period " \
                      "(until 12/01/2027)" in words[0]
+
+
+def test_an_imported_file_carries_the_period_and_a_wrong_one_is_named_by_row_and_column(office, admin,
+                                                                                          tmp_path):
+    from test_import_accounts import write_csv
+
+    from billing_desk.exchange import importing
+    from billing_desk.services.accounts import account_import
+
+    Payer.update(program="medicare").where(Payer.id == office["lakes"].payer_id).execute()
+    header = ["First Name", "Last Name", "DOB", "Phone", "Insurance", "Plan", "Member Id", "ESRD start"]
+    rows = [["Ann", "Smith", "01/02/1950", "217-555-0101", "Great Lakes", "Basic", "GL-1", "03/01/2025"],
+            ["Bob", "Jones", "01/02/1960", "217-555-0102", "Blue Prairie", "PPO", "ABC123456", "03/01/2025"]]
+    table = importing.read_rows(write_csv(tmp_path / "a.csv", [header, *rows]))
+    result = account_import.preview_accounts(table, importing.guess_mapping(header, account_import.TARGETS))
+    assert result.bad_rows == [3]
+    assert any(line.startswith("row 3, column ESRD start:") and "only a Medicare coverage" in line
+               for line in result.lines())
+    (made,) = account_import.import_accounts(result, admin, skip_bad=True)
+    assert Coverage.get(Coverage.account == made.id).esrd_started_on == dt.date(2025, 3, 1)
+
+
+def test_the_printed_registration_shows_the_period(office, admin):
+    from billing_desk.services.accounts.account_page import registration_data
+
+    Payer.update(program="medicare").where(Payer.id == office["lakes"].payer_id).execute()
+    account = registry.create_account(_form(secondary_esrd_started_on="03/01/2025"), admin)
+    sections = dict(registration_data(account.id)["sections"])
+    assert ("Medicare ESRD period from", "03/01/2025") in sections["Secondary insurance"]
