@@ -24,7 +24,8 @@ LABELS: dict[str, str] = {
     "credit_limit": "Credit limit", "preferred_contact": "Preferred contact", "notes": "Notes",
     "payer": "Insurance company", "plan": "Plan", "member_id": "Member id",
     "group_number": "Group number", "subscriber_name": "Subscriber", "start_date": "Start date",
-    "end_date": "End date", "account": "Account", "status": "Status", "subject": "Subject",
+    "end_date": "End date", "esrd_started_on": "Medicare ESRD period from",
+    "account": "Account", "status": "Status", "subject": "Subject",
     "note": "Note", "resolution": "Resolution", "date": "Date", "expected_count": "Tickets in the stack",
     "expected_total": "Total of the stack",
     # invoices, catalogue, payments and adjustments

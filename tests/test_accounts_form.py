@@ -80,6 +80,7 @@ PATIENT = [
     "p",                        # guarantor relationship: parent
     "Smith", "Bo", "", "", "", "217-555-0199", "", "", "", "", "", "",
     "Great Lakes Mutual", "Basic", "BPH123456789", "G-7", "", "", "01/01/2025", "",
+    "",                         # Medicare ESRD period from: none (not Medicare)
 ]
 
 
@@ -106,7 +107,7 @@ def test_a_clerk_types_a_paper_form_and_it_is_stored(tab, qtbot, payers):
 
 def test_an_unknown_payer_is_added_with_f4_and_the_form_is_kept(tab, qtbot, payers):
     press(qtbot, Qt.Key.Key_N, CTRL)
-    typed = PATIENT[:-8] + ["Blue Harbor", "PPO", "BH123456", "G-7"]
+    typed = PATIENT[:-9] + ["Blue Harbor", "PPO", "BH123456", "G-7"]
     type_form(qtbot, typed)
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert Account.select().count() == 0

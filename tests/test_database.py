@@ -495,3 +495,23 @@ def _drop_payment_check_column(con) -> None:
     for index in indexes:
         con.execute(index)
     con.execute("PRAGMA legacy_alter_table = OFF")
+
+
+def test_a_version_10_file_gains_the_coverages_esrd_period(tmp_path):
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE coverage DROP COLUMN esrd_started_on")
+    con.execute("PRAGMA user_version = 10")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 10
+        from billing_desk.models.schema_check import schema_problems
+
+        assert schema_problems(database.connection()) == []
+        columns = {row[1] for row in database.execute_sql("PRAGMA table_info(coverage)").fetchall()}
+        assert "esrd_started_on" in columns
+    finally:
+        opened.close()

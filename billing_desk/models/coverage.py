@@ -113,6 +113,9 @@ class Coverage(Stamped):
     subscriber_zip_code = TextField(default="")
     start_date = DateField(null=True)
     end_date = DateField(null=True)
+    # On a Medicare coverage: the day the patient's 30-month end-stage renal disease coordination
+    # period began (Medicare pays second to a group health plan until it ends; 837P SBR05 13).
+    esrd_started_on = DateField(null=True)
     deductible_met = MoneyField(default=0)
     out_of_pocket_met = MoneyField(default=0)
     active = BooleanField(default=True)

@@ -9,14 +9,14 @@ from typing import Callable
 
 from peewee import Database
 
-from .dialect import append_only_trigger
+from .dialect import append_only_trigger, table_columns
 from .migration_claims import claims
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
 from .migration_review import create_review_extras, review_speed
 from .migration_speed import create_speed_extras, speed
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 15
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -92,6 +92,17 @@ def _payer_programs(db: Database) -> None:
         db.execute_sql("ALTER TABLE payer ADD COLUMN program TEXT NOT NULL DEFAULT 'commercial'")
 
 
+def _another_branchs_step(db: Database) -> None:
+    """Versions 11 to 14 are other branches' steps, slotted in when they are merged."""
+
+
+def _esrd_coordination(db: Database) -> None:
+    """Version 15: a Medicare coverage may carry the day the patient's 30-month ESRD coordination
+    period began (Medicare second to a group health plan, 837P SBR05 13); none is known yet."""
+    if "esrd_started_on" not in table_columns(db, "coverage"):
+        db.execute_sql("ALTER TABLE coverage ADD COLUMN esrd_started_on DATE")
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_to_v2,
     2: _payers_and_plan_copays,
@@ -102,4 +113,9 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     7: _payer_programs,
     8: speed,
     9: review_speed,
+    10: _another_branchs_step,
+    11: _another_branchs_step,
+    12: _another_branchs_step,
+    13: _another_branchs_step,
+    14: _esrd_coordination,
 }

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 
 from peewee import fn
 
-from ...choices import CONTACT_PREFS, DELIVERY, RELATIONSHIPS, SEXES
+from ...choices import CONTACT_PREFS, DELIVERY, MEDICARE_FILING_CODES, PAYER_PROGRAMS, RELATIONSHIPS, SEXES
 from ...errors import Problem, ValidationError
 from ...field_names import words
 from ...models import Payer, Plan
@@ -77,6 +77,7 @@ class AccountForm:
     primary_relationship: str = "self"
     primary_start_date: str = ""
     primary_end_date: str = ""
+    primary_esrd_started_on: str = ""  # a Medicare coverage's ESRD coordination period began
     secondary_payer: str = ""
     secondary_plan: str = ""
     secondary_member_id: str = ""
@@ -85,6 +86,7 @@ class AccountForm:
     secondary_relationship: str = "self"
     secondary_start_date: str = ""
     secondary_end_date: str = ""
+    secondary_esrd_started_on: str = ""
     # Billing profile.
     statement_delivery: str = "print"
     payment_terms_days: str = field(default_factory=lambda: default_terms())
@@ -307,13 +309,27 @@ def _validate_coverage(form: AccountForm, rank: str, person: dict,
     problems += [problem] if problem else []
     if start and end and end < start:
         problems.append(Problem(f"{rank}_end_date", "ends before it starts"))
+    esrd, problem = _esrd_start(text("esrd_started_on"), rank, payer)
+    problems += [problem] if problem else []
     if problems:
         return None, problems
     subscriber = text("subscriber_name") or " ".join(
         p for p in (person.get("first_name"), person.get("last_name")) if p)
     return {"rank": rank, "plan": plan, "member_id": member, "group_number": text("group_number"),
             "subscriber_name": subscriber, "relationship": relationship, "start_date": start,
-            "end_date": end}, []
+            "end_date": end, "esrd_started_on": esrd}, []
+
+
+def _esrd_start(typed: str, rank: str, payer: Payer | None) -> tuple[dt.date | None, Problem | None]:
+    """The day a Medicare coverage's ESRD 30-month coordination period began (blank: none)."""
+    name = f"{rank}_esrd_started_on"
+    began, problem = parse_date(typed, name)
+    if problem or began is None:
+        return None, problem
+    if payer is not None and PAYER_PROGRAMS[payer.program].filing_code not in MEDICARE_FILING_CODES:
+        return None, Problem(name, f"only a Medicare coverage has an ESRD coordination period; "
+                             f"{payer.name} is not Medicare: leave it blank")
+    return began, None
 
 
 SUBSCRIBER_PARTS = ("first_name", "last_name", "date_of_birth", "sex", "street", "city", "state",

@@ -32,6 +32,8 @@ _SYNONYMS = {
     "primary_plan": ("plan", "insurance plan"),
     "primary_member_id": ("member id", "member", "policy number", "insurance id", "subscriber id"),
     "primary_group_number": ("group", "group number", "group no"),
+    "primary_esrd_started_on": ("esrd start", "esrd date", "esrd period from"),
+    "secondary_esrd_started_on": ("secondary esrd start", "secondary esrd date"),
 }
 
 TARGETS = [Target(f.name, LABELS[f.name], f.name in ("last_name",), _SYNONYMS.get(f.name, ()))

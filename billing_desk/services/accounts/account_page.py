@@ -263,7 +263,7 @@ def registration_data(account_id: int) -> dict:
                     ("Insurance company", "payer"), ("Plan", "plan"), ("Member id", "member_id"),
                     ("Group number", "group_number"), ("Subscriber", "subscriber_name"),
                     ("Relationship to subscriber", "relationship"), ("From", "start_date"),
-                    ("To", "end_date"))]))
+                    ("To", "end_date"), ("Medicare ESRD period from", "esrd_started_on"))]))
     sections.append(("Billing", [("Statements by", form.statement_delivery),
                                  ("Payment terms (days)", form.payment_terms_days),
                                  ("Billing cycle day", form.billing_cycle_day),

@@ -206,7 +206,8 @@ def form_from_account(account: Account) -> AccountForm:
         values = {"payer": coverage.plan.payer.name, "plan": coverage.plan.name,
                   "member_id": coverage.member_id, "group_number": coverage.group_number,
                   "subscriber_name": coverage.subscriber_name, "relationship": coverage.relationship,
-                  "start_date": _date_text(coverage.start_date), "end_date": _date_text(coverage.end_date)}
+                  "start_date": _date_text(coverage.start_date), "end_date": _date_text(coverage.end_date),
+                  "esrd_started_on": _date_text(coverage.esrd_started_on)}
         for part, value in values.items():
             setattr(form, f"{rank}_{part}", value)
         _claim_details_to_form(form, rank, coverage)

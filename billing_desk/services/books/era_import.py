@@ -22,7 +22,7 @@ from ...money import ZERO, format_money
 from ...remittance import CLAIM_STATUSES, Remittance
 from ..claims.after_payment import secondaries_of
 from ..office.transactions import in_transaction
-from . import insurance_money as money
+from . import insurance_money as money, owed_back
 from .remittances import Posted, find_claim, fingerprint_of, post_remittance
 
 
@@ -101,13 +101,22 @@ def _preview_one(remittance: Remittance) -> RemittancePreview:
             matched = f"invoice {invoice.number} ({invoice.account.display_name})"
             if payment.is_reversal:
                 matched += "".join(f"; its secondary claim {c.control_number} to {c.payer.name} will "
-                                   "be voided" for c in secondaries_of(claim))
+                                   "be voided" + _owed_back_words(c) for c in secondaries_of(claim))
+                owed = sum((held for _check, held in owed_back.owed_on(claim)), ZERO)
+                if owed:
+                    matched += f"; it takes back the {format_money(owed)} held as owed back to it"
             if payer is not None and claim.payer_id != payer.id:
                 row.problems.append(f"claim {payment.claim_number} was sent to {claim.payer.name}")
         row.claims.append(ClaimRow(payment.claim_number, payment.patient_name,
                                    CLAIM_STATUSES.get(payment.status, payment.status),
                                    payment.charge, payment.paid, matched))
     return row
+
+
+def _owed_back_words(claim) -> str:
+    paid = sum((part.amount for part in owed_back.paid_parts(claim)), ZERO)
+    return (f", and the {format_money(paid)} it paid taken off the invoice and held as owed back to "
+            f"{claim.payer.name}" if paid else "")
 
 
 def preview_era(path: str | os.PathLike[str]) -> EraPreview:

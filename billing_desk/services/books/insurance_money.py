@@ -36,6 +36,9 @@ from .remit_lines import payer_owes
 METHODS = ("check", "eft", "none")
 # An insurer's check or EFT as the method of each account's part of it.
 PAYMENT_METHOD = {"check": "check", "eft": "eft", "none": "other"}
+# The code of a hold whose money its payer is owed back (its claim was voided after it paid;
+# owed_back.py); the hold's reference is that claim's number.
+OWED_BACK = "owed back"
 
 
 def move(check: InsurancePayment, kind: str, amount: Decimal, by: User, *, reason: str = "",
@@ -107,11 +110,20 @@ def hold_reason(check_id: int, reason: str, by: User) -> None:
         left = unapplied(check_id)
         if left <= 0:
             return
-        # The reason is a new pair of movements, so the history keeps the old one too.
+        # The reason is a new pair of movements, so the history keeps the old one too (and
+        # money owed back to the payer stays owed back).
+        last = _last_hold(check_id)
         move(check, "applied", -left, by, reason="re-held", entry_date=today())
-        move(check, "held", left, by, reason=reason.strip(), entry_date=today())
+        move(check, "held", left, by, reason=reason.strip(), entry_date=today(),
+             code=last.code if last else "", reference=last.reference if last else "")
         audit.record(by, "hold", check, summary=f"{format_money(left)} of {check.payer.name} "
                      f"{check.reference} held unapplied: {reason.strip()}")
+
+
+def _last_hold(check_id: int) -> InsuranceMoney | None:
+    return (InsuranceMoney.select().where(InsuranceMoney.insurance_payment == check_id,
+                                          InsuranceMoney.kind == "held")
+            .order_by(InsuranceMoney.id.desc()).first())
 
 
 def refund_unapplied(check_id: int, amount, reason: str, by: User, *, reference: str = "",
@@ -244,6 +256,11 @@ class UnappliedRow:
     reason: str
     method: str = "check"
     days: int = 0  # since it was received, as of the day asked
+    owed_back: bool = False  # the payer is owed it back (its claim was voided after it paid)
+
+    @property
+    def state(self) -> str:
+        return "owed back" if self.owed_back else "held"
 
 
 def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[UnappliedRow]:
@@ -257,8 +274,9 @@ def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[Una
               .where(held).group_by(InsuranceMoney.insurance_payment).tuples() if cents}
     if not totals:
         return []
-    reasons = {check_id: reason for check_id, reason in
-               InsuranceMoney.select(InsuranceMoney.insurance_payment, InsuranceMoney.reason)
+    reasons = {check_id: (reason, code) for check_id, reason, code in
+               InsuranceMoney.select(InsuranceMoney.insurance_payment, InsuranceMoney.reason,
+                                     InsuranceMoney.code)
                .where(held, InsuranceMoney.kind == "held").order_by(InsuranceMoney.id).tuples()}
     checks = (InsurancePayment.select(InsurancePayment, Payer).join(Payer)
               .where(InsurancePayment.id.in_(list(totals))))
@@ -266,8 +284,9 @@ def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[Una
         checks = checks.where(Payer.name == payer)
     day = as_of or today()
     rows = [UnappliedRow(c.id, c.payer.name, c.reference, c.received_on, c.amount,
-                         from_cents(totals[c.id]), reasons.get(c.id, ""), c.method,
-                         max((day - c.received_on).days, 0)) for c in checks]
+                         from_cents(totals[c.id]), reasons.get(c.id, ("", ""))[0], c.method,
+                         max((day - c.received_on).days, 0),
+                         reasons.get(c.id, ("", ""))[1] == OWED_BACK) for c in checks]
     return sorted(rows, key=lambda r: (r.received_on, r.check_id))
 
 

@@ -24,7 +24,7 @@ from ..claims import after_payment, claim_status
 from ..claims.payer_order import covering
 from ..office import audit
 from ..office.transactions import in_transaction, today
-from . import insurance_money as money
+from . import insurance_money as money, owed_back
 from .remit_lines import LineOutcome, LinePosting, post_line
 
 
@@ -123,6 +123,10 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
         raise RuleError(f"Claim {claim.control_number} was sent to {claim.payer.name}, not "
                         f"{check.payer.name}.")
     invoice = claim.invoice
+    if payment.is_reversal and owed_back.owed_on(claim):
+        done.notes.append(owed_back.recoup(check, claim, -payment.paid, by, entry_date))
+        done.claims.append(claim.control_number)
+        return
     if payment.is_reversal:
         _reverse_status(claim, by, check.reference)
     part = Payment.create(account=invoice.account_id, source="insurance", payer=claim.payer_id,
@@ -164,7 +168,9 @@ def _post_claim(check: InsurancePayment, claim: Claim, payment: ClaimPayment, by
         claim.payer_claim_number = payment.payer_claim_number
         claim.save(only=[Claim.payer_claim_number])
     if payment.is_reversal:
+        paid_secondaries = after_payment.secondaries_of(claim)
         done.notes += after_payment.after_reversal(claim, by, check.reference)
+        done.notes += owed_back.take_back(paid_secondaries, claim, by, entry_date)
     elif adjudications:
         made = after_payment.after_primary_payment(claim.payer_id, adjudications, check.received_on,
                                                    by, reference=check.reference)

@@ -11,6 +11,23 @@ from ...errors import Problem
 from ...models import Claim, Coverage, Plan
 
 AGED = 65  # a patient this old on the date of service is "working aged" (12), younger disabled (43)
+ESRD_MONTHS = 30  # Medicare pays second to a group health plan this long after ESRD entitlement
+
+
+def esrd_period_end(began: dt.date) -> dt.date:
+    """The first day Medicare pays first again: 30 months after the ESRD coordination period
+    began (the same day of the month, or the month's last day when it has none)."""
+    months = began.year * 12 + began.month - 1 + ESRD_MONTHS
+    year, month = divmod(months, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(began.day, last))
+
+
+def in_esrd_period(coverage: Coverage, day: dt.date) -> bool:
+    """The coverage's ESRD coordination period runs on ``day``."""
+    began = coverage.esrd_started_on
+    return began is not None and began <= day < esrd_period_end(began)
 
 
 def covering(account_id: int, on: dt.date, rank: str) -> Coverage | None:
@@ -55,18 +72,41 @@ def medicare_second_reason(claim: Claim) -> str:
     reason = PAYER_PROGRAMS[first.plan.payer.program].before_medicare
     if reason != "group":
         return reason
+    if in_esrd_period(claim.coverage, claim.invoice.service_date):
+        return "13"  # end-stage renal disease, in its 30-month coordination period
     age = age_on(claim.invoice.account.date_of_birth, claim.invoice.service_date)
     return "12" if age is not None and age >= AGED else "43"
 
 
 def medicare_order_problem(claim: Claim) -> Problem | None:
     """A claim to Medicare as the second payer after a program Medicare pays before (Medicaid,
-    TRICARE, Medicare itself...): the coverages are in the wrong order."""
+    TRICARE, Medicare itself...), or after a group health plan once the patient's ESRD
+    coordination period is over; a claim to Medicare first while that period runs and a group
+    health plan is the other coverage: the coverages are in the wrong order."""
     if not to_medicare_second(claim):
-        return None
+        return _esrd_medicare_first(claim)
+    day = claim.invoice.service_date
+    began = claim.coverage.esrd_started_on
+    if began is not None and day >= esrd_period_end(began):
+        return Problem("coverage.rank", f"the 30-month ESRD coordination period ended "
+                       f"{esrd_period_end(began):%m/%d/%Y}: Medicare pays first from then on; make "
+                       "Medicare the primary coverage")
     first = billed_before(claim)
     if first is None or PAYER_PROGRAMS[first.plan.payer.program].before_medicare:
         return None
     program = PAYER_PROGRAMS[first.plan.payer.program].label.split(" (")[0]
     return Problem("coverage.rank", f"Medicare pays before {program} ({first.plan.payer.name}): make "
                    "Medicare the primary coverage, or set the first payer's program on the Payers screen")
+
+
+def _esrd_medicare_first(claim: Claim) -> Problem | None:
+    medicare = PAYER_PROGRAMS[claim.payer.program].filing_code in MEDICARE_FILING_CODES
+    day = claim.invoice.service_date
+    if not medicare or claim.rank != "primary" or not in_esrd_period(claim.coverage, day):
+        return None
+    other = covering(claim.invoice.account_id, day, "secondary")
+    if other is None or PAYER_PROGRAMS[other.plan.payer.program].before_medicare != "group":
+        return None
+    return Problem("coverage.rank", f"Medicare pays second to {other.plan.payer.name} during the ESRD "
+                   f"coordination period (until {esrd_period_end(claim.coverage.esrd_started_on):%m/%d/%Y}): "
+                   "make Medicare the secondary coverage")

@@ -22,6 +22,7 @@ COLUMNS = [
     Column("Subscriber", lambda r: r[0].subscriber_name, width=140),
     Column("From", lambda r: r[0].start_date, width=90),
     Column("Until", lambda r: r[0].end_date, width=90),
+    Column("ESRD from", lambda r: r[0].esrd_started_on, width=90),
     Column("In use", lambda r: r[0].active, width=60),
     Column("Verified", lambda r: r[1], width=260),
 ]

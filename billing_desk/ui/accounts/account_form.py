@@ -40,8 +40,8 @@ def _insurance(rank: str) -> tuple[str, int, list[tuple[str, str]]]:
         (f"{rank}_payer", "Insurance company"), (f"{rank}_plan", "Plan"),
         (f"{rank}_member_id", "Member id"), (f"{rank}_group_number", "Group number"),
         (f"{rank}_subscriber_name", "Subscriber (if not the patient)"),
-        (f"{rank}_relationship", "Patient is the subscriber's"),
-        (f"{rank}_start_date", "Effective from"), (f"{rank}_end_date", "Until")])
+        (f"{rank}_relationship", "Patient is the subscriber's"), (f"{rank}_start_date", "Effective from"),
+        (f"{rank}_end_date", "Until"), (f"{rank}_esrd_started_on", "Medicare ESRD period from")])
 
 
 # The paper form, top to bottom: (section title, columns, [(field, label), ...]).
@@ -93,10 +93,10 @@ def _with_full_details(sections):
 SECTIONS = _with_full_details(SECTIONS)
 GUARANTOR_BOXES = tuple(name for title, _c, items in SECTIONS if title.startswith("Responsible")
                         for name, _l in items if name != "guarantor_relationship")
-PLACEHOLDERS = {"date_of_birth": "MM/DD/YYYY", "phone": "(217) 555-0123", "state": "NY",
-                "zip_code": "12345", "primary_start_date": "MM/DD/YYYY",
-                "secondary_start_date": "MM/DD/YYYY", "credit_limit": "0.00",
-                "guarantor_date_of_birth": "MM/DD/YYYY"}
+PLACEHOLDERS = {"phone": "(217) 555-0123", "state": "NY", "zip_code": "12345", "credit_limit": "0.00",
+                **dict.fromkeys(("date_of_birth", "guarantor_date_of_birth", "primary_start_date",
+                                 "secondary_start_date", "primary_esrd_started_on",
+                                 "secondary_esrd_started_on"), "MM/DD/YYYY")}
 INSURANCE_SECTIONS: tuple[str, ...] = ("Primary insurance", "Secondary insurance")
 
 

@@ -40,6 +40,7 @@ UNAPPLIED_COLUMNS = [
     Column("Days", lambda r: r.days, width=45),
     Column("Check amount", lambda r: r.amount, width=110),
     Column("Unapplied", lambda r: r.unapplied, width=90),
+    Column("State", lambda r: r.state, width=80),
     Column("Why it is held", lambda r: r.reason, width=330),
 ]
 
@@ -140,7 +141,10 @@ class UnappliedWindow(_MoneyList):
     def show_rows(self, rows: list) -> None:
         super().show_rows(rows)
         held = sum((r.unapplied for r in rows), ZERO)
-        self.count.setText(f"{self.count.text()}, {format_money(held)} held")
+        owed = sum((r.unapplied for r in rows if r.owed_back), ZERO)
+        self.count.setText(f"{self.count.text()}, {format_money(held)} held"
+                           + (f", of which {format_money(owed)} owed back to the payers (refund it, or "
+                              "apply it to the corrected claim)" if owed else ""))
 
     def _amount(self, title: str, question: str, default: Decimal) -> str | None:
         text = self.prompts.ask_text(title, question, str(default))
@@ -190,7 +194,8 @@ class UnappliedWindow(_MoneyList):
         if amount is None:
             return
         reason = self.prompts.ask_text("Refund to the payer", "Why is it paid back? (e.g. overpaid "
-                                       "claim 200123; the payer asked for it back)")
+                                       "claim 200123; the payer asked for it back)",
+                                       row.reason if row.owed_back else "")
         if not (reason and reason.strip()):
             return
         reference = self.prompts.ask_text("Refund to the payer", "Our check number for the refund "

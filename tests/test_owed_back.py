@@ -1,0 +1,155 @@
+"""The primary reverses its payment after the secondary had paid: the secondary's claim is voided
+and its money comes off the invoice, held on its check as owed back to the secondary payer until
+the clerk refunds it or applies it to the corrected claim (or the payer takes it back itself)."""
+
+from __future__ import annotations
+
+import pytest
+from claims_fixtures import DAY, office  # noqa: F401
+from remit_fixtures import D, acme, billed, lines_of, patient  # noqa: F401
+
+from billing_desk.models import Account, Claim, InsuranceMoney, InsurancePayment, LedgerEntry, Payment
+from billing_desk.remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
+from billing_desk.services.books import insurance_money, remittances
+from billing_desk.services.books.ledger import check_ledger
+from billing_desk.services.claims.claim_checks import check_claims
+
+pytestmark = pytest.mark.both_engines
+
+
+def _primary(number, paid, contractual, share, status="1", reference="CHK-R1"):
+    sign = -1 if status == "22" else 1
+    paid, contractual, share = (sign * D(x) for x in (paid, contractual, share))
+    adjustments = (RemittanceAdjustment("CO", "45", contractual), RemittanceAdjustment("PR", "2", share))
+    return Remittance("ACME HEALTH", "ACME01", "check", reference, paid, DAY, claims=(ClaimPayment(
+        number, status, sign * D("120.00"), paid, lines=(RemittanceLine(
+            "99213", sign * D("120.00"), paid, adjustments=adjustments),)),))
+
+
+def _lakes_claim(number, paid, share, status="1"):
+    sign = -1 if status == "22" else 1
+    paid, share = sign * D(paid), sign * D(share)
+    adjustments = (RemittanceAdjustment("PR", "1", share),) if share else ()
+    return ClaimPayment(number, status, sign * D("120.00"), paid, lines=(RemittanceLine(
+        "99213", sign * D("120.00"), paid, adjustments=adjustments),))
+
+
+def _lakes(reference, *claims):
+    return Remittance("GREAT LAKES", "GLM01", "check", reference, sum((c.paid for c in claims), D(0)),
+                      DAY, claims=claims)
+
+
+def _sent(claim):
+    Claim.update(status="submitted", submitted_mode="paper").where(Claim.id == claim.id).execute()
+    return Claim.get_by_id(claim.id)
+
+
+def _owed(line, payer_id):
+    return sum((e.amount for e in LedgerEntry.select().where(LedgerEntry.line == line.id,
+                                                             LedgerEntry.payer == payer_id)), D(0))
+
+
+def _clean():
+    assert check_ledger() == []
+    assert check_claims() == []
+    for check in InsurancePayment.select():
+        sums = insurance_money.check_sums(check.id)
+        assert sums.accounted == sums.amount, check.reference
+
+
+@pytest.fixture
+def reversed_after_secondary_paid(patient, admin, office):
+    """Acme paid 80 (CO 20, PR 20 to Great Lakes); Great Lakes paid 15 and put 5 on the patient;
+    then Acme reversed its payment."""
+    account = patient(secondary=office["lakes"])
+    invoice, claim = billed(account, admin, "INV5001-1", [("99213", 1, "120.00")])
+    remittances.post_remittance(_primary("INV5001-1", "80.00", "20.00", "20.00"), admin)
+    secondary = _sent(Claim.get(Claim.primary_claim == claim.id))
+    remittances.post_remittance(_lakes("GL-1", _lakes_claim(secondary.control_number, "15.00", "5.00")),
+                                admin)
+    fresh = Account.get_by_id(account.id)
+    assert (fresh.insurance_balance, fresh.patient_balance) == (0, D("5.00"))
+    done = remittances.post_remittance(
+        _primary("INV5001-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
+    return {"account": account, "invoice": invoice, "claim": claim, "secondary": secondary,
+            "done": done, "check": InsurancePayment.get(InsurancePayment.reference == "GL-1")}
+
+
+def test_the_secondarys_payment_comes_off_the_invoice_and_is_owed_back(reversed_after_secondary_paid,
+                                                                       office):
+    case = reversed_after_secondary_paid
+    (line,) = lines_of(case["invoice"])
+    assert (line.insurance_balance, line.patient_balance) == (D("120.00"), 0)  # Acme owes it all again
+    assert _owed(line, office["lakes"].payer_id) == 0
+    assert Claim.get_by_id(case["secondary"].id).status == "voided"
+    (part,) = Payment.select().where(Payment.insurance_payment == case["check"].id)
+    assert part.status == "void" and "owed back" in part.void_reason
+    (row,) = insurance_money.unapplied_list()
+    assert (row.reference, row.unapplied, row.owed_back) == ("GL-1", D("15.00"), True)
+    assert row.reason.startswith("owed back to Great Lakes")
+    assert case["secondary"].control_number in row.reason
+    said = " ".join(case["done"].notes)
+    assert "$15.00" in said and "owed back to Great Lakes" in said
+    _clean()
+
+
+def test_money_owed_back_is_refunded_to_the_payer(reversed_after_secondary_paid, admin):
+    check = reversed_after_secondary_paid["check"]
+    insurance_money.refund_unapplied(check.id, "15.00", "claim voided after the primary's reversal",
+                                     admin, reference="R-77")
+    assert insurance_money.unapplied_list() == []
+    _clean()
+
+
+def test_money_owed_back_is_applied_to_the_corrected_secondary_claim(reversed_after_secondary_paid,
+                                                                     admin, office):
+    case = reversed_after_secondary_paid
+    remittances.post_remittance(_primary("INV5001-1", "90.00", "20.00", "10.00", reference="CHK-R3"),
+                                admin)
+    corrected = Claim.get(Claim.primary_claim == case["claim"].id, Claim.status.not_in(("voided",)),
+                          Claim.frequency == "1")
+    (line,) = insurance_money.lines_to_apply(case["check"].id, corrected.control_number)
+    assert line.owed == D("10.00")
+    insurance_money.apply_unapplied(case["check"].id, corrected.id, line.line_id, "10.00", admin)
+    (row,) = insurance_money.unapplied_list()
+    assert row.unapplied == D("5.00") and row.owed_back
+    insurance_money.refund_unapplied(case["check"].id, "5.00", "the rest owed back", admin)
+    fresh = Account.get_by_id(case["account"].id)
+    assert (fresh.insurance_balance, fresh.patient_balance) == (0, 0)
+    _clean()
+
+
+def test_the_secondarys_own_reversal_is_taken_from_what_it_is_owed(reversed_after_secondary_paid, admin,
+                                                                   office):
+    """Great Lakes later sends its own reversal of the voided claim (CLP 22) beside its payment of
+    the corrected one: the reversal is what was owed back, not a second take-back off the invoice."""
+    case = reversed_after_secondary_paid
+    remittances.post_remittance(_primary("INV5001-1", "80.00", "20.00", "20.00", reference="CHK-R3"),
+                                admin)
+    corrected = _sent(Claim.get(Claim.primary_claim == case["claim"].id, Claim.status.not_in(("voided",)),
+                                Claim.frequency == "1"))
+    done = remittances.post_remittance(_lakes(
+        "GL-2", _lakes_claim(case["secondary"].control_number, "15.00", "5.00", status="22"),
+        _lakes_claim(corrected.control_number, "20.00", "0")), admin)
+    (line,) = lines_of(case["invoice"])
+    assert (line.insurance_balance, line.patient_balance) == (0, 0)
+    assert insurance_money.unapplied_list() == []
+    taken = InsuranceMoney.get(InsuranceMoney.kind == "refunded")
+    assert taken.insurance_payment_id == case["check"].id and "GL-2" in taken.reason
+    assert any("owed back" in n for n in done.notes)
+    _clean()
+
+
+def test_the_835_preview_says_the_secondarys_money_will_be_owed_back(patient, admin, office):
+    from billing_desk.services.books.era_import import _preview_one
+
+    account = patient(secondary=office["lakes"])
+    billed(account, admin, "INV5002-1", [("99213", 1, "120.00")])
+    remittances.post_remittance(_primary("INV5002-1", "80.00", "20.00", "20.00"), admin)
+    secondary = _sent(Claim.get(Claim.rank == "secondary"))
+    remittances.post_remittance(_lakes("GL-1", _lakes_claim(secondary.control_number, "15.00", "5.00")),
+                                admin)
+    preview = _preview_one(_primary("INV5002-1", "80.00", "20.00", "20.00", status="22",
+                                    reference="CHK-R2"))
+    assert "the $15.00 it paid taken off the invoice and held as owed back to Great Lakes" in \
+        preview.claims[0].matched
