@@ -10,13 +10,14 @@ from typing import Callable
 from peewee import Database
 
 from .dialect import append_only_trigger
+from .migration_ages import create_age_extras, ledger_ages
 from .migration_claims import claims
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
 from .migration_review import create_review_extras, review_speed
 from .migration_speed import create_speed_extras, speed
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -39,12 +40,14 @@ def create_triggers(db: Database) -> None:
 
 def create_extras(db: Database) -> None:
     """What peewee's create_tables does not make: triggers, partial indexes, the ledger's day
-    totals (migration_speed), the billing review's covering indexes (migration_review)."""
+    totals (migration_speed), the billing review's covering indexes (migration_review), the ledger's
+    totals by month and due date (migration_ages)."""
     create_triggers(db)
     for statement in PARTIAL_INDEXES:
         db.execute_sql(statement)
     create_speed_extras(db)
     create_review_extras(db)
+    create_age_extras(db)
 
 
 def _v1_to_v2(db: Database) -> None:
@@ -102,4 +105,5 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     7: _payer_programs,
     8: speed,
     9: review_speed,
+    10: ledger_ages,
 }

@@ -14,6 +14,7 @@ from peewee import fn
 
 from ...choices import LEDGER_KINDS
 from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
+from ...models.migration_ages import NO_DUE_DATE, from_entries
 from ...money import ZERO, format_money, from_cents, to_cents
 from ..office.transactions import today
 
@@ -116,6 +117,7 @@ def check_ledger() -> list[str]:
     problems += _check_payments()
     problems += _check_insurance_payments()
     problems += _check_day_totals()
+    problems += _check_month_due_totals()
     return problems
 
 
@@ -131,6 +133,27 @@ def _check_day_totals() -> list[str]:
         have, want = kept.get(day, (0, 0)), entries.get(day, (0, 0))
         if have != want:
             problems.append(f"the day totals of {dt.date.fromisoformat(str(day)):%m/%d/%Y} say "
+                            f"{format_money(from_cents(have[0]))} in {_entries(have[1])}; the ledger holds "
+                            f"{format_money(from_cents(want[0]))} in {_entries(want[1])}")
+    return problems
+
+
+def _check_month_due_totals() -> list[str]:
+    """The totals kept per month keyed and due date (models/migration_ages: the billing review's
+    A/R by age at month-ends) against the entries on invoices and those invoices' due dates."""
+    def key(month, due) -> tuple[str, str]:
+        return str(month), str(due)[:10]
+
+    entries = {key(m, d): (a, n) for m, d, a, n in database.execute_sql(from_entries(database.obj))}
+    kept = {key(m, d): (a, n) for m, d, a, n in database.execute_sql(
+        "SELECT month, due_date, amount, entries FROM ledger_month_due")}
+    problems = []
+    for month, due in sorted(set(entries) | set(kept)):
+        have, want = kept.get((month, due), (0, 0)), entries.get((month, due), (0, 0))
+        if have != want:
+            year, number = month.split("-")
+            owed = "no due date" if due == NO_DUE_DATE else f"due {dt.date.fromisoformat(due):%m/%d/%Y}"
+            problems.append(f"the totals of {number}/{year} for invoices {owed} say "
                             f"{format_money(from_cents(have[0]))} in {_entries(have[1])}; the ledger holds "
                             f"{format_money(from_cents(want[0]))} in {_entries(want[1])}")
     return problems

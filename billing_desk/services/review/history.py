@@ -1,10 +1,10 @@
 """The review's history of the ledger, fast at 2,000,000 entries: A/R and its parts over 90 and
 120 days at any day, and each month's charges, payments, allowances and refunds.
 
-A day's A/R is read backwards from today's open balances (kept with every entry): what is owed
-today, less what was keyed after that day. So a day near today costs a few entries, not the whole
-ledger. Each month's money is read in one pass over the ledger's covering index by day and kind
-(``ledger_entry_day_kind``, schema 10). Nothing is written: a review only reads, so it runs on a
+A day's A/R by age is read from the ledger's totals kept per month keyed and invoice due date
+(``ledger_month_due``, schema 11: a few thousand rows), and a day inside a month adds the
+entries of that month's part. Each month's money is read in one pass over the ledger's covering
+index by day and kind (``ledger_entry_day_kind``, schema 10). Nothing is written: a review only reads, so it runs on a
 read-only connection (the command line's reports) as in the window.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...models import database
+from ...models.migration_ages import NO_DUE_DATE
 from .model import Point
 
 FLOW_KEYS = ("charges", "payments", "refunds", "contractual")
@@ -35,61 +36,56 @@ def _edges(day: dt.date) -> tuple[str, str]:
     return (day - dt.timedelta(days=90)).isoformat(), (day - dt.timedelta(days=120)).isoformat()
 
 
-def _points_now(dates: list[dt.date]) -> list[list[int]]:
-    """Today's open balances, split by each date's edges: [A/R, over 90, over 120] per date."""
-    columns, params = [], []
-    for d in dates:
-        columns.append(
-            "SUM(CASE WHEN due_date >= ? THEN 0 ELSE b END), SUM(CASE WHEN due_date >= ? THEN 0 ELSE b END)"
-        )
-        params += list(_edges(d))
-    sql = f"""SELECT SUM(b), {", ".join(columns)}
-              FROM (SELECT due_date, patient_balance + insurance_balance AS b
-                    FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0) AS open_now"""
-    row = database.execute_sql(sql, params).fetchone()
-    return [[row[0] or 0, row[1 + 2 * k] or 0, row[2 + 2 * k] or 0] for k in range(len(dates))]
+def _by_due(sql: str, params: list) -> list[tuple[str, str, int]]:
+    return [(str(key)[:10], str(due)[:10], cents) for key, due, cents in database.execute_sql(sql, params)]
 
 
-def _keyed_after(dates: list[dt.date]) -> list[list[int]]:
-    """What was keyed after each date, on invoices, split by that date's edges: one pass that
-    sums the entries after the earliest date per invoice and day (in invoice order, from the
-    ledger's index by invoice and day), then per day and due date with each invoice's due date
-    looked up once; each date then takes the days after it."""
-    dates = sorted(dates)
-    sql = """SELECT s.on_day, i.due_date, SUM(s.cents)
-             FROM (SELECT invoice_id, entry_date AS on_day, SUM(amount) AS cents FROM ledger_entry
-                   WHERE entry_date > ? GROUP BY 1, 2) s
-             JOIN invoice i ON i.id = s.invoice_id GROUP BY 1, 2"""
-    groups = [
-        (str(on)[:10], str(due)[:10] if due else "", cents)
-        for on, due, cents in database.execute_sql(sql, [dates[0].isoformat()])
-    ]
-    result = []
-    for d in dates:
-        after, (e90, e120) = d.isoformat(), _edges(d)
-        total = over_90 = over_120 = 0
-        for on, due, cents in groups:
-            if on <= after:  # keyed on or before d
-                continue
-            total += cents
-            if not due or due < e90:
-                over_90 += cents
-            if not due or due < e120:
-                over_120 += cents
-        result.append([total, over_90, over_120])
-    return result
+def _entries_between(first: dt.date, last: dt.date) -> list[tuple[str, str, int]]:
+    """(entry date, due date, cents) of the entries on invoices keyed from ``first`` to ``last``."""
+    return _by_due(
+        f"""SELECT le.entry_date, COALESCE(i.due_date, '{NO_DUE_DATE}'), SUM(le.amount)
+            FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id
+            WHERE le.entry_date BETWEEN ? AND ? GROUP BY 1, 2""",
+        [first.isoformat(), last.isoformat()],
+    )
+
+
+def _split(rows, d: dt.date, sign: int, into: list[int]) -> None:
+    e90, e120 = _edges(d)
+    for _, due, cents in rows:
+        into[0] += sign * cents
+        if due < e90:
+            into[1] += sign * cents
+        if due < e120:
+            into[2] += sign * cents
 
 
 def ar_points(dates: list[dt.date]) -> dict[dt.date, Point]:
     """A/R and the parts more than 90 and 120 days past due (as the aging buckets them) at each
-    date, each as it stood at the end of that day."""
+    date, each as it stood at the end of that day: the ledger's totals kept per month and due
+    date (``ledger_month_due``, schema 11) up to that month, and of a day inside a month the
+    entries from the month's start to it (or those after it to the month's end taken off,
+    whichever are fewer days)."""
     dates = sorted(set(dates))
     if not dates:
         return {}
-    newest = newest_entry()
-    now = _points_now(dates)
-    later = _keyed_after(dates) if newest and dates[0] < newest else [[0, 0, 0]] * len(dates)
-    return {d: Point(d, a[0] - b[0], a[1] - b[1], a[2] - b[2]) for d, a, b in zip(dates, now, later)}
+    kept = _by_due(
+        "SELECT month, due_date, amount FROM ledger_month_due WHERE month <= ? AND amount != 0",
+        [f"{dates[-1]:%Y-%m}"],
+    )
+    points = {}
+    for d in dates:
+        month, first, last = f"{d:%Y-%m}", d.replace(day=1), month_end(d)
+        sums = [0, 0, 0]
+        if d == last or (last - d).days < (d - first).days + 1:
+            _split((r for r in kept if r[0] <= month), d, 1, sums)
+            if d != last:
+                _split(_entries_between(d + dt.timedelta(days=1), last), d, -1, sums)
+        else:
+            _split((r for r in kept if r[0] < month), d, 1, sums)
+            _split(_entries_between(first, d), d, 1, sums)
+        points[d] = Point(d, *sums)
+    return points
 
 
 def open_items(day: dt.date) -> list[tuple[int, int, int, int, int]]:
