@@ -139,9 +139,7 @@ def snapshot(day: dt.date) -> dict:
 def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
     """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments and refunds from the
     ledger's index by day and kind (no join: at 2,000,000 entries a join per entry is what
-    costs), contractual allowances from the adjustments, and charges per invoice payer
-    ("payers": {payer id: cents}) from the invoices posted (less those voided) in the month: the
-    same money as the ledger's charges."""
+    costs), contractual allowances from the adjustments."""
     months: dict[str, dict] = {}
     span = [first.isoformat(), last.isoformat()]
     for on, kind, cents in database.execute_sql(
@@ -162,21 +160,29 @@ def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
         span,
     ):
         months.setdefault(ym, _empty())["contractual"] += cents
-    for ym, payer, cents in database.execute_sql(
-        """SELECT substr(posted_on, 1, 7), COALESCE(payer_id, 0), SUM(total) FROM invoice
-            WHERE posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1, 2
-            UNION ALL
-            SELECT substr(voided_on, 1, 7), COALESCE(payer_id, 0), -SUM(total) FROM invoice
-            WHERE status = 'void' AND voided_on BETWEEN ? AND ? GROUP BY 1, 2""",
-        span + span,
-    ):
-        payers = months.setdefault(ym, _empty())["payers"]
-        payers[str(payer)] = payers.get(str(payer), 0) + cents
     return months
 
 
+def charges_per_payer(first: dt.date, last: dt.date) -> dict[int, int]:
+    """Charges keyed from ``first`` to ``last`` per invoice payer (0: none), from the invoices
+    posted (less those voided) in those days: the same money as the ledger's charges. Read only
+    for the days the A/R figures divide by (not for every month of the trend)."""
+    span = [first.isoformat(), last.isoformat()]
+    payers: dict[int, int] = {}
+    for payer, cents in database.execute_sql(
+        """SELECT COALESCE(payer_id, 0), SUM(total) FROM invoice
+            WHERE posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1
+            UNION ALL
+            SELECT COALESCE(payer_id, 0), -SUM(total) FROM invoice
+            WHERE status = 'void' AND voided_on BETWEEN ? AND ? GROUP BY 1""",
+        span + span,
+    ):
+        payers[int(payer)] = payers.get(int(payer), 0) + cents
+    return payers
+
+
 def _empty() -> dict:
-    return {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0, "payers": {}}
+    return {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0}
 
 
 def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None) -> dict:
@@ -211,8 +217,6 @@ def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None)
     for piece in pieces:
         for key in FLOW_KEYS:
             total[key] += piece[key]
-        for payer, cents in piece["payers"].items():
-            total["payers"][payer] = total["payers"].get(payer, 0) + cents
     return total
 
 
@@ -224,6 +228,7 @@ class History:
         self.months: dict = {}  # whole months over, read during this review
         self.read: dict = {}  # part-months read during this review
         self.snapshots: dict = {}
+        self.payers: dict = {}  # charges per payer over the days A/R is divided by
 
     def points(self, dates: list[dt.date]) -> dict[dt.date, Point]:
         return ar_points(dates)
@@ -243,6 +248,11 @@ class History:
             found = _flows_between(months[0], month_end(months[-1]))
             for month in months:
                 self.months[f"{month:%Y-%m}"] = found.get(f"{month:%Y-%m}", _empty())
+
+    def charges_per_payer(self, first: dt.date, last: dt.date) -> dict[int, int]:
+        if (first, last) not in self.payers:
+            self.payers[(first, last)] = charges_per_payer(first, last)
+        return self.payers[(first, last)]
 
     def snapshot(self, day: dt.date) -> dict:
         if day not in self.snapshots:
