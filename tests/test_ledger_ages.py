@@ -44,14 +44,14 @@ def _from_entries() -> dict:
 def test_the_kept_totals_follow_postings_payments_voids_and_reversals(db, admin, catalogue, make_account):
     account, other = make_account(), make_account()
     first = invoices.quick_invoice(account.id, DAY, [("99213", 1), ("36415", 2)], admin, entry_date=DAY)
-    second = invoices.quick_invoice(other.id, DAY, [("99213", 1)], admin, entry_date=DAY + dt.timedelta(days=3))
+    later = [DAY + dt.timedelta(days=n) for n in (3, 5, 40, 41, 62)]
+    second = invoices.quick_invoice(other.id, DAY, [("99213", 1)], admin, entry_date=later[0])
     paid = payments.record_payment(account.id, "40.00", admin, method="check", reference="101",
-                                   received_on=DAY + dt.timedelta(days=5), entry_date=DAY + dt.timedelta(days=5))
+                                   received_on=later[1], entry_date=later[1])
     line = invoices.invoice_lines(first)[0]
-    adjustments.adjust_line(line.id, "discount", "5.00", "courtesy", admin,
-                            entry_date=DAY + dt.timedelta(days=40))
-    payments.void_payment(paid.id, "the check bounced", admin, entry_date=DAY + dt.timedelta(days=41))
-    invoices.void_invoice(second.id, "keyed twice", admin, entry_date=DAY + dt.timedelta(days=62))
+    adjustments.adjust_line(line.id, "discount", "5.00", "courtesy", admin, entry_date=later[2])
+    payments.void_payment(paid.id, "the check bounced", admin, entry_date=later[3])
+    invoices.void_invoice(second.id, "keyed twice", admin, entry_date=later[4])
     assert len(_kept()) >= 4  # March, April (two due dates) and May
     assert _kept() == _from_entries()
     assert check_ledger() == []
@@ -60,8 +60,9 @@ def test_the_kept_totals_follow_postings_payments_voids_and_reversals(db, admin,
 def test_a_due_date_changed_moves_its_invoices_entries(db, admin, catalogue, make_account):
     account = make_account()
     invoice = invoices.quick_invoice(account.id, DAY, [("99213", 1)], admin, entry_date=DAY)
-    payments.record_payment(account.id, "20.00", admin, method="cash", received_on=DAY + dt.timedelta(days=35),
-                            entry_date=DAY + dt.timedelta(days=35))
+    paid_on = DAY + dt.timedelta(days=35)
+    payments.record_payment(account.id, "20.00", admin, method="cash", received_on=paid_on,
+                            entry_date=paid_on)
     Invoice.update(due_date=dt.date(2026, 6, 1)).where(Invoice.id == invoice.id).execute()
     assert _kept() == _from_entries() == {("2026-03", "2026-06-01"): (12000, 1),
                                           ("2026-05", "2026-06-01"): (-2000, 1)}
@@ -104,8 +105,8 @@ def test_a_version_10_file_gains_the_totals_filled_from_its_ledger(tmp_path):
                 "'posted', '2026-01-05', '2026-02-04', '', '', '11', '', '', 500, 200, 0, 1)")
     for day, amount in (("2026-01-05", 500), ("2026-02-10", -300)):
         con.execute("INSERT INTO ledger_entry (account_id, invoice_id, kind, party, amount, entry_date, "
-                    "posting_date, memo, created_by_id, created_at) VALUES (1, 1, 'charge', 'patient', ?, ?, ?,"
-                    " '', 1, '2026-01-05')", (amount, day, day))
+                    "posting_date, memo, created_by_id, created_at) VALUES (1, 1, 'charge', 'patient', "
+                    "?, ?, ?, '', 1, '2026-01-05')", (amount, day, day))
     con.execute("PRAGMA user_version = 10")
     con.commit()
     con.close()

@@ -4,8 +4,8 @@
 A day's A/R by age is read from the ledger's totals kept per month keyed and invoice due date
 (``ledger_month_due``, schema 11: a few thousand rows), and a day inside a month adds the
 entries of that month's part. Each month's money is read in one pass over the ledger's covering
-index by day and kind (``ledger_entry_day_kind``, schema 10). Nothing is written: a review only reads, so it runs on a
-read-only connection (the command line's reports) as in the window.
+index by day and kind (``ledger_entry_day_kind``, schema 10). Nothing is written: a review only
+reads, so it runs on a read-only connection (the command line's reports) as in the window.
 """
 
 from __future__ import annotations
