@@ -90,20 +90,23 @@ def ar_points(dates: list[dt.date]) -> dict[dt.date, Point]:
 
 def open_items(day: dt.date) -> list[tuple[int, int, int, int, int]]:
     """(account, payer or 0, bucket index, patient cents, insurance cents) of the invoices open at
-    the end of ``day`` (as the aging groups them): today's open balances less what was keyed after."""
+    the end of ``day`` (as the aging groups them): today's open balances less what was keyed after,
+    summed per invoice first (from the open-items index and the ledger's index by day), so only
+    the invoices still open at ``day`` are looked up for their account, payer and due date."""
     edges = [(day - dt.timedelta(days=n)).isoformat() for n in (0, 30, 60, 90, 120)]
-    bucket = "CASE " + " ".join(f"WHEN {{due}} >= ? THEN {k}" for k in range(5)) + " ELSE 5 END"
-    sql = f"""SELECT account, payer, bucket, SUM(p), SUM(s) FROM (
-                SELECT account_id AS account, COALESCE(payer_id, 0) AS payer,
-                       {bucket.format(due="due_date")} AS bucket, patient_balance AS p, insurance_balance AS s
-                FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0
-                UNION ALL
-                SELECT i.account_id, COALESCE(i.payer_id, 0), {bucket.format(due="i.due_date")},
-                       CASE WHEN le.party = 'patient' THEN -le.amount ELSE 0 END,
-                       CASE WHEN le.party = 'insurance' THEN -le.amount ELSE 0 END
-                FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id WHERE le.entry_date > ?) AS items
-              GROUP BY 1, 2, 3 HAVING SUM(p) != 0 OR SUM(s) != 0"""
-    return database.execute_sql(sql, [*edges, *edges, day.isoformat()]).fetchall()
+    bucket = "CASE " + " ".join(f"WHEN i.due_date >= ? THEN {k}" for k in range(5)) + " ELSE 5 END"
+    sql = f"""SELECT i.account_id, COALESCE(i.payer_id, 0), {bucket}, SUM(x.p), SUM(x.s)
+              FROM (SELECT item, SUM(p) AS p, SUM(s) AS s FROM (
+                      SELECT id AS item, patient_balance AS p, insurance_balance AS s
+                      FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0
+                      UNION ALL
+                      SELECT invoice_id, CASE WHEN party = 'patient' THEN -amount ELSE 0 END,
+                             CASE WHEN party = 'insurance' THEN -amount ELSE 0 END
+                      FROM ledger_entry WHERE entry_date > ? AND invoice_id IS NOT NULL) AS items
+                    GROUP BY item HAVING SUM(p) != 0 OR SUM(s) != 0) AS x
+              JOIN invoice i ON i.id = x.item
+              GROUP BY 1, 2, 3 HAVING SUM(x.p) != 0 OR SUM(x.s) != 0"""
+    return database.execute_sql(sql, [*edges, day.isoformat()]).fetchall()
 
 
 TOP = 50  # accounts kept for the drill-down of A/R over 90 and 120 days
