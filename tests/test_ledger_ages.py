@@ -18,6 +18,8 @@ from billing_desk.services.books.ledger import check_ledger
 pytestmark = pytest.mark.both_engines
 
 DAY = dt.date(2026, 3, 30)
+_FILL = ("SELECT substr(le.entry_date, 1, 7) AS month, i.due_date AS due_date, SUM(le.amount) AS amount, "
+         "COUNT(*) AS entries FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id GROUP BY 1, 2")
 
 
 def _key(month, due) -> tuple[str, str]:
@@ -27,6 +29,19 @@ def _key(month, due) -> tuple[str, str]:
 def _kept() -> dict:
     return {_key(m, d): (a, n) for m, d, a, n in database.execute_sql(
         "SELECT month, due_date, amount, entries FROM ledger_month_due") if (a, n) != (0, 0)}
+
+
+def _kept_kinds() -> dict:
+    return {(str(m), k): (a, n) for m, k, a, n in database.execute_sql(
+        "SELECT month, kind, amount, entries FROM ledger_month_kind")}
+
+
+def _kinds_from_entries() -> dict:
+    sums: dict = {}
+    for on, kind, amount in database.execute_sql("SELECT entry_date, kind, amount FROM ledger_entry"):
+        total, count = sums.get((str(on)[:7], kind), (0, 0))
+        sums[(str(on)[:7], kind)] = (total + amount, count + 1)
+    return sums
 
 
 def _from_entries() -> dict:
@@ -54,6 +69,9 @@ def test_the_kept_totals_follow_postings_payments_voids_and_reversals(db, admin,
     invoices.void_invoice(second.id, "keyed twice", admin, entry_date=later[4])
     assert len(_kept()) >= 4  # March, April (two due dates) and May
     assert _kept() == _from_entries()
+    kinds = _kept_kinds()
+    assert kinds == _kinds_from_entries()
+    assert {"charge", "payment", "adjustment", "payment_void", "void"} <= {k for _, k in kinds}
     assert check_ledger() == []
 
 
@@ -78,6 +96,11 @@ def test_a_kept_total_changed_outside_the_program_is_found(db, admin, catalogue,
     database.execute_sql("DELETE FROM ledger_month_due")
     assert check_ledger() == [f"the totals of 03/2026 for invoices due {due} say $0.00 in 0 entries; "
                               "the ledger holds $120.00 in 1 entry"]
+    database.execute_sql("INSERT INTO ledger_month_due (month, due_date, amount, entries) "
+                          f"SELECT month, due_date, amount, entries FROM ({_FILL}) AS sums")
+    database.execute_sql("UPDATE ledger_month_kind SET entries = 2")
+    assert check_ledger() == ["the charge totals of 03/2026 say $120.00 in 2 entries; the ledger holds "
+                              "$120.00 in 1 entry"]
 
 
 @pytest.mark.sqlite_only  # a file's upgrade
@@ -90,6 +113,8 @@ def test_a_version_10_file_gains_the_totals_filled_from_its_ledger(tmp_path):
     con.execute("DROP TRIGGER ledger_entry_month_due")
     con.execute("DROP TRIGGER invoice_due_date_month_due")
     con.execute("DROP TABLE ledger_month_due")
+    con.execute("DROP TRIGGER ledger_entry_month_kind")
+    con.execute("DROP TABLE ledger_month_kind")
     con.execute("INSERT INTO user (created_at, username, full_name, role, active, failed_attempts, "
                 "must_change_password) VALUES ('2025-01-01', 'x', 'X', 'clerk', 1, 0, 0)")
     con.execute("INSERT INTO account (created_at, number, kind, status, first_name, last_name, middle_name,"
@@ -115,5 +140,6 @@ def test_a_version_10_file_gains_the_totals_filled_from_its_ledger(tmp_path):
         assert opened.upgraded_from == 10
         assert schema_problems(database.connection()) == []
         assert _kept() == {("2026-01", "2026-02-04"): (500, 1), ("2026-02", "2026-02-04"): (-300, 1)}
+        assert _kept_kinds() == {("2026-01", "charge"): (500, 1), ("2026-02", "charge"): (-300, 1)}
     finally:
         opened.close()

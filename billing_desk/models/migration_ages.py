@@ -7,8 +7,13 @@
   before). An invoice without a due date is kept under ``0001-01-01``: past due before any day,
   as the aging buckets it (its oldest column).
 * Kept by two triggers: every entry written adds to its row (the ledger is append-only); an
-  invoice whose due date changes moves its entries' sums from the old date to the new one. The
-  ledger check (services/books/ledger) compares the table with the entries.
+  invoice whose due date changes moves its entries' sums from the old date to the new one.
+* ``ledger_month_kind``: the ledger's total and count per month keyed and kind of entry (every
+  entry, on an invoice or not), kept by a trigger on every entry written: each whole month's
+  charges, payments and refunds (the review's collections, its year before and its 12 months of
+  charges and payments) from a few hundred rows.
+
+The ledger check (services/books/ledger) compares both tables with the entries.
 
 The SQL is written out as this step made it, so a later change to the models never changes what
 it does; ``create_extras`` makes the same for a new office (the server's words are below).
@@ -32,8 +37,18 @@ TABLE = ('CREATE TABLE IF NOT EXISTS "ledger_month_due" ("month" TEXT NOT NULL, 
          '"due_date" DATE NOT NULL, "amount" INTEGER NOT NULL, "entries" INTEGER NOT NULL, '
          'PRIMARY KEY ("month", "due_date"))')
 
+KIND_TABLE = ('CREATE TABLE IF NOT EXISTS "ledger_month_kind" ("month" TEXT NOT NULL, '
+              '"kind" TEXT NOT NULL, "amount" INTEGER NOT NULL, "entries" INTEGER NOT NULL, '
+              'PRIMARY KEY ("month", "kind"))')
+
 SQLITE = (
     TABLE,
+    KIND_TABLE,
+    "CREATE TRIGGER IF NOT EXISTS ledger_entry_month_kind AFTER INSERT ON ledger_entry BEGIN "
+    "INSERT INTO ledger_month_kind (month, kind, amount, entries) "
+    "VALUES (substr(NEW.entry_date, 1, 7), NEW.kind, NEW.amount, 1) "
+    "ON CONFLICT (month, kind) DO UPDATE SET amount = amount + excluded.amount, "
+    "entries = entries + 1; END",
     "CREATE TRIGGER IF NOT EXISTS ledger_entry_month_due AFTER INSERT ON ledger_entry "
     "WHEN NEW.invoice_id IS NOT NULL BEGIN "
     "INSERT INTO ledger_month_due (month, due_date, amount, entries) "
@@ -57,6 +72,16 @@ SERVER = (
     'CREATE TABLE IF NOT EXISTS "ledger_month_due" ("month" TEXT NOT NULL, '
     '"due_date" DATE NOT NULL, "amount" BIGINT NOT NULL, "entries" BIGINT NOT NULL, '
     'PRIMARY KEY ("month", "due_date"))',
+    'CREATE TABLE IF NOT EXISTS "ledger_month_kind" ("month" TEXT NOT NULL, '
+    '"kind" TEXT NOT NULL, "amount" BIGINT NOT NULL, "entries" BIGINT NOT NULL, '
+    'PRIMARY KEY ("month", "kind"))',
+    "CREATE OR REPLACE FUNCTION ledger_month_kind_total() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "INSERT INTO ledger_month_kind (month, kind, amount, entries) "
+    "VALUES (to_char(NEW.entry_date, 'YYYY-MM'), NEW.kind, NEW.amount, 1) "
+    "ON CONFLICT (month, kind) DO UPDATE SET amount = ledger_month_kind.amount + excluded.amount, "
+    "entries = ledger_month_kind.entries + 1; RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER ledger_entry_month_kind AFTER INSERT ON ledger_entry FOR EACH ROW "
+    "EXECUTE FUNCTION ledger_month_kind_total()",
     "CREATE OR REPLACE FUNCTION ledger_month_due_total() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "INSERT INTO ledger_month_due (month, due_date, amount, entries) "
     "SELECT to_char(NEW.entry_date, 'YYYY-MM'), COALESCE(i.due_date, DATE '0001-01-01'), NEW.amount, 1 "
@@ -81,8 +106,20 @@ SERVER_FROM_ENTRIES = ("SELECT to_char(le.entry_date, 'YYYY-MM'), COALESCE(i.due
                        "GROUP BY 1, 2")
 
 
+KINDS_FROM_ENTRIES = ("SELECT substr(entry_date, 1, 7), kind, SUM(amount), COUNT(*) FROM ledger_entry "
+                      "GROUP BY 1, 2")
+SERVER_KINDS_FROM_ENTRIES = ("SELECT to_char(entry_date, 'YYYY-MM'), kind, SUM(amount), COUNT(*) "
+                             "FROM ledger_entry GROUP BY 1, 2")
+
+
 def from_entries(db: Database) -> str:
+    """(month, due date, cents, entries) of the entries on invoices, as ``ledger_month_due`` keeps them."""
     return SERVER_FROM_ENTRIES if is_server(db) else FROM_ENTRIES
+
+
+def kinds_from_entries(db: Database) -> str:
+    """(month, kind, cents, entries) of every entry, as ``ledger_month_kind`` keeps them."""
+    return SERVER_KINDS_FROM_ENTRIES if is_server(db) else KINDS_FROM_ENTRIES
 
 
 def create_age_extras(db: Database) -> None:
@@ -92,7 +129,9 @@ def create_age_extras(db: Database) -> None:
 
 
 def ledger_ages(db: Database) -> None:
-    """See the module's words: the table is summed afresh from the ledger."""
+    """See the module's words: the tables are summed afresh from the ledger."""
     create_age_extras(db)
     db.execute_sql("DELETE FROM ledger_month_due")
     db.execute_sql("INSERT INTO ledger_month_due (month, due_date, amount, entries) " + from_entries(db))
+    db.execute_sql("DELETE FROM ledger_month_kind")
+    db.execute_sql("INSERT INTO ledger_month_kind (month, kind, amount, entries) " + kinds_from_entries(db))

@@ -14,7 +14,7 @@ from peewee import fn
 
 from ...choices import LEDGER_KINDS
 from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
-from ...models.migration_ages import NO_DUE_DATE, from_entries
+from ...models.migration_ages import NO_DUE_DATE, from_entries, kinds_from_entries
 from ...money import ZERO, format_money, from_cents, to_cents
 from ..office.transactions import today
 
@@ -139,23 +139,28 @@ def _check_day_totals() -> list[str]:
 
 
 def _check_month_due_totals() -> list[str]:
-    """The totals kept per month keyed and due date (models/migration_ages: the billing review's
-    A/R by age at month-ends) against the entries on invoices and those invoices' due dates."""
-    def key(month, due) -> tuple[str, str]:
-        return str(month), str(due)[:10]
+    """The totals kept per month (models/migration_ages: the billing review's A/R by age and its
+    months' money) against the entries: per due date of the entries' invoices, and per kind."""
+    def month(value) -> str:
+        year, number = str(value).split("-")
+        return f"{number}/{year}"
 
-    entries = {key(m, d): (a, n) for m, d, a, n in database.execute_sql(from_entries(database.obj))}
-    kept = {key(m, d): (a, n) for m, d, a, n in database.execute_sql(
-        "SELECT month, due_date, amount, entries FROM ledger_month_due")}
     problems = []
-    for month, due in sorted(set(entries) | set(kept)):
-        have, want = kept.get((month, due), (0, 0)), entries.get((month, due), (0, 0))
-        if have != want:
-            year, number = month.split("-")
-            owed = "no due date" if due == NO_DUE_DATE else f"due {dt.date.fromisoformat(due):%m/%d/%Y}"
-            problems.append(f"the totals of {number}/{year} for invoices {owed} say "
-                            f"{format_money(from_cents(have[0]))} in {_entries(have[1])}; the ledger holds "
-                            f"{format_money(from_cents(want[0]))} in {_entries(want[1])}")
+    for kept_sql, entries_sql, words in (
+            ("SELECT month, due_date, amount, entries FROM ledger_month_due", from_entries(database.obj),
+             lambda m, due: f"the totals of {month(m)} for invoices " + (
+                 "with no due date" if due == NO_DUE_DATE else
+                 f"due {dt.date.fromisoformat(due):%m/%d/%Y}")),
+            ("SELECT month, kind, amount, entries FROM ledger_month_kind", kinds_from_entries(database.obj),
+             lambda m, kind: f"the {kind.replace('_', ' ')} totals of {month(m)}")):
+        entries = {(str(m), str(k)): (a, n) for m, k, a, n in database.execute_sql(entries_sql)}
+        kept = {(str(m), str(k)): (a, n) for m, k, a, n in database.execute_sql(kept_sql)}
+        for key in sorted(set(entries) | set(kept)):
+            have, want = kept.get(key, (0, 0)), entries.get(key, (0, 0))
+            if have != want:
+                problems.append(f"{words(*key)} say {format_money(from_cents(have[0]))} in "
+                                f"{_entries(have[1])}; the ledger holds {format_money(from_cents(want[0]))} "
+                                f"in {_entries(want[1])}")
     return problems
 
 

@@ -139,24 +139,17 @@ def snapshot(day: dt.date) -> dict:
 # --- each month's money ---------------------------------------------------------------------------
 
 
-def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
-    """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments and refunds from the
-    ledger's index by day and kind (no join: at 2,000,000 entries a join per entry is what
-    costs), contractual allowances from the adjustments."""
-    months: dict[str, dict] = {}
-    span = [first.isoformat(), last.isoformat()]
-    for on, kind, cents in database.execute_sql(
-        "SELECT entry_date, kind, SUM(amount) FROM ledger_entry WHERE entry_date BETWEEN ? AND ? "
-        "GROUP BY entry_date, kind",
-        span,
-    ):
-        month = months.setdefault(str(on)[:7], _empty())
-        if kind in ("charge", "void"):
-            month["charges"] += cents
-        elif kind in ("payment", "payment_void"):
-            month["payments"] -= cents
-        elif kind == "refund":
-            month["refunds"] += cents
+def _add(months: dict[str, dict], month: str, kind: str, cents: int) -> None:
+    sums = months.setdefault(month, _empty())
+    if kind in ("charge", "void"):
+        sums["charges"] += cents
+    elif kind in ("payment", "payment_void"):
+        sums["payments"] -= cents
+    elif kind == "refund":
+        sums["refunds"] += cents
+
+
+def _contractual(months: dict[str, dict], span: list[str]) -> dict[str, dict]:
     for ym, cents in database.execute_sql(
         "SELECT substr(entered_on, 1, 7), SUM(amount) FROM adjustment "
         "WHERE kind = 'contractual' AND entered_on BETWEEN ? AND ? GROUP BY 1",
@@ -164,6 +157,34 @@ def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
     ):
         months.setdefault(ym, _empty())["contractual"] += cents
     return months
+
+
+def _whole_months(first: dt.date, last: dt.date) -> dict[str, dict]:
+    """Per whole month (YYYY-MM) from ``first``'s month to ``last``'s: charges, payments and
+    refunds from the ledger's totals kept per month and kind (``ledger_month_kind``, schema 11),
+    contractual allowances from the adjustments."""
+    months: dict[str, dict] = {}
+    for ym, kind, cents in database.execute_sql(
+        "SELECT month, kind, amount FROM ledger_month_kind WHERE month BETWEEN ? AND ?",
+        [f"{first:%Y-%m}", f"{last:%Y-%m}"],
+    ):
+        _add(months, str(ym), str(kind), cents)
+    return _contractual(months, [first.replace(day=1).isoformat(), month_end(last).isoformat()])
+
+
+def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
+    """Per month (YYYY-MM) keyed from ``first`` to ``last`` (a part of a month): charges, payments
+    and refunds from the ledger's index by day and kind (no join), contractual allowances from
+    the adjustments."""
+    months: dict[str, dict] = {}
+    span = [first.isoformat(), last.isoformat()]
+    for on, kind, cents in database.execute_sql(
+        "SELECT entry_date, kind, SUM(amount) FROM ledger_entry WHERE entry_date BETWEEN ? AND ? "
+        "GROUP BY entry_date, kind",
+        span,
+    ):
+        _add(months, str(on)[:7], kind, cents)
+    return _contractual(months, span)
 
 
 def charges_per_payer(first: dt.date, last: dt.date) -> dict[int, int]:
@@ -205,7 +226,7 @@ def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None)
         day = end + dt.timedelta(days=1)
     wanted = [d for d in whole if f"{d:%Y-%m}" not in months]
     if wanted:
-        found = _flows_between(min(wanted), month_end(max(wanted)))
+        found = _whole_months(min(wanted), max(wanted))
         for d in wanted:
             months[f"{d:%Y-%m}"] = found.get(f"{d:%Y-%m}", _empty())
     pieces = [months[f"{d:%Y-%m}"] for d in whole]
@@ -248,7 +269,7 @@ class History:
                 months.append(day)
             day = month_end(day) + dt.timedelta(days=1)
         if months:
-            found = _flows_between(months[0], month_end(months[-1]))
+            found = _whole_months(months[0], months[-1])
             for month in months:
                 self.months[f"{month:%Y-%m}"] = found.get(f"{month:%Y-%m}", _empty())
 
