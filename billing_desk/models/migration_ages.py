@@ -14,10 +14,12 @@ age at any month-end and each month's money without a pass over the ledger.
   charges, payments and refunds (the review's collections, its year before and its 12 months of
   charges and payments) from a few hundred rows.
 
-* ``invoice_voided`` (the voided invoices by the day voided, with their payer and total: the
-  charges per payer less those voided, without a pass over every invoice) and
-  ``invoice_created_by`` (the invoices by the time keyed, with who keyed them: items keyed per
-  user per day from the index alone), two covering indexes for the review's other reads.
+* Covering indexes for the review's other reads: ``invoice_voided`` (the voided invoices by the
+  day voided, with their payer and total: the charges per payer less those voided, without a
+  pass over every invoice), ``invoice_created_by`` (the invoices by the time keyed, with who
+  keyed them: items keyed per user per day) and ``invoice_open_posted`` (the open invoices by
+  posting date with their status, total, number, account, payer and balances: the unbilled
+  charges without a look-up of each open invoice).
 
 The ledger check (services/books/ledger) compares both tables with the entries.
 
@@ -132,6 +134,9 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS invoice_voided ON invoice (voided_on, status, payer_id, total) "
     "WHERE status = 'void'",
     "CREATE INDEX IF NOT EXISTS invoice_created_by ON invoice (created_at, created_by_id)",
+    "CREATE INDEX IF NOT EXISTS invoice_open_posted ON invoice (posted_on, status, total, number, "
+    "account_id, payer_id, patient_balance, insurance_balance) "
+    "WHERE patient_balance != 0 OR insurance_balance != 0",
 )
 
 
@@ -151,5 +156,5 @@ def ledger_ages(db: Database) -> None:
     db.execute_sql("DELETE FROM ledger_month_kind")
     db.execute_sql("INSERT INTO ledger_month_kind (month, kind, amount, entries) " + kinds_from_entries(db))
     if statistics_gathered(db):  # a server gathers its own
-        for name in ("invoice_voided", "invoice_created_by"):
+        for name in ("invoice_voided", "invoice_created_by", "invoice_open_posted"):
             db.execute_sql(f"ANALYZE {name}")
