@@ -5,6 +5,7 @@ recommendations and the charts, keep the notes, save the PDF."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -22,6 +23,7 @@ def window(qtbot, office, db, admin, tmp_path):
     widget = ReviewWindow(Session(db, admin), prompter=Answers(path=tmp_path / "review.pdf"))
     qtbot.addWidget(widget)
     widget.show()
+    qtbot.waitUntil(lambda: widget.job is None and widget.review is not None, timeout=20000)
     return widget
 
 
@@ -65,6 +67,53 @@ def test_build_read_drill_and_save(window, qtbot, tmp_path):
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.job is None and "saved to" in window.status.text(), timeout=20000)
     assert (tmp_path / "review.pdf").stat().st_size > 5000
+
+
+def held(monkeypatch) -> threading.Event:
+    """The review's building waits on the thread for the event: the window is seen at work."""
+    from billing_desk.ui.reports import review_window
+
+    gate, real = threading.Event(), review_window.build_review
+    monkeypatch.setattr(review_window, "build_review", lambda *a, **k: (gate.wait(20), real(*a, **k))[1])
+    return gate
+
+
+def test_it_builds_the_last_whole_month_as_it_opens_without_blocking(qtbot, office, db, admin, tmp_path,
+                                                                     monkeypatch):
+    gate = held(monkeypatch)
+    widget = ReviewWindow(Session(db, admin), prompter=Answers(path=tmp_path / "review.pdf"))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.job is not None, timeout=5000)  # started in the background
+    assert widget.progress.isVisible() and widget.status.text().startswith("Building the billing review")
+    widget.tabs.setCurrentIndex(1)  # the window answers while it works
+    qtbot.keyClick(widget.notes, Qt.Key.Key_A)
+    assert widget.tabs.currentIndex() == 1 and widget.build_button.isEnabled() and widget.job is not None
+    gate.set()
+    qtbot.waitUntil(lambda: widget.job is None and widget.review is not None, timeout=20000)
+    last = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    assert (widget.review.start, widget.review.end) == (last.replace(day=1), last)
+    assert not widget.progress.isVisible() and "recommendation" in widget.status.text()
+
+
+def test_enter_during_a_build_builds_the_period_chosen_instead(qtbot, office, db, admin, tmp_path,
+                                                                monkeypatch):
+    gate = held(monkeypatch)
+    widget = ReviewWindow(Session(db, admin), prompter=Answers(path=tmp_path / "review.pdf"))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.job is not None, timeout=5000)
+    widget.kind.setCurrentIndex(widget.kind.findData("range"))
+    widget.start.setDate(QDate(2026, 5, 1))
+    widget.end.setDate(QDate(2026, 5, 31))
+    widget.as_of.setDate(QDate(2026, 5, 31))
+    widget.figure_view.setFocus()
+    qtbot.keyClick(widget.figure_view, Qt.Key.Key_Return)
+    assert widget.job is not None and "05/01/2026 to 05/31/2026" in widget.status.text()
+    gate.set()
+    qtbot.waitUntil(lambda: widget.job is None and widget.review is not None
+                    and widget.review.start == dt.date(2026, 5, 1), timeout=20000)
+    assert widget.review.end == dt.date(2026, 5, 31) and "05/01/2026 to 05/31/2026" in widget.status.text()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")

@@ -14,6 +14,7 @@ from peewee import fn
 
 from ...choices import LEDGER_KINDS
 from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
+from ...models.migration_ages import NO_DUE_DATE, from_entries, kinds_from_entries
 from ...money import ZERO, format_money, from_cents, to_cents
 from ..office.transactions import today
 
@@ -116,6 +117,7 @@ def check_ledger() -> list[str]:
     problems += _check_payments()
     problems += _check_insurance_payments()
     problems += _check_day_totals()
+    problems += _check_month_due_totals()
     return problems
 
 
@@ -133,6 +135,32 @@ def _check_day_totals() -> list[str]:
             problems.append(f"the day totals of {dt.date.fromisoformat(str(day)):%m/%d/%Y} say "
                             f"{format_money(from_cents(have[0]))} in {_entries(have[1])}; the ledger holds "
                             f"{format_money(from_cents(want[0]))} in {_entries(want[1])}")
+    return problems
+
+
+def _check_month_due_totals() -> list[str]:
+    """The totals kept per month (models/migration_ages: the billing review's A/R by age and its
+    months' money) against the entries: per due date of the entries' invoices, and per kind."""
+    def month(value) -> str:
+        year, number = str(value).split("-")
+        return f"{number}/{year}"
+
+    problems = []
+    for kept_sql, entries_sql, words in (
+            ("SELECT month, due_date, amount, entries FROM ledger_month_due", from_entries(database.obj),
+             lambda m, due: f"the totals of {month(m)} for invoices " + (
+                 "with no due date" if due == NO_DUE_DATE else
+                 f"due {dt.date.fromisoformat(due):%m/%d/%Y}")),
+            ("SELECT month, kind, amount, entries FROM ledger_month_kind", kinds_from_entries(database.obj),
+             lambda m, kind: f"the {kind.replace('_', ' ')} totals of {month(m)}")):
+        entries = {(str(m), str(k)): (a, n) for m, k, a, n in database.execute_sql(entries_sql)}
+        kept = {(str(m), str(k)): (a, n) for m, k, a, n in database.execute_sql(kept_sql)}
+        for key in sorted(set(entries) | set(kept)):
+            have, want = kept.get(key, (0, 0)), entries.get(key, (0, 0))
+            if have != want:
+                problems.append(f"{words(*key)} say {format_money(from_cents(have[0]))} in "
+                                f"{_entries(have[1])}; the ledger holds {format_money(from_cents(want[0]))} "
+                                f"in {_entries(want[1])}")
     return problems
 
 

@@ -1,11 +1,11 @@
 """The review's history of the ledger, fast at 2,000,000 entries: A/R and its parts over 90 and
 120 days at any day, and each month's charges, payments, allowances and refunds.
 
-A day's A/R is read backwards from today's open balances (kept with every entry): what is owed
-today, less what was keyed after that day. So a day near today costs a few entries, not the whole
-ledger. Each month's money is read in one pass over the ledger's covering index by day and kind
-(``ledger_entry_day_kind``, schema 10). Nothing is written: a review only reads, so it runs on a
-read-only connection (the command line's reports) as in the window.
+A day's A/R by age is read from the ledger's totals kept per month keyed and invoice due date
+(``ledger_month_due``, schema 11: a few thousand rows), and a day inside a month adds the
+entries of that month's part. Each month's money is read in one pass over the ledger's covering
+index by day and kind (``ledger_entry_day_kind``, schema 10). Nothing is written: a review only
+reads, so it runs on a read-only connection (the command line's reports) as in the window.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...models import database
+from ...models.migration_ages import NO_DUE_DATE
 from .model import Point
 
 FLOW_KEYS = ("charges", "payments", "refunds", "contractual")
@@ -35,79 +36,77 @@ def _edges(day: dt.date) -> tuple[str, str]:
     return (day - dt.timedelta(days=90)).isoformat(), (day - dt.timedelta(days=120)).isoformat()
 
 
-def _points_now(dates: list[dt.date]) -> list[list[int]]:
-    """Today's open balances, split by each date's edges: [A/R, over 90, over 120] per date."""
-    columns, params = [], []
-    for d in dates:
-        columns.append(
-            "SUM(CASE WHEN due_date >= ? THEN 0 ELSE b END), SUM(CASE WHEN due_date >= ? THEN 0 ELSE b END)"
-        )
-        params += list(_edges(d))
-    sql = f"""SELECT SUM(b), {", ".join(columns)}
-              FROM (SELECT due_date, patient_balance + insurance_balance AS b
-                    FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0) AS open_now"""
-    row = database.execute_sql(sql, params).fetchone()
-    return [[row[0] or 0, row[1 + 2 * k] or 0, row[2 + 2 * k] or 0] for k in range(len(dates))]
+def _by_due(sql: str, params: list) -> list[tuple[str, str, int]]:
+    return [(str(key)[:10], str(due)[:10], cents) for key, due, cents in database.execute_sql(sql, params)]
 
 
-def _keyed_after(dates: list[dt.date]) -> list[list[int]]:
-    """What was keyed after each date, on invoices, split by that date's edges: one pass that
-    sums the entries after the earliest date per invoice and day (in invoice order, from the
-    ledger's index by invoice and day), then per day and due date with each invoice's due date
-    looked up once; each date then takes the days after it."""
-    dates = sorted(dates)
-    sql = """SELECT s.on_day, i.due_date, SUM(s.cents)
-             FROM (SELECT invoice_id, entry_date AS on_day, SUM(amount) AS cents FROM ledger_entry
-                   WHERE entry_date > ? GROUP BY 1, 2) s
-             JOIN invoice i ON i.id = s.invoice_id GROUP BY 1, 2"""
-    groups = [
-        (str(on)[:10], str(due)[:10] if due else "", cents)
-        for on, due, cents in database.execute_sql(sql, [dates[0].isoformat()])
-    ]
-    result = []
-    for d in dates:
-        after, (e90, e120) = d.isoformat(), _edges(d)
-        total = over_90 = over_120 = 0
-        for on, due, cents in groups:
-            if on <= after:  # keyed on or before d
-                continue
-            total += cents
-            if not due or due < e90:
-                over_90 += cents
-            if not due or due < e120:
-                over_120 += cents
-        result.append([total, over_90, over_120])
-    return result
+def _entries_between(first: dt.date, last: dt.date) -> list[tuple[str, str, int]]:
+    """(entry date, due date, cents) of the entries on invoices keyed from ``first`` to ``last``."""
+    return _by_due(
+        f"""SELECT le.entry_date, COALESCE(i.due_date, '{NO_DUE_DATE}'), SUM(le.amount)
+            FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id
+            WHERE le.entry_date BETWEEN ? AND ? GROUP BY 1, 2""",
+        [first.isoformat(), last.isoformat()],
+    )
+
+
+def _split(rows, d: dt.date, sign: int, into: list[int]) -> None:
+    e90, e120 = _edges(d)
+    for _, due, cents in rows:
+        into[0] += sign * cents
+        if due < e90:
+            into[1] += sign * cents
+        if due < e120:
+            into[2] += sign * cents
 
 
 def ar_points(dates: list[dt.date]) -> dict[dt.date, Point]:
     """A/R and the parts more than 90 and 120 days past due (as the aging buckets them) at each
-    date, each as it stood at the end of that day."""
+    date, each as it stood at the end of that day: the ledger's totals kept per month and due
+    date (``ledger_month_due``, schema 11) up to that month, and of a day inside a month the
+    entries from the month's start to it (or those after it to the month's end taken off,
+    whichever are fewer days)."""
     dates = sorted(set(dates))
     if not dates:
         return {}
-    newest = newest_entry()
-    now = _points_now(dates)
-    later = _keyed_after(dates) if newest and dates[0] < newest else [[0, 0, 0]] * len(dates)
-    return {d: Point(d, a[0] - b[0], a[1] - b[1], a[2] - b[2]) for d, a, b in zip(dates, now, later)}
+    kept = _by_due(
+        "SELECT month, due_date, amount FROM ledger_month_due WHERE month <= ? AND amount != 0",
+        [f"{dates[-1]:%Y-%m}"],
+    )
+    points = {}
+    for d in dates:
+        month, first, last = f"{d:%Y-%m}", d.replace(day=1), month_end(d)
+        sums = [0, 0, 0]
+        if d == last or (last - d).days < (d - first).days + 1:
+            _split((r for r in kept if r[0] <= month), d, 1, sums)
+            if d != last:
+                _split(_entries_between(d + dt.timedelta(days=1), last), d, -1, sums)
+        else:
+            _split((r for r in kept if r[0] < month), d, 1, sums)
+            _split(_entries_between(first, d), d, 1, sums)
+        points[d] = Point(d, *sums)
+    return points
 
 
 def open_items(day: dt.date) -> list[tuple[int, int, int, int, int]]:
     """(account, payer or 0, bucket index, patient cents, insurance cents) of the invoices open at
-    the end of ``day`` (as the aging groups them): today's open balances less what was keyed after."""
+    the end of ``day`` (as the aging groups them): today's open balances less what was keyed after,
+    summed per invoice first (from the open-items index and the ledger's index by day), so only
+    the invoices still open at ``day`` are looked up for their account, payer and due date."""
     edges = [(day - dt.timedelta(days=n)).isoformat() for n in (0, 30, 60, 90, 120)]
-    bucket = "CASE " + " ".join(f"WHEN {{due}} >= ? THEN {k}" for k in range(5)) + " ELSE 5 END"
-    sql = f"""SELECT account, payer, bucket, SUM(p), SUM(s) FROM (
-                SELECT account_id AS account, COALESCE(payer_id, 0) AS payer,
-                       {bucket.format(due="due_date")} AS bucket, patient_balance AS p, insurance_balance AS s
-                FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0
-                UNION ALL
-                SELECT i.account_id, COALESCE(i.payer_id, 0), {bucket.format(due="i.due_date")},
-                       CASE WHEN le.party = 'patient' THEN -le.amount ELSE 0 END,
-                       CASE WHEN le.party = 'insurance' THEN -le.amount ELSE 0 END
-                FROM ledger_entry le JOIN invoice i ON i.id = le.invoice_id WHERE le.entry_date > ?) AS items
-              GROUP BY 1, 2, 3 HAVING SUM(p) != 0 OR SUM(s) != 0"""
-    return database.execute_sql(sql, [*edges, *edges, day.isoformat()]).fetchall()
+    bucket = "CASE " + " ".join(f"WHEN i.due_date >= ? THEN {k}" for k in range(5)) + " ELSE 5 END"
+    sql = f"""SELECT i.account_id, COALESCE(i.payer_id, 0), {bucket}, SUM(x.p), SUM(x.s)
+              FROM (SELECT item, SUM(p) AS p, SUM(s) AS s FROM (
+                      SELECT id AS item, patient_balance AS p, insurance_balance AS s
+                      FROM invoice WHERE patient_balance != 0 OR insurance_balance != 0
+                      UNION ALL
+                      SELECT invoice_id, CASE WHEN party = 'patient' THEN -amount ELSE 0 END,
+                             CASE WHEN party = 'insurance' THEN -amount ELSE 0 END
+                      FROM ledger_entry WHERE entry_date > ? AND invoice_id IS NOT NULL) AS items
+                    GROUP BY item HAVING SUM(p) != 0 OR SUM(s) != 0) AS x
+              JOIN invoice i ON i.id = x.item
+              GROUP BY 1, 2, 3 HAVING SUM(x.p) != 0 OR SUM(x.s) != 0"""
+    return database.execute_sql(sql, [*edges, day.isoformat()]).fetchall()
 
 
 TOP = 50  # accounts kept for the drill-down of A/R over 90 and 120 days
@@ -140,12 +139,43 @@ def snapshot(day: dt.date) -> dict:
 # --- each month's money ---------------------------------------------------------------------------
 
 
+def _add(months: dict[str, dict], month: str, kind: str, cents: int) -> None:
+    sums = months.setdefault(month, _empty())
+    if kind in ("charge", "void"):
+        sums["charges"] += cents
+    elif kind in ("payment", "payment_void"):
+        sums["payments"] -= cents
+    elif kind == "refund":
+        sums["refunds"] += cents
+
+
+def _contractual(months: dict[str, dict], span: list[str]) -> dict[str, dict]:
+    for ym, cents in database.execute_sql(
+        "SELECT substr(entered_on, 1, 7), SUM(amount) FROM adjustment "
+        "WHERE kind = 'contractual' AND entered_on BETWEEN ? AND ? GROUP BY 1",
+        span,
+    ):
+        months.setdefault(ym, _empty())["contractual"] += cents
+    return months
+
+
+def _whole_months(first: dt.date, last: dt.date) -> dict[str, dict]:
+    """Per whole month (YYYY-MM) from ``first``'s month to ``last``'s: charges, payments and
+    refunds from the ledger's totals kept per month and kind (``ledger_month_kind``, schema 11),
+    contractual allowances from the adjustments."""
+    months: dict[str, dict] = {}
+    for ym, kind, cents in database.execute_sql(
+        "SELECT month, kind, amount FROM ledger_month_kind WHERE month BETWEEN ? AND ?",
+        [f"{first:%Y-%m}", f"{last:%Y-%m}"],
+    ):
+        _add(months, str(ym), str(kind), cents)
+    return _contractual(months, [first.replace(day=1).isoformat(), month_end(last).isoformat()])
+
+
 def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
-    """Per month (YYYY-MM) keyed from ``first`` to ``last``: charges, payments and refunds from the
-    ledger's index by day and kind (no join: at 2,000,000 entries a join per entry is what
-    costs), contractual allowances from the adjustments, and charges per invoice payer
-    ("payers": {payer id: cents}) from the invoices posted (less those voided) in the month: the
-    same money as the ledger's charges."""
+    """Per month (YYYY-MM) keyed from ``first`` to ``last`` (a part of a month): charges, payments
+    and refunds from the ledger's index by day and kind (no join), contractual allowances from
+    the adjustments."""
     months: dict[str, dict] = {}
     span = [first.isoformat(), last.isoformat()]
     for on, kind, cents in database.execute_sql(
@@ -153,34 +183,30 @@ def _flows_between(first: dt.date, last: dt.date) -> dict[str, dict]:
         "GROUP BY entry_date, kind",
         span,
     ):
-        month = months.setdefault(str(on)[:7], _empty())
-        if kind in ("charge", "void"):
-            month["charges"] += cents
-        elif kind in ("payment", "payment_void"):
-            month["payments"] -= cents
-        elif kind == "refund":
-            month["refunds"] += cents
-    for ym, cents in database.execute_sql(
-        "SELECT substr(entered_on, 1, 7), SUM(amount) FROM adjustment "
-        "WHERE kind = 'contractual' AND entered_on BETWEEN ? AND ? GROUP BY 1",
-        span,
-    ):
-        months.setdefault(ym, _empty())["contractual"] += cents
-    for ym, payer, cents in database.execute_sql(
-        """SELECT substr(posted_on, 1, 7), COALESCE(payer_id, 0), SUM(total) FROM invoice
-            WHERE posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1, 2
+        _add(months, str(on)[:7], kind, cents)
+    return _contractual(months, span)
+
+
+def charges_per_payer(first: dt.date, last: dt.date) -> dict[int, int]:
+    """Charges keyed from ``first`` to ``last`` per invoice payer (0: none), from the invoices
+    posted (less those voided) in those days: the same money as the ledger's charges. Read only
+    for the days the A/R figures divide by (not for every month of the trend)."""
+    span = [first.isoformat(), last.isoformat()]
+    payers: dict[int, int] = {}
+    for payer, cents in database.execute_sql(
+        """SELECT COALESCE(payer_id, 0), SUM(total) FROM invoice
+            WHERE posted_on BETWEEN ? AND ? AND status != 'draft' GROUP BY 1
             UNION ALL
-            SELECT substr(voided_on, 1, 7), COALESCE(payer_id, 0), -SUM(total) FROM invoice
-            WHERE status = 'void' AND voided_on BETWEEN ? AND ? GROUP BY 1, 2""",
+            SELECT COALESCE(payer_id, 0), -SUM(total) FROM invoice
+            WHERE status = 'void' AND voided_on BETWEEN ? AND ? GROUP BY 1""",
         span + span,
     ):
-        payers = months.setdefault(ym, _empty())["payers"]
-        payers[str(payer)] = payers.get(str(payer), 0) + cents
-    return months
+        payers[int(payer)] = payers.get(int(payer), 0) + cents
+    return payers
 
 
 def _empty() -> dict:
-    return {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0, "payers": {}}
+    return {"charges": 0, "payments": 0, "refunds": 0, "contractual": 0}
 
 
 def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None) -> dict:
@@ -200,7 +226,7 @@ def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None)
         day = end + dt.timedelta(days=1)
     wanted = [d for d in whole if f"{d:%Y-%m}" not in months]
     if wanted:
-        found = _flows_between(min(wanted), month_end(max(wanted)))
+        found = _whole_months(min(wanted), max(wanted))
         for d in wanted:
             months[f"{d:%Y-%m}"] = found.get(f"{d:%Y-%m}", _empty())
     pieces = [months[f"{d:%Y-%m}"] for d in whole]
@@ -215,8 +241,6 @@ def flows(first: dt.date, last: dt.date, months: dict, read: dict | None = None)
     for piece in pieces:
         for key in FLOW_KEYS:
             total[key] += piece[key]
-        for payer, cents in piece["payers"].items():
-            total["payers"][payer] = total["payers"].get(payer, 0) + cents
     return total
 
 
@@ -228,6 +252,7 @@ class History:
         self.months: dict = {}  # whole months over, read during this review
         self.read: dict = {}  # part-months read during this review
         self.snapshots: dict = {}
+        self.payers: dict = {}  # charges per payer over the days A/R is divided by
 
     def points(self, dates: list[dt.date]) -> dict[dt.date, Point]:
         return ar_points(dates)
@@ -244,9 +269,14 @@ class History:
                 months.append(day)
             day = month_end(day) + dt.timedelta(days=1)
         if months:
-            found = _flows_between(months[0], month_end(months[-1]))
+            found = _whole_months(months[0], months[-1])
             for month in months:
                 self.months[f"{month:%Y-%m}"] = found.get(f"{month:%Y-%m}", _empty())
+
+    def charges_per_payer(self, first: dt.date, last: dt.date) -> dict[int, int]:
+        if (first, last) not in self.payers:
+            self.payers[(first, last)] = charges_per_payer(first, last)
+        return self.payers[(first, last)]
 
     def snapshot(self, day: dt.date) -> dict:
         if day not in self.snapshots:

@@ -42,8 +42,7 @@ def charges_by_payer(snapshot: dt.date, history: History) -> tuple[dict[int, int
     """Charges keyed in the last three months up to ``snapshot`` per invoice payer (0: none),
     and the number of days in those months."""
     first, last = charge_window(snapshot)
-    found = history.flows(first, last)
-    return {int(payer): cents for payer, cents in found["payers"].items()}, (last - first).days + 1
+    return history.charges_per_payer(first, last), (last - first).days + 1
 
 
 def names(table: str, ids, column: str) -> dict[int, str]:

@@ -148,7 +148,7 @@ def unbilled_figures(snapshot: dt.date, as_of: dt.date) -> dict[str, Figure]:
                AND NOT EXISTS (SELECT 1 FROM claim c WHERE c.invoice_id = i.id AND c.created_at < ?)
                AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.account_id = i.account_id
                                AND l.kind = 'statement' AND l.sent_on >= i.posted_on AND l.sent_on <= ?)
-             ORDER BY i.posted_on"""
+             ORDER BY i.posted_on, i.number"""
     next_day = _iso(as_of + dt.timedelta(days=1))
     rows = [
         {

@@ -1,7 +1,9 @@
 """The Billing review window (Reports > Billing review…, Ctrl+Shift+W): a period's billing figures
 beside the same period a year before, with their definitions in tooltips; the rows behind the
 figure or recommendation chosen; recommendations with their evidence; the charts; the office's
-notes. The review is built in the background worker with progress: the window never blocks.
+notes. The review is built in the background worker with progress: the window never blocks. It
+opens building the review of the last whole month; Enter builds the period chosen (a review still
+being built for another period gives way to it).
 
 Keys: Enter builds the review, Ctrl+S saves the PDF, Ctrl+E the workbook, Ctrl+P prints,
 Ctrl+Shift+N saves the notes, Esc cancels running work (or closes).
@@ -13,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -54,6 +56,9 @@ class ReviewWindow(QDialog):
         self.resize(1280, 820)
         self.review: Review | None = None
         self.job: BackgroundJob | None = None
+        self._opened = False  # the first showing builds the review of the period offered
+        self._again = False  # Enter while a review is built: build the period chosen after it
+        self._building: BackgroundJob | None = None  # the job building a review, if one is
         self._build()
         self._kind_changed()
 
@@ -217,11 +222,22 @@ class ReviewWindow(QDialog):
 
     # --- the work ------------------------------------------------------------------------
     def build(self) -> None:
-        if self.job is not None:
-            return
         start, end, as_of = self.chosen()
+        if self.job is not None:  # a save or print goes on; a review of another period gives way
+            if self.job is self._building and not self._again:
+                self._again = True
+                self.job.cancel()
+                self.status.setText(f"Building the billing review of {start:%m/%d/%Y} to {end:%m/%d/%Y}…")
+            return
         self.status.setText(f"Building the billing review of {start:%m/%d/%Y} to {end:%m/%d/%Y}…")
-        self._start(lambda progress: build_review(start, end, as_of, progress=progress), self.show_review)
+        work = lambda progress: build_review(start, end, as_of, progress=progress)
+        self._start(work, self.show_review, True)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._opened:  # build as it opens, once the window is painted
+            self._opened = True
+            QTimer.singleShot(0, self.build)
 
     def show_review(self, review: Review) -> None:
         self.review = review
@@ -399,30 +415,35 @@ class ReviewWindow(QDialog):
         where = "printed" if action == "print" else f"saved to {out.path}"
         self.status.setText(f"The billing review was {where} ({size}).")
 
-    def _start(self, work, on_success) -> None:
+    def _start(self, work, on_success, building: bool = False) -> None:
         self.job = job = run_in_background(
             self,
             work,
             title=self.status.text(),
             cancellable=True,
             bar=self.progress,
+            label=self.status,
             on_done=on_success,
             on_error=self.status.setText,
-            on_cancel=lambda: self.status.setText("Cancelled."),
+            on_cancel=lambda: None if self._again else self.status.setText("Cancelled."),
         )
         job.ended.connect(lambda: self._finished(job))
+        self._building = job if building else None
         self._enable()
 
     def _finished(self, job) -> None:
         if self.job is job:
             self.job = None
         self._enable()
+        if self._again and self.job is None:
+            self._again = False
+            self.build()
 
     def _enable(self) -> None:
         busy, ready = self.job is not None, self.review is not None and self.job is None
         for button in (self.pdf_button, self.xlsx_button, self.print_button, self.notes_button):
             button.setEnabled(ready)
-        self.build_button.setEnabled(not busy)
+        self.build_button.setEnabled(not busy or self.job is self._building)
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
 
