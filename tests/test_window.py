@@ -95,6 +95,7 @@ def test_no_two_commands_share_a_key(window):
             node = node.parent()
         return "window"
 
+    list(window.pages)  # every tab built (each is built when first shown), so its keys are seen
     seen: dict[str, list[str]] = {}
     for obj in window.findChildren(QAction) + window.findChildren(QShortcut):
         keys = obj.shortcuts() if isinstance(obj, QAction) else [obj.key()]
