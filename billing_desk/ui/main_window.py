@@ -98,7 +98,7 @@ class Pages(Sequence):
     def __len__(self) -> int:
         return self.window.tabs.count()
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
         if index < 0:
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         """The tab at ``index``, built now if it was not (in its place; the one showing stays)."""
         widget = self.tabs.widget(index)
         if not isinstance(widget, Unbuilt):
-            return widget
+            return cast(QWidget, widget)
         page = widget.make()(self.session, self, prompter=self.prompter)
         blocked = self.tabs.blockSignals(True)  # the same tab shows: no tab-changed refresh
         try:
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
 
     def built_pages(self) -> list[QWidget]:
         """The tabs built so far (one not built has nothing to read again)."""
-        return [w for w in (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [cast(QWidget, w) for w in (self.tabs.widget(i) for i in range(self.tabs.count()))
                 if not isinstance(w, Unbuilt)]
 
     def open_tab(self, name: str) -> QWidget:
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
 
     def take_tabs(self) -> list[QWidget]:
         """Every tab as it stands (built or not), taken out of the window (a change of user)."""
-        widgets = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        widgets = [cast(QWidget, self.tabs.widget(i)) for i in range(self.tabs.count())]
         blocked = self.tabs.blockSignals(True)
         while self.tabs.count():
             self.tabs.removeTab(0)
@@ -373,7 +373,9 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def _tab_changed(self, _index: int) -> None:
-        self.page().refresh()
+        page = self.page()
+        # A tab whose list is costly reads it off the window's thread (its refresh_when_shown).
+        getattr(page, "refresh_when_shown", page.refresh)()
 
     def focus_search(self) -> None:
         self.page().focus_search()
