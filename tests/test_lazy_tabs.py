@@ -95,3 +95,30 @@ def test_a_change_of_user_keeps_unbuilt_tabs_unbuilt(window):
     assert window.tabs.count() == 0 and sum(isinstance(w, Unbuilt) for w in kept) == 4
     window.put_tabs(kept)
     assert window.tabs.widget(0) is kept[0] and built(window) == ["AccountsTab"]
+
+
+def test_each_reports_item_is_there_when_the_reports_menu_opens(window):
+    menu = window.menu("&Reports")
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:2] == ["&Reports…", "Billing re&view…"] and texts[-1] == "&Close the day…"
+    assert "Day sheet…" not in texts  # each report's item: added when the menu first opens
+    menu.aboutToShow.emit()
+    menu.aboutToShow.emit()
+    texts = [a.text() for a in menu.actions()]
+    assert texts.count("Day sheet…") == 1 and texts[-1] == "&Close the day…"
+    assert texts.index("Day sheet…") < [a.isSeparator() for a in menu.actions()].index(True)
+
+
+def test_a_tab_built_after_the_window_shows_leaves_it_the_active_window(window, qtbot):
+    """(A box shown before it had a parent was a window of its own for a moment: the main
+    window lost the focus, and Ctrl+F found no search box.)"""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    for index in (1, 3, 2, 4):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(20)
+        assert window.isActiveWindow(), window.tabs.tabText(index)
+        window.focus_search()
+        assert QApplication.focusWidget() is not None

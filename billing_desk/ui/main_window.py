@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         from .office.lock import install as install_signin
         from .office.providers_dialog import install_providers_action
         from .office.settings_dialog import install_settings_action
-        from .reports.reports_window import install_report_actions
+        from .reports.report_menu import install_report_actions
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
