@@ -122,3 +122,13 @@ def test_a_tab_built_after_the_window_shows_leaves_it_the_active_window(window, 
         assert window.isActiveWindow(), window.tabs.tabText(index)
         window.focus_search()
         assert QApplication.focusWidget() is not None
+
+
+def test_the_accounts_tab_builds_its_form_and_pages_when_first_needed(window, qtbot):
+    from billing_desk.ui.accounts.tab import FORM, LIST
+
+    tab = window.pages[0]
+    assert set(tab._built) == {LIST}  # the list shows; the form, page, queue, cases wait
+    qtbot.keyClick(tab.list.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert tab.stack.currentIndex() == FORM and tab.stack.currentWidget() is tab.form
+    assert set(tab._built) == {LIST, FORM} and tab.stack.count() == 5
