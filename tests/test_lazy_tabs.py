@@ -129,6 +129,9 @@ def test_the_accounts_tab_builds_its_form_and_pages_when_first_needed(window, qt
 
     tab = window.pages[0]
     assert set(tab._built) == {LIST}  # the list shows; the form, page, queue, cases wait
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    tab.list.table.setFocus()
     qtbot.keyClick(tab.list.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert tab.stack.currentIndex() == FORM and tab.stack.currentWidget() is tab.form
     assert set(tab._built) == {LIST, FORM} and tab.stack.count() == 5
