@@ -11,12 +11,13 @@ from peewee import Database
 
 from .dialect import append_only_trigger
 from .migration_claims import claims
+from .migration_credit import create_credit_extras, credit_index, placeholder_11
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
 from .migration_review import create_review_extras, review_speed
 from .migration_speed import create_speed_extras, speed
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 12
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -39,12 +40,14 @@ def create_triggers(db: Database) -> None:
 
 def create_extras(db: Database) -> None:
     """What peewee's create_tables does not make: triggers, partial indexes, the ledger's day
-    totals (migration_speed), the billing review's covering indexes (migration_review)."""
+    totals (migration_speed), the billing review's covering indexes (migration_review), the
+    accounts in credit (migration_credit)."""
     create_triggers(db)
     for statement in PARTIAL_INDEXES:
         db.execute_sql(statement)
     create_speed_extras(db)
     create_review_extras(db)
+    create_credit_extras(db)
 
 
 def _v1_to_v2(db: Database) -> None:
@@ -102,4 +105,6 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     7: _payer_programs,
     8: speed,
     9: review_speed,
+    10: placeholder_11,  # another branch's schema 11 (the lead chains it at merge)
+    11: credit_index,
 }
