@@ -82,6 +82,7 @@ def test_switching_to_collections_reads_its_list_off_the_windows_thread(window, 
     window.tabs.setCurrentIndex(4)
     tab = window.tabs.currentWidget()
     assert type(tab).__name__ == "CollectionsTab"
+    assert tab.count_label.text() == "Reading the worklist…" and tab.model.rowCount() == 0
     tab.reader.settle()
     qtbot.waitUntil(lambda: tab.review_job is None, timeout=10_000)
     tab.reader.settle()

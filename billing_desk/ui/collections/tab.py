@@ -226,6 +226,8 @@ class CollectionsTab(QWidget):
     def refresh_soon(self) -> None:
         """The list read off the window's thread (a key, a filter, a sort; a switch to the tab);
         ``reader.settle()`` waits for it."""
+        if not self.count_label.text():  # the first read of the tab: its list is empty until then
+            self.count_label.setText("Reading the worklist…")
         self.reader.start(self._query())
 
     refresh_when_shown = refresh_soon  # the main window's tab switch
