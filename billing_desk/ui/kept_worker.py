@@ -18,10 +18,11 @@ from __future__ import annotations
 import queue
 import threading
 import weakref
+from functools import partial
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from ..errors import BillingError
 from ..services.office.transactions import (
@@ -73,8 +74,10 @@ class KeptJob(QObject):
                     self.on_error(str(value))
         finally:
             self.over = True
-            _KEEP.discard(self)
             emit(self.ended)
+            # Let go of the job on the next turn of the event loop, never inside its own signal's
+            # delivery (freeing a QObject whose signal is being delivered is a use after free).
+            QTimer.singleShot(0, partial(_KEEP.discard, self))
 
     def wait_here(self) -> None:
         """Wait for the end without freezing the window (a local event loop)."""
