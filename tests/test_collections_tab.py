@@ -210,3 +210,48 @@ def test_a_collections_report_is_built_and_laid_out_in_the_background(tab, qtbot
     qtbot.waitUntil(lambda: len(tab.printed) == 1, timeout=20_000)
     assert "1. Collection list (2 rows)" in asked[0]
     assert tab.printed[0][0].startswith(b"%PDF") and tab.printed[0][1] == "collection-list"
+
+
+def test_typing_reads_off_the_windows_thread_on_one_kept_connection(tab, qtbot, monkeypatch):
+    """Each key reads the worklist on the tab's kept worker: the window never waits for it, and
+    the worker's snapshot is made once for all the keys (its connection lasts between reads)."""
+    import threading
+
+    from billing_desk.models import database
+
+    made, real = [], database.obj.execute_sql
+
+    def execute_sql(sql, *args, **kwargs):
+        if sql.startswith(f"CREATE TEMP TABLE {col.SNAPSHOT}"):
+            made.append(threading.current_thread())
+        return real(sql, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
+    tab.reader.worker.let_go()  # (the review's refresh read on it already)
+    assert tab.model.total == 2 and not tab.reader.worker.connected
+    tab.search.setFocus()
+    for key in "Bak":
+        qtbot.keyClicks(tab.search, key)
+        assert tab.reader.busy and (key != "B" or tab.model.total == 2)  # the key did not wait
+        tab.reader.settle()
+    assert tab.model.total == 1 and tab.current().name == "Baker, Ann"
+    assert len(made) == 1 and made[0] is not threading.main_thread()
+    assert tab.reader.worker.connected
+    tab.reader.worker.let_go()
+    assert not tab.reader.worker.connected
+    qtbot.keyClick(tab.search, Qt.Key.Key_Backspace)  # a new connection, a new snapshot
+    tab.reader.settle()
+    assert tab.model.total == 1 and len(made) == 2
+
+
+def test_a_kept_reader_sees_what_the_window_saves(tab, qtbot):
+    """A write on the window's connection: the worker's next read makes its snapshot afresh."""
+    from billing_desk.services.collections import collection_actions as actions
+
+    tab.refresh_soon()
+    tab.reader.settle()
+    assert [tab.model.row_object(r).held_by for r in range(2)] == ["", ""]
+    actions.assign([tab.model.row_object(0).account_id], tab.session.user, tab.session.user)
+    tab.show_filter.setCurrentIndex(tab.show_filter.findData("mine"))  # a filter reads off the thread
+    tab.reader.settle()
+    assert tab.model.total == 1 and tab.model.row_object(0).held_by == tab.session.user.username

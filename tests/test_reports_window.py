@@ -145,7 +145,9 @@ def test_the_reports_menu_and_closing_a_day(qtbot, office, db, supervisor):
             return type("M", (), {"addSeparator": lambda self: None})()
 
     window = Window()
-    reports_window.install_report_actions(window)
+    from billing_desk.ui.reports.report_menu import install_report_actions
+
+    install_report_actions(window, each_report_now=True)
     texts = [t for _m, t, _s in window.actions]
     assert "&Reports…" in texts and "Day sheet…" in texts and "&Close the day…" in texts
     answers = Answers(day=dt.date(2026, 3, 1))

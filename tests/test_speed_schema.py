@@ -241,3 +241,30 @@ def test_the_invoice_list_pages_and_counts_as_the_joined_query_did(db, admin, ca
             assert [i.id for i in lists.page(query, 0, 5)] == [i.id for i in joined[:5]]
             assert [i.id for i in lists.page(query, 5, 5)] == [i.id for i in joined[5:10]]
             assert lists.count(query) == len(joined) == query.order_by().count()
+
+
+def test_a_version_10_file_gains_the_index_of_the_accounts_in_credit(tmp_path):
+    """Schema 12: the aging's credits (and the ledger check's) read the accounts in credit from a
+    partial index, not a scan of every account."""
+    import sqlite3
+
+    from billing_desk.models import database
+    from billing_desk.models.db import open_database
+    from billing_desk.models.schema_check import schema_problems
+
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX account_credit")
+    con.execute("PRAGMA user_version = 10")
+    con.commit()
+    con.close()
+    opened = open_database(path)
+    try:
+        assert opened.upgraded_from == 10
+        assert schema_problems(database.connection()) == []
+        plan = " ".join(str(row) for row in database.execute_sql(
+            "EXPLAIN QUERY PLAN SELECT id, unapplied_credit FROM account WHERE unapplied_credit != 0"))
+        assert "COVERING INDEX account_credit" in plan
+    finally:
+        opened.close()

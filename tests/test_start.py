@@ -40,11 +40,14 @@ window.show()
 while "Today:" not in window.totals_label.text():
     app.processEvents()
 print(json.dumps({{"before": before, "after": window.totals_label.text(),
-                  "loaded": [m for m in ("openpyxl", "simple_icd_10_cm", "reportlab") if m in sys.modules]}}))
+                  "loaded": [m for m in ("openpyxl", "simple_icd_10_cm", "reportlab", "psycopg",
+                                         "billing_desk.reports", "billing_desk.ui.claims.tab",
+                                         "billing_desk.ui.collections.tab") if m in sys.modules]}}))
 """
 
 
 def test_the_window_paints_before_totals_and_reads_neither_code_set_nor_openpyxl(tmp_path):
+    """Nor the server's driver (an office on a file), every report, or a tab not shown."""
     seen = json.loads(run_python(WINDOW.format(db=str(tmp_path / "office.sqlite")), tmp_path / "home"))
     assert seen["before"] == ""  # today's totals wait for the first paint
     assert seen["after"].startswith("Today: charges $0.00")
@@ -128,3 +131,30 @@ def test_the_index_the_program_brings_is_read_first(tmp_path, monkeypatch, fresh
     monkeypatch.setattr(icd_index, "build_rows", None)  # never built: the shipped one is read
     assert icd_index.code_set().get_description("A01") == "Shipped"
     assert icd_index.SOURCE[0] == "shipped" and not icd_index.index_path().exists()
+
+
+DRIVER = """
+import json, sys
+if {held_back}:
+    import billing_desk.models
+    from billing_desk.models.driver import server_driver
+    loaded = "psycopg" in sys.modules
+    server_driver()
+else:
+    import peewee
+    loaded = "psycopg" in sys.modules
+import peewee
+a = peewee.Psycopg3Adapter
+print(json.dumps({{"loaded at import": loaded, "names": [repr(getattr(peewee, n)) for n in (
+    "psycopg", "TransactionStatus", "Json_pg3", "Jsonb_pg3")],
+    "adapter": [repr(v) for v in (a.txn_idle, a.txn_inerror, a.txn_unknown)]}}))
+"""
+
+
+def test_peewee_gets_the_server_driver_only_for_an_office_on_a_server(tmp_path):
+    """An office on a file starts without psycopg (and libpq); for a server, peewee is handed
+    what its own import of psycopg would have set."""
+    held = json.loads(run_python(DRIVER.format(held_back=True), tmp_path))
+    usual = json.loads(run_python(DRIVER.format(held_back=False), tmp_path))
+    assert held.pop("loaded at import") is False and usual.pop("loaded at import") is True
+    assert held == usual and "None" not in str(held)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (
+from .driver import import_peewee
+
+import_peewee()  # without the PostgreSQL driver: an office on a server loads it (driver.py)
+
+from peewee import (  # noqa: E402
     AutoField,
     DatabaseProxy,
     DateTimeField,

@@ -12,6 +12,7 @@ from peewee import Database
 from .dialect import append_only_trigger, table_columns
 from .migration_ages import create_age_extras, ledger_ages
 from .migration_claims import claims
+from .migration_credit import create_credit_extras, credit_index
 from .migration_follow_up import claim_follow_up_and_calls
 from .migration_remittances import remittances
 from .migration_review import create_review_extras, review_speed
@@ -41,13 +42,14 @@ def create_triggers(db: Database) -> None:
 def create_extras(db: Database) -> None:
     """What peewee's create_tables does not make: triggers, partial indexes, the ledger's day
     totals (migration_speed), the billing review's covering indexes (migration_review), the ledger's
-    totals by month and due date (migration_ages)."""
+    totals by month and due date (migration_ages), the accounts in credit (migration_credit)."""
     create_triggers(db)
     for statement in PARTIAL_INDEXES:
         db.execute_sql(statement)
     create_speed_extras(db)
     create_review_extras(db)
     create_age_extras(db)
+    create_credit_extras(db)
 
 
 def _v1_to_v2(db: Database) -> None:
@@ -117,7 +119,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     8: speed,
     9: review_speed,
     10: ledger_ages,
-    11: _another_branchs_step,
+    11: credit_index,
     12: _another_branchs_step,
     13: _another_branchs_step,
     14: _esrd_coordination,

@@ -31,6 +31,7 @@ from .dialect import (
     translate,
     translate_marks,
 )
+from .driver import server_driver
 
 #: The key of the office's write lock (pg_advisory_xact_lock): "BDK1" as a number.
 WRITE_LOCK = 0x42444B31
@@ -126,8 +127,7 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
 
     def __init__(self, address: ServerAddress, *, password: str | None = None,
                  readonly: bool = False):
-        import psycopg
-
+        psycopg = server_driver()  # peewee was imported without it (models/driver.py)
         params: dict = {"sslmode": os.environ.get("PGSSLMODE", "prefer"),
                         "application_name": "Billing Desk", "connect_timeout": 10,
                         "cursor_factory": psycopg.ClientCursor}

@@ -19,6 +19,7 @@ from ..services.office.transactions import DATABASE_ERRORS, database_failure
 from . import accessibility
 from .crash import install_crash_path
 from .first_paint import after_first_paint
+from .kept_worker import let_go_all
 from .office.open_office import choose_office, remember, remembered
 from .prompts import Prompter
 from .session_holder import SessionHolder
@@ -165,6 +166,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         would end the program."""
         old = holder["window"]
         old.hide()
+        let_go_all()  # a kept reader's connection to the old file (ui/kept_worker.py)
         holder["session"].close()
         target = path if is_server_url(path) else Path(path)
         try:
@@ -196,5 +198,6 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         return app.exec()
     finally:
         finish_all()  # work still running ends (cancelled where it can be) before the file closes
+        let_go_all()  # and the kept readers' connections close
         backup_at_closing(holder["session"])
         holder["session"].close()

@@ -7,6 +7,9 @@ each: when it ends, only the newest query is read. A result that a newer ``start
 ``cancel`` has made stale is dropped, so a tab's own synchronous ``refresh()`` (what its
 buttons, tests and the tab switch call) always wins.
 
+With a ``worker`` (ui/kept_worker.KeptWorker) the reads run on its one thread, whose connection
+lasts from read to read (what the connection keeps, such as a snapshot, is read again at once).
+
 ``settle()`` waits (the window keeps painting) until the newest query is shown: for tests and
 for the few callers that need the list before going on.
 """
@@ -18,18 +21,20 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject
 
+from .kept_worker import KeptJob, KeptWorker
 from .work import BackgroundJob, run_in_background
 
 
 class ListRefresher:
     def __init__(self, parent: QObject, read: Callable[[Any], Any], show: Callable[[Any, Any], None],
-                 title: str = "Reading the list"):
+                 title: str = "Reading the list", worker: KeptWorker | None = None):
         self.parent = parent
         self.read = read
         self.show = show
         self.title = title
+        self.worker = worker  # reads on its thread, whose connection lasts (ui/kept_worker.py)
         self._generation = 0  # each start or cancel makes every earlier read stale
-        self._job: BackgroundJob | None = None
+        self._job: BackgroundJob | KeptJob | None = None
         self._waiting: tuple[int, Any] | None = None  # the newest query, while a read runs
 
     @property
@@ -57,8 +62,13 @@ class ListRefresher:
             if generation == self._generation:
                 self.show(query, result)
 
-        job = run_in_background(self.parent, lambda _progress: self.read(query), title=self.title,
-                                quiet=True, on_done=done, on_error=lambda _m: self._failed(generation))
+        job: BackgroundJob | KeptJob
+        if self.worker is not None:
+            job = self.worker.run(self.parent, lambda: self.read(query), on_done=done,
+                                  on_error=lambda _m: self._failed(generation))
+        else:
+            job = run_in_background(self.parent, lambda _progress: self.read(query), title=self.title,
+                                    quiet=True, on_done=done, on_error=lambda _m: self._failed(generation))
         self._job = job
         job.ended.connect(lambda: self._ended(job))
 
@@ -69,7 +79,7 @@ class ListRefresher:
             self.cancel()
             self.parent.refresh()  # type: ignore[attr-defined]
 
-    def _ended(self, job: BackgroundJob) -> None:
+    def _ended(self, job: BackgroundJob | KeptJob) -> None:
         if self._job is job:
             self._job = None
         if not shiboken6.isValid(self.parent):  # the tab closed meanwhile: nothing to read for

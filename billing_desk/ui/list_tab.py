@@ -41,7 +41,6 @@ class ListPanel(QWidget):
         self.status.addItem("All statuses", None)
         for status in statuses:
             self.status.addItem(status.replace("_", " ").capitalize(), status)
-        self.status.setVisible(bool(statuses))
         self.count_label = QLabel()
         self.model = PagedTableModel(columns, page_size=100, parent=self)  # more as it scrolls
         self.table = QTableView()
@@ -64,6 +63,9 @@ class ListPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        # (only once it is in the panel: a box without a parent shown is a window of its own, which
+        # takes the focus from the main window when a tab is built after the window shows)
+        self.status.setVisible(bool(statuses))
         # Each key searches at once: the first page is a few milliseconds of indexed SQL and the
         # count is read once per state of the data (lists.count), so no key waits for a timer.
         self.search.textChanged.connect(

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol, cast
+from collections.abc import Sequence
+from typing import Callable, Iterator, Protocol, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from .. import APP_NAME, __version__
 from ..money import format_money
 from ..paths import settings_file
 from ..services.accounts import lists
-from ..services.checks import run_checks
 from ..services.office.session import watch_changes
 from ..services.office.transactions import on_commit
 from . import accessibility
-from .accounts.tab import AccountsTab
-from .books.tab import InvoicesTab
-from .claims.tab import ClaimsTab
-from .collections.tab import CollectionsTab
 from .first_paint import after_first_paint
 from .keys import show_focus
-from .orders.tab import OrdersTab
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, emit, run_in_background
@@ -37,8 +32,83 @@ class Page(Protocol):
     def focus_search(self) -> None: ...
 
 
-TAB_CLASSES = (AccountsTab, InvoicesTab, ClaimsTab, OrdersTab, CollectionsTab)
+def _accounts() -> type:
+    from .accounts.tab import AccountsTab
+
+    return AccountsTab
+
+
+def _invoices() -> type:
+    from .books.tab import InvoicesTab
+
+    return InvoicesTab
+
+
+def _claims() -> type:
+    from .claims.tab import ClaimsTab
+
+    return ClaimsTab
+
+
+def _orders() -> type:
+    from .orders.tab import OrdersTab
+
+    return OrdersTab
+
+
+def _collections() -> type:
+    from .collections.tab import CollectionsTab
+
+    return CollectionsTab
+
+
+#: The tabs, in order: (title, the class's name, where the class comes from). A tab is built (and
+#: its module imported) when it is first shown, or first asked for (``pages``, ``open_tab``):
+#: the window paints with the one tab it shows. Each title is its class's ``title``.
+TABS: tuple[tuple[str, str, Callable[[], type]], ...] = (
+    ("&Accounts", "AccountsTab", _accounts), ("&Invoice Entry", "InvoicesTab", _invoices),
+    ("C&laims", "ClaimsTab", _claims), ("&Order Forms", "OrdersTab", _orders),
+    ("&Collections", "CollectionsTab", _collections))
 OTHERS_MS = 2000  # how often the window looks for other workstations' saves (no query: a socket)
+
+
+def run_checks():
+    """Every check (services.checks, imported when the clerk asks: not at start)."""
+    from ..services.checks import run_checks as checks
+
+    return checks()
+
+
+class Unbuilt(QWidget):
+    """Where a tab stands until it is first shown: nothing in it, nothing read."""
+
+    def __init__(self, name: str, make: Callable[[], type]):
+        super().__init__()
+        self.setObjectName(f"unbuilt-{name}")
+        self.make = make
+
+
+class Pages(Sequence):
+    """The window's tabs as a list; a tab asked for by its place is built then (``pages[0]``),
+    and going through them all builds them all."""
+
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+
+    def __len__(self) -> int:
+        return self.window.tabs.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.window.built(index)
+
+    def __iter__(self) -> Iterator[QWidget]:
+        return iter([self[i] for i in range(len(self))])
 
 
 class MainWindow(QMainWindow):
@@ -61,9 +131,7 @@ class MainWindow(QMainWindow):
         show_focus(self)  # a framed drop-down when it has the focus, on every tab and dialog
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.pages = [cls(session, self, prompter=self.prompter) for cls in TAB_CLASSES]
-        for page in self.pages:
-            self.tabs.addTab(page, page.title)
+        self.put_tabs(None)
         self.setCentralWidget(self.tabs)
         self.menus = {}
         self.toolbar = QToolBar("Main")
@@ -75,7 +143,7 @@ class MainWindow(QMainWindow):
         self._install_features()
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_layout()
-        self.page().refresh()
+        self.page().refresh()  # builds the tab that shows (the others wait until shown)
         self._show_file_and_user()
         after_first_paint(self, self.update_status)  # today's totals read once the window shows
         self._watch_background_check()
@@ -92,7 +160,7 @@ class MainWindow(QMainWindow):
         from .office.lock import install as install_signin
         from .office.providers_dialog import install_providers_action
         from .office.settings_dialog import install_settings_action
-        from .reports.reports_window import install_report_actions
+        from .reports.report_menu import install_report_actions
 
         install_signin(self)  # Ctrl+L lock, idle lock, Users and Audit trail (ui/lock.py)
         install_report_actions(self)  # the Reports menu: Ctrl+Shift+R, each report, close the day
@@ -164,10 +232,61 @@ class MainWindow(QMainWindow):
         for label in (self.db_label, self.user_label, self.totals_label):
             self.statusBar().addPermanentWidget(label)
 
+    # --- the tabs, each built when first shown -----------------------------------------------
+    @property
+    def pages(self) -> Pages:
+        return Pages(self)
+
+    def built(self, index: int) -> QWidget:
+        """The tab at ``index``, built now if it was not (in its place; the one showing stays)."""
+        widget = self.tabs.widget(index)
+        if not isinstance(widget, Unbuilt):
+            return cast(QWidget, widget)
+        page = widget.make()(self.session, self, prompter=self.prompter)
+        blocked = self.tabs.blockSignals(True)  # the same tab shows: no tab-changed refresh
+        try:
+            showing = self.tabs.currentIndex()
+            self.tabs.insertTab(index, page, self.tabs.tabText(index))
+            if showing == index:
+                self.tabs.setCurrentIndex(index)
+            self.tabs.removeTab(index + 1)
+        finally:
+            self.tabs.blockSignals(blocked)
+        widget.deleteLater()
+        accessibility.name_all(page)  # as the window's first show names the tabs built by then
+        return page
+
+    def built_pages(self) -> list[QWidget]:
+        """The tabs built so far (one not built has nothing to read again)."""
+        return [cast(QWidget, w) for w in (self.tabs.widget(i) for i in range(self.tabs.count()))
+                if not isinstance(w, Unbuilt)]
+
+    def open_tab(self, name: str) -> QWidget:
+        """Show the tab of class ``name`` (built first if need be): a key that acts on a tab."""
+        index = next(i for i, (_title, cls, _make) in enumerate(TABS) if cls == name)
+        page = self.built(index)
+        self.tabs.setCurrentIndex(index)
+        return page
+
+    def take_tabs(self) -> list[QWidget]:
+        """Every tab as it stands (built or not), taken out of the window (a change of user)."""
+        widgets = [cast(QWidget, self.tabs.widget(i)) for i in range(self.tabs.count())]
+        blocked = self.tabs.blockSignals(True)
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        self.tabs.blockSignals(blocked)
+        return widgets
+
+    def put_tabs(self, widgets: list[QWidget] | None) -> None:
+        """Tabs taken before, or (None) new ones, each to be built when first shown."""
+        made = widgets or [Unbuilt(cls, make) for _title, cls, make in TABS]
+        for widget, (title, _cls, _make) in zip(made, TABS):
+            self.tabs.addTab(widget, title)
+
     # --- behaviour ------------------------------------------------------------------------
     def page(self) -> Page:
-        """The tab showing now."""
-        return cast(Page, self.tabs.currentWidget())
+        """The tab showing now (built now if it was not)."""
+        return cast(Page, self.built(self.tabs.currentIndex()))
 
     def refresh(self) -> None:
         self.page().refresh()
@@ -241,7 +360,7 @@ class MainWindow(QMainWindow):
         if self.session.user is None or self.session.opened.db.is_closed():
             return
         self.update_status()
-        for page in self.pages:
+        for page in self.built_pages():
             counts = getattr(page, "update_counts", None)
             if counts is not None:
                 counts()
@@ -249,12 +368,14 @@ class MainWindow(QMainWindow):
     def _session_changed(self, _session) -> None:
         if self.session.user is None or self.session.opened.db.is_closed():
             return
-        if self.tabs.currentWidget() is not None:
+        if self.tabs.count():
             self.page().refresh()
         self.update_status()
 
     def _tab_changed(self, _index: int) -> None:
-        self.page().refresh()
+        page = self.page()
+        # A tab whose list is costly reads it off the window's thread (its refresh_when_shown).
+        getattr(page, "refresh_when_shown", page.refresh)()
 
     def focus_search(self) -> None:
         self.page().focus_search()

@@ -246,6 +246,7 @@ def step_excel(context: Context) -> str:
 
 def step_window(context: Context) -> str:
     from ..services.office.session import Session
+    from .kept_worker import let_go_all
     from .main_window import MainWindow
     from .work import finish_all
 
@@ -253,6 +254,7 @@ def step_window(context: Context) -> str:
     window = MainWindow(Session(context.opened, context.user))
     try:
         window.show()
+        list(window.pages)  # every tab built (the window builds each when first shown)
         context.app.processEvents()  # lets the window paint before it is grabbed
         picture = window.grab()
         _expect(not picture.isNull() and picture.width() > 0, "the window drew nothing")
@@ -260,6 +262,7 @@ def step_window(context: Context) -> str:
     finally:
         window.close()
         finish_all()  # work the window started in the background (the day's review) ends first
+        let_go_all()  # a kept reader's connection (ui/kept_worker.py)
         window.deleteLater()
         context.app.processEvents()  # lets the closed window go; no work runs here
     return f"main window built and drawn ({picture.width()}x{picture.height()}): {', '.join(tabs)}"

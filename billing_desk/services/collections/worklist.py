@@ -244,6 +244,8 @@ def _snapshot(today: dt.date) -> bool:
         return True
     if is_server() and getattr(database.obj, "readonly", False):
         return False  # a read-only server connection may not even make a temporary table
+    for key in [k for k in list(_counted) if k[0] == connection]:
+        _counted.pop(key, None)  # counts of this connection's old snapshot (or a closed one's)
     try:
         database.execute_sql(f"DROP TABLE IF EXISTS {temp_table(database, SNAPSHOT)}")
         database.execute_sql(f"CREATE TEMP TABLE {SNAPSHOT} AS {sql}", params)

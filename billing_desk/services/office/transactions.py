@@ -56,10 +56,21 @@ def today() -> dt.date:
     return _clock()
 
 
-def close_thread_connection() -> None:
-    """A worker thread's last act: close its own connection to the database (others keep theirs)."""
+def close_thread_connection(opened: object | None = None) -> None:
+    """A worker thread's last act: close its own connection to the database (others keep theirs);
+    ``opened``: to a database opened before (``opened_database()``), not the one open now."""
+    if opened is not None:
+        if not opened.is_closed():  # type: ignore[attr-defined]
+            opened.close()  # type: ignore[attr-defined]
+        return
     if database.obj is not None and not database.is_closed():  # None: no database opened yet
         database.close()
+
+
+def opened_database() -> object | None:
+    """The database the program has open now (each open makes a new one: a restore, another
+    office); a thread that keeps its connection compares it to see it must read the new one."""
+    return database.obj
 
 
 @contextmanager

@@ -3,7 +3,7 @@ approve them; cases; import and export."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -12,14 +12,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QStack
 from ...choices import ACCOUNT_STATUSES
 from ...errors import BillingError
 from ...services.accounts import cases, registry
+from ..accessibility import name_all
 from ..buttons import add_buttons
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column
 from ..work import run_in_background
-from .account_approval import ApprovalQueue
-from .account_form import AccountFormWidget
-from .account_view import AccountView
+
+if TYPE_CHECKING:
+    from .account_approval import ApprovalQueue
+    from .account_form import AccountFormWidget
+    from .account_view import AccountView
 
 COLUMNS = [
     Column("Account", lambda a: a.number, width=80),
@@ -52,18 +55,18 @@ class AccountsTab(QWidget):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.batch_id: int | None = None
+        self.print_pdf = print_pdf
         self.list = ListPanel(COLUMNS,
                               lambda text, status: registry.search_accounts(text, status, limit=None),
                               ACCOUNT_STATUSES, "Search name, account number, phone, date of birth, "
                                                 "member id, email")
-        self.form = AccountFormWidget(session, self, prompter=self.prompter)
-        self.view = AccountView(session, self.prompter, self, print_pdf=print_pdf)
-        self.queue = ApprovalQueue(session, self)
-        self.open_cases = ListPanel(CASE_COLUMNS, cases.open_cases, ("open", "waiting"),
-                                    "Search the accounts of open cases")
+        # The list shows first; the form, the account's page, the queue and the cases are built
+        # when first shown or asked for (``form``, ``view``...): the window paints sooner.
+        self._built: dict[int, QWidget] = {LIST: self.list}
         self.stack = QStackedWidget()
-        for page in (self.list, self.form, self.view, self.queue, self.open_cases):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.list)
+        for _page in (FORM, ACCOUNT, QUEUE, CASES):
+            self.stack.addWidget(QWidget())
         self.notice = QLabel(objectName="accounts-notice", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.addLayout(self._toolbar())
@@ -93,17 +96,73 @@ class AccountsTab(QWidget):
         row.addWidget(self.batch_label)
         return row
 
+    # --- the stack's pages, each built when first needed -------------------------------------
+    def _page(self, index: int) -> QWidget:
+        page = self._built.get(index)
+        if page is not None:
+            return page
+        page = self._built[index] = self._make(index)
+        placeholder = cast(QWidget, self.stack.widget(index))
+        showing = self.stack.currentIndex()
+        self.stack.blockSignals(True)  # the same page shows: no news cleared
+        self.stack.insertWidget(index, page)
+        if showing == index:
+            self.stack.setCurrentIndex(index)
+        self.stack.removeWidget(placeholder)
+        self.stack.blockSignals(False)
+        placeholder.deleteLater()
+        name_all(page)  # for screen readers, as the window's first show names the others
+        return page
+
+    def _make(self, index: int) -> QWidget:
+        from .account_approval import ApprovalQueue
+        from .account_form import AccountFormWidget
+        from .account_view import AccountView
+
+        if index == FORM:
+            form = AccountFormWidget(self.session, self, prompter=self.prompter)
+            form.saved.connect(self._saved)
+            form.cancelled.connect(self._form_left)
+            form.open_existing.connect(lambda account: self.open_account(account.id))
+            return form
+        if index == ACCOUNT:
+            view = AccountView(self.session, self.prompter, self, print_pdf=self.print_pdf)
+            view.back.connect(self.show_list)
+            view.edit_requested.connect(self.edit_account)
+            return view
+        if index == QUEUE:
+            queue = ApprovalQueue(self.session, self)
+            queue.open_account.connect(lambda account: self.open_account(account.id))
+            queue.acted.connect(self.update_counts)
+            return queue
+        open_cases = ListPanel(CASE_COLUMNS, cases.open_cases, ("open", "waiting"),
+                               "Search the accounts of open cases")
+        open_cases.activated.connect(lambda case: self.open_account(case.account_id, case.id))
+        return open_cases
+
+    @property
+    def form(self) -> AccountFormWidget:
+        return cast("AccountFormWidget", self._page(FORM))
+
+    @property
+    def view(self) -> AccountView:
+        return cast("AccountView", self._page(ACCOUNT))
+
+    @property
+    def queue(self) -> ApprovalQueue:
+        return cast("ApprovalQueue", self._page(QUEUE))
+
+    @property
+    def open_cases(self) -> ListPanel:
+        return cast(ListPanel, self._page(CASES))
+
+    def _show_page(self, index: int) -> None:
+        self._page(index)  # built before it shows
+        self.stack.setCurrentIndex(index)
+
     def _connect(self) -> None:
         self.list.activated.connect(lambda account: self.open_account(account.id))
-        self.form.saved.connect(self._saved)
-        self.form.cancelled.connect(self._form_left)
-        self.form.open_existing.connect(lambda account: self.open_account(account.id))
-        self.view.back.connect(self.show_list)
-        self.view.edit_requested.connect(self.edit_account)
-        self.queue.open_account.connect(lambda account: self.open_account(account.id))
-        self.queue.acted.connect(self.update_counts)
         self.stack.currentChanged.connect(lambda _page: self.notice.setText(""))  # news of one screen
-        self.open_cases.activated.connect(lambda case: self.open_account(case.account_id, case.id))
         shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.new_account)
@@ -141,7 +200,7 @@ class AccountsTab(QWidget):
         return True
 
     def _go(self, page: int) -> None:
-        self.stack.setCurrentIndex(page)
+        self._show_page(page)
         self.refresh()
 
     def show_list(self) -> None:
@@ -164,16 +223,16 @@ class AccountsTab(QWidget):
         """Ctrl+N: a blank form, cursor in the first field (the next form in the stack)."""
         if not self._leave_form_ok():
             return
-        self.stack.setCurrentIndex(FORM)
+        self._show_page(FORM)
         self.form.start_new(self.batch_id)
 
     def edit_account(self, account) -> None:
-        self.stack.setCurrentIndex(FORM)
+        self._show_page(FORM)
         self.form.edit(account)
 
     def open_account(self, account_id: int, case_id: int | None = None) -> None:
         self.notice.setText("")
-        self.stack.setCurrentIndex(ACCOUNT)
+        self._show_page(ACCOUNT)
         self.view.show_account(account_id)
         if case_id is not None:
             self.view.tabs.setCurrentWidget(self.view.cases)

@@ -197,9 +197,7 @@ PAYERS_SHORTCUT = "Ctrl+Shift+Y"
 def install_payers_action(window) -> None:
     """Tools > Payers and plans… (Ctrl+Shift+Y): opened from the Invoice Entry tab."""
     def open_payers():
-        tab = next(page for page in window.pages if hasattr(page, "payers"))
-        window.tabs.setCurrentWidget(tab)
-        return tab.payers()
+        return window.open_tab("InvoicesTab").payers()  # built first if it was not yet shown
 
     window.add_action("&Tools", "Pa&yers and plans…", open_payers, PAYERS_SHORTCUT,
                       tip="The insurance companies, their claims details, plans and fee schedules")

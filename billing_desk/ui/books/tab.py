@@ -142,13 +142,10 @@ class InvoicesTab(QWidget):
         if invoice is None or invoice.number is None:
             self.message.setText("Choose a posted invoice: a draft has no claims yet.")
             return
-        window = self.window()
-        page = next((p for p in getattr(window, "pages", []) if hasattr(p, "show_invoice")), None)
-        tabs = getattr(window, "tabs", None)
-        if page is None or tabs is None:
+        open_tab = getattr(self.window(), "open_tab", None)  # the main window (not a test's)
+        if open_tab is None:
             return
-        tabs.setCurrentWidget(page)
-        page.show_invoice(invoice.number)
+        open_tab("ClaimsTab").show_invoice(invoice.number)
 
     def open_current(self):
         invoice = self.list.current()

@@ -29,6 +29,8 @@ from ...services.office.permissions import can
 from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
 from ..column_chooser import ColumnChooser
+from ..kept_worker import KeptWorker
+from ..list_refresh import ListRefresher
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
 from ..work import BackgroundJob, run_in_background
@@ -154,11 +156,17 @@ class CollectionsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        # Each key searches at once: the list is read from the worklist's snapshot (worklist.py).
-        self.search.textChanged.connect(lambda _t: self.refresh())
+        # Each key searches at once, off the window's thread, on a worker that keeps its
+        # connection and so the worklist's snapshot there (worklist.py, ui/kept_worker.py): the
+        # window keeps answering keys while the list is read; the newest search wins.
+        worker = KeptWorker()
+        self.reader = ListRefresher(self, self._read, self._show, title="Reading the worklist",
+                                    worker=worker)
+        self.destroyed.connect(lambda *_: worker.let_go(wait=False))  # its connection closes
+        self.search.textChanged.connect(lambda _t: self.refresh_soon())
         self.search.returnPressed.connect(lambda: self.table.setFocus())
         for combo in (self.show_filter, self.stage, self.bucket):
-            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+            combo.currentIndexChanged.connect(lambda _i: self.refresh_soon())
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
         return page
 
@@ -193,7 +201,7 @@ class CollectionsTab(QWidget):
             self.pane.say("Reviewing today's promises and payment plans…")
 
         def reviewed(counts: dict) -> None:
-            self.refresh()
+            self.refresh_soon()
             if asked or any(counts.values()):
                 said = ", ".join(f"{n} {what}" for what, n in counts.items())
                 self.pane.say(f"Today's review: {said}.")
@@ -209,20 +217,48 @@ class CollectionsTab(QWidget):
         return job
 
     def refresh(self) -> None:
-        """Show the list as it stands (reads only)."""
-        today = self.clock()
+        """Show the list as it stands, read now (reads only): after an action, and in tests; a
+        read that typing started is dropped."""
+        self.reader.cancel()
+        query = self._query()
+        self._show(query, self._read(query))
+
+    def refresh_soon(self) -> None:
+        """The list read off the window's thread (a key, a filter, a sort; a switch to the tab);
+        ``reader.settle()`` waits for it."""
+        if not self.count_label.text():  # the first read of the tab: its list is empty until then
+            self.count_label.setText("Reading the worklist…")
+        self.reader.start(self._query())
+
+    refresh_when_shown = refresh_soon  # the main window's tab switch
+
+    def _query(self) -> tuple[col.WorkFilter, object]:
         self._fill_stages()
         self.spec.text, self.spec.show = self.search.text(), self.show_filter.currentData()
         self.spec.stage_id, self.spec.bucket = self.stage.currentData(), self.bucket.currentData()
-        spec = col.WorkFilter(**vars(self.spec))
+        return col.WorkFilter(**vars(self.spec)), self.clock()
+
+    def _read(self, query) -> tuple[list, int, int]:
+        """The first page, its count and the follow-ups due (on either thread: nothing here
+        touches the window; each reads its own connection's snapshot)."""
+        spec, today = query
+        return (col.worklist(spec, today=today, limit=self.model.page_size),
+                col.worklist_count(spec, today=today),
+                col.worklist_count(col.WorkFilter(show="follow_ups"), today=today))
+
+    def _show(self, query, read: tuple[list, int, int]) -> None:
+        spec, today = query
+        first, total, follow_ups = read
         keep = self.current()
-        self.model.set_source(
-            lambda offset, limit: col.worklist(spec, today=today, offset=offset, limit=limit),
-            lambda: col.worklist_count(spec, today=today))
-        total = self.model.total
+
+        def fetch(offset: int, limit: int) -> list:  # scrolling on: the window's own snapshot
+            if offset == 0 and limit == self.model.page_size:
+                return first
+            return col.worklist(spec, today=today, offset=offset, limit=limit)
+
+        self.model.set_source(fetch, lambda: total)
         self.count_label.setText(f"{total:,} account{'s' if total != 1 else ''} · "
-                                 f"{col.worklist_count(col.WorkFilter(show='follow_ups'), today=today):,} "
-                                 "follow-ups due")
+                                 f"{follow_ups:,} follow-ups due")
         self._select(keep.account_id if keep else None)
         self.insurance.refresh()
 
@@ -239,7 +275,7 @@ class CollectionsTab(QWidget):
         self.spec.sort = key
         order = Qt.SortOrder.DescendingOrder if self.spec.descending else Qt.SortOrder.AscendingOrder
         self.table.horizontalHeader().setSortIndicator(section, order)
-        self.refresh()
+        self.refresh_soon()
 
     def focus_search(self) -> None:
         self.search.setFocus()

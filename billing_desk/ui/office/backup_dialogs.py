@@ -30,6 +30,7 @@ from ...errors import BillingError, PermissionDenied
 from ...services import checks
 from ...services.office import backup as backups, maintenance, restore
 from ...services.office.permissions import can
+from ..kept_worker import let_go_all
 from ..prompts import Prompter
 from ..work import BackgroundJob, run_in_background
 
@@ -217,6 +218,7 @@ class BackupActions:
         folder = backups.backup_folder() if backups.backup_folder().is_dir() else path.parent
         keep = backups.keep_newest_setting()
         self.window.setEnabled(False)
+        let_go_all()  # a kept reader's connection too (ui/kept_worker.py)
         session.close()  # the file must be closed; the lock is released for the restore
 
         def work(progress):

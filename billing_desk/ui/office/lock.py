@@ -187,25 +187,20 @@ class LockController(QObject):
                   if w.isVisible() and isinstance(w, QDialog)]
         for w in others:
             w.hide()
-        self.stash[old.id] = (window.pages, window.tabs.currentIndex(), others)
-        classes = [type(page) for page in window.pages]
+        index = window.tabs.currentIndex()
         window.tabs.blockSignals(True)  # no tab-changed refreshes while the tabs are swapped
-        while window.tabs.count():
-            window.tabs.removeTab(0)
-        for page in window.pages:
+        kept = window.take_tabs()  # built or not yet (the window builds a tab when first shown)
+        self.stash[old.id] = (kept, index, others)
+        for page in kept:
             page.setParent(self._holder)
         pages, index, windows = self.stash.pop(user.id, (None, 0, []))
         window.session_holder.set_user(user)
-        if pages is None:
-            pages = [cls(window.session, window, prompter=window.prompter) for cls in classes]
-        for page in pages:
-            window.tabs.addTab(page, page.title)
-        window.pages = pages
+        window.put_tabs(pages)  # None: new tabs for this user
         window.tabs.setCurrentIndex(index)
         window.tabs.blockSignals(False)
         for w in windows:
             w.show()
-        window.tabs.currentWidget().refresh()
+        window.page().refresh()
 
 
 def _guarded(window, action) -> None:

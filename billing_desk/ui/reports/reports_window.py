@@ -418,20 +418,3 @@ def close_day(window, prompter=None) -> dt.date | None:
     prompter.inform("Close the day", f"The books are closed through {day:%m/%d/%Y}; new entries "
                     f"go on {reports_close.next_open_day():%m/%d/%Y} or later.")
     return day
-
-
-def install_report_actions(window) -> None:
-    """The Reports menu: the report window (Ctrl+Shift+R), each report by name, closing a day."""
-    window.add_action("&Reports", "&Reports…", lambda: open_reports(window), "Ctrl+Shift+R",
-                      toolbar=True, tip="Preview, save and print the office's reports")
-    from .review_window import open_review
-
-    window.add_action("&Reports", "Billing re&view…", lambda: open_review(window), "Ctrl+Shift+W",
-                      tip="The billing figures of a period, their trends, charts and recommendations")
-    for spec in REPORTS.values():
-        if spec.name != "billing-review":  # the Billing review window above shows it
-            window.add_action("&Reports", f"{spec.title}…",
-                              lambda name=spec.name: open_reports(window, name), tip=spec.help)
-    window.menu("&Reports").addSeparator()
-    window.add_action("&Reports", "&Close the day…", lambda: close_day(window),
-                      tip="Lock the books through a day (supervisors)")
