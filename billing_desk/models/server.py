@@ -23,6 +23,7 @@ from ..errors import DatabaseBusyError, DatabaseError
 from ..paths import data_dir
 from .before_commit import BeforeCommit
 from .dialect import (
+    DATA_VERSION,
     META_DDL,
     META_TABLE,
     SERVER_FUNCTIONS,
@@ -40,7 +41,7 @@ LOCK_WAIT = "15s"
 #: the payload, so a window refreshes its lists for the others' writes, not its own.
 CHANNEL = "billing_desk_changed"
 TOKEN = f"{os.getpid()}-{os.urandom(4).hex()}"
-_WRITES = ("insert", "update", "delete")
+_WRITES = ("insert", "update", "delete", "truncate")
 
 #: Asks for the server's password when the server wants one and none was given: the command line
 #: prompts at the terminal, the window shows a dialog. Takes the address, returns the password.
@@ -181,13 +182,29 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
             with self.atomic():
                 return self._run(sql, native, params)
         cursor = super().execute_sql(native, params)
-        self._state.wrote = True  # other workstations are told when it commits
+        self.mark_written()
         return cursor
+
+    def mark_written(self) -> None:
+        """This transaction wrote: other workstations are told when it commits, and this
+        connection's own count of changes moves on (the lists' stamp, ``freshness``)."""
+        self._state.wrote = True
+        self._state.changes = self.changes() + 1
+
+    def changes(self) -> int:
+        """How many writes this connection made (SQLite's total_changes, counted per statement)."""
+        return getattr(self._state, "changes", 0)
 
     # --- other workstations are told of a committed write (LISTEN/NOTIFY) --------------------
 
     def _announce(self) -> None:
-        self.cursor().execute("SELECT pg_notify(%s, %s)", (CHANNEL, TOKEN))
+        """Inside the committing transaction: the office's data version moves on (every lists'
+        stamp on every workstation changes when, and only if, the COMMIT succeeds) and the
+        workstations listening are told."""
+        cursor = self.cursor()
+        cursor.execute(f'INSERT INTO "{META_TABLE}" (name, value) VALUES (%s, 1) ON CONFLICT (name) '
+                       f'DO UPDATE SET value = "{META_TABLE}".value + 1', (DATA_VERSION,))
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, TOKEN))
 
     # --- writers in turn ------------------------------------------------------------------
     def begin(self, isolation_level=None):

@@ -117,7 +117,7 @@ def sign_in(holder: SessionHolder) -> bool:
 
     try:
         office = str(get_setting("office_name") or "")
-        holder.set_user(sign_in_at_start(office, holder.session.path.name))
+        holder.set_user(sign_in_at_start(office, holder.session.opened.name))
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
         holder.set_user(None)
