@@ -54,3 +54,36 @@ def test_a_password_never_shows_in_the_name(db):
 
     assert ":" not in db.server.split("//", 1)[1].split("@", 1)[0]  # user only, no user:password
     assert ServerAddress(db.server).url == db.server == db.name
+
+
+@pytest.mark.server_only
+def test_the_accounts_list_shows_what_another_workstation_saved(db, admin, make_account, qtbot):
+    """Another workstation (its own connection, its own program) renames an account: within the
+    window's look at the server (every 2 s) the Accounts list shows the new name, read afresh."""
+    from PySide6.QtCore import Qt
+
+    from billing_desk.models.server import connect_server
+    from billing_desk.ui.main_window import MainWindow
+
+    make_account(last="Alpha")
+    window = MainWindow(Session(db, admin))
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentIndex(0)
+    model = window.pages[0].list.model
+
+    def names() -> list[str]:
+        return [str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole))
+                for r in range(model.rowCount()) for c in range(model.columnCount())]
+
+    qtbot.waitUntil(lambda: any("Alpha" in n for n in names()), timeout=3000)
+    other = connect_server(db.server)
+    other.token = "the front desk's PC"
+    try:
+        with other.atomic():
+            other.execute_sql("UPDATE account SET last_name = 'Zeta', sort_name = 'zeta ann' "
+                              "WHERE last_name = 'Alpha'")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: any("Zeta" in n for n in names()), timeout=6000)
+    window.close()

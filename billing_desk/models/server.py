@@ -136,6 +136,7 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
             params["password"] = password
         self.address = address
         self.readonly = readonly
+        self.token = TOKEN  # what its announcements say: this program
         super().__init__(address.url, prefer_psycopg3=True, **params)
 
     # --- connections: the answers SQLite's SQL expects --------------------------------------
@@ -204,7 +205,7 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
         cursor = self.cursor()
         cursor.execute(f'INSERT INTO "{META_TABLE}" (name, value) VALUES (%s, 1) ON CONFLICT (name) '
                        f'DO UPDATE SET value = "{META_TABLE}".value + 1', (DATA_VERSION,))
-        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, TOKEN))
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self.token))
 
     # --- writers in turn ------------------------------------------------------------------
     def begin(self, isolation_level=None):
