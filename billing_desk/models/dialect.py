@@ -109,8 +109,9 @@ def pragma(sql: str) -> tuple[str, tuple] | None:
     """The PostgreSQL statement standing for an SQLite ``PRAGMA`` (None: not a pragma).
 
     ``user_version``, ``application_id`` and ``data_version`` are kept in ``office_meta``;
-    ``table_info`` reads the catalogue in SQLite's shape (cid, name, type, notnull, default, pk); the checks SQLite makes
-    of its file are the server's own business and answer "ok"; the rest do nothing."""
+    ``table_info`` reads the catalogue in SQLite's shape (cid, name, type, notnull, default, pk);
+    the checks SQLite makes of its file are the server's own business and answer "ok"; the rest
+    do nothing."""
     match = _PRAGMA.match(sql)
     if match is None:
         return None

@@ -130,7 +130,7 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
         import psycopg
 
         params: dict = {"sslmode": os.environ.get("PGSSLMODE", "prefer"),
-                        "application_name": "Billing Desk", "connect_timeout": 10,
+                        "application_name": f"Billing Desk {TOKEN}", "connect_timeout": 10,
                         "cursor_factory": psycopg.ClientCursor}
         if password is not None:
             params["password"] = password
@@ -276,6 +276,39 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
                 f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
 
 
+def server_facts(db: OfficeServer) -> dict:
+    """What Tools > Maintenance shows of an office on a server: the server's version, the
+    database's size, the programs connected to it now, when its tables were last tidied."""
+    scalar = lambda sql: db.execute_sql(sql).fetchone()[0]
+    return {
+        "version": str(scalar("SHOW server_version")).split(" ")[0],
+        "size": int(scalar("SELECT pg_database_size(current_database())")),
+        "connections": int(scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend'")),
+        "others": int(scalar(
+            "SELECT count(DISTINCT COALESCE(host(client_addr), 'this PC') || application_name) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND backend_type = "
+            f"'client backend' AND application_name NOT LIKE '%{TOKEN}'")),
+        "tidied": scalar("SELECT to_char(MIN(GREATEST(last_vacuum, last_autovacuum)), "
+                         "'YYYY-MM-DD HH24:MI') FROM pg_stat_user_tables"),
+    }
+
+
+def vacuum_analyze(db: OfficeServer, progress: Callable[[float, str], None]) -> None:
+    """VACUUM (ANALYZE) every table of the office, on a connection of its own (VACUUM runs
+    outside any transaction); the workstations keep working meanwhile (it takes no lock that
+    stops a read or a save)."""
+    import psycopg
+
+    params = {k: v for k, v in db.connect_params.items() if k != "cursor_factory"}
+    tables = db.get_tables()
+    with psycopg.connect(db.address.url, autocommit=True, **params) as conn:
+        for n, table in enumerate(tables):
+            progress(n / max(1, len(tables)), f"Tidying {table} (VACUUM, ANALYZE)")
+            conn.execute(f'VACUUM (ANALYZE) "{table}"')
+
+
 class ChangeWatcher:
     """Listens, on a connection of its own, for the writes other programs commit to the office;
     ``changed()`` answers at once (it only reads what the server has already sent)."""
@@ -302,11 +335,15 @@ def connect_server(url: str, *, readonly: bool = False, password: str | None = N
     import psycopg
 
     address = ServerAddress(url)
+    signer = (address.user, address.host, address.port)
     password = password if password is not None else _password_from_file()
+    password = password if password is not None else _typed.get(signer)
     for attempt in range(2):
         db = OfficeServer(address, password=password, readonly=readonly)
         try:
             db.connect()
+            if password is not None:
+                _typed[signer] = password  # another database of the same server, the same sign-in
             return db
         except Exception as exc:
             cause = exc.__cause__ or exc
@@ -321,6 +358,9 @@ def connect_server(url: str, *, readonly: bool = False, password: str | None = N
 
 
 _password_file: list[str] = []
+#: Passwords this program typed in and the server took, per (user, host, port), in memory only: a
+#: restore's work (off the window's thread, where no dialog may open) signs in again with it.
+_typed: dict[tuple[str, str, int], str] = {}
 
 
 def set_password_file(path: str | None) -> None:
