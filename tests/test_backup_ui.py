@@ -333,3 +333,28 @@ def test_maintenance_on_a_server_office_shows_the_server_and_optimizes(server_wi
     qtbot.waitUntil(lambda: dialog.thread is None, timeout=60000)
     assert "Optimized" in dialog.output.toPlainText(), dialog.output.toPlainText()
     assert "Tables last tidied (VACUUM): not yet" not in dialog.info.text()
+
+
+def test_only_the_administrator_restores_another_offices_backup_on_a_server(server_window,
+                                                                            tmp_path):
+    from billing_desk.errors import PermissionDenied
+    from billing_desk.services import moving
+    from billing_desk.services.office import audit_keys
+    from billing_desk.services.office.users import add_user
+
+    admin = server_window.session.user
+    result = backups.make_backup(server_window.session.opened.server, tmp_path, user="admin",
+                                 create_folder=True)
+    current = server_window.session.opened.server
+    target = current.rsplit("/", 1)[0] + "/bd_never_made"
+    sam = add_user(admin, "sam", "Sam Supervisor", "supervisor", "long password", "long password")
+    unsigned = {k: v for k, v in result.manifest.items() if k != "signature"}
+    newer = {**result.manifest, "schema_version": 10_000}
+    for manifest, words in ((unsigned, "carries no office signature"), (newer, "a newer Billing")):
+        with pytest.raises((PermissionDenied, moving.BillingError)) as refused:
+            moving.check_restore_beside(manifest, result.path, current, target, sam,
+                                        audit_keys.office_id())
+        assert words in str(refused.value)
+    with pytest.raises(PermissionDenied, match="another office"):  # ours, but not this office's
+        moving.check_restore_beside(result.manifest, result.path, current, target, sam,
+                                    "some-other-office-id")
