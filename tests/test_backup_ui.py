@@ -284,7 +284,7 @@ def test_a_server_office_restores_from_the_window_into_a_new_empty_database(
     prompter.target = current  # over the office in use: refused before anything closes
     assert actions.restore() is None
     assert "is the office now open" in prompter.said[-1][2] and server_window.isEnabled()
-    prompter.target = "/tmp/office.sqlite"
+    prompter.target = str(tmp_path / "office.sqlite")  # a file: not a server's address
     assert actions.restore() is None and "not a server address" in prompter.said[-1][2]
     prompter.target = new_database("bd_full")  # a database that is not empty
     with psycopg.connect(prompter.target, autocommit=True) as con:
