@@ -45,6 +45,12 @@ class FakePrompter:
     def ask_password(self, title, label):
         return self.password
 
+    target: str | None = None  # the empty database a server office's backup is restored into
+
+    def ask_text(self, title, label, text=""):
+        self.said.append(("ask", title, label))
+        return self.target
+
     def run(self, review):
         self.reviewed.append(review.manifest)
         review.password_edit.setText(self.password or "")
@@ -72,10 +78,10 @@ class Window(QMainWindow):
         self.menus["&File"].addAction("E&xit")
         self.toolbar = QToolBar()
         self.addToolBar(self.toolbar)
-        self.reopened: list[Path] = []
+        self.reopened: list[Path | str] = []
 
     def reopen(self, path):
-        self.reopened.append(Path(path))
+        self.reopened.append(path if "://" in str(path) else Path(path))
         self.session = open_session(path)
 
 
@@ -249,18 +255,106 @@ def server_window(qtbot):
     win.session.close()
 
 
-def test_a_server_office_backs_up_from_the_window_but_restores_only_by_the_command(
-        server_window, qtbot, tmp_path):
-    from billing_desk.ui.office.backup_dialogs import SERVER_RESTORE
+def server_account(window, last: str):
+    from billing_desk.services.accounts import registry
 
-    prompter = FakePrompter(folder=tmp_path / "backups", backup=tmp_path / "any.bdbackup")
+    form = registry.AccountForm(first_name="Ann", last_name=last, date_of_birth="01/02/1980",
+                                phone="212-555-0101", state="NY", zip_code="10001")
+    return registry.create_account(form, window.session.user)
+
+
+def test_a_server_office_restores_from_the_window_into_a_new_empty_database(
+        server_window, qtbot, tmp_path):
+    """File > Restore… on a server office: never over the office in use; into a new, empty
+    database beside it, verified; the office in use is left as it was; this PC opens the new one."""
+    import psycopg
+    from pg_office import new_database
+
+    from billing_desk.models import Account
+
+    server_account(server_window, "Before")
+    prompter = FakePrompter(folder=tmp_path / "backups")
     (tmp_path / "backups").mkdir()
     actions = install_backup_actions(server_window, server_window.session, prompter)
     finish(qtbot, actions, actions.back_up_now())
-    assert len(list((tmp_path / "backups").glob("*.bdbackup"))) == 1
+    prompter.backup = next((tmp_path / "backups").glob("*.bdbackup"))
+    server_account(server_window, "After")  # saved after the backup: stays in the office in use
+    current = server_window.session.opened.server
+
+    prompter.target = current  # over the office in use: refused before anything closes
     assert actions.restore() is None
-    assert ("warn", "Restore", SERVER_RESTORE) in prompter.said
-    dialog = actions.maintenance()
+    assert "is the office now open" in prompter.said[-1][2] and server_window.isEnabled()
+    prompter.target = str(tmp_path / "office.sqlite")  # a file: not a server's address
+    assert actions.restore() is None and "not a server address" in prompter.said[-1][2]
+    prompter.target = new_database("bd_full")  # a database that is not empty
+    with psycopg.connect(prompter.target, autocommit=True) as con:
+        con.execute("CREATE TABLE something_else (x int)")
+    prompter.said.clear()
+    assert actions.restore() is None and "not empty" in prompter.said[-1][2]
+
+    target = new_database("bd_restored")
+    prompter.target = target
+    finish(qtbot, actions, actions.restore())
+    assert "The office at " + current + " is as it was" in prompter.said[-1][2]
+    assert server_window.reopened == [target] and server_window.isEnabled()
+    assert server_window.session.opened.server == target
+    assert sorted(a.last_name for a in Account.select()) == ["Before"]
+    assert "restored here from the backup" in AuditEntry.select().order_by(
+        AuditEntry.id.desc()).get().summary
+    server_window.session.close()
+    server_window.reopen(current)
+    assert sorted(a.last_name for a in Account.select()) == ["After", "Before"]
+
+
+def test_a_clerk_may_not_restore_a_server_office(server_window, tmp_path):
+    from billing_desk.services.office.users import add_user
+
+    clerk = add_user(server_window.session.user, "carla", "Carla Clerk", "clerk", "long password",
+                     "long password")
+    server_window.session.user = clerk
+    prompter = FakePrompter(backup=tmp_path / "any.bdbackup")
+    actions = install_backup_actions(server_window, server_window.session, prompter)
+    assert actions.restore() is None and "needs a supervisor" in prompter.said[-1][2]
+
+
+def test_maintenance_on_a_server_office_shows_the_server_and_optimizes(server_window, qtbot):
+    dialog = install_backup_actions(server_window, server_window.session,
+                                    FakePrompter()).maintenance()
     qtbot.addWidget(dialog)
-    assert "on the server" in dialog.output.toPlainText()
-    assert not dialog.optimize_button.isEnabled()
+    info = dialog.info.text()
+    assert server_window.session.opened.server in info and "PostgreSQL" in info
+    assert "Size on the server" in info and "Other programs connected now: " in info
+    assert dialog.optimize_button.isEnabled()
+    thread = dialog.run_check()
+    qtbot.waitUntil(lambda: dialog.thread is None, timeout=30000)
+    assert dialog.output.toPlainText().startswith("Everything checks out")
+    thread = dialog.run_optimize()
+    qtbot.waitUntil(thread.isFinished, timeout=60000)
+    qtbot.waitUntil(lambda: dialog.thread is None, timeout=60000)
+    assert "Optimized" in dialog.output.toPlainText(), dialog.output.toPlainText()
+    assert "Tables last tidied (VACUUM): not yet" not in dialog.info.text()
+
+
+def test_only_the_administrator_restores_another_offices_backup_on_a_server(server_window,
+                                                                            tmp_path):
+    from billing_desk.errors import PermissionDenied
+    from billing_desk.services import moving
+    from billing_desk.services.office import audit_keys
+    from billing_desk.services.office.users import add_user
+
+    admin = server_window.session.user
+    result = backups.make_backup(server_window.session.opened.server, tmp_path, user="admin",
+                                 create_folder=True)
+    current = server_window.session.opened.server
+    target = current.rsplit("/", 1)[0] + "/bd_never_made"
+    sam = add_user(admin, "sam", "Sam Supervisor", "supervisor", "long password", "long password")
+    unsigned = {k: v for k, v in result.manifest.items() if k != "signature"}
+    newer = {**result.manifest, "schema_version": 10_000}
+    for manifest, words in ((unsigned, "carries no office signature"), (newer, "a newer Billing")):
+        with pytest.raises((PermissionDenied, moving.BillingError)) as refused:
+            moving.check_restore_beside(manifest, result.path, current, target, sam,
+                                        audit_keys.office_id())
+        assert words in str(refused.value)
+    with pytest.raises(PermissionDenied, match="another office"):  # ours, but not this office's
+        moving.check_restore_beside(result.manifest, result.path, current, target, sam,
+                                    "some-other-office-id")

@@ -17,8 +17,9 @@ from billing_desk.services.books import invoices
 from billing_desk.services.office.session import Session
 from billing_desk.ui.prompts import ScriptedPrompter
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support (raise|grabbing the keyboard|propagateSizeHints)")
+pytestmark = [pytest.mark.qt_log_ignore(
+    "This plugin does not support (raise|grabbing the keyboard|propagateSizeHints)"),
+    pytest.mark.both_engines]  # the counts and the status bar on the server too (issue 22)
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 TODAY = dt.date.today()

@@ -14,8 +14,9 @@ from billing_desk.services.books.ledger import check_ledger
 from billing_desk.services.office.session import Session
 from billing_desk.ui.prompts import ScriptedPrompter
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
-                                       "This plugin does not support grabbing the keyboard")
+pytestmark = [pytest.mark.qt_log_ignore("This plugin does not support raise",
+                                        "This plugin does not support grabbing the keyboard"),
+              pytest.mark.both_engines]  # the posting screens on the server too (issue 22)
 TODAY = dt.date.today()
 
 

@@ -11,6 +11,7 @@ from billing_desk.services.office.session import Session
 from billing_desk.ui.prompts import ScriptedPrompter
 
 PASSWORD = "long password"
+pytestmark = pytest.mark.both_engines  # sign-in, lock and viewers on the server too (issue 22)
 
 
 @pytest.fixture(autouse=True)
@@ -182,9 +183,9 @@ def test_a_change_of_user_is_said_once_by_the_one_owner_and_every_screen_sees_it
     type_into(qtbot, lock.screen.form.username, "ada")  # the same user again: nothing changed
     type_into(qtbot, lock.screen.form.password, PASSWORD)
     assert len(changes) == 1
-    path = window.session.path
+    address = window.session.opened.address  # the file, or the server's address
     window.session.close()
-    window.reopen(path)  # after a restore: the same session on the file opened again
+    window.reopen(address)  # after a restore: the same session on the office opened again
     assert len(changes) == 2 and window.session.user.username == "ada"
     assert not window.session.opened.db.is_closed()
 

@@ -175,7 +175,6 @@ def test_the_aging_by_account_is_the_open_items_by_payer_added_up(db, admin, cat
             r.patient_cents + r.insurance_cents)} == {k: v for k, v in want.items() if any(v)}
 
 
-@pytest.mark.sqlite_only  # SQLite's plan / SQLite's data version
 def test_the_worklist_is_read_once_per_state_of_the_data(db, admin, catalogue, make_account):
     """Searching, sorting and counting read the connection's snapshot of the worklist; a payment
     saved here, or by another connection (a worker thread), is on the list at the next read."""

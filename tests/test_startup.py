@@ -41,7 +41,8 @@ def started(qtbot, tmp_path, monkeypatch):
 
     seen: dict = {"backups": []}
     monkeypatch.setattr(signin, "sign_in_at_start", lambda office="", file="": (
-        seen.setdefault("heading", office), users.ensure_administrator())[1])
+        seen.setdefault("heading", office), seen.setdefault("files", []).append(file),
+        users.ensure_administrator())[2])
 
     def auto_backup(session, reason, progress=None):
         seen["backups"].append((reason, threading.current_thread() is threading.main_thread()))
@@ -54,6 +55,8 @@ def started(qtbot, tmp_path, monkeypatch):
                       if isinstance(w, MainWindow) and w.isVisible())
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: seen["backups"][:1] == [("start", False)], timeout=10_000)
+        if "then" in seen:  # what the clerk does next in the window (it may open another office)
+            window = seen.pop("then")(window)
         seen["window"] = window
         seen["title"] = window.windowTitle()
         seen["user"] = window.session.user.username
@@ -77,6 +80,34 @@ def test_the_window_opens_after_sign_in_and_backs_up_at_closing(started, tmp_pat
     # the start's backup ran in the background, the closing one before the file was let go
     assert [reason for reason, _main in started["backups"]] == ["start", "closing"]
     assert not (tmp_path / "office.sqlite.lock").exists()  # the file was closed cleanly
+
+
+def test_file_open_database_opens_an_office_on_a_server(started, tmp_path):
+    """File > Open database… > a server's address: the office there opens (made, on an empty
+    database), the sign-in and the title name its address, and this PC remembers it."""
+    from pg_office import new_database
+
+    from billing_desk.models.db import open_database
+    from billing_desk.ui import app
+    from billing_desk.ui.main_window import MainWindow
+    from billing_desk.ui.office.open_office import KINDS, remembered
+
+    url = new_database("bd_open")
+    path = tmp_path / "office.sqlite"
+    open_database(path).close()
+
+    def open_the_server(window):
+        window.prompter = ScriptedPrompter(KINDS[1], url)
+        action = next(a for a in window.menus["&File"].actions() if a.text() == "&Open database…")
+        action.trigger()
+        return next(w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.isVisible())
+
+    started["then"] = open_the_server
+    assert app.run_window(db=str(path)) == 0
+    assert started["window"].session.opened.server == url
+    assert started["title"].endswith(f"— {url}") and started["files"] == ["office.sqlite", url]
+    assert remembered() == url
 
 
 def test_the_demo_is_built_with_a_progress_window_then_opened(started, tmp_path, monkeypatch):

@@ -60,6 +60,7 @@ def copy_file_to_server(source: Path, db: OfficeServer,
                     progress(f"copying {table}")
                 _copy_table(con, db, table, columns)
             db.reset_sequences()
+            db.mark_written()  # COPY is no statement the write counter sees: the lists read afresh
         db.execute_sql("ANALYZE")  # the planner's statistics: without them a search can take 100x
     finally:
         con.close()

@@ -115,6 +115,12 @@ class OpenedDatabase:
         """What ``--db`` takes to open this office again: the server's address, or the file."""
         return self.server or str(self.path)
 
+    @property
+    def name(self) -> str:
+        """How the window names this office (title, sign-in, status bar): the server's address
+        (postgresql://USER@HOST:PORT/DBNAME, which never holds a password), or the file's name."""
+        return self.server or self.path.name
+
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()

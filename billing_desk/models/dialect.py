@@ -85,6 +85,8 @@ _PRAGMA = re.compile(r"^\s*PRAGMA\s+(\w+)\s*(?:\(\s*[\"']?(\w+)[\"']?\s*\)|=\s*(
                      re.IGNORECASE)
 #: The schema version and the application id live in one small table on a server.
 META_TABLE = "office_meta"
+#: The office's data version (SQLite's PRAGMA data_version): one more with every committed write.
+DATA_VERSION = "data_version"
 META_DDL = (f'CREATE TABLE IF NOT EXISTS "{META_TABLE}" ("name" TEXT PRIMARY KEY, '
             '"value" BIGINT NOT NULL)')
 
@@ -106,9 +108,10 @@ SELECT text FROM problems UNION ALL SELECT 'ok' WHERE NOT EXISTS (SELECT 1 FROM 
 def pragma(sql: str) -> tuple[str, tuple] | None:
     """The PostgreSQL statement standing for an SQLite ``PRAGMA`` (None: not a pragma).
 
-    ``user_version`` and ``application_id`` are kept in ``office_meta``; ``table_info`` reads the
-    catalogue in SQLite's shape (cid, name, type, notnull, default, pk); the checks SQLite makes
-    of its file are the server's own business and answer "ok"; the rest do nothing."""
+    ``user_version``, ``application_id`` and ``data_version`` are kept in ``office_meta``;
+    ``table_info`` reads the catalogue in SQLite's shape (cid, name, type, notnull, default, pk);
+    the checks SQLite makes of its file are the server's own business and answer "ok"; the rest
+    do nothing."""
     match = _PRAGMA.match(sql)
     if match is None:
         return None
@@ -118,6 +121,9 @@ def pragma(sql: str) -> tuple[str, tuple] | None:
             return (f'INSERT INTO "{META_TABLE}" (name, value) VALUES (%s, %s) ON CONFLICT (name) '
                     "DO UPDATE SET value = EXCLUDED.value", (name, int(value)))
         return (f'SELECT COALESCE((SELECT value FROM "{META_TABLE}" WHERE name = %s), 0)', (name,))
+    if name == "data_version":  # moved on by every committed write (OfficeServer.commit)
+        return (f'SELECT COALESCE((SELECT value FROM "{META_TABLE}" WHERE name = %s), 0)',
+                (DATA_VERSION,))
     if name == "table_info":
         return ("SELECT ordinal_position - 1, column_name, upper(data_type), "
                 "(is_nullable = 'NO')::int, column_default, 0 FROM information_schema.columns "

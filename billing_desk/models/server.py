@@ -23,6 +23,7 @@ from ..errors import DatabaseBusyError, DatabaseError
 from ..paths import data_dir
 from .before_commit import BeforeCommit
 from .dialect import (
+    DATA_VERSION,
     META_DDL,
     META_TABLE,
     SERVER_FUNCTIONS,
@@ -41,7 +42,7 @@ LOCK_WAIT = "15s"
 #: the payload, so a window refreshes its lists for the others' writes, not its own.
 CHANNEL = "billing_desk_changed"
 TOKEN = f"{os.getpid()}-{os.urandom(4).hex()}"
-_WRITES = ("insert", "update", "delete")
+_WRITES = ("insert", "update", "delete", "truncate")
 
 #: Asks for the server's password when the server wants one and none was given: the command line
 #: prompts at the terminal, the window shows a dialog. Takes the address, returns the password.
@@ -129,12 +130,13 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
                  readonly: bool = False):
         psycopg = server_driver()  # peewee was imported without it (models/driver.py)
         params: dict = {"sslmode": os.environ.get("PGSSLMODE", "prefer"),
-                        "application_name": "Billing Desk", "connect_timeout": 10,
+                        "application_name": f"Billing Desk {TOKEN}", "connect_timeout": 10,
                         "cursor_factory": psycopg.ClientCursor}
         if password is not None:
             params["password"] = password
         self.address = address
         self.readonly = readonly
+        self.token = TOKEN  # what its announcements say: this program
         super().__init__(address.url, prefer_psycopg3=True, **params)
 
     # --- connections: the answers SQLite's SQL expects --------------------------------------
@@ -181,13 +183,29 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
             with self.atomic():
                 return self._run(sql, native, params)
         cursor = super().execute_sql(native, params)
-        self._state.wrote = True  # other workstations are told when it commits
+        self.mark_written()
         return cursor
+
+    def mark_written(self) -> None:
+        """This transaction wrote: other workstations are told when it commits, and this
+        connection's own count of changes moves on (the lists' stamp, ``freshness``)."""
+        self._state.wrote = True
+        self._state.changes = self.changes() + 1
+
+    def changes(self) -> int:
+        """How many writes this connection made (SQLite's total_changes, counted per statement)."""
+        return getattr(self._state, "changes", 0)
 
     # --- other workstations are told of a committed write (LISTEN/NOTIFY) --------------------
 
     def _announce(self) -> None:
-        self.cursor().execute("SELECT pg_notify(%s, %s)", (CHANNEL, TOKEN))
+        """Inside the committing transaction: the office's data version moves on (every lists'
+        stamp on every workstation changes when, and only if, the COMMIT succeeds) and the
+        workstations listening are told."""
+        cursor = self.cursor()
+        cursor.execute(f'INSERT INTO "{META_TABLE}" (name, value) VALUES (%s, 1) ON CONFLICT (name) '
+                       f'DO UPDATE SET value = "{META_TABLE}".value + 1', (DATA_VERSION,))
+        cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self.token))
 
     # --- writers in turn ------------------------------------------------------------------
     def begin(self, isolation_level=None):
@@ -258,6 +276,39 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
                 f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
 
 
+def server_facts(db: OfficeServer) -> dict:
+    """What Tools > Maintenance shows of an office on a server: the server's version, the
+    database's size, the programs connected to it now, when its tables were last tidied."""
+    scalar = lambda sql: db.execute_sql(sql).fetchone()[0]
+    return {
+        "version": str(scalar("SHOW server_version")).split(" ")[0],
+        "size": int(scalar("SELECT pg_database_size(current_database())")),
+        "connections": int(scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend'")),
+        "others": int(scalar(
+            "SELECT count(DISTINCT COALESCE(host(client_addr), 'this PC') || application_name) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND backend_type = "
+            f"'client backend' AND application_name NOT LIKE '%{TOKEN}'")),
+        "tidied": scalar("SELECT to_char(MIN(GREATEST(last_vacuum, last_autovacuum)), "
+                         "'YYYY-MM-DD HH24:MI') FROM pg_stat_user_tables"),
+    }
+
+
+def vacuum_analyze(db: OfficeServer, progress: Callable[[float, str], None]) -> None:
+    """VACUUM (ANALYZE) every table of the office, on a connection of its own (VACUUM runs
+    outside any transaction); the workstations keep working meanwhile (it takes no lock that
+    stops a read or a save)."""
+    import psycopg
+
+    params = {k: v for k, v in db.connect_params.items() if k != "cursor_factory"}
+    tables = db.get_tables()
+    with psycopg.connect(db.address.url, autocommit=True, **params) as conn:
+        for n, table in enumerate(tables):
+            progress(n / max(1, len(tables)), f"Tidying {table} (VACUUM, ANALYZE)")
+            conn.execute(f'VACUUM (ANALYZE) "{table}"')
+
+
 class ChangeWatcher:
     """Listens, on a connection of its own, for the writes other programs commit to the office;
     ``changed()`` answers at once (it only reads what the server has already sent)."""
@@ -284,11 +335,15 @@ def connect_server(url: str, *, readonly: bool = False, password: str | None = N
     import psycopg
 
     address = ServerAddress(url)
+    signer = (address.user, address.host, address.port)
     password = password if password is not None else _password_from_file()
+    password = password if password is not None else _typed.get(signer)
     for attempt in range(2):
         db = OfficeServer(address, password=password, readonly=readonly)
         try:
             db.connect()
+            if password is not None:
+                _typed[signer] = password  # another database of the same server, the same sign-in
             return db
         except Exception as exc:
             cause = exc.__cause__ or exc
@@ -303,6 +358,9 @@ def connect_server(url: str, *, readonly: bool = False, password: str | None = N
 
 
 _password_file: list[str] = []
+#: Passwords this program typed in and the server took, per (user, host, port), in memory only: a
+#: restore's work (off the window's thread, where no dialog may open) signs in again with it.
+_typed: dict[tuple[str, str, int], str] = {}
 
 
 def set_password_file(path: str | None) -> None:

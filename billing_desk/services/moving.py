@@ -28,6 +28,7 @@ class MoveResult:
     target: str
     figures: dict[str, int] = field(default_factory=dict)
     audit_head: str = ""
+    replaced: str = ""  # a restore beside an office: that office, left as it was
 
     def lines(self) -> list[str]:
         rows = sum(v for k, v in self.figures.items() if k.startswith("rows in "))
@@ -112,6 +113,60 @@ def restore_into_server(backup: Path, target: str, by=None, *, password: str | N
         copy = Path(tmp) / "copy.sqlite"
         verify_backup(backup, password, work_dir=Path(tmp), keep_copy=copy)
         result = move_office(copy, target, progress=progress, by=by,
-                             why=f"office restored here from the backup {backup.name}")
+                             why=f"office restored here from the backup {backup.name}"
+                             + (f" by {by.username}" if getattr(by, "username", "") else ""))
     result.source = backup
+    return result
+
+
+# --- the window's restore on a server office: beside it, never over it ---------------------
+def check_restore_beside(manifest: dict, backup: Path, current: str, target: str, by,
+                         live_office: str | None) -> None:
+    """Refuse (BillingError, PermissionDenied) what a restore on a server must not do, before
+    anything is closed or copied: over the office now open (the workstations are using it: their
+    screens and the audit anchors on each PC would point past a trail that went back), into an
+    address that is not a server's or a database that is not empty, a backup of a newer program,
+    and, for anyone but the administrator, a backup of another office or an unsigned one."""
+    from ..errors import PermissionDenied
+    from ..models.migrations import SCHEMA_VERSION
+    from ..models.server import ServerAddress
+    from .office.backup import check_provenance
+    from .office.backup_manifest import office_label
+    from .office.permissions import require
+
+    require(by, "restore")
+    address = ServerAddress(target).url  # refuses a file's path, a password in the address
+    if address == ServerAddress(current).url:
+        raise BillingError(f"{address} is the office now open, which the workstations are using: "
+                           "a backup is restored into a new, empty database beside it (ask whoever "
+                           "looks after the server to create one). Nothing was changed.")
+    if manifest.get("schema_version", 0) > SCHEMA_VERSION:
+        raise BillingError(f"{backup.name} was made by a newer Billing Desk (schema "
+                           f"{manifest['schema_version']}; this program knows up to {SCHEMA_VERSION})."
+                           " Install the newer program; nothing was changed.")
+    kind, words = check_provenance(manifest, backup.name)
+    if kind == "ours" and live_office not in (None, manifest.get("office_id")):
+        kind, words = "foreign", f"{backup.name} is a backup of another office: {office_label(manifest)}."
+    if kind != "ours" and getattr(by, "role", "") != "administrator":
+        raise PermissionDenied(f"{words} Only the administrator may restore it; nothing was changed.")
+    server = connect_server(address)  # here, on the window's thread: a password is asked here
+    try:
+        if server.user_tables():
+            raise BillingError(f"the database at {address} is not empty: a backup is restored only "
+                               "into a new, empty database. Nothing was changed.")
+    finally:
+        server.close()
+
+
+def restore_beside(backup: Path, target: str, current: str, by, *, password: str | None = None,
+                   progress: Callable[[str], None] | None = None) -> MoveResult:
+    """Restore ``backup`` into the empty server database ``target`` (``restore_into_server``:
+    verified, moved, verified again); the office at ``current`` is left as it was, and the
+    restored office's trail says who restored it from where. Checked first by
+    ``check_restore_beside``; the office's own connection must be closed (it is reopened after)."""
+    from ..models import User
+
+    restorer = User(username=getattr(by, "username", ""))  # a user of the office it came from
+    result = restore_into_server(backup, target, restorer, password=password, progress=progress)
+    result.replaced = current
     return result

@@ -118,7 +118,7 @@ def sign_in(holder: SessionHolder) -> bool:
 
     try:
         office = str(get_setting("office_name") or "")
-        holder.set_user(sign_in_at_start(office, holder.session.path.name))
+        holder.set_user(sign_in_at_start(office, holder.session.opened.name))
     except BillingError as exc:
         PROMPTER.warn(APP_NAME, str(exc))
         holder.set_user(None)
@@ -171,7 +171,7 @@ def run_window(db: str | None = None, demo: bool = False) -> int:
         target = path if is_server_url(path) else Path(path)
         try:
             fresh = open_session(target, choose_user=False)
-            remember(str(target))
+            remember(fresh.opened.address)  # as the window names it (a server's full address)
         except BillingError as exc:
             PROMPTER.warn(APP_NAME, str(exc))
             fresh = open_session(session.opened.server or session.path, choose_user=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from html import escape
 from typing import Callable, Iterator, Protocol, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         self.prompter = prompter or Prompter(self)  # every tab asks through this one
         self._open_database = open_database
         self._reopen = reopen  # run_window's way to open a (restored) file and sign in again
-        self.setWindowTitle(f"{APP_NAME} — {session.opened.server or session.path.name}")
+        self.setWindowTitle(f"{APP_NAME} — {session.opened.name}")
         show_focus(self)  # a framed drop-down when it has the focus, on every tab and dialog
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
 
     def _show_file_and_user(self) -> None:
         # The name only, so the status bar leaves room for its messages; the whole path on hover.
-        self.db_label.setText(f"Database: {self.session.opened.server or self.session.path.name}")
+        self.db_label.setText(f"Database: {self.session.opened.name}")
         self.db_label.setToolTip(self.session.opened.address)
         self.user_label.setText(f"User: {self.session.user.full_name} ({self.session.user.role})")
 
@@ -395,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         self.prompter.inform(f"About {APP_NAME}", f"<b>{APP_NAME}</b> {__version__}<br>The billing "
-                             f"coordinator's desk.<br>Database: {self.session.path}")
+                             f"coordinator's desk.<br>Database: {escape(self.session.opened.address)}")
 
     # --- layout memory --------------------------------------------------------------------
     def _settings(self) -> QSettings:

@@ -251,7 +251,10 @@ def _snapshot(today: dt.date) -> bool:
         database.execute_sql(f"CREATE TEMP TABLE {SNAPSHOT} AS {sql}", params)
     except DATABASE_ERRORS:  # a read-only connection (the command line's reports)
         return False
-    _snapshots[connection] = (*wanted, *data_stamp()[1:])
+    # On a file, making the temporary table counts as this connection's changes: the stamp after
+    # it. On a server, the one from before: a save another workstation commits meanwhile is then
+    # read at the next look, never hidden under a newer version.
+    _snapshots[connection] = (*wanted, *(stamp if is_server() else data_stamp()[1:]))
     return True
 
 

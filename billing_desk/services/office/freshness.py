@@ -1,23 +1,21 @@
-"""Whether what this thread read is still what the file holds: a stamp that changes with every
-row written, by this connection (its count of changes) or by any other (SQLite's data version:
-another thread's connection, another program). Lists that are costly to read again (a count of a
-million invoices, the whole collections worklist) keep what they read under the stamp, so
-switching tabs or typing reads them once, and any saved change reads them afresh."""
+"""Whether what this thread read is still what the office holds: a stamp that changes with every
+row written, by this connection (its count of changes) or by any other (the data version: SQLite's
+``PRAGMA data_version`` of the file; on a server, the office's own counter, moved on by every
+committed write of every workstation, ``models.server``). Lists that are costly to read again (a
+count of a million invoices, the whole collections worklist) keep what they read under the stamp,
+so switching tabs or typing reads them once, and any saved change reads them afresh."""
 
 from __future__ import annotations
-
-from itertools import count
 
 from ...models import database
 from ...models.dialect import is_server
 
-_never_equal = count(1)
-
 
 def data_stamp() -> tuple[int, int, int]:
-    """(this connection, its data version, its count of changes): equal stamps, equal data.
-    A server tells no data version: every stamp there is new, so the lists are read afresh."""
-    con = database.connection()
+    """(this connection, its data version, its count of changes): equal stamps, equal data."""
     if is_server():
-        return id(con), next(_never_equal), 0
+        server = database.obj
+        return (id(server.connection()), server.execute_sql("PRAGMA data_version").fetchone()[0],
+                server.changes())
+    con = database.connection()
     return id(con), con.execute("PRAGMA data_version").fetchone()[0], con.total_changes

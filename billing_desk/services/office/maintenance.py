@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -128,3 +129,54 @@ def optimize(path: Path, progress=None) -> OptimizeResult:
         con.close()
     progress(1.0, "Optimized")
     return OptimizeResult(info.size, database_info(path).size, time.perf_counter() - started)
+
+
+# --- an office on a server: the same screen, the server's counterparts --------------------
+@dataclass
+class ServerInfo:
+    address: str
+    version: str
+    size: int
+    others: int  # other programs connected to the office now (workstations, the server's tools)
+    tidied: str | None  # when every table was last vacuumed (by hand or by the server itself)
+
+    def lines(self) -> list[str]:
+        return [f"Database: {self.address}",
+                f"Server: PostgreSQL {self.version}",
+                f"Size on the server: {format_size(self.size)}",
+                f"Other programs connected now: {self.others} (other workstations, or the "
+                "server's own tools)",
+                f"Tables last tidied (VACUUM): {self.tidied or 'not yet'}"]
+
+
+def server_info() -> ServerInfo:
+    """The open server office's facts (``database_info``'s counterpart)."""
+    from ...models import database
+    from ...models.server import server_facts
+
+    facts = server_facts(database.obj)
+    return ServerInfo(database.obj.address.url, facts["version"], facts["size"], facts["others"],
+                      facts["tidied"])
+
+
+def optimize_server(progress=None) -> OptimizeResult:
+    """``optimize``'s counterpart on a server: VACUUM (ANALYZE) of every table (the planner's
+    statistics brought up to date, the space of old row versions made reusable). The server
+    never shrinks its files by it; the size before and after is said all the same."""
+    from ...models import database
+    from ...models.server import vacuum_analyze
+
+    progress = progress or (lambda _f, _t: None)
+    started = time.perf_counter()
+    try:
+        before = server_info().size
+        vacuum_analyze(database.obj, progress)
+        after = server_info().size
+    except Exception as exc:  # the server's words (psycopg's errors are not imported here)
+        raise MaintenanceError(f"Optimizing the office on the server failed: {exc}. Nothing was "
+                               "lost; try again later.") from None
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            database.close()  # a worker's own connection (peewee gives each thread one)
+    progress(1.0, "Optimized")
+    return OptimizeResult(before, after, time.perf_counter() - started)

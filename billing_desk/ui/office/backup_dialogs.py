@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import BillingError, PermissionDenied
-from ...services import checks
-from ...services.office import backup as backups, maintenance, restore
+from ...services import checks, moving
+from ...services.office import audit_keys, backup as backups, maintenance, restore
 from ...services.office.permissions import can
 from ..kept_worker import let_go_all
 from ..prompts import Prompter
@@ -49,16 +49,17 @@ def new_password(prompter: Prompter) -> str | None:
     return first if again == first else None
 
 
-SERVER_RESTORE = ("This office is on a server: a backup is restored into a new, empty server "
-                  "database by whoever looks after the server (billing-desk restore --db "
-                  "postgresql://… BACKUP), never over the office the workstations are using. "
-                  "Nothing was changed.")
+SERVER_RESTORE = ("This office is on a server, which the workstations are using: a backup is "
+                  "never restored over it. It is restored into a new, empty database on the "
+                  "server (whoever looks after the server creates one), and this PC opens it; "
+                  "the office now open stays as it was.")
+TARGET_LABEL = "Restore into the new, empty database (postgresql://USER@HOST:PORT/DBNAME):"
 
 
 class RestoreDialog(QDialog):
     """What a backup holds, shown before anything is replaced; asks its password if needed."""
 
-    def __init__(self, path: Path, manifest: dict, parent=None):
+    def __init__(self, path: Path, manifest: dict, parent=None, *, server: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Restore a backup")
         self.manifest = manifest
@@ -67,8 +68,10 @@ class RestoreDialog(QDialog):
         self.details = QLabel("\n".join(backups.manifest_lines(manifest)))
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details)
-        layout.addWidget(QLabel("Restoring replaces the data now open with this backup. The "
-                                "current data is backed up first; the window closes and reopens."))
+        words = SERVER_RESTORE if server else ("Restoring replaces the data now open with this "
+                                               "backup. The current data is backed up first; the "
+                                               "window closes and reopens.")
+        layout.addWidget(QLabel(words, wordWrap=True))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         if manifest.get("encryption"):
@@ -195,9 +198,6 @@ class BackupActions:
             self.prompter.warn("Restore", "Restoring a backup needs a supervisor; ask one to do it "
                                "or to sign in.")
             return None
-        if session.opened.server:
-            self.prompter.warn("Restore", SERVER_RESTORE)
-            return None
         name = self.prompter.choose_open_file("Choose a backup to restore", BACKUP_FILTER,
                                               str(backups.backup_folder()))
         if not name:
@@ -208,10 +208,48 @@ class BackupActions:
         except BillingError as exc:
             self.prompter.warn("Restore", f"{exc}\n\nNothing was changed.")
             return None
-        review = RestoreDialog(path, manifest, self.window)
+        review = RestoreDialog(path, manifest, self.window, server=bool(session.opened.server))
         if not self.prompter.run(review):
             return None
+        if session.opened.server:
+            return self.restore_beside(path, manifest, review.password())
         return self.start_restore(path, review.password())
+
+    def restore_beside(self, path: Path, manifest: dict, password: str | None) -> BackgroundJob | None:
+        """On a server office: into a new, empty database (asked for), never over the office in
+        use; checked before anything closes; then this PC may open the restored office."""
+        session, current = self.session, self.session.opened.server
+        base, _, name = current.rpartition("/")
+        target = self.prompter.ask_text("Restore a backup", TARGET_LABEL, f"{base}/{name}_restored")
+        if not target or not target.strip():
+            return None
+        target = target.strip()
+        try:
+            moving.check_restore_beside(manifest, path, current, target, session.user,
+                                        audit_keys.office_id())
+        except BillingError as exc:
+            self.prompter.warn("Restore", f"{exc}")
+            return None
+        user = session.user
+        self.window.setEnabled(False)
+        session.close()  # the work opens the backup's copy and the new database itself
+
+        def work(progress):
+            return moving.restore_beside(path, target, current, user, password=password,
+                                         progress=lambda text: progress(None, text))
+
+        self.thread = run_with_progress(self.window, "Restoring…", work,
+                                        lambda result: self._restored_beside(current, target, result),
+                                        lambda message: self._restore_failed(current, message))
+        return self.thread
+
+    def _restored_beside(self, current: str, target: str, result) -> None:
+        self.thread, self.last_result, self.last_error = None, result, ""
+        text = (f"Restored {result.source.name} into {target}; every count, total and the audit "
+                f"trail were checked. The office at {current} is as it was.\n\nOpen the restored "
+                "office on this PC now? (The other workstations open it with File > Open "
+                "database… > the new address.)")
+        self._reopen(target if self.prompter.confirm("Restore", text) else current)
 
     def start_restore(self, path: Path, password: str | None) -> BackgroundJob:
         session, user, db_path = self.session, self.session.user, self.session.path
@@ -230,7 +268,7 @@ class BackupActions:
                                         lambda message: self._restore_failed(db_path, message))
         return self.thread
 
-    def _reopen(self, db_path: Path) -> None:
+    def _reopen(self, db_path: Path | str) -> None:
         self.window.setEnabled(True)
         reopen = getattr(self.window, "reopen", None)
         if reopen is not None:
@@ -249,7 +287,7 @@ class BackupActions:
             text += f"\n\n{result.note}"
         self.prompter.inform("Restore", text)
 
-    def _restore_failed(self, db_path: Path, message: str) -> None:
+    def _restore_failed(self, db_path: Path | str, message: str) -> None:
         self.thread, self.last_error = None, message
         self._reopen(db_path)
         self.prompter.warn("Restore", f"Nothing was restored; your data is as it was.\n\n{message}")
@@ -281,6 +319,8 @@ class MaintenanceDialog(QDialog):
         row = QHBoxLayout()
         self.check_button = QPushButton("&Check integrity and ledger")
         self.optimize_button = QPushButton("&Optimize (ANALYZE, VACUUM)")
+        if session.opened.server:
+            self.optimize_button.setText("&Optimize (VACUUM, ANALYZE on the server)")
         close = QPushButton("Close")
         for button in (self.check_button, self.optimize_button):
             row.addWidget(button)
@@ -293,12 +333,10 @@ class MaintenanceDialog(QDialog):
         self.show_info()
 
     def show_info(self) -> None:
-        if self.session.opened.server:  # the server keeps its own files; nothing to optimize here
-            self.optimize_button.setEnabled(False)
-            self.output.setPlainText(f"The office is on the server {self.session.opened.server}; "
-                                     "its files are the server's to look after.")
-            return
-        lines = maintenance.database_info(self.session.path).lines()
+        if self.session.opened.server:  # the server's counterparts: its size, who is connected
+            lines = maintenance.server_info().lines()
+        else:
+            lines = maintenance.database_info(self.session.path).lines()
         try:
             folder = backups.backup_folder()
             warning = maintenance.disk_space(folder).warning() if folder.is_dir() else \
@@ -317,7 +355,7 @@ class MaintenanceDialog(QDialog):
         self.output.setPlainText("Checking…")
         self.thread = run_with_progress(
             self, "Checking the database…",
-            lambda progress: checks.check_database(),
+            lambda progress: checks.check_database(close_thread_connection=True),
             self._checked, self._failed)
         return self.thread
 
@@ -332,9 +370,13 @@ class MaintenanceDialog(QDialog):
         self._busy(True)
         self.output.setPlainText("Optimizing…")
         path = self.session.path
-        self.thread = run_with_progress(self, "Optimizing…",
-                                        lambda progress: maintenance.optimize(path, progress),
-                                        self._optimized, self._failed)
+
+        def work(progress):
+            if self.session.opened.server:
+                return maintenance.optimize_server(progress)
+            return maintenance.optimize(path, progress)
+
+        self.thread = run_with_progress(self, "Optimizing…", work, self._optimized, self._failed)
         return self.thread
 
     def _optimized(self, result) -> None:
