@@ -18,7 +18,7 @@ from .migration_remittances import remittances
 from .migration_review import create_review_extras, review_speed
 from .migration_speed import create_speed_extras, speed
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 13
 
 APPEND_ONLY = ("audit_entry", "ledger_entry")
 
@@ -97,12 +97,8 @@ def _payer_programs(db: Database) -> None:
         db.execute_sql("ALTER TABLE payer ADD COLUMN program TEXT NOT NULL DEFAULT 'commercial'")
 
 
-def _another_branchs_step(db: Database) -> None:
-    """Versions 11 to 14 are other branches' steps, slotted in when they are merged."""
-
-
 def _esrd_coordination(db: Database) -> None:
-    """Version 15: a Medicare coverage may carry the day the patient's 30-month ESRD coordination
+    """Version 13: a Medicare coverage may carry the day the patient's 30-month ESRD coordination
     period began (Medicare second to a group health plan, 837P SBR05 13); none is known yet."""
     if "esrd_started_on" not in table_columns(db, "coverage"):
         db.execute_sql("ALTER TABLE coverage ADD COLUMN esrd_started_on DATE")
@@ -120,7 +116,5 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     9: review_speed,
     10: ledger_ages,
     11: credit_index,
-    12: _another_branchs_step,
-    13: _another_branchs_step,
-    14: _esrd_coordination,
+    12: _esrd_coordination,
 }
