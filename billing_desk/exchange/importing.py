@@ -83,18 +83,25 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(f"{path.name} has no sheets")
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 1:
-                raise _too_long(path)
-        return rows
+        return list(sheet_rows(sheet, path))
     except ImportFileError:
         raise
     except Exception as exc:
         raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
     finally:
         workbook.close()
+
+
+def sheet_rows(sheet, path: Path) -> Iterator[list[Any]]:
+    """Every row of a read-only sheet, at most ``MAX_ROWS`` and its header.
+
+    The size a workbook states (its ``<dimension>``) is not trusted: some programs write a
+    smaller one, and openpyxl's read-only mode would stop there and drop the rest unsaid."""
+    sheet.reset_dimensions()
+    for count, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if count > MAX_ROWS + 1:
+            raise _too_long(path)
+        yield list(values)
 
 
 def _too_long(path: Path) -> ImportFileError:

@@ -73,7 +73,9 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
         sheets = {}
         for sheet in book.worksheets:
             try:
-                rows = [[importing.cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                rows = [[importing.cell_text(v) for v in row] for row in importing.sheet_rows(sheet, path)]
+            except importing.ImportFileError:
+                raise
             except Exception as exc:  # a damaged sheet: XML, zip or value errors from openpyxl
                 raise importing.ImportFileError(
                     f"sheet '{sheet.title}' of {path.name} is damaged and cannot be read "

@@ -1,0 +1,50 @@
+"""Spreadsheets and files as they come from outside: what other programs write, read in full."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from billing_desk.exchange import importing
+from billing_desk.services.books import catalogue as cat
+
+
+def understated(path, rows, title="Sheet"):
+    """A workbook whose <dimension> claims only the first two rows, as some programs write it."""
+    book = Workbook()
+    book.active.title = title
+    for row in rows:
+        book.active.append(row)
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                start = data.index(b"<dimension ref=\"")
+                end = data.index(b"\"", start + 16)
+                data = data[:start] + b"<dimension ref=\"A1:C2\"" + data[end + 1:]
+            out.writestr(item, data)
+    return path
+
+
+def test_a_workbook_that_understates_its_size_is_read_to_its_last_row(tmp_path):
+    rows = [["Last name", "First name", "Date of birth"]] + [[f"Row{i}", "Ann", "03/04/1970"]
+                                                            for i in range(2, 8)]
+    table = importing.read_rows(understated(tmp_path / "a.xlsx", rows))
+    assert [cells[0] for _, cells in table.rows] == [f"Row{i}" for i in range(2, 8)]
+
+
+def test_the_catalogue_reads_every_row_of_a_workbook_that_understates_its_size(tmp_path):
+    rows = [["Code", "Description", "Price"]] + [[f"X{i:04d}", "Thing", "1.00"] for i in range(2, 8)]
+    sheets = cat.read_rows(understated(tmp_path / "c.xlsx", rows, title="Catalogue"))
+    assert [values["code"] for _, values in sheets["Catalogue"]] == [f"X{i:04d}" for i in range(2, 8)]
+
+
+def test_a_catalogue_workbook_longer_than_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    rows = [["Code", "Description", "Price"]] + [[f"X{i:04d}", "Thing", "1.00"] for i in range(2, 12)]
+    with pytest.raises(importing.ImportFileError, match="more than 5 rows"):
+        cat.read_rows(understated(tmp_path / "c.xlsx", rows, title="Catalogue"))
