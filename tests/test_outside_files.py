@@ -48,3 +48,12 @@ def test_a_catalogue_workbook_longer_than_the_limit_is_refused(tmp_path, monkeyp
     rows = [["Code", "Description", "Price"]] + [[f"X{i:04d}", "Thing", "1.00"] for i in range(2, 12)]
     with pytest.raises(importing.ImportFileError, match="more than 5 rows"):
         cat.read_rows(understated(tmp_path / "c.xlsx", rows, title="Catalogue"))
+
+
+def test_a_workbook_swollen_with_text_is_refused_before_it_fills_the_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_TEXT", 1000)
+    rows = [["Last name", "First name"]] + [["x" * 300, "Ann"] for _ in range(5)]
+    with pytest.raises(importing.ImportFileError, match="more text than an import takes"):
+        importing.read_rows(understated(tmp_path / "a.xlsx", rows))
+    with pytest.raises(importing.ImportFileError, match="more text than an import takes"):
+        cat.read_rows(understated(tmp_path / "c.xlsx", rows, title="Catalogue"))

@@ -24,6 +24,7 @@ from ..field_names import words
 from ..paths import data_dir
 
 MAX_ROWS = 200_000
+MAX_TEXT = 64_000_000  # characters in a workbook's cells: over ten times a 200,000-row account file
 
 
 class ImportFileError(BillingError):
@@ -98,9 +99,14 @@ def sheet_rows(sheet, path: Path) -> Iterator[list[Any]]:
     The size a workbook states (its ``<dimension>``) is not trusted: some programs write a
     smaller one, and openpyxl's read-only mode would stop there and drop the rest unsaid."""
     sheet.reset_dimensions()
+    text = 0
     for count, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         if count > MAX_ROWS + 1:
             raise _too_long(path)
+        text += sum(len(v) for v in values if isinstance(v, str))
+        if text > MAX_TEXT:
+            raise ImportFileError(f"{path.name} holds more text than an import takes (over "
+                                  f"{MAX_TEXT:,} characters by row {count:,}); split it")
         yield list(values)
 
 
