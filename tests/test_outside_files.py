@@ -57,3 +57,16 @@ def test_a_workbook_swollen_with_text_is_refused_before_it_fills_the_memory(tmp_
         importing.read_rows(understated(tmp_path / "a.xlsx", rows))
     with pytest.raises(importing.ImportFileError, match="more text than an import takes"):
         cat.read_rows(understated(tmp_path / "c.xlsx", rows, title="Catalogue"))
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_opened(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_UNPACKED", 20_000)
+    rows = [["Last name", "First name"]] + [["Ann", "Smith"] for _ in range(5)]
+    path = understated(tmp_path / "a.xlsx", rows)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>y</t></si>" * 5000 + "</sst>")
+    with pytest.raises(importing.ImportFileError, match="unpacks to"):
+        importing.read_rows(path)
+    with pytest.raises(importing.ImportFileError, match="unpacks to"):
+        cat.read_rows(path)

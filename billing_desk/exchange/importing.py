@@ -24,6 +24,7 @@ from ..field_names import words
 from ..paths import data_dir
 
 MAX_ROWS = 200_000
+MAX_UNPACKED = 512 * 1024 * 1024  # a workbook's parts unpacked; a 200,000-row file is about 300 MB
 MAX_TEXT = 64_000_000  # characters in a workbook's cells: over ten times a 200,000-row account file
 
 
@@ -74,6 +75,7 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
 
     if not zipfile.is_zipfile(path):
         raise ImportFileError(f"{path.name} is not an Excel workbook (it is not an .xlsx file inside)")
+    check_unpacked(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -91,6 +93,20 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
         raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
     finally:
         workbook.close()
+
+
+def check_unpacked(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than ``MAX_UNPACKED`` (a zip bomb): openpyxl reads
+    its shared strings whole into memory before a row is read. The sizes a zip states bound
+    what Python's zipfile unpacks, so they can be trusted here."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            size = sum(item.file_size for item in book.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
+    if size > MAX_UNPACKED:
+        raise ImportFileError(f"{path.name} unpacks to {size / 1024 ** 2:,.0f} MB, more than an "
+                              f"import takes ({MAX_UNPACKED / 1024 ** 2:,.0f} MB); split it")
 
 
 def sheet_rows(sheet, path: Path) -> Iterator[list[Any]]:

@@ -65,6 +65,7 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
         raise importing.ImportFileError(f"{path.name} is not an Excel workbook (.xlsx)")
     from openpyxl import load_workbook
 
+    importing.check_unpacked(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
