@@ -5,7 +5,9 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from claims_fixtures import office  # noqa: F401
 from openpyxl import Workbook
+from remit_fixtures import acme, patient  # noqa: F401
 
 from billing_desk.exchange import importing
 from billing_desk.services.books import catalogue as cat
@@ -70,3 +72,14 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_
         importing.read_rows(path)
     with pytest.raises(importing.ImportFileError, match="unpacks to"):
         cat.read_rows(path)
+
+
+def test_a_check_held_for_several_reasons_says_each_of_them(patient, admin):
+    from remit_fixtures import ERA, billed
+
+    from billing_desk.services.books import era_import, insurance_money
+
+    billed(patient(), admin, "INV1008-1", [("99212", 1, "80.00")])
+    era_import.import_era(ERA / "three_claims.835", admin)  # INV1009-1 and INV1010-1: none of ours
+    (row,) = insurance_money.unapplied_list()
+    assert "INV1009-1" in row.reason and "INV1010-1" in row.reason
