@@ -83,3 +83,23 @@ def test_a_check_held_for_several_reasons_says_each_of_them(patient, admin):
     era_import.import_era(ERA / "three_claims.835", admin)  # INV1009-1 and INV1010-1: none of ours
     (row,) = insurance_money.unapplied_list()
     assert "INV1009-1" in row.reason and "INV1010-1" in row.reason
+
+
+def test_a_catalogue_sheet_the_import_does_not_read_is_said_not_dropped(db, admin, tmp_path):
+    from billing_desk.errors import ValidationError
+    from billing_desk.models import CatalogueItem
+
+    book = Workbook()
+    book.active.title = "Catalogue"
+    book.active.append(["Code", "Description", "Unit price"])
+    book.active.append(["C9", "Cast", 75])
+    fees = book.create_sheet("Fees")  # not "Fee schedules": its rows would be dropped unsaid
+    fees.append(["Payer", "Code", "Allowed"])
+    fees.append(["Acme", "C9", 50])
+    notes = book.create_sheet("Notes")  # words for people, no codes: left alone
+    notes.append(["Prices from January"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    with pytest.raises(ValidationError, match="Fees"):
+        cat.import_file(path, admin)
+    assert CatalogueItem.select().where(CatalogueItem.code == "C9").count() == 0
