@@ -103,3 +103,16 @@ def test_a_catalogue_sheet_the_import_does_not_read_is_said_not_dropped(db, admi
     with pytest.raises(ValidationError, match="Fees"):
         cat.import_file(path, admin)
     assert CatalogueItem.select().where(CatalogueItem.code == "C9").count() == 0
+
+
+def test_a_workbook_whose_rows_are_on_a_later_sheet_says_which_sheet_was_read(tmp_path):
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Our patients, typed from the January forms"])
+    patients = book.create_sheet("Patients")
+    patients.append(["Last name", "First name"])
+    patients.append(["Smith", "Ann"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    with pytest.raises(importing.ImportFileError, match="first sheet, 'Notes'.*'Patients'"):
+        importing.read_rows(path)

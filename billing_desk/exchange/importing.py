@@ -60,7 +60,17 @@ def read_rows(path: str | Path) -> Table:
         raise ImportFileError(f"{path}: there is no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _to_table(path, list(_nonblank(_read_xlsx(path))))
+        titles: list[str] = []
+        rows = list(_nonblank(_read_xlsx(path, titles)))
+        try:
+            return _to_table(path, rows)
+        except ImportFileError as exc:
+            if len(titles) < 2:
+                raise
+            others = ", ".join(f"'{t}'" for t in titles[1:])
+            raise ImportFileError(f"{exc} (the import reads the first sheet, '{titles[0]}'; this "
+                                  f"workbook also has {others}: move the sheet to import first)"
+                                  ) from None
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
     if suffix == ".xls":
@@ -69,7 +79,8 @@ def read_rows(path: str | Path) -> Table:
     raise ImportFileError(f"{path.name} is not an Excel workbook (.xlsx) or a CSV file")
 
 
-def _read_xlsx(path: Path) -> Iterable[list[Any]]:
+def _read_xlsx(path: Path, titles: list[str] | None = None) -> Iterable[list[Any]]:
+    """The first sheet's rows; ``titles`` (when given) gets every sheet's title, in order."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -83,6 +94,8 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
     except Exception as exc:
         raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
     try:
+        if titles is not None:
+            titles.extend(sheet.title for sheet in workbook.worksheets)
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(f"{path.name} has no sheets")
