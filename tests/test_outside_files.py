@@ -116,3 +116,14 @@ def test_a_workbook_whose_rows_are_on_a_later_sheet_says_which_sheet_was_read(tm
     book.save(path)
     with pytest.raises(importing.ImportFileError, match="first sheet, 'Notes'.*'Patients'"):
         importing.read_rows(path)
+
+
+def test_an_835_amount_too_large_is_said_to_be_too_large():
+    from remit_fixtures import ERA
+
+    from billing_desk.exchange.x12_835 import X12Error, read_835
+
+    text = (ERA / "full_payment.835").read_text()
+    huge = text.replace("BPR*I*", "BPR*I*99999999999999999999", 1)
+    with pytest.raises(X12Error, match="too large"):
+        read_835(huge)
