@@ -127,3 +127,15 @@ def test_an_835_amount_too_large_is_said_to_be_too_large():
     huge = text.replace("BPR*I*", "BPR*I*99999999999999999999", 1)
     with pytest.raises(X12Error, match="too large"):
         read_835(huge)
+
+
+def test_verify_says_a_backup_of_a_newer_program_cannot_be_restored_here(db, office, tmp_path, capsys):
+    from test_backup import backup_of
+
+    from billing_desk.cli import main as cli_main
+    from billing_desk.models import database
+
+    database.execute_sql("PRAGMA user_version = 99")
+    made = backup_of(db, tmp_path / "bk").path
+    assert cli_main(["verify", str(made)]) == 0  # whole and as made: only not for this program
+    assert "only a newer Billing Desk can restore it" in capsys.readouterr().out
