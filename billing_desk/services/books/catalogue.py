@@ -181,8 +181,9 @@ def check_file(path: str | Path):
     if unknown and len(sheets) == 1:  # a workbook with one sheet of any name: the catalogue
         sheets = {ITEM_SHEET: sheets[unknown[0]]}
     items, problems = check_items(sheets.get(ITEM_SHEET, []))
-    problems += [Problem(f"{name} sheet", f"this import reads only the sheets {ITEM_SHEET} and "
-                         f"{FEE_SHEET}: rename it to one of them, or remove it", rows[0][0])
+    problems += [Problem("file", f"the sheet '{name}' is not read: this import reads only the sheets "
+                         f"{ITEM_SHEET} and {FEE_SHEET}; rename it to one of them, or remove it",
+                         rows[0][0])
                  for name, rows in sheets.items()
                  if name in unknown and len(sheets) > 1 and rows and "code" in rows[0][1]]
     fees, fee_problems = check_fees(sheets.get(FEE_SHEET, []), {v["code"] for _, v in items})
