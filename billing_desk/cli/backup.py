@@ -147,6 +147,9 @@ def run_verify(args) -> int:
     for line in backups.manifest_lines(manifest):
         print(line)
     print("verified: checksum, integrity, row counts, ledger totals and ledger check all ok")
+    if manifest.get("schema_version", 0) > restore.SCHEMA_VERSION:
+        print(f"note: it was made by a newer Billing Desk (schema {manifest['schema_version']}; this "
+              f"program knows up to {restore.SCHEMA_VERSION}): only a newer Billing Desk can restore it")
     return EXIT_OK
 
 

@@ -24,6 +24,8 @@ from ..field_names import words
 from ..paths import data_dir
 
 MAX_ROWS = 200_000
+MAX_UNPACKED = 512 * 1024 * 1024  # a workbook's parts unpacked; a 200,000-row file is about 300 MB
+MAX_TEXT = 64_000_000  # characters in a workbook's cells: over ten times a 200,000-row account file
 
 
 class ImportFileError(BillingError):
@@ -58,7 +60,17 @@ def read_rows(path: str | Path) -> Table:
         raise ImportFileError(f"{path}: there is no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _to_table(path, list(_nonblank(_read_xlsx(path))))
+        titles: list[str] = []
+        rows = list(_nonblank(_read_xlsx(path, titles)))
+        try:
+            return _to_table(path, rows)
+        except ImportFileError as exc:
+            if len(titles) < 2:
+                raise
+            others = ", ".join(f"'{t}'" for t in titles[1:])
+            raise ImportFileError(f"{exc} (the import reads the first sheet, '{titles[0]}'; this "
+                                  f"workbook also has {others}: move the sheet to import first)"
+                                  ) from None
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
     if suffix == ".xls":
@@ -67,12 +79,14 @@ def read_rows(path: str | Path) -> Table:
     raise ImportFileError(f"{path.name} is not an Excel workbook (.xlsx) or a CSV file")
 
 
-def _read_xlsx(path: Path) -> Iterable[list[Any]]:
+def _read_xlsx(path: Path, titles: list[str] | None = None) -> Iterable[list[Any]]:
+    """The first sheet's rows; ``titles`` (when given) gets every sheet's title, in order."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not zipfile.is_zipfile(path):
         raise ImportFileError(f"{path.name} is not an Excel workbook (it is not an .xlsx file inside)")
+    check_unpacked(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -80,21 +94,49 @@ def _read_xlsx(path: Path) -> Iterable[list[Any]]:
     except Exception as exc:
         raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
     try:
+        if titles is not None:
+            titles.extend(sheet.title for sheet in workbook.worksheets)
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(f"{path.name} has no sheets")
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > MAX_ROWS + 1:
-                raise _too_long(path)
-        return rows
+        return list(sheet_rows(sheet, path))
     except ImportFileError:
         raise
     except Exception as exc:
         raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
     finally:
         workbook.close()
+
+
+def check_unpacked(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than ``MAX_UNPACKED`` (a zip bomb): openpyxl reads
+    its shared strings whole into memory before a row is read. The sizes a zip states bound
+    what Python's zipfile unpacks, so they can be trusted here."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            size = sum(item.file_size for item in book.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"{path.name} is damaged and cannot be read ({_why(exc)})") from None
+    if size > MAX_UNPACKED:
+        raise ImportFileError(f"{path.name} unpacks to {size / 1024 ** 2:,.0f} MB, more than an "
+                              f"import takes ({MAX_UNPACKED / 1024 ** 2:,.0f} MB); split it")
+
+
+def sheet_rows(sheet, path: Path) -> Iterator[list[Any]]:
+    """Every row of a read-only sheet, at most ``MAX_ROWS`` and its header.
+
+    The size a workbook states (its ``<dimension>``) is not trusted: some programs write a
+    smaller one, and openpyxl's read-only mode would stop there and drop the rest unsaid."""
+    sheet.reset_dimensions()
+    text = 0
+    for count, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if count > MAX_ROWS + 1:
+            raise _too_long(path)
+        text += sum(len(v) for v in values if isinstance(v, str))
+        if text > MAX_TEXT:
+            raise ImportFileError(f"{path.name} holds more text than an import takes (over "
+                                  f"{MAX_TEXT:,} characters by row {count:,}); split it")
+        yield list(values)
 
 
 def _too_long(path: Path) -> ImportFileError:

@@ -78,6 +78,8 @@ def amount(seg: Segment, index: int, what: str, *, required: bool = True) -> Dec
             seg.fail(f"the {name} is missing")
         return ZERO
     if not _AMOUNT.fullmatch(text):
+        if re.fullmatch(r"-?\d{14,}(\.\d*)?", text):
+            seg.fail(f"the {name} {text[:20]}... is too large (at most 13 digits before the point)")
         seg.fail(f"the {name} {text[:20]!r} is not a number")
     value = Decimal(text)
     if value != value.quantize(CENT):

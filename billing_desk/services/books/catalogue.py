@@ -65,6 +65,7 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
         raise importing.ImportFileError(f"{path.name} is not an Excel workbook (.xlsx)")
     from openpyxl import load_workbook
 
+    importing.check_unpacked(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -73,7 +74,9 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
         sheets = {}
         for sheet in book.worksheets:
             try:
-                rows = [[importing.cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                rows = [[importing.cell_text(v) for v in row] for row in importing.sheet_rows(sheet, path)]
+            except importing.ImportFileError:
+                raise
             except Exception as exc:  # a damaged sheet: XML, zip or value errors from openpyxl
                 raise importing.ImportFileError(
                     f"sheet '{sheet.title}' of {path.name} is damaged and cannot be read "
@@ -178,6 +181,11 @@ def check_file(path: str | Path):
     if unknown and len(sheets) == 1:  # a workbook with one sheet of any name: the catalogue
         sheets = {ITEM_SHEET: sheets[unknown[0]]}
     items, problems = check_items(sheets.get(ITEM_SHEET, []))
+    problems += [Problem("file", f"the sheet '{name}' is not read: this import reads only the sheets "
+                         f"{ITEM_SHEET} and {FEE_SHEET}; rename it to one of them, or remove it",
+                         rows[0][0])
+                 for name, rows in sheets.items()
+                 if name in unknown and len(sheets) > 1 and rows and "code" in rows[0][1]]
     fees, fee_problems = check_fees(sheets.get(FEE_SHEET, []), {v["code"] for _, v in items})
     if not items and not fees and not problems + fee_problems:
         problems.append(Problem("file", f"no {ITEM_SHEET} or {FEE_SHEET} rows were found"))

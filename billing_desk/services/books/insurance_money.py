@@ -265,7 +265,8 @@ class UnappliedRow:
 
 def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[UnappliedRow]:
     """Every check with money held unapplied (as the books stood at the end of ``as_of``; None:
-    now), oldest first, with the latest reason it was held; ``payer``: one payer's, by name."""
+    now), oldest first, with each reason it was held for since the last reason typed for it (one
+    file can hold a check's money for several claims); ``payer``: one payer's, by name."""
     held = InsuranceMoney.kind.in_(("held", "applied", "refunded"))
     if as_of is not None:
         held &= InsuranceMoney.entry_date <= as_of
@@ -274,19 +275,29 @@ def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[Una
               .where(held).group_by(InsuranceMoney.insurance_payment).tuples() if cents}
     if not totals:
         return []
-    reasons = {check_id: (reason, code) for check_id, reason, code in
-               InsuranceMoney.select(InsuranceMoney.insurance_payment, InsuranceMoney.reason,
-                                     InsuranceMoney.code)
-               .where(held, InsuranceMoney.kind == "held").order_by(InsuranceMoney.id).tuples()}
+    reasons: dict[int, list[str]] = {}
+    codes: dict[int, str] = {}  # the last hold's code: OWED_BACK when the payer is owed it back
+    for check_id, kind, reason, code in (
+            InsuranceMoney.select(InsuranceMoney.insurance_payment, InsuranceMoney.kind,
+                                  InsuranceMoney.reason, InsuranceMoney.code)
+            .where(held, InsuranceMoney.insurance_payment.in_(list(totals)))
+            .order_by(InsuranceMoney.id).tuples()):
+        said = reasons.setdefault(check_id, [])
+        if kind == "applied" and reason == "re-held":  # hold_reason: what follows replaces it all
+            said.clear()
+        elif kind == "held":
+            codes[check_id] = code
+            if reason not in said:
+                said.append(reason)
     checks = (InsurancePayment.select(InsurancePayment, Payer).join(Payer)
               .where(InsurancePayment.id.in_(list(totals))))
     if payer:
         checks = checks.where(Payer.name == payer)
     day = as_of or today()
     rows = [UnappliedRow(c.id, c.payer.name, c.reference, c.received_on, c.amount,
-                         from_cents(totals[c.id]), reasons.get(c.id, ("", ""))[0], c.method,
+                         from_cents(totals[c.id]), "; ".join(reasons.get(c.id, ())), c.method,
                          max((day - c.received_on).days, 0),
-                         reasons.get(c.id, ("", ""))[1] == OWED_BACK) for c in checks]
+                         codes.get(c.id, "") == OWED_BACK) for c in checks]
     return sorted(rows, key=lambda r: (r.received_on, r.check_id))
 
 

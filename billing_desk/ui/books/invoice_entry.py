@@ -104,6 +104,7 @@ class LineEntry(QWidget):
         layout.addWidget(self.description, 2)
         attach_completer(self.code, code_choices, self._chosen)
         self.code.returnPressed.connect(self._code_entered)
+        self.code.installEventFilter(self)  # Tab out of a whole code: _code_left
         for this, after in ((self.quantity, self.price), (self.price, self.modifiers),
                             (self.modifiers, self.pointers)):
             this.returnPressed.connect(lambda after=after: (after.setFocus(), after.selectAll()))
@@ -133,6 +134,23 @@ class LineEntry(QWidget):
         self.problem.emit("")
         move_focus(self.quantity)
         self.quantity.selectAll()
+
+    def eventFilter(self, watched, event) -> bool:
+        # Not editingFinished: leaving the box with the completer's list open does not send it.
+        if (watched is self.code and event.type() == QEvent.Type.FocusOut
+                and event.reason() != Qt.FocusReason.PopupFocusReason):
+            self._code_left()
+        return False
+
+    def _code_left(self) -> None:
+        """Tab out of a whole code: its price and description, as Enter gives (focus stays put)."""
+        item = codes.find_item(self.code.text().strip())
+        if item is None or not item.active or self.price.text().strip():
+            return
+        self._item = item
+        self.code.setText(item.code)
+        self.price.setText(format_money(item.unit_price, currency=False))
+        self.description.setText(item.description)
 
     def add(self) -> None:
         item = codes.find_item(self.code.text())
