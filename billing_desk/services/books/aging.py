@@ -98,19 +98,30 @@ def open_items_sql(fast: bool, account: bool) -> str:
                           SUM(patient_balance), SUM(insurance_balance)
                    FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
                    GROUP BY account_id, payer_id, bucket"""
-    where = "AND le.account_id = ?" if account else ""
-    return f"""SELECT account_id, COALESCE(payer_id, 0), {_bucket_case()} AS bucket, SUM(p), SUM(i)
-               FROM (SELECT le.account_id AS account_id, inv.payer_id AS payer_id,
-                            inv.due_date AS due_date,
-                            SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
-                            SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
-                     FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
-                     WHERE le.entry_date <= ? {where}
-                     GROUP BY le.invoice_id, le.account_id, inv.payer_id, inv.due_date
-                     HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
-                         OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0
-                    ) AS open_items
-               GROUP BY account_id, payer_id, bucket"""
+    return f"""SELECT o.account_id, COALESCE(inv.payer_id, 0), {_bucket_case("inv.due_date")} AS bucket,
+                      SUM(o.p), SUM(o.i)
+               FROM {_ledger_open_items(account)} JOIN invoice inv ON inv.id = o.invoice_id
+               GROUP BY o.account_id, inv.payer_id, bucket"""
+
+
+def _ledger_open_items(account: bool) -> str:
+    """Each invoice's (and account's) open patient and insurance cents as of a day, summed from
+    the ledger alone (``o``: invoice_id, account_id, p, i; parameters: the day, then the account
+    id when ``account``).
+
+    Summed before the invoice is joined, so the ledger is read in invoice order through its
+    covering index (ledger_entry_invoice_day) and each open item's invoice is looked up once.
+    Joined first, the planner walked all the invoices and searched the ledger for each: 5-6 s
+    for a year-old aging on the benchmark book where this takes 1.5 s.
+    """
+    where = "AND account_id = ?" if account else ""
+    patient = "SUM(CASE WHEN party = 'patient' THEN amount ELSE 0 END)"
+    insurance = "SUM(CASE WHEN party = 'insurance' THEN amount ELSE 0 END)"
+    return f"""(SELECT invoice_id, account_id, {patient} AS p, {insurance} AS i
+                FROM ledger_entry
+                WHERE entry_date <= ? AND invoice_id IS NOT NULL {where}
+                GROUP BY invoice_id, account_id
+                HAVING {patient} != 0 OR {insurance} != 0) AS o"""
 
 
 def _open_items(as_of: dt.date, account_id: int | None, fast: bool | None = None):
@@ -152,18 +163,9 @@ def account_buckets_sql(fast: bool, account: bool) -> str:
         return f"""SELECT account_id, {_bucket_case()} AS bucket, SUM(patient_balance), SUM(insurance_balance)
                    FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
                    GROUP BY account_id, bucket"""
-    where = "AND le.account_id = ?" if account else ""
-    return f"""SELECT account_id, {_bucket_case()} AS bucket, SUM(p), SUM(i)
-               FROM (SELECT le.account_id AS account_id, inv.due_date AS due_date,
-                            SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
-                            SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
-                     FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
-                     WHERE le.entry_date <= ? {where}
-                     GROUP BY le.invoice_id, le.account_id, inv.due_date
-                     HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
-                         OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0
-                    ) AS open_items
-               GROUP BY account_id, bucket"""
+    return f"""SELECT o.account_id, {_bucket_case("inv.due_date")} AS bucket, SUM(o.p), SUM(o.i)
+               FROM {_ledger_open_items(account)} JOIN invoice inv ON inv.id = o.invoice_id
+               GROUP BY o.account_id, bucket"""
 
 
 def aging_by_account(as_of: dt.date, account_id: int | None = None,
