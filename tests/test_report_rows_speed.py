@@ -147,3 +147,139 @@ def test_the_aging_by_account_and_by_payer_as_of_each_day(book):
                 by_payer.setdefault(payer, [0] * 6)[bucket] += int(insurance)
         if not fast:
             assert {k: r.insurance_cents for k, r in aging.aging_by_payer(as_of).items()} == by_payer
+
+
+# --- the day sheet ----------------------------------------------------------------------------
+
+def test_a_reports_rows_are_built_with_the_collector_paused(book):
+    """Rows hold no cycles: built with the collector paused and handed to the oldest generation,
+    not traced again and again while tens of thousands are made (reports.run)."""
+    import gc
+
+    from billing_desk.reports import Params, run
+
+    gc.collect()
+    report = run("day-sheet", Params(start=day(0), end=day(61)))
+    rows = list(report.all_rows())
+    assert len(rows) > 30
+    young = {id(obj) for generation in (0, 1) for obj in gc.get_objects(generation)}
+    assert not any(id(row) in young for row in rows)
+    assert gc.isenabled()
+
+
+def _old_listed(last, first, middle="", suffix="", organization="", kind="patient"):
+    def join(*parts):
+        return " ".join(p.strip() for p in parts if p and p.strip())
+
+    given = join(first, middle, suffix)
+    person = ", ".join(p for p in ((last or "").strip(), given) if p)
+    organization = (organization or "").strip()
+    if kind == "customer" and organization:
+        return f"{organization} ({person})" if person else organization
+    return person or organization
+
+
+def test_a_name_is_said_as_before():
+    """names.listed strips each part once now: the same text for every mix of blank, white
+    space (Unicode's too), padded and plain parts, for patients and customers."""
+    import itertools
+
+    from billing_desk.names import listed
+
+    parts = (None, "", " ", "\t\n", "\u00a0", "\u2003\x1c", " Ann ", "Lee", "O'Hara-\u00c9 ", "\u200bX")
+    for last, first, middle, suffix in itertools.product(parts, repeat=4):
+        for organization, kind in (("", "patient"), (" Harbor ", "customer"), (" ", "customer"),
+                                   (None, "customer"), ("Harbor", "patient"), ("\u2003", "patient")):
+            assert listed(last, first, middle, suffix, organization, kind) == \
+                _old_listed(last, first, middle, suffix, organization, kind)
+
+
+def _old_day_sheet(params):
+    """reports/daysheet.build as it was, with the row builders and totals of then."""
+    from collections import defaultdict
+
+    from billing_desk.printing.report import Group, Report
+    from billing_desk.reports import daysheet
+    from billing_desk.reports.common import money
+    from billing_desk.services.books.reports_data import as_date
+
+    start, end = params.period()
+    sql = """SELECT le.entry_date, le.posting_date, a.number, a.last_name, a.first_name, a.middle_name,
+                    a.suffix, a.organization, a.kind,
+                    inv.number, COALESCE(il.code, ''), le.kind, le.party,
+                    le.amount, COALESCE(pay.method, ''), le.memo
+             FROM ledger_entry le JOIN account a ON a.id = le.account_id
+             LEFT JOIN invoice inv ON inv.id = le.invoice_id
+             LEFT JOIN invoice_line il ON il.id = le.line_id
+             LEFT JOIN payment pay ON pay.id = le.payment_id
+             WHERE le.entry_date BETWEEN ? AND ? ORDER BY le.entry_date, le.id"""
+    from billing_desk.services.books.reports_data import DayEntry
+
+    entries = [DayEntry(as_date(r[0]), as_date(r[1]), r[2], _old_listed(*r[3:9]), r[9], r[10], r[11],
+                        r[12], r[13], r[14], r[15] or "")
+               for r in database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
+
+    def row_of(entry):
+        amount = money(entry.cents)
+        row = {"entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
+               "invoice": "" if entry.invoice is None else str(entry.invoice), "code": entry.code,
+               "net": amount,
+               "what": daysheet.KIND_WORDS[entry.kind] + (f" ({entry.method})" if entry.method else "")
+               + (f", {entry.party}" if entry.kind not in ("charge", "void") else ""),
+               "charges": None, "patient_paid": None, "insurance_paid": None, "adjustments": None}
+        row[daysheet._column(entry)] = amount
+        if entry.posting_date != entry.entry_date:
+            row["what"] += f", for {entry.posting_date:%m/%d/%Y}"
+        return row
+
+    view = params.view or "account"
+    if view == "account":
+        key, title = (lambda e: (e.name.lower(), e.account)), (lambda e: f"{e.account} {e.name}")
+    elif view == "code":
+        key = lambda e: e.code or "~"
+        title = lambda e: e.code or "Not on a line (credit on account, refunds)"
+    else:
+        key, title = daysheet._type_of, (lambda e: daysheet._type_of(e)[2:])
+    grouped: dict = defaultdict(list)
+    titles: dict = {}
+    for entry in entries:
+        grouped[key(entry)].append(row_of(entry))
+        titles.setdefault(key(entry), title(entry))
+    groups = [Group(titles[k], grouped[k]) for k in sorted(grouped)]
+    report = Report("day-sheet", "Day Sheet", [], daysheet.COLUMNS, groups, landscape=True)
+    summed = report.summed_columns
+    grand = {c.key: D("0.00") for c in summed}
+    for group in groups:
+        sums = {c.key: D("0.00") for c in summed}
+        for row in group.rows:
+            for column in summed:
+                if row.get(column.key) is not None:
+                    sums[column.key] += row[column.key]
+        group.subtotals = sums
+        for k, value in sums.items():
+            grand[k] += value
+    report.totals = grand
+    report.parameters = daysheet._parameters(start, end, report.totals, entries)
+    return report
+
+
+def _printed(report) -> list:
+    """Everything a report prints, Decimals as they print (12.5 and 12.50 differ here)."""
+    return [report.title, [(label, repr(value)) for label, value in report.parameters],
+            [(g.title, [repr(list(row.items())) for row in g.rows], repr(list((g.subtotals or {}).items())))
+             for g in report.groups], repr(list(report.totals.items()))]
+
+
+@pytest.mark.parametrize("view", ["account", "code", "type"])
+def test_the_day_sheet_prints_what_it_did(book, view):
+    from billing_desk.reports import Params, run
+
+    periods = [(day(n), day(n)) for n in (0, 3, 20, 31, 40, 45, 50, 53, 61, 62)]
+    periods += [(day(0), day(61)), (day(10), day(45)), (day(-30), day(-1))]
+    printed_rows = 0
+    for start, end in periods:
+        params = Params(start=start, end=end, view=view)
+        new = run("day-sheet", params)
+        assert _printed(new) == _printed(_old_day_sheet(params)), (start, end)
+        printed_rows += new.row_count()
+    assert printed_rows > 60

@@ -8,13 +8,12 @@ so it gives the answer it gave then. Sums stay in whole cents until a row is rea
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from peewee import fn
 
+from ...collector import collector_paused
 from ...models import LedgerEntry, database
 from ...money import from_cents
 
@@ -178,7 +177,7 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
     if account_id is not None:
         params.append(account_id)
     rows: dict[int, AgingRow] = {}
-    with _collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
+    with collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
         rows_in = database.execute_sql(account_buckets_sql(fast, account_id is not None), params).fetchall()
         for account, bucket, patient, insurance in rows_in:
             row = rows.get(account)
@@ -193,24 +192,6 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
         if apply_credits:
             _apply_credit(row)
     return rows
-
-
-@contextmanager
-def _collector_paused():
-    """Building many acyclic objects at once: pause the cyclic garbage collector meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What was built is kept and holds no cycles: hand it to the oldest generation at once
-        # (freeze, then unfreeze, moves every young object there without a pass). Left young,
-        # the first allocation after enable() traced all of it: 170-370 ms of a whole book's
-        # aging on the benchmark book, more than its SQL.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def take_credit_oldest_first(patient_cents: list[int], credit_cents: int) -> list[int]:
