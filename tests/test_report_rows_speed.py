@@ -283,3 +283,88 @@ def test_the_day_sheet_prints_what_it_did(book, view):
         assert _printed(new) == _printed(_old_day_sheet(params)), (start, end)
         printed_rows += new.row_count()
     assert printed_rows > 60
+
+
+# --- one account's ledger ---------------------------------------------------------------------
+
+def _old_ledger_rows(account_id, through=None):
+    """account_page.ledger_rows as it was: model instances, the invoice joined."""
+    from peewee import JOIN
+
+    from billing_desk.models import LedgerEntry
+    from billing_desk.money import ZERO
+
+    query = (LedgerEntry.select(LedgerEntry, Invoice)
+             .join(Invoice, JOIN.LEFT_OUTER, on=(LedgerEntry.invoice == Invoice.id))
+             .where(LedgerEntry.account == account_id)
+             .order_by(LedgerEntry.entry_date, LedgerEntry.id))
+    if through is not None:
+        query = query.where(LedgerEntry.entry_date <= through)
+    rows, balance = [], ZERO
+    for entry in query:
+        balance += entry.amount
+        target = next(((kind, entry.__data__.get(kind)) for kind in ("adjustment", "payment", "invoice")
+                       if entry.__data__.get(kind)), None)
+        text = entry.kind.replace("_", " ")
+        if entry.__data__.get("invoice"):
+            text += f", inv. {entry.invoice.number or 'draft'}"
+        if entry.memo:
+            text += f": {entry.memo}"
+        rows.append((entry, balance, target, text))
+    return rows
+
+
+def test_one_accounts_ledger_reads_as_it_did(book):
+    """The account page's ledger, its printout and the self-test's running ledger, read as plain
+    rows now: every value, its type and its printed form as the model instances gave them."""
+    from billing_desk.services.accounts import account_page
+    from billing_desk.services.books.ledger import running_ledger
+
+    entries = 0
+    for who in ("ins", "cash", "check", "credit", "shop"):
+        account_id = book[who].id
+        for through in (None, day(0), day(20), day(45), day(500)):
+            old = _old_ledger_rows(account_id, through)
+            new = account_page.ledger_rows(account_id, through)
+            assert [(repr(e.entry_date), repr(e.posting_date), e.party, repr(e.amount), repr(balance),
+                     target, text, e.__data__.get("line")) for e, balance, target, text in old] == \
+                [(repr(r.entry.entry_date), repr(r.entry.posting_date), r.entry.party, repr(r.entry.amount),
+                  repr(r.balance), r.target, r.description, r.entry.line_id) for r in new], (who, through)
+            entries += len(new)
+        assert [(e.entry_date, e.invoice_id, e.kind, repr(e.amount), repr(b)) for e, b, _t, _d in
+                _old_ledger_rows(account_id)] == \
+            [(e.entry_date, e.invoice_id, e.kind, repr(e.amount), repr(b)) for e, b in running_ledger(account_id)]
+    assert entries > 100
+
+
+def test_the_ledger_printouts_data_and_letterhead_are_as_before(book):
+    from billing_desk.services.accounts import account_page
+    from billing_desk.services.office import settings
+
+    def old_office_details():
+        address = [line.strip() for line in str(settings.get_setting("office_address") or "").splitlines()
+                   if line.strip()]
+        return {"name": str(settings.get_setting("office_name") or "Billing Desk"), "address_lines": address,
+                "phone": str(settings.get_setting("office_phone") or ""),
+                "tax_id": str(settings.get_setting("office_tax_id") or ""),
+                "logo": str(settings.get_setting("office_logo") or "").strip()}
+
+    assert settings.office_details() == old_office_details()
+    settings.set_setting("office_name", "Harbor Clinic", book["admin"])
+    settings.set_setting("office_address", " 1 Main St \n\n Albany NY ", book["admin"])
+    settings.set_setting("office_phone", None, book["admin"])
+    assert settings.office_details() == old_office_details()
+    assert settings.office_details()["address_lines"] == ["1 Main St", "Albany NY"]
+    keys = list(settings.SETTINGS)
+    assert settings.get_settings(keys) == {key: settings.get_setting(key) for key in keys}
+    for who in ("ins", "check", "credit"):
+        data = account_page.ledger_data(book[who].id, through=day(45))
+        rows = _old_ledger_rows(book[who].id, day(45))
+        assert [(row["entry_date"], row["service_date"], row["party"], repr(row["charge"]),
+                 repr(row["credit"]), repr(row["balance"])) for row in data["rows"]] == \
+            [(e.entry_date, e.posting_date, e.party, repr(e.amount if e.amount > 0 else None),
+              repr(-e.amount if e.amount < 0 else None), repr(b)) for e, b, _t, _d in rows]
+        assert repr((data["patient"], data["insurance"], data["credit"])) == repr((
+            sum((e.amount for e, *_ in rows if e.line_id is not None and e.party == "patient"), D("0.00")),
+            sum((e.amount for e, *_ in rows if e.line_id is not None and e.party == "insurance"), D("0.00")),
+            -sum((e.amount for e, *_ in rows if e.line_id is None), D("0.00"))))
