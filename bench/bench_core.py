@@ -179,7 +179,7 @@ def measure(db: Path, repeat: int) -> list[Figure]:
                            (f"day sheet of a day a year ago ({year_ago:%m/%d/%Y})", year_ago)):
             figure(f"{name}, the data", lambda w=when: run("day-sheet", Params(start=w, end=w)),
                    lambda w=when: bare_day_sheet(bare, w),
-                   "the day's entries, A/R at start and the deposit's sums in SQL", times=max(1, repeat // 2))
+                   "the day's entries, A/R at start and the deposit's sums in SQL")
         cutoff = (today - dt.timedelta(days=45)).isoformat()
         worklist_params: dict = {"today": today.isoformat()}
         worklist_sql = worklist._sql(worklist.WorkFilter(), worklist_params)

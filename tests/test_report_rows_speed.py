@@ -333,7 +333,8 @@ def test_one_accounts_ledger_reads_as_it_did(book):
             entries += len(new)
         assert [(e.entry_date, e.invoice_id, e.kind, repr(e.amount), repr(b)) for e, b, _t, _d in
                 _old_ledger_rows(account_id)] == \
-            [(e.entry_date, e.invoice_id, e.kind, repr(e.amount), repr(b)) for e, b in running_ledger(account_id)]
+            [(e.entry_date, e.invoice_id, e.kind, repr(e.amount), repr(b))
+             for e, b in running_ledger(account_id)]
     assert entries > 100
 
 

@@ -132,10 +132,13 @@ def account_ledger(account_id: int, through: dt.date | None = None) -> list[tupl
                                 params).fetchall()
     balance = ZERO
     ledger = []
+    dates: dict = {}  # an account's entries fall on a few days: each is parsed once
     for key, entered, posted, kind, party, cents, memo, invoice, number, line, payment, adjustment in rows:
         amount = from_cents(cents)
         balance += amount
-        ledger.append((AccountEntry(key, as_date(entered), as_date(posted), kind, party, amount, memo,
+        entry_date = dates.get(entered) or dates.setdefault(entered, as_date(entered))
+        posting_date = dates.get(posted) or dates.setdefault(posted, as_date(posted))
+        ledger.append((AccountEntry(key, entry_date, posting_date, kind, party, amount, memo,
                                     invoice, number, line, payment, adjustment), balance))
     return ledger
 
