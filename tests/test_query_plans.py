@@ -61,3 +61,33 @@ def test_past_due_worklist_reads_only_open_patient_items(db):
 @pytest.mark.parametrize("text", ["1042", "Smith", "chk-77"])
 def test_payment_search(db, text):
     assert_no_full_scan(plan(lists.payments_query(text).limit(100)))
+
+
+# What ANALYZE says of the benchmark book (1,000,000 invoices, 2,110,951 ledger entries): the
+# planner picks as it does on a real office's file.
+BOOK_STATISTICS = [
+    ("invoice", "invoice_open_items", "87746 2 2 1 1 1"),
+    ("invoice", "invoice_due_date", "1000000 1368"),
+    ("ledger_entry", "ledger_entry_account_id_entry_date", "2110951 22 1"),
+    ("ledger_entry", "ledger_entry_entry_date", "2110951 2888"),
+    ("ledger_entry", "ledger_entry_invoice_id", "2110951 3"),
+    ("ledger_entry", "ledger_entry_account_id", "2110951 22"),
+    ("ledger_entry", "ledger_entry_invoice_day", "2110951 3 1 1 1 1"),
+    ("ledger_entry", "ledger_entry_day_kind", "2110951 2888 732 129 1 1"),
+]
+
+
+@pytest.mark.parametrize("by_payer", [False, True])
+def test_aging_as_of_a_past_day_reads_the_ledger_in_invoice_order(db, by_payer):
+    """The ledger is summed per invoice through its covering index before any invoice is looked
+    up. Joined first, the planner walked every invoice (on the book's statistics) and searched
+    the ledger for each: 5-6 s for a year-old aging on the benchmark book, where this is 1.5 s."""
+    database.execute_sql("ANALYZE sqlite_schema")  # makes sqlite_stat1
+    for row in BOOK_STATISTICS:
+        database.execute_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", row)
+    database.execute_sql("ANALYZE sqlite_schema")  # reads it
+    sql = (aging.open_items_sql if by_payer else aging.account_buckets_sql)(fast=False, account=False)
+    lines = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql,
+                                                    ["2026-01-01"] * 6).fetchall()]
+    assert any("ledger_entry_invoice_day" in line for line in lines), lines
+    assert not any(line.startswith("SCAN inv") for line in lines), lines

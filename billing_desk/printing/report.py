@@ -136,9 +136,11 @@ class Report:
         summed = self.summed_columns
         if subtotals is None:
             subtotals = len(self.groups) > 1
-        grand = {c.key: _zero(c) for c in summed}
+        zeros = {c.key: _zero(c) for c in summed}
+        grand = dict(zeros)
+        keyed = [(c.key, c) for c in summed]
         for group in self.groups:
-            sums = sum_rows(group.rows, summed)
+            sums = _sums(group.rows, keyed, zeros)
             if subtotals:
                 group.subtotals = sums
             for key, value in sums.items():
@@ -149,15 +151,25 @@ class Report:
 
 def sum_rows(rows: Iterable[dict], columns: Iterable[Column]) -> dict:
     """Sum ``columns`` over ``rows`` exactly (blank cells count as zero)."""
-    columns = list(columns)
-    sums = {c.key: _zero(c) for c in columns}
+    return _sums(rows, [(c.key, c) for c in columns])
+
+
+_CHECKED = (Decimal, int)  # exactly these types pass _check_number for every kind of column
+
+
+def _sums(rows: Iterable[dict], keyed: list[tuple[str, Column]], zeros: dict | None = None) -> dict:
+    """sum_rows with the keys taken once (a day sheet has tens of thousands of small groups);
+    ``zeros``: a dict of each key's zero to start from (copied, not changed)."""
+    sums = {key: _zero(column) for key, column in keyed} if zeros is None else dict(zeros)
     for row in rows:
-        for column in columns:
-            value = row.get(column.key)
+        get = row.get
+        for key, column in keyed:
+            value = get(key)
             if value is None:
                 continue
-            _check_number(column, value)
-            sums[column.key] += value
+            if type(value) not in _CHECKED:
+                _check_number(column, value)
+            sums[key] += value
     return sums
 
 
@@ -176,8 +188,11 @@ def group_rows(rows: Iterable[dict], key: str | Callable[[dict], Any],
     return groups
 
 
+_MONEY_ZERO = Decimal("0.00")  # a Decimal never changes: one for every sum to start from
+
+
 def _zero(column: Column) -> Decimal | int:
-    return Decimal("0.00") if column.kind == "money" else 0
+    return _MONEY_ZERO if column.kind == "money" else 0
 
 
 def _check_number(column: Column, value: Any) -> None:

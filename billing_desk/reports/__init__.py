@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..collector import collector_paused
 from ..errors import ValidationError
 from ..printing.report import Report
 from . import aging, charges, claims, collections, daysheet, lists, review, statements
@@ -120,7 +121,8 @@ def run(name: str, params: Params) -> Report:
     _refuse_what_it_cannot_honour(spec, params)
     if spec.account_required:
         params.account_id(required=True)
-    return spec.build(params)
+    with collector_paused():  # tens of thousands of rows, no cycles among them (collector.py)
+        return spec.build(params)
 
 
 def _refuse_what_it_cannot_honour(spec: ReportSpec, params: Params) -> None:

@@ -9,7 +9,6 @@ check) is its own "Returned payments" line on the day the void was keyed.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -35,17 +34,36 @@ KIND_WORDS = {"charge": "charge", "void": "invoice void", "payment": "payment",
               "credit_applied": "credit applied", "refund": "refund"}
 
 
-def _row(entry: reports_data.DayEntry) -> dict:
-    amount = money(entry.cents)
-    row: dict[str, Any] = {"entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
-           "invoice": "" if entry.invoice is None else str(entry.invoice), "code": entry.code, "net": amount,
-           "what": KIND_WORDS[entry.kind] + (f" ({entry.method})" if entry.method else "")
-           + (f", {entry.party}" if entry.kind not in ("charge", "void") else ""),
-           "charges": None, "patient_paid": None, "insurance_paid": None, "adjustments": None}
-    row[_column(entry)] = amount
-    if entry.posting_date != entry.entry_date:
-        row["what"] += f", for {entry.posting_date:%m/%d/%Y}"
-    return row
+class _Rows:
+    """The printed row of each entry. A day's entries repeat a few amounts, entry kinds and
+    dates over and over: each amount's Decimal and each kind's words are made once."""
+
+    def __init__(self) -> None:
+        self.amounts: dict[int, Decimal] = {}
+        self.words: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def row(self, entry: reports_data.DayEntry) -> dict:
+        amount = self.amounts.get(entry.cents)
+        if amount is None:
+            amount = self.amounts[entry.cents] = money(entry.cents)
+        said = self.words.get((entry.kind, entry.method, entry.party))
+        if said is None:
+            said = self.words[(entry.kind, entry.method, entry.party)] = (_what(entry), _column(entry))
+        what, column = said
+        if entry.posting_date != entry.entry_date:
+            what += f", for {entry.posting_date:%m/%d/%Y}"
+        row: dict[str, Any] = {
+            "entry_date": entry.entry_date, "account": entry.account, "name": entry.name,
+            "invoice": "" if entry.invoice is None else str(entry.invoice), "code": entry.code,
+            "net": amount, "what": what, "charges": None, "patient_paid": None,
+            "insurance_paid": None, "adjustments": None}
+        row[column] = amount
+        return row
+
+
+def _what(entry: reports_data.DayEntry) -> str:
+    return (KIND_WORDS[entry.kind] + (f" ({entry.method})" if entry.method else "")
+            + (f", {entry.party}" if entry.kind not in ("charge", "void") else ""))
 
 
 def _column(entry: reports_data.DayEntry) -> str:
@@ -79,11 +97,16 @@ def build(params: Params) -> Report:
     else:
         key = _type_of
         title = lambda e: _type_of(e)[2:]
-    grouped: dict = defaultdict(list)
+    grouped: dict = {}
     titles: dict = {}
+    rows = _Rows()
     for entry in entries:
-        grouped[key(entry)].append(_row(entry))
-        titles.setdefault(key(entry), title(entry))
+        group = key(entry)
+        found = grouped.get(group)
+        if found is None:
+            found = grouped[group] = []
+            titles[group] = title(entry)
+        found.append(rows.row(entry))
     groups = [Group(titles[k], grouped[k]) for k in sorted(grouped)]
     report = Report("day-sheet", "Day Sheet", [], COLUMNS, groups, landscape=True)
     report.compute_totals(subtotals=True)

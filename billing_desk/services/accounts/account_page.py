@@ -6,15 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN
-
 from ...models import (
     Account,
     AuditEntry,
     Coverage,
     Invoice,
     InvoiceLine,
-    LedgerEntry,
     Letter,
     Order,
     Payment,
@@ -23,6 +20,7 @@ from ...models import (
 from ...money import ZERO, format_money
 from ...names import written
 from ..books.aging import BUCKETS, aging_by_account
+from ..books.ledger import AccountEntry, account_ledger
 from ..office.settings import office_details
 
 
@@ -56,17 +54,17 @@ def header(account_id: int, today: dt.date | None = None) -> AccountHeader:
                          statement.sent_on if statement else None)
 
 
-@dataclass
+@dataclass(slots=True)
 class LedgerRow:
-    entry: LedgerEntry
+    entry: AccountEntry
     balance: Decimal
 
     @property
     def target(self) -> tuple[str, int] | None:
         """What the row drills down to: ('invoice' | 'payment' | 'adjustment', id)."""
         entry = self.entry
-        for kind in ("adjustment", "payment", "invoice"):
-            value = entry.__data__.get(kind)
+        for kind, value in (("adjustment", entry.adjustment_id), ("payment", entry.payment_id),
+                            ("invoice", entry.invoice_id)):
             if value:
                 return kind, value
         return None
@@ -75,8 +73,8 @@ class LedgerRow:
     def description(self) -> str:
         entry = self.entry
         text = entry.kind.replace("_", " ")
-        if entry.__data__.get("invoice"):
-            text += f", inv. {entry.invoice.number or 'draft'}"
+        if entry.invoice_id:
+            text += f", inv. {entry.invoice_number or 'draft'}"
         if entry.memo:
             text += f": {entry.memo}"
         return text
@@ -84,18 +82,8 @@ class LedgerRow:
 
 def ledger_rows(account_id: int, through: dt.date | None = None) -> list[LedgerRow]:
     """Every entry (keyed up to ``through``), oldest first, with the running balance (one query,
-    invoices joined)."""
-    query = (LedgerEntry.select(LedgerEntry, Invoice)
-             .join(Invoice, JOIN.LEFT_OUTER, on=(LedgerEntry.invoice == Invoice.id))
-             .where(LedgerEntry.account == account_id)
-             .order_by(LedgerEntry.entry_date, LedgerEntry.id))
-    if through is not None:
-        query = query.where(LedgerEntry.entry_date <= through)
-    rows, balance = [], ZERO
-    for entry in query:
-        balance += entry.amount
-        rows.append(LedgerRow(entry, balance))
-    return rows
+    invoices joined, plain rows: books.ledger.account_ledger)."""
+    return [LedgerRow(entry, balance) for entry, balance in account_ledger(account_id, through)]
 
 
 def drill_down(target: tuple[str, int]) -> list[tuple[str, str]]:
@@ -289,7 +277,7 @@ def ledger_data(account_id: int, today: dt.date | None = None, *,
     owed = {"patient": ZERO, "insurance": ZERO}
     credit = ZERO
     for r in entries:
-        if r.entry.__data__.get("line") is None:
+        if r.entry.line_id is None:
             credit -= r.entry.amount
         else:
             owed[r.entry.party] += r.entry.amount

@@ -8,13 +8,12 @@ so it gives the answer it gave then. Sums stay in whole cents until a row is rea
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from peewee import fn
 
+from ...collector import collector_paused
 from ...models import LedgerEntry, database
 from ...money import from_cents
 
@@ -98,19 +97,30 @@ def open_items_sql(fast: bool, account: bool) -> str:
                           SUM(patient_balance), SUM(insurance_balance)
                    FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
                    GROUP BY account_id, payer_id, bucket"""
-    where = "AND le.account_id = ?" if account else ""
-    return f"""SELECT account_id, COALESCE(payer_id, 0), {_bucket_case()} AS bucket, SUM(p), SUM(i)
-               FROM (SELECT le.account_id AS account_id, inv.payer_id AS payer_id,
-                            inv.due_date AS due_date,
-                            SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
-                            SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
-                     FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
-                     WHERE le.entry_date <= ? {where}
-                     GROUP BY le.invoice_id, le.account_id, inv.payer_id, inv.due_date
-                     HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
-                         OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0
-                    ) AS open_items
-               GROUP BY account_id, payer_id, bucket"""
+    return f"""SELECT o.account_id, COALESCE(inv.payer_id, 0), {_bucket_case("inv.due_date")} AS bucket,
+                      SUM(o.p), SUM(o.i)
+               FROM {_ledger_open_items(account)} JOIN invoice inv ON inv.id = o.invoice_id
+               GROUP BY o.account_id, inv.payer_id, bucket"""
+
+
+def _ledger_open_items(account: bool) -> str:
+    """Each invoice's (and account's) open patient and insurance cents as of a day, summed from
+    the ledger alone (``o``: invoice_id, account_id, p, i; parameters: the day, then the account
+    id when ``account``).
+
+    Summed before the invoice is joined, so the ledger is read in invoice order through its
+    covering index (ledger_entry_invoice_day) and each open item's invoice is looked up once.
+    Joined first, the planner walked all the invoices and searched the ledger for each: 5-6 s
+    for a year-old aging on the benchmark book where this takes 1.5 s.
+    """
+    where = "AND account_id = ?" if account else ""
+    patient = "SUM(CASE WHEN party = 'patient' THEN amount ELSE 0 END)"
+    insurance = "SUM(CASE WHEN party = 'insurance' THEN amount ELSE 0 END)"
+    return f"""(SELECT invoice_id, account_id, {patient} AS p, {insurance} AS i
+                FROM ledger_entry
+                WHERE entry_date <= ? AND invoice_id IS NOT NULL {where}
+                GROUP BY invoice_id, account_id
+                HAVING {patient} != 0 OR {insurance} != 0) AS o"""
 
 
 def _open_items(as_of: dt.date, account_id: int | None, fast: bool | None = None):
@@ -152,18 +162,9 @@ def account_buckets_sql(fast: bool, account: bool) -> str:
         return f"""SELECT account_id, {_bucket_case()} AS bucket, SUM(patient_balance), SUM(insurance_balance)
                    FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
                    GROUP BY account_id, bucket"""
-    where = "AND le.account_id = ?" if account else ""
-    return f"""SELECT account_id, {_bucket_case()} AS bucket, SUM(p), SUM(i)
-               FROM (SELECT le.account_id AS account_id, inv.due_date AS due_date,
-                            SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) AS p,
-                            SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) AS i
-                     FROM ledger_entry le JOIN invoice inv ON inv.id = le.invoice_id
-                     WHERE le.entry_date <= ? {where}
-                     GROUP BY le.invoice_id, le.account_id, inv.due_date
-                     HAVING SUM(CASE WHEN le.party = 'patient' THEN le.amount ELSE 0 END) != 0
-                         OR SUM(CASE WHEN le.party = 'insurance' THEN le.amount ELSE 0 END) != 0
-                    ) AS open_items
-               GROUP BY account_id, bucket"""
+    return f"""SELECT o.account_id, {_bucket_case("inv.due_date")} AS bucket, SUM(o.p), SUM(o.i)
+               FROM {_ledger_open_items(account)} JOIN invoice inv ON inv.id = o.invoice_id
+               GROUP BY o.account_id, bucket"""
 
 
 def aging_by_account(as_of: dt.date, account_id: int | None = None,
@@ -176,7 +177,7 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
     if account_id is not None:
         params.append(account_id)
     rows: dict[int, AgingRow] = {}
-    with _collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
+    with collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
         rows_in = database.execute_sql(account_buckets_sql(fast, account_id is not None), params).fetchall()
         for account, bucket, patient, insurance in rows_in:
             row = rows.get(account)
@@ -191,24 +192,6 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
         if apply_credits:
             _apply_credit(row)
     return rows
-
-
-@contextmanager
-def _collector_paused():
-    """Building many acyclic objects at once: pause the cyclic garbage collector meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # What was built is kept and holds no cycles: hand it to the oldest generation at once
-        # (freeze, then unfreeze, moves every young object there without a pass). Left young,
-        # the first allocation after enable() traced all of it: 170-370 ms of a whole book's
-        # aging on the benchmark book, more than its SQL.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def take_credit_oldest_first(patient_cents: list[int], credit_cents: int) -> list[int]:

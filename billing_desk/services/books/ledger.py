@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from peewee import fn
@@ -17,6 +18,7 @@ from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User,
 from ...models.migration_ages import NO_DUE_DATE, from_entries, kinds_from_entries
 from ...money import ZERO, format_money, from_cents, to_cents
 from ..office.transactions import today
+from .reports_data import as_date
 
 
 def post_entry(*, account_id: int, amount: Decimal, kind: str, party: str, by: User,
@@ -97,13 +99,53 @@ def account_entries(account_id: int):
             .order_by(LedgerEntry.entry_date, LedgerEntry.id))
 
 
-def running_ledger(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
+@dataclass(slots=True)
+class AccountEntry:
+    """One entry of an account's ledger as the account page and its printout show it: the
+    entry's own values (the model's names and types) and its invoice's number, no model."""
+
+    id: int
+    entry_date: dt.date
+    posting_date: dt.date
+    kind: str
+    party: str
+    amount: Decimal
+    memo: str
+    invoice_id: int | None
+    invoice_number: int | None
+    line_id: int | None
+    payment_id: int | None
+    adjustment_id: int | None
+
+
+def account_ledger(account_id: int, through: dt.date | None = None) -> list[tuple[AccountEntry, Decimal]]:
+    """Every entry of the account (keyed up to ``through``), oldest first, each with the
+    balance after it. One statement, read as plain rows: building a model instance for each
+    entry (and its invoice) took ten times the query."""
+    sql = """SELECT le.id, le.entry_date, le.posting_date, le.kind, le.party, le.amount, le.memo,
+                    le.invoice_id, inv.number, le.line_id, le.payment_id, le.adjustment_id
+             FROM ledger_entry le LEFT JOIN invoice inv ON inv.id = le.invoice_id
+             WHERE le.account_id = ? {through} ORDER BY le.entry_date, le.id"""
+    params: list = [account_id]
+    if through is not None:
+        params.append(through.isoformat())
+    rows = database.execute_sql(sql.format(through="" if through is None else "AND le.entry_date <= ?"),
+                                params).fetchall()
     balance = ZERO
-    rows = []
-    for entry in account_entries(account_id):
-        balance += entry.amount
-        rows.append((entry, balance))
-    return rows
+    ledger = []
+    dates: dict = {}  # an account's entries fall on a few days: each is parsed once
+    for key, entered, posted, kind, party, cents, memo, invoice, number, line, payment, adjustment in rows:
+        amount = from_cents(cents)
+        balance += amount
+        entry_date = dates.get(entered) or dates.setdefault(entered, as_date(entered))
+        posting_date = dates.get(posted) or dates.setdefault(posted, as_date(posted))
+        ledger.append((AccountEntry(key, entry_date, posting_date, kind, party, amount, memo,
+                                    invoice, number, line, payment, adjustment), balance))
+    return ledger
+
+
+def running_ledger(account_id: int) -> list[tuple[AccountEntry, Decimal]]:
+    return account_ledger(account_id)
 
 
 def check_ledger() -> list[str]:

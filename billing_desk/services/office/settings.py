@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ...field_names import register
-from ...models import Setting
+from ...models import Setting, database
 
 # A setting's title where its key does not read well on its own ("Office name" reads well).
 TITLES = {"office_address": "Address", "office_phone": "Phone", "office_tax_id": "Tax id",
@@ -157,18 +158,28 @@ register({key: spec.title for key, spec in SETTINGS.items()})
 
 def office_details() -> dict:
     """The letterhead of every printout, from the office_* settings: the one place it is read."""
-    address = [line.strip() for line in str(get_setting("office_address") or "").splitlines()
+    given = get_settings(("office_name", "office_address", "office_phone", "office_tax_id", "office_logo"))
+    address = [line.strip() for line in str(given["office_address"] or "").splitlines()
                if line.strip()]
-    return {"name": str(get_setting("office_name") or "Billing Desk"), "address_lines": address,
-            "phone": str(get_setting("office_phone") or ""),
-            "tax_id": str(get_setting("office_tax_id") or ""),
-            "logo": str(get_setting("office_logo") or "").strip()}
+    return {"name": str(given["office_name"] or "Billing Desk"), "address_lines": address,
+            "phone": str(given["office_phone"] or ""),
+            "tax_id": str(given["office_tax_id"] or ""),
+            "logo": str(given["office_logo"] or "").strip()}
 
 
 def get_setting(key: str) -> Any:
     spec = SETTINGS[key]
     row = Setting.get_or_none(Setting.key == key)
     return spec.default if row is None or row.value is None else row.value
+
+
+def get_settings(keys: Sequence[str]) -> dict[str, Any]:
+    """``get_setting`` of each key, in one statement (a printout's letterhead reads five)."""
+    specs = [SETTINGS[key] for key in keys]
+    marks = ", ".join("?" * len(specs))
+    kept = {key: Setting.value.python_value(value) for key, value in database.execute_sql(
+        f"SELECT key, value FROM setting WHERE key IN ({marks})", list(keys)).fetchall()}
+    return {spec.key: spec.default if kept.get(spec.key) is None else kept[spec.key] for spec in specs}
 
 
 def set_setting(key: str, value: Any, by) -> None:
