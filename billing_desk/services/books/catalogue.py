@@ -20,7 +20,7 @@ from ...errors import Problem, ValidationError
 from ...exchange import importing
 from ...models import CatalogueItem, FeeSchedule, Payer, User
 from ...money import parse_money
-from ..office import audit
+from ..office import audit, steady
 from ..office.transactions import in_transaction
 from ..office.validation import check_texts
 
@@ -199,6 +199,7 @@ def save_item(data: dict[str, str], by: User) -> CatalogueItem:
             item = CatalogueItem.get_by_id(item.id)
         else:
             item = CatalogueItem.create(**values)
+        steady.forget()  # an item kept by its code is read afresh
         audit.record(by, "update" if before else "create", item, summary=f"catalogue {item.code}",
                      before=before, after=audit.snapshot(item, *ITEM_COLUMNS))
     return item
@@ -269,6 +270,7 @@ def import_file(path: str | Path, by: User, *, skip_bad: bool = False) -> Import
             else:
                 CatalogueItem.create(**values)
                 result.items_added += 1
+            steady.forget()
         for _row, values in fees:
             _save_fee(values)
             result.fees_saved += 1

@@ -20,7 +20,7 @@ from ...models import (
 )
 from ...money import ZERO, parse_money
 from ..claims.claims import make_claims
-from ..office import audit
+from ..office import audit, steady
 from ..office.permissions import approved_note, require
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction, today
@@ -96,8 +96,9 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
 def _provider_name(draft: InvoiceDraft) -> str:
     """The invoice's provider as printed and reported: its rendering provider's name, or without
     one the text typed on it (an invoice from before rendering providers were picked, an order's)."""
-    rendering = (Provider.get_or_none(Provider.id == draft.rendering_provider_id)
-                 if draft.rendering_provider_id else None)
+    provider_id = draft.rendering_provider_id
+    rendering = (steady.kept("provider", provider_id, lambda: Provider.get_or_none(Provider.id == provider_id))
+                 if provider_id else None)
     return rendering.display_name if rendering is not None else (draft.provider or "").strip()
 
 

@@ -18,6 +18,7 @@ from ...models import (
     Payer,
     PlanRule,
 )
+from ..office import steady
 from ..office.transactions import today as office_today
 from .identity import billing_identity, check_npi, identity_problems
 from .payer_order import medicare_order_problem
@@ -41,8 +42,9 @@ def in_words(problem: Problem) -> str:
 
 
 def known_modifiers() -> frozenset[str]:
-    """The catalogue's modifiers and the standard ones."""
-    return STANDARD_MODIFIERS | {m.code.upper() for m in Modifier.select(Modifier.code)}
+    """The catalogue's modifiers and the standard ones (kept in a steady build)."""
+    return steady.kept("modifiers", None, lambda: STANDARD_MODIFIERS | {
+        m.code.upper() for m in Modifier.select(Modifier.code)})
 
 
 def scrub(claim: Claim, *, mode: str | None = None, today: dt.date | None = None) -> list[Problem]:
