@@ -157,3 +157,31 @@ class Stamped(BaseModel):
     """A record that remembers when it was keyed (the entry date)."""
 
     created_at = DateTimeField(default=now, index=True)
+
+
+_PREPARED: dict = {}  # (name, parameter style) -> [query, sql or None, times its params matched]
+
+
+def prepared(name: str, build, binds: list) -> list:
+    """The rows of ``build()`` (a peewee select of one fixed shape), its SQL compiled until it is
+    trusted and then reused: only the values change. ``binds`` are the query's parameters in the
+    order its SQL holds them, each ``(field, value)`` (the field converts it as peewee would; None
+    for a value passed as it is, such as a LIMIT). The statement is trusted once peewee's own
+    compilation has given exactly these parameters for two different sets of values; until then,
+    and whenever they disagree, peewee runs the query as always."""
+    db = database.obj
+    key = (name, db.param)
+    params = [value if field is None else field.db_value(value) for field, value in binds]
+    entry = _PREPARED.get(key)
+    if entry is not None and entry[1] is not None:
+        query, sql = entry[0], entry[1]
+        return list(query._get_cursor_wrapper(db.execute_sql(sql, params)))
+    query = build()
+    sql, compiled = query.sql()
+    if compiled != params:
+        _PREPARED[key] = [query, None, -1]  # never trusted: peewee compiles it every time
+    elif entry is None:
+        _PREPARED[key] = [query, None, params]
+    elif entry[2] != -1 and entry[2] != params:
+        _PREPARED[key] = [query, sql, 2]
+    return list(query)

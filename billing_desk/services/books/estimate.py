@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from ...models import Coverage, Plan
+from ...models import Coverage
 from ...money import ZERO, format_money, percent_of, round_money
 
 COVERED, NOT_COVERED, PRIOR_AUTH = "covered", "not_covered", "prior_auth"
@@ -267,8 +267,6 @@ def plan_terms(coverage, codes: list[str]) -> PlanTerms:
 
 
 def active_coverage(account_id: int, on: dt.date, rank: str = "primary") -> Coverage | None:
-    query = (Coverage.select(Coverage, Plan).join(Plan)
-             .where(Coverage.account == account_id, Coverage.rank == rank, Coverage.active == True)  # noqa: E712
-             .where((Coverage.start_date.is_null()) | (Coverage.start_date <= on))
-             .where((Coverage.end_date.is_null()) | (Coverage.end_date >= on)))
-    return query.first()
+    from ..claims.payer_order import covering  # the same rule, one statement
+
+    return covering(account_id, on, rank)

@@ -18,6 +18,7 @@ from ...models import (
     Provider,
     User,
 )
+from ...models.base import prepared
 from ...money import ZERO, parse_money
 from ..claims.claims import make_claims
 from ..office import audit, steady
@@ -97,7 +98,8 @@ def _provider_name(draft: InvoiceDraft) -> str:
     """The invoice's provider as printed and reported: its rendering provider's name, or without
     one the text typed on it (an invoice from before rendering providers were picked, an order's)."""
     provider_id = draft.rendering_provider_id
-    rendering = (steady.kept("provider", provider_id, lambda: Provider.get_or_none(Provider.id == provider_id))
+    rendering = (steady.kept("provider", provider_id,
+                             lambda: Provider.get_or_none(Provider.id == provider_id))
                  if provider_id else None)
     return rendering.display_name if rendering is not None else (draft.provider or "").strip()
 
@@ -209,9 +211,11 @@ def _primary_payer(account: Account, on: dt.date):
 
 
 def covers(plan: Plan, item_id: int) -> str:
-    rule = PlanRule.get_or_none(PlanRule.plan == plan, PlanRule.item == item_id)
-    if rule:
-        return rule.rule
+    rules = prepared("a plan's rule for an item", lambda: (
+        PlanRule.select().where(PlanRule.plan == plan, PlanRule.item == item_id).limit(1)),
+        [(PlanRule.plan, plan), (PlanRule.item, item_id), (None, 1)])
+    if rules:
+        return rules[0].rule
     return "covered" if plan.covers_unlisted else "not_covered"
 
 
