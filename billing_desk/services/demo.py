@@ -30,13 +30,14 @@ from ..models import (
     User,
     database,
 )
+from ..models.base import prepared
 from ..money import ZERO, round_money
 from ..paths import resource
 from . import demo_claims
 from .accounts import cases, registry
 from .books import adjustments, invoices, payments
 from .books.payments import RemitLine
-from .office.steady import steady
+from .office.steady import kept, steady
 from .office.users import ensure_administrator
 
 DEMO_PASSWORD = "billing-demo"  # the demo is for trying the program: every demo user's password
@@ -280,10 +281,12 @@ def _remit(world: DemoWorld, invoice_id: int, behaviour: str) -> None:
     if invoice.insurance_balance <= 0:
         return
     remits = []
-    for line in invoice.lines:
+    for line in prepared("an invoice's lines", lambda: InvoiceLine.select().where(
+            InvoiceLine.invoice == invoice.id), [(InvoiceLine.invoice, invoice.id)]):
         if line.insurance_balance <= 0:
             continue
-        fee = FeeSchedule.get_or_none(FeeSchedule.payer == invoice.payer_id, FeeSchedule.item == line.item_id)
+        fee = kept("demo fee", (invoice.payer_id, line.item_id), functools.partial(
+            FeeSchedule.get_or_none, FeeSchedule.payer == invoice.payer_id, FeeSchedule.item == line.item_id))
         allowed = min(fee.allowed * line.quantity if fee else line.amount, line.insurance_balance)
         denied = rng.random() < 0.03
         paid = ZERO if denied else round_money(allowed * Decimal("0.8"))

@@ -194,8 +194,10 @@ def _fill_estimates(account_id: int, on: dt.date, lines: list[dict]) -> InvoiceP
 
 def _invoice_snapshot(invoice: Invoice) -> dict:
     data = audit.snapshot(invoice, "account", "status", "service_date", "provider", "total", "notes")
-    data["lines"] = [f"{l.code} x{l.quantity} @ {l.unit_price}" for l in
-                     invoice.lines.order_by(InvoiceLine.position)]
+    data["lines"] = [f"{l.code} x{l.quantity} @ {l.unit_price}" for l in prepared(
+        "an invoice's lines in order", lambda: InvoiceLine.select().where(
+            InvoiceLine.invoice == invoice.id).order_by(InvoiceLine.position),
+        [(InvoiceLine.invoice, invoice.id)])]
     return data
 
 
