@@ -37,10 +37,36 @@ def get_by_key(model, field, value):
     if sql is None:  # a query peewee compiles otherwise: let it
         return model.get(field == value)
     params = [field.db_value(value), 1, 0]
-    for row in query._get_cursor_wrapper(db.execute_sql(sql, params)):
+    for row in _rows(key, query, db.execute_sql(sql, params)):
         return row
     raise model.DoesNotExist(f"{model} instance matching query does not exist:\nSQL: {sql}\n"
                              f"Params: {params}")
+
+
+_COLUMNS: dict = {}  # a compiled statement's key -> how its cursor's columns become fields
+
+
+def _rows(key, query, cursor):
+    """peewee's rows of ``query`` from ``cursor`` (its compiled statement run again). How the
+    cursor's columns map to fields and converters is worked out by peewee on the statement's first
+    rows and kept: the same statement always has the same columns."""
+    wrapper = query._get_cursor_wrapper(cursor)
+    kept = _COLUMNS.get(key)
+    if kept is not None:
+        wrapper.__dict__.update(kept)
+        wrapper.initialized = True
+        return wrapper
+    before = dict(wrapper.__dict__)
+    row = cursor.fetchone()
+    if row is None:
+        return []
+    wrapper.initialize()
+    _COLUMNS[key] = {name: value for name, value in wrapper.__dict__.items()
+                     if name not in before or before[name] is not value}
+    wrapper.initialized = True
+    wrapper.count = 1
+    wrapper.row_cache.append(wrapper.process_row(row))
+    return list(wrapper)  # the first row, then the rest
 
 
 def _integer_key(field) -> bool:
@@ -175,7 +201,7 @@ def prepared(name: str, build, binds: list) -> list:
     entry = _PREPARED.get(key)
     if entry is not None and entry[1] is not None:
         query, sql = entry[0], entry[1]
-        return list(query._get_cursor_wrapper(db.execute_sql(sql, params)))
+        return list(_rows(key, query, db.execute_sql(sql, params)))
     query = build()
     sql, compiled = query.sql()
     if compiled != params:
