@@ -243,18 +243,24 @@ def estimate_for(account_id: int, on: dt.date, lines: list[ChargeLine]) -> Estim
 
 def plan_terms(coverage, codes: list[str]) -> PlanTerms:
     from ...models import CatalogueItem, FeeSchedule, PlanCopay, PlanRule
+    from ...models.base import prepared
     from ..claims.payer_calls import verified_words
 
     plan = coverage.plan
     codes = sorted(set(codes))
-    rules = {code: rule for code, rule in
-             PlanRule.select(CatalogueItem.code, PlanRule.rule).join(CatalogueItem)
-             .where(PlanRule.plan == plan.id, CatalogueItem.code.in_(codes)).tuples()}
-    allowed = {item.code: item.allowed for item in
-               FeeSchedule.select(CatalogueItem.code, FeeSchedule.allowed).join(CatalogueItem)
-               .where(FeeSchedule.payer == plan.payer_id, CatalogueItem.code.in_(codes)).objects()}
-    copays = {c.category: CategoryCopay(c.copay, c.deductible_applies)
-              for c in PlanCopay.select().where(PlanCopay.plan == plan.id)}
+    by_code = [(CatalogueItem.code, code) for code in codes]
+    rules = {code: rule for code, rule in prepared(f"a plan's rules for {len(codes)} codes", lambda: (
+        PlanRule.select(CatalogueItem.code, PlanRule.rule).join(CatalogueItem)
+        .where(PlanRule.plan == plan.id, CatalogueItem.code.in_(codes)).tuples()),
+        [(PlanRule.plan, plan.id), *by_code])}
+    allowed = {item.code: item.allowed for item in prepared(
+        f"a payer's fees for {len(codes)} codes", lambda: (
+        FeeSchedule.select(CatalogueItem.code, FeeSchedule.allowed).join(CatalogueItem)
+        .where(FeeSchedule.payer == plan.payer_id, CatalogueItem.code.in_(codes)).objects()),
+        [(FeeSchedule.payer, plan.payer_id), *by_code])}
+    copays = {c.category: CategoryCopay(c.copay, c.deductible_applies) for c in prepared(
+        "a plan's copays", lambda: PlanCopay.select().where(PlanCopay.plan == plan.id),
+        [(PlanCopay.plan, plan.id)])}
     categories = {code: category for code, category in
                   CatalogueItem.select(CatalogueItem.code, CatalogueItem.category)
                   .where(CatalogueItem.code.in_(codes)).tuples()} if copays else {}

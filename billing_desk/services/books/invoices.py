@@ -63,7 +63,10 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
     """Check the whole invoice; every problem names its field (``lines[2].quantity``...)."""
     problems: list[Problem] = check_texts(vars(draft), ("provider", "place_of_service", "notes",
                                                         "prior_authorization"), multiline=("notes",))
-    account = Account.get_or_none(Account.id == draft.account_id) if draft.account_id else None
+    try:
+        account = Account.get_by_id(draft.account_id) if draft.account_id else None
+    except Account.DoesNotExist:
+        account = None
     if account is None:
         problems.append(Problem("account", "choose the account to bill"))
     service_date, problem = parse_date(draft.service_date, "service_date", required=True,
@@ -231,7 +234,9 @@ def post_invoice(invoice_id: int, by: User, *, entry_date: dt.date | None = None
         if account.status != "active":
             raise RuleError(f"Account {account.number} is {account.status}: only active accounts "
                             "can be invoiced.")
-        lines = list(invoice.lines.order_by(InvoiceLine.position))
+        lines = prepared("an invoice's lines in order", lambda: InvoiceLine.select().where(
+            InvoiceLine.invoice == invoice.id).order_by(InvoiceLine.position),
+            [(InvoiceLine.invoice, invoice.id)])
         if not lines:
             raise RuleError("An invoice needs at least one line before it is posted.")
         coverage = active_coverage(account.id, invoice.service_date, "primary")

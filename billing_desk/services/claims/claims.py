@@ -89,9 +89,10 @@ def make_claims(invoice: Invoice, by: User, *, on: dt.date | None = None) -> lis
     coverage = covering(invoice.account_id, invoice.service_date, "primary")
     if coverage is None:
         return []
-    lines = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice.id,
-                                            InvoiceLine.insurance_balance > 0)
-                 .order_by(InvoiceLine.position))
+    lines = prepared("an invoice's lines insurance owes on", lambda: (
+        InvoiceLine.select().where(InvoiceLine.invoice == invoice.id, InvoiceLine.insurance_balance > 0)
+        .order_by(InvoiceLine.position)),
+        [(InvoiceLine.invoice, invoice.id), (InvoiceLine.insurance_balance, 0)])
     if not lines:
         return []
     return [new_claim(invoice, coverage, lines, by, rank="primary", on=on)]
