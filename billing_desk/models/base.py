@@ -139,8 +139,8 @@ def _save_plainly(record: BaseModel, only) -> int | None:
         return None
     data = dict(record.__data__)
     if only is not None:
-        names = {f if isinstance(f, str) else f.name for f in only}
-        data = {name: value for name, value in data.items() if name in names}
+        chosen = {f if isinstance(f, str) else f.name for f in only}
+        data = {name: value for name, value in data.items() if name in chosen}
     record._populate_unsaved_relations(data)
     fields = meta.fields
     pk = record._pk
