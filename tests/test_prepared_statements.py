@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing_desk.models import Account, CatalogueItem, Setting
-from billing_desk.models import base as models_base
+from billing_desk.models import Account, CatalogueItem, Setting, base as models_base
 from billing_desk.models.base import prepared
 from billing_desk.services.office import settings, steady
 
