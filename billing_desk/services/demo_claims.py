@@ -13,6 +13,7 @@ from ..choices import MEDICARE_FILING_CODES, PAYER_PROGRAMS
 from ..models import Account, Claim, ClaimEvent, Coverage, Plan, Provider
 from .claims import claim_status, denials, payer_calls
 from .claims.scrubber import scrub
+from .office import steady
 
 DemoWorld = Any  # demo.DemoWorld: its rng, recipe, clerk, today, counter and ``at``
 
@@ -45,8 +46,9 @@ def providers_for(world: DemoWorld, account: Account) -> dict:
     if account.kind != "patient":
         return {}
     rng = random.Random(f"visit-{account.number}-{world.counter}")
-    rendering = list(Provider.select().where(Provider.role == "rendering").order_by(Provider.id))
-    referring = Provider.get_or_none(Provider.role == "referring")
+    rendering, referring = steady.kept("demo doctors", None, lambda: (
+        list(Provider.select().where(Provider.role == "rendering").order_by(Provider.id)),
+        Provider.get_or_none(Provider.role == "referring")))
     return {"rendering_provider_id": rng.choice(rendering).id if rendering else None,
             "referring_provider_id": referring.id if referring and rng.random() < 0.2 else None}
 

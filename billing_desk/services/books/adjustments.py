@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ...errors import Problem, RuleError, ValidationError
 from ...models import Adjustment, InvoiceLine, Payment, ReasonCode, User
+from ...models.base import prepared
 from ...money import ZERO, format_money, parse_money
 from ..office import audit
 from ..office.permissions import approved_note, approver, require
@@ -147,8 +148,10 @@ def post_remittance(payer_id: int, account_id: int, check_reference: str, lines:
                                      amount=sum((c.paid for c in claims), ZERO))
     done = remittances.post_remittance(remittance, by, payer_id=payer_id, entry_date=entry_date,
                                        once=False)
-    return (Payment.select().where(Payment.insurance_payment == done.check_id, Payment.amount != 0)
-            .order_by(Payment.id).first())
+    rows = prepared("a check's first payment part", lambda: Payment.select().where(
+        Payment.insurance_payment == done.check_id, Payment.amount != 0).order_by(Payment.id).limit(1),
+        [(Payment.insurance_payment, done.check_id), (Payment.amount, 0), (None, 1)])
+    return rows[0] if rows else None
 
 
 def credit_memo(invoice_id: int, lines: Sequence[tuple[int, str | int | Decimal]], reason: str, by: User, *,

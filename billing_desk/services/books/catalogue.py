@@ -20,7 +20,7 @@ from ...errors import Problem, ValidationError
 from ...exchange import importing
 from ...models import CatalogueItem, FeeSchedule, Payer, User
 from ...money import parse_money
-from ..office import audit, stale
+from ..office import audit, stale, steady
 from ..office.transactions import in_transaction
 from ..office.validation import check_texts
 
@@ -219,6 +219,7 @@ def save_item(data: dict[str, str], by: User, *, loaded_as: str = "") -> Catalog
             item = CatalogueItem.get_by_id(item.id)
         else:
             item = CatalogueItem.create(**values)
+        steady.forget()  # an item kept by its code is read afresh
         audit.record(by, "update" if before else "create", item, summary=f"catalogue {item.code}",
                      before=before, after=audit.snapshot(item, *ITEM_COLUMNS))
     return item
@@ -314,6 +315,7 @@ def import_file(path: str | Path, by: User, *, skip_bad: bool = False) -> Import
             else:
                 CatalogueItem.create(**values)
                 result.items_added += 1
+            steady.forget()
         for _row, values in fees:
             _save_fee(values)
             result.fees_saved += 1

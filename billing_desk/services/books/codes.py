@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ...errors import Problem
 from ...models import CatalogueItem
+from ..office import steady
 from .icd_index import CodeSet, code_set
 
 
@@ -90,7 +91,8 @@ def _billable_index() -> tuple[tuple[str, str], ...]:
 
 
 def find_item(code: str) -> CatalogueItem | None:
-    return CatalogueItem.get_or_none(CatalogueItem.code == (code or "").strip().upper())
+    code = (code or "").strip().upper()
+    return steady.kept("item", code, lambda: CatalogueItem.get_or_none(CatalogueItem.code == code))
 
 
 def search_items(text: str, limit: int = 20) -> list[CatalogueItem]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from ...choices import CLAIM_CLOSED_STATUSES
 from ...errors import RuleError, ValidationError
 from ...models import Claim, Invoice, InvoiceLine, Payer
+from ...models.base import prepared
 from ...money import ZERO
 from ...remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
 
@@ -44,9 +45,12 @@ def eob_claim(invoice_number: str, payer_id: int | None = None) -> tuple[Invoice
 
 
 def claim_of(invoice: Invoice, payer_id: int | None) -> Claim:
-    query = Claim.select().where(Claim.invoice == invoice.id, Claim.status != "voided")
+    binds = [(Claim.invoice, invoice.id), (Claim.status, "voided")]
     if payer_id:
-        query = query.where(Claim.payer == payer_id)
+        binds.append((Claim.payer, payer_id))
+    query = prepared(f"an invoice's claims ({len(binds)})", lambda: Claim.select().where(
+        Claim.invoice == invoice.id, Claim.status != "voided", *(
+            [Claim.payer == payer_id] if payer_id else [])), binds)
     open_first = sorted(query, key=lambda c: (c.status in CLAIM_CLOSED_STATUSES, -c.id))
     if not open_first:
         payer = Payer.get_by_id(payer_id).name if payer_id else "any payer"
@@ -82,7 +86,8 @@ def _line_value(line: InvoiceLine, keyed: EobLine) -> RemittanceLine:
 def eob_remittance(claim: Claim, keyed: list[EobLine], *, reference: str, paid_on: dt.date,
                    method: str = "check") -> Remittance:
     """One claim of a paper EOB as a remittance whose amount is what the claim's lines pay."""
-    lines = {l.id: l for l in InvoiceLine.select().where(InvoiceLine.invoice == claim.invoice_id)}
+    lines = {l.id: l for l in prepared("an invoice's lines", lambda: InvoiceLine.select().where(
+        InvoiceLine.invoice == claim.invoice_id), [(InvoiceLine.invoice, claim.invoice_id)])}
     values = []
     for item in keyed:
         if item.line_id not in lines:

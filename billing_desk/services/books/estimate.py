@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from ...models import Coverage, Plan
+from ...models import Coverage
 from ...money import ZERO, format_money, percent_of, round_money
 
 COVERED, NOT_COVERED, PRIOR_AUTH = "covered", "not_covered", "prior_auth"
@@ -243,18 +243,24 @@ def estimate_for(account_id: int, on: dt.date, lines: list[ChargeLine]) -> Estim
 
 def plan_terms(coverage, codes: list[str]) -> PlanTerms:
     from ...models import CatalogueItem, FeeSchedule, PlanCopay, PlanRule
+    from ...models.base import prepared
     from ..claims.payer_calls import verified_words
 
     plan = coverage.plan
     codes = sorted(set(codes))
-    rules = {code: rule for code, rule in
-             PlanRule.select(CatalogueItem.code, PlanRule.rule).join(CatalogueItem)
-             .where(PlanRule.plan == plan.id, CatalogueItem.code.in_(codes)).tuples()}
-    allowed = {item.code: item.allowed for item in
-               FeeSchedule.select(CatalogueItem.code, FeeSchedule.allowed).join(CatalogueItem)
-               .where(FeeSchedule.payer == plan.payer_id, CatalogueItem.code.in_(codes)).objects()}
-    copays = {c.category: CategoryCopay(c.copay, c.deductible_applies)
-              for c in PlanCopay.select().where(PlanCopay.plan == plan.id)}
+    by_code = [(CatalogueItem.code, code) for code in codes]
+    rules = {code: rule for code, rule in prepared(f"a plan's rules for {len(codes)} codes", lambda: (
+        PlanRule.select(CatalogueItem.code, PlanRule.rule).join(CatalogueItem)
+        .where(PlanRule.plan == plan.id, CatalogueItem.code.in_(codes)).tuples()),
+        [(PlanRule.plan, plan.id), *by_code])}
+    allowed = {item.code: item.allowed for item in prepared(
+        f"a payer's fees for {len(codes)} codes", lambda: (
+        FeeSchedule.select(CatalogueItem.code, FeeSchedule.allowed).join(CatalogueItem)
+        .where(FeeSchedule.payer == plan.payer_id, CatalogueItem.code.in_(codes)).objects()),
+        [(FeeSchedule.payer, plan.payer_id), *by_code])}
+    copays = {c.category: CategoryCopay(c.copay, c.deductible_applies) for c in prepared(
+        "a plan's copays", lambda: PlanCopay.select().where(PlanCopay.plan == plan.id),
+        [(PlanCopay.plan, plan.id)])}
     categories = {code: category for code, category in
                   CatalogueItem.select(CatalogueItem.code, CatalogueItem.category)
                   .where(CatalogueItem.code.in_(codes)).tuples()} if copays else {}
@@ -267,8 +273,6 @@ def plan_terms(coverage, codes: list[str]) -> PlanTerms:
 
 
 def active_coverage(account_id: int, on: dt.date, rank: str = "primary") -> Coverage | None:
-    query = (Coverage.select(Coverage, Plan).join(Plan)
-             .where(Coverage.account == account_id, Coverage.rank == rank, Coverage.active == True)  # noqa: E712
-             .where((Coverage.start_date.is_null()) | (Coverage.start_date <= on))
-             .where((Coverage.end_date.is_null()) | (Coverage.end_date >= on)))
-    return query.first()
+    from ..claims.payer_order import covering  # the same rule, one statement
+
+    return covering(account_id, on, rank)

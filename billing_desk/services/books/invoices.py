@@ -18,9 +18,10 @@ from ...models import (
     Provider,
     User,
 )
+from ...models.base import prepared
 from ...money import ZERO, parse_money
 from ..claims.claims import make_claims
-from ..office import audit, stale
+from ..office import audit, stale, steady
 from ..office.permissions import approved_note, require
 from ..office.sequences import next_number
 from ..office.transactions import in_transaction, today
@@ -62,7 +63,10 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
     """Check the whole invoice; every problem names its field (``lines[2].quantity``...)."""
     problems: list[Problem] = check_texts(vars(draft), ("provider", "place_of_service", "notes",
                                                         "prior_authorization"), multiline=("notes",))
-    account = Account.get_or_none(Account.id == draft.account_id) if draft.account_id else None
+    try:
+        account = Account.get_by_id(draft.account_id) if draft.account_id else None
+    except Account.DoesNotExist:
+        account = None
     if account is None:
         problems.append(Problem("account", "choose the account to bill"))
     service_date, problem = parse_date(draft.service_date, "service_date", required=True,
@@ -96,8 +100,10 @@ def validate_draft(draft: InvoiceDraft) -> tuple[dict, list[dict], list[str], li
 def _provider_name(draft: InvoiceDraft) -> str:
     """The invoice's provider as printed and reported: its rendering provider's name, or without
     one the text typed on it (an invoice from before rendering providers were picked, an order's)."""
-    rendering = (Provider.get_or_none(Provider.id == draft.rendering_provider_id)
-                 if draft.rendering_provider_id else None)
+    provider_id = draft.rendering_provider_id
+    rendering = (steady.kept("provider", provider_id,
+                             lambda: Provider.get_or_none(Provider.id == provider_id))
+                 if provider_id else None)
     return rendering.display_name if rendering is not None else (draft.provider or "").strip()
 
 
@@ -208,8 +214,10 @@ def _fill_estimates(account_id: int, on: dt.date, lines: list[dict]) -> InvoiceP
 
 def _invoice_snapshot(invoice: Invoice) -> dict:
     data = audit.snapshot(invoice, "account", "status", "service_date", "provider", "total", "notes")
-    data["lines"] = [f"{l.code} x{l.quantity} @ {l.unit_price}" for l in
-                     invoice.lines.order_by(InvoiceLine.position)]
+    data["lines"] = [f"{l.code} x{l.quantity} @ {l.unit_price}" for l in prepared(
+        "an invoice's lines in order", lambda: InvoiceLine.select().where(
+            InvoiceLine.invoice == invoice.id).order_by(InvoiceLine.position),
+        [(InvoiceLine.invoice, invoice.id)])]
     return data
 
 
@@ -225,9 +233,11 @@ def _primary_payer(account: Account, on: dt.date):
 
 
 def covers(plan: Plan, item_id: int) -> str:
-    rule = PlanRule.get_or_none(PlanRule.plan == plan, PlanRule.item == item_id)
-    if rule:
-        return rule.rule
+    rules = prepared("a plan's rule for an item", lambda: (
+        PlanRule.select().where(PlanRule.plan == plan, PlanRule.item == item_id).limit(1)),
+        [(PlanRule.plan, plan), (PlanRule.item, item_id), (None, 1)])
+    if rules:
+        return rules[0].rule
     return "covered" if plan.covers_unlisted else "not_covered"
 
 
@@ -241,7 +251,9 @@ def post_invoice(invoice_id: int, by: User, *, entry_date: dt.date | None = None
         if account.status != "active":
             raise RuleError(f"Account {account.number} is {account.status}: only active accounts "
                             "can be invoiced.")
-        lines = list(invoice.lines.order_by(InvoiceLine.position))
+        lines = prepared("an invoice's lines in order", lambda: InvoiceLine.select().where(
+            InvoiceLine.invoice == invoice.id).order_by(InvoiceLine.position),
+            [(InvoiceLine.invoice, invoice.id)])
         if not lines:
             raise RuleError("An invoice needs at least one line before it is posted.")
         coverage = active_coverage(account.id, invoice.service_date, "primary")

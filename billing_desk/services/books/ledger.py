@@ -17,6 +17,7 @@ from ...choices import LEDGER_KINDS
 from ...models import Account, Invoice, InvoiceLine, LedgerEntry, Payment, User, database, now
 from ...models.migration_ages import NO_DUE_DATE, from_entries, kinds_from_entries
 from ...money import ZERO, format_money, from_cents, to_cents
+from ..office import steady
 from ..office.transactions import today
 from .reports_data import as_date
 
@@ -62,12 +63,16 @@ def open_entry_date(day: dt.date) -> dt.date:
     closed day is moved to the next open day, so a printed day sheet never changes. The
     posting date (the service or received date it stands for) keeps the date asked for.
     """
-    row = database.execute_sql("SELECT value FROM setting WHERE key = 'books_closed_through'"
-                               ).fetchone()
-    through = json.loads(row[0]) if row and row[0] else None
+    through = steady.kept("books_closed_through", None, _closed_through)
     if not through:
         return day
     return max(day, dt.date.fromisoformat(through) + dt.timedelta(days=1))
+
+
+def _closed_through() -> str | None:
+    row = database.execute_sql("SELECT value FROM setting WHERE key = 'books_closed_through'"
+                               ).fetchone()
+    return json.loads(row[0]) if row and row[0] else None
 
 
 def _id(record) -> int | None:

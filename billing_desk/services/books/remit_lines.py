@@ -17,6 +17,7 @@ from decimal import Decimal
 from peewee import fn
 
 from ...models import Adjustment, Claim, InvoiceLine, LedgerEntry, Payment, PaymentAllocation, User
+from ...models.base import prepared
 from ...money import ZERO, from_cents
 from ...remittance import PATIENT_SHARE_REASONS, RemittanceAdjustment, RemittanceLine
 from .ledger import post_entry
@@ -48,10 +49,12 @@ class LinePosting:
 
 def payer_owes(line_id: int, payer_id: int) -> Decimal:
     """What one payer owes on one line, from the ledger's insurance entries under its name."""
-    cents = (LedgerEntry.select(fn.SUM(LedgerEntry.amount))
-             .where(LedgerEntry.line == line_id, LedgerEntry.party == "insurance",
-                    LedgerEntry.payer == payer_id).scalar())
-    return from_cents(cents or 0)
+    rows = prepared("what a payer owes on a line", lambda: (
+        LedgerEntry.select(fn.SUM(LedgerEntry.amount)).where(
+            LedgerEntry.line == line_id, LedgerEntry.party == "insurance",
+            LedgerEntry.payer == payer_id).tuples()),
+        [(LedgerEntry.line, line_id), (LedgerEntry.party, "insurance"), (LedgerEntry.payer, payer_id)])
+    return from_cents(rows[0][0] or 0)
 
 
 def post_line(p: LinePosting) -> LineOutcome:

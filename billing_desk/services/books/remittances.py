@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from ...errors import RuleError, ValidationError
 from ...models import Claim, ClaimLine, InsurancePayment, InvoiceLine, Payment, RemitLine, User
+from ...models.base import prepared
 from ...money import ZERO, format_money
 from ...remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
 from ..claims import after_payment, claim_status
@@ -47,7 +48,10 @@ def fingerprint_of(remittance: Remittance) -> str | None:
 
 
 def find_claim(number: str) -> Claim | None:
-    return Claim.get_or_none(Claim.control_number == (number or "").strip())
+    number = (number or "").strip()
+    rows = prepared("a claim by its number", lambda: Claim.select().where(
+        Claim.control_number == number).limit(1), [(Claim.control_number, number), (None, 1)])
+    return rows[0] if rows else None
 
 
 def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = None,
@@ -191,9 +195,12 @@ def _reverse_status(claim: Claim, by: User, reference: str) -> None:
 def _match_lines(claim: Claim, payment: ClaimPayment) -> list[tuple[RemittanceLine, InvoiceLine | None]]:
     """Each remittance line to an invoice line: by the line id the 837 sent (REF*6R), else the
     first unmatched line of the same code (the claim's own lines first, then the invoice's)."""
-    on_claim = [cl.line for cl in ClaimLine.select(ClaimLine, InvoiceLine).join(InvoiceLine)
-                .where(ClaimLine.claim == claim.id).order_by(InvoiceLine.position)]
-    others = [l for l in claim.invoice.lines.order_by(InvoiceLine.position)
+    on_claim = [cl.line for cl in prepared("a claim's lines", lambda: (
+        ClaimLine.select(ClaimLine, InvoiceLine).join(InvoiceLine)
+        .where(ClaimLine.claim == claim.id).order_by(InvoiceLine.position)), [(ClaimLine.claim, claim.id)])]
+    others = [l for l in prepared("an invoice's lines in order", lambda: InvoiceLine.select().where(
+                  InvoiceLine.invoice == claim.invoice_id).order_by(InvoiceLine.position),
+                  [(InvoiceLine.invoice, claim.invoice_id)])
               if l.id not in {c.id for c in on_claim}]
     candidates = on_claim + others
     used: set[int] = set()

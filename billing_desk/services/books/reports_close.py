@@ -13,7 +13,7 @@ import datetime as dt
 
 from ...errors import RuleError
 from ...models import Setting, User
-from ..office import audit
+from ..office import audit, steady
 from ..office.permissions import require
 from ..office.transactions import in_transaction, today
 
@@ -53,6 +53,7 @@ def close_day(day: dt.date, by: User, *, now: dt.date | None = None) -> dt.date:
             raise RuleError(f"{day:%m/%d/%Y} is already closed (the books are closed through "
                             f"{before:%m/%d/%Y}).")
         Setting.insert(key=KEY, value=day.isoformat()).on_conflict_replace().execute()
+        steady.forget()  # a kept setting is read afresh
         audit.record(by, "close_day", table="setting",
                      summary=f"closed the books through {day:%m/%d/%Y}",
                      before={KEY: before.isoformat() if before else None},

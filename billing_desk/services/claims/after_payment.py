@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...models import Claim, Invoice, InvoiceLine, User
+from ...choices import CLAIM_CLOSED_STATUSES
+from ...models import Claim, ClaimLine, Invoice, InvoiceLine, User
+from ...models.base import prepared
 from ...money import ZERO
 from .claim_status import move, void
 from .claims import billing, new_claim, open_claim_of, stamp_on
@@ -58,8 +60,9 @@ def after_primary_payment(payer_id: int, adjudications: list[LineAdjudication], 
     gone out), and a secondary claim is made for each invoice whose patient has an active
     secondary coverage and still owes after the primary. Returns the secondary claims made."""
     by_invoice: dict[int, list[LineAdjudication]] = {}
-    lines = {l.id: l for l in InvoiceLine.select().where(
-        InvoiceLine.id.in_([a.line_id for a in adjudications]))}
+    ids = [a.line_id for a in adjudications]
+    lines = {l.id: l for l in prepared(f"invoice lines by id ({len(ids)})", lambda: (
+        InvoiceLine.select().where(InvoiceLine.id.in_(ids))), [(InvoiceLine.id, i) for i in ids])}
     for item in adjudications:
         by_invoice.setdefault(lines[item.line_id].invoice_id, []).append(item)
     made = []
@@ -75,11 +78,16 @@ def after_primary_payment(payer_id: int, adjudications: list[LineAdjudication], 
 
 def _mark_primary(invoice: Invoice, payer_id: int, items: list[LineAdjudication], by: User,
                   reference: str, paid_on: dt.date) -> Claim | None:
-    claim = (billing(Claim.select().where(Claim.invoice == invoice.id, Claim.payer == payer_id))
-             .order_by(Claim.id.desc()).first())
-    if claim is None:
+    claims = prepared("an invoice's newest open claim to a payer", lambda: (
+        billing(Claim.select().where(Claim.invoice == invoice.id, Claim.payer == payer_id))
+        .order_by(Claim.id.desc()).limit(1)),
+        [(Claim.invoice, invoice.id), (Claim.payer, payer_id)]
+        + [(Claim.status, s) for s in CLAIM_CLOSED_STATUSES] + [(Claim.frequency, "8"), (None, 1)])
+    if not claims:
         return None
-    on_claim = {cl.line_id for cl in claim.lines}
+    claim = claims[0]
+    on_claim = {line_id for (line_id,) in prepared("a claim's line ids", lambda: ClaimLine.select(
+        ClaimLine.line).where(ClaimLine.claim == claim.id).tuples(), [(ClaimLine.claim, claim.id)])}
     paid = [i for i in items if i.line_id in on_claim]
     if not paid or claim.status not in ("submitted", "accepted", "partly_paid"):
         return claim

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from ...errors import Problem, ValidationError
 from ...models import Setting, User
-from ..office import audit
+from ..office import audit, steady
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
 
@@ -79,6 +79,7 @@ def set_printer_offset(printer: str, offset_x, offset_y, by: User) -> tuple[Deci
         before = stored.get(name)
         stored[name] = {"x": str(x), "y": str(y)}
         Setting.insert(key=KEY, value=stored).on_conflict_replace().execute()
+        steady.forget()  # a kept setting is read afresh
         audit.record(by, "setting", table="setting", summary=f"CMS-1500 alignment for printer {name}: "
                      f"{x:+.2f} in right, {y:+.2f} in down",
                      before={name: before}, after={name: stored[name]})

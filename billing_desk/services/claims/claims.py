@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from ...choices import CLAIM_CLOSED_STATUSES
 from ...errors import RuleError
 from ...models import Claim, ClaimEvent, ClaimLine, Coverage, Invoice, InvoiceLine, User, now
+from ...models.base import prepared
 from ...money import ZERO
 from ..office import audit
 from ..office.sequences import next_number
@@ -25,8 +26,11 @@ def billing(query):
 
 def open_claim_of(line_id: int, payer_id: int) -> Claim | None:
     """The open claim of a payer that bills an invoice line, if any."""
-    return billing(Claim.select().join(ClaimLine)
-                   .where(ClaimLine.line == line_id, Claim.payer == payer_id)).first()
+    rows = prepared("open claim of a line", lambda: billing(
+        Claim.select().join(ClaimLine).where(ClaimLine.line == line_id, Claim.payer == payer_id)).limit(1),
+        [(ClaimLine.line, line_id), (Claim.payer, payer_id)]
+        + [(Claim.status, s) for s in CLAIM_CLOSED_STATUSES] + [(Claim.frequency, "8"), (None, 1)])
+    return rows[0] if rows else None
 
 
 def refuse_billed_twice(lines: Iterable[InvoiceLine], payer_id: int) -> None:
@@ -85,9 +89,10 @@ def make_claims(invoice: Invoice, by: User, *, on: dt.date | None = None) -> lis
     coverage = covering(invoice.account_id, invoice.service_date, "primary")
     if coverage is None:
         return []
-    lines = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice.id,
-                                            InvoiceLine.insurance_balance > 0)
-                 .order_by(InvoiceLine.position))
+    lines = prepared("an invoice's lines insurance owes on", lambda: (
+        InvoiceLine.select().where(InvoiceLine.invoice == invoice.id, InvoiceLine.insurance_balance > 0)
+        .order_by(InvoiceLine.position)),
+        [(InvoiceLine.invoice, invoice.id), (InvoiceLine.insurance_balance, 0)])
     if not lines:
         return []
     return [new_claim(invoice, coverage, lines, by, rank="primary", on=on)]

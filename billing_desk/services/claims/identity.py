@@ -11,7 +11,7 @@ from peewee import fn
 from ...choices import PROVIDER_ROLES, TAX_ID_KINDS
 from ...errors import Problem, RuleError, ValidationError
 from ...models import Invoice, Provider, Setting, User
-from ..office import audit, stale
+from ..office import audit, stale, steady
 from ..office.permissions import require
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
@@ -161,6 +161,7 @@ def save_billing_identity(identity: BillingIdentity, by: User, *, loaded_as: str
                                     table="setting", summaries=["billing identity changed"])
         before = get_setting("billing_identity")
         Setting.insert(key="billing_identity", value=asdict(identity)).on_conflict_replace().execute()
+        steady.forget()  # a kept setting is read afresh
         audit.record(by, "setting", table="setting", summary="billing identity changed",
                      before={"billing_identity": before}, after={"billing_identity": asdict(identity)})
     return identity
@@ -208,6 +209,7 @@ def add_provider(values: ProviderInput, by: User) -> Provider:
                                 Provider.active == True):  # noqa: E712
             raise ValidationError(f"a {clean['role']} provider with NPI {clean['npi']} is on file", "npi")
         provider = Provider.create(**clean)
+        steady.forget()  # a provider kept by its id is read afresh
         audit.record(by, "create", provider, summary=f"added {provider.role} provider {provider}",
                      after=audit.snapshot(provider, *SNAPSHOT))
     return provider
@@ -231,6 +233,7 @@ def update_provider(provider_id: int, values: ProviderInput, by: User, *, loaded
         for key, value in _provider_values(values).items():
             setattr(provider, key, value)
         provider.save()
+        steady.forget()
         audit.record(by, "update", provider, summary=f"changed provider {provider}", before=before,
                      after=audit.snapshot(provider, *SNAPSHOT))
     return provider
@@ -246,6 +249,7 @@ def deactivate_provider(provider_id: int, reason: str, by: User) -> Provider:
             raise RuleError(f"{provider.display_name} is already inactive.")
         provider.active = False
         provider.save()
+        steady.forget()
         audit.record(by, "deactivate", provider, summary=f"deactivated provider {provider}: {reason}")
     return provider
 
@@ -277,6 +281,7 @@ def reactivate_provider(provider_id: int, by: User) -> Provider:
             raise ValidationError(f"another active {provider.role} provider has NPI {provider.npi}", "npi")
         provider.active = True
         provider.save()
+        steady.forget()
         audit.record(by, "reactivate", provider, summary=f"reactivated provider {provider}")
     return provider
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ...choices import CALL_DIRECTIONS, CALL_TOPICS
 from ...errors import Problem, ValidationError
 from ...models import Claim, Coverage, Payer, PayerCall, Plan, User, now
+from ...models.base import prepared
 from ..office import audit
 from ..office.transactions import in_transaction, today as office_today
 from ..office.validation import check_texts, parse_date
@@ -184,9 +185,11 @@ def last_call(claim_id: int) -> PayerCall | None:
 
 def last_verification(coverage_id: int) -> PayerCall | None:
     """The coverage's latest verification, if it was ever verified."""
-    return (PayerCall.select().where(PayerCall.coverage == coverage_id,
-                                     PayerCall.topic == "verification")
-            .order_by(PayerCall.called_on.desc(), PayerCall.id.desc()).first())
+    rows = prepared("last verification", lambda: (
+        PayerCall.select().where(PayerCall.coverage == coverage_id, PayerCall.topic == "verification")
+        .order_by(PayerCall.called_on.desc(), PayerCall.id.desc()).limit(1)),
+        [(PayerCall.coverage, coverage_id), (PayerCall.topic, "verification"), (None, 1)])
+    return rows[0] if rows else None
 
 
 def verified_words(coverage_id: int) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 from ...choices import MEDICARE_FILING_CODES, PAYER_PROGRAMS
 from ...errors import Problem
 from ...models import Claim, Coverage, Plan
+from ...models.base import prepared
 
 AGED = 65  # a patient this old on the date of service is "working aged" (12), younger disabled (43)
 ESRD_MONTHS = 30  # Medicare pays second to a group health plan this long after ESRD entitlement
@@ -32,11 +33,14 @@ def in_esrd_period(coverage: Coverage, day: dt.date) -> bool:
 
 def covering(account_id: int, on: dt.date, rank: str) -> Coverage | None:
     """The account's active coverage of a rank on a day (the same rule as the estimate's)."""
-    query = (Coverage.select(Coverage, Plan).join(Plan)
-             .where(Coverage.account == account_id, Coverage.rank == rank, Coverage.active == True)  # noqa: E712
-             .where((Coverage.start_date.is_null()) | (Coverage.start_date <= on))
-             .where((Coverage.end_date.is_null()) | (Coverage.end_date >= on)))
-    return query.first()
+    rows = prepared("coverage of a rank on a day", lambda: (
+        Coverage.select(Coverage, Plan).join(Plan)
+        .where(Coverage.account == account_id, Coverage.rank == rank, Coverage.active == True)  # noqa: E712
+        .where((Coverage.start_date.is_null()) | (Coverage.start_date <= on))
+        .where((Coverage.end_date.is_null()) | (Coverage.end_date >= on)).limit(1)),
+        [(Coverage.account, account_id), (Coverage.rank, rank), (Coverage.active, True),
+         (Coverage.start_date, on), (Coverage.end_date, on), (None, 1)])
+    return rows[0] if rows else None
 
 
 def billed_before(claim: Claim) -> Coverage | None:

@@ -18,6 +18,8 @@ from ...models import (
     Payer,
     PlanRule,
 )
+from ...models.base import prepared
+from ..office import steady
 from ..office.transactions import today as office_today
 from .identity import billing_identity, check_npi, identity_problems
 from .payer_order import medicare_order_problem
@@ -41,8 +43,9 @@ def in_words(problem: Problem) -> str:
 
 
 def known_modifiers() -> frozenset[str]:
-    """The catalogue's modifiers and the standard ones."""
-    return STANDARD_MODIFIERS | {m.code.upper() for m in Modifier.select(Modifier.code)}
+    """The catalogue's modifiers and the standard ones (kept in a steady build)."""
+    return steady.kept("modifiers", None, lambda: STANDARD_MODIFIERS | {
+        m.code.upper() for m in Modifier.select(Modifier.code)})
 
 
 def scrub(claim: Claim, *, mode: str | None = None, today: dt.date | None = None) -> list[Problem]:
@@ -133,15 +136,21 @@ def _providers(claim: Claim) -> list[Problem]:
 
 def _lines(claim: Claim, payer: Payer, today: dt.date) -> list[Problem]:
     invoice = claim.invoice
-    diagnoses = {d.position for d in InvoiceDiagnosis.select().where(InvoiceDiagnosis.invoice == invoice.id)}
+    diagnoses = {position for (position,) in prepared("an invoice's diagnosis numbers", lambda: (
+        InvoiceDiagnosis.select(InvoiceDiagnosis.position).where(InvoiceDiagnosis.invoice == invoice.id)
+        .tuples()), [(InvoiceDiagnosis.invoice, invoice.id)])}
     problems = []
     if not diagnoses:
         problems.append(Problem("invoice.diagnoses", "a claim needs at least one diagnosis"))
     modifiers = known_modifiers()
-    rules = {r.item_id: r.rule for r in PlanRule.select().where(PlanRule.plan == claim.coverage.plan_id)}
-    lines = (ClaimLine.select(ClaimLine, InvoiceLine).join(InvoiceLine)
-             .where(ClaimLine.claim == claim.id).order_by(InvoiceLine.position))
-    if not lines.count():
+    plan_id = claim.coverage.plan_id
+    rules = dict(prepared("a plan's rules", lambda: (
+        PlanRule.select(PlanRule.item, PlanRule.rule).where(PlanRule.plan == plan_id).tuples()),
+        [(PlanRule.plan, plan_id)]))
+    lines = prepared("a claim's lines", lambda: (
+        ClaimLine.select(ClaimLine, InvoiceLine).join(InvoiceLine)
+        .where(ClaimLine.claim == claim.id).order_by(InvoiceLine.position)), [(ClaimLine.claim, claim.id)])
+    if not lines:
         problems.append(Problem("lines", "a claim needs at least one line"))
     for claim_line in lines:
         line = claim_line.line

@@ -22,7 +22,7 @@ from peewee import JOIN, Model
 from ...errors import DatabaseError, ValidationError
 from ...models import AuditEntry, User, database, now
 from ...models.db import DATABASE_ERRORS
-from . import audit_keys, seals
+from . import audit_keys, seals, steady
 from .permissions import REFUSAL_LISTENERS, require
 
 
@@ -72,7 +72,11 @@ def _missing_key_message() -> str:
 
 
 def chain_key() -> bytes:
-    """The office's chain key; a new office gets one on its first entry."""
+    """The office's chain key; a new office gets one on its first entry (kept in a steady build)."""
+    return steady.kept("chain_key", None, _chain_key)
+
+
+def _chain_key() -> bytes:
     office = audit_keys.office_id()
     if office is None:
         return audit_keys.new_office()[1]

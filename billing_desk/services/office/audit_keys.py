@@ -32,6 +32,7 @@ from pathlib import Path
 from ...models import Setting, database
 from ...models.server import OfficeServer
 from ...paths import data_dir
+from . import steady
 
 OFFICE_ID = "security.office_id"
 WRAPPED_KEY = "security.wrapped_chain_key"
@@ -53,12 +54,17 @@ def database_path() -> Path | None:
 
 
 def get_secret(key: str) -> str | None:
+    return steady.kept("secret", key, lambda: _read_secret(key))
+
+
+def _read_secret(key: str) -> str | None:
     row = Setting.get_or_none(Setting.key == key)
     return None if row is None else row.value
 
 
 def set_secret(key: str, value: str) -> None:
     Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    steady.forget()  # a kept setting is read afresh
 
 
 def office_id() -> str | None:

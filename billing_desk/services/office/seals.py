@@ -21,6 +21,7 @@ import hmac
 import json
 
 from ...models import Setting, User, database
+from . import steady
 
 USER_SEALS = "security.user_seals"
 LEDGER_SEAL = "security.ledger_seal"
@@ -39,6 +40,7 @@ def _get(name: str):
 
 def _put(name: str, value) -> None:
     Setting.insert(key=name, value=value).on_conflict_replace().execute()
+    steady.forget()  # a kept setting is read afresh
 
 
 def _user_seal(key: bytes, row: tuple) -> str:

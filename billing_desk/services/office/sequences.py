@@ -7,13 +7,14 @@ rolls back, and the next writer gets the number after it (or the same one, after
 
 from __future__ import annotations
 
-from ...models import Sequence, database
+from ...models import database
 
 STARTS = {"invoice": 1001, "account": 100001, "order": 5001, "payment": 1, "claim": 200001}
 
 
 def next_number(name: str) -> int:
-    Sequence.insert(name=name, next_value=STARTS.get(name, 1)).on_conflict_ignore().execute()
+    database.execute_sql("INSERT INTO sequence (name, next_value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                         (name, STARTS.get(name, 1)))  # a counter's first use starts it
     row = database.execute_sql("UPDATE sequence SET next_value = next_value + 1 WHERE name = ? "
                                "RETURNING next_value - 1", (name,)).fetchone()
     return int(row[0])

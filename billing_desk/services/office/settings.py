@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ...field_names import register
 from ...models import Setting, database
+from . import steady
 
 # A setting's title where its key does not read well on its own ("Office name" reads well).
 TITLES = {"office_address": "Address", "office_phone": "Phone", "office_tax_id": "Tax id",
@@ -169,8 +171,15 @@ def office_details() -> dict:
 
 def get_setting(key: str) -> Any:
     spec = SETTINGS[key]
+    value = steady.kept("setting", key, lambda: _stored_value(key))
+    if value is None:
+        return spec.default
+    return copy.deepcopy(value) if isinstance(value, (dict, list)) else value  # kept: never shared
+
+
+def _stored_value(key: str) -> Any:
     row = Setting.get_or_none(Setting.key == key)
-    return spec.default if row is None or row.value is None else row.value
+    return None if row is None else row.value
 
 
 def get_settings(keys: Sequence[str]) -> dict[str, Any]:
@@ -193,6 +202,7 @@ def set_setting(key: str, value: Any, by) -> None:
     with in_transaction():
         before = get_setting(key)
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        steady.forget()  # a kept setting is read afresh
         audit.record(by, "setting", table="setting", summary=f"{key} changed",
                      before={key: before}, after={key: value})
 
@@ -309,6 +319,7 @@ def save_settings(typed: dict[str, Any], by, *, loaded_as: str = "") -> list[str
         for key in changed:
             before = get_setting(key)
             Setting.insert(key=key, value=clean[key]).on_conflict_replace().execute()
+            steady.forget()  # a kept setting is read afresh
             audit.record(by, "setting", table="setting", summary=f"{key} changed",
                          before={key: before}, after={key: clean[key]})
     return changed

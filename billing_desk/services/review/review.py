@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Callable
 
 from ...errors import ValidationError
-from ..office import audit
+from ..office import audit, steady
 from ..office.settings import get_setting
 from ..office.stale import fingerprint, refuse_if_changed
 from ..office.transactions import in_transaction, today as office_today
@@ -199,6 +199,7 @@ def save_notes(start: dt.date, end: dt.date, text: str, by, *, loaded_as: str = 
         else:
             notes.pop(_notes_key(start, end), None)
         Setting.insert(key="review_notes", value=notes).on_conflict_replace().execute()
+        steady.forget()  # a kept setting is read afresh
         audit.record(
             by,
             "review_notes",
