@@ -1,0 +1,89 @@
+"""What an outside tester found in 835 imports: encodings, the same claim twice in one file, two
+payers sharing an electronic payer id. Each refusal names the segment or the payers; nothing is
+posted half-way."""
+
+from __future__ import annotations
+
+import pytest
+from claims_fixtures import DAY, insured, office  # noqa: F401
+from remit_fixtures import ERA, D, acme, billed, patient  # noqa: F401
+
+from billing_desk.errors import BillingError
+from billing_desk.exchange.x12_835 import read_835
+
+FULL = (ERA / "full_payment.835").read_text(encoding="ascii")
+
+
+def _bytes(text: str, name: bytes, address: bytes = b"1 PAYER WAY") -> bytes:
+    data = text.encode("ascii")
+    return data.replace(b"NM1*QC*1*DOE", b"NM1*QC*1*" + name).replace(b"1 PAYER WAY", address)
+
+
+def test_utf8_is_read_as_utf8():
+    (remittance,) = read_835(_bytes(FULL, "DOÉ".encode()))
+    assert remittance.claims[0].patient_name == "DOÉ, JANE"
+
+
+def test_a_file_without_utf8_is_read_as_windows_1252():
+    (remittance,) = read_835(_bytes(FULL, "O\u2019BRIÉN".encode("cp1252")))
+    assert remittance.claims[0].patient_name == "O\u2019BRIÉN, JANE"
+
+
+def test_mixed_encodings_are_refused_naming_the_segment_and_the_byte():
+    mixed = _bytes(FULL, "DOÉ".encode(), address="RUE DU CAFÉ".encode("latin-1"))
+    with pytest.raises(BillingError, match=r"segment 8 \(N3\): the byte 0xC9 is not UTF-8.*mixes"):
+        read_835(mixed)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_a_control_character_is_refused_naming_the_segment(char):
+    with pytest.raises(BillingError, match=rf"segment 15 \(NM1\): .*control character 0x{ord(char):02X}"):
+        read_835(FULL.replace("NM1*QC*1*DOE", f"NM1*QC*1*D{char}OE"))
+    with pytest.raises(BillingError, match=r"segment 15 \(NM1\)"):
+        read_835(_bytes(FULL, b"D" + char.encode("utf-8") + b"OE"))
+
+
+def test_line_breaks_between_segments_are_the_files_own():
+    text = FULL.replace("~", "~\r\n")
+    assert read_835(text.encode("ascii"))[0].claims[0].patient_name == "DOE, JANE"
+
+
+def _clerk_argv(db, monkeypatch, tmp_path) -> list[str]:
+    """The command line's sign-in for a clerk; the test database closed for the command."""
+    from billing_desk.models import User
+    from billing_desk.services.office import users
+
+    monkeypatch.setenv("BILLING_DESK_SCRYPT_N", "1024")
+    admin = User.get(User.username == "admin")
+    carla = users.add_user(admin, "carla", "Carla Clerk", "clerk", "long password", "long password")
+    User.update(must_change_password=False).where(User.id == carla.id).execute()
+    secret = tmp_path / "pw"
+    secret.write_text("long password\n")
+    path = str(db.path)
+    db.close()
+    return ["--db", path, "--user", "carla", "--password-file", str(secret)]
+
+
+@pytest.mark.both_engines
+def test_a_refused_encoding_posts_nothing(patient, admin, tmp_path):
+    from billing_desk.models import InsurancePayment
+    from billing_desk.services.books import era_import
+
+    billed(patient(), admin, "INV1001-1", [("99213", 1, "100.00")])
+    bad = tmp_path / "mixed.835"
+    bad.write_bytes(_bytes(FULL, "DOÉ".encode(), address="CAFÉ".encode("latin-1")))
+    for step in (era_import.preview_era, lambda path: era_import.import_era(path, admin)):
+        with pytest.raises(BillingError, match=r"segment 8 \(N3\): the byte 0xC9"):
+            step(bad)
+    assert InsurancePayment.select().count() == 0
+
+
+def test_the_command_line_exits_non_zero_on_a_refused_encoding(db, admin, patient, tmp_path, capsys,
+                                                               monkeypatch):
+    from billing_desk.cli import main
+
+    billed(patient(), admin, "INV1001-1", [("99213", 1, "100.00")])
+    bad = tmp_path / "nul.835"
+    bad.write_bytes(_bytes(FULL, b"D\x00OE"))
+    assert main(["import", "era", str(bad), *_clerk_argv(db, monkeypatch, tmp_path)]) == 1
+    assert "segment 15 (NM1)" in capsys.readouterr().err
