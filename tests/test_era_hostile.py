@@ -87,3 +87,61 @@ def test_the_command_line_exits_non_zero_on_a_refused_encoding(db, admin, patien
     bad.write_bytes(_bytes(FULL, b"D\x00OE"))
     assert main(["import", "era", str(bad), *_clerk_argv(db, monkeypatch, tmp_path)]) == 1
     assert "segment 15 (NM1)" in capsys.readouterr().err
+
+
+def _twice(text: str = FULL) -> str:
+    """full_payment.835 with its claim sent twice, the check twice as large."""
+    start, end = text.index("CLP*"), text.index("SE*")
+    return (text[:end] + text[start:end] + text[end:]).replace("BPR*I*100.00", "BPR*I*200.00").replace(
+        "SE*18*", "SE*24*")
+
+
+@pytest.mark.both_engines
+def test_the_same_claim_twice_is_posted_once_and_the_second_held_and_said(patient, admin, tmp_path):
+    from billing_desk.models import InsurancePayment, RemitLine
+    from billing_desk.services.books import era_import, insurance_money, remittances
+    from billing_desk.services.books.ledger import check_ledger
+
+    account = patient()
+    _invoice, claim = billed(account, admin, "INV1001-1", [("99213", 1, "100.00")])
+    path = tmp_path / "twice.835"
+    path.write_text(_twice(), encoding="ascii")
+    preview = era_import.preview_era(path)
+    assert preview.problems == []
+    (warning,) = preview.warnings
+    assert "claim INV1001-1 is in this remittance twice (payer claim number PAYER0001" in warning
+    assert "the second was not posted; its $100.00 is held unapplied" in warning
+    assert any("warning: " in line and "twice" in line for line in preview.lines())
+    assert preview.remittances[0].claims[1].matched.startswith("SECOND COPY")
+    (posted,) = era_import.import_era(path, admin)
+    assert posted.claims == ["INV1001-1"] and posted.held == D("100.00")
+    assert any("INV1001-1 is in this remittance twice" in note for note in posted.notes)
+    assert RemitLine.select().count() == 1
+    check = InsurancePayment.get()
+    assert insurance_money.unapplied(check.id) == D("100.00")
+    (item,) = remittances.unmatched_list()
+    assert item.claim_number == "INV1001-1"
+    assert check_ledger() == []
+
+
+@pytest.mark.both_engines
+def test_a_split_claim_is_posted_and_said(patient, admin, tmp_path):
+    from billing_desk.services.books import era_import
+
+    account = patient()
+    billed(account, admin, "INV1001-1", [("99213", 1, "60.00"), ("36415", 1, "40.00")])
+    text = FULL.replace("\n", "").replace(
+        "CLP*INV1001-1*1*100.00*100.00**MC*PAYER0001~NM1*QC*1*DOE*JANE****MI*MEM123~"
+        "DTM*232*20240110~SVC*HC:99213*100.00*100.00**1~DTM*472*20240110~AMT*B6*100.00~",
+        "CLP*INV1001-1*1*60.00*60.00**MC*PAYER0001~NM1*QC*1*DOE*JANE****MI*MEM123~"
+        "SVC*HC:99213*60.00*60.00**1~DTM*472*20240110~"
+        "CLP*INV1001-1*1*40.00*40.00**MC*PAYER0002~NM1*QC*1*DOE*JANE****MI*MEM123~"
+        "SVC*HC:36415*40.00*40.00**1~DTM*472*20240110~").replace("SE*18*", "SE*20*")
+    path = tmp_path / "split.835"
+    path.write_text(text, encoding="ascii")
+    (warning,) = era_import.preview_era(path).warnings
+    assert "claim INV1001-1 comes back 2 times with different amounts (payer claim numbers " \
+           "PAYER0001, PAYER0002)" in warning
+    (posted,) = era_import.import_era(path, admin)
+    assert posted.claims == ["INV1001-1", "INV1001-1"]
+    assert any("split claim" in note for note in posted.notes)

@@ -22,7 +22,7 @@ from ...money import ZERO, format_money
 from ...remittance import CLAIM_STATUSES, Remittance
 from ..claims.after_payment import secondaries_of
 from ..office.transactions import in_transaction
-from . import insurance_money as money, owed_back
+from . import claim_repeats, insurance_money as money, owed_back
 from .remittances import Posted, find_claim, fingerprint_of, post_remittance
 
 
@@ -46,6 +46,7 @@ class RemittancePreview:
     claims: list[ClaimRow] = field(default_factory=list)
     provider_adjustments: Decimal = ZERO
     problems: list[str] = field(default_factory=list)  # why it cannot be posted
+    warnings: list[str] = field(default_factory=list)  # posted, but the clerk should know
 
     @property
     def unmatched(self) -> list[ClaimRow]:
@@ -60,6 +61,10 @@ class EraPreview:
     def problems(self) -> list[str]:
         return [f"{r.payer} {r.reference}: {p}" for r in self.remittances for p in r.problems]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{r.payer} {r.reference}: {w}" for r in self.remittances for w in r.warnings]
+
     def lines(self) -> list[str]:
         """The preview in words, one line each (the command line prints these)."""
         out = []
@@ -72,6 +77,7 @@ class EraPreview:
                 where = c.matched or "NOT MATCHED: to the unmatched worklist, its money held unapplied"
                 out.append(f"  claim {c.claim_number} {c.patient} {c.status} charge "
                            f"{format_money(c.charge)} paid {format_money(c.paid)}: {where}")
+            out += [f"  warning: {w}" for w in r.warnings]
             out += [f"  refused: {p}" for p in r.problems]
         return out
 
@@ -93,10 +99,14 @@ def _preview_one(remittance: Remittance) -> RemittancePreview:
             money.refuse_duplicate(payer.id, remittance.reference, fingerprint_of(remittance))
         except RuleError as exc:
             row.problems.append(str(exc))
-    for payment in remittance.claims:
+    repeats = claim_repeats.repeated(remittance)
+    row.warnings += claim_repeats.split(remittance) + list(repeats.values())
+    for index, payment in enumerate(remittance.claims):
         claim = find_claim(payment.claim_number)
         matched = ""
-        if claim is not None:
+        if index in repeats:
+            matched = "SECOND COPY of this claim: not posted, held unapplied on the unmatched worklist"
+        elif claim is not None:
             invoice = claim.invoice
             matched = f"invoice {invoice.number} ({invoice.account.display_name})"
             if payment.is_reversal:

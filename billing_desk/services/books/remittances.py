@@ -24,7 +24,7 @@ from ..claims import after_payment, claim_status
 from ..claims.payer_order import covering
 from ..office import audit
 from ..office.transactions import in_transaction, today
-from . import insurance_money as money, owed_back
+from . import claim_repeats, insurance_money as money, owed_back
 from .remit_lines import LineOutcome, LinePosting, post_line
 
 
@@ -80,9 +80,14 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
                                     fingerprint=fingerprint_of(remittance), entry_date=entry_date,
                                     once=once)
         done = Posted(check.id)
-        for payment in remittance.claims:
+        repeats = claim_repeats.repeated(remittance)
+        done.notes += claim_repeats.split(remittance)
+        for index, payment in enumerate(remittance.claims):
             claim = find_claim(payment.claim_number)
-            if claim is None:
+            if index in repeats:
+                _unmatched(check, payment, by, entry_date, done, why=repeats[index])
+                done.notes.append(repeats[index])
+            elif claim is None:
                 _unmatched(check, payment, by, entry_date, done)
             else:
                 _post_claim(check, claim, payment, by, entry_date, done)
@@ -102,17 +107,18 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
 
 
 def _unmatched(check: InsurancePayment, payment: ClaimPayment, by: User, entry_date: dt.date,
-               done: Posted) -> None:
+               done: Posted, *, why: str = "") -> None:
     from ...models import UnmatchedClaim
 
     item = UnmatchedClaim.create(insurance_payment=check, claim_number=payment.claim_number,
                                  patient_name=payment.patient_name, member_id=payment.member_id,
                                  charge=payment.charge, paid=payment.paid, detail=to_json(payment))
     money.move(check, "held", payment.paid, by, entry_date=entry_date,
-               reason=f"claim {payment.claim_number} ({payment.patient_name or 'no name'}) "
-                      "matches none of ours")
+               reason=why or f"claim {payment.claim_number} ({payment.patient_name or 'no name'}) "
+                             "matches none of ours")
     audit.record(by, "unmatched", item, summary=f"{check.payer.name} {check.reference}: claim "
-                 f"{payment.claim_number} {format_money(payment.paid)} matches no claim")
+                 f"{payment.claim_number} {format_money(payment.paid)} "
+                 + ("is a second copy, held" if why else "matches no claim"))
     done.unmatched.append(payment.claim_number)
     done.held += payment.paid
 

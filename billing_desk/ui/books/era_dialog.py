@@ -58,8 +58,9 @@ class EraDialog(QDialog):
         unmatched = sum(len(r.unmatched) for r in self.preview.remittances)
         self.summary.setText(f"{len(self.preview.remittances)} payment(s), {len(rows)} claim(s)"
                              + (f"; {unmatched} cannot be matched" if unmatched else ""))
-        problems = self.preview.problems
-        self.message.setText("Nothing can be posted: " + "; ".join(problems) if problems else "")
+        problems, warnings = self.preview.problems, self.preview.warnings
+        self.message.setText("Nothing can be posted: " + "; ".join(problems) if problems
+                             else "Please note: " + "; ".join(warnings) if warnings else "")
         self.post_button.setEnabled(not problems)
 
     def post(self) -> BackgroundJob | None:
