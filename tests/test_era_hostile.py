@@ -145,3 +145,107 @@ def test_a_split_claim_is_posted_and_said(patient, admin, tmp_path):
     (posted,) = era_import.import_era(path, admin)
     assert posted.claims == ["INV1001-1", "INV1001-1"]
     assert any("split claim" in note for note in posted.notes)
+
+
+@pytest.fixture
+def shared(acme):
+    """A second payer with Acme Health's electronic payer id ACME01 (one clearinghouse id)."""
+    from billing_desk.models import Payer
+
+    return Payer.create(name="Acme Medicare", payer_id="ACME01")
+
+
+@pytest.mark.both_engines
+def test_a_shared_payer_id_is_settled_by_the_claims_the_file_pays(patient, admin, shared):
+    from billing_desk.models import InsurancePayment
+    from billing_desk.services.books import era_import
+
+    billed(patient(), admin, "INV1001-1", [("99213", 1, "100.00")])
+    preview = era_import.preview_era(ERA / "full_payment.835")
+    assert preview.problems == [] and preview.remittances[0].choices == []
+    era_import.import_era(ERA / "full_payment.835", admin)
+    assert InsurancePayment.get().payer.name == "Acme Health"
+
+
+@pytest.mark.both_engines
+def test_a_shared_payer_id_the_claims_do_not_settle_is_refused_until_the_clerk_chooses(admin, shared):
+    from billing_desk.errors import RuleError
+    from billing_desk.models import InsurancePayment
+    from billing_desk.services.books import era_import
+
+    file = ERA / "unmatched_claim.835"
+    preview = era_import.preview_era(file)
+    assert preview.remittances[0].choices == ["Acme Health", "Acme Medicare"]
+    (problem,) = preview.problems
+    assert "payer id ACME01 is shared by Acme Health, Acme Medicare" in problem
+    assert "choose the payer" in problem
+    with pytest.raises(RuleError, match="shared by Acme Health, Acme Medicare"):
+        era_import.import_era(file, admin)
+    with pytest.raises(RuleError, match="Nobody is not one of the payers with payer id ACME01"):
+        era_import.import_era(file, admin, payer="Nobody")
+    assert InsurancePayment.select().count() == 0
+    chosen = era_import.preview_era(file, payer="acme medicare")
+    assert chosen.problems == [] and "posted to Acme Medicare, as chosen" in chosen.warnings[0]
+    era_import.import_era(file, admin, payer="Acme Medicare")
+    assert InsurancePayment.get().payer.name == "Acme Medicare"
+
+
+@pytest.mark.both_engines
+def test_saving_or_importing_a_shared_payer_id_warns_naming_the_other_payer(acme, admin, tmp_path):
+    from billing_desk.exchange import importing
+    from billing_desk.models import Payer
+    from billing_desk.services.books import era_payer, payer_import, payers
+
+    saved = payers.save_payer(None, payers.PayerForm(name="Acme Medicare", payer_id="acme01",
+                                                     program="medicare"), admin)
+    assert saved.payer_id == "ACME01"
+    assert "payer id ACME01 is also Acme Health's" in era_payer.shared_warning(saved.name, "ACME01")
+    assert era_payer.shared_warning("Acme Health", "OTHER1") == ""
+    path = tmp_path / "payers.csv"
+    path.write_text("Payer,Program,Payer id,Plan\nNewco,commercial,ACME01,Basic\n"
+                    "Oldco,commercial,NEW77,Basic\nTwinco,commercial,NEW77,Basic\n", encoding="utf-8")
+    table = importing.read_rows(path)
+    result = payer_import.preview_payers(table, importing.guess_mapping(table.headers,
+                                                                        payer_import.TARGETS))
+    warnings = payer_import.shared_ids(result)
+    assert warnings[0].startswith("Newco: payer id ACME01 is also Acme Health, Acme Medicare's")
+    assert warnings[1].startswith("Oldco: payer id NEW77 is also Twinco's")
+    assert payer_import.import_payers(result, admin) == (3, 3)
+    assert Payer.select().where(Payer.payer_id == "ACME01").count() == 3
+
+
+def test_the_command_line_chooses_the_payer_with_payer(db, admin, shared, tmp_path, capsys,
+                                                       monkeypatch):
+    from billing_desk.cli import main
+
+    argv = ["import", "era", str(ERA / "unmatched_claim.835"), *_clerk_argv(db, monkeypatch, tmp_path)]
+    assert main(argv) == 1
+    assert "shared by Acme Health, Acme Medicare" in capsys.readouterr().err
+    assert main([*argv, "--payer", "Acme Medicare"]) == 0
+    assert "posted 1 payment(s)" in capsys.readouterr().out
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_the_window_lets_the_clerk_choose_the_payer_and_says_a_refused_encoding(qtbot, db, admin,
+                                                                               shared, tmp_path):
+    from billing_desk.models import InsurancePayment
+    from billing_desk.services.office.session import Session
+    from billing_desk.ui.books.tab import InvoicesTab
+    from billing_desk.ui.prompts import ScriptedPrompter
+
+    bad = tmp_path / "nul.835"
+    bad.write_bytes(_bytes(FULL, b"D\x00OE"))
+    tab = InvoicesTab(Session(db, admin), prompter=ScriptedPrompter(str(bad),
+                                                                    str(ERA / "unmatched_claim.835")))
+    qtbot.addWidget(tab)
+    assert tab.import_era() is None
+    assert "segment 15 (NM1)" in tab.message.text() and InsurancePayment.select().count() == 0
+    dialog = tab.import_era()
+    assert not dialog.payer_box.isHidden() and not dialog.post_button.isEnabled()
+    assert "shared by Acme Health, Acme Medicare" in dialog.message.text()
+    dialog.payer_box.setCurrentIndex(dialog.payer_box.findText("Acme Medicare"))
+    assert dialog.post_button.isEnabled() and "as chosen" in dialog.message.text()
+    dialog.grab().save(str(tmp_path / "era_payer.png"))
+    dialog.post()
+    qtbot.waitUntil(lambda: "Posted 1 payment" in dialog.message.text(), timeout=10_000)
+    assert InsurancePayment.get().payer.name == "Acme Medicare"

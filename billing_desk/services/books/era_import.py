@@ -22,7 +22,7 @@ from ...money import ZERO, format_money
 from ...remittance import CLAIM_STATUSES, Remittance
 from ..claims.after_payment import secondaries_of
 from ..office.transactions import in_transaction
-from . import claim_repeats, insurance_money as money, owed_back
+from . import claim_repeats, era_payer, insurance_money as money, owed_back
 from .remittances import Posted, find_claim, fingerprint_of, post_remittance
 
 
@@ -47,6 +47,7 @@ class RemittancePreview:
     provider_adjustments: Decimal = ZERO
     problems: list[str] = field(default_factory=list)  # why it cannot be posted
     warnings: list[str] = field(default_factory=list)  # posted, but the clerk should know
+    choices: list[str] = field(default_factory=list)  # payers sharing its payer id, to choose from
 
     @property
     def unmatched(self) -> list[ClaimRow]:
@@ -82,19 +83,27 @@ class EraPreview:
         return out
 
 
-def _preview_one(remittance: Remittance) -> RemittancePreview:
-    payer = money.payer_named(remittance.payer_name, remittance.payer_id)
+def _preview_one(remittance: Remittance, chosen: str = "") -> RemittancePreview:
     row = RemittancePreview(remittance.payer_name, remittance.reference, remittance.method,
                             remittance.amount, remittance.paid_on,
                             provider_adjustments=sum((p.amount for p in remittance.provider_adjustments),
-                                                     ZERO))
+                                                     ZERO), choices=era_payer.choices(remittance))
     problem = remittance.balance_problem()
     if problem:
         row.problems.append(problem)
-    if payer is None:
-        row.problems.append(f"no payer here is {remittance.payer_name} (payer id "
-                            f"{remittance.payer_id or '?'}): add it, or give it that payer id")
+    try:
+        payer = era_payer.payer_of(remittance, chosen)
+    except RuleError as exc:
+        payer = None
+        row.problems.append(str(exc))
     else:
+        if payer is None:
+            row.problems.append(f"no payer here is {remittance.payer_name} (payer id "
+                                f"{remittance.payer_id or '?'}): add it, or give it that payer id")
+        elif row.choices:
+            row.warnings.append(f"posted to {payer.name}, as chosen (payer id {remittance.payer_id} "
+                                f"is shared by {', '.join(row.choices)})")
+    if payer is not None:
         try:
             money.refuse_duplicate(payer.id, remittance.reference, fingerprint_of(remittance))
         except RuleError as exc:
@@ -129,9 +138,10 @@ def _owed_back_words(claim) -> str:
             f"{claim.payer.name}" if paid else "")
 
 
-def preview_era(path: str | os.PathLike[str]) -> EraPreview:
-    """What importing the file would do; raises BillingError when it cannot be read at all."""
-    return EraPreview([_preview_one(r) for r in read_835(_file(path))])
+def preview_era(path: str | os.PathLike[str], *, payer: str = "") -> EraPreview:
+    """What importing the file would do; raises BillingError when it cannot be read at all.
+    ``payer``: the payer the clerk chose, for a remittance whose payer id several payers share."""
+    return EraPreview([_preview_one(r, payer) for r in read_835(_file(path))])
 
 
 def _file(path: str | os.PathLike[str]) -> Path:
@@ -143,14 +153,21 @@ def _file(path: str | os.PathLike[str]) -> Path:
     return file
 
 
-def import_era(path: str | os.PathLike[str], by: User, *,
-               entry_date: dt.date | None = None) -> list[Posted]:
-    """Post the whole file, or nothing (RuleError naming every reason)."""
+def import_era(path: str | os.PathLike[str], by: User, *, entry_date: dt.date | None = None,
+               payer: str = "") -> list[Posted]:
+    """Post the whole file, or nothing (RuleError naming every reason). ``payer``: as for
+    ``preview_era``."""
     remittances = read_835(_file(path))
-    problems = EraPreview([_preview_one(r) for r in remittances]).problems
+    problems = EraPreview([_preview_one(r, payer) for r in remittances]).problems
     if not remittances:
         problems.append("the file holds no remittance")
     if problems:
         raise RuleError("Nothing was posted: " + "; ".join(problems))
     with in_transaction():
-        return [post_remittance(r, by, entry_date=entry_date) for r in remittances]
+        return [post_remittance(r, by, entry_date=entry_date, payer_id=_payer_id(r, payer))
+                for r in remittances]
+
+
+def _payer_id(remittance: Remittance, chosen: str) -> int | None:
+    found = era_payer.payer_of(remittance, chosen)
+    return found.id if found is not None else None

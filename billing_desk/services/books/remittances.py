@@ -24,7 +24,7 @@ from ..claims import after_payment, claim_status
 from ..claims.payer_order import covering
 from ..office import audit
 from ..office.transactions import in_transaction, today
-from . import claim_repeats, insurance_money as money, owed_back
+from . import claim_repeats, era_payer, insurance_money as money, owed_back
 from .remit_lines import LineOutcome, LinePosting, post_line
 
 
@@ -69,8 +69,7 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
                                 f"of {check.payer.name} {check.reference} is left to apply.")
             money.move(check, "applied", -paying, by, reason="applied to claims", entry_date=entry_date)
         else:
-            payer = (money.Payer.get_by_id(payer_id) if payer_id else
-                     money.payer_named(remittance.payer_name, remittance.payer_id))
+            payer = (money.Payer.get_by_id(payer_id) if payer_id else era_payer.payer_of(remittance))
             if payer is None:
                 raise RuleError(f"No payer here is {remittance.payer_name or '?'} (id "
                                 f"{remittance.payer_id or '?'}): add it, or give it that payer id.")
