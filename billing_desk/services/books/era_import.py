@@ -4,7 +4,9 @@
 claim numbers match none of ours, and why the file would be refused. ``import_era(path, by)``
 posts every remittance of the file through ``remittances.post_remittance`` in ONE transaction:
 nothing is posted unless every remittance balances (BPR total = claim payments - PLB), its payer
-is known, and neither the file nor a payer's trace number (TRN02) is already on the books.
+is known, and neither the file nor a payer's trace number (TRN02) is already on the books. The
+payer is found by era_payer.py (a payer id several payers share: by the claims, else the clerk's
+``payer``); a claim sent twice in one remittance is held, not posted twice (claim_repeats.py).
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def _preview_one(remittance: Remittance, chosen: str = "") -> RemittancePreview:
             row.problems.append(f"no payer here is {remittance.payer_name} (payer id "
                                 f"{remittance.payer_id or '?'}): add it, or give it that payer id")
         elif row.choices:
-            row.warnings.append(f"posted to {payer.name}, as chosen (payer id {remittance.payer_id} "
+            row.warnings.append(f"to be posted to {payer.name}, as chosen (payer id {remittance.payer_id} "
                                 f"is shared by {', '.join(row.choices)})")
     if payer is not None:
         try:
