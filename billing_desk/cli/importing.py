@@ -1,6 +1,8 @@
 """`billing-desk import KIND FILE --db PATH [--map MAPFILE] [--skip-bad]`: rows from a spreadsheet.
 
-`billing-desk import era FILE --db PATH`: an X12 835 remittance, previewed then posted whole.
+`billing-desk import era FILE --db PATH [--payer NAME]`: an X12 835 remittance, previewed then
+posted whole (``--payer``: when several payers share the file's payer id and its claims do not
+tell which).
 
 Each kind (accounts, catalogue, era, payers; others add theirs to ``KINDS``) is a handler
 ``fn(args, table, mapping or None, acting user) -> exit code``. Bad rows are printed one a line;
@@ -62,6 +64,8 @@ def import_payers(args, table: importing.Table, mapping: dict[str, str] | None, 
     result = _checked_rows(args, table, mapping, payer_import.TARGETS, payer_import.preview_payers)
     if result is None:
         return 1
+    for warning in payer_import.shared_ids(result):
+        print(f"warning: {warning}")
     payer_count, plan_count = payer_import.import_payers(result, by, skip_bad=True)
     print(f"imported {payer_count} payer(s) and {plan_count} plan(s){_skipped(result)}")
     return 0
@@ -92,10 +96,10 @@ def import_era(args, table, mapping, by) -> int:
     from ..services.books import era_import
 
     try:
-        preview = era_import.preview_era(args.file)
+        preview = era_import.preview_era(args.file, payer=args.payer or "")
         for line in preview.lines():
             print(line)
-        posted = era_import.import_era(args.file, by)
+        posted = era_import.import_era(args.file, by, payer=args.payer or "")
     except BillingError as exc:
         print(f"billing-desk: {exc}", file=sys.stderr)
         return 1
@@ -126,6 +130,9 @@ def register(commands) -> None:
                         help='JSON {"field": "Column header"}; without it columns are matched by name')
     parser.add_argument("--skip-bad", action="store_true",
                         help="import the good rows and leave out the bad ones")
+    parser.add_argument("--payer", metavar="NAME",
+                        help="era: the payer the 835 is from, when several payers share its payer id "
+                             "and its claims do not tell which")
     parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the database to import into")
     add_user_options(parser)

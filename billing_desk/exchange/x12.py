@@ -11,6 +11,12 @@ an ``X12Error`` that names the segment by its number in the file (the ISA is seg
 what is wrong, in words. A hostile file is bounded before it is split: at most ``MAX_BYTES``,
 ``MAX_SEGMENTS`` segments, ``MAX_ELEMENTS`` elements and ``MAX_SEGMENT_LENGTH`` characters to a
 segment.
+
+Encodings (``decode``): valid UTF-8 is read as UTF-8; a file that is not, and holds no UTF-8
+multi-byte sequence, is an old system's Windows-1252; a file that mixes the two is refused at the
+first byte that is not UTF-8, naming its segment and the byte. A control character (NUL, ESC,
+DEL, C1) that is not one of the file's own separators is refused naming its segment too: a name
+is never posted garbled or with a hidden character in it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ MAX_SEGMENTS = 200_000
 MAX_ELEMENTS = 64  # the widest X12 segment (MIA) has 24
 MAX_SEGMENT_LENGTH = 4096  # the longest element of an 835 is 264 characters (MSG01)
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+           if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+# a control character (C0, DEL, C1) or a byte kept by surrogateescape; \r and \n are line breaks
+_BAD_CHARACTER = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
 
 
 class X12Error(BillingError):
@@ -108,11 +119,22 @@ def load_text(path_or_text: str | bytes | os.PathLike[str]) -> str:
     if len(data) > MAX_BYTES:
         raise X12Error(f"the text is over {MAX_BYTES / MEGABYTE:.1f} MB; it is refused")
     if isinstance(data, bytes):
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
+        return decode(data)
     return data
+
+
+def decode(data: bytes) -> str:
+    """Valid UTF-8 is UTF-8. A file that is not, and holds no UTF-8 multi-byte sequence, is an old
+    system's Windows-1252 (Latin-1 for the five bytes 1252 leaves out; they are control
+    characters and ``segments`` refuses them). A file mixing both keeps each bad byte as a lone
+    surrogate (surrogateescape) so that ``segments`` refuses it naming its segment."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE.search(data):
+        return data.decode("utf-8", "surrogateescape")
+    return data.decode("latin-1").translate(_CP1252)
 
 
 def _looks_like_path(text: str) -> bool:
@@ -170,11 +192,31 @@ def segments(text: str) -> Iterator[Segment]:
             raise X12Error(f"segment {number}: it has more than {MAX_ELEMENTS} elements; the file "
                            f"is damaged")
         elements = tuple(raw.split(seps.element))
+        _refuse_bad_characters(number, raw, elements[0], seps)
         if not _SEGMENT_ID.fullmatch(elements[0]):
             shown = elements[0][:20]
             raise X12Error(f"segment {number}: {shown!r} is not a segment name; the file is "
                            f"damaged or not X12")
         yield Segment(number, elements, seps.component)
+
+
+def _refuse_bad_characters(number: int, raw: str, name: str, seps: Separators) -> None:
+    """A byte that is not UTF-8 in a UTF-8 file, or a control character that is not one of the
+    file's own separators: refused naming the segment (nothing of the file is read)."""
+    allowed = {seps.element, seps.component, seps.segment, seps.repetition}
+    for found in _BAD_CHARACTER.finditer(raw):
+        char = found.group()
+        if char in allowed:
+            continue
+        where = f"segment {number} ({name[:3]!r})" if not _SEGMENT_ID.fullmatch(name) else \
+            f"segment {number} ({name})"
+        if "\udc80" <= char <= "\udcff":
+            raise X12Error(f"{where}: the byte 0x{ord(char) - 0xDC00:02X} is not UTF-8, but the file "
+                           f"holds UTF-8 text elsewhere: it mixes two encodings, so its names "
+                           f"cannot be read right; nothing was read (ask the payer for the file again)")
+        raise X12Error(f"{where}: it holds the control character 0x{ord(char):02X}, which is no "
+                       f"part of a name, an amount or a code; the file is damaged and nothing "
+                       f"was read")
 
 
 def transactions(path_or_text: str | bytes | os.PathLike[str]) -> list[Transaction]:

@@ -4,7 +4,9 @@
 claim numbers match none of ours, and why the file would be refused. ``import_era(path, by)``
 posts every remittance of the file through ``remittances.post_remittance`` in ONE transaction:
 nothing is posted unless every remittance balances (BPR total = claim payments - PLB), its payer
-is known, and neither the file nor a payer's trace number (TRN02) is already on the books.
+is known, and neither the file nor a payer's trace number (TRN02) is already on the books. The
+payer is found by era_payer.py (a payer id several payers share: by the claims, else the clerk's
+``payer``); a claim sent twice in one remittance is held, not posted twice (claim_repeats.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ...money import ZERO, format_money
 from ...remittance import CLAIM_STATUSES, Remittance
 from ..claims.after_payment import secondaries_of
 from ..office.transactions import in_transaction
-from . import insurance_money as money, owed_back
+from . import claim_repeats, era_payer, insurance_money as money, owed_back
 from .remittances import Posted, find_claim, fingerprint_of, post_remittance
 
 
@@ -46,6 +48,8 @@ class RemittancePreview:
     claims: list[ClaimRow] = field(default_factory=list)
     provider_adjustments: Decimal = ZERO
     problems: list[str] = field(default_factory=list)  # why it cannot be posted
+    warnings: list[str] = field(default_factory=list)  # posted, but the clerk should know
+    choices: list[str] = field(default_factory=list)  # payers sharing its payer id, to choose from
 
     @property
     def unmatched(self) -> list[ClaimRow]:
@@ -60,6 +64,10 @@ class EraPreview:
     def problems(self) -> list[str]:
         return [f"{r.payer} {r.reference}: {p}" for r in self.remittances for p in r.problems]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{r.payer} {r.reference}: {w}" for r in self.remittances for w in r.warnings]
+
     def lines(self) -> list[str]:
         """The preview in words, one line each (the command line prints these)."""
         out = []
@@ -72,31 +80,44 @@ class EraPreview:
                 where = c.matched or "NOT MATCHED: to the unmatched worklist, its money held unapplied"
                 out.append(f"  claim {c.claim_number} {c.patient} {c.status} charge "
                            f"{format_money(c.charge)} paid {format_money(c.paid)}: {where}")
+            out += [f"  warning: {w}" for w in r.warnings]
             out += [f"  refused: {p}" for p in r.problems]
         return out
 
 
-def _preview_one(remittance: Remittance) -> RemittancePreview:
-    payer = money.payer_named(remittance.payer_name, remittance.payer_id)
+def _preview_one(remittance: Remittance, chosen: str = "") -> RemittancePreview:
     row = RemittancePreview(remittance.payer_name, remittance.reference, remittance.method,
                             remittance.amount, remittance.paid_on,
                             provider_adjustments=sum((p.amount for p in remittance.provider_adjustments),
-                                                     ZERO))
+                                                     ZERO), choices=era_payer.choices(remittance))
     problem = remittance.balance_problem()
     if problem:
         row.problems.append(problem)
-    if payer is None:
-        row.problems.append(f"no payer here is {remittance.payer_name} (payer id "
-                            f"{remittance.payer_id or '?'}): add it, or give it that payer id")
+    try:
+        payer = era_payer.payer_of(remittance, chosen)
+    except RuleError as exc:
+        payer = None
+        row.problems.append(str(exc))
     else:
+        if payer is None:
+            row.problems.append(f"no payer here is {remittance.payer_name} (payer id "
+                                f"{remittance.payer_id or '?'}): add it, or give it that payer id")
+        elif row.choices:
+            row.warnings.append(f"to be posted to {payer.name}, as chosen (payer id {remittance.payer_id} "
+                                f"is shared by {', '.join(row.choices)})")
+    if payer is not None:
         try:
             money.refuse_duplicate(payer.id, remittance.reference, fingerprint_of(remittance))
         except RuleError as exc:
             row.problems.append(str(exc))
-    for payment in remittance.claims:
+    repeats = claim_repeats.repeated(remittance)
+    row.warnings += claim_repeats.split(remittance) + list(repeats.values())
+    for index, payment in enumerate(remittance.claims):
         claim = find_claim(payment.claim_number)
         matched = ""
-        if claim is not None:
+        if index in repeats:
+            matched = "SECOND COPY of this claim: not posted, held unapplied on the unmatched worklist"
+        elif claim is not None:
             invoice = claim.invoice
             matched = f"invoice {invoice.number} ({invoice.account.display_name})"
             if payment.is_reversal:
@@ -119,9 +140,10 @@ def _owed_back_words(claim) -> str:
             f"{claim.payer.name}" if paid else "")
 
 
-def preview_era(path: str | os.PathLike[str]) -> EraPreview:
-    """What importing the file would do; raises BillingError when it cannot be read at all."""
-    return EraPreview([_preview_one(r) for r in read_835(_file(path))])
+def preview_era(path: str | os.PathLike[str], *, payer: str = "") -> EraPreview:
+    """What importing the file would do; raises BillingError when it cannot be read at all.
+    ``payer``: the payer the clerk chose, for a remittance whose payer id several payers share."""
+    return EraPreview([_preview_one(r, payer) for r in read_835(_file(path))])
 
 
 def _file(path: str | os.PathLike[str]) -> Path:
@@ -133,14 +155,21 @@ def _file(path: str | os.PathLike[str]) -> Path:
     return file
 
 
-def import_era(path: str | os.PathLike[str], by: User, *,
-               entry_date: dt.date | None = None) -> list[Posted]:
-    """Post the whole file, or nothing (RuleError naming every reason)."""
+def import_era(path: str | os.PathLike[str], by: User, *, entry_date: dt.date | None = None,
+               payer: str = "") -> list[Posted]:
+    """Post the whole file, or nothing (RuleError naming every reason). ``payer``: as for
+    ``preview_era``."""
     remittances = read_835(_file(path))
-    problems = EraPreview([_preview_one(r) for r in remittances]).problems
+    problems = EraPreview([_preview_one(r, payer) for r in remittances]).problems
     if not remittances:
         problems.append("the file holds no remittance")
     if problems:
         raise RuleError("Nothing was posted: " + "; ".join(problems))
     with in_transaction():
-        return [post_remittance(r, by, entry_date=entry_date) for r in remittances]
+        return [post_remittance(r, by, entry_date=entry_date, payer_id=_payer_id(r, payer))
+                for r in remittances]
+
+
+def _payer_id(remittance: Remittance, chosen: str) -> int | None:
+    found = era_payer.payer_of(remittance, chosen)
+    return found.id if found is not None else None

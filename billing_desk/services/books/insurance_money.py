@@ -299,12 +299,3 @@ def unapplied_list(*, as_of: dt.date | None = None, payer: str = "") -> list[Una
                          max((day - c.received_on).days, 0),
                          codes.get(c.id, "") == OWED_BACK) for c in checks]
     return sorted(rows, key=lambda r: (r.received_on, r.check_id))
-
-
-def payer_named(name: str, payer_id: str) -> Payer | None:
-    """The payer a remittance names: by its electronic id, else by its name (any case)."""
-    if payer_id:
-        found = Payer.get_or_none(Payer.payer_id == payer_id)
-        if found is not None:
-            return found
-    return Payer.get_or_none(fn.lower(Payer.name) == (name or "").strip().lower())

@@ -117,6 +117,27 @@ def preview_payers(table: Table, mapping: dict[str, str],
     return preview(table, mapping, payer_checker(), payer_row, progress)
 
 
+def shared_ids(result: Preview) -> list[str]:
+    """A warning for each payer of the file whose electronic payer id another payer (on file or in
+    the file) also has: allowed (one clearinghouse id, several plans), but said."""
+    from .era_payer import shared_warning
+
+    forms: dict[str, payers.PayerForm] = {}
+    for _row, good in result.good:
+        forms.setdefault(good.form.name.strip().lower(), good.form)
+    out = []
+    for key, form in forms.items():
+        payer_id = form.payer_id.strip().upper()
+        if not payer_id:
+            continue
+        in_file = [f.name.strip() for k, f in forms.items()
+                   if k != key and f.payer_id.strip().upper() == payer_id]
+        warning = shared_warning(form.name, payer_id, in_file)
+        if warning:
+            out.append(f"{form.name.strip()}: {warning}")
+    return out
+
+
 def import_payers(result: Preview, by: User, *, skip_bad: bool = False) -> tuple[int, int]:
     """Save the good rows' payers (added or changed) and plans in one transaction; returns
     (payers, plans) saved. With bad rows and no ``skip_bad`` nothing is saved."""

@@ -25,7 +25,7 @@ from ..claims import after_payment, claim_status
 from ..claims.payer_order import covering
 from ..office import audit
 from ..office.transactions import in_transaction, today
-from . import insurance_money as money, owed_back
+from . import claim_repeats, era_payer, insurance_money as money, owed_back
 from .remit_lines import LineOutcome, LinePosting, post_line
 
 
@@ -73,8 +73,7 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
                                 f"of {check.payer.name} {check.reference} is left to apply.")
             money.move(check, "applied", -paying, by, reason="applied to claims", entry_date=entry_date)
         else:
-            payer = (money.Payer.get_by_id(payer_id) if payer_id else
-                     money.payer_named(remittance.payer_name, remittance.payer_id))
+            payer = (money.Payer.get_by_id(payer_id) if payer_id else era_payer.payer_of(remittance))
             if payer is None:
                 raise RuleError(f"No payer here is {remittance.payer_name or '?'} (id "
                                 f"{remittance.payer_id or '?'}): add it, or give it that payer id.")
@@ -84,9 +83,14 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
                                     fingerprint=fingerprint_of(remittance), entry_date=entry_date,
                                     once=once)
         done = Posted(check.id)
-        for payment in remittance.claims:
+        repeats = claim_repeats.repeated(remittance)
+        done.notes += claim_repeats.split(remittance)
+        for index, payment in enumerate(remittance.claims):
             claim = find_claim(payment.claim_number)
-            if claim is None:
+            if index in repeats:
+                _unmatched(check, payment, by, entry_date, done, why=repeats[index])
+                done.notes.append(repeats[index])
+            elif claim is None:
                 _unmatched(check, payment, by, entry_date, done)
             else:
                 _post_claim(check, claim, payment, by, entry_date, done)
@@ -106,17 +110,18 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
 
 
 def _unmatched(check: InsurancePayment, payment: ClaimPayment, by: User, entry_date: dt.date,
-               done: Posted) -> None:
+               done: Posted, *, why: str = "") -> None:
     from ...models import UnmatchedClaim
 
     item = UnmatchedClaim.create(insurance_payment=check, claim_number=payment.claim_number,
                                  patient_name=payment.patient_name, member_id=payment.member_id,
                                  charge=payment.charge, paid=payment.paid, detail=to_json(payment))
     money.move(check, "held", payment.paid, by, entry_date=entry_date,
-               reason=f"claim {payment.claim_number} ({payment.patient_name or 'no name'}) "
-                      "matches none of ours")
+               reason=why or f"claim {payment.claim_number} ({payment.patient_name or 'no name'}) "
+                             "matches none of ours")
     audit.record(by, "unmatched", item, summary=f"{check.payer.name} {check.reference}: claim "
-                 f"{payment.claim_number} {format_money(payment.paid)} matches no claim")
+                 f"{payment.claim_number} {format_money(payment.paid)} "
+                 + ("is a second copy, held" if why else "matches no claim"))
     done.unmatched.append(payment.claim_number)
     done.held += payment.paid
 

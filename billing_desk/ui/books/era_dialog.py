@@ -4,7 +4,15 @@ it would be refused), then posted whole in the background (services/books/era_im
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from ...money import ZERO, format_money
 from ...services.books import era_import
@@ -31,9 +39,14 @@ class EraDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel(wordWrap=True, objectName="era_message")
         self.message.setStyleSheet("color: #b00020")
+        self.payer_box = QComboBox(objectName="era_payer")
+        self.payer_label = QLabel("Pa&yer the file is from:")
+        self.payer_label.setBuddy(self.payer_box)
         self.post_button = QPushButton("&Post the file", autoDefault=False)
         close = QPushButton("Close", autoDefault=False)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.payer_label)
+        buttons.addWidget(self.payer_box)
         buttons.addStretch(1)
         buttons.addWidget(self.post_button)
         buttons.addWidget(close)
@@ -45,6 +58,20 @@ class EraDialog(QDialog):
         self.post_button.clicked.connect(self.post)
         close.clicked.connect(self.reject)
         self.preview = era_import.preview_era(path)
+        choices = sorted({name for r in self.preview.remittances for name in r.choices})
+        self.payer_box.addItems(["(choose the payer)", *choices])
+        self.payer_label.setVisible(bool(choices))
+        self.payer_box.setVisible(bool(choices))
+        self.payer_box.currentIndexChanged.connect(self._chosen)
+        self._fill()
+
+    @property
+    def payer(self) -> str:
+        """The payer the clerk chose, for a file whose payer id several payers share ('' none)."""
+        return self.payer_box.currentText() if self.payer_box.currentIndex() > 0 else ""
+
+    def _chosen(self) -> None:
+        self.preview = era_import.preview_era(self.path, payer=self.payer)
         self._fill()
 
     def _fill(self) -> None:
@@ -58,16 +85,17 @@ class EraDialog(QDialog):
         unmatched = sum(len(r.unmatched) for r in self.preview.remittances)
         self.summary.setText(f"{len(self.preview.remittances)} payment(s), {len(rows)} claim(s)"
                              + (f"; {unmatched} cannot be matched" if unmatched else ""))
-        problems = self.preview.problems
-        self.message.setText("Nothing can be posted: " + "; ".join(problems) if problems else "")
+        problems, warnings = self.preview.problems, self.preview.warnings
+        self.message.setText("Nothing can be posted: " + "; ".join(problems) if problems
+                             else "Please note: " + "; ".join(warnings) if warnings else "")
         self.post_button.setEnabled(not problems)
 
     def post(self) -> BackgroundJob | None:
         if self.preview.problems:
             return None
         self.post_button.setEnabled(False)
-        user, path = self.session.user, self.path
-        return run_in_background(self, lambda progress: era_import.import_era(path, user),
+        user, path, payer = self.session.user, self.path, self.payer
+        return run_in_background(self, lambda progress: era_import.import_era(path, user, payer=payer),
                                  title="Posting the 835…", on_error=self._failed, on_done=self._done)
 
     def _failed(self, text: str) -> None:

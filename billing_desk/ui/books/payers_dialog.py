@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...choices import CLAIM_MODES, DEFAULT_PAYER_PROGRAM, PAYER_PROGRAMS
 from ...errors import BillingError
-from ...services.books import payer_import, payers
+from ...services.books import era_payer, payer_import, payers
 from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
@@ -156,7 +156,8 @@ class PayersDialog(QDialog):
             return False
         self.list.refresh()
         self.show_payer(payer.id)
-        self.message.setText(f"Saved {payer.name}")
+        shared = era_payer.shared_warning(payer.name, payer.payer_id)
+        self.message.setText(f"Saved {payer.name}" + (f". Please note: {shared}" if shared else ""))
         self.saved.emit(payer.name)
         return True
 
