@@ -19,6 +19,24 @@ reserve_references()  # the whole suite makes more Qt calls than None has refere
 def _home(tmp_path, monkeypatch):
     """Every test gets its own data folder, so nothing touches the user's real files."""
     monkeypatch.setenv("BILLING_DESK_HOME", str(tmp_path / "home"))
+    yield
+    _finish_background_work()
+
+
+def _finish_background_work() -> None:
+    """No background job outlives its test: one left running (a window closed without waiting, a
+    review built as its window opened) would go on reading through the next test's office, the
+    one the shared database handle points at by then."""
+    import sys
+
+    work = sys.modules.get("billing_desk.ui.work")
+    if work is None:
+        return
+    for job in list(work._RUNNING):
+        job.cancel()
+        if not job.wait(60_000):
+            raise RuntimeError(f"background work '{job.title}' did not end within 60 s of its test")
+        work._RUNNING.discard(job)
 
 
 ENGINES = ("sqlite", "postgresql")
