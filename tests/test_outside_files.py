@@ -139,3 +139,56 @@ def test_verify_says_a_backup_of_a_newer_program_cannot_be_restored_here(db, off
     made = backup_of(db, tmp_path / "bk").path
     assert cli_main(["verify", str(made)]) == 0  # whole and as made: only not for this program
     assert "only a newer Billing Desk can restore it" in capsys.readouterr().out
+
+
+def with_saved_results(path, results):
+    """Rewrite a workbook openpyxl wrote (formulas without results) as Excel saves it: each
+    formula cell of ``results`` ({"B2": "text"}) gets its saved result."""
+    plain = path.with_suffix(".plain.xlsx")
+    path.rename(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                for cell, text in results.items():
+                    start = data.index(f'<c r="{cell}"'.encode())
+                    end = data.index(b"<v />", start)
+                    data = (data[:start] + data[start:end].replace(b"<c r", b'<c t="str" r', 1)
+                            + f"<v>{text}</v>".encode() + data[end + 5:])
+            out.writestr(item, data)
+    return path
+
+
+def formula_book(path):
+    book = Workbook()
+    book.active.append(["Last name", "First name", "Email"])
+    book.active.append(["Ames", "Ann", '=A2&"@example.com"'])
+    book.active.append(["Bell", "Bo", "bo@example.com"])
+    book.save(path)
+    return path
+
+
+def test_a_formula_with_no_saved_result_is_refused_naming_its_cell(tmp_path):
+    """A workbook written by a script (not saved by Excel) keeps formulas without their results:
+    read as blanks, an email would be lost unsaid."""
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.read_rows(formula_book(tmp_path / "f.xlsx"))
+    assert "C2" in str(refused.value) and "row 2" in str(refused.value)
+    assert "formula" in str(refused.value) and "save" in str(refused.value)
+
+
+def test_a_formula_with_its_saved_result_is_read_as_that_result(tmp_path):
+    path = with_saved_results(formula_book(tmp_path / "f.xlsx"), {"C2": "ames@example.com"})
+    table = importing.read_rows(path)
+    assert [cells[2] for _, cells in table.rows] == ["ames@example.com", "bo@example.com"]
+
+
+def test_a_catalogue_formula_with_no_saved_result_is_refused_naming_sheet_and_cell(db, admin, tmp_path):
+    book = Workbook()
+    book.active.title = "Items"
+    book.active.append(["Code", "Description", "Price"])
+    book.active.append(["99213", "Office visit", "=100+25"])
+    book.save(tmp_path / "c.xlsx")
+    with pytest.raises(importing.ImportFileError) as refused:
+        cat.read_rows(tmp_path / "c.xlsx")
+    assert "'Items'" in str(refused.value) and "C2" in str(refused.value)

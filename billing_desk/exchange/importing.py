@@ -123,7 +123,8 @@ def check_unpacked(path: Path) -> None:
 
 
 def sheet_rows(sheet, path: Path) -> Iterator[list[Any]]:
-    """Every row of a read-only sheet, at most ``MAX_ROWS`` and its header.
+    """Every row of a read-only sheet, at most ``MAX_ROWS`` and its header; a formula whose
+    result was never saved is refused after the last row (``refuse_formulas_without_results``).
 
     The size a workbook states (its ``<dimension>``) is not trusted: some programs write a
     smaller one, and openpyxl's read-only mode would stop there and drop the rest unsaid."""
@@ -137,6 +138,44 @@ def sheet_rows(sheet, path: Path) -> Iterator[list[Any]]:
             raise ImportFileError(f"{path.name} holds more text than an import takes (over "
                                   f"{MAX_TEXT:,} characters by row {count:,}); split it")
         yield list(values)
+    refuse_formulas_without_results(sheet, path)
+
+
+SHEET_XML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def refuse_formulas_without_results(sheet, path: Path) -> None:
+    """Refuse a sheet with a formula whose result was never saved: a workbook written by a
+    program rather than saved by Excel keeps the formula alone, and openpyxl reads that cell as
+    blank, so its value would be lost unsaid. Sheets without formulas (nearly all) cost one scan
+    of their bytes for the formula tag."""
+    from xml.etree.ElementTree import iterparse
+
+    with sheet._get_source() as source:
+        has_formulas = False
+        tail = b""
+        while chunk := source.read(1 << 20):
+            if b"<f" in tail + chunk or b":f>" in tail + chunk or b":f " in tail + chunk:
+                has_formulas = True
+                break
+            tail = chunk[-8:]
+    if not has_formulas:
+        return
+    with sheet._get_source() as source:
+        for _, cell in iterparse(source):
+            if cell.tag != f"{SHEET_XML}c":
+                continue
+            result = cell.find(f"{SHEET_XML}v")
+            never_saved = result is None or (not result.text and cell.get("t") != "str")
+            if cell.find(f"{SHEET_XML}f") is not None and never_saved:  # "" is a text result
+                where = cell.get("r", "")
+                row = "".join(ch for ch in where if ch.isdigit())
+                raise ImportFileError(
+                    f"{path.name}, sheet '{sheet.title}': row {row}, cell {where} holds a "
+                    "formula whose result was never saved (the workbook was written by a program, "
+                    "not saved by Excel), so its value cannot be read: open the workbook in Excel "
+                    "and save it, or paste the cells as values")
+            cell.clear()
 
 
 def _too_long(path: Path) -> ImportFileError:
