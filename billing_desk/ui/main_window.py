@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Protocol, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from .. import APP_NAME, __version__
 from ..money import format_money
@@ -19,7 +19,7 @@ from ..services.office.session import watch_changes
 from ..services.office.transactions import on_commit
 from . import accessibility
 from .first_paint import after_first_paint
-from .keys import show_focus
+from .keys import show_focus, tab_key
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, emit, run_in_background
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.page().refresh()  # builds the tab that shows (the others wait until shown)
         self._show_file_and_user()
         after_first_paint(self, self.update_status)  # today's totals read once the window shows
+        after_first_paint(self, self._first_focus)  # the keys start in the tab's search box
         self._watch_background_check()
         self._watch_commits()
         self._watch_other_workstations()
@@ -380,6 +381,24 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         self.page().focus_search()
+
+    def _first_focus(self) -> None:
+        """The keys start in the showing tab's search box (not on the tab bar), unless the clerk
+        has put them in the tab already."""
+        focus = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if focus is None or focus is self or not page.isAncestorOf(focus):
+            self.focus_search()
+
+    def keyPressEvent(self, event) -> None:
+        """A key nothing took, pressed outside the showing tab (on the tab bar, the toolbar): the
+        tab's own key (Ctrl+N on Accounts) works there as it does inside the tab."""
+        focus = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if (focus is None or not page.isAncestorOf(focus)) and tab_key(page, event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def check_database(self) -> BackgroundJob:
         def checked(result) -> None:
