@@ -80,9 +80,9 @@ def test_every_tabs_keys_fire_from_the_tab_bar(window, qtbot):
         keys = _tab_keys(page)
         assert keys, window.tabs.tabText(index)
         for shortcut in keys:
-            fired = []
+            fired: list[QShortcut] = []
             shortcut.activated.disconnect()  # the test counts; the tab's work is not done
-            shortcut.activated.connect(lambda s=shortcut: fired.append(s))
+            shortcut.activated.connect(lambda s=shortcut, f=fired: f.append(s))
             bar.setFocus()
             combination = shortcut.key()[0]
             qtbot.keyClick(bar, combination.key(), combination.keyboardModifiers())
