@@ -1,0 +1,38 @@
+"""Screen details an outside tester saw under Xvfb: every estimate line shows, read-only boxes
+look read-only, the payment table fills its box, a posted payment is said, the status bar's
+messages are not cut."""
+
+from __future__ import annotations
+
+import pytest
+from test_clerk_invoice_keys import new_form
+from test_invoice_screens import office, type_in  # noqa: F401
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
+                                       "This plugin does not support grabbing the keyboard")
+
+
+def three_lines(qtbot, office):
+    form = new_form(qtbot, office)
+    type_in(qtbot, office["account"].number)
+    for text in ("", "", "11", "J06.9"):
+        type_in(qtbot, text)
+    for code in ("99213", "36415", "80053"):
+        type_in(qtbot, code)
+        for _ in range(4):
+            type_in(qtbot, "")  # quantity, price, modifiers, Dx: the line is added
+    assert form.lines_model.rowCount() == 3
+    return form
+
+
+def test_every_estimate_line_shows_with_its_total(qtbot, office):
+    form = three_lines(qtbot, office)
+    view = form.estimate_view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 3)
+    view.viewport().update()
+    for row in range(3):
+        rect = view.visualRect(view.model().index(row, 0))
+        assert view.viewport().rect().contains(rect), (row, rect, view.viewport().rect())
+    assert view.visibleRegion().boundingRect() == view.rect()  # not hidden under the next box
+    box = view.parentWidget()
+    assert box.visibleRegion().boundingRect() == box.rect()
