@@ -36,3 +36,21 @@ def test_every_estimate_line_shows_with_its_total(qtbot, office):
     assert view.visibleRegion().boundingRect() == view.rect()  # not hidden under the next box
     box = view.parentWidget()
     assert box.visibleRegion().boundingRect() == box.rect()
+
+
+def test_a_posted_invoices_boxes_look_read_only(qtbot, office):
+    from PySide6.QtGui import QPalette
+
+    from billing_desk.ui import accessibility
+
+    accessibility.install()  # as the application does at start
+    form = new_form(qtbot, office)
+    base = QPalette.ColorRole.Base
+    white = form.account.palette().color(base)
+    window = form.palette().color(QPalette.ColorRole.Window)
+    assert white != window
+    form._set_editable(False)
+    for box in (form.account, form.service_date, form.place, form.diagnoses, form.notes):
+        assert box.palette().color(base) == window, box.objectName()
+    form._set_editable(True)
+    assert form.account.palette().color(base) == white
