@@ -54,3 +54,45 @@ def test_a_posted_invoices_boxes_look_read_only(qtbot, office):
         assert box.palette().color(base) == window, box.objectName()
     form._set_editable(True)
     assert form.account.palette().color(base) == white
+
+
+def _payment_from_the_tab(qtbot, db, clerk, catalogue, make_account):
+    import datetime as dt
+
+    from billing_desk.services.books import invoices
+    from billing_desk.services.office.session import Session
+    from billing_desk.ui.books.tab import InvoicesTab
+    from billing_desk.ui.prompts import ScriptedPrompter
+
+    account = make_account(last="Allen", first="Andrew")
+    for _ in range(3):
+        invoices.quick_invoice(account.id, dt.date.today(), [("99213", 1), ("36415", 1)], clerk)
+    tab = InvoicesTab(Session(db, clerk), prompter=ScriptedPrompter())
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh()
+    tab.list.table.selectRow(0)
+    dialog = tab.patient_payment()
+    qtbot.waitExposed(dialog)
+    return tab, dialog, account
+
+
+def test_the_payment_table_fills_its_box(qtbot, db, clerk, catalogue, make_account):
+    _tab, dialog, _account = _payment_from_the_tab(qtbot, db, clerk, catalogue, make_account)
+    dialog.resize(900, 500)
+    qtbot.wait(50)
+    header = dialog.table.horizontalHeader()
+    last = header.logicalIndex(header.count() - 1)
+    right = header.sectionViewportPosition(last) + header.sectionSize(last)
+    assert right >= dialog.table.viewport().width() - 1  # no empty grey band right of Apply
+
+
+def test_a_posted_payment_is_said_with_its_amount_and_account(qtbot, db, clerk, catalogue, make_account):
+    tab, dialog, account = _payment_from_the_tab(qtbot, db, clerk, catalogue, make_account)
+    dialog.amount.setText("205.00")
+    dialog.method.setCurrentIndex(dialog.method.findData("check"))
+    dialog.reference.setText("4417")
+    assert dialog.post()
+    said = tab.message.text()
+    assert "Payment of $205.00" in said and account.number in said and "Allen" in said, said
+    assert "check 4417" in said
