@@ -96,3 +96,26 @@ def test_a_posted_payment_is_said_with_its_amount_and_account(qtbot, db, clerk, 
     said = tab.message.text()
     assert "Payment of $205.00" in said and account.number in said and "Allen" in said, said
     assert "check 4417" in said
+
+
+def test_a_long_status_message_is_not_cut_mid_word(qtbot, tmp_path, db, clerk):
+    from billing_desk.services.office.session import Session
+    from billing_desk.ui.main_window import MainWindow
+
+    window = MainWindow(Session(db, clerk))
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    window.update_status()  # today's totals take their room on the right
+    qtbot.waitUntil(lambda: window.totals_label.x() > 0 and "Today" in window.totals_label.text())
+    qtbot.wait(50)
+    path = "/home/maria/Documents/Billing Desk/Backups/office-2026-12-04-0815-start.bdbak"
+    text = f"Backup made and verified: {path}."
+    window.say(text)
+    shown = window.statusBar().currentMessage()
+    room = min(w.x() for w in (window.db_label, window.user_label, window.totals_label))
+    assert window.statusBar().fontMetrics().horizontalAdvance(shown) < room
+    assert shown.startswith("Backup made and verified: ")
+    assert shown == "Backup made and verified: office-2026-12-04-0815-start.bdbak."  # its name, whole
+    assert window.statusBar().toolTip() == text  # the whole text on hover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import Callable, Iterator, Protocol, cast
@@ -70,6 +71,7 @@ TABS: tuple[tuple[str, str, Callable[[], type]], ...] = (
     ("&Accounts", "AccountsTab", _accounts), ("&Invoice Entry", "InvoicesTab", _invoices),
     ("C&laims", "ClaimsTab", _claims), ("&Order Forms", "OrdersTab", _orders),
     ("&Collections", "CollectionsTab", _collections))
+FOLDERS = re.compile(r"(?:\b[A-Za-z]:)?[\\/](?:[^\\/\n]*[\\/])+")  # the folders of a path in a message
 OTHERS_MS = 2000  # how often the window looks for other workstations' saves (no query: a socket)
 
 
@@ -337,9 +339,25 @@ class MainWindow(QMainWindow):
     def say(self, text: str, timeout_ms: int = 15000) -> None:
         """A message in the status bar; where the bar is too narrow for it, its tooltip and the
         status of the window (screen readers) hold the whole text."""
-        self.statusBar().showMessage(text, timeout_ms)
+        self.statusBar().showMessage(self._fitted(text), timeout_ms)
         self.statusBar().setToolTip(text)
         self.statusBar().setAccessibleDescription(text)
+
+    def _fitted(self, text: str) -> str:
+        """``text`` as it fits left of the file, user and totals: a path as its file's name, then
+        whole words and "…" (never a word cut in the middle)."""
+        bar = self.statusBar()
+        shown = [w for w in (self.db_label, self.user_label, self.totals_label) if w.isVisible()]
+        room = min((w.x() for w in shown), default=bar.width()) - 12
+        metrics = bar.fontMetrics()
+        if metrics.horizontalAdvance(text) < room:
+            return text
+        words = FOLDERS.sub("", text).split(" ")  # a backup's path: its file's name
+        while len(words) > 1 and metrics.horizontalAdvance(" ".join(words)) >= room:
+            words = words[:-1]
+            if metrics.horizontalAdvance(" ".join(words) + " …") < room:
+                return " ".join(words) + " …"
+        return " ".join(words)
 
     def _watch_commits(self) -> None:
         """After any saved change (a posted invoice, an approval, a payment) the status bar's
