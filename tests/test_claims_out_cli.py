@@ -247,3 +247,20 @@ def test_forms_print_at_actual_size_never_fitted(qapp, tmp_path, monkeypatch):
     out = tmp_path / "drawn.pdf"
     assert printer.print_pdf(source, output_file=out, actual_size=True, max_dpi=100) == 1
     assert [round(float(v)) for v in PdfReader(out).pages[0].mediabox] == [0, 0, 612, 792]
+
+
+def test_export_with_only_paper_claims_ready_points_at_claims_print(office_file, password_file, tmp_path,
+                                                                    capsys):
+    code = main(["claims", "export", "--db", str(office_file), "--out", str(tmp_path / "all.837"),
+                 *user_args(password_file)])
+    assert code == 0, capsys.readouterr().err
+    capsys.readouterr()
+    paper = ready(office_file, "paper")
+    assert paper and not ready(office_file, "electronic")
+    code = main(["claims", "export", "--db", str(office_file), "--out", str(tmp_path / "again.837"),
+                 *user_args(password_file)])
+    err = capsys.readouterr().err
+    many = f"{len(paper)} paper claims are" if len(paper) > 1 else "1 paper claim is"
+    assert code == 1 and err == (f"billing-desk: no ready electronic claims: nothing to export; {many} "
+                                 "ready: print on paper with `billing-desk claims print`\n")
+    assert not (tmp_path / "again.837").exists()

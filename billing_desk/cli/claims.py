@@ -79,6 +79,17 @@ def run_list(args) -> int:
     return EXIT_OK
 
 
+def _paper_ready(payer: str | None) -> str:
+    """What the clerk may have meant: the paper claims that are ready (of the payer), if any."""
+    from ..services.claims import submission
+
+    count = len(submission.ready_claims("paper", payer))
+    if not count:
+        return ""
+    many = f"{count} paper claims are" if count > 1 else "1 paper claim is"
+    return f"; {many} ready: print on paper with `billing-desk claims print`"
+
+
 def run_export(args) -> int:
     """The ready electronic claims (of --payer) into --out; exit 1 with a line when none are ready."""
     from ..services.claims import submission
@@ -88,7 +99,10 @@ def run_export(args) -> int:
     opened = open_database(_database(args), create=False)
     try:
         user = acting_user(args)
-        done = submission.export_837(None, args.out, user, payer=args.payer or None)
+        try:
+            done = submission.export_837(None, args.out, user, payer=args.payer or None)
+        except submission.NothingToSend as exc:
+            raise submission.NothingToSend(f"{exc}{_paper_ready(args.payer or None)}") from None
     finally:
         opened.close()
     for part in done:

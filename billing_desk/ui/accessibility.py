@@ -211,12 +211,13 @@ class _Namer(QObject):
 def install(app: QApplication | None = None) -> QObject | None:
     """Name every widget the program shows from now on, and show where the focus is (once per
     application)."""
-    from . import focus_ring
+    from . import focus_ring, read_only_look
 
     app = app or QApplication.instance()  # type: ignore[assignment]
     if app is None:
         return None
     focus_ring.install(app)
+    read_only_look.install(app)  # a box the clerk cannot type in looks so
     namer = app.findChild(_Namer, "accessible-names")
     if namer is None:
         namer = _Namer(app)

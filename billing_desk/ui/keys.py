@@ -125,3 +125,27 @@ def show_focus(widget: QWidget) -> None:
         widget.setStyleSheet(f"{sheet}\n{FOCUS_FRAME}".strip())
         follower = _FollowThePalette(widget)
         widget.installEventFilter(follower)
+
+
+def tab_key(page: QWidget, event: QKeyEvent) -> bool:
+    """Run the key of ``page`` (one not bound to a single box) that ``event``
+    presses, as if the keys were in it; True if there was one. Only a key with Ctrl or Alt, or
+    an F key: Esc, Enter and plain keys mean what they mean where the keys are."""
+    modifiers = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                     | Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.MetaModifier)
+    if not (modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            or Qt.Key.Key_F1 <= event.key() <= Qt.Key.Key_F35):
+        return False
+    pressed = QKeySequence(event.keyCombination())
+    found = [s for s in page.findChildren(QShortcut)
+             if s.isEnabled() and s.context() != Qt.ShortcutContext.WidgetShortcut
+             and _showing(s.parent())
+             and any(k.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for k in s.keys())]
+    if len(found) != 1:  # two would be ambiguous inside the tab too: neither runs there either
+        return False
+    found[0].activated.emit()
+    return True
+
+
+def _showing(owner) -> bool:
+    return isinstance(owner, QWidget) and owner.isVisible() and owner.isEnabled()

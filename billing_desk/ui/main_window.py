@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import Callable, Iterator, Protocol, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from .. import APP_NAME, __version__
 from ..money import format_money
@@ -19,7 +20,7 @@ from ..services.office.session import watch_changes
 from ..services.office.transactions import on_commit
 from . import accessibility
 from .first_paint import after_first_paint
-from .keys import show_focus
+from .keys import show_focus, tab_key
 from .prompts import Prompter
 from .session_holder import SessionHolder
 from .work import BackgroundJob, emit, run_in_background
@@ -70,6 +71,7 @@ TABS: tuple[tuple[str, str, Callable[[], type]], ...] = (
     ("&Accounts", "AccountsTab", _accounts), ("&Invoice Entry", "InvoicesTab", _invoices),
     ("C&laims", "ClaimsTab", _claims), ("&Order Forms", "OrdersTab", _orders),
     ("&Collections", "CollectionsTab", _collections))
+FOLDERS = re.compile(r"(?:\b[A-Za-z]:)?[\\/](?:[^\\/\n]*[\\/])+")  # the folders of a path in a message
 OTHERS_MS = 2000  # how often the window looks for other workstations' saves (no query: a socket)
 
 
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.page().refresh()  # builds the tab that shows (the others wait until shown)
         self._show_file_and_user()
         after_first_paint(self, self.update_status)  # today's totals read once the window shows
+        after_first_paint(self, self._first_focus)  # the keys start in the tab's search box
         self._watch_background_check()
         self._watch_commits()
         self._watch_other_workstations()
@@ -336,9 +339,25 @@ class MainWindow(QMainWindow):
     def say(self, text: str, timeout_ms: int = 15000) -> None:
         """A message in the status bar; where the bar is too narrow for it, its tooltip and the
         status of the window (screen readers) hold the whole text."""
-        self.statusBar().showMessage(text, timeout_ms)
+        self.statusBar().showMessage(self._fitted(text), timeout_ms)
         self.statusBar().setToolTip(text)
         self.statusBar().setAccessibleDescription(text)
+
+    def _fitted(self, text: str) -> str:
+        """``text`` as it fits left of the file, user and totals: a path as its file's name, then
+        whole words and "…" (never a word cut in the middle)."""
+        bar = self.statusBar()
+        shown = [w for w in (self.db_label, self.user_label, self.totals_label) if w.isVisible()]
+        room = min((w.x() for w in shown), default=bar.width()) - 12
+        metrics = bar.fontMetrics()
+        if metrics.horizontalAdvance(text) < room:
+            return text
+        words = FOLDERS.sub("", text).split(" ")  # a backup's path: its file's name
+        while len(words) > 1 and metrics.horizontalAdvance(" ".join(words)) >= room:
+            words = words[:-1]
+            if metrics.horizontalAdvance(" ".join(words) + " …") < room:
+                return " ".join(words) + " …"
+        return " ".join(words)
 
     def _watch_commits(self) -> None:
         """After any saved change (a posted invoice, an approval, a payment) the status bar's
@@ -380,6 +399,24 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         self.page().focus_search()
+
+    def _first_focus(self) -> None:
+        """The keys start in the showing tab's search box (not on the tab bar), unless the clerk
+        has put them in the tab already."""
+        focus = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if focus is None or focus is self or not page.isAncestorOf(focus):
+            self.focus_search()
+
+    def keyPressEvent(self, event) -> None:
+        """A key nothing took, pressed outside the showing tab (on the tab bar, the toolbar): the
+        tab's own key (Ctrl+N on Accounts) works there as it does inside the tab."""
+        focus = QApplication.focusWidget()
+        page = self.tabs.currentWidget()
+        if (focus is None or not page.isAncestorOf(focus)) and tab_key(page, event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def check_database(self) -> BackgroundJob:
         def checked(result) -> None:

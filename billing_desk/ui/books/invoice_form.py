@@ -165,11 +165,11 @@ class InvoiceForm(QDialog):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(self.top)
-        for view, least in ((self.lines_view, 90), (self.estimate_view, 70)):  # the space by stretch,
-            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)  # not hints
-            view.setMinimumHeight(least)
+        self.lines_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.lines_view.setMinimumHeight(90)  # the space left, by stretch, not by hints
+        _fit_rows(self.estimate_view, 1)
         layout.addWidget(lines_box, 2)
-        layout.addWidget(est_box, 1)
+        layout.addWidget(est_box)  # as tall as its lines (_fit_rows); the lines' box takes the rest
         layout.addWidget(self.totals)
         notes_box = QVBoxLayout()
         notes_box.addWidget(QLabel("&Notes", buddy=self.notes))
@@ -332,6 +332,7 @@ class InvoiceForm(QDialog):
         self.estimate_model.set_rows([[e.code, e.charge, e.allowed, e.insurance_pays, e.copay,
                                        e.deductible, e.coinsurance, e.not_covered, e.patient_pays]
                                       for e in est.lines])
+        _fit_rows(self.estimate_view, len(est.lines))  # every line shows, not two of three
         notes = [n for e in est.lines for n in e.notes]
         self.estimate_notes.setText(f"{est.standing()}. " + " ".join(notes))
         self.totals.setText(f"Charges {format_money(preview.total)} · insurance should pay "
@@ -432,3 +433,13 @@ def _table(model, widths: list[int]) -> QTableView:
     for i, width in enumerate(widths):
         view.setColumnWidth(i, width)
     return view
+
+
+def _fit_rows(view: QTableView, rows: int, most: int = 6) -> None:
+    """The height of ``view``: its header and ``rows`` lines (at most ``most``, then it scrolls),
+    so the space taken from the other boxes is what the lines need."""
+    shown = max(1, min(rows, most))
+    scroll = view.horizontalScrollBar()
+    height = (view.horizontalHeader().sizeHint().height() + shown * view.verticalHeader().defaultSectionSize()
+              + 2 * view.frameWidth() + (scroll.sizeHint().height() if scroll.isVisible() else 0))
+    view.setFixedHeight(max(70, height))

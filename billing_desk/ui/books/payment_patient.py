@@ -42,6 +42,7 @@ def account_labels(text: str) -> list[str]:
 
 class PatientPaymentDialog(QDialog):
     posted = Signal(int)  # the payment id
+    said = Signal(str)  # "Payment of $205.00 posted to 100148 Allen, Andrew (check 4417)."
 
     def __init__(self, session, account_id: int | None = None, *, prompter=None, parent=None):
         super().__init__(parent)
@@ -74,6 +75,7 @@ class PatientPaymentDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                                    | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.horizontalHeader().setStretchLastSection(True)  # Apply reaches the right edge
         self.summary = QLabel(objectName="pay_summary")
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet("color: #b00020")
@@ -122,6 +124,7 @@ class PatientPaymentDialog(QDialog):
             self.errors.show([Problem("account", "choose the account that pays")])
             return
         self.account_id = account.id
+        self.account_label = f"{account.number} {account.display_name}"
         self.lines = list(payments.open_lines(account.id, "patient"))
         self.chosen = {}
         self._fill()
@@ -182,6 +185,9 @@ class PatientPaymentDialog(QDialog):
             self.errors.say(exc)
             return False
         self.posted.emit(payment.id)
+        how = " ".join(p for p in (self.method.currentText().lower(), self.reference.text().strip()) if p)
+        self.said.emit(f"Payment of {format_money(payment.amount)} posted to "
+                       f"{getattr(self, 'account_label', self.account.text())} ({how}).")
         self.accept()
         return True
 

@@ -157,6 +157,7 @@ class InvoicesTab(QWidget):
         dialog = PatientPaymentDialog(self.session, invoice.account_id if invoice else None,
                                       prompter=self.prompter, parent=self)
         dialog.posted.connect(lambda _id: self.refresh())
+        dialog.said.connect(self.say)  # the clerk sees it was posted, without a box to close
         dialog.account.setFocus()
         return self._show(dialog)
 
@@ -187,6 +188,13 @@ class InvoicesTab(QWidget):
         dialog = PaymentListDialog(self.session, prompter=self.prompter, parent=self)
         dialog.voided.connect(lambda _id: self.refresh())
         return self._show(dialog)
+
+    def say(self, text: str) -> None:
+        """News of what was just done: on the tab's message line and the window's status bar."""
+        self.message.setText(text)
+        window = self.window()
+        if window is not self and hasattr(window, "say"):
+            window.say(text)
 
     def refund_credit(self) -> RefundDialog | None:
         """Pay the chosen invoice's account its credit back (amount, day, check, reason)."""
