@@ -76,3 +76,21 @@ def test_a_nested_write_refused_before_any_change_leaves_the_build_going(db, adm
             raise ValueError("refused before writing")
         settings.set_setting("office_name", "Kept", admin)
     assert settings.get_setting("office_name") == "Kept"
+
+
+def test_a_counter_started_in_a_steady_build_starts_again_when_its_row_is_gone(db):
+    from billing_desk.services.office import sequences
+
+    with in_transaction(), steady.steady():
+        assert [sequences.next_number("invoice") for _ in range(2)] == [1001, 1002]
+        database.execute_sql("DELETE FROM sequence WHERE name = ?", ("invoice",))
+        assert sequences.next_number("invoice") == 1001  # kept as started, yet started again
+
+
+def test_what_the_office_identity_lacks_is_read_afresh_after_it_is_saved(db, admin):
+    from billing_desk.services.claims import scrubber
+
+    with steady.steady():
+        assert any(p.field == "office.name" for p in scrubber._office("paper"))
+        settings.set_setting("billing_identity", {"name": "Lakeside Family Practice"}, admin)
+        assert not any(p.field == "office.name" for p in scrubber._office("paper"))
