@@ -80,7 +80,9 @@ def build_demo(accounts: int = 200, seed: int = 7, today: dt.date | None = None,
         _billing_identity(world)
         say("catalogue, payers and plans")
         _reference_data(recipe, rng)
-        with steady():  # the office, its catalogue and doctors stay as they are: read them once
+        # The office, its catalogue and doctors stay as they are: read them once. The build is
+        # kept whole or not at all: its writes open no savepoints (see office/steady.py).
+        with steady(whole=True):
             _everyday_work(world, accounts, say)
     return (f"{accounts} accounts, {world.counts['invoices']} invoices, "
             f"{world.counts['payments']} payments, {world.counts['adjustments']} adjustments")

@@ -74,6 +74,12 @@ def scrub(claim: Claim, *, mode: str | None = None, today: dt.date | None = None
 
 
 def _office(mode: str) -> list[Problem]:
+    """What the office's billing identity lacks for ``mode`` (kept in a steady build: a write of
+    the identity, a setting, forgets it)."""
+    return list(steady.kept("identity problems", mode, lambda: _office_problems(mode)))
+
+
+def _office_problems(mode: str) -> list[Problem]:
     identity = billing_identity()
     problems = [Problem(f"office.{p.field}", p.message)
                 for p in identity_problems(identity, nine_digit_zip=mode == "electronic")

@@ -101,7 +101,7 @@ def record(by: User | None, action: str, target: Model | None = None, *, summary
         if account_id is None:
             account_id = _account_of(target)
     key = chain_key()
-    row = database.execute_sql("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+    row = steady.kept("audit_head", None, _chain_head)
     prev_hash = row[1] if row else ""
     entry = AuditEntry(id=(row[0] + 1) if row else 1, at=now(), user=by.id if by else None,
                        username=by.username if by else "", action=action, table=table,
@@ -116,8 +116,14 @@ def record(by: User | None, action: str, target: Model | None = None, *, summary
         "account_id, summary, before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (entry.id, str(entry.at), entry.user_id, entry.username, action, table, record_id,
          account_id, summary, _json(entry.before), _json(entry.after), prev_hash, entry.hash))
+    steady.keep("audit_head", None, (entry.id, entry.hash))  # forgotten if the write rolls back
     _anchor_after_commit()
     return entry
+
+
+def _chain_head() -> tuple[int, str] | None:
+    """The chain's last entry (id, hash), or None before the first (kept in a steady build)."""
+    return database.execute_sql("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
 
 
 _pending = threading.local()  # the transaction (per thread) that will move the anchor when it commits

@@ -16,6 +16,7 @@ from ...errors import BillingError
 from ...models import database
 from ...models.db import DATABASE_ERRORS, database_failure, plain_failure
 from ...models.server import OfficeServer
+from . import steady
 
 __all__ = ["DATABASE_ERRORS", "database_failure", "explain_database_error", "in_transaction",
            "on_commit", "today"]
@@ -80,10 +81,17 @@ def in_transaction() -> Iterator[object]:
     All of it is saved or none of it; a refusal from the database becomes a ``DatabaseError``.
     """
     outermost = database.transaction_depth() == 0
+    if not outermost and steady.whole():  # one whole build: no savepoint (see steady.py)
+        with _without_savepoint() as transaction:
+            yield transaction
+        return
     try:
         with database.atomic() as transaction:
             yield transaction
-    except DATABASE_ERRORS as exc:
+    except BaseException as exc:
+        steady.forget()  # rolled back: nothing kept from inside it (the audit chain's head) stays
+        if not isinstance(exc, DATABASE_ERRORS):
+            raise
         plain = explain_database_error(exc)
         if plain is None:
             raise  # a rule of the schema (a constraint, a trigger): the caller's to handle
@@ -92,6 +100,23 @@ def in_transaction() -> Iterator[object]:
         raise plain from exc
     if outermost:
         _committed()
+
+
+@contextmanager
+def _without_savepoint() -> Iterator[object]:
+    """A nested write inside a whole build; one that fails after changing a row breaks the build."""
+    before = _changes()
+    try:
+        yield database.top_transaction()
+    except BaseException as exc:
+        if before is None or _changes() != before:
+            steady.broke(exc)
+        raise
+
+
+def _changes() -> int | None:
+    """Rows changed so far on this connection (SQLite), or None when the engine cannot tell."""
+    return getattr(database.connection(), "total_changes", None)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
