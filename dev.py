@@ -44,6 +44,11 @@ def ensure_environment(extras: str) -> Path:
                        check=True, cwd=ROOT)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-e", target],
                        check=True, cwd=ROOT)
+        # As the installer's build does: the ICD-10-CM code set's compact index, built once from
+        # the library's XML (about 2.5 s) into the data folder, not at the first look-up.
+        print("Building the ICD-10-CM code index …", flush=True)
+        subprocess.run([str(python), "-c", "from billing_desk.services.books import icd_index; "
+                        "icd_index.code_set()"], check=True, cwd=ROOT)
         stamp.write_text(digest)
     return python
 
