@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from demo_fixtures import demo_path, window  # noqa: F401 (fixtures)
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QTableView, QWidget
 
-from billing_desk.models.db import open_database
-from billing_desk.services.demo import build_demo
-from billing_desk.services.office.session import open_session
 from billing_desk.ui import accessibility
 from billing_desk.ui.prompts import ScriptedPrompter
 
@@ -20,27 +18,7 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support (raise|grabbing the keyboard|propagateSizeHints)")
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("a11y") / "demo.sqlite"
-    opened = open_database(path)
-    build_demo(accounts=12, seed=5)
-    opened.close()
-    return path
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    from billing_desk.ui.main_window import MainWindow
-
-    session = open_session(demo_path)
-    win = MainWindow(session, prompter=ScriptedPrompter())
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    session.close()
+DEMO = {"accounts": 12, "seed": 5}
 
 
 def visit_every_page(window, qtbot):

@@ -4,43 +4,27 @@ and history, and the clerk's actions on the chosen claims, by keys."""
 from __future__ import annotations
 
 import pytest
+from demo_fixtures import demo_path, session  # noqa: F401 (fixtures)
 from PySide6.QtCore import Qt
 
 from billing_desk.models import Claim
 from billing_desk.models.db import open_database
-from billing_desk.services.demo import build_demo
 from billing_desk.services.office.session import open_session
 from billing_desk.ui.prompts import ScriptedPrompter
 
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("claims_tab") / "demo.sqlite"
-    opened = open_database(path)
-    build_demo(accounts=30, seed=5)
-    opened.close()
-    return path
+DEMO = {"accounts": 30, "seed": 5}
 
 
 @pytest.fixture
-def tab(qtbot, demo_path, tmp_path):
-    import shutil
-
+def tab(qtbot, session):
     from billing_desk.ui.claims.tab import ClaimsTab
 
-    copy = tmp_path / "office.sqlite"
-    shutil.copy(demo_path, copy)
-    for extra in (".auditkey",):
-        if (demo_path.parent / (demo_path.name + extra)).exists():
-            shutil.copy(demo_path.parent / (demo_path.name + extra), tmp_path / ("office.sqlite" + extra))
-    session = open_session(copy)
     page = ClaimsTab(session, prompter=ScriptedPrompter())
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
     page.refresh()
-    yield page
-    session.close()
+    return page
 
 
 def pick(tab, status: str) -> None:

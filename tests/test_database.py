@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from old_files import older_file, upgraded
 from peewee import DecimalField, DoubleField, FloatField
 
 from billing_desk.errors import DatabaseError
@@ -113,14 +114,6 @@ def test_a_file_from_a_newer_program_is_refused_untouched(tmp_path):
 
 def make_version_1_file(path: Path) -> None:
     """A real version-1 file: the schema as version 1 shipped it (no preferred_contact, no triggers)."""
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER audit_entry_no_update")
-    con.execute("DROP TRIGGER audit_entry_no_delete")
-    con.execute("DROP TRIGGER ledger_entry_no_update")
-    con.execute("DROP TRIGGER ledger_entry_no_delete")
-    con.execute("ALTER TABLE account DROP COLUMN preferred_contact")
-    make_version_2_payers(con)
     from billing_desk.models import Account
 
     values = {"created_at": "2025-01-01 09:00:00", "number": "100001", "status": "active",
@@ -131,11 +124,11 @@ def make_version_1_file(path: Path) -> None:
         default = field.default() if callable(field.default) else field.default
         values[field.column_name] = field.db_value(default) if default is not None else None
     names = ", ".join(values)
-    con.execute(f"INSERT INTO account ({names}) VALUES ({', '.join('?' * len(values))})",
-                list(values.values()))
-    con.execute("PRAGMA user_version = 1")
-    con.commit()
-    con.close()
+    older_file(path, 1, "DROP TRIGGER audit_entry_no_update", "DROP TRIGGER audit_entry_no_delete",
+               "DROP TRIGGER ledger_entry_no_update", "DROP TRIGGER ledger_entry_no_delete",
+               "ALTER TABLE account DROP COLUMN preferred_contact", make_version_2_payers,
+               (f"INSERT INTO account ({names}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values())))
 
 
 CLAIM_TABLES = ("claim_event", "claim_line", "claim", "claim_batch")
@@ -215,15 +208,8 @@ def make_version_2_payers(con) -> None:
 
 def test_a_version_2_file_gains_payer_claim_fields_and_plan_copays(tmp_path):
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    make_version_2_payers(con)
-    con.execute("PRAGMA user_version = 2")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 2
+    older_file(path, 2, make_version_2_payers)
+    with upgraded(path, 2):
         from billing_desk.models import Payer, Plan, PlanCopay
 
         payer = Payer.get(Payer.name == "Old Mutual")
@@ -231,8 +217,6 @@ def test_a_version_2_file_gains_payer_claim_fields_and_plan_copays(tmp_path):
         plan = Plan.create(payer=payer, name="Basic")
         PlanCopay.create(plan=plan, category="Visits", copay=Decimal("25"))
         assert PlanCopay.get().deductible_applies is False
-    finally:
-        opened.close()
 
 
 def test_a_version_3_file_gains_claims_sexes_and_subscribers(tmp_path):
@@ -246,52 +230,33 @@ def test_a_version_3_file_gains_claims_sexes_and_subscribers(tmp_path):
     account = Account.create(number="100001", first_name="Tim", last_name="Kid", sort_name="kid tim",
                              status="active")
     opened.close()
-    con = sqlite3.connect(path)
-    make_version_3_claims(con)
-    con.execute("INSERT INTO coverage (created_at, account_id, plan_id, rank, member_id, group_number, "
-                "subscriber_name, relationship, deductible_met, out_of_pocket_met, active) VALUES "
-                f"('2025-01-01 09:00:00', {account.id}, {plan.id}, 'primary', 'M1', '', 'Kid, Ann', "
-                "'child', 0, 0, 1)")
-    con.execute("PRAGMA user_version = 3")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 3
+    older_file(path, 3, make_version_3_claims,
+               "INSERT INTO coverage (created_at, account_id, plan_id, rank, member_id, group_number, "
+               "subscriber_name, relationship, deductible_met, out_of_pocket_met, active) VALUES "
+               f"('2025-01-01 09:00:00', {account.id}, {plan.id}, 'primary', 'M1', '', 'Kid, Ann', "
+               "'child', 0, 0, 1)")
+    with upgraded(path, 3):
         from billing_desk.models import Claim, Provider
-        from billing_desk.models.schema_check import schema_problems
 
-        assert schema_problems(database.connection()) == []
         assert Account.get_by_id(account.id).sex == "U"
         coverage = Coverage.get()
         assert (coverage.subscriber_first_name, coverage.subscriber_last_name) == ("Ann", "Kid")
         assert coverage.subscriber_name == "Kid, Ann" and coverage.subscriber_sex == "U"
         Provider.create(last_name="Doe", first_name="Jan", npi="1234567893")
         assert Claim.select().count() == 0 and User.get_by_id(user.id).username == "u"
-    finally:
-        opened.close()
 
 
 def test_a_version_4_file_gains_middle_names_and_suffixes(tmp_path):
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    make_version_4_names(con)
-    con.execute("INSERT INTO guarantor (created_at, first_name, last_name, relationship, street, "
-                "street2, city, state, zip_code, phone, email) VALUES ('2025-01-01 09:00:00', 'Bo', "
-                "'Old', 'parent', '', '', '', '', '', '', '')")
-    con.execute("PRAGMA user_version = 4")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 4
+    older_file(path, 4, make_version_4_names,
+               "INSERT INTO guarantor (created_at, first_name, last_name, relationship, street, "
+               "street2, city, state, zip_code, phone, email) VALUES ('2025-01-01 09:00:00', 'Bo', "
+               "'Old', 'parent', '', '', '', '', '', '', '')")
+    with upgraded(path, 4):
         from billing_desk.models import Guarantor
 
         old = Guarantor.get(Guarantor.last_name == "Old")
         assert (old.middle_name, old.suffix) == ("", "")
-    finally:
-        opened.close()
 
 
 def test_a_version_7_file_gains_the_payers_program_commercial_unless_set(tmp_path):
@@ -301,46 +266,23 @@ def test_a_version_7_file_gains_the_payers_program_commercial_unless_set(tmp_pat
 
     Payer.create(name="Old Mutual", payer_id="OLD01")
     opened.close()
-    con = sqlite3.connect(path)
-    make_version_7_programs(con)
-    con.execute("PRAGMA user_version = 7")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 7
-        from billing_desk.models.schema_check import schema_problems
-
-        assert schema_problems(database.connection()) == []
+    older_file(path, 7, make_version_7_programs)
+    with upgraded(path, 7):
         assert Payer.get(Payer.name == "Old Mutual").program == "commercial"
-    finally:
-        opened.close()
 
 
 def test_a_version_9_file_gains_the_reviews_indexes_and_loses_its_kept_sums(tmp_path):
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    con.execute("DROP INDEX ledger_entry_day_kind")
-    con.execute("DROP INDEX invoice_posted_payer")
-    con.execute("INSERT INTO setting (key, value) VALUES ('review_cache', '{\"flows\": {}}')")
-    con.execute("PRAGMA user_version = 9")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 9
+    older_file(path, 9, "DROP INDEX ledger_entry_day_kind", "DROP INDEX invoice_posted_payer",
+               "INSERT INTO setting (key, value) VALUES ('review_cache', '{\"flows\": {}}')")
+    with upgraded(path, 9):
         from billing_desk.models import Setting
-        from billing_desk.models.schema_check import schema_problems
 
-        assert schema_problems(database.connection()) == []
         assert Setting.get_or_none(Setting.key == "review_cache") is None
         plan = " ".join(str(row) for row in database.execute_sql(
             "EXPLAIN QUERY PLAN SELECT entry_date, kind, SUM(amount) FROM ledger_entry "
             "WHERE entry_date BETWEEN '2026-01-01' AND '2026-03-31' GROUP BY entry_date, kind"))
         assert "COVERING INDEX ledger_entry_day_kind" in plan
-    finally:
-        opened.close()
 
 
 def test_a_version_6_file_gains_claim_follow_up_and_payer_calls(tmp_path):
@@ -350,30 +292,18 @@ def test_a_version_6_file_gains_claim_follow_up_and_payer_calls(tmp_path):
 
     Payer.create(name="Old Mutual", payer_id="OLD01")
     opened.close()
-    con = sqlite3.connect(path)
-    make_version_6_follow_up(con)
-    con.execute("PRAGMA user_version = 6")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 6
+    older_file(path, 6, make_version_6_follow_up)
+    with upgraded(path, 6):
         from billing_desk.models import PayerCall
-        from billing_desk.models.schema_check import schema_problems
 
-        assert schema_problems(database.connection()) == []
         assert Payer.get(Payer.name == "Old Mutual").follow_up_days == 30
         assert PayerCall.select().count() == 0
-    finally:
-        opened.close()
 
 
 def test_an_older_file_is_upgraded_after_a_backup(tmp_path):
     path = tmp_path / "office.sqlite"
     make_version_1_file(path)
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 1
+    with upgraded(path, 1):
         from billing_desk.models import Account
 
         account = Account.get(Account.number == "100001")
@@ -382,8 +312,6 @@ def test_an_older_file_is_upgraded_after_a_backup(tmp_path):
             "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
         assert {"audit_entry_no_update", "audit_entry_no_delete", "ledger_entry_no_update",
                 "ledger_entry_no_delete"} <= triggers
-    finally:
-        opened.close()
     backups = list(tmp_path.glob("office.schema1-before-upgrade-*.sqlite"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])
@@ -456,22 +384,11 @@ def make_version_5_remittances(con) -> None:
 
 def test_a_version_5_file_gains_insurance_payments_and_the_remittance_codes(tmp_path):
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    make_version_5_remittances(con)
-    con.execute("PRAGMA user_version = 5")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 5
+    older_file(path, 5, make_version_5_remittances)
+    with upgraded(path, 5):
         from billing_desk.models import RemitCode
-        from billing_desk.models.schema_check import schema_problems
 
-        assert schema_problems(database.connection()) == []
         assert RemitCode.get(kind="CARC", code="45").description.startswith("Charge exceeds")
-    finally:
-        opened.close()
 
 
 def _drop_payment_check_column(con) -> None:
@@ -497,21 +414,9 @@ def _drop_payment_check_column(con) -> None:
     con.execute("PRAGMA legacy_alter_table = OFF")
 
 
-def test_a_version_10_file_gains_the_coverages_esrd_period(tmp_path):
+def test_a_version_12_file_gains_the_coverages_esrd_period(tmp_path):
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    con.execute("ALTER TABLE coverage DROP COLUMN esrd_started_on")
-    con.execute("PRAGMA user_version = 10")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 10
-        from billing_desk.models.schema_check import schema_problems
-
-        assert schema_problems(database.connection()) == []
+    older_file(path, 12, "ALTER TABLE coverage DROP COLUMN esrd_started_on")
+    with upgraded(path, 12):
         columns = {row[1] for row in database.execute_sql("PRAGMA table_info(coverage)").fetchall()}
         assert "esrd_started_on" in columns
-    finally:
-        opened.close()

@@ -5,41 +5,18 @@ the account page."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from claims_fixtures import insured, office  # noqa: F401  (fixtures)
+from demo_fixtures import demo_path, session  # noqa: F401 (fixtures)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from billing_desk.models import AuditEntry, Claim, Coverage, PayerCall
-from billing_desk.models.db import open_database
-from billing_desk.services.demo import build_demo
-from billing_desk.services.office.session import open_session
 from billing_desk.ui.prompts import ScriptedPrompter
 
 ALT, CTRL = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("denials_screens") / "demo.sqlite"
-    opened = open_database(path)
-    build_demo(accounts=30, seed=5)
-    opened.close()
-    return path
-
-
-@pytest.fixture
-def session(demo_path, tmp_path):
-    copy = tmp_path / "office.sqlite"
-    shutil.copy(demo_path, copy)
-    key = demo_path.parent / (demo_path.name + ".auditkey")
-    if key.exists():
-        shutil.copy(key, tmp_path / "office.sqlite.auditkey")
-    opened = open_session(copy)
-    yield opened
-    opened.close()
+DEMO = {"accounts": 30, "seed": 5}
 
 
 class TypingPrompter(ScriptedPrompter):

@@ -6,36 +6,10 @@ from __future__ import annotations
 
 import threading
 
-import pytest
+from demo_fixtures import demo_path, window  # noqa: F401 (fixtures)
 from PySide6.QtCore import Qt
 
-from billing_desk.models.db import open_database
-from billing_desk.services.demo import build_demo
-from billing_desk.services.office.session import open_session
-from billing_desk.ui.prompts import ScriptedPrompter
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("lazy") / "demo.sqlite"
-    opened = open_database(path)
-    build_demo(accounts=12, seed=3)
-    opened.close()
-    return path
-
-
-@pytest.fixture
-def window(qtbot, demo_path):
-    from billing_desk.ui.main_window import MainWindow
-
-    session = open_session(demo_path)
-    win = MainWindow(session, prompter=ScriptedPrompter())
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    session.close()
+DEMO = {"accounts": 12, "seed": 3}
 
 
 def built(window) -> list[str]:

@@ -6,12 +6,11 @@ file gains the table filled from its ledger."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
+from old_files import BARE_ACCOUNT, BARE_INVOICE, BARE_USER, older_file, upgraded
 
 from billing_desk.models import Invoice, database
-from billing_desk.models.db import open_database
 from billing_desk.services.books import adjustments, invoices, payments
 from billing_desk.services.books.ledger import check_ledger
 
@@ -105,41 +104,14 @@ def test_a_kept_total_changed_outside_the_program_is_found(db, admin, catalogue,
 
 @pytest.mark.sqlite_only  # a file's upgrade
 def test_a_version_10_file_gains_the_totals_filled_from_its_ledger(tmp_path):
-    from billing_desk.models.schema_check import schema_problems
-
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER ledger_entry_month_due")
-    con.execute("DROP TRIGGER invoice_due_date_month_due")
-    con.execute("DROP TABLE ledger_month_due")
-    con.execute("DROP TRIGGER ledger_entry_month_kind")
-    con.execute("DROP TABLE ledger_month_kind")
-    con.execute("INSERT INTO user (created_at, username, full_name, role, active, failed_attempts, "
-                "must_change_password) VALUES ('2025-01-01', 'x', 'X', 'clerk', 1, 0, 0)")
-    con.execute("INSERT INTO account (created_at, number, kind, status, first_name, last_name, middle_name,"
-                " suffix, organization, sort_name, sex, street, street2, city, state, zip_code, phone,"
-                " phone_alt, email, statement_delivery, payment_terms_days, billing_cycle_day,"
-                " credit_hold, preferred_contact, status_reason, notes, duplicates_reviewed,"
-                " patient_balance, insurance_balance, unapplied_credit) VALUES ('2025-01-01', '100001',"
-                " 'patient', 'active', 'A', 'B', '', '', '', 'b a', 'U', '', '', '', '', '', '', '', '',"
-                " 'print', 30, 1, 0, 'phone', '', '', '', 0, 0, 0)")
-    con.execute("INSERT INTO invoice (created_at, number, account_id, status, service_date, due_date, "
-                "provider, prior_authorization, place_of_service, notes, void_reason, total, "
-                "patient_balance, insurance_balance, created_by_id) VALUES ('2026-01-05', 1, 1, "
-                "'posted', '2026-01-05', '2026-02-04', '', '', '11', '', '', 500, 200, 0, 1)")
-    for day, amount in (("2026-01-05", 500), ("2026-02-10", -300)):
-        con.execute("INSERT INTO ledger_entry (account_id, invoice_id, kind, party, amount, entry_date, "
-                    "posting_date, memo, created_by_id, created_at) VALUES (1, 1, 'charge', 'patient', "
-                    "?, ?, ?, '', 1, '2026-01-05')", (amount, day, day))
-    con.execute("PRAGMA user_version = 10")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 10
-        assert schema_problems(database.connection()) == []
+    charges = [("INSERT INTO ledger_entry (account_id, invoice_id, kind, party, amount, entry_date, "
+                "posting_date, memo, created_by_id, created_at) VALUES (1, 1, 'charge', 'patient', "
+                "?, ?, ?, '', 1, '2026-01-05')", (amount, day, day))
+               for day, amount in (("2026-01-05", 500), ("2026-02-10", -300))]
+    older_file(path, 10, "DROP TRIGGER ledger_entry_month_due", "DROP TRIGGER invoice_due_date_month_due",
+               "DROP TABLE ledger_month_due", "DROP TRIGGER ledger_entry_month_kind",
+               "DROP TABLE ledger_month_kind", BARE_USER, BARE_ACCOUNT, BARE_INVOICE, *charges)
+    with upgraded(path, 10):
         assert _kept() == {("2026-01", "2026-02-04"): (500, 1), ("2026-02", "2026-02-04"): (-300, 1)}
         assert _kept_kinds() == {("2026-01", "charge"): (500, 1), ("2026-02", "charge"): (-300, 1)}
-    finally:
-        opened.close()

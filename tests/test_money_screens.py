@@ -5,9 +5,7 @@ descriptions the office edits. Each opens from the Claims tab (or the Tools menu
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
+from demo_fixtures import demo_path, session  # noqa: F401 (fixtures)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -21,36 +19,15 @@ from billing_desk.models import (
     RemitCode,
     UnmatchedClaim,
 )
-from billing_desk.models.db import open_database
 from billing_desk.services.books import insurance_money, remittances
 from billing_desk.services.books.ledger import check_ledger
-from billing_desk.services.demo import build_demo
-from billing_desk.services.office.session import open_session
 from billing_desk.ui.prompts import ScriptedPrompter
 
 ALT, CTRL, SHIFT = (Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier,
                     Qt.KeyboardModifier.ShiftModifier)
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("money_screens") / "demo.sqlite"
-    opened = open_database(path)
-    build_demo(accounts=30, seed=11)
-    opened.close()
-    return path
-
-
-@pytest.fixture
-def session(demo_path, tmp_path):
-    copy = tmp_path / "office.sqlite"
-    shutil.copy(demo_path, copy)
-    key = demo_path.parent / (demo_path.name + ".auditkey")
-    if key.exists():
-        shutil.copy(key, tmp_path / "office.sqlite.auditkey")
-    opened = open_session(copy)
-    yield opened
-    opened.close()
+DEMO = {"accounts": 30, "seed": 11}
 
 
 class Answers(ScriptedPrompter):

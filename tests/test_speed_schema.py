@@ -5,12 +5,11 @@ and the as-of aging read their own indexes; a version 8 file gains all of it."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
+from old_files import BARE_ACCOUNT, BARE_USER, older_file, upgraded
 
 from billing_desk.models import database
-from billing_desk.models.db import open_database
 from billing_desk.services.books import invoices, payments
 from billing_desk.services.books.ledger import check_ledger
 from billing_desk.services.books.reports_data import receivables_cents
@@ -93,38 +92,15 @@ def test_the_insurance_unpaid_lists_read_the_open_insurance_index(db):
 
 def test_a_version_8_file_gains_the_day_totals_and_the_indexes(tmp_path):
     path = tmp_path / "office.sqlite"
-    opened = open_database(path)
-    opened.close()
-    con = sqlite3.connect(path)
-    con.execute("INSERT INTO user (created_at, username, full_name, role, active, failed_attempts, "
-                "must_change_password) VALUES ('2025-01-01', 'x', 'X', 'clerk', 1, 0, 0)")
-    con.execute("INSERT INTO account (created_at, number, kind, status, first_name, last_name, middle_name,"
-                " suffix, organization, sort_name, sex, street, street2, city, state, zip_code, phone,"
-                " phone_alt, email, statement_delivery, payment_terms_days, billing_cycle_day,"
-                " credit_hold, preferred_contact, status_reason, notes, duplicates_reviewed,"
-                " patient_balance, insurance_balance, unapplied_credit) VALUES ('2025-01-01', '100001',"
-                " 'patient', 'active', 'A', 'B', '', '', '', 'b a', 'U', '', '', '', '', '', '', '', '',"
-                " 'print', 30, 1, 0, 'phone', '', '', '', 0, 0, 500)")
-    for day, amount in (("2026-01-05", -300), ("2026-01-05", -200), ("2026-01-07", 0)):
-        con.execute("INSERT INTO ledger_entry (account_id, kind, party, amount, entry_date, posting_date,"
-                    " memo, created_by_id, created_at) VALUES (1, 'payment', 'patient', ?, ?, ?, '', 1,"
-                    " '2026-01-05')", (amount, day, day))
-    con.execute("DROP TRIGGER ledger_entry_day_total")
-    con.execute("DROP TABLE ledger_day")
-    con.execute("DROP INDEX invoice_insurance_open")
-    con.execute("DROP INDEX ledger_entry_invoice_day")
-    con.execute("PRAGMA user_version = 8")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 8
-        from billing_desk.models.schema_check import schema_problems
-
-        assert schema_problems(database.connection()) == []
+    entries = [("INSERT INTO ledger_entry (account_id, kind, party, amount, entry_date, posting_date, memo,"
+                 " created_by_id, created_at) VALUES (1, 'payment', 'patient', ?, ?, ?, '', 1, '2026-01-05')",
+                 (amount, day, day))
+                for day, amount in (("2026-01-05", -300), ("2026-01-05", -200), ("2026-01-07", 0))]
+    older_file(path, 8, BARE_USER, BARE_ACCOUNT, "UPDATE account SET unapplied_credit = 500", *entries,
+               "DROP TRIGGER ledger_entry_day_total", "DROP TABLE ledger_day",
+               "DROP INDEX invoice_insurance_open", "DROP INDEX ledger_entry_invoice_day")
+    with upgraded(path, 8):
         assert _kept() == {"2026-01-05": (-500, 2), "2026-01-07": (0, 1)}
-    finally:
-        opened.close()
 
 
 def _ledger_before(day: dt.date):
@@ -242,28 +218,12 @@ def test_the_invoice_list_pages_and_counts_as_the_joined_query_did(db, admin, ca
             assert lists.count(query) == len(joined) == query.order_by().count()
 
 
-def test_a_version_10_file_gains_the_index_of_the_accounts_in_credit(tmp_path):
+def test_a_version_11_file_gains_the_index_of_the_accounts_in_credit(tmp_path):
     """Schema 12: the aging's credits (and the ledger check's) read the accounts in credit from a
     partial index, not a scan of every account."""
-    import sqlite3
-
-    from billing_desk.models import database
-    from billing_desk.models.db import open_database
-    from billing_desk.models.schema_check import schema_problems
-
     path = tmp_path / "office.sqlite"
-    open_database(path).close()
-    con = sqlite3.connect(path)
-    con.execute("DROP INDEX account_credit")
-    con.execute("PRAGMA user_version = 10")
-    con.commit()
-    con.close()
-    opened = open_database(path)
-    try:
-        assert opened.upgraded_from == 10
-        assert schema_problems(database.connection()) == []
+    older_file(path, 11, "DROP INDEX account_credit")
+    with upgraded(path, 11):
         plan = " ".join(str(row) for row in database.execute_sql(
             "EXPLAIN QUERY PLAN SELECT id, unapplied_credit FROM account WHERE unapplied_credit != 0"))
         assert "COVERING INDEX account_credit" in plan
-    finally:
-        opened.close()

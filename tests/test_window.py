@@ -1,33 +1,19 @@
 """The main window on the demo office: every tab lists real records; search runs in SQL."""
 
 import pytest
+from demo_fixtures import demo_path, shown_main_window  # noqa: F401 (demo_path: a fixture)
 from PySide6.QtCore import Qt
 
 from billing_desk.models.db import open_database
-from billing_desk.services.demo import build_demo
-from billing_desk.services.office.session import open_session
 
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("window") / "demo.sqlite"
-    opened = open_database(path)
-    build_demo(accounts=30, seed=11)
-    opened.close()
-    return path
+DEMO = {"accounts": 30, "seed": 11}
 
 
 @pytest.fixture
 def window(qtbot, demo_path):
-    from billing_desk.ui.main_window import MainWindow
-
-    session = open_session(demo_path)
-    win = MainWindow(session)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    session.close()
+    """The main window as the clerk has it: its questions asked in real message boxes."""
+    with shown_main_window(qtbot, demo_path) as win:
+        yield win
 
 
 def main_model(page):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from peewee import fn
 
@@ -175,14 +177,8 @@ def _check_day_totals() -> list[str]:
         "SELECT entry_date, SUM(amount), COUNT(*) FROM ledger_entry NOT INDEXED GROUP BY entry_date")}
     kept = {day: (amount, count) for day, amount, count in database.execute_sql(
         "SELECT entry_date, amount, entries FROM ledger_day")}
-    problems = []
-    for day in sorted(set(entries) | set(kept)):
-        have, want = kept.get(day, (0, 0)), entries.get(day, (0, 0))
-        if have != want:
-            problems.append(f"the day totals of {dt.date.fromisoformat(str(day)):%m/%d/%Y} say "
-                            f"{format_money(from_cents(have[0]))} in {_entries(have[1])}; the ledger holds "
-                            f"{format_money(from_cents(want[0]))} in {_entries(want[1])}")
-    return problems
+    return _kept_against_entries(
+        kept, entries, lambda day: f"the day totals of {dt.date.fromisoformat(str(day)):%m/%d/%Y}")
 
 
 def _check_month_due_totals() -> list[str]:
@@ -192,22 +188,36 @@ def _check_month_due_totals() -> list[str]:
         year, number = str(value).split("-")
         return f"{number}/{year}"
 
+    def due_words(key: tuple[str, str]) -> str:
+        m, due = key
+        return f"the totals of {month(m)} for invoices " + (
+            "with no due date" if due == NO_DUE_DATE else f"due {dt.date.fromisoformat(due):%m/%d/%Y}")
+
+    def kind_words(key: tuple[str, str]) -> str:
+        m, kind = key
+        return f"the {kind.replace('_', ' ')} totals of {month(m)}"
+
     problems = []
     for kept_sql, entries_sql, words in (
             ("SELECT month, due_date, amount, entries FROM ledger_month_due", from_entries(database.obj),
-             lambda m, due: f"the totals of {month(m)} for invoices " + (
-                 "with no due date" if due == NO_DUE_DATE else
-                 f"due {dt.date.fromisoformat(due):%m/%d/%Y}")),
+             due_words),
             ("SELECT month, kind, amount, entries FROM ledger_month_kind", kinds_from_entries(database.obj),
-             lambda m, kind: f"the {kind.replace('_', ' ')} totals of {month(m)}")):
+             kind_words)):
         entries = {(str(m), str(k)): (a, n) for m, k, a, n in database.execute_sql(entries_sql)}
         kept = {(str(m), str(k)): (a, n) for m, k, a, n in database.execute_sql(kept_sql)}
-        for key in sorted(set(entries) | set(kept)):
-            have, want = kept.get(key, (0, 0)), entries.get(key, (0, 0))
-            if have != want:
-                problems.append(f"{words(*key)} say {format_money(from_cents(have[0]))} in "
-                                f"{_entries(have[1])}; the ledger holds {format_money(from_cents(want[0]))} "
-                                f"in {_entries(want[1])}")
+        problems += _kept_against_entries(kept, entries, words)
+    return problems
+
+
+def _kept_against_entries(kept: dict, entries: dict, words: Callable[[Any], str]) -> list[str]:
+    """Totals kept per key ({key: (cents, entries)}) against the entries' own, a key missing on
+    either side counting as none; each difference in words, ``words(key)`` naming the totals."""
+    problems = []
+    for key in sorted(set(entries) | set(kept)):
+        have, want = kept.get(key, (0, 0)), entries.get(key, (0, 0))
+        if have != want:
+            problems.append(f"{words(key)} say {format_money(from_cents(have[0]))} in {_entries(have[1])};"
+                            f" the ledger holds {format_money(from_cents(want[0]))} in {_entries(want[1])}")
     return problems
 
 

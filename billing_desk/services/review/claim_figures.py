@@ -13,7 +13,7 @@ from decimal import Decimal
 from ...models import database
 from ...money import from_cents
 from ..claims.denials import APPEALED, denial_reasons_for
-from .model import DAYS, PERCENT, Drill, Figure, day, days_between, ratio, tenth
+from .model import DAYS, Drill, Figure, day, days_between, rate_figure, ratio, tenth
 
 NO_CLAIMS = "no claims yet"
 
@@ -119,16 +119,15 @@ def _by_payer(claims: list[dict], test) -> list[tuple[str, Decimal | None]]:
 
 
 def _denials(claims: list[dict], detail: bool) -> Figure:
-    figure = Figure(
+    figure = rate_figure(
         "denial_rate",
         "Denial rate",
-        ratio(sum(c["denied"] for c in claims), len(claims)),
-        PERCENT,
+        claims,
+        lambda c: c["denied"],
         "Claims first sent in the period that a payer denied (in full, at least "
         "once, appeals aside) ÷ claims first sent in the period; by payer and by the "
         "denial's group and reason code (CARC).",
         empty=NO_CLAIMS,
-        count=len(claims),
     )
     figure.parts = _by_payer(claims, lambda c: c["denied"])
     for c in claims:
@@ -171,16 +170,15 @@ def _denials(claims: list[dict], detail: bool) -> Figure:
 
 def _clean(claims: list[dict]) -> Figure:
     originals = [c for c in claims if c["original"]]
-    figure = Figure(
+    figure = rate_figure(
         "clean_claim_rate",
         "Clean-claim rate",
-        ratio(sum(c["clean"] for c in originals), len(originals)),
-        PERCENT,
+        originals,
+        lambda c: c["clean"],
         "Claims first sent in the period (replacements aside) that were never held by the "
         "claim checks, denied or replaced ÷ all those claims: paid or accepted on the "
         "first pass, or still waiting without trouble.",
         empty=NO_CLAIMS,
-        count=len(originals),
     )
     figure.parts = _by_payer(originals, lambda c: c["clean"])
     figure.drill = Drill(

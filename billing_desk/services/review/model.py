@@ -4,6 +4,7 @@ points, the recommendations. Plain dataclasses: the window, the PDF and the work
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -102,6 +103,14 @@ def ratio(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def rate_figure(key: str, title: str, rows: list[dict], hit: Callable[[dict], object], definition: str, *,
+                empty: str, columns: list[tuple[str, str, str]] | None = None) -> Figure:
+    """A rate: the rows that ``hit`` ÷ all the rows, measured over the rows; with ``columns``, the
+    rows are its drill-down."""
+    return Figure(key, title, ratio(sum(1 for r in rows if hit(r)), len(rows)), PERCENT, definition,
+                  empty=empty, count=len(rows), drill=Drill(columns, rows) if columns is not None else None)
 
 
 def tenth(value: Decimal | float | int | None) -> Decimal | None:

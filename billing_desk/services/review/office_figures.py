@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ...models import database
 from ...money import from_cents
-from .model import COUNT, DAYS, MONEY, PERCENT, Drill, Figure, day, days_between, ratio, tenth
+from .model import COUNT, DAYS, MONEY, Drill, Figure, day, days_between, rate_figure, tenth
 
 
 def _iso(value: dt.date) -> str:
@@ -41,23 +41,19 @@ def statement_figures(start: dt.date, cut: dt.date, as_of: dt.date) -> dict[str,
                 "lag": (sent_day - service_day).days if sent_day and service_day else None,
             }
         )
-    paid = Figure(
+    paid = rate_figure(
         "paid_within_30",
         "Statements paid within 30 days",
-        ratio(sum(1 for r in rows if r["paid"]), len(rows)),
-        PERCENT,
+        rows,
+        lambda r: r["paid"],
         "Accounts sent their first statement in the period that made a payment within 30 "
         "days of it ÷ accounts sent a first statement in the period.",
         empty="no statements sent in the period",
-        count=len(rows),
-        drill=Drill(
-            [
-                ("account", "Account", "text"),
-                ("sent", "Statement", "date"),
-                ("paid", "First payment", "date"),
-            ],
-            rows,
-        ),
+        columns=[
+            ("account", "Account", "text"),
+            ("sent", "Statement", "date"),
+            ("paid", "First payment", "date"),
+        ],
     )
     lags = [r["lag"] for r in rows if r["lag"] is not None]
     lag = Figure(
@@ -90,23 +86,19 @@ def promise_figures(start: dt.date, cut: dt.date, as_of: dt.date) -> dict[str, F
         {"account": n, "due": day(d), "amount": from_cents(c), "status": s}
         for n, d, c, s in database.execute_sql(sql, [_iso(start), _iso(cut), _iso(as_of)])
     ]
-    kept = Figure(
+    kept = rate_figure(
         "promises_kept",
         "Promises kept",
-        ratio(sum(r["status"] == "kept" for r in rows), len(rows)),
-        PERCENT,
+        rows,
+        lambda r: r["status"] == "kept",
         "Promises to pay falling due in the period and settled by then: kept ÷ kept and broken.",
         empty="no promises fell due in the period",
-        count=len(rows),
-        drill=Drill(
-            [
-                ("account", "Account", "text"),
-                ("due", "Due", "date"),
-                ("amount", "Promised", "money"),
-                ("status", "Outcome", "text"),
-            ],
-            rows,
-        ),
+        columns=[
+            ("account", "Account", "text"),
+            ("due", "Due", "date"),
+            ("amount", "Promised", "money"),
+            ("status", "Outcome", "text"),
+        ],
     )
     sql = """SELECT a.number, pi.due_date, pi.amount, pi.paid FROM plan_installment pi
              JOIN payment_plan pp ON pp.id = pi.plan_id JOIN account a ON a.id = pp.account_id
@@ -115,23 +107,19 @@ def promise_figures(start: dt.date, cut: dt.date, as_of: dt.date) -> dict[str, F
         {"account": n, "due": day(d), "amount": from_cents(c), "paid": from_cents(p)}
         for n, d, c, p in database.execute_sql(sql, [_iso(start), _iso(min(cut, as_of))])
     ]
-    plans = Figure(
+    plans = rate_figure(
         "plans_on_time",
         "Payment plans on time",
-        ratio(sum(r["paid"] >= r["amount"] for r in rows), len(rows)),
-        PERCENT,
+        rows,
+        lambda r: r["paid"] >= r["amount"],
         "Payment plan installments due in the period that are paid in full ÷ installments due in the period.",
         empty="no installments fell due in the period",
-        count=len(rows),
-        drill=Drill(
-            [
-                ("account", "Account", "text"),
-                ("due", "Due", "date"),
-                ("amount", "Installment", "money"),
-                ("paid", "Paid", "money"),
-            ],
-            rows,
-        ),
+        columns=[
+            ("account", "Account", "text"),
+            ("due", "Due", "date"),
+            ("amount", "Installment", "money"),
+            ("paid", "Paid", "money"),
+        ],
     )
     return {"promises_kept": kept, "plans_on_time": plans}
 
