@@ -24,7 +24,7 @@ from billing_desk.services.review import review
 pytestmark = pytest.mark.both_engines
 
 DAY = dt.date(2026, 3, 2)
-REFUSED = "was changed at another workstation .*after this screen showed it: nothing was saved"
+REFUSED = r"was changed on another screen or workstation.*after this screen showed it: nothing was saved"
 
 
 def refused(what: str):

@@ -17,7 +17,7 @@ from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 
-REFUSED = "was changed at another workstation"
+REFUSED = "was changed on another screen or workstation"
 
 
 def shown(qtbot, dialog):
