@@ -313,3 +313,73 @@ def test_resolving_a_case_another_clerk_resolved_since_is_refused(db, admin, cle
     assert cases.account_cases(case.account_id)[0].resolution == "The first was a copy"
     with refused("Case 'Why two bills\\?'"):
         cases.reassign_case(case.id, admin, admin, loaded_as=cases.case_version(shown))
+
+
+def test_the_usual_provider_and_the_backup_folder_chosen_over_newer_ones_are_refused(db, admin,
+                                                                                     supervisor):
+    def rendering(last):
+        return identity.add_provider(identity.ProviderInput(
+            last_name=last, first_name="Jane", npi="1234567893" if last == "Doe" else "1245319599",
+            taxonomy="207Q00000X", role="rendering"), admin)
+
+    doe, roe = rendering("Doe"), rendering("Roe")
+    mine, theirs = identity.usual_provider_version(), identity.usual_provider_version()
+    identity.set_usual_rendering_provider(roe.id, supervisor, loaded_as=theirs)
+    entries = audit_count()
+    with pytest.raises(StaleRecordError, match=f"The usual rendering provider {REFUSED}") as exc:
+        identity.set_usual_rendering_provider(doe.id, admin, loaded_as=mine)
+    assert "Sid Supervisor" in str(exc.value)
+    assert (identity.usual_rendering_provider().id, audit_count()) == (roe.id, entries)
+    identity.set_usual_rendering_provider(doe.id, admin, loaded_as=identity.usual_provider_version())
+    assert identity.usual_rendering_provider().id == doe.id
+
+    shown = settings.settings_version(["backup_folder"])
+    settings.set_setting("backup_folder", "/mnt/usb", supervisor, loaded_as=shown)
+    with refused("The office's backup folder"):
+        settings.set_setting("backup_folder", "/mnt/share", admin, loaded_as=shown,
+                             what="The office's backup folder")
+    assert settings.get_setting("backup_folder") == "/mnt/usb"
+    settings.set_setting("backup_folder", "/mnt/share", admin)  # a command hands no version
+    assert settings.get_setting("backup_folder") == "/mnt/share"
+
+
+def test_a_printer_offset_kept_over_a_newer_one_is_refused(db, admin, supervisor):
+    from billing_desk.services.claims import alignment
+
+    mine, theirs = alignment.offset_version("Front desk"), alignment.offset_version("Front desk")
+    other = alignment.offset_version("Back office")
+    alignment.set_printer_offset("Front desk", "0.10", "-0.05", supervisor, loaded_as=theirs)
+    with refused("The CMS-1500 alignment for printer Front desk") as exc:
+        alignment.set_printer_offset("Front desk", "0.20", "0", admin, loaded_as=mine)
+    assert "last by" in str(exc.value)
+    assert alignment.printer_offset("Front desk") == (dt_decimal("0.10"), dt_decimal("-0.05"))
+    alignment.set_printer_offset("Back office", "0.05", "0", admin, loaded_as=other)  # another printer
+    alignment.set_printer_offset("Front desk", "0.20", "0", admin,
+                                 loaded_as=alignment.offset_version("Front desk"))
+    assert alignment.printer_offset("Front desk") == (dt_decimal("0.20"), dt_decimal("0.00"))
+
+
+def dt_decimal(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+def test_a_password_reset_or_unlock_over_a_newer_change_is_refused(db, admin, clerk):
+    from billing_desk.services.office.auth import check_password
+
+    listed = users.list_users()
+    (row,) = [u for u in listed if u.id == clerk.id]
+    users.reset_password(admin, clerk.id, "Temporary-1234", "Temporary-1234",
+                         loaded_as=users.password_version(clerk.id))  # another administrator
+    with refused(f"User {clerk.username}"):
+        users.reset_password(admin, clerk.id, "Other-temp-5678", "Other-temp-5678",
+                             loaded_as=users.password_version(row))
+    from billing_desk.models import User
+
+    assert check_password("Temporary-1234", User.get_by_id(clerk.id).password_hash)
+    shown = users.user_version(clerk.id)
+    users.update_user(admin, clerk.id, active=False, loaded_as=shown)
+    with refused(f"User {clerk.username}"):
+        users.unlock_user(admin, clerk.id, loaded_as=shown)
+    users.unlock_user(admin, clerk.id, loaded_as=users.user_version(clerk.id))
