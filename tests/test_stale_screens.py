@@ -383,3 +383,69 @@ def test_a_password_reset_or_unlock_over_a_newer_change_is_refused(db, admin, cl
     with refused(f"User {clerk.username}"):
         users.unlock_user(admin, clerk.id, loaded_as=shown)
     users.unlock_user(admin, clerk.id, loaded_as=users.user_version(clerk.id))
+
+
+def test_account_status_changes_over_another_clerks_are_refused(db, admin, supervisor, make_account):
+    from billing_desk.services.accounts import registry
+
+    account = make_account()
+    shown = registry.status_version(account.id)
+    registry.deactivate_account(account.id, "moved away", supervisor, loaded_as=shown)
+    registry.reactivate_account(account.id, "came back", supervisor,
+                                loaded_as=registry.status_version(account.id))
+    with refused(f"Account {account.number}"):  # active again, but not the account shown
+        registry.deactivate_account(account.id, "duplicate", admin, loaded_as=shown)
+    shown = registry.status_version(account.id)
+    registry.deactivate_account(account.id, "moved away", supervisor, loaded_as=shown)
+    with refused(f"Account {account.number}"):  # close is allowed from inactive: it would overwrite
+        registry.close_account(account.id, "asked to close", admin, loaded_as=shown)
+    with refused(f"Account {account.number}"):
+        registry.reactivate_account(account.id, "back", admin, loaded_as=shown)
+    assert registry.get_account(account.id).status_reason == "moved away"
+    registry.close_account(account.id, "asked to close", admin,
+                           loaded_as=registry.status_version(account.id))
+    assert registry.get_account(account.id).status == "closed"
+
+
+def test_approving_an_account_another_supervisor_returned_is_refused(db, admin, supervisor, clerk,
+                                                                     make_account):
+    from billing_desk.models import Account
+    from billing_desk.services.accounts import registry
+
+    account = make_account()
+    Account.update(status="pending").where(Account.id == account.id).execute()
+    shown = registry.status_version(account.id)
+    registry.return_account(account.id, supervisor, "date of birth?", loaded_as=shown)
+    with refused(f"Account {account.number}"):
+        registry.approve_account(account.id, admin, loaded_as=shown)
+    with refused(f"Account {account.number}"):
+        registry.return_account(account.id, admin, "insurance card?", loaded_as=shown)
+    kept = registry.get_account(account.id)
+    assert (kept.status, kept.status_reason) == ("pending", "returned: date of birth?")
+    registry.approve_account(account.id, admin, loaded_as=registry.status_version(account.id))
+    assert registry.get_account(account.id).status == "active"
+
+
+def test_reopening_a_case_resolved_again_since_or_a_status_note_over_a_change_is_refused(
+        db, admin, clerk, make_account):
+    from billing_desk.models import CaseNote
+    from billing_desk.services.accounts import cases
+
+    case = cases.open_case(make_account().id, "Why two bills?", clerk)
+    cases.resolve_case(case.id, "The first was a copy", clerk)
+    (shown,) = cases.account_cases(case.account_id)
+    cases.reopen_case(case.id, "they called again", clerk, loaded_as=cases.case_version(shown))
+    cases.resolve_case(case.id, "Refunded the second", clerk)
+    notes = CaseNote.select().count()
+    with refused("Case 'Why two bills\\?'"):  # it would reopen a resolution not seen
+        cases.reopen_case(case.id, "still wrong", admin, loaded_as=cases.case_version(shown))
+    (now,) = cases.account_cases(case.account_id)
+    assert (now.status, now.resolution, CaseNote.select().count()) == ("resolved", "Refunded the second",
+                                                                       notes)
+    cases.reopen_case(case.id, "still wrong", admin, loaded_as=cases.case_version(now))
+    (open_,) = cases.account_cases(case.account_id)
+    cases.add_note(case.id, "asked the payer", clerk, status="waiting", loaded_as=cases.case_version(open_))
+    with refused("Case 'Why two bills\\?'"):  # would set it back to open over the clerk's waiting
+        cases.add_note(case.id, "called back", admin, status="open", loaded_as=cases.case_version(open_))
+    cases.add_note(case.id, "a note only adds", admin, loaded_as=cases.case_version(open_))
+    assert cases.account_cases(case.account_id)[0].status == "waiting"
