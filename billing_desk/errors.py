@@ -42,7 +42,7 @@ class RuleError(BillingError):
 
 
 class StaleRecordError(RuleError):
-    """Someone (at another workstation) saved this record after the screen showed it."""
+    """Someone (on another screen or workstation) saved this record after the screen showed it."""
 
 
 class PermissionDenied(BillingError):

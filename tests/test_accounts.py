@@ -244,8 +244,8 @@ def test_a_save_over_a_change_made_at_another_workstation_is_refused(db, admin, 
     theirs.phone = "212-555-7777"
     registry.update_account(account.id, theirs, admin)  # the other clerk saves first
     mine.street = "9 Oak Street"
-    with pytest.raises(StaleRecordError, match="Account .* was changed at another "
-                       "workstation .* after this screen showed it: nothing was saved"):
+    with pytest.raises(StaleRecordError, match="Account .* was changed on another "
+                       "screen or workstation .* after this screen showed it: nothing was saved"):
         registry.update_account(account.id, mine, admin)
     assert registry.get_account(account.id).street != "9 Oak Street"
     again = registry.form_from_account(registry.get_account(account.id))

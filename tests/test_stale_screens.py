@@ -24,7 +24,7 @@ from billing_desk.services.review import review
 pytestmark = pytest.mark.both_engines
 
 DAY = dt.date(2026, 3, 2)
-REFUSED = "was changed at another workstation .*after this screen showed it: nothing was saved"
+REFUSED = r"was changed on another screen or workstation.*after this screen showed it: nothing was saved"
 
 
 def refused(what: str):
@@ -313,3 +313,139 @@ def test_resolving_a_case_another_clerk_resolved_since_is_refused(db, admin, cle
     assert cases.account_cases(case.account_id)[0].resolution == "The first was a copy"
     with refused("Case 'Why two bills\\?'"):
         cases.reassign_case(case.id, admin, admin, loaded_as=cases.case_version(shown))
+
+
+def test_the_usual_provider_and_the_backup_folder_chosen_over_newer_ones_are_refused(db, admin,
+                                                                                     supervisor):
+    def rendering(last):
+        return identity.add_provider(identity.ProviderInput(
+            last_name=last, first_name="Jane", npi="1234567893" if last == "Doe" else "1245319599",
+            taxonomy="207Q00000X", role="rendering"), admin)
+
+    doe, roe = rendering("Doe"), rendering("Roe")
+    mine, theirs = identity.usual_provider_version(), identity.usual_provider_version()
+    identity.set_usual_rendering_provider(roe.id, supervisor, loaded_as=theirs)
+    entries = audit_count()
+    with pytest.raises(StaleRecordError, match=f"The usual rendering provider {REFUSED}") as exc:
+        identity.set_usual_rendering_provider(doe.id, admin, loaded_as=mine)
+    assert "Sid Supervisor" in str(exc.value)
+    assert (identity.usual_rendering_provider().id, audit_count()) == (roe.id, entries)
+    identity.set_usual_rendering_provider(doe.id, admin, loaded_as=identity.usual_provider_version())
+    assert identity.usual_rendering_provider().id == doe.id
+
+    shown = settings.settings_version(["backup_folder"])
+    settings.set_setting("backup_folder", "/mnt/usb", supervisor, loaded_as=shown)
+    with refused("The office's backup folder"):
+        settings.set_setting("backup_folder", "/mnt/share", admin, loaded_as=shown,
+                             what="The office's backup folder")
+    assert settings.get_setting("backup_folder") == "/mnt/usb"
+    settings.set_setting("backup_folder", "/mnt/share", admin)  # a command hands no version
+    assert settings.get_setting("backup_folder") == "/mnt/share"
+
+
+def test_a_printer_offset_kept_over_a_newer_one_is_refused(db, admin, supervisor):
+    from billing_desk.services.claims import alignment
+
+    mine, theirs = alignment.offset_version("Front desk"), alignment.offset_version("Front desk")
+    other = alignment.offset_version("Back office")
+    alignment.set_printer_offset("Front desk", "0.10", "-0.05", supervisor, loaded_as=theirs)
+    with refused("The CMS-1500 alignment for printer Front desk") as exc:
+        alignment.set_printer_offset("Front desk", "0.20", "0", admin, loaded_as=mine)
+    assert "last by" in str(exc.value)
+    assert alignment.printer_offset("Front desk") == (dt_decimal("0.10"), dt_decimal("-0.05"))
+    alignment.set_printer_offset("Back office", "0.05", "0", admin, loaded_as=other)  # another printer
+    alignment.set_printer_offset("Front desk", "0.20", "0", admin,
+                                 loaded_as=alignment.offset_version("Front desk"))
+    assert alignment.printer_offset("Front desk") == (dt_decimal("0.20"), dt_decimal("0.00"))
+
+
+def dt_decimal(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+def test_a_password_reset_or_unlock_over_a_newer_change_is_refused(db, admin, clerk):
+    from billing_desk.services.office.auth import check_password
+
+    listed = users.list_users()
+    (row,) = [u for u in listed if u.id == clerk.id]
+    users.reset_password(admin, clerk.id, "Temporary-1234", "Temporary-1234",
+                         loaded_as=users.password_version(clerk.id))  # another administrator
+    with refused(f"User {clerk.username}"):
+        users.reset_password(admin, clerk.id, "Other-temp-5678", "Other-temp-5678",
+                             loaded_as=users.password_version(row))
+    from billing_desk.models import User
+
+    assert check_password("Temporary-1234", User.get_by_id(clerk.id).password_hash)
+    shown = users.user_version(clerk.id)
+    users.update_user(admin, clerk.id, active=False, loaded_as=shown)
+    with refused(f"User {clerk.username}"):
+        users.unlock_user(admin, clerk.id, loaded_as=shown)
+    users.unlock_user(admin, clerk.id, loaded_as=users.user_version(clerk.id))
+
+
+def test_account_status_changes_over_another_clerks_are_refused(db, admin, supervisor, make_account):
+    from billing_desk.services.accounts import registry
+
+    account = make_account()
+    shown = registry.status_version(account.id)
+    registry.deactivate_account(account.id, "moved away", supervisor, loaded_as=shown)
+    registry.reactivate_account(account.id, "came back", supervisor,
+                                loaded_as=registry.status_version(account.id))
+    with refused(f"Account {account.number}"):  # active again, but not the account shown
+        registry.deactivate_account(account.id, "duplicate", admin, loaded_as=shown)
+    shown = registry.status_version(account.id)
+    registry.deactivate_account(account.id, "moved away", supervisor, loaded_as=shown)
+    with refused(f"Account {account.number}"):  # close is allowed from inactive: it would overwrite
+        registry.close_account(account.id, "asked to close", admin, loaded_as=shown)
+    with refused(f"Account {account.number}"):
+        registry.reactivate_account(account.id, "back", admin, loaded_as=shown)
+    assert registry.get_account(account.id).status_reason == "moved away"
+    registry.close_account(account.id, "asked to close", admin,
+                           loaded_as=registry.status_version(account.id))
+    assert registry.get_account(account.id).status == "closed"
+
+
+def test_approving_an_account_another_supervisor_returned_is_refused(db, admin, supervisor, clerk,
+                                                                     make_account):
+    from billing_desk.models import Account
+    from billing_desk.services.accounts import registry
+
+    account = make_account()
+    Account.update(status="pending").where(Account.id == account.id).execute()
+    shown = registry.status_version(account.id)
+    registry.return_account(account.id, supervisor, "date of birth?", loaded_as=shown)
+    with refused(f"Account {account.number}"):
+        registry.approve_account(account.id, admin, loaded_as=shown)
+    with refused(f"Account {account.number}"):
+        registry.return_account(account.id, admin, "insurance card?", loaded_as=shown)
+    kept = registry.get_account(account.id)
+    assert (kept.status, kept.status_reason) == ("pending", "returned: date of birth?")
+    registry.approve_account(account.id, admin, loaded_as=registry.status_version(account.id))
+    assert registry.get_account(account.id).status == "active"
+
+
+def test_reopening_a_case_resolved_again_since_or_a_status_note_over_a_change_is_refused(
+        db, admin, clerk, make_account):
+    from billing_desk.models import CaseNote
+    from billing_desk.services.accounts import cases
+
+    case = cases.open_case(make_account().id, "Why two bills?", clerk)
+    cases.resolve_case(case.id, "The first was a copy", clerk)
+    (shown,) = cases.account_cases(case.account_id)
+    cases.reopen_case(case.id, "they called again", clerk, loaded_as=cases.case_version(shown))
+    cases.resolve_case(case.id, "Refunded the second", clerk)
+    notes = CaseNote.select().count()
+    with refused("Case 'Why two bills\\?'"):  # it would reopen a resolution not seen
+        cases.reopen_case(case.id, "still wrong", admin, loaded_as=cases.case_version(shown))
+    (now,) = cases.account_cases(case.account_id)
+    assert (now.status, now.resolution, CaseNote.select().count()) == ("resolved", "Refunded the second",
+                                                                       notes)
+    cases.reopen_case(case.id, "still wrong", admin, loaded_as=cases.case_version(now))
+    (open_,) = cases.account_cases(case.account_id)
+    cases.add_note(case.id, "asked the payer", clerk, status="waiting", loaded_as=cases.case_version(open_))
+    with refused("Case 'Why two bills\\?'"):  # would set it back to open over the clerk's waiting
+        cases.add_note(case.id, "called back", admin, status="open", loaded_as=cases.case_version(open_))
+    cases.add_note(case.id, "a note only adds", admin, loaded_as=cases.case_version(open_))
+    assert cases.account_cases(case.account_id)[0].status == "waiting"

@@ -17,7 +17,7 @@ from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 
-REFUSED = "was changed at another workstation"
+REFUSED = "was changed on another screen or workstation"
 
 
 def shown(qtbot, dialog):
@@ -123,3 +123,25 @@ def test_the_order_editor_refuses_a_stale_save(qtbot, db, admin, clerk, catalogu
     assert prompts.asked[-1][0] == "warn" and f"Order {order.number} " + REFUSED in prompts.asked[-1][1]
     assert editor.po_number.text() == "PO-77"
     assert order_forms.get_order(order.id).po_number == ""
+
+
+def test_making_a_provider_usual_over_a_choice_made_since_is_refused(qtbot, db, admin, supervisor):
+    from PySide6.QtCore import Qt
+
+    from billing_desk.ui.office.providers_dialog import ProvidersDialog
+
+    doe, roe = (identity.add_provider(identity.ProviderInput(last, "Jan", npi=npi, taxonomy="207Q00000X"),
+                                      admin) for last, npi in (("Doe", "1234567893"), ("Roe", "1245319599")))
+    dialog = shown(qtbot, ProvidersDialog(SimpleNamespace(user=admin), prompter=ScriptedPrompter()))
+    dialog.show_provider(doe.id)
+    identity.set_usual_rendering_provider(roe.id, supervisor,  # on another workstation
+                                          loaded_as=identity.usual_provider_version())
+    qtbot.mouseClick(dialog.buttons["usual"], Qt.MouseButton.LeftButton)
+    assert "The usual rendering provider " + REFUSED in dialog.message.text()
+    assert "Sid Supervisor" in dialog.message.text()
+    assert identity.usual_rendering_provider().id == roe.id
+    dialog.close()
+    again = shown(qtbot, ProvidersDialog(SimpleNamespace(user=admin), prompter=ScriptedPrompter()))
+    again.show_provider(doe.id)
+    qtbot.mouseClick(again.buttons["usual"], Qt.MouseButton.LeftButton)
+    assert identity.usual_rendering_provider().id == doe.id

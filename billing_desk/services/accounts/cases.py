@@ -23,11 +23,14 @@ def open_case(account_id: int, subject: str, by: User, *, kind: str = "query",
     return case
 
 
-def add_note(case_id: int, text: str, by: User, *, status: str | None = None) -> CaseNote:
+def add_note(case_id: int, text: str, by: User, *, status: str | None = None,
+             loaded_as: str = "") -> CaseNote:
+    """A note only adds; with ``status`` (open, waiting) it also sets the case's status, so
+    ``loaded_as`` (``case_version`` of the row shown) refuses it over a change made since."""
     if not (text or "").strip():
         raise ValidationError("the note is empty", "note")
     with in_transaction():
-        case = Case.get_by_id(case_id)
+        case = _case(case_id, loaded_as if status in ("open", "waiting") else "")
         if case.status == "resolved":
             raise RuleError("This case is resolved; reopen it to add notes.")
         note = CaseNote.create(case=case, by=by, text=text.strip())
@@ -76,12 +79,14 @@ def reassign_case(case_id: int, to: User, by: User, *, loaded_as: str = "") -> C
     return case
 
 
-def reopen_case(case_id: int, reason: str, by: User) -> Case:
-    """A resolved case comes back (the answer did not hold); the reason is kept as a note."""
+def reopen_case(case_id: int, reason: str, by: User, *, loaded_as: str = "") -> Case:
+    """A resolved case comes back (the answer did not hold); the reason is kept as a note.
+    ``loaded_as`` (``case_version``): refused when the case changed since (another clerk
+    reopened it and resolved it again with another resolution), nothing saved."""
     if not (reason or "").strip():
         raise ValidationError("say why the case is reopened", "reason")
     with in_transaction():
-        case = Case.get_by_id(case_id)
+        case = _case(case_id, loaded_as)
         if case.status != "resolved":
             raise RuleError("This case is not resolved.")
         before = audit.snapshot(case, "status", "resolution")

@@ -229,12 +229,28 @@ def _date_text(value) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
 
+STATUS = ("status", "status_reason")
+
+
+def status_version(account: Account | int) -> str:
+    """What a screen showing the account's status (its row, or by id) hands back when it
+    approves, returns, deactivates, reactivates or closes it (services.office.stale): another
+    clerk's status change meanwhile (a close, a return with its note) is not silently undone."""
+    if isinstance(account, Account):
+        return stale.version_of(account, fields=STATUS)
+    return stale.version(Account, account, STATUS)
+
+
+def _current(account_id: int, loaded_as: str) -> Account:
+    return stale.check_current(Account, account_id, loaded_as, lambda a: f"Account {a.number}", STATUS)
+
+
 def _change_status(account_id: int, status: str, reason: str, by: User, allowed_from: tuple[str, ...],
-                   action: str, approved_by: User | None = None) -> Account:
+                   action: str, approved_by: User | None = None, loaded_as: str = "") -> Account:
     if not (reason or "").strip() and action != "approve":
         raise ValidationError("a reason is required", "reason")
     with in_transaction():
-        account = Account.get_by_id(account_id)
+        account = _current(account_id, loaded_as)
         if account.status not in allowed_from:
             raise RuleError(f"Account {account.number} is {account.status}; it cannot be "
                             f"{'approved' if action == 'approve' else action + 'd'} from there.")
@@ -252,21 +268,23 @@ def _change_status(account_id: int, status: str, reason: str, by: User, allowed_
 
 
 def approve_account(account_id: int, by: User, note: str = "", *,
-                    approved_by: User | None = None) -> Account:
-    """A supervisor approves a pending account, or a clerk with one who signed it off."""
+                    approved_by: User | None = None, loaded_as: str = "") -> Account:
+    """A supervisor approves a pending account, or a clerk with one who signed it off.
+    ``loaded_as`` (``status_version``): refused when the status changed since (returned)."""
     require(by, "approve_account", approved_by)
     return _change_status(account_id, "active", note, by, ("pending",), "approve",
-                          approved_by=approver(by, "approve_account", approved_by))
+                          approved_by=approver(by, "approve_account", approved_by), loaded_as=loaded_as)
 
 
 def return_account(account_id: int, by: User, note: str, *,
-                   approved_by: User | None = None) -> Account:
-    """A supervisor sends a pending account back to the clerk with a note; it stays pending."""
+                   approved_by: User | None = None, loaded_as: str = "") -> Account:
+    """A supervisor sends a pending account back to the clerk with a note; it stays pending.
+    ``loaded_as`` (``status_version``): refused over another supervisor's return since."""
     if not (note or "").strip():
         raise ValidationError("say what needs fixing", "note")
     require(by, "approve_account", approved_by)
     with in_transaction():
-        account = Account.get_by_id(account_id)
+        account = _current(account_id, loaded_as)
         if account.status != "pending":
             raise RuleError(f"Account {account.number} is not pending.")
         account.status_reason = f"returned: {note.strip()}"
@@ -276,15 +294,18 @@ def return_account(account_id: int, by: User, note: str, *,
     return account
 
 
-def deactivate_account(account_id: int, reason: str, by: User) -> Account:
-    return _change_status(account_id, "inactive", reason, by, ("active",), "deactivate")
+def deactivate_account(account_id: int, reason: str, by: User, *, loaded_as: str = "") -> Account:
+    return _change_status(account_id, "inactive", reason, by, ("active",), "deactivate",
+                          loaded_as=loaded_as)
 
 
-def reactivate_account(account_id: int, reason: str, by: User) -> Account:
-    return _change_status(account_id, "active", reason, by, ("inactive", "closed"), "reactivate")
+def reactivate_account(account_id: int, reason: str, by: User, *, loaded_as: str = "") -> Account:
+    return _change_status(account_id, "active", reason, by, ("inactive", "closed"), "reactivate",
+                          loaded_as=loaded_as)
 
 
-def close_account(account_id: int, reason: str, by: User, *, confirm_balance=None) -> Account:
+def close_account(account_id: int, reason: str, by: User, *, confirm_balance=None,
+                  loaded_as: str = "") -> Account:
     """Close an account. With a balance, ``confirm_balance(amount_text)`` must say yes."""
     account = Account.get_by_id(account_id)
     owed = account.patient_balance + account.insurance_balance - account.unapplied_credit
@@ -294,7 +315,8 @@ def close_account(account_id: int, reason: str, by: User, *, confirm_balance=Non
         if confirm_balance is None or not confirm_balance(format_money(owed)):
             raise RuleError(f"Account {account.number} still has a balance of "
                             f"{format_money(owed)}; confirm to close it anyway.")
-    return _change_status(account_id, "closed", reason, by, ("pending", "active", "inactive"), "close")
+    return _change_status(account_id, "closed", reason, by, ("pending", "active", "inactive"), "close",
+                          loaded_as=loaded_as)
 
 
 def search_accounts(text: str = "", status: str | None = None, *, limit: int | None = 100,

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from ...errors import Problem, ValidationError
 from ...models import Setting, User
-from ..office import audit, steady
+from ..office import audit, stale, steady
 from ..office.settings import get_setting
 from ..office.transactions import in_transaction
 
@@ -61,8 +61,20 @@ def parse_offset(text, field: str) -> Decimal:
     return value.quantize(HUNDREDTH)
 
 
-def set_printer_offset(printer: str, offset_x, offset_y, by: User) -> tuple[Decimal, Decimal]:
-    """Keep the printer's offset (inches; typed text or Decimal), checked whole, audited."""
+def _summary(name: str, x: Decimal, y: Decimal) -> str:
+    return f"CMS-1500 alignment for printer {name}: {x:+.2f} in right, {y:+.2f} in down"
+
+
+def offset_version(printer: str) -> str:
+    """What the alignment test hands back when it keeps the offset it showed for a printer (the
+    offsets are one office-wide setting: another workstation may align the same printer)."""
+    return stale.fingerprint(_stored().get((printer or "").strip()))
+
+
+def set_printer_offset(printer: str, offset_x, offset_y, by: User, *,
+                       loaded_as: str = "") -> tuple[Decimal, Decimal]:
+    """Keep the printer's offset (inches; typed text or Decimal), checked whole, audited.
+    ``loaded_as`` (``offset_version``): an offset kept over one changed since is refused."""
     problems: list[Problem] = []
     values = []
     for field, text in (("offset_x", offset_x), ("offset_y", offset_y)):
@@ -77,11 +89,13 @@ def set_printer_offset(printer: str, offset_x, offset_y, by: User) -> tuple[Deci
     with in_transaction():
         stored = _stored()
         before = stored.get(name)
+        stale.refuse_if_changed(loaded_as, stale.fingerprint(before),
+                                f"The CMS-1500 alignment for printer {name}", table="setting",
+                                summaries=[_summary(name, *printer_offset(name))] if before else [])
         stored[name] = {"x": str(x), "y": str(y)}
         Setting.insert(key=KEY, value=stored).on_conflict_replace().execute()
         steady.forget()  # a kept setting is read afresh
-        audit.record(by, "setting", table="setting", summary=f"CMS-1500 alignment for printer {name}: "
-                     f"{x:+.2f} in right, {y:+.2f} in down",
+        audit.record(by, "setting", table="setting", summary=_summary(name, x, y),
                      before={name: before}, after={name: stored[name]})
     return x, y
 

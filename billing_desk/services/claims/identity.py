@@ -332,12 +332,21 @@ def usual_rendering_provider() -> Provider | None:
     return Provider.get_by_id(last.rendering_provider_id) if last is not None else None
 
 
-def set_usual_rendering_provider(provider_id: int | None, by: User) -> None:
-    """The rendering provider a new invoice starts with (a supervisor's choice, audited)."""
+def usual_provider_version() -> str:
+    """What the providers screen hands back when it makes a provider the usual one."""
+    from ..office.settings import settings_version
+
+    return settings_version(["usual_rendering_provider"])
+
+
+def set_usual_rendering_provider(provider_id: int | None, by: User, *, loaded_as: str = "") -> None:
+    """The rendering provider a new invoice starts with (a supervisor's choice, audited).
+    ``loaded_as`` (``usual_provider_version``): a choice over one made since is refused."""
     from ..office.settings import set_setting
 
     if provider_id is not None:
         provider = Provider.get_by_id(provider_id)
         if provider.role != "rendering" or not provider.active:
             raise RuleError(f"{provider.display_name} is not an active rendering provider.")
-    set_setting("usual_rendering_provider", provider_id or 0, by)
+    set_setting("usual_rendering_provider", provider_id or 0, by, loaded_as=loaded_as,
+                what="The usual rendering provider")

@@ -191,15 +191,22 @@ def get_settings(keys: Sequence[str]) -> dict[str, Any]:
     return {spec.key: spec.default if kept.get(spec.key) is None else kept[spec.key] for spec in specs}
 
 
-def set_setting(key: str, value: Any, by) -> None:
+def set_setting(key: str, value: Any, by, *, loaded_as: str = "", what: str = "") -> None:
+    """Keep one setting, audited. ``loaded_as`` (``settings_version([key])`` when the screen
+    showed it): a save over a change made since is refused (StaleRecordError), nothing saved;
+    ``what`` names the setting in the refusal (default: as the Settings dialog does)."""
     from . import audit
     from .permissions import require
+    from .stale import refuse_if_changed
     from .transactions import in_transaction
 
     require(by, "change_settings")
     if key not in SETTINGS:
         raise KeyError(key)
     with in_transaction():
+        if loaded_as:
+            refuse_if_changed(loaded_as, settings_version([key]), what or _changed_setting([key]),
+                              table="setting", summaries=[f"{key} changed"])
         before = get_setting(key)
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
         steady.forget()  # a kept setting is read afresh

@@ -89,9 +89,9 @@ def refuse_if_changed(loaded_as: str, now: str, what: str, *, table: str = "",
     if not loaded_as or loaded_as == now:
         return
     raise StaleRecordError(
-        f"{what} was changed at another workstation{who_changed(table, record_id, summaries)} "
-        "after this "
-        "screen showed it: nothing was saved. Your typing is still on the screen: note it, "
+        f"{what} was changed on another screen or workstation"
+        f"{who_changed(table, record_id, summaries)} after this screen showed it: nothing was "
+        "saved. Your typing is still on the screen: note it, "
         "reload to see the other change (choose it again in the list, or close and reopen this "
         "window), then make your change again.")
 

@@ -109,8 +109,24 @@ def update_user(by: User, user_id: int, *, full_name: str | None = None, role: s
     return user
 
 
-def reset_password(by: User, user_id: int, password: str, repeat: str) -> User:
-    """A temporary password the user must change at their next sign-in; also unlocks them."""
+def password_version(user: int | User | None) -> str:
+    """What the reset-password screen hands back (services.office.stale): the user as the users
+    screen shows them and their password, so a reset another administrator made meanwhile, or
+    the user's own new password, is not silently replaced."""
+    fields = (*SHOWN, "password_hash")
+    if isinstance(user, User):
+        return stale.version_of(user, fields=fields)
+    return stale.version(User, user, fields)
+
+
+def _named(user: User) -> str:
+    return f"User {user.username}"
+
+
+def reset_password(by: User, user_id: int, password: str, repeat: str, *,
+                   loaded_as: str = "") -> User:
+    """A temporary password the user must change at their next sign-in; also unlocks them.
+    ``loaded_as`` (``password_version``): a reset over a change made since is refused."""
     from .auth import hash_password, password_problems
 
     require(by, "manage_users")
@@ -118,7 +134,7 @@ def reset_password(by: User, user_id: int, password: str, repeat: str) -> User:
     if problems:
         raise ValidationError(problems)
     with in_transaction():
-        user = User.get_by_id(user_id)
+        user = stale.check_current(User, user_id, loaded_as, _named, (*SHOWN, "password_hash"))
         user.password_hash, user.must_change_password = hash_password(password), True
         user.failed_attempts, user.locked_until = 0, None
         user.save()
@@ -128,10 +144,12 @@ def reset_password(by: User, user_id: int, password: str, repeat: str) -> User:
     return user
 
 
-def unlock_user(by: User, user_id: int) -> User:
+def unlock_user(by: User, user_id: int, *, loaded_as: str = "") -> User:
+    """Clear the failed sign-ins. ``loaded_as`` (``user_version``, as the list showed the user):
+    refused when the user was renamed, disabled or given another role since."""
     require(by, "manage_users")
     with in_transaction():
-        user = User.get_by_id(user_id)
+        user = stale.check_current(User, user_id, loaded_as, _named, SHOWN)
         user.failed_attempts, user.locked_until = 0, None
         user.save()
         audit.record(by, "unlock", user, summary=f"{user.username} unlocked by {by.username}")

@@ -133,13 +133,14 @@ class ApprovalQueue(QWidget):
 
     def approve(self) -> None:
         self._act(lambda a: run_with_signoff(self, "approve_account", lambda approved_by: (
-            registry.approve_account(a.id, self.session.user, self.note.text(),
-                                     approved_by=approved_by))), "Approved {number}.")
+            registry.approve_account(a.id, self.session.user, self.note.text(), approved_by=approved_by,
+                                     loaded_as=registry.status_version(a)))), "Approved {number}.")
 
     def send_back(self) -> None:
         self._act(lambda a: run_with_signoff(self, "approve_account", lambda approved_by: (
-            registry.return_account(a.id, self.session.user, self.note.text(),
-                                    approved_by=approved_by))), "Returned {number} to the clerk.")
+            registry.return_account(a.id, self.session.user, self.note.text(), approved_by=approved_by,
+                                    loaded_as=registry.status_version(a)))),
+                  "Returned {number} to the clerk.")
 
 
 def accounts_pending():

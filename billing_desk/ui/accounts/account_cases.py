@@ -144,8 +144,10 @@ class CasesPanel(QWidget):
         if case is None:
             self.message.setText("Select a case first.")
             return
+        shown = cases.case_version(case)  # the case as the list showed it
         self._run(lambda: cases.add_note(case.id, self.note.text(), self.session.user,
-                                         status=self.note_status.currentData()), self.note, case.id)
+                                         status=self.note_status.currentData(), loaded_as=shown),
+                  self.note, case.id)
 
     def resolve(self) -> None:
         case = self.current()
@@ -160,6 +162,7 @@ class CasesPanel(QWidget):
         case = self.current()
         if case is None:
             return
+        shown = cases.case_version(case)  # the case as the list showed it
         reason = self.prompter.ask_text("Reopen case", "Why is the case reopened?")
         if reason is not None:
-            self._run(lambda: cases.reopen_case(case.id, reason, self.session.user))
+            self._run(lambda: cases.reopen_case(case.id, reason, self.session.user, loaded_as=shown))

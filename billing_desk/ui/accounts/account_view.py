@@ -71,6 +71,7 @@ class AccountView(QWidget):
         self.session, self.prompter = session, prompter
         self._print_pdf = print_pdf
         self.account: Any = None  # the account shown (a row the services gave)
+        self.status_as = ""  # its status's version (services.office.stale)
         self.header = QLabel(objectName="account-header", wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel(objectName="account-message")
@@ -129,6 +130,7 @@ class AccountView(QWidget):
     def show_account(self, account_id: int) -> None:
         head = account_page.header(account_id)
         self.account = account = head.account
+        self.status_as = registry.status_version(account.id)  # the status this screen shows
         self.header.setText(_header_html(head))
         self.message.setText("")
         for key, allowed in (("deactivate", account.status == "active"),
@@ -173,11 +175,11 @@ class AccountView(QWidget):
 
     def deactivate(self) -> None:
         self._status_change("Deactivate account", lambda r: registry.deactivate_account(
-            self.account.id, r, self.session.user))
+            self.account.id, r, self.session.user, loaded_as=self.status_as))
 
     def reactivate(self) -> None:
         self._status_change("Reactivate account", lambda r: registry.reactivate_account(
-            self.account.id, r, self.session.user))
+            self.account.id, r, self.session.user, loaded_as=self.status_as))
 
     def close_account(self) -> None:
         number = self.account.number
@@ -188,7 +190,7 @@ class AccountView(QWidget):
                                          "statements and new invoices. Close it anyway?")
 
         self._status_change("Close account", lambda r: registry.close_account(
-            self.account.id, r, self.session.user, confirm_balance=confirm))
+            self.account.id, r, self.session.user, confirm_balance=confirm, loaded_as=self.status_as))
 
     # --- printing -------------------------------------------------------------------------
     def _render(self, which: str, target) -> None:

@@ -156,6 +156,7 @@ def alignment_test(tab) -> None:
     if not printer:
         return
     x, y = alignment.printer_offset(printer)
+    shown = alignment.offset_version(printer)  # another workstation may align this printer too
     answer = tab.prompts.ask_text("Alignment test", f"Offset for {printer}, inches right and down "
                                   "(e.g. 0.05 -0.10):", f"{x} {y}")
     if answer is None:
@@ -164,7 +165,8 @@ def alignment_test(tab) -> None:
     try:
         if len(parts) != 2:
             raise ValidationError("type two numbers: inches right, then inches down", "offset")
-        x, y = alignment.set_printer_offset(printer, parts[0], parts[1], tab.session.user)
+        x, y = alignment.set_printer_offset(printer, parts[0], parts[1], tab.session.user,
+                                            loaded_as=shown)
         claim_forms.print_alignment_test(printer, (x, y))
         alignment.record_test_print(printer, tab.session.user)
     except BillingError as exc:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import BillingError, PermissionDenied
+from ...errors import BillingError, PermissionDenied, StaleRecordError
 from ...services import checks, moving
 from ...services.office import audit_keys, backup as backups, maintenance, restore
 from ...services.office.permissions import can
@@ -108,6 +108,7 @@ class BackupActions:
         self.thread: BackgroundJob | None = None
         self.last_result = None
         self.last_error = ""
+        self.folder_as = ""  # the backup folder setting as last read (services.office.stale)
 
     @property
     def session(self):
@@ -118,8 +119,9 @@ class BackupActions:
         """The remembered folder; the first time, the clerk chooses it (and it is remembered).
         A remembered folder that is not there (a stick unplugged) is said plainly, with the
         choice of another."""
-        from ...services.office.settings import get_setting
+        from ...services.office.settings import get_setting, settings_version
 
+        self.folder_as = settings_version(["backup_folder"])  # office-wide: another PC may choose
         if not get_setting("backup_folder"):
             return self._choose_folder(backups.backup_folder())
         folder = backups.backup_folder()
@@ -139,10 +141,16 @@ class BackupActions:
             return None
         chosen = Path(name)
         try:
-            set_setting("backup_folder", str(chosen), self.session.user)
+            set_setting("backup_folder", str(chosen), self.session.user, loaded_as=self.folder_as,
+                        what="The office's backup folder")
         except PermissionDenied:
             self.prompter.inform("Backup folder", f"Backups go to {chosen} this time. A supervisor "
                                  "can make it the office's backup folder.")
+        except StaleRecordError:
+            self.prompter.inform("Backup folder", f"Backups go to {chosen} this time. The office's "
+                                 "backup folder was changed on another screen or workstation "
+                                 f"meanwhile (it is now {backups.backup_folder()}): it was kept. "
+                                 "Choose the folder again to make this one the office's.")
         return chosen
 
     def back_up_now(self) -> BackgroundJob | None:

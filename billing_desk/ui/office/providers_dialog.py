@@ -52,6 +52,7 @@ class ProvidersDialog(QDialog):
         self.prompter = prompter or Prompter(self)
         self.provider_id: int | None = None
         self.loaded_as = ""  # the version of the provider shown (services.office.stale)
+        self.usual_as = identity.usual_provider_version()  # the "(usual)" the list shows
         self.setWindowTitle("Providers")
         self.list = ListPanel(_columns(), identity.providers_query,
                               ("active", "inactive") + PROVIDER_ROLES, "Search name, organization or NPI")
@@ -144,6 +145,7 @@ class ProvidersDialog(QDialog):
         return True
 
     def _reload(self, provider_id: int) -> None:
+        self.usual_as = identity.usual_provider_version()
         self.list.model.columns = _columns()
         self.list.refresh()
         for row in range(self.list.model.rowCount()):
@@ -188,7 +190,8 @@ class ProvidersDialog(QDialog):
         if self.provider_id is None:
             return
         try:
-            identity.set_usual_rendering_provider(self.provider_id, self.session.user)
+            identity.set_usual_rendering_provider(self.provider_id, self.session.user,
+                                                  loaded_as=self.usual_as)
         except BillingError as exc:
             self.message.setText(str(exc))
             return

@@ -58,7 +58,8 @@ class UserFormDialog(_FormDialog):
             self.user = users.add_user(self.by, self.text("user name"), self.text("name"),
                                        self.role.currentData(), password, again)
         else:
-            users.reset_password(self.by, self.user.id, password, again)
+            users.reset_password(self.by, self.user.id, password, again,
+                                 loaded_as=users.password_version(self.user))  # as listed
 
 
 class UsersDialog(QDialog):
@@ -154,7 +155,7 @@ class UsersDialog(QDialog):
         user = self.current()
         if user is None:
             return None
-        users.unlock_user(self.by, user.id)
+        users.unlock_user(self.by, user.id, loaded_as=users.user_version(user))  # as listed
         return user.id, f"{user.username} unlocked."
 
     def change_role(self):
