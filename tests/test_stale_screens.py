@@ -449,3 +449,16 @@ def test_reopening_a_case_resolved_again_since_or_a_status_note_over_a_change_is
         cases.add_note(case.id, "called back", admin, status="open", loaded_as=cases.case_version(open_))
     cases.add_note(case.id, "a note only adds", admin, loaded_as=cases.case_version(open_))
     assert cases.account_cases(case.account_id)[0].status == "waiting"
+
+
+def test_the_refusal_promises_nothing_an_action_without_a_form_cannot_keep(db):
+    """Deactivating an account or reopening a case asks for its reason in a prompt that has
+    closed by the time the save is refused: the words must be true of those too."""
+    from billing_desk.errors import StaleRecordError
+    from billing_desk.services.office import stale
+
+    with pytest.raises(StaleRecordError) as refused:
+        stale.refuse_if_changed("then", "now", "Account 100001 Ames, Ann")
+    said = str(refused.value)
+    assert "nothing was saved" in said and "if it is still needed" in said
+    assert "typing is still on the screen" not in said

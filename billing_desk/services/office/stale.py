@@ -91,9 +91,9 @@ def refuse_if_changed(loaded_as: str, now: str, what: str, *, table: str = "",
     raise StaleRecordError(
         f"{what} was changed on another screen or workstation"
         f"{who_changed(table, record_id, summaries)} after this screen showed it: nothing was "
-        "saved. Your typing is still on the screen: note it, "
-        "reload to see the other change (choose it again in the list, or close and reopen this "
-        "window), then make your change again.")
+        "saved. Anything typed into this screen's boxes is still there to copy: reload to see "
+        "the other change (choose it again in the list, or close and reopen this window), then "
+        "make your change again if it is still needed.")
 
 
 def check_current(model: type[M], record_id: int, loaded_as: str, what: Callable[[M], str],
