@@ -324,3 +324,29 @@ def finish_all() -> None:
         job.cancel()
         job.wait()
         _RUNNING.discard(job)
+
+
+class JobDialog(QDialog):
+    """A dialog that runs one background job at a time (``self.job``) and says what it does on
+    its ``status`` line: Esc cancels the running job before it closes anything, and closing the
+    dialog cancels the job and waits for it to end (the reports and the billing review)."""
+
+    job: BackgroundJob | None = None
+    status: QLabel
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.status.setText("Cancelling…")
+
+    def reject(self) -> None:  # Esc: cancel running work first
+        if self.job is not None:
+            self.cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
+        super().closeEvent(event)

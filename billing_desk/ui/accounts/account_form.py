@@ -113,7 +113,7 @@ def _subscriber(rank: str) -> tuple[str, int, list[tuple[str, str]]]:
 
 SECTIONS[0][2].append(("sex", "Sex"))
 for _rank in ("secondary", "primary"):
-    SECTIONS.insert(SECTIONS.index(_insurance(_rank)) + 1, _subscriber(_rank))
+    SECTIONS[(_at := SECTIONS.index(_insurance(_rank)) + 1):_at] = [_subscriber(_rank)]  # after it
     PLACEHOLDERS[f"{_rank}_subscriber_date_of_birth"] = "MM/DD/YYYY"
 CHOICES.update({"sex": SEXES, "primary_subscriber_sex": SEXES, "secondary_subscriber_sex": SEXES})
 INSURANCE_SECTIONS += tuple(_subscriber(r)[0] for r in ("primary", "secondary"))

@@ -20,7 +20,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,7 +39,7 @@ from ...reports.output import print_report, record, save
 from ...services.books import reports_close
 from ...services.office.settings import get_setting
 from ..prompts import Prompter
-from ..work import BackgroundJob, run_in_background
+from ..work import BackgroundJob, JobDialog, run_in_background
 from . import print_settings
 from .print_preview import PrintPreviewDialog
 from .report_model import ReportTableModel
@@ -57,7 +56,7 @@ def _date_edit(name: str) -> QDateEdit:
                      displayFormat="MM/dd/yyyy")
 
 
-class ReportDialog(QDialog):
+class ReportDialog(JobDialog):
     def __init__(self, session, parent=None, *, prompter=None, name: str | None = None):
         super().__init__(parent)
         self.session = session
@@ -366,23 +365,6 @@ class ReportDialog(QDialog):
         if self.job is job:
             self.job = None
         self._enable()
-
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText("Cancelling…")
-
-    def reject(self) -> None:  # Esc: cancel running work first
-        if self.job is not None:
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.job.wait()
-        super().closeEvent(event)
 
 
 # --- the main window's Reports menu --------------------------------------------------------

@@ -19,7 +19,6 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -42,13 +41,13 @@ from ...reports.review import as_report
 from ...services.review import Review, build_review, format_value, notes_version_of, save_notes
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel, table_view
-from ..work import BackgroundJob, run_in_background
+from ..work import BackgroundJob, JobDialog, run_in_background
 from . import print_settings
 from .review_charts import Chart
 from .review_parts import KINDS, FigureModel, cell, date_edit, html, periods
 
 
-class ReviewWindow(QDialog):
+class ReviewWindow(JobDialog):
     def __init__(self, session, parent=None, *, prompter=None):
         super().__init__(parent)
         self.session, self.prompter = session, prompter or Prompter(self)
@@ -446,23 +445,6 @@ class ReviewWindow(QDialog):
         self.build_button.setEnabled(not busy or self.job is self._building)
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
-
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText("Cancelling…")
-
-    def reject(self) -> None:  # Esc: cancel running work first
-        if self.job is not None:
-            self.cancel()
-            return
-        super().reject()
-
-    def closeEvent(self, event) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.job.wait()
-        super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.notes.hasFocus():
