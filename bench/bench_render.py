@@ -8,9 +8,10 @@ workbook beside a bare openpyxl write-only loop of the same values. Goals: 1.2x 
 
 The first PDF baseline (the issue's) lays out the data rows alone in Helvetica, each on one line;
 what the report prints has half as many rows again (a heading and a subtotal per account, in
-bold) in the program's embedded Unicode font, and at 100,000 rows every row on two lines (the
-totals' amounts widen the money columns, so the name wraps). A second figure sets it beside bare
-platypus drawing those same rows, cells and heights in that font.
+bold) in the program's embedded Unicode font. A second figure sets it beside bare platypus
+drawing those same rows, cells and heights in that font. (Until each column was measured in the
+font its cells print in, the bold totals' amounts widened the money columns and every name
+wrapped onto two lines: 1.31x.)
 
     .venv/bin/python bench/bench_render.py [--db FILE] [--rows 100000] [--repeat 3]
 """

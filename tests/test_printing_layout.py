@@ -301,3 +301,32 @@ def test_wrapping_into_no_room_at_all_ends():
 
     lines = wrap("Featherstonehaugh", -2.0, fonts.FONT, SIZE)
     assert len(lines) == MAX_LINES and lines[0] == "F"
+
+
+def test_a_name_that_fits_in_the_data_rows_font_is_not_wrapped_by_the_bold_totals():
+    """Issue 21, the PDF figure: the aging detail of 100,000 invoices wrapped every patient's
+    name onto two lines (twice the pages), because each column's widest value was measured in
+    the bold of the totals. Data cells print in the regular font and are measured in it; the
+    totals' amounts are measured in bold, as printed, and still fit their columns."""
+    from decimal import Decimal as D
+
+    from billing_desk.printing.report import Column, Group, Report
+
+    buckets = ["current", "d31", "d61", "d91", "d121"]
+    columns = [Column("account", "Account"), Column("name", "Patient", width=2.4),
+               Column("invoice", "Invoice"), Column("seen", "Service Date", "date"),
+               *[Column(b, b.title(), "money") for b in buckets], Column("balance", "Balance", "money")]
+    rows = [{"account": f"A-{n:06d}", "name": f"Patient {n:06d}, Pat", "invoice": f"INV-{n:07d}",
+             "seen": dt.date(2026, 11, 30), "current": D("2499.99"), "balance": D("2499.99")}
+            for n in range(24990, 25000)]
+    report = Report("x", "X", [], columns, [Group(f"Account {r['account']}", [r]) for r in rows])
+    report.compute_totals()
+    report.totals = {**{b: D("18898225.00") for b in buckets}, "balance": D("125985500.00")}
+    layout = Layout(report, page_width(choose_landscape(report)))
+    for row in rows:
+        assert "\n" not in layout.data_row(row).cells[1]
+    total = layout.label_row("Total", report.totals, "total")
+    for i, column in enumerate(columns):
+        if column.summed:
+            width = stringWidth(total.cells[i], fonts.BOLD, layout.sizes[i])
+            assert "\n" not in total.cells[i] and width <= layout.widths[i] - 2 * PAD_X

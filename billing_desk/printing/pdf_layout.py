@@ -127,16 +127,25 @@ def _natural_widths(report: Report) -> list[float]:
 
 
 def _measure_natural(report: Report) -> list[float]:
-    longest: list[str] = ["" for _ in report.columns]
-    value_rows: list[dict] = list(report.all_rows())
-    value_rows += [g.subtotals for g in report.groups if g.subtotals] + [report.totals]
-    for row in value_rows:
-        for i, column in enumerate(report.columns):
+    """Data rows measured in the regular font they print in; subtotals and totals in bold."""
+    plain = _longest_texts(report.columns, report.all_rows())
+    sums = _longest_texts(report.columns, [g.subtotals for g in report.groups if g.subtotals]
+                          + [report.totals])
+    return [max(_one_line(a, FONT), _one_line(b, BOLD)) for a, b in zip(plain, sums)]
+
+
+def _longest_texts(columns: list[Column], rows) -> list[str]:
+    longest: list[str] = ["" for _ in columns]
+    for row in rows:
+        for i, column in enumerate(columns):
             text = column.format(row.get(column.key))
             if len(text) > len(longest[i]):
                 longest[i] = text
-    return [text_width(max(t.splitlines(), key=len), BOLD, SIZE) + 1 + 2 * PAD_X if t else 0.0
-            for t in longest]
+    return longest
+
+
+def _one_line(text: str, font: str) -> float:
+    return text_width(max(text.splitlines(), key=len), font, SIZE) + 1 + 2 * PAD_X if text else 0.0
 
 
 def _word_widths(report: Report) -> list[float]:
