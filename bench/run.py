@@ -68,7 +68,9 @@ def working_copy(book: Path, folder: Path) -> Path:
     before = folder / "before-upgrade"
     open_database(copy, backup_dir=before).close()
     shutil.rmtree(before, ignore_errors=True)
-    return copy
+    with open(copy, "rb+") as written:  # the copy's gigabyte on the disk before any figure is
+        os.fsync(written.fileno())  # taken: the kernel writing it back slowed the first module's
+    return copy  # figures (aging of the whole book 217 ms against 124 ms a minute later)
 
 
 def book_facts(db: Path) -> dict:

@@ -151,17 +151,20 @@ def _credits(as_of: dt.date, account_id: int | None, fast: bool | None = None) -
 
 
 def account_buckets_sql(fast: bool, account: bool) -> str:
-    """(account, bucket, patient cents, insurance cents) of the open items, per account and
-    bucket: what the aging by account reads (open_items_sql's groups, without the payer, so the
-    open-items index is read once and Python adds up no more than each account's buckets).
+    """(account, bucket, patient cents, insurance cents) of the open items, in account order:
+    what the aging by account reads and adds up per account and bucket.
 
-    Parameters as open_items_sql's.
+    Today's open items come one by one off the open-items index, which is in account order
+    (most accounts have one or two: grouping them in SQL sorted 87,746 items in a temporary
+    B-tree for 76,687 groups on the benchmark book). A past day's are grouped per account and
+    bucket after the ledger is summed per invoice. Parameters as open_items_sql's.
     """
     if fast:
         where = "AND account_id = ?" if account else ""
-        return f"""SELECT account_id, {_bucket_case()} AS bucket, SUM(patient_balance), SUM(insurance_balance)
-                   FROM invoice WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
-                   GROUP BY account_id, bucket"""
+        return f"""SELECT account_id, {_bucket_case()}, patient_balance, insurance_balance
+                   FROM invoice
+                   WHERE (patient_balance != 0 OR insurance_balance != 0) {where}
+                   ORDER BY account_id"""
     return f"""SELECT o.account_id, {_bucket_case("inv.due_date")} AS bucket, SUM(o.p), SUM(o.i)
                FROM {_ledger_open_items(account)} JOIN invoice inv ON inv.id = o.invoice_id
                GROUP BY o.account_id, bucket"""
@@ -183,8 +186,8 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
             row = rows.get(account)
             if row is None:
                 row = rows[account] = AgingRow(account, [0] * 6, [0] * 6)
-            row.patient_cents[bucket] = patient
-            row.insurance_cents[bucket] = insurance
+            row.patient_cents[bucket] += patient
+            row.insurance_cents[bucket] += insurance
         del rows_in
     for account, credit in _credits(as_of, account_id, fast).items():
         row = rows.get(account) or rows.setdefault(account, AgingRow(account, [0] * 6, [0] * 6))
