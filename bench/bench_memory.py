@@ -18,7 +18,6 @@ baseline measured the same way in the same run:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import os
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.figures import Figure  # noqa: E402
+from bench.figures import Figure, child_env, child_main  # noqa: E402
 
 PEAK = "peak MB "
 PAGE_DOWNS = 5  # screens paged down in each tab's list
@@ -62,11 +61,9 @@ def _run_child(mode: str, db: Path | None, data: Path) -> tuple[float, float]:
     args = [sys.executable, __file__, "--child", mode]
     if db is not None:
         args += ["--db", str(db)]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
-               BILLING_DESK_HOME=str(data))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a clerk's program runs: from compiled bytecode
     started = time.perf_counter()
-    out = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    out = subprocess.run(args, env=child_env(ROOT, data), capture_output=True, text=True, cwd=ROOT,
+                         timeout=3600)
     seconds = time.perf_counter() - started
     for line in out.stdout.splitlines():
         if line.startswith(PEAK):
@@ -227,21 +224,10 @@ def _child(mode: str, db: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="the benchmark book")
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--no-backup", action="store_true", help="leave out the backup figure")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        _child(args.child, args.db)
-        return 0
-    if args.db is None or not args.db.exists():
-        parser.error("--db FILE: the benchmark book (bench/bench_core.py builds one)")
-    for figure in measure(args.db, args.repeat, backup=not args.no_backup):
-        print(f"{figure.name:55} {figure.seconds:7.0f} MB  {figure.baseline_name} "
-              f"{figure.baseline or 0:6.0f} MB  {figure.ratio or 0:5.2f}x  goal {figure.goal}")
-    return 0
+    return child_main(argv, __doc__, child=_child, measure=measure, repeat=1,
+                      leave_out=("--no-backup", "leave out the backup figure"),
+                      line=lambda f: f"{f.name:55} {f.seconds:7.0f} MB  {f.baseline_name} "
+                                     f"{f.baseline or 0:6.0f} MB  {f.ratio or 0:5.2f}x  goal {f.goal}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ bytecode, and the median leaves out the first run that compiles.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -35,19 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.figures import Figure  # noqa: E402
+from bench.figures import Figure, child_env, child_main  # noqa: E402
 
 PAINTED = "painted at "
 #: The windows whose first paint ends a start (a progress window painted before them does not).
 WINDOWS = {"SignInDialog", "FirstStartDialog", "MainWindow", "QMainWindow"}
-
-
-def _child_env(data: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a clerk's program starts from compiled bytecode
-    if data is not None:  # a data folder of its own (the demo, the settings, the logs)
-        env["BILLING_DESK_HOME"] = str(data)
-    return env
 
 
 def _run_child(mode: str, db: Path | None, data: Path) -> float:
@@ -56,7 +47,7 @@ def _run_child(mode: str, db: Path | None, data: Path) -> float:
     if db is not None:
         args += ["--db", str(db)]
     started = time.time()
-    out = subprocess.run(args, env=_child_env(data), capture_output=True, text=True,
+    out = subprocess.run(args, env=child_env(ROOT, data), capture_output=True, text=True,
                          cwd=ROOT, timeout=600)
     for line in out.stdout.splitlines():
         if line.startswith(PAINTED):
@@ -69,7 +60,7 @@ def _installed_index(data: Path) -> Path:
     index file (to be copied to the same place in each fresh data folder)."""
     out = subprocess.run([sys.executable, "-c", "from billing_desk.services.books import icd_index; "
                           "icd_index.code_set(); print(icd_index.index_path())"],
-                         env=_child_env(data), capture_output=True, text=True, cwd=ROOT, check=True)
+                         env=child_env(ROOT, data), capture_output=True, text=True, cwd=ROOT, check=True)
     return Path(out.stdout.strip().splitlines()[-1])
 
 
@@ -159,22 +150,11 @@ def _child(mode: str, db: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="the benchmark book")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-demo", action="store_true", help="leave out the demo's first start")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        _child(args.child, args.db)
-        return 0
-    if args.db is None or not args.db.exists():
-        parser.error("--db FILE: the benchmark book (bench/bench_core.py builds one)")
-    for figure in measure(args.db, args.repeat, demo=not args.no_demo):
-        ratio = f"{figure.ratio:5.2f}x" if figure.ratio is not None else ""
-        print(f"{figure.name:45} {figure.seconds:7.3f} s  {figure.baseline_name} "
-              f"{figure.baseline or 0:6.3f} s  {ratio}  goal {figure.goal}")
-    return 0
+    return child_main(argv, __doc__, child=_child, measure=measure, repeat=5,
+                      leave_out=("--no-demo", "leave out the demo's first start"),
+                      line=lambda f: f"{f.name:45} {f.seconds:7.3f} s  {f.baseline_name} "
+                                     f"{f.baseline or 0:6.3f} s  "
+                                     f"{f'{f.ratio:5.2f}x' if f.ratio is not None else ''}  goal {f.goal}")
 
 
 if __name__ == "__main__":
