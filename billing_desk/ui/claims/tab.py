@@ -10,7 +10,6 @@ The list is ``services.accounts.claim_lists``; every action is a named service i
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +30,7 @@ from ...money import format_money
 from ...services.accounts import claim_lists
 from ...services.books import payers
 from ...services.claims import claim_status, claims, scrubber
+from ..keys import widget_key
 from ..list_refresh import ListRefresher
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel, table_view
@@ -146,8 +146,7 @@ class ClaimsTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_detail())
         for _text, name, shortcut in ACTIONS + SENDING + FOLLOW_UP + MONEY:
             if shortcut:
-                QShortcut(QKeySequence(shortcut), self, self._action(name),
-                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                widget_key(self, shortcut, self._action(name))  # also from the tab bar (keys.tab_key)
 
     def _action(self, name: str):
         """A button's work: the tab's own method, or a way of sending claims (sending.py)."""

@@ -4,7 +4,6 @@ collector's actions on keys; a second page lists insurance balances unpaid past 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +29,7 @@ from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
 from ..column_chooser import ColumnChooser
 from ..kept_worker import KeptWorker
+from ..keys import widget_key
 from ..list_refresh import ListRefresher
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
@@ -88,8 +88,7 @@ class CollectionsTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.pages)
         for _text, key, method in KEYS:
-            QShortcut(QKeySequence(key), self, activated=getattr(self, method),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            widget_key(self, key, getattr(self, method))  # also from the tab bar (keys.tab_key)
 
     # --- building ---------------------------------------------------------------------------
     def _worklist_page(self) -> QWidget:
