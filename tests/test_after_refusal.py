@@ -205,3 +205,78 @@ def test_a_refused_reason_code_shows_the_code_as_it_is_now_and_keeps_the_words(q
     prompts.answers.append(None)  # asked again: the words typed are filled in
     dialog.change()
     assert prompts.filled[-1] == "Patient owes: deductible"
+
+
+# --- item 3: what was typed into a question that has closed --------------------------------------
+def test_a_refused_deactivation_keeps_the_reason_typed_and_shows_the_status_now(qtbot, db, admin, clerk,
+                                                                                 make_account):
+    from billing_desk.services.accounts import registry
+    from billing_desk.ui.accounts.account_view import AccountView
+
+    account = make_account()
+    prompts = ScriptedPrompter("Moved to Ohio")
+    view = AccountView(SimpleNamespace(user=admin), prompts)
+    qtbot.addWidget(view)
+    view.show_account(account.id)
+    # another workstation deactivates and reactivates it (the status reason changed since)
+    for change, why in ((registry.deactivate_account, "asked to pause"),
+                        (registry.reactivate_account, "back again")):
+        change(account.id, why, clerk, loaded_as=registry.status_version(account.id))
+    view.deactivate()
+    said = view.message.text()
+    assert REFUSED in said and "“Moved to Ohio”" in said
+    assert registry.get_account(account.id).status == "active"
+    assert view.status_as == registry.status_version(account.id)  # the screen shows the account now
+    prompts.answers.append("Moved to Ohio")  # asked again: the reason is filled in; it goes in now
+    view.deactivate()
+    assert prompts.filled[-1] == "Moved to Ohio"
+    assert registry.get_account(account.id).status == "inactive"
+    prompts.answers.append(None)
+    view.reactivate()
+    assert prompts.filled[-1] == ""  # another question starts blank
+
+
+def test_a_refused_reopen_keeps_the_reason_typed_and_shows_the_case_now(qtbot, db, admin, clerk,
+                                                                         make_account):
+    from billing_desk.models import Case
+    from billing_desk.services.accounts import cases
+    from billing_desk.ui.accounts.account_cases import CasesPanel
+
+    account = make_account()
+    case = cases.open_case(account.id, "Charged twice?", admin)
+    cases.resolve_case(case.id, "Refund sent", admin)
+    prompts = ScriptedPrompter("They called again")
+    panel = CasesPanel(SimpleNamespace(user=admin), prompts)
+    qtbot.addWidget(panel)
+    panel.show_account(account.id)
+    shown_case = panel.current()
+    cases.reopen_case(case.id, "not received", clerk, loaded_as=cases.case_version(shown_case))
+    cases.resolve_case(case.id, "Refund re-sent", clerk,
+                       loaded_as=cases.case_version(Case.get_by_id(case.id)))
+    panel.reopen()
+    said = panel.message.text()
+    assert REFUSED in said and "“They called again”" in said
+    assert "Refund re-sent" in panel.notes.text()  # the case as it is now
+    prompts.answers.append(None)
+    panel.reopen()
+    assert prompts.filled[-1] == "They called again"
+
+
+def test_a_refused_approval_shows_the_queue_as_it_is_now_and_keeps_the_note(qtbot, db, admin, supervisor):
+    from billing_desk.services.accounts import registry
+    from billing_desk.ui.accounts.account_approval import ApprovalQueue
+
+    form = registry.AccountForm(first_name="Ann", last_name="Lee", date_of_birth="01/02/1980",
+                                phone="212-555-0101", state="NY", zip_code="10001")
+    account = registry.create_account(form, admin)
+    queue = ApprovalQueue(SimpleNamespace(user=admin))
+    qtbot.addWidget(queue)
+    queue.refresh()
+    registry.return_account(account.id, supervisor, "The date of birth is unreadable",  # elsewhere
+                            loaded_as=registry.status_version(queue.current()))
+    queue.note.setText("Checked against the form")
+    queue.approve()
+    assert REFUSED in queue.message.text()
+    assert queue.note.text() == "Checked against the form"
+    assert registry.status_version(queue.current()) == registry.status_version(account.id)  # reread
+    assert registry.get_account(account.id).status == "pending"

@@ -39,12 +39,16 @@ class KeptAnswers:
     def refused(self, title: str, records: Iterable[Hashable], typed: str | None,
                 exc: BillingError | str) -> str:
         """What to say of the refusal of ``typed``; kept for the next time it is asked."""
+        return f"{exc} {self.keep(title, records, typed)}".strip()
+
+    def keep(self, title: str, records: Iterable[Hashable], typed: str | None) -> str:
+        """Keep ``typed`` for ``records`` (refused); the sentence that says so ("" if blank)."""
         answer = (typed or "").strip()
         if not answer:
-            return str(exc)
+            return ""
         for record in records:
             self.answers[(title, record)] = answer
-        return f"{exc} What you typed is kept: “{answer}” (filled in again when you try again)."
+        return f"What you typed is kept: “{answer}” (filled in again when you try again)."
 
     def went_in(self, title: str, records: Iterable[Hashable]) -> None:
         for record in records:

@@ -20,6 +20,7 @@ from ...services.books import invoice_papers, invoices
 from ...services.books.codes import check_diagnosis, search_diagnoses
 from ...services.books.estimate import active_coverage
 from ..office.signoff import run_with_signoff
+from ..refusals import with_typed
 from .credits import CreditMemoDialog
 
 
@@ -108,8 +109,8 @@ def amounts_met(form) -> None:
         return
     try:
         plans.set_met(coverage.id, deductible, oop, form.session.user, loaded_as=shown)
-    except BillingError as exc:
-        form.message.setText(str(exc))
+    except BillingError as exc:  # the amounts typed, quoted: the questions have closed
+        form.message.setText(with_typed(exc, f"deductible met {deductible}, out-of-pocket met {oop}"))
         return
     form.message.setText("")
     form._refresh()
