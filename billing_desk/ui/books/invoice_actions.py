@@ -179,15 +179,17 @@ def print_file(prompter, made: Path, report) -> None:
 
 def void(form) -> None:
     """Void a posted invoice (a supervisor, or a clerk with a supervisor's sign-off), with a reason."""
-    reason = form.prompter.ask_text("Void invoice", "Why is this invoice void? (required)")
+    asked = [form.invoice_id]
+    reason = form.kept.ask(form.prompter, "Void invoice", "Why is this invoice void? (required)", asked)
     if reason is None:
         return
     try:
         run_with_signoff(form, "void_invoice", lambda approved_by: invoices.void_invoice(
             form.invoice_id, reason, form.session.user, approved_by=approved_by))
-    except BillingError as exc:
-        form.message.setText(str(exc))
+    except BillingError as exc:  # the reason typed kept for the next try
+        form.message.setText(form.kept.refused("Void invoice", asked, reason, exc))
         return
+    form.kept.went_in("Void invoice", asked)
     form.load(form.invoice_id)
     form.changed_books.emit()
 

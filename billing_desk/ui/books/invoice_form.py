@@ -34,6 +34,7 @@ from ...services.books.invoice_preview import PricedLine, preview_invoice
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
 from ..keys import enter_moves_to, saving, widget_key
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from . import invoice_actions
 from .invoice_claim_fields import ClaimFields
 from .invoice_entry import LineEntry, attach_completer, move_focus
@@ -74,6 +75,7 @@ class InvoiceForm(QDialog):
         self.prompter = prompter or Prompter(self)
         self.invoice_id = invoice_id
         self.loaded_as = ""  # the version of the draft shown (services.office.stale)
+        self.kept = KeptAnswers()  # a reason whose void was refused, offered again
         self.batch_id = batch_id
         self.status = "draft"
         self.lines: list[PricedLine] = []
