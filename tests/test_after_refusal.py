@@ -280,3 +280,34 @@ def test_a_refused_approval_shows_the_queue_as_it_is_now_and_keeps_the_note(qtbo
     assert queue.note.text() == "Checked against the form"
     assert registry.status_version(queue.current()) == registry.status_version(account.id)  # reread
     assert registry.get_account(account.id).status == "pending"
+
+
+def test_a_refused_settings_save_says_what_the_office_has_now(qtbot, db, admin):
+    from billing_desk.services.office import settings
+    from billing_desk.ui.office.settings_dialog import SettingsDialog
+
+    prompts = ScriptedPrompter()
+    dialog = shown(qtbot, SettingsDialog(SimpleNamespace(user=admin), prompter=prompts))
+    settings.save_settings({"review_days_in_ar_max": "35"}, admin,  # another workstation
+                           loaded_as=settings.settings_version(["review_days_in_ar_max"]))
+    retype(qtbot, dialog.editors["review_over_90_max"], "12")
+    assert dialog.save() is False
+    said = prompts.asked[-1][1]
+    title = settings.SETTINGS["review_days_in_ar_max"].title
+    assert REFUSED in said and f"The office has now: {title}: “35”." in said
+    assert dialog.editors["review_over_90_max"].text() == "12"  # the typing stays
+
+
+def test_a_refused_stage_ladder_says_the_stages_the_office_has_now(qtbot, db, admin):
+    from billing_desk.services.collections import worklist as col
+    from billing_desk.ui.collections.collection_stages import StageLadderDialog
+
+    col.save_stages([col.StageInput("Reminder", 30, "Please pay {amount_due}.")], admin)
+    dialog = shown(qtbot, StageLadderDialog(admin, prompter=ScriptedPrompter()))
+    col.save_stages([col.StageInput("Reminder", 45, "Please pay {amount_due}.")], admin,  # elsewhere
+                    loaded_as=col.stages_version())
+    dialog.table.item(0, 0).setText("First reminder")
+    dialog.save()
+    said = dialog.error.text()
+    assert REFUSED in said and "The office's stages now: Reminder (45 days, letter)." in said
+    assert dialog.table.item(0, 0).text() == "First reminder" and dialog.isVisible()
