@@ -225,6 +225,7 @@ def test_a_refused_deactivation_keeps_the_reason_typed_and_shows_the_status_now(
     view.deactivate()
     said = view.message.text()
     assert REFUSED in said and "“Moved to Ohio”" in said
+    assert view.minimumSizeHint().width() < 1200  # the long words wrap: the window keeps its width
     assert registry.get_account(account.id).status == "active"
     assert view.status_as == registry.status_version(account.id)  # the screen shows the account now
     prompts.answers.append("Moved to Ohio")  # asked again: the reason is filled in; it goes in now
@@ -256,6 +257,7 @@ def test_a_refused_reopen_keeps_the_reason_typed_and_shows_the_case_now(qtbot, d
     panel.reopen()
     said = panel.message.text()
     assert REFUSED in said and "“They called again”" in said
+    assert panel.minimumSizeHint().width() < 1200
     assert "Refund re-sent" in panel.notes.text()  # the case as it is now
     prompts.answers.append(None)
     panel.reopen()

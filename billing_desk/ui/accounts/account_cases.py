@@ -59,7 +59,7 @@ class CasesPanel(QWidget):
         for status in ("open", "waiting"):
             self.note_status.addItem(f"then {status}", status)
         self.resolution = QLineEdit(placeholderText="How it was resolved", objectName="case-resolution")
-        self.message = QLabel(objectName="case-message")
+        self.message = QLabel(objectName="case-message", wordWrap=True)  # long refusals wrap
         self.message.setStyleSheet("color: #b00020")
         grid = QGridLayout()
         grid.addWidget(QLabel("New case:"), 0, 0)

@@ -76,7 +76,7 @@ class AccountView(QWidget):
         self.kept = KeptAnswers()  # a reason whose change was refused, offered again
         self.header = QLabel(objectName="account-header", wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.message = QLabel(objectName="account-message")
+        self.message = QLabel(objectName="account-message", wordWrap=True)  # long refusals wrap
         self.message.setStyleSheet("color: #b00020")
         self.tabs = QTabWidget()
         self.ledger = table_view(static_model(LEDGER_COLUMNS, [], self), stretch=2)
