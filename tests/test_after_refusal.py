@@ -313,3 +313,40 @@ def test_a_refused_stage_ladder_says_the_stages_the_office_has_now(qtbot, db, ad
     said = dialog.error.text()
     assert REFUSED in said and "The office's stages now: Reminder (45 days, letter)." in said
     assert dialog.table.item(0, 0).text() == "First reminder" and dialog.isVisible()
+
+
+# --- the screens changed here: one Alt letter, one control --------------------------------------
+def _mnemonic(text: str) -> str:
+    import re
+
+    match = re.search(r"&([^&\s])", (text or "").replace("&&", ""))
+    return match.group(1).lower() if match else ""
+
+
+def test_alt_letters_are_unique_on_the_screens_that_reread(qtbot, db, admin, catalogue):
+    """Two Alt letters alike only move the focus between their buttons (Users had Alt+R twice)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from billing_desk.ui.books.catalogue_dialog import CatalogueDialog
+    from billing_desk.ui.books.catalogue_plans import PlansDialog
+    from billing_desk.ui.books.payers_dialog import PayersDialog
+    from billing_desk.ui.books.payment_list import PaymentListDialog
+    from billing_desk.ui.claims.remit_codes_dialog import RemitCodesDialog
+    from billing_desk.ui.office.providers_dialog import ProvidersDialog
+    from billing_desk.ui.office.users_dialog import UsersDialog
+
+    session = SimpleNamespace(user=admin)
+    clashes = {}
+    for dialog in (ProvidersDialog(session, prompter=ScriptedPrompter()), UsersDialog(admin),
+                   PayersDialog(session, prompter=ScriptedPrompter()), PlansDialog(session),
+                   CatalogueDialog(session, prompter=ScriptedPrompter()),
+                   RemitCodesDialog(session, prompter=ScriptedPrompter()),
+                   PaymentListDialog(session, prompter=ScriptedPrompter())):
+        shown(qtbot, dialog)
+        owners: dict[str, list[str]] = {}
+        for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+            letter = _mnemonic(widget.text())
+            if letter and widget.isVisibleTo(dialog) and (not isinstance(widget, QLabel) or widget.buddy()):
+                owners.setdefault(letter, []).append(widget.text())
+        clashes.update({f"{dialog.windowTitle()} Alt+{k}": v for k, v in owners.items() if len(v) > 1})
+    assert clashes == {}

@@ -74,7 +74,7 @@ class PlansDialog(QDialog):
         self.fields = {key: box for key, box in self.form_fields.boxes.items() if key != "payer"}
         form.addRow("", self.covers_unlisted)
         buttons = QHBoxLayout()
-        for text, slot in (("&New plan", self.new_plan), ("&Save (Ctrl+S)", self.save),
+        for text, slot in (("Ne&w plan", self.new_plan), ("&Save (Ctrl+S)", self.save),
                            ("Close", self.reject)):
             button = QPushButton(text, autoDefault=False)
             button.clicked.connect(lambda _c=False, slot=slot: slot())

@@ -83,7 +83,7 @@ class UsersDialog(QDialog):
         self.message = QLabel(wordWrap=True)
         self.buttons = {}
         row = QHBoxLayout()
-        for name, text, slot in (("add", "&Add…", self.add), ("role", "Change &role…", self.change_role),
+        for name, text, slot in (("add", "&Add…", self.add), ("role", "Change r&ole…", self.change_role),
                                  ("toggle", "&Disable", self.toggle), ("reset", "&Reset password…",
                                                                       self.reset),
                                  ("unlock", "Un&lock", self.unlock)):
