@@ -120,3 +120,28 @@ def test_one_chosen_claim_asks_whether_it_goes_alone_or_with_all(tab, qtbot, tmp
     assert tab.prompts.asked[0][0] == "choice"
     assert Claim.get_by_id(waiting[0].id).status == "submitted"
     assert all(Claim.get_by_id(c.id).status == "ready" for c in waiting[1:])
+
+
+def test_a_refused_alignment_offset_is_quoted_back(tab, qtbot, monkeypatch):
+    """Another workstation aligned the same printer while the question was open: the offset is
+    refused, and the message quotes the one typed (the question has closed)."""
+    from billing_desk.reports import claim_forms
+    from billing_desk.services.claims import alignment
+
+    monkeypatch.setattr(claim_forms, "print_alignment_test", lambda printer, offset: 1)
+    asked = tab.prompts.ask_text
+
+    def ask_while_another_aligns(title, label, text=""):
+        alignment.set_printer_offset("PDF", "0.02", "0.03", tab.session.user,
+                                     loaded_as=alignment.offset_version("PDF"))
+        return asked(title, label, text)
+
+    monkeypatch.setattr(tab.prompts, "ask_text", ask_while_another_aligns)
+    tab.prompts.answers = ["PDF", "0.05 -0.10"]
+    from PySide6.QtWidgets import QPushButton
+
+    [button] = [b for b in tab.findChildren(QPushButton) if b.objectName() == "alignment_test"]
+    button.click()
+    said = tab.message.text()
+    assert "was changed on another screen or workstation" in said and "“0.05 -0.10”" in said
+    assert [str(v) for v in alignment.printer_offset("PDF")] == ["0.02", "0.03"]

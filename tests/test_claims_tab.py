@@ -256,3 +256,29 @@ def test_a_count_read_off_the_windows_thread_is_never_an_old_ones(demo_path, tmp
         assert seen == [seen[0], seen[0] + 1, seen[0] + 2]
     finally:
         opened.close()
+
+
+def test_a_refused_close_keeps_the_reason_typed_for_the_next_try(tab, qtbot, session):
+    """Another workstation changed the claim after the list showed it: closing it is refused, the
+    message quotes the reason typed, and Close asked again on that claim opens with it."""
+    from billing_desk.services.claims import claim_status
+
+    pick(tab, "submitted")
+    row = tab.model.row_object(0)
+    tab.table.selectRow(0)
+    claim_status.set_payer_claim_number(row.claim_id, "PCN-77", session.user, loaded_as=row.version)
+    tab.prompts.answers.append("The patient paid the office directly")
+    tab.close_claims()
+    said = tab.message.text()
+    assert "was changed on another screen or workstation" in said
+    assert "“The patient paid the office directly”" in said
+    assert Claim.get_by_id(row.claim_id).status == "submitted"
+    again = next(i for i in range(tab.model.rowCount()) if tab.model.row_object(i).claim_id == row.claim_id)
+    tab.table.selectRow(again)  # the list shows the claim as it is now
+    tab.prompts.answers.append(None)
+    tab.hold()  # another question on it starts blank
+    assert tab.prompts.filled[-1] == ""
+    tab.prompts.answers.append("The patient paid the office directly")
+    tab.close_claims()
+    assert tab.prompts.filled[-1] == "The patient paid the office directly"
+    assert Claim.get_by_id(row.claim_id).status == "closed"

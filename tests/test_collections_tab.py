@@ -255,3 +255,23 @@ def test_a_kept_reader_sees_what_the_window_saves(tab, qtbot):
     tab.show_filter.setCurrentIndex(tab.show_filter.findData("mine"))  # a filter reads off the thread
     tab.reader.settle()
     assert tab.model.total == 1 and tab.model.row_object(0).held_by == tab.session.user.username
+
+
+def test_a_refused_hold_keeps_the_reason_typed_and_shows_the_hold_now(tab, qtbot, admin):
+    """Another workstation put the account on hold after the list showed it: this hold is refused,
+    the message quotes the reason typed, the row shows the hold now, and the reason is filled in
+    when Hold is asked again on that account."""
+    from billing_desk.services.collections import collection_actions as actions
+
+    row = tab.current()
+    actions.set_hold(row.account_id, "insurance", "Waiting for Aetna", admin,
+                     loaded_as=actions.hold_version(row.hold, row.hold_reason))
+    tab.prompter.answers += ["d", "Disputes the January visit"]
+    tab.hold()
+    said = tab.pane.message.text()
+    assert "was changed on another screen or workstation" in said
+    assert "“Disputes the January visit”" in said
+    assert tab.current().account_id == row.account_id and tab.current().hold_reason == "Waiting for Aetna"
+    tab.prompter.answers += ["d", None]
+    tab.hold()
+    assert tab.prompter.filled[-1] == "Disputes the January visit"

@@ -193,3 +193,26 @@ def test_moving_a_pr_denial_asks_secondary_or_patient_and_the_secondary_is_first
     assert prompts.asked[0][0] == "choice" and "secondary insurance with Great Lakes" in prompts.asked[0][1]
     assert prompts.no_by_default == [True]
     assert Claim.select().where(Claim.rank == "secondary").count() == 1
+
+
+def test_a_refused_resubmit_keeps_what_was_corrected_and_shows_the_claim_now(session, qtbot):
+    """Another workstation changed the denied claim after the list showed it: the resubmission is
+    refused, the message quotes what was typed, the list is read again on the same claim, and
+    the question asked again opens with the words typed."""
+    from billing_desk.services.claims import claim_status
+    from billing_desk.ui.claims.worklists import DenialsWindow
+
+    prompts = ScriptedPrompter("Added the missing modifier 25")
+    window = shown(qtbot, DenialsWindow(session, prompter=prompts))
+    window.table.selectRow(min(2, window.model.rowCount() - 1))
+    row = window.model.row_object(window.table.currentIndex().row())
+    claim_status.set_payer_claim_number(row.claim_id, "PCN-9", session.user, loaded_as=row.version)
+    window.resubmit()
+    said = window.message.text()
+    assert "was changed on another screen or workstation" in said
+    assert "“Added the missing modifier 25”" in said
+    now = window.model.row_object(window.table.currentIndex().row())
+    assert now.claim_id == row.claim_id and now.version != row.version  # read again, same claim
+    prompts.answers.append(None)
+    window.resubmit()
+    assert prompts.filled[-1] == "Added the missing modifier 25"

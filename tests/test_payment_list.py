@@ -128,6 +128,25 @@ def test_a_cancelled_sign_off_changes_nothing(qtbot, db, clerk, sup, books, monk
     assert prompter.asked[-1][0] == "warn" and dialog.message.text()
 
 
+def test_a_refused_void_keeps_the_reason_typed_for_the_next_try(qtbot, db, clerk, sup, books,
+                                                                monkeypatch):
+    """The supervisor was not there to sign off: the reason typed is quoted, and the question
+    asked again on that payment opens with it."""
+    monkeypatch.setattr(signoff, "ask_signoff", lambda parent, action: None)
+    prompter = ScriptedPrompter("bounced check, returned by the bank")
+    dialog = open_list(qtbot, db, clerk, prompter)
+    find(qtbot, dialog, books["nguyen"].number)
+    dialog.void_button.click()
+    assert "“bounced check, returned by the bank”" in dialog.message.text()
+    assert dialog.list.current().id == books["check"].id
+    monkeypatch.setattr(signoff, "ask_signoff",
+                        lambda parent, action: auth.signoff("super", PASSWORD, action))
+    prompter.answers.append("bounced check, returned by the bank")
+    dialog.void_button.click()
+    assert prompter.filled[-1] == "bounced check, returned by the bank"
+    assert Payment.get_by_id(books["check"].id).void_reason == "bounced check, returned by the bank"
+
+
 def test_no_reason_or_a_cancelled_question_voids_nothing(qtbot, db, sup, books):
     prompter = ScriptedPrompter("   ", None)
     dialog = open_list(qtbot, db, sup, prompter)

@@ -195,6 +195,12 @@ def test_a_cancelled_sign_off_changes_nothing(qtbot, db, invoice, clerk, sup, mo
     assert Invoice.get_by_id(invoice.id).status == "posted"
     written = [e.action for e in AuditEntry.select().where(AuditEntry.id > before)]
     assert set(written) <= {"denied"}  # the refusal audited; nothing else written
+    assert "“billed in error”" in form.message.text()  # the reason typed, quoted and kept
+    monkeypatch.setattr(signoff, "ask_signoff", lambda parent, action: signed(action))
+    form.prompter.answers.append("billed in error")
+    form.buttons["void"].click()
+    assert form.prompter.filled[-1] == "billed in error"
+    assert Invoice.get_by_id(invoice.id).status == "void"
 
 
 def test_a_clerk_approves_from_the_queue_after_sign_off(qtbot, db, clerk, sup, monkeypatch):

@@ -88,3 +88,91 @@ def test_every_tabs_keys_fire_from_the_tab_bar(window, qtbot):
             qtbot.keyClick(bar, combination.key(), combination.keyboardModifiers())
             assert fired == [shortcut], (window.tabs.tabText(index),
                                          shortcut.key().toString(QKeySequence.SequenceFormat.NativeText))
+
+
+def test_pyside_drops_a_context_given_with_a_slot_so_keys_are_made_by_one_helper(qtbot):
+    """PySide6 6.12 ignores ``context=`` (keyword or not) in ``QShortcut(key, parent, slot, ...)``:
+    such a key was a window's key. ``keys.widget_key`` sets the context after construction."""
+    from PySide6.QtWidgets import QWidget
+
+    from billing_desk.ui.keys import widget_key
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    inside = Qt.ShortcutContext.WidgetWithChildrenShortcut
+    dropped = QShortcut(QKeySequence("Ctrl+N"), owner, lambda: None, context=inside)
+    assert dropped.context() == Qt.ShortcutContext.WindowShortcut  # the quirk this helper is for
+    made = widget_key(owner, "Ctrl+N", lambda: None)
+    assert made.context() == inside and made.key().toString() == "Ctrl+N"
+
+
+def test_every_tabs_keys_are_the_tabs_own(window):
+    """A key a tab gives itself fires while the focus is inside the tab, never as the whole
+    window's key (the main window passes it on from the tab bar: the tests above)."""
+    window_keys = []
+    for page in window.pages:  # every tab built
+        for shortcut in page.findChildren(QShortcut):
+            owner = shortcut.parent()
+            if owner.window() is window and shortcut.context() == Qt.ShortcutContext.WindowShortcut:
+                window_keys.append((type(page).__name__, shortcut.key().toString()))
+    assert window_keys == [], window_keys
+
+
+def _counting(shortcut: QShortcut) -> list[QShortcut]:
+    fired: list[QShortcut] = []
+    shortcut.activated.disconnect()  # the test counts; the tab's work is not done
+    shortcut.activated.connect(lambda s=shortcut: fired.append(s))
+    return fired
+
+
+def _key_of(page, text: str) -> QShortcut:
+    return next(s for s in page.findChildren(QShortcut) if s.key().toString() == text)
+
+
+def test_a_hidden_tabs_key_does_nothing_and_the_shown_tabs_key_works_from_the_tab_bar(window, qtbot):
+    orders, collections = window.open_tab("OrdersTab"), window.open_tab("CollectionsTab")
+    claims = window.open_tab("ClaimsTab")  # shown; Orders and Collections built but hidden
+    record_delivery = _counting(_key_of(orders, "Ctrl+D"))  # Orders' only
+    claims_hold = _counting(_key_of(claims, "Ctrl+H"))  # Claims' and Collections' Ctrl+H
+    collections_hold = _counting(_key_of(collections, "Ctrl+H"))
+    bar = window.tabs.tabBar()
+    for where in (bar, claims.search):  # from the tab bar, and inside the shown tab
+        where.setFocus()
+        qtbot.keyClick(where, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(where, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert record_delivery == [] and collections_hold == []
+    assert len(claims_hold) == 2
+    window.open_tab("OrdersTab")
+    bar.setFocus()
+    qtbot.keyClick(bar, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert len(record_delivery) == 1 and len(claims_hold) == 2
+
+
+def test_delete_on_an_invoice_removes_a_line_only_from_the_lines_table(qtbot, db, admin, catalogue,
+                                                                         make_account, tmp_path):
+    """Delete is the lines table's own key: in the provider's drop-down it deleted the line the
+    table had current (the key was the whole form's)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from billing_desk.services.books import invoices
+    from billing_desk.ui.books.invoice_form import InvoiceForm
+
+    draft = invoices.save_draft(invoices.InvoiceDraft(
+        account_id=make_account().id, service_date=dt.date(2026, 1, 5), diagnoses=["E11.9"],
+        lines=[invoices.LineInput("99213", 1, pointers="A"), invoices.LineInput("36415", 1, pointers="A")]),
+        admin)
+    form = InvoiceForm(SimpleNamespace(user=admin, path=tmp_path), draft.id, prompter=ScriptedPrompter())
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    form.lines_view.setCurrentIndex(form.lines_view.model().index(0, 0))
+    form.claim.rendering.setFocus()
+    qtbot.waitUntil(form.claim.rendering.hasFocus, timeout=2000)
+    qtbot.keyClick(form.claim.rendering, Qt.Key.Key_Delete)
+    assert len(form.lines) == 2
+    form.lines_view.setFocus()
+    qtbot.waitUntil(form.lines_view.hasFocus, timeout=2000)
+    qtbot.keyClick(form.lines_view, Qt.Key.Key_Delete)
+    assert len(form.lines) == 1

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QPushButton, QWidget
+
+from .keys import widget_key
 
 
 def add_buttons(row: QBoxLayout, specs: Iterable[tuple], shortcut_owner: QWidget | None = None
                 ) -> dict[str, QPushButton]:
     """Add ``(name, text, slot[, key])`` buttons to ``row``; returns them by name.
 
-    A ``key`` becomes a shortcut on ``shortcut_owner`` that fires while the focus is inside it.
+    A ``key`` becomes a shortcut on ``shortcut_owner`` that fires while the focus is inside it
+    (``keys.widget_key``); when the owner is a tab of the main window, its Ctrl, Alt and F keys
+    also work from the window's tab bar and toolbar (``keys.tab_key``), never while it is hidden.
     """
     buttons: dict[str, QPushButton] = {}
     for name, text, slot, *rest in specs:
@@ -23,8 +25,7 @@ def add_buttons(row: QBoxLayout, specs: Iterable[tuple], shortcut_owner: QWidget
         buttons[name] = button
         key = rest[0] if rest else None
         if key and shortcut_owner is not None:
-            QShortcut(QKeySequence(key), shortcut_owner, _no_args(slot),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            widget_key(shortcut_owner, key, slot)
     return buttons
 
 

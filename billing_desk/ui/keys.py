@@ -1,8 +1,15 @@
-"""Keys every form shares: Esc, Enter and Ctrl+S with a completer's list open.
+"""Keys every form shares: Esc, Enter and Ctrl+S with a completer's list open; and the keys a
+widget (a tab, a table) gives itself.
 
 A list that is open owns Esc: it closes the list and nothing else (never "Discard this form?").
 Saving first closes any list left open, so the cursor that goes to a field to fix takes the keys
 that follow (Ctrl+A selects that field, not the list's rows).
+
+A widget's own key is made by ``widget_key``: it fires while the focus is inside the widget
+(PySide6 drops a ``context=`` passed to QShortcut's constructor together with a slot, which made
+such keys the whole window's). A tab's Ctrl, Alt and F keys also work from outside every tab, on
+the main window's tab bar or toolbar: the window passes a key nobody took to the showing tab
+(``tab_key``, from MainWindow.keyPressEvent). A hidden tab's keys never fire.
 """
 
 from __future__ import annotations
@@ -33,13 +40,22 @@ def unless_popup(slot: Callable[[], object]) -> Callable[[], None]:
     return fire
 
 
+def widget_key(owner: QWidget, key: str | QKeySequence | QKeySequence.StandardKey | Qt.Key,
+               slot: Callable[[], object],
+               context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
+    """``key`` calls ``slot`` while the focus is inside ``owner`` (``WidgetShortcut``: on
+    ``owner`` itself). The context is set after the shortcut is made: PySide6 ignores one given to
+    the constructor with a slot."""
+    shortcut = QShortcut(QKeySequence(key), owner)
+    shortcut.setContext(context)
+    shortcut.activated.connect(lambda *_ignored: slot())
+    return shortcut
+
+
 def escape_shortcut(owner: QWidget, slot: Callable[[], object],
                     context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QShortcut:
     """Esc on ``owner`` calls ``slot``; with a list open Esc only closes the list."""
-    shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), owner)
-    shortcut.setContext(context)
-    shortcut.activated.connect(unless_popup(slot))
-    return shortcut
+    return widget_key(owner, Qt.Key.Key_Escape, unless_popup(slot), context)
 
 
 def saving(slot: Callable[[], object]) -> Callable[[], None]:

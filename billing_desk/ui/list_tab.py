@@ -26,6 +26,7 @@ class ListPanel(QWidget):
     """Search box, optional status filter, and a paged table fed by a query from the services."""
 
     activated = Signal(object)  # the row object the clerk opened (Enter or double-click)
+    chosen = Signal(object)  # the row now current (None: none), never while the list is reread
 
     def __init__(self, columns: list[Column], make_query: Callable[[str, str | None], Any],
                  statuses: tuple[str, ...] = (), placeholder: str = "Search", parent=None,
@@ -74,6 +75,8 @@ class ListPanel(QWidget):
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
+        self._rereading = False
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._chosen())
 
     def refresh(self) -> None:
         """The list read now (a read typing started is dropped)."""
@@ -102,6 +105,32 @@ class ListPanel(QWidget):
         self.count_label.setText(f"{shown:,} found" if shown != 1 else "1 found")
         if shown:
             self.table.selectRow(0)
+
+    def reread(self) -> None:
+        """The list read again as the database holds it now, the same record still current (or
+        none, if it left the list), and ``chosen`` not sent: after a refusal the list shows what
+        another workstation saved while the form beside it keeps what the clerk typed."""
+        keep = getattr(self.current(), "id", None)
+        self._rereading = True
+        try:
+            self.refresh()
+            if not self.select_id(keep):
+                self.table.selectionModel().clear()
+        finally:
+            self._rereading = False
+
+    def select_id(self, record_id: int | None) -> bool:
+        """Make the row of record ``record_id`` current; False if the list does not show it."""
+        for row in range(self.model.rowCount()):
+            found = self.model.row_object(row)
+            if record_id is not None and found is not None and found.id == record_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _chosen(self) -> None:
+        if not self._rereading:
+            self.chosen.emit(self.current())
 
     def current(self) -> Any:
         index = self.table.currentIndex()

@@ -410,7 +410,8 @@ class MainWindow(QMainWindow):
 
     def keyPressEvent(self, event) -> None:
         """A key nothing took, pressed outside the showing tab (on the tab bar, the toolbar): the
-        tab's own key (Ctrl+N on Accounts) works there as it does inside the tab."""
+        tab's own key (Ctrl+N on Accounts) works there as it does inside the tab. (Qt fires a
+        tab's keys only while the focus is inside it, keys.widget_key; a hidden tab's never.)"""
         focus = QApplication.focusWidget()
         page = self.tabs.currentWidget()
         if (focus is None or not page.isAncestorOf(focus)) and tab_key(page, event):

@@ -114,6 +114,7 @@ class ScriptedPrompter(Prompter):
         self.answers = list(answers)
         self.asked: list[tuple[str, str]] = []
         self.no_by_default: list[bool] = []  # confirm's default_no, question by question
+        self.filled: list[str] = []  # the text each ask_text opened with
 
     def _next(self, kind, title, text):
         self.asked.append((kind, f"{title}: {text}"))
@@ -130,6 +131,7 @@ class ScriptedPrompter(Prompter):
         return bool(self._next("confirm", title, text))
 
     def ask_text(self, title, label, text=""):
+        self.filled.append(text)
         return self._next("ask", title, label)
 
     def ask_password(self, title, label):

@@ -123,7 +123,8 @@ class ApprovalQueue(QWidget):
             return
         try:
             work(account)
-        except BillingError as exc:
+        except BillingError as exc:  # the queue as it is now; the note kept in its box
+            self.refresh()
             self.message.setText(str(exc))
             return
         self.message.setText(done.format(number=account.number))

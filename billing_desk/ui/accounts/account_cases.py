@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ...choices import CASE_KINDS
 from ...errors import BillingError
 from ...services.accounts import cases
+from ..refusals import KeptAnswers
 from ..table_model import Column, PagedTableModel, table_view
 
 CASE_COLUMNS = [
@@ -43,6 +44,7 @@ class CasesPanel(QWidget):
         super().__init__(parent)
         self.session, self.prompter = session, prompter
         self.account_id: int | None = None
+        self.kept = KeptAnswers()  # a reopening's reason refused, offered again
         self.model = static_model(CASE_COLUMNS, [], self)
         self.table = table_view(self.model)
         self.notes = QLabel(wordWrap=True, objectName="case-notes")
@@ -57,7 +59,7 @@ class CasesPanel(QWidget):
         for status in ("open", "waiting"):
             self.note_status.addItem(f"then {status}", status)
         self.resolution = QLineEdit(placeholderText="How it was resolved", objectName="case-resolution")
-        self.message = QLabel(objectName="case-message")
+        self.message = QLabel(objectName="case-message", wordWrap=True)  # long refusals wrap
         self.message.setStyleSheet("color: #b00020")
         grid = QGridLayout()
         grid.addWidget(QLabel("New case:"), 0, 0)
@@ -118,16 +120,23 @@ class CasesPanel(QWidget):
             lines.append(f"<i>Resolved: {escape(case.resolution)}</i>")
         self.notes.setText("<br>".join(lines))
 
-    def _run(self, work, clear: QLineEdit | None = None, select=None) -> None:
+    def _run(self, work, clear: QLineEdit | None = None, select=None, *,
+             asked: tuple[str, int, str] | None = None) -> None:
+        """Do ``work``; ``asked``: (the question, the case, the answer typed into it)."""
+        assert self.account_id is not None  # actions run on the account shown
+        shown = self.current()
         try:
             result = work()
-        except BillingError as exc:
-            self.message.setText(str(exc))
+        except BillingError as exc:  # the cases as they are now; the boxes and the answer kept
+            self.show_account(self.account_id, shown.id if shown is not None else None)
+            self.message.setText(self.kept.refused(asked[0], [asked[1]], asked[2], exc) if asked
+                                 else str(exc))
             return
+        if asked:
+            self.kept.went_in(asked[0], [asked[1]])
         self.message.setText("")
         if clear is not None:
             clear.clear()
-        assert self.account_id is not None  # actions run on the account shown
         self.show_account(self.account_id, select or getattr(result, "id", None))
 
     def open_case(self) -> None:
@@ -163,6 +172,7 @@ class CasesPanel(QWidget):
         if case is None:
             return
         shown = cases.case_version(case)  # the case as the list showed it
-        reason = self.prompter.ask_text("Reopen case", "Why is the case reopened?")
+        reason = self.kept.ask(self.prompter, "Reopen case", "Why is the case reopened?", [case.id])
         if reason is not None:
-            self._run(lambda: cases.reopen_case(case.id, reason, self.session.user, loaded_as=shown))
+            self._run(lambda: cases.reopen_case(case.id, reason, self.session.user, loaded_as=shown),
+                      asked=("Reopen case", case.id, reason))

@@ -26,6 +26,7 @@ from ...money import format_money
 from ...services.accounts import account_page, registry
 from ..buttons import add_buttons
 from ..keys import unless_popup
+from ..refusals import KeptAnswers
 from ..table_model import Column, PagedTableModel, table_view
 from .account_cases import CasesPanel, static_model
 from .account_coverages import CoveragesPanel
@@ -72,9 +73,10 @@ class AccountView(QWidget):
         self._print_pdf = print_pdf
         self.account: Any = None  # the account shown (a row the services gave)
         self.status_as = ""  # its status's version (services.office.stale)
+        self.kept = KeptAnswers()  # a reason whose change was refused, offered again
         self.header = QLabel(objectName="account-header", wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.message = QLabel(objectName="account-message")
+        self.message = QLabel(objectName="account-message", wordWrap=True)  # long refusals wrap
         self.message.setStyleSheet("color: #b00020")
         self.tabs = QTabWidget()
         self.ledger = table_view(static_model(LEDGER_COLUMNS, [], self), stretch=2)
@@ -163,14 +165,17 @@ class AccountView(QWidget):
 
     # --- status ---------------------------------------------------------------------------
     def _status_change(self, title: str, work) -> None:
-        reason = self.prompter.ask_text(title, f"{title}: the reason (kept in the history)")
+        account = [self.account.id]
+        reason = self.kept.ask(self.prompter, title, f"{title}: the reason (kept in the history)", account)
         if reason is None:
             return
         try:
             work(reason)
-        except BillingError as exc:
-            self.message.setText(str(exc))
+        except BillingError as exc:  # the account as it is now; the reason typed kept
+            self.show_account(self.account.id)
+            self.message.setText(self.kept.refused(title, account, reason, exc))
             return
+        self.kept.went_in(title, account)
         self.show_account(self.account.id)
 
     def deactivate(self) -> None:

@@ -3,6 +3,7 @@ export to Excel and import from Excel or CSV (every bad row listed before anythi
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +25,7 @@ from ...services.books import catalogue
 from ..form_fields import FormFields, beside_list
 from ..list_tab import ListPanel
 from ..prompts import Prompter
+from ..refusals import with_typed
 from ..table_model import Column
 from ..work import BackgroundJob, run_in_background
 from .invoice_models import RowsModel
@@ -131,10 +133,12 @@ class CatalogueDialog(QDialog):
             return False
         except BillingError as exc:  # changed at another workstation: the typing stays
             self.form_fields.refused(exc)
+            self.list.reread()  # the list as the office has it now
             return False
         self.errors.clear()
         self.message.setText(f"Saved {item.code}")
         self.list.refresh()
+        self.list.select_id(item.id)
         self.show_item(item)
         self.loaded_as = catalogue.item_version(item.code)  # as stored (the saved object may differ)
         return True
@@ -146,12 +150,18 @@ class CatalogueDialog(QDialog):
         try:
             catalogue.save_fee(payer, self.current.code, text, self.session.user,
                                loaded_as=catalogue.fee_version_of(self.fees_model.rows[row][1]))
-        except BillingError as exc:
-            self.message.setText(str(exc))
+        except BillingError as exc:  # the cell shows the fee as it is now; the message, the typing
+            self.message.setText(with_typed(exc, text))
+            item_id = self.current.id
+            QTimer.singleShot(0, lambda: self._reread_fees(item_id))  # once the cell is closed
             return str(exc)
         self.fees_model.rows[row][1] = catalogue.fees_for(self.current.id)[row][1]
         self.message.setText(f"Saved the {payer} fee for {self.current.code}")
         return None
+
+    def _reread_fees(self, item_id: int) -> None:
+        if self.current is not None and self.current.id == item_id:
+            self.fees_model.update_rows([list(fee) for fee in catalogue.fees_for(item_id)])
 
     # --- files ----------------------------------------------------------------------------------
     def export(self) -> BackgroundJob | None:

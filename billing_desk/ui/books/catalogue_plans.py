@@ -3,6 +3,7 @@ and for every code whether the plan covers it, does not, or needs prior authoriz
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +22,7 @@ from ...errors import BillingError
 from ...money import format_money
 from ...services.books import payments, plans
 from ..form_fields import FormFields
+from ..refusals import with_typed
 from .invoice_models import RowsModel
 
 PLAN_TERMS = ("name", "copay", "deductible", "coinsurance", "out_of_pocket_max")
@@ -72,7 +74,7 @@ class PlansDialog(QDialog):
         self.fields = {key: box for key, box in self.form_fields.boxes.items() if key != "payer"}
         form.addRow("", self.covers_unlisted)
         buttons = QHBoxLayout()
-        for text, slot in (("&New plan", self.new_plan), ("&Save (Ctrl+S)", self.save),
+        for text, slot in (("Ne&w plan", self.new_plan), ("&Save (Ctrl+S)", self.save),
                            ("Close", self.reject)):
             button = QPushButton(text, autoDefault=False)
             button.clicked.connect(lambda _c=False, slot=slot: slot())
@@ -88,7 +90,9 @@ class PlansDialog(QDialog):
         self.plan_choice.currentIndexChanged.connect(lambda _i: self.show_plan())
         self._load_choices()
 
-    def _load_choices(self, select_id: int | None = None) -> None:
+    def _load_choices(self, select_id: int | None = None, *, show: bool = True) -> None:
+        """The plans as the office has them now; ``show``: the chosen plan's boxes filled (not
+        after a refusal: the boxes keep what the clerk typed)."""
         self.plan_choice.blockSignals(True)
         self.plan_choice.clear()
         for plan in plans.all_plans():
@@ -96,7 +100,8 @@ class PlansDialog(QDialog):
         if select_id is not None:
             self.plan_choice.setCurrentIndex(self.plan_choice.findData(select_id))
         self.plan_choice.blockSignals(False)
-        self.show_plan()
+        if show:
+            self.show_plan()
 
     def show_plan(self) -> None:
         plan_id = self.plan_choice.currentData()
@@ -121,6 +126,7 @@ class PlansDialog(QDialog):
             plan = plans.save_plan(self.plan_id, data, self.session.user, loaded_as=self.loaded_as)
         except BillingError as exc:  # bad boxes, or changed at another workstation: typing kept
             self.form_fields.refused(exc)
+            self._load_choices(self.plan_choice.currentData(), show=False)  # the names as they are now
             return False
         self.message.setText(f"Saved {plan}")
         self._load_choices(plan.id)
@@ -133,9 +139,15 @@ class PlansDialog(QDialog):
         try:
             shown = plans.rule_version_of(RULE_CODES[self.rules.rows[row][2]])
             rule = plans.set_rule(self.plan_id, code, text, self.session.user, loaded_as=shown)
-        except BillingError as exc:
-            self.message.setText(str(exc))
+        except BillingError as exc:  # the table shows the rules as they are now; the message, the typing
+            self.message.setText(with_typed(exc, text))
+            plan_id = self.plan_id
+            QTimer.singleShot(0, lambda: self._reread_rules(plan_id))  # once the cell is closed
             return str(exc)
         self.rules.rows[row][2] = RULE_TEXT[rule]
         self.message.setText(f"{code}: {RULE_TEXT[rule]}")
         return None
+
+    def _reread_rules(self, plan_id: int) -> None:
+        if self.plan_id == plan_id:
+            self.rules.update_rows([[c, d, RULE_TEXT[r]] for c, d, r in plans.plan_rules(plan_id)])

@@ -20,6 +20,7 @@ from ...services.books import invoice_papers, invoices
 from ...services.books.codes import check_diagnosis, search_diagnoses
 from ...services.books.estimate import active_coverage
 from ..office.signoff import run_with_signoff
+from ..refusals import with_typed
 from .credits import CreditMemoDialog
 
 
@@ -108,8 +109,8 @@ def amounts_met(form) -> None:
         return
     try:
         plans.set_met(coverage.id, deductible, oop, form.session.user, loaded_as=shown)
-    except BillingError as exc:
-        form.message.setText(str(exc))
+    except BillingError as exc:  # the amounts typed, quoted: the questions have closed
+        form.message.setText(with_typed(exc, f"deductible met {deductible}, out-of-pocket met {oop}"))
         return
     form.message.setText("")
     form._refresh()
@@ -178,15 +179,17 @@ def print_file(prompter, made: Path, report) -> None:
 
 def void(form) -> None:
     """Void a posted invoice (a supervisor, or a clerk with a supervisor's sign-off), with a reason."""
-    reason = form.prompter.ask_text("Void invoice", "Why is this invoice void? (required)")
+    asked = [form.invoice_id]
+    reason = form.kept.ask(form.prompter, "Void invoice", "Why is this invoice void? (required)", asked)
     if reason is None:
         return
     try:
         run_with_signoff(form, "void_invoice", lambda approved_by: invoices.void_invoice(
             form.invoice_id, reason, form.session.user, approved_by=approved_by))
-    except BillingError as exc:
-        form.message.setText(str(exc))
+    except BillingError as exc:  # the reason typed kept for the next try
+        form.message.setText(form.kept.refused("Void invoice", asked, reason, exc))
         return
+    form.kept.went_in("Void invoice", asked)
     form.load(form.invoice_id)
     form.changed_books.emit()
 

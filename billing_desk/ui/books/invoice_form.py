@@ -32,8 +32,9 @@ from ...services.books import invoices
 from ...services.books.codes import check_diagnosis, describe_diagnosis
 from ...services.books.invoice_preview import PricedLine, preview_invoice
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
-from ..keys import enter_moves_to, saving
+from ..keys import enter_moves_to, saving, widget_key
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from . import invoice_actions
 from .invoice_claim_fields import ClaimFields
 from .invoice_entry import LineEntry, attach_completer, move_focus
@@ -74,6 +75,7 @@ class InvoiceForm(QDialog):
         self.prompter = prompter or Prompter(self)
         self.invoice_id = invoice_id
         self.loaded_as = ""  # the version of the draft shown (services.office.stale)
+        self.kept = KeptAnswers()  # a reason whose void was refused, offered again
         self.batch_id = batch_id
         self.status = "draft"
         self.lines: list[PricedLine] = []
@@ -203,8 +205,8 @@ class InvoiceForm(QDialog):
         self.entry.added.connect(self._line_added)
         self.entry.finished.connect(self.notes.setFocus)
         self.entry.problem.connect(self._line_problem)
-        QShortcut(QKeySequence.StandardKey.Delete, self.lines_view,
-                  self._delete_line, context=Qt.ShortcutContext.WidgetShortcut)
+        widget_key(self.lines_view, QKeySequence.StandardKey.Delete, self._delete_line,
+                   Qt.ShortcutContext.WidgetShortcut)  # on the lines only, never in another box
         QShortcut(QKeySequence("Ctrl+L"), self, lambda: invoice_actions.look_up_diagnosis(self))
         QShortcut(QKeySequence.StandardKey.Save, self, saving(self.save))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.post)

@@ -4,7 +4,7 @@ code). Covered / not covered / prior authorization per code opens the Plans dial
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError, ValidationError
 from ...services.books import catalogue, payers, plans
 from ..form_fields import FormFields
+from ..refusals import with_typed
 from .catalogue_plans import PlansDialog, plan_values
 from .invoice_models import RowsModel
 
@@ -73,8 +74,10 @@ class PayerPlansPanel(QWidget):
                               on_edit=self._edit_fee, parent=self)
         self.fees_view = _table(self.fees, "payer_fees", stretch=1)
         self.buttons: dict[str, QPushButton] = {}
+        self._rereading = False
         self._layout()
-        self.plans_view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._pick(cur.row()))
+        self.plans_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: None if self._rereading else self._pick(cur.row()))
 
     def _layout(self) -> None:
         plans_label = QLabel("&Plans")
@@ -113,16 +116,32 @@ class PayerPlansPanel(QWidget):
         self.fees.set_rows([list(f) for f in payers.payer_fees(payer_id)] if payer_id else [])
         self._load_plans()
 
-    def _load_plans(self, select_id: int | None = None) -> None:
+    def _read_plans(self) -> list[int]:
+        """The payer's plans as the office has them now, in the list; their ids."""
         self.plan_rows = payers.payer_plans(self.payer_id) if self.payer_id else []
         self.plans_model.set_rows([[p.name, p.copay, p.deductible, p.coinsurance, p.out_of_pocket_max,
                                     p.active] for p in self.plan_rows])
-        ids = [p.id for p in self.plan_rows]
+        return [p.id for p in self.plan_rows]
+
+    def _load_plans(self, select_id: int | None = None) -> None:
+        ids = self._read_plans()
         if select_id in ids:
             self.plans_view.selectRow(ids.index(select_id))
             self._pick(ids.index(select_id))
         else:
             self.new_plan(focus=False)
+
+    def _reread_plans(self) -> None:
+        """After a refusal: the plans and the picked plan's copays as the office has them now,
+        the same plan picked; the boxes keep what the clerk typed."""
+        self._rereading = True
+        try:
+            ids = self._read_plans()
+            if self.plan_id in ids:
+                self.plans_view.selectRow(ids.index(self.plan_id))
+        finally:
+            self._rereading = False
+        self._load_copays()
 
     def _pick(self, row: int) -> None:
         if not 0 <= row < len(self.plan_rows):
@@ -163,6 +182,7 @@ class PayerPlansPanel(QWidget):
             return False
         except BillingError as exc:  # changed at another workstation: the typing stays
             self.said.emit(str(exc))
+            self._reread_plans()
             return False
         self._load_plans(plan.id)
         self.said.emit(f"Saved plan {plan.name}")
@@ -196,8 +216,10 @@ class PayerPlansPanel(QWidget):
             shown = plans.copay_version_of(copay, {"yes": True, "no": False}.get(applies))
             plans.set_category_copay(self.plan_id, category, copay_text, deductible_applies,
                                      self.session.user, loaded_as=shown)
-        except BillingError as exc:
-            self.said.emit(str(exc))
+        except BillingError as exc:  # the table shows the copays as they are now; the message, the typing
+            self.said.emit(with_typed(exc, text))
+            plan_id = self.plan_id
+            QTimer.singleShot(0, lambda: self._reread_copays(plan_id))  # once the cell is closed
             return str(exc)
         self.copays.rows = self._copay_rows()  # in place: the view is committing this cell
         self.said.emit(f"{category}: copay saved")
@@ -210,9 +232,19 @@ class PayerPlansPanel(QWidget):
         try:
             catalogue.save_fee(self.payer_name, code, text, self.session.user,
                                loaded_as=catalogue.fee_version_of(self.fees.rows[row][2]))
-        except BillingError as exc:
-            self.said.emit(str(exc))
+        except BillingError as exc:  # the table shows the fees as they are now; the message, the typing
+            self.said.emit(with_typed(exc, text))
+            payer_id = self.payer_id
+            QTimer.singleShot(0, lambda: self._reread_fees(payer_id))  # once the cell is closed
             return str(exc)
         self.fees.rows[row][2] = dict((c, a) for c, _d, a in payers.payer_fees(self.payer_id)).get(code)
         self.said.emit(f"{code}: allowed amount saved")
         return None
+
+    def _reread_copays(self, plan_id: int | None) -> None:
+        if plan_id is not None and self.plan_id == plan_id:
+            self.copays.update_rows(self._copay_rows())
+
+    def _reread_fees(self, payer_id: int | None) -> None:
+        if payer_id is not None and self.payer_id == payer_id:
+            self.fees.update_rows([list(f) for f in payers.payer_fees(payer_id)])

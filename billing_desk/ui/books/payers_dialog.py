@@ -59,7 +59,7 @@ class PayersDialog(QDialog):
         self._layout()
         self.plans.said.connect(self.message.setText)
         self.list.activated.connect(lambda payer: self.show_payer(payer.id))
-        self.list.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
+        self.list.chosen.connect(lambda _payer: self._show_current())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_payer)
         QShortcut(QKeySequence("Ctrl+K"), self, self.log_call)
@@ -153,8 +153,10 @@ class PayersDialog(QDialog):
                                       loaded_as=self.loaded_as)
         except BillingError as exc:  # bad boxes, or changed at another workstation: typing kept
             self.form_fields.refused(exc)
+            self.list.reread()  # the list as the office has it now
             return False
         self.list.refresh()
+        self.list.select_id(payer.id)
         self.show_payer(payer.id)
         shared = era_payer.shared_warning(payer.name, payer.payer_id)
         self.message.setText(f"Saved {payer.name}" + (f". Please note: {shared}" if shared else ""))
@@ -175,8 +177,10 @@ class PayersDialog(QDialog):
             payers.set_active(payer.id, not payer.active, self.session.user, loaded_as=self.loaded_as)
         except BillingError as exc:
             self.message.setText(str(exc))
+            self.list.reread()  # the list as the office has it now, the boxes as typed
             return
         self.list.refresh()
+        self.list.select_id(payer.id)
         self.show_payer(payer.id)
         self.message.setText(f"{verb}d {payer.name}")
 

@@ -16,6 +16,7 @@ from ...services.books import payments
 from ..list_tab import ListPanel
 from ..office.signoff import Ask, run_with_signoff
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from ..table_model import Column
 
 COLUMNS = [
@@ -48,6 +49,7 @@ class PaymentListDialog(QDialog):
         self.session = session
         self.prompter = prompter or Prompter(self)
         self.ask = ask  # the sign-off prompt; None uses signoff.ask_signoff
+        self.kept = KeptAnswers()  # a reason whose void was refused, offered again
         self.setWindowTitle("Payments")
         self.resize(980, 560)
         self.list = ListPanel(COLUMNS, lists.payments_query, STATUSES,
@@ -84,18 +86,21 @@ class PaymentListDialog(QDialog):
         if payment is None or payment.status != "posted":
             self.message.setText("Choose a posted payment to void.")
             return None
-        reason = self.prompter.ask_text(
-            "Void payment", f"Void {describe(payment)}?\nReason (required, e.g. bounced check):")
+        reason = self.kept.ask(self.prompter, "Void payment", f"Void {describe(payment)}?\nReason "
+                               "(required, e.g. bounced check):", [payment.id])
         if reason is None:
             return None
         user = self.session.user
         try:
             done = run_with_signoff(self, "void_payment", lambda approved_by: payments.void_payment(
                 payment.id, reason, user, approved_by=approved_by), ask=self.ask)
-        except BillingError as exc:
-            self.prompter.warn("Void payment", str(exc))
-            self.message.setText(str(exc))
+        except BillingError as exc:  # the list as it is now; the reason typed kept
+            said = self.kept.refused("Void payment", [payment.id], reason, exc)
+            self.prompter.warn("Void payment", said)
+            self.list.reread()
+            self.message.setText(said)
             return None
+        self.kept.went_in("Void payment", [payment.id])
         self.list.refresh()
         self._select(done.id)
         self.message.setText(f"Voided {describe(payment)}: {done.void_reason}")

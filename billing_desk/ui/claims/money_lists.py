@@ -138,8 +138,8 @@ class UnappliedWindow(_MoneyList):
         self.refresh()
         self.table.setFocus()
 
-    def show_rows(self, rows: list) -> None:
-        super().show_rows(rows)
+    def show_rows(self, rows: list, keep: int | None = None) -> None:
+        super().show_rows(rows, keep)
         held = sum((r.unapplied for r in rows), ZERO)
         owed = sum((r.unapplied for r in rows if r.owed_back), ZERO)
         self.count.setText(f"{self.count.text()}, {format_money(held)} held"

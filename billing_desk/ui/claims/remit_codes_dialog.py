@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...errors import BillingError
 from ...services.books import remit_codes
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from ..table_model import Column, PagedTableModel, table_view
 
 COLUMNS = [
@@ -28,6 +29,7 @@ COLUMNS = [
     Column("Code", lambda c: c.code, width=60),
     Column("Description (the office's words)", lambda c: c.description, width=560),
 ]
+DESCRIBE = "Change description"
 KINDS = {"CARC": "CARC: claim adjustment reason", "RARC": "RARC: remark"}
 
 
@@ -36,6 +38,7 @@ class RemitCodesDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.prompts = prompter or Prompter(self)
+        self.kept = KeptAnswers()  # a description refused is offered again
         self.setWindowTitle("Remittance reason codes (CARC and RARC)")
         self.resize(780, 560)
         self.search = QLineEdit(objectName="codes_search", clearButtonEnabled=True,
@@ -100,15 +103,20 @@ class RemitCodesDialog(QDialog):
         index = self.table.currentIndex()
         return self.model.row_object(index.row()) if index.isValid() else None
 
-    def _save(self, kind: str, code: str, description: str | None, loaded_as: str = "") -> None:
+    def _save(self, kind: str, code: str, description: str | None, loaded_as: str = "", *,
+              asked_in: str = DESCRIBE) -> None:
+        """Save the description typed into the question ``asked_in``."""
         if not (description and description.strip()):
             return
+        asked = [(kind, code.strip().upper())]
         try:
             saved = remit_codes.set_description(kind, code, description, self.session.user,
                                                 loaded_as=loaded_as)
-        except BillingError as exc:
-            self.message.setText(str(exc))
+        except BillingError as exc:  # the list as the office has it now; the words typed kept
+            self.refresh(keep=asked[0])
+            self.message.setText(self.kept.refused(asked_in, asked, description, exc))
             return
+        self.kept.went_in(asked_in, asked)
         self.message.setText(f"{saved.kind} {saved.code}: {saved.description}")
         self.refresh(keep=(saved.kind, saved.code))
         self.table.setFocus()
@@ -118,8 +126,8 @@ class RemitCodesDialog(QDialog):
         if row is None:
             self.message.setText("Choose a code first (arrow keys).")
             return
-        text = self.prompts.ask_text("Change description", f"{row.kind} {row.code}: its short "
-                                     "description, in the office's words:", row.description)
+        text = self.kept.ask(self.prompts, DESCRIBE, f"{row.kind} {row.code}: its short description, "
+                             "in the office's words:", [(row.kind, row.code)], row.description)
         self._save(row.kind, row.code, text, remit_codes.code_version(row))  # as the list shows it
 
     def add(self) -> None:
@@ -131,8 +139,9 @@ class RemitCodesDialog(QDialog):
                                      f"({'e.g. 252' if kind == 'CARC' else 'e.g. N432'}):")
         if not (code and code.strip()):
             return
-        self._save(kind, code, self.prompts.ask_text("Add a code", f"{kind} {code.strip().upper()}: "
-                                                     "its short description:"))
+        said = self.kept.ask(self.prompts, "Add a code", f"{kind} {code.strip().upper()}: its short "
+                             "description:", [(kind, code.strip().upper())])
+        self._save(kind, code, said, asked_in="Add a code")
 
 
 def open_codes(parent, session, prompter: Prompter | None = None) -> RemitCodesDialog:

@@ -16,6 +16,7 @@ from ...money import format_money
 from ...reports import claim_forms
 from ...services.claims import alignment, scrubber, submission
 from ..office.billing_identity_dialog import ensure_billing_identity
+from ..refusals import with_typed
 from ..work import run_in_background
 
 NO_IDENTITY = "Claims go out once the billing identity is complete (Tools > Billing identity…)."
@@ -169,8 +170,8 @@ def alignment_test(tab) -> None:
                                             loaded_as=shown)
         claim_forms.print_alignment_test(printer, (x, y))
         alignment.record_test_print(printer, tab.session.user)
-    except BillingError as exc:
-        tab.message.setText(f"Alignment test: {exc}")
+    except BillingError as exc:  # the offset typed, quoted: the question has closed
+        tab.message.setText(f"Alignment test: {with_typed(exc, answer)}")
         return
     tab.message.setText(f"The test page went to {printer} at {x} in right, {y} in down: the X "
                         "marks should sit in their boxes; if not, run it again with a new offset.")

@@ -10,7 +10,6 @@ The list is ``services.accounts.claim_lists``; every action is a named service i
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,8 +30,10 @@ from ...money import format_money
 from ...services.accounts import claim_lists
 from ...services.books import payers
 from ...services.claims import claim_status, claims, scrubber
+from ..keys import widget_key
 from ..list_refresh import ListRefresher
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from ..table_model import Column, PagedTableModel, table_view
 from . import sending
 
@@ -115,6 +116,7 @@ class ClaimsTab(QWidget):
         super().__init__(parent)
         self.session = session
         self.prompts = prompter or Prompter(self)
+        self.kept = KeptAnswers()  # a reason whose action was refused, offered again on its claims
         self.search = QLineEdit(placeholderText="Search claim number, payer's claim number, invoice "
                                                 "number, patient name, account, phone",
                                 clearButtonEnabled=True, objectName="claims_search")
@@ -146,8 +148,7 @@ class ClaimsTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_detail())
         for _text, name, shortcut in ACTIONS + SENDING + FOLLOW_UP + MONEY:
             if shortcut:
-                QShortcut(QKeySequence(shortcut), self, self._action(name),
-                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                widget_key(self, shortcut, self._action(name))  # also from the tab bar (keys.tab_key)
 
     def _action(self, name: str):
         """A button's work: the tab's own method, or a way of sending claims (sending.py)."""
@@ -293,28 +294,36 @@ class ClaimsTab(QWidget):
         self.detail.setText("<br>".join(facts))
 
     # --- actions --------------------------------------------------------------------------------
-    def _each(self, verb: str, work) -> None:
-        """Run ``work(row)`` for every chosen claim; say what happened, refusals by claim."""
+    def _each(self, verb: str, work, asked: tuple[str, str] | None = None) -> None:
+        """Run ``work(row)`` for every chosen claim; say what happened, refusals by claim.
+        ``asked``: (the question, the answer typed), kept for the claims that refused it."""
         picked = self.chosen()
         if not picked:
             self.message.setText("Choose a claim first (arrow keys, Shift or Ctrl for several).")
             return
-        done, refused = [], []
+        done, refused, kept = [], [], []
         for row in picked:
             try:
                 work(row)
                 done.append(row.control_number)
+                continue
             except ValidationError as exc:  # the scrubber's findings, in the clerk's words
                 refused.append(f"Claim {row.control_number} stays as it was: "
                                + "; ".join(scrubber.in_words(p) for p in exc.problems) + ".")
             except BillingError as exc:
                 refused.append(str(exc))
+            kept.append(row.claim_id)
         said = [f"{verb}: {', '.join(done)}."] if done else []
+        if asked:
+            self.kept.went_in(asked[0], [row.claim_id for row in picked])
+            said_kept = self.kept.keep(asked[0], kept, asked[1]) if kept else ""
+            refused += [said_kept] if said_kept else []
         self.message.setText(" ".join(said + refused))
         self.refresh()
 
     def _reason(self, title: str, question: str) -> str | None:
-        text = self.prompts.ask_text(title, question)
+        claims_chosen = [row.claim_id for row in self.chosen()]
+        text = self.kept.ask(self.prompts, title, question, claims_chosen)
         return text.strip() if text and text.strip() else None
 
     def hold(self) -> None:
@@ -323,7 +332,8 @@ class ClaimsTab(QWidget):
         if reason:
             user = self.session.user
             self._each("Held", lambda row: claim_status.hold(row.claim_id, reason, user,
-                                                                   loaded_as=shown(row)))
+                                                                   loaded_as=shown(row)),
+                       ("Hold claims", reason))
 
     def release(self) -> None:
         user = self.session.user
@@ -336,7 +346,8 @@ class ClaimsTab(QWidget):
         if reason:
             user = self.session.user
             self._each("Replaced", lambda row: claim_status.resubmit(row.claim_id, reason, user,
-                                                                           loaded_as=shown(row)))
+                                                                           loaded_as=shown(row)),
+                       ("Resubmit claims", reason))
 
     def void(self) -> None:
         picked = self.chosen()
@@ -348,22 +359,25 @@ class ClaimsTab(QWidget):
         if reason:
             user = self.session.user
             self._each("Voided", lambda row: claim_status.void(row.claim_id, reason, user,
-                                                                    loaded_as=shown(row)))
+                                                                    loaded_as=shown(row)),
+                       ("Void claims", reason))
 
     def mark_accepted(self) -> None:
-        number = self.prompts.ask_text("Mark accepted", "The payer's claim number, if it gave one "
-                                                        "(blank: none yet):")
+        number = self.kept.ask(self.prompts, "Mark accepted", "The payer's claim number, if it gave "
+                               "one (blank: none yet):", [row.claim_id for row in self.chosen()])
         if number is not None:
             user = self.session.user
             self._each("Marked accepted", lambda row: claim_status.mark_accepted(
-                row.claim_id, user, payer_claim_number=number, loaded_as=shown(row)))
+                row.claim_id, user, payer_claim_number=number, loaded_as=shown(row)),
+                ("Mark accepted", number))
 
     def close_claims(self) -> None:
         note = self._reason("Close claims", "Why is nothing more expected of the chosen claims?")
         if note:
             user = self.session.user
             self._each("Closed", lambda row: claim_status.close(row.claim_id, user, note,
-                                                                     loaded_as=shown(row)))
+                                                                     loaded_as=shown(row)),
+                       ("Close claims", note))
 
     # --- follow-up (issue 17): calls on the chosen claim, the denial and follow-up worklists ------
     def log_call(self) -> None:

@@ -31,6 +31,7 @@ from ...services.claims import claim_status, claims, denials, follow_up
 from ..collections.collection_print import send_pdf
 from ..office.signoff import Ask, run_with_signoff
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from ..table_model import Column, PagedTableModel, table_view
 from .calls import CallDialog
 
@@ -76,6 +77,7 @@ class Worklist(QDialog):
         self.session = session
         self._load = load  # the list's rows as its filters say now
         self.prompts = prompter or Prompter(self)
+        self.kept = KeptAnswers()  # an answer whose action was refused, offered again on its claim
         self.rows: list = []
         self.model = PagedTableModel(columns, parent=self)
         self.table = table_view(self.model)
@@ -103,12 +105,15 @@ class Worklist(QDialog):
         self.filters.addWidget(caption)
         self.filters.addWidget(box)
 
-    def show_rows(self, rows: list) -> None:
+    def show_rows(self, rows: list, keep: int | None = None) -> None:
+        """``rows`` in the list, the row of claim ``keep`` current (else the first)."""
         self.rows = rows
         self.model.set_source(lambda offset, limit: rows[offset:offset + limit], lambda: len(rows))
         self.count.setText(f"{len(rows):,} {self.noun}s" if len(rows) != 1 else f"1 {self.noun}")
         if rows:
-            self.table.selectRow(0)
+            where = (i for i, r in enumerate(rows) if keep is not None
+                     and getattr(r, "claim_id", None) == keep)
+            self.table.selectRow(next(where, 0))
 
     def current(self):
         index = self.table.currentIndex()
@@ -117,18 +122,28 @@ class Worklist(QDialog):
             self.message.setText(f"Choose a {self.noun} first (arrow keys).")
         return row
 
-    def _do(self, work, done: str) -> None:
+    def _do(self, work, done: str, asked: tuple[str, int, str] | None = None) -> None:
+        """Do ``work``; ``asked``: (the question, the claim, the answer typed into it)."""
         try:
             result = work()
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self._refused(exc, asked)
             return
+        if asked:
+            self.kept.went_in(asked[0], [asked[1]])
         self.message.setText(done.format(result=format_money(result) if isinstance(result, Decimal)
                                          else result))
         self.refresh()
 
-    def refresh(self) -> None:
-        self.show_rows(self._load())
+    def _refused(self, exc: BillingError, asked: tuple[str, int, str] | None) -> None:
+        """The list as the office has it now, on the same claim; the answer typed kept."""
+        index = self.table.currentIndex()
+        row = self.model.row_object(index.row()) if index.isValid() else None
+        self.refresh(keep=getattr(row, "claim_id", None))
+        self.message.setText(self.kept.refused(asked[0], [asked[1]], asked[2], exc) if asked else str(exc))
+
+    def refresh(self, keep: int | None = None) -> None:
+        self.show_rows(self._load(), keep)
 
     def log_call(self) -> None:
         row = self.current()
@@ -190,15 +205,15 @@ class DenialsWindow(Worklist):
         row = self.current()
         if row is None:
             return
-        what = self.prompts.ask_text("Correct and resubmit", f"Claim {row.control_number} was denied: "
-                                     f"{row.reason}.\nWhat was corrected? A replacement claim "
-                                     "(frequency 7) takes its place.")
+        what = self.kept.ask(self.prompts, "Correct and resubmit", f"Claim {row.control_number} was "
+                             f"denied: {row.reason}.\nWhat was corrected? A replacement claim "
+                             "(frequency 7) takes its place.", [row.claim_id])
         if what and what.strip():
             user = self.session.user
             shown = row.version  # the claim as the worklist showed it
             self._do(lambda: claim_status.resubmit(row.claim_id, what, user, loaded_as=shown),
                      f"Claim {row.control_number} replaced by claim {{result.control_number}} "
-                     "({result.status}).")
+                     "({result.status}).", ("Correct and resubmit", row.claim_id, what))
 
     def write_off(self) -> None:
         row = self.current()
@@ -208,13 +223,14 @@ class DenialsWindow(Worklist):
         if not self.prompts.confirm("Write off", f"Write off the {owed} insurance still owes on claim "
                                     f"{row.control_number} and close it?", default_no=True):
             return
-        reason = self.prompts.ask_text("Write off", "Why is it written off?")
+        reason = self.kept.ask(self.prompts, "Write off", "Why is it written off?", [row.claim_id])
         if not (reason and reason.strip()):
             return
         user = self.session.user
         self._do(lambda: run_with_signoff(self, "write_off", lambda approved_by: (
             denial_actions.write_off_denial(row.claim_id, reason, user, approved_by=approved_by)),
-            ask=self.ask), f"Claim {row.control_number}: wrote off {{result}} and closed it.")
+            ask=self.ask), f"Claim {row.control_number}: wrote off {{result}} and closed it.",
+            ("Write off", row.claim_id, reason))
 
     def to_patient(self) -> None:
         """A PR denial moves on: to the patient's secondary insurer when there is one (the clerk
@@ -249,8 +265,9 @@ class DenialsWindow(Worklist):
         row = self.current()
         if row is None:
             return
-        argument = self.prompts.ask_text("Appeal", f"Claim {row.control_number} was denied: {row.reason}."
-                                         "\nWhy should the payer pay? (printed in the letter)")
+        argument = self.kept.ask(self.prompts, "Appeal", f"Claim {row.control_number} was denied: "
+                                 f"{row.reason}.\nWhy should the payer pay? (printed in the letter)",
+                                 [row.claim_id])
         if not (argument and argument.strip()):
             return
         try:
@@ -259,8 +276,9 @@ class DenialsWindow(Worklist):
             letter = denials.appeal(row.claim_id, argument, self.session.user)
             pdf = letters.render([letter])
         except BillingError as exc:
-            self.message.setText(str(exc))
+            self._refused(exc, ("Appeal", row.claim_id, argument))
             return
+        self.kept.went_in("Appeal", [row.claim_id])
         follow = claims.get_claim(row.claim_id).follow_up_on
         said = [f"Claim {row.control_number} appealed; follow up on {follow:%m/%d/%Y}."]
         path = self.prompts.choose_save_file("Save the appeal letter",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...errors import BillingError
+from ...errors import BillingError, StaleRecordError
 from ...services.collections import worklist as col
 from ..prompts import Prompter
 
@@ -95,6 +95,10 @@ class StageLadderDialog(QDialog):
     def save(self) -> None:
         try:
             col.save_stages(self.rows(), self.user, loaded_as=self.loaded_as)
+        except StaleRecordError as exc:  # the rows typed stay; the ladder the office has now, said
+            now = ", ".join(f"{s.name} ({s.days_past_due} days, {s.action})" for s in col.stages())
+            self.error.setText(f"{exc}\nThe office's stages now: {now or 'none'}.")
+            return
         except BillingError as exc:
             self.error.setText(str(exc).replace("; ", "\n"))
             return

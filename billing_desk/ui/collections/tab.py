@@ -4,7 +4,6 @@ collector's actions on keys; a second page lists insurance balances unpaid past 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,8 +29,10 @@ from ...services.office.settings import get_setting
 from ...services.office.transactions import today as ledger_today
 from ..column_chooser import ColumnChooser
 from ..kept_worker import KeptWorker
+from ..keys import widget_key
 from ..list_refresh import ListRefresher
 from ..prompts import Prompter
+from ..refusals import KeptAnswers
 from ..table_model import Column, PagedTableModel
 from ..work import BackgroundJob, run_in_background
 from .collection_dialogs import BatchDialog, ContactDialog, PlanDialog
@@ -76,6 +77,7 @@ class CollectionsTab(QWidget):
         self.session = session
         self.clock = ledger_today  # tests simulate days by replacing it
         self.prompter = prompter or Prompter(self)
+        self.kept = KeptAnswers()  # a reason whose change was refused, offered again on its account
         self.printer = self._print
         self.dialog = None
         self.review_job: BackgroundJob | None = None
@@ -88,8 +90,7 @@ class CollectionsTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.pages)
         for _text, key, method in KEYS:
-            QShortcut(QKeySequence(key), self, activated=getattr(self, method),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            widget_key(self, key, getattr(self, method))  # also from the tab bar (keys.tab_key)
 
     # --- building ---------------------------------------------------------------------------
     def _worklist_page(self) -> QWidget:
@@ -295,13 +296,17 @@ class CollectionsTab(QWidget):
             self.pane.say("Choose an account in the list first.")
         return row
 
-    def run(self, work, done_text: str = "") -> bool:
-        """Do one service call; show its error (the service refused) or what was done."""
+    def run(self, work, done_text: str = "", asked: tuple[str, int, str] | None = None) -> bool:
+        """Do one service call; show its error (the service refused) or what was done.
+        ``asked``: (the question, the account, the answer typed into it), kept when refused."""
         try:
             work()
-        except BillingError as exc:
-            self.pane.say(str(exc))
+        except BillingError as exc:  # the list as the office has it now
+            self.refresh()
+            self.pane.say(self.kept.refused(asked[0], [asked[1]], asked[2], exc) if asked else str(exc))
             return False
+        if asked:
+            self.kept.went_in(asked[0], [asked[1]])
         self.refresh()
         if done_text:
             self.pane.say(done_text)
@@ -362,11 +367,13 @@ class CollectionsTab(QWidget):
         if answer is None or answer.strip().lower() not in kinds:
             return
         hold = kinds[answer.strip().lower()]
-        reason = self.ask("Hold dunning", "Why?", row.hold_reason) if hold else ""
+        reason = self.kept.ask(self.prompter, "Hold dunning", "Why?", [row.account_id],
+                               row.hold_reason) if hold else ""
         if reason is not None:
             shown = actions.hold_version(row.hold, row.hold_reason)  # as the row showed it
             self.run(lambda: actions.set_hold(row.account_id, hold, reason, self.session.user,
-                                              loaded_as=shown), f"Dunning {actions.HOLDS[hold]}.")
+                                              loaded_as=shown), f"Dunning {actions.HOLDS[hold]}.",
+                     ("Hold dunning", row.account_id, reason))
 
     def take(self) -> None:
         row = self._need_row()

@@ -61,7 +61,7 @@ class ProvidersDialog(QDialog):
         self.form_fields = FormFields(self.message, "provider")
         self._layout()
         self.list.activated.connect(lambda provider: self.show_provider(provider.id, focus=True))
-        self.list.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_current())
+        self.list.chosen.connect(lambda _provider: self._show_current())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_provider)
         QShortcut(QKeySequence.StandardKey.Find, self, self.list.search.setFocus)
@@ -139,6 +139,7 @@ class ProvidersDialog(QDialog):
                                                     loaded_as=self.loaded_as)
         except BillingError as exc:
             self.form_fields.refused(exc)
+            self._reread()
             return False
         self._reload(provider.id)
         self.message.setText(f"Saved {provider.display_name}")
@@ -148,12 +149,15 @@ class ProvidersDialog(QDialog):
         self.usual_as = identity.usual_provider_version()
         self.list.model.columns = _columns()
         self.list.refresh()
-        for row in range(self.list.model.rowCount()):
-            found = self.list.model.row_object(row)
-            if found is not None and found.id == provider_id:
-                self.list.table.selectRow(row)
-                break
+        self.list.select_id(provider_id)
         self.show_provider(provider_id)
+
+    def _reread(self) -> None:
+        """After a refusal: the list as the office has it now (the "(usual)" marker too), the
+        boxes as the clerk typed them."""
+        self.usual_as = identity.usual_provider_version()  # read first, as the list shows it
+        self.list.model.columns = _columns()
+        self.list.reread()
 
     def toggle_active(self) -> None:
         if self.provider_id is None:
@@ -182,6 +186,7 @@ class ProvidersDialog(QDialog):
             return
         except BillingError as exc:
             self.message.setText(str(exc))
+            self._reread()
             return
         self._reload(provider.id)
         self.message.setText(done)
@@ -194,6 +199,7 @@ class ProvidersDialog(QDialog):
                                                   loaded_as=self.usual_as)
         except BillingError as exc:
             self.message.setText(str(exc))
+            self._reread()
             return
         self._reload(self.provider_id)
         name = identity.get_provider(self.provider_id).display_name

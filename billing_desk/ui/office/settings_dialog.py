@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 
 from ...errors import BillingError, ValidationError
 from ...services.office.permissions import can
-from ...services.office.settings import GROUPS, get_setting, save_settings, settings_in, settings_version
+from ...services.office.settings import (
+    GROUPS,
+    SETTINGS,
+    get_setting,
+    save_settings,
+    settings_in,
+    settings_version,
+)
 from ..form_fields import FormFields
 from ..prompts import Prompter
 
@@ -38,6 +45,7 @@ class SettingsDialog(QDialog):
         self.form_fields = FormFields(self.message, "setting")
         self.editors, self.errors = self.form_fields.boxes, self.form_fields.said
         self.preview_buttons: dict[str, QPushButton] = {}
+        self.shown: dict[str, object] = {}  # each setting as its box first showed it
         self.preview_pdf = ""  # the last letter previewed
         self.tabs = QTabWidget()
         # What the boxes show, read before them: a save over a setting changed since is refused.
@@ -71,7 +79,7 @@ class SettingsDialog(QDialog):
 
     def _editor(self, spec) -> tuple[QWidget, QWidget | None]:
         """The box for a setting, and the row it sits in when it has a Choose… button."""
-        value = get_setting(spec.key)
+        value = self.shown[spec.key] = get_setting(spec.key)
         kind = spec.type
         editor: QCheckBox | QPlainTextEdit | QLineEdit
         if kind == "bool":
@@ -144,6 +152,13 @@ class SettingsDialog(QDialog):
                 values[key] = editor.isChecked()
         return values
 
+    def _changed_since(self) -> str:
+        """The settings the office holds otherwise than this screen first showed them, now."""
+        changed = [(SETTINGS[key].title, get_setting(key)) for key, was in self.shown.items()
+                   if get_setting(key) != was]
+        return ("\n\nThe office has now: " + "; ".join(f"{title}: {_said(value)}" for title, value in changed)
+                + ".") if changed else ""
+
     def save(self) -> bool:
         self.form_fields.clear()
         try:
@@ -157,11 +172,16 @@ class SettingsDialog(QDialog):
                     self.tabs.setCurrentIndex(index)
             self.form_fields.refused(exc)
             return False
-        except BillingError as exc:
-            self.prompter.warn("Settings", str(exc))
+        except BillingError as exc:  # the boxes keep the typing; the message, the office's values now
+            self.prompter.warn("Settings", f"{exc}{self._changed_since()}")
             return False
         self.accept()
         return bool(changed) or True
+
+
+def _said(value: object) -> str:
+    text = "yes" if value is True else "no" if value is False else " ".join(str(value or "").split())
+    return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”" if text else "(blank)"
 
 
 def install_settings_action(window) -> None:

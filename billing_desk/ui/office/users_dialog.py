@@ -83,7 +83,7 @@ class UsersDialog(QDialog):
         self.message = QLabel(wordWrap=True)
         self.buttons = {}
         row = QHBoxLayout()
-        for name, text, slot in (("add", "&Add…", self.add), ("role", "Change &role…", self.change_role),
+        for name, text, slot in (("add", "&Add…", self.add), ("role", "Change r&ole…", self.change_role),
                                  ("toggle", "&Disable", self.toggle), ("reset", "&Reset password…",
                                                                       self.reset),
                                  ("unlock", "Un&lock", self.unlock)):
@@ -126,6 +126,8 @@ class UsersDialog(QDialog):
             changed = slot()
         except BillingError as exc:
             self.message.setText(str(exc))
+            user = self.current()
+            self.refresh(user.id if user is not None else None)  # the users as the office has them now
             return
         if changed is not None:
             self.message.setText(changed[1])
@@ -139,8 +141,11 @@ class UsersDialog(QDialog):
 
     def reset(self):
         user = self.current()
-        if user and UserFormDialog(self.by, self, user=user).exec() == QDialog.DialogCode.Accepted:
+        if user is None:
+            return None
+        if UserFormDialog(self.by, self, user=user).exec() == QDialog.DialogCode.Accepted:
             return user.id, f"Password of {user.username} reset; they choose a new one at sign-in."
+        self.refresh(user.id)  # cancelled, perhaps after a refusal: the list as it is now
         return None
 
     def toggle(self):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
@@ -31,7 +31,7 @@ from ...services.office.permissions import can
 from ...services.orders import order_forms
 from ...services.orders.order_forms import OrderForm
 from ..field_errors import FieldErrors, check_date_on_leave, with_error
-from ..keys import choose_and_move_on, escape_shortcut, saving
+from ..keys import choose_and_move_on, escape_shortcut, saving, widget_key
 from .order_lines import LinesGrid
 
 BAD = "border: 1px solid #b00020; background: #fff0f0;"
@@ -55,8 +55,7 @@ class OrderEditor(QWidget):
         self.account_id: int | None = None
         self.dirty = False
         self._build()
-        QShortcut(QKeySequence.StandardKey.Save, self, saving(self.save),
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        widget_key(self, QKeySequence.StandardKey.Save, saving(self.save))
         escape_shortcut(self, self.cancel)  # with a list open, Esc only closes the list
 
     # --- building -------------------------------------------------------------------------

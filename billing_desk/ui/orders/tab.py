@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -31,6 +30,7 @@ from ...money import format_money
 from ...services.accounts import lists
 from ...services.office.validation import parse_date
 from ...services.orders import order_billing, order_forms
+from ..keys import widget_key
 from ..list_tab import ListPanel
 from ..prompts import Prompter
 from ..table_model import Column, PagedTableModel
@@ -94,8 +94,7 @@ class OrdersTab(QWidget):
         layout.addWidget(self.pages)
         for _text, name, shortcut in ACTIONS:
             if shortcut:
-                QShortcut(QKeySequence(shortcut), self, getattr(self, name),
-                          context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                widget_key(self, shortcut, getattr(self, name))  # also from the tab bar (keys.tab_key)
 
     def _list_page(self) -> QWidget:
         self.date_from = QLineEdit(placeholderText="from MM/DD/YYYY")
