@@ -4,6 +4,8 @@ the clerk refunds it or applies it to the corrected claim (or the payer takes it
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from claims_fixtures import DAY, office  # noqa: F401
 from remit_fixtures import D, acme, billed, lines_of, patient  # noqa: F401
@@ -153,3 +155,34 @@ def test_the_835_preview_says_the_secondarys_money_will_be_owed_back(patient, ad
                                     reference="CHK-R2"))
     assert "the $15.00 it paid taken off the invoice and held as owed back to Great Lakes" in \
         preview.claims[0].matched
+
+
+def test_the_unapplied_insurance_report_says_each_checks_state_on_paper_and_in_excel(
+        reversed_after_secondary_paid, admin, office, tmp_path):
+    """The report has the State column the Claims tab's window shows: held, or owed back."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from billing_desk.printing.excel import render_xlsx
+    from billing_desk.printing.pdf import render_pdf
+    from billing_desk.reports import Params, run
+
+    insurance_money.receive_check(reversed_after_secondary_paid["claim"].payer_id, "check", "CHK-LEFT",
+                                  "12.00", admin, received_on=DAY)
+    report = run("unapplied-insurance", Params(as_of=DAY + dt.timedelta(days=10)))
+    assert "State" in [c.title for c in report.columns]
+    assert sorted((r["reference"], r["state"]) for r in report.all_rows()) == [
+        ("CHK-LEFT", "held"), ("GL-1", "owed back")]
+    pdf, xlsx = tmp_path / "u.pdf", tmp_path / "u.xlsx"
+    with open(pdf, "wb") as out:
+        render_pdf(report, out, None)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "State" in text and "owed back" in text
+    assert "GL-1 check 01/05/2026 10 $15.00 $15.00 owed back" in text
+    assert "CHK-LEFT check 01/05/2026 10 $12.00 $12.00 held" in text
+    render_xlsx(report, xlsx)
+    rows = [[c.value for c in row] for row in load_workbook(xlsx).active.iter_rows()]
+    header = next(row for row in rows if "State" in row)
+    state = header.index("State")
+    by_check = {row[0]: row[state] for row in rows if row[0] in ("GL-1", "CHK-LEFT")}
+    assert by_check == {"GL-1": "owed back", "CHK-LEFT": "held"}
