@@ -222,3 +222,23 @@ def test_the_same_check_twice_in_one_file_is_refused_in_words(billed_doe, admin,
     with pytest.raises(RuleError, match="in this file twice"):
         era_import.import_era(path, admin)
     assert InsurancePayment.select().count() == 0
+
+
+def test_a_second_copy_with_another_payer_claim_number_is_held_too(billed_doe, admin, tmp_path):
+    _account, invoice, _other = billed_doe
+    renumbered = [s.replace("PAYER0001", "PAYER0009") for s in PAID]
+    path = era(tmp_path, "000000215", check("CHK1", "80.00", PAID), check("CHK2", "80.00", renumbered))
+    one, two = era_import.import_era(path, admin)
+    assert two.unmatched == ["INV1001-1"] and two.held == D("80.00")
+    assert _line(invoice) == (0, D("20.00"))
+    _whole()
+
+
+def test_a_payment_its_reversal_and_a_new_payment_on_one_check_are_all_posted(billed_doe, admin,
+                                                                               tmp_path):
+    _account, invoice, _other = billed_doe
+    era_import.import_era(era(tmp_path, "000000216", check("CHK1", "80.00", PAID, REVERSED, PAID)),
+                          admin)
+    assert remittances.unmatched_list() == [] and insurance_money.unapplied_list() == []
+    assert _line(invoice) == (0, D("20.00"))
+    _whole()

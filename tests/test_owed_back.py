@@ -268,3 +268,27 @@ def test_a_payment_without_a_check_that_also_paid_another_invoice_is_left_and_sa
         "taken back: the $15.00 it paid on invoice 1001 stays on it" in said
     assert Payment.get_by_id(part.id).status == "posted" and insurance_money.unapplied_list() == []
     _clean()
+
+
+def test_a_secondary_payment_keyed_from_its_paper_eob_is_taken_back(patient, admin, office):
+    """The EOB service (the window's): Great Lakes' check keyed, its claim posted into it."""
+    from billing_desk.services.books import eob
+
+    account = patient(secondary=office["lakes"])
+    invoice, claim = billed(account, admin, "INV5009-1", [("99213", 1, "120.00")])
+    remittances.post_remittance(_primary("INV5009-1", "80.00", "20.00", "20.00"), admin)
+    secondary = _sent(Claim.get(Claim.primary_claim == claim.id))
+    lakes = office["lakes"].payer_id
+    _invoice, (line,), answered = eob.eob_claim(str(invoice.number), lakes)
+    assert answered.id == secondary.id
+    check = insurance_money.receive_check(lakes, "check", "GL-9", "15.00", admin, received_on=DAY)
+    remittances.post_remittance(eob.eob_remittance(answered, [eob.EobLine(line.id, D("20.00"), D("15.00"))],
+                                                   reference="GL-9", paid_on=DAY), admin, into=check.id)
+    done = remittances.post_remittance(_primary("INV5009-1", "80.00", "20.00", "20.00", status="22",
+                                                reference="CHK-R2"), admin)
+    assert any("Great Lakes had paid $15.00" in n for n in done.notes)
+    (line,) = lines_of(invoice)
+    assert (line.insurance_balance, line.patient_balance, _owed(line, lakes)) == (D("120.00"), 0, 0)
+    (row,) = insurance_money.unapplied_list()
+    assert (row.reference, row.unapplied, row.state) == ("GL-9", D("15.00"), "owed back")
+    _clean()
