@@ -129,8 +129,11 @@ def test_a_reversal_of_an_earlier_files_payment_and_its_new_payment_are_posted(b
                                                                                 tmp_path):
     _account, invoice, _other = billed_doe
     era_import.import_era(era(tmp_path, "000000204", check("CHK1", "80.00", PAID)), admin)
-    (posted,) = era_import.import_era(era(tmp_path, "000000205", check("CHK2", "0.00", REVERSED, PAID)),
-                                      admin)
+    path = era(tmp_path, "000000205", check("CHK2", "0.00", REVERSED, PAID))
+    preview = era_import.preview_era(path)
+    assert preview.warnings == []
+    assert all(c.matched.startswith("invoice") for c in preview.remittances[0].claims)
+    (posted,) = era_import.import_era(path, admin)
     assert posted.claims == ["INV1001-1", "INV1001-1"] and posted.held == 0
     assert _line(invoice) == (0, D("20.00"))
     _whole()
@@ -241,4 +244,46 @@ def test_a_payment_its_reversal_and_a_new_payment_on_one_check_are_all_posted(bi
                           admin)
     assert remittances.unmatched_list() == [] and insurance_money.unapplied_list() == []
     assert _line(invoice) == (0, D("20.00"))
+    _whole()
+
+
+def test_a_claim_paid_again_the_same_on_a_check_of_a_later_file_is_held(billed_doe, admin, tmp_path):
+    """Not the same check (another trace number), but the same claim paid the same again, with no
+    reversal since: the second payment is held on its check, not posted over the first."""
+    _account, invoice, _other = billed_doe
+    era_import.import_era(era(tmp_path, "000000217", check("CHK1", "80.00", PAID)), admin)
+    path = era(tmp_path, "000000218", check("CHK3", "80.00", PAID), check("CHK4", "50.00", OTHER))
+    preview = era_import.preview_era(path)
+    (warning,) = preview.warnings
+    assert ("claim INV1001-1 was already paid the same on Acme Health check CHK1 (received 01/15/2024, "
+            "payer claim number PAYER0001, charge $100.00, paid $80.00): this second copy on check CHK3 "
+            "was not posted; its $80.00 is held unapplied on check CHK3, on the unmatched "
+            "worklist") in warning
+    assert preview.remittances[0].claims[0].matched.startswith("SECOND COPY")
+    again, other = era_import.import_era(path, admin)
+    assert (again.claims, again.unmatched, again.held, other.claims) == ([], ["INV1001-1"], D("80.00"),
+                                                                         ["INV1002-1"])
+    assert _line(invoice) == (0, D("20.00"))  # the patient's share is not paid by the copy
+    (row,) = insurance_money.unapplied_list()
+    assert (row.reference, row.unapplied) == ("CHK3", D("80.00"))
+    _whole()
+
+
+def test_the_same_paper_eob_keyed_again_on_another_check_is_held(billed_doe, admin):
+    from billing_desk.services.books import eob
+
+    _account, invoice, _other = billed_doe
+    claim = eob.claim_of(invoice, None)
+    (line,) = lines_of(invoice)
+    keyed = [eob.EobLine(line.id, D("100.00"), D("80.00"))]
+    for number in ("CHK-P1", "CHK-P2"):
+        check_id = insurance_money.receive_check(claim.payer_id, "check", number, "80.00", admin).id
+        done = remittances.post_remittance(eob.eob_remittance(claim, keyed, reference=number,
+                                                              paid_on=insurance_money.today()),
+                                           admin, into=check_id)
+    assert done.unmatched == ["INV1001-1"]
+    assert "already paid the same on Acme Health check CHK-P1" in done.notes[0]
+    assert _line(invoice) == (0, D("20.00"))
+    (row,) = insurance_money.unapplied_list()
+    assert (row.reference, row.unapplied) == ("CHK-P2", D("80.00"))
     _whole()

@@ -59,3 +59,37 @@ def test_the_window_says_the_check_already_posted_and_posts_the_rest(qtbot, db, 
     qtbot.waitUntil(lambda: "Posted 1 payment" in dialog.message.text(), timeout=10_000)
     assert "CHK1 ($80.00, received 01/15/2024) is already on the books" in dialog.message.text()
     assert sorted(c.reference for c in InsurancePayment.select()) == ["CHK1", "CHK2"]
+
+
+def test_the_eob_window_says_a_claim_keyed_again_the_same_is_held_not_posted(qtbot, db, admin, patient,
+                                                                           tmp_path):
+    from remit_fixtures import D, lines_of
+
+    from billing_desk.services.books import insurance_money
+    from billing_desk.services.office.session import Session
+    from billing_desk.ui.books.payment_eob import ALLOWED, PAID, EobDialog
+    from billing_desk.ui.prompts import ScriptedPrompter
+
+    invoice, _claim = billed(patient(), admin, "INV1001-1", [("99213", 1, "100.00")])
+    dialog = EobDialog(Session(db, admin), prompter=ScriptedPrompter(True))
+    qtbot.addWidget(dialog)
+    dialog.check.setText("CHK-E1")
+    dialog.check_total.setText("160.00")
+    for _twice in range(2):
+        dialog.invoice_number.setText(str(invoice.number))
+        dialog.load_claim()
+        dialog._edit(0, ALLOWED, "100.00")
+        dialog._edit(0, PAID, "80.00")
+        assert dialog.post_claim()
+    said = dialog.posted_note.text()
+    assert said.startswith("Not posted: claim INV1001-1 was already paid the same on Acme Health check "
+                           "CHK-E1") and "its $80.00 is held unapplied" in said
+    assert dialog.left.text() == "Left on the check: $0.00 — fully applied"
+    dialog.resize(940, 460)
+    dialog.grab().save(str(tmp_path / "eob_held.png"))
+    (line,) = lines_of(invoice)
+    assert (line.insurance_balance, line.patient_balance) == (0, D("20.00"))
+    (row,) = insurance_money.unapplied_list()
+    assert row.unapplied == D("80.00") and "already paid the same" in row.reason
+    dialog.reject()
+    assert "already paid the same" in insurance_money.unapplied_list()[0].reason

@@ -9,7 +9,8 @@ books (the same file's, or the payer's trace number TRN02 keyed or imported befo
 amount is left out and said, so a later file that repeats it does not hold back the new checks
 beside it; for another amount the file is refused. The payer is found by era_payer.py (a payer id
 several payers share: by the claims, else the clerk's ``payer``); a claim sent twice in the file,
-on one check or two, is held, not posted twice (claim_repeats.py).
+on one check or two, or paid again the same after a payment posted before, is held, not posted
+twice (claim_repeats.py).
 """
 
 from __future__ import annotations

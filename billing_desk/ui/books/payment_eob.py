@@ -257,7 +257,7 @@ class EobDialog(QDialog):
                     self.session.user, received_on=received).id
             remittance = eob.eob_remittance(self.claim, remits, reference=self.check.text().strip(),
                                             paid_on=received or dt.date.today())
-            remittances.post_remittance(remittance, self.session.user, into=self.check_id)
+            done = remittances.post_remittance(remittance, self.session.user, into=self.check_id)
         except BillingError as exc:
             self.errors.say(exc)
             return False
@@ -265,9 +265,12 @@ class EobDialog(QDialog):
             box.setEnabled(False)  # the check is on the books: its claims follow
         paid = sum((r.paid for r in remits), ZERO)
         self.applied += paid
-        self.posted_note.setText(f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
-                          f"{self.payer.currentText()} on check {self.check.text().strip()}. "
-                          "Type the next invoice number.")
+        # A claim keyed again the same is held, not posted (claim_repeats.py): its words say so.
+        self.posted_note.setStyleSheet("color: #1b6e20" if done.claims else "color: #b00020")
+        self.posted_note.setText((f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
+                                  f"{self.payer.currentText()} on check {self.check.text().strip()}."
+                                  if done.claims else "Not posted: " + "; ".join(done.notes) + ".")
+                                 + " Type the next invoice number.")
         self.lines, self.invoice = [], None
         self.model.set_rows([])
         self.invoice_number.clear()
