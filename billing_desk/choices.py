@@ -16,6 +16,10 @@ LEDGER_KINDS = ("charge", "void", "payment", "payment_void", "adjustment", "tran
     "credit_applied", "refund")
 
 INSURANCE_MONEY_KINDS = ("held", "applied", "refunded", "provider")
+# The source of a check record made later for an insurer's payment recorded without one (a plain
+# insurance payment, as the EOB screen recorded them before schema 5), to hold its money owed
+# back (services/books/owed_back.py). It is no deposit: its payment was deposited when keyed.
+CHECK_MADE_FOR_A_PAYMENT = "payment"
 REMIT_CODE_KINDS = ("CARC", "RARC")
 ADJUSTMENT_GROUPS = ("CO", "PR", "OA", "PI", "CR")
 

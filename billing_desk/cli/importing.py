@@ -111,6 +111,9 @@ def import_era(args, table, mapping, by) -> int:
           + (f"; {format_money(held)} held unapplied on the payer" if held else ""))
     for note in (note for p in posted for note in p.notes):
         print(note)
+    for r in preview.remittances:
+        if r.skipped:
+            print(f"not posted again: {r.skipped}")
     return 0
 
 

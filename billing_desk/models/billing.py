@@ -114,7 +114,7 @@ class InsurancePayment(Stamped):
     amount = MoneyField()
     received_on = DateField(index=True)
     entered_on = DateField(index=True)
-    source = TextField(default="paper")  # paper or 835
+    source = TextField(default="paper")  # paper, 835, or payment (choices.CHECK_MADE_FOR_A_PAYMENT)
     fingerprint = TextField(null=True, unique=True)  # file_fingerprint of the 835 remittance
     created_by = ForeignKeyField(User, backref="+", index=True)
 

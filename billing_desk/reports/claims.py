@@ -123,18 +123,20 @@ def calls_log(params: Params) -> Report:
 
 def unapplied_insurance(params: Params) -> Report:
     """Insurers' money held unapplied (a check's remainder, an overpayment, a claim not matched),
-    by payer, as the books stood at the end of the day asked: each check with what it holds and
-    the reason, oldest first."""
+    by payer, as the books stood at the end of the day asked: each check with what it holds, its
+    state (held, or owed back to the payer: the Claims tab's window says the same) and the reason,
+    oldest first."""
     day = params.today()
     rows = [{"reference": r.reference, "method": {"eft": "EFT", "none": "none"}.get(r.method, "check"),
              "received": r.received_on, "days": r.days, "amount": r.amount, "unapplied": r.unapplied,
-             "reason": r.reason, "payer": r.payer, "count": 1}
+             "state": r.state, "reason": r.reason, "payer": r.payer, "count": 1}
             for r in insurance_money.unapplied_list(as_of=day)]
     rows.sort(key=lambda r: (r["payer"], r["received"]))
     columns = [Column("reference", "Check / EFT", width=1.0), Column("method", "Kind", width=0.5),
                Column("received", "Received", "date"), Column("days", "Days held", "int", 0.6, total=False),
                Column("amount", "Check amount", "money", total=False),
-               Column("unapplied", "Unapplied", "money"), Column("reason", "Why it is held", width=2.6),
+               Column("unapplied", "Unapplied", "money"), Column("state", "State", width=0.7),
+               Column("reason", "Why it is held", width=2.4),
                Column("count", "Checks", "int", 0.6, total=True)]
     report = Report("unapplied-insurance", "Unapplied insurance money", [("As of", day)], columns,
                     group_rows(rows, "payer"))

@@ -4,9 +4,13 @@
 claim numbers match none of ours, and why the file would be refused. ``import_era(path, by)``
 posts every remittance of the file through ``remittances.post_remittance`` in ONE transaction:
 nothing is posted unless every remittance balances (BPR total = claim payments - PLB), its payer
-is known, and neither the file nor a payer's trace number (TRN02) is already on the books. The
-payer is found by era_payer.py (a payer id several payers share: by the claims, else the clerk's
-``payer``); a claim sent twice in one remittance is held, not posted twice (claim_repeats.py).
+is known, no check is in it twice, and it is not all on the books already. A check already on the
+books (the same file's, or the payer's trace number TRN02 keyed or imported before) for the same
+amount is left out and said, so a later file that repeats it does not hold back the new checks
+beside it; for another amount the file is refused. The payer is found by era_payer.py (a payer id
+several payers share: by the claims, else the clerk's ``payer``); a claim sent twice in the file,
+on one check or two, or paid again the same after a payment posted before, is held, not posted
+twice (claim_repeats.py).
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ class RemittancePreview:
     problems: list[str] = field(default_factory=list)  # why it cannot be posted
     warnings: list[str] = field(default_factory=list)  # posted, but the clerk should know
     choices: list[str] = field(default_factory=list)  # payers sharing its payer id, to choose from
+    # The same check is on the books already (same amount): why it may not be posted again, and
+    # what is said when the rest of the file is posted without it.
+    already: str = ""
+    skipped: str = ""
 
     @property
     def unmatched(self) -> list[ClaimRow]:
@@ -58,15 +66,28 @@ class RemittancePreview:
 
 @dataclass
 class EraPreview:
+    """A file's remittances previewed. A check already on the books is left out of the posting,
+    said as a warning; when every check of the file is, the file is refused (it was posted)."""
+
     remittances: list[RemittancePreview]
 
     @property
+    def all_posted(self) -> bool:
+        return bool(self.remittances) and all(r.already for r in self.remittances)
+
+    def problems_of(self, r: RemittancePreview) -> list[str]:
+        return r.problems + ([r.already] if self.all_posted else [])
+
+    def warnings_of(self, r: RemittancePreview) -> list[str]:
+        return r.warnings + ([r.skipped] if r.skipped and not self.all_posted else [])
+
+    @property
     def problems(self) -> list[str]:
-        return [f"{r.payer} {r.reference}: {p}" for r in self.remittances for p in r.problems]
+        return [f"{r.payer} {r.reference}: {p}" for r in self.remittances for p in self.problems_of(r)]
 
     @property
     def warnings(self) -> list[str]:
-        return [f"{r.payer} {r.reference}: {w}" for r in self.remittances for w in r.warnings]
+        return [f"{r.payer} {r.reference}: {w}" for r in self.remittances for w in self.warnings_of(r)]
 
     def lines(self) -> list[str]:
         """The preview in words, one line each (the command line prints these)."""
@@ -80,12 +101,13 @@ class EraPreview:
                 where = c.matched or "NOT MATCHED: to the unmatched worklist, its money held unapplied"
                 out.append(f"  claim {c.claim_number} {c.patient} {c.status} charge "
                            f"{format_money(c.charge)} paid {format_money(c.paid)}: {where}")
-            out += [f"  warning: {w}" for w in r.warnings]
-            out += [f"  refused: {p}" for p in r.problems]
+            out += [f"  warning: {w}" for w in self.warnings_of(r)]
+            out += [f"  refused: {p}" for p in self.problems_of(r)]
         return out
 
 
-def _preview_one(remittance: Remittance, chosen: str = "") -> RemittancePreview:
+def _preview_one(remittance: Remittance, chosen: str = "",
+                 repeats: claim_repeats.Repeats | None = None) -> RemittancePreview:
     row = RemittancePreview(remittance.payer_name, remittance.reference, remittance.method,
                             remittance.amount, remittance.paid_on,
                             provider_adjustments=sum((p.amount for p in remittance.provider_adjustments),
@@ -105,17 +127,14 @@ def _preview_one(remittance: Remittance, chosen: str = "") -> RemittancePreview:
         elif row.choices:
             row.warnings.append(f"to be posted to {payer.name}, as chosen (payer id {remittance.payer_id} "
                                 f"is shared by {', '.join(row.choices)})")
-    if payer is not None:
-        try:
-            money.refuse_duplicate(payer.id, remittance.reference, fingerprint_of(remittance))
-        except RuleError as exc:
-            row.problems.append(str(exc))
-    repeats = claim_repeats.repeated(remittance)
-    row.warnings += claim_repeats.split(remittance) + list(repeats.values())
+    if payer is not None and _already(row, payer, remittance):
+        return row
+    repeats = repeats if repeats is not None else claim_repeats.in_file([remittance])[0]
+    row.warnings += repeats.splits + list(repeats.held.values())
     for index, payment in enumerate(remittance.claims):
         claim = find_claim(payment.claim_number)
         matched = ""
-        if index in repeats:
+        if index in repeats.held:
             matched = "SECOND COPY of this claim: not posted, held unapplied on the unmatched worklist"
         elif claim is not None:
             invoice = claim.invoice
@@ -134,6 +153,44 @@ def _preview_one(remittance: Remittance, chosen: str = "") -> RemittancePreview:
     return row
 
 
+def _already(row: RemittancePreview, payer, remittance: Remittance) -> bool:
+    """The check is on the books already: for the same amount it is not posted again (True, its
+    claims marked so); for another amount the file is refused."""
+    found = money.on_the_books(payer.id, remittance.reference, fingerprint_of(remittance))
+    if found is None:
+        return False
+    check, refusal = found
+    if check.amount != remittance.amount:
+        row.problems.append(f"{check.payer.name}'s payment {check.reference} is already on the books for "
+                            f"{format_money(check.amount)} (received {check.received_on:%m/%d/%Y}), and "
+                            f"this file says {format_money(remittance.amount)}: a check is posted once; "
+                            "ask the payer which is right")
+        return False
+    row.already = refusal
+    row.skipped = (f"{check.payer.name}'s payment {check.reference} ({format_money(check.amount)}, "
+                   f"received {check.received_on:%m/%d/%Y}) is already on the books: this copy is not "
+                   "posted again")
+    row.claims = [ClaimRow(p.claim_number, p.patient_name, CLAIM_STATUSES.get(p.status, p.status),
+                           p.charge, p.paid, f"ALREADY POSTED with {check.reference}: not posted again")
+                  for p in remittance.claims]
+    return True
+
+
+def _preview(remittances: list[Remittance], chosen: str) -> tuple[EraPreview, list[claim_repeats.Repeats]]:
+    """The file previewed, and its claims that repeat others of it (what posting it is told)."""
+    repeats = claim_repeats.in_file(remittances)
+    rows = [_preview_one(r, chosen, found) for r, found in zip(remittances, repeats)]
+    seen: set[tuple[str, str]] = set()
+    for remittance, row in zip(remittances, rows):
+        key = (remittance.payer_id or remittance.payer_name, remittance.reference)
+        if key in seen:
+            row.problems.append(f"{'EFT' if remittance.method == 'eft' else 'check'} {remittance.reference} "
+                                "is in this file twice: a check is posted once; ask the payer or "
+                                "clearinghouse for a corrected file")
+        seen.add(key)
+    return EraPreview(rows), repeats
+
+
 def _owed_back_words(claim) -> str:
     paid = sum((part.amount for part in owed_back.paid_parts(claim)), ZERO)
     return (f", and the {format_money(paid)} it paid taken off the invoice and held as owed back to "
@@ -143,7 +200,7 @@ def _owed_back_words(claim) -> str:
 def preview_era(path: str | os.PathLike[str], *, payer: str = "") -> EraPreview:
     """What importing the file would do; raises BillingError when it cannot be read at all.
     ``payer``: the payer the clerk chose, for a remittance whose payer id several payers share."""
-    return EraPreview([_preview_one(r, payer) for r in read_835(_file(path))])
+    return _preview(read_835(_file(path)), payer)[0]
 
 
 def _file(path: str | os.PathLike[str]) -> Path:
@@ -160,14 +217,15 @@ def import_era(path: str | os.PathLike[str], by: User, *, entry_date: dt.date | 
     """Post the whole file, or nothing (RuleError naming every reason). ``payer``: as for
     ``preview_era``."""
     remittances = read_835(_file(path))
-    problems = EraPreview([_preview_one(r, payer) for r in remittances]).problems
+    preview, repeats = _preview(remittances, payer)
+    problems = preview.problems
     if not remittances:
         problems.append("the file holds no remittance")
     if problems:
         raise RuleError("Nothing was posted: " + "; ".join(problems))
     with in_transaction():
-        return [post_remittance(r, by, entry_date=entry_date, payer_id=_payer_id(r, payer))
-                for r in remittances]
+        return [post_remittance(r, by, entry_date=entry_date, payer_id=_payer_id(r, payer), repeats=found)
+                for r, found, row in zip(remittances, repeats, preview.remittances) if not row.already]
 
 
 def _payer_id(remittance: Remittance, chosen: str) -> int | None:

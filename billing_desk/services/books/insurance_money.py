@@ -53,15 +53,26 @@ def move(check: InsurancePayment, kind: str, amount: Decimal, by: User, *, reaso
                                  created_at=now())
 
 
-def refuse_duplicate(payer_id: int, reference: str, fingerprint: str | None) -> None:
-    if fingerprint and InsurancePayment.get_or_none(InsurancePayment.fingerprint == fingerprint):
-        raise RuleError(f"This remittance ({fingerprint}) is already posted: the same file is "
-                        "never posted twice.")
+def on_the_books(payer_id: int, reference: str,
+                 fingerprint: str | None) -> tuple[InsurancePayment, str] | None:
+    """The check already recorded for this remittance (the same file's, or the payer's check or
+    trace number keyed or imported before), and why it may not be recorded again; None: new."""
+    same = InsurancePayment.get_or_none(InsurancePayment.fingerprint == fingerprint) if fingerprint else None
+    if same is not None:
+        return same, (f"This remittance ({fingerprint}) is already posted: the same file is never "
+                      "posted twice.")
     same = InsurancePayment.get_or_none(InsurancePayment.payer == payer_id,
-                                        InsurancePayment.reference == reference)
-    if reference and same is not None:
-        raise RuleError(f"{same.payer.name}'s payment {reference} is already on the books "
-                        f"(received {same.received_on:%m/%d/%Y}).")
+                                        InsurancePayment.reference == reference) if reference else None
+    if same is not None:
+        return same, (f"{same.payer.name}'s payment {reference} is already on the books "
+                      f"(received {same.received_on:%m/%d/%Y}).")
+    return None
+
+
+def refuse_duplicate(payer_id: int, reference: str, fingerprint: str | None) -> None:
+    found = on_the_books(payer_id, reference, fingerprint)
+    if found is not None:
+        raise RuleError(found[1])
 
 
 def new_check(payer_id: int, method: str, reference: str, amount: Decimal, received_on: dt.date,

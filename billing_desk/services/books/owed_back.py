@@ -4,13 +4,18 @@ what the secondary paid on it (and what it put on the patient) comes off the inv
 money is held on the secondary's own check as *owed back* to it, shown with the unapplied
 insurance money, until the clerk refunds it, applies it to the corrected secondary claim, or the
 secondary takes it back itself on a later remittance (its reversal of the voided claim).
-Called by ``remittances`` inside its transaction."""
+A secondary's payment recorded without a check record (a plain insurance payment, as the EOB
+screen recorded them before schema 5) is taken back too; its money is held on a check record made
+for it then (the check its payment names), which is no new deposit: its payment was deposited
+on its own day, and that day's deposit does not change. One that also paid another invoice is
+left as it is, and said. Called by ``remittances`` inside its transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from ...choices import CHECK_MADE_FOR_A_PAYMENT
 from ...errors import RuleError
 from ...models import (
     Adjustment,
@@ -26,18 +31,68 @@ from ...money import ZERO, format_money
 from ..claims.claims import record_event
 from ..office import audit
 from .check_sums import unapplied
-from .insurance_money import OWED_BACK, move
+from .insurance_money import OWED_BACK, move, new_check
 from .ledger import post_entry
 
 
 def paid_parts(claim: Claim) -> list[Payment]:
-    """The payer's posted payments on a claim: its remittances' and held money applied to it."""
+    """The payer's posted payments on a claim: its remittances', held money applied to it, and
+    the payer's payments on the claim's invoice recorded without a check (those that paid only
+    that invoice)."""
     remitted = RemitLine.select(RemitLine.payment).where(RemitLine.claim == claim.id,
                                                          RemitLine.payment.is_null(False))
     return list(Payment.select().where(
         (Payment.id.in_(remitted)) | (Payment.note == f"claim {claim.control_number}: held money applied"),
         Payment.payer == claim.payer_id, Payment.status == "posted",
-        Payment.insurance_payment.is_null(False), Payment.amount > 0).order_by(Payment.id))
+        Payment.insurance_payment.is_null(False), Payment.amount > 0).order_by(Payment.id)) + [
+        part for part in _without_a_check(claim) if not _elsewhere(part, claim)]
+
+
+def _without_a_check(claim: Claim) -> list[Payment]:
+    """The payer's insurance payments on the claim's invoice that no check record holds."""
+    on_invoice = LedgerEntry.select(LedgerEntry.payment).where(
+        LedgerEntry.invoice == claim.invoice_id, LedgerEntry.kind == "payment",
+        LedgerEntry.payer == claim.payer_id, LedgerEntry.payment.is_null(False))
+    return list(Payment.select().where(
+        Payment.id.in_(on_invoice), Payment.source == "insurance", Payment.payer == claim.payer_id,
+        Payment.status == "posted", Payment.insurance_payment.is_null(), Payment.amount > 0)
+        .order_by(Payment.id))
+
+
+def _elsewhere(part: Payment, claim: Claim) -> bool:
+    """Part of the payment is off the claim's invoice: another invoice's lines, or account credit."""
+    off = LedgerEntry.invoice.is_null() | (LedgerEntry.invoice != claim.invoice_id)
+    return part.ledger.where(LedgerEntry.kind == "payment", off).exists()
+
+
+def _left(claim: Claim) -> list[str]:
+    """The payer's payments without a check that also paid elsewhere: not taken back, said."""
+    said = []
+    for part in _without_a_check(claim):
+        if _elsewhere(part, claim):
+            here = -sum((e.amount for e in part.ledger.where(LedgerEntry.kind == "payment",
+                                                             LedgerEntry.invoice == claim.invoice_id)), ZERO)
+            said.append(f"the payment {part.reference or f'#{part.id}'} ({format_money(part.amount)}) from "
+                        f"{claim.payer.name} also paid other invoices, so it was not taken back: the "
+                        f"{format_money(here)} it paid on invoice {claim.invoice.number} stays on it; "
+                        f"settle it with {claim.payer.name} by hand")
+    return said
+
+
+def _check_made_for(part: Payment, by: User, on: dt.date) -> InsurancePayment:
+    """A check record for a payment recorded without one, to hold its money owed back: the check
+    (or EFT) its payment names, for the payment's amount, received when it was."""
+    reference = (part.reference or "").strip()
+    method = {"check": "check", "eft": "eft"}.get(part.method, "none") if reference else "none"
+    check = new_check(part.payer_id, method, reference, part.amount, part.received_on, by,
+                      source=CHECK_MADE_FOR_A_PAYMENT, once=False, entry_date=on)
+    part.insurance_payment = check
+    part.save(only=[Payment.insurance_payment])
+    audit.record(by, "update", part, account_id=part.account_id,
+                 summary=f"{check.payer.name} payment {reference or f'#{part.id}'} "
+                         f"{format_money(part.amount)} had no check record: one made for it, to hold "
+                         "what is owed back")
+    return check
 
 
 def take_back(secondaries: list[Claim], primary: Claim, by: User, entry_date: dt.date) -> list[str]:
@@ -52,6 +107,7 @@ def take_back(secondaries: list[Claim], primary: Claim, by: User, entry_date: dt
             said.append(f"{claim.payer.name} had paid {format_money(taken)} on claim {claim.control_number}: "
                         f"taken off the invoice and held as owed back to {claim.payer.name} (refund it, "
                         "or apply it to the corrected claim, from Unapplied insurance money)")
+        said += _left(claim)
     return said
 
 
@@ -72,7 +128,7 @@ def _take_back(part: Payment, claim: Claim, reason: str, by: User, on: dt.date) 
                        entry_date=on, memo=memo)
     part.status, part.void_reason = "void", reason
     part.save(only=[Payment.status, Payment.void_reason])
-    check = part.insurance_payment
+    check = part.insurance_payment if part.insurance_payment_id is not None else _check_made_for(part, by, on)
     move(check, "held", part.amount, by, reason=reason, code=OWED_BACK, reference=claim.control_number,
          entry_date=on)
     said = (f"{format_money(part.amount)} paid by {check.payer.name} {check.reference} taken off the "

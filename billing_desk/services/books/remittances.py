@@ -56,9 +56,10 @@ def find_claim(number: str) -> Claim | None:
 
 def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = None,
                     into: int | None = None, entry_date: dt.date | None = None,
-                    once: bool = True) -> Posted:
+                    once: bool = True, repeats: claim_repeats.Repeats | None = None) -> Posted:
     """Post a whole remittance. ``into``: the id of a check already received (a paper EOB keyed
-    claim by claim); its claims are paid out of what the check holds unapplied."""
+    claim by claim); its claims are paid out of what the check holds unapplied. ``repeats``: its
+    claims that repeat others of its 835 file (claim_repeats.in_file); None: of itself alone."""
     problem = remittance.balance_problem()
     if problem and into is None:
         raise RuleError(f"Nothing was posted: {problem}.")
@@ -83,13 +84,13 @@ def post_remittance(remittance: Remittance, by: User, *, payer_id: int | None = 
                                     fingerprint=fingerprint_of(remittance), entry_date=entry_date,
                                     once=once)
         done = Posted(check.id)
-        repeats = claim_repeats.repeated(remittance)
-        done.notes += claim_repeats.split(remittance)
+        repeats = repeats if repeats is not None else claim_repeats.in_file([remittance])[0]
+        done.notes += repeats.splits
         for index, payment in enumerate(remittance.claims):
             claim = find_claim(payment.claim_number)
-            if index in repeats:
-                _unmatched(check, payment, by, entry_date, done, why=repeats[index])
-                done.notes.append(repeats[index])
+            if index in repeats.held:
+                _unmatched(check, payment, by, entry_date, done, why=repeats.held[index])
+                done.notes.append(repeats.held[index])
             elif claim is None:
                 _unmatched(check, payment, by, entry_date, done)
             else:

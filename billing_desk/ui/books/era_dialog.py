@@ -83,8 +83,10 @@ class EraDialog(QDialog):
                              c.matched or "NOT MATCHED: unmatched worklist, money held unapplied"])
         self.model.set_rows(rows)
         unmatched = sum(len(r.unmatched) for r in self.preview.remittances)
+        skipped = sum(1 for r in self.preview.remittances if r.skipped)
         self.summary.setText(f"{len(self.preview.remittances)} payment(s), {len(rows)} claim(s)"
-                             + (f"; {unmatched} cannot be matched" if unmatched else ""))
+                             + (f"; {unmatched} cannot be matched" if unmatched else "")
+                             + (f"; {skipped} already on the books, not posted again" if skipped else ""))
         problems, warnings = self.preview.problems, self.preview.warnings
         self.message.setText("Nothing can be posted: " + "; ".join(problems) if problems
                              else "Please note: " + "; ".join(warnings) if warnings else "")
@@ -107,5 +109,6 @@ class EraDialog(QDialog):
         self.message.setStyleSheet("")
         self.message.setText(f"Posted {len(posted)} payment(s), {claims} claim(s)"
                              + (f"; {format_money(held)} held unapplied on the payer" if held else "")
+                             + "".join(f"; {r.skipped}" for r in self.preview.remittances if r.skipped)
                              + "".join(f"; {note}" for p in posted for note in p.notes))
         self.posted.emit()

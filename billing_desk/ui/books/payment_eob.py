@@ -38,6 +38,7 @@ from .invoice_models import RowsModel
 HEADERS = ["#", "Code", "Charge", "Insurance owes", "Allowed", "Paid", "Contractual",
            "Patient resp.", "Denial reason"]
 ALLOWED, PAID, CONTRACTUAL, PATIENT, DENIAL = 4, 5, 6, 7, 8
+INVOICE_PAYER = "(the invoice's payer)"
 CAPTIONS = {"payer": "Payer", "reference": "Check / EFT no.", "check_total": "Check total",
             "received_on": "Received on", "invoice": "Invoice (claim)", "allowed": "Allowed",
             "paid": "Paid", "amount": "Paid"}
@@ -62,6 +63,7 @@ class EobDialog(QDialog):
 
     def _build(self) -> None:
         self.payer = QComboBox(objectName="eob_payer")
+        self.payer.addItem(INVOICE_PAYER, None)  # the invoice's payer: the claim loaded tells which
         for payer in payments.active_payers():
             self.payer.addItem(payer.name, payer.id)
         self.check = QLineEdit(objectName="eob_check", placeholderText="check or EFT number")
@@ -122,10 +124,15 @@ class EobDialog(QDialog):
 
     # --- a claim --------------------------------------------------------------------------------
     def load_claim(self) -> None:
-        payer_id = self.payer.currentData() if self.check_id else None
+        """The claim the EOB answers: the chosen payer's on the invoice (a secondary's EOB answers
+        the secondary claim), or with no payer chosen the invoice's own payer's."""
         try:
-            self.invoice, lines, self.claim = eob.eob_claim(self.invoice_number.text(), payer_id)
+            self.invoice, lines, self.claim = eob.eob_claim(self.invoice_number.text(),
+                                                            self.payer.currentData())
         except BillingError as exc:
+            self.invoice, self.claim, self.lines = None, None, []
+            self.model.set_rows([])
+            self.claim_label.clear()
             self.errors.show([Problem("invoice", error_text(exc, CAPTIONS))])
             return
         # A line insurance owes on starts keyed (allowed = what it owes); any other line of the
@@ -136,8 +143,10 @@ class EobDialog(QDialog):
         account = self.invoice.account
         self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
                                  f"{account.display_name} · service "
-                                 f"{self.invoice.service_date:%m/%d/%Y}")
-        index = self.payer.findData(self.invoice.payer_id)
+                                 f"{self.invoice.service_date:%m/%d/%Y} · claim "
+                                 f"{self.claim.control_number} to {self.claim.payer.name} "
+                                 f"({self.claim.rank})")
+        index = self.payer.findData(self.claim.payer_id)
         if index >= 0 and not self.applied:
             self.payer.setCurrentIndex(index)
         self._fill()
@@ -236,6 +245,11 @@ class EobDialog(QDialog):
             self.errors.show([problem])
             return False
         assert self.claim is not None and self.invoice is not None  # a claim was loaded to post
+        if self.payer.currentData() != self.claim.payer_id:
+            self.errors.show([Problem("payer", f"the claim loaded is {self.claim.payer.name}'s: choose "
+                                               f"{self.claim.payer.name}, or press Enter on the invoice "
+                                               "number to load the chosen payer's claim")])
+            return False
         try:
             if self.check_id is None:
                 self.check_id = insurance_money.receive_check(
@@ -243,7 +257,7 @@ class EobDialog(QDialog):
                     self.session.user, received_on=received).id
             remittance = eob.eob_remittance(self.claim, remits, reference=self.check.text().strip(),
                                             paid_on=received or dt.date.today())
-            remittances.post_remittance(remittance, self.session.user, into=self.check_id)
+            done = remittances.post_remittance(remittance, self.session.user, into=self.check_id)
         except BillingError as exc:
             self.errors.say(exc)
             return False
@@ -251,9 +265,12 @@ class EobDialog(QDialog):
             box.setEnabled(False)  # the check is on the books: its claims follow
         paid = sum((r.paid for r in remits), ZERO)
         self.applied += paid
-        self.posted_note.setText(f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
-                          f"{self.payer.currentText()} on check {self.check.text().strip()}. "
-                          "Type the next invoice number.")
+        # A claim keyed again the same is held, not posted (claim_repeats.py): its words say so.
+        self.posted_note.setStyleSheet("color: #1b6e20" if done.claims else "color: #b00020")
+        self.posted_note.setText((f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
+                                  f"{self.payer.currentText()} on check {self.check.text().strip()}."
+                                  if done.claims else "Not posted: " + "; ".join(done.notes) + ".")
+                                 + " Type the next invoice number.")
         self.lines, self.invoice = [], None
         self.model.set_rows([])
         self.invoice_number.clear()
