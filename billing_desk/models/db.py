@@ -49,9 +49,9 @@ _READ_ONLY_WORDS = ("readonly", "read-only", "unable to open", "permission", "ac
 # What the server's driver says when the connection went away (the server stopped or restarted,
 # the network dropped, an administrator ended the session).
 _SERVER_GONE_WORDS = ("terminating connection", "server closed the connection", "connection is closed",
-                      "connection is lost", "consuming input failed", "connection refused",
-                      "shutting down", "ssl syscall", "could not receive data", "could not send data",
-                      "connection timed out", "connection failed", "server conn crashed")
+                      "connection is lost", "consuming input failed", "connection refused", "shutting down",
+                      "ssl syscall", "could not receive data", "could not send data", "connection timed out",
+                      "connection failed")
 CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
 
 
@@ -102,10 +102,9 @@ def plain_failure(exc: BaseException, path: str | Path | None = None, *,
 def _server_gone(where: str, text: str, at_commit: bool) -> DatabaseUnavailable:
     if at_commit:
         return DatabaseUnavailable(
-            f"The connection to the server {where} was lost while it confirmed the save ({text}): "
-            "it may have been saved. Look first (reload the account or the list) so nothing is "
-            "entered twice; check that the server is running and this PC is on the office's "
-            "network.")
+            f"The connection to the server {where} was lost while it confirmed the save ({text}): it "
+            "may have been saved. Look first (reload the account or the list) so nothing is entered "
+            "twice; check that the server is running and this PC is on the office's network.")
     return DatabaseUnavailable(f"The connection to the server {where} was lost ({text}): nothing was "
                                "saved. Check that the server is running and this PC is on the "
                                "office's network, then do it again.")
@@ -241,6 +240,12 @@ def inspect_file(path: Path) -> tuple[int, int]:
         if "not a database" in str(exc):
             raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file, "
                                 "or its first page is damaged).") from exc
+        if "unable to open" in str(exc) and not os.access(path.parent, os.W_OK):
+            raise DatabaseReadOnlyError(
+                f"{path.parent} is read-only here (a write-protected disk or a read-only share): the "
+                "office cannot be opened there, even to read it (SQLite keeps a small file beside it). "
+                f"The file is not at fault: copy it, with its .auditkey, to a folder you can write to "
+                f"({exc}).") from exc
         raise DatabaseError(f"{path} is damaged or cannot be read: {exc}.") from exc
     finally:
         con.close()
