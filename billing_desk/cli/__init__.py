@@ -70,11 +70,29 @@ def main(argv: list[str] | None = None) -> int:
         print("billing-desk: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"billing-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(f"billing-desk: {_disk_words(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
         return _unexpected(exc)
+
+
+def _disk_words(exc: OSError) -> str:
+    """A disk's refusal in words naming the folder: read-only, not allowed, or full."""
+    import errno
+
+    bare = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+    if not exc.filename:
+        return bare
+    folder = Path(exc.filename).parent
+    if exc.errno == errno.EROFS:
+        return (f"{folder} is read-only here (a write-protected disk or a read-only share): "
+                f"nothing there was changed. Choose a folder you can write to ({bare}).")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"{folder} cannot be written: this user account may not change it. Choose a "
+                f"folder you can write to, or ask whoever looks after the PC ({bare}).")
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"The disk holding {folder} is full: make room on it and try again ({bare})."
+    return bare
 
 
 def _unexpected(exc: Exception) -> int:

@@ -4,7 +4,8 @@
 receiver, a billing provider loop per billing provider, and per claim its subscriber, patient,
 claim, providers, the other payer of a secondary claim, and its service lines); the office uploads
 the file to its clearinghouse by hand: nothing here uses the network or the database.
-``write_837p_file`` writes it beside the target first and moves it into place.
+``write_837p_file`` writes it beside the target first and gives it the target's name only while
+that name is free (another workstation's file is never replaced).
 
 A claim the file cannot carry (a ``*`` in a name, a billing ZIP code without its +4, a pointer to
 a diagnosis the claim lacks...) is refused with a ``BillingError`` naming the claim and the field;
@@ -87,11 +88,36 @@ def write_837p_file(interchange: Interchange, path: str | Path) -> Path:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp, path)
+        _take_name(temp, path)
+    except FileExistsError:
+        raise BillingError(f"{path} already exists: another workstation may have written it just "
+                           "now; nothing was marked sent. Choose another name.") from None
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
     return path
+
+
+def _take_name(temp: str, path: Path) -> None:
+    """Give the written file its name only while the name is free: a file another workstation
+    wrote there since this export looked is never replaced (FileExistsError instead)."""
+    if os.name == "nt":
+        os.rename(temp, path)  # Windows refuses a name that is taken
+        return
+    try:
+        os.link(temp, path)  # one step, refused when the name is taken
+    except FileExistsError:
+        raise
+    except OSError:  # a share without hard links: claim the name first, then fill it
+        with open(path, "xb") as stream, open(temp, "rb") as source:
+            try:
+                stream.write(source.read())
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError:
+                Path(path).unlink(missing_ok=True)
+                raise
 
 
 # --- envelope, submitter and receiver ---------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 from peewee import (
     DatabaseError as PeeweeDatabaseError,
     IntegrityError as PeeweeIntegrityError,
+    InterfaceError as PeeweeInterfaceError,
     SqliteDatabase,
 )
 
@@ -21,6 +22,7 @@ from ..errors import (
     DatabaseDamagedError,
     DatabaseError,
     DatabaseReadOnlyError,
+    DatabaseUnavailable,
     DiskFullError,
 )
 from . import ALL_MODELS, database
@@ -40,8 +42,16 @@ PRAGMAS = {
 }
 # What SQLite (directly or through peewee) raises when a file is damaged, read-only or busy.
 DATABASE_ERRORS = (sqlite3.Error, PeeweeDatabaseError)
+# What a rollback raises when the connection it needs is already gone (after a failed write).
+LOST_CONNECTION_ERRORS = (PeeweeInterfaceError,)
 _DAMAGE_WORDS = ("malformed", "not a database", "decode", "corrupt", "integrity")
 _READ_ONLY_WORDS = ("readonly", "read-only", "unable to open", "permission", "access")
+# What the server's driver says when the connection went away (the server stopped or restarted,
+# the network dropped, an administrator ended the session).
+_SERVER_GONE_WORDS = ("terminating connection", "server closed the connection", "connection is closed",
+                      "connection is lost", "consuming input failed", "connection refused", "shutting down",
+                      "ssl syscall", "could not receive data", "could not send data", "connection timed out",
+                      "connection failed")
 CLOUD_FOLDERS = ("onedrive", "dropbox", "google drive", "googledrive", "icloud", "box sync")
 
 
@@ -58,15 +68,19 @@ class OfficeDatabase(BeforeCommit, SqliteDatabase):
         return super().rollback()
 
 
-def plain_failure(exc: BaseException, path: str | Path | None = None) -> DatabaseError | None:
+def plain_failure(exc: BaseException, path: str | Path | None = None, *,
+                  at_commit: bool = False) -> DatabaseError | None:
     """SQLite's complaint about the file at ``path`` in plain words, or None when the complaint
-    is not about the file or its disk (a constraint or a trigger refused a row: the caller's)."""
+    is not about the file or its disk (a constraint or a trigger refused a row: the caller's).
+    ``at_commit``: the failure came at a server's COMMIT, which the server may have carried out."""
     if isinstance(exc, (sqlite3.IntegrityError, PeeweeIntegrityError)):
         return None
     where = str(path) if path else "the database"
     folder = str(Path(path).parent) if path else "its folder"
     text = str(exc).strip() or type(exc).__name__
     lowered = text.lower()
+    if any(word in lowered for word in _SERVER_GONE_WORDS):
+        return _server_gone(where, text, at_commit)
     if "disk is full" in lowered or "disk full" in lowered:
         return DiskFullError(f"The disk holding {where} is full: nothing was saved. Free some space "
                              f"on that disk (the folder {folder}), then do it again.")
@@ -83,6 +97,17 @@ def plain_failure(exc: BaseException, path: str | Path | None = None) -> Databas
         return DatabaseBusyError(f"another program is using {where} and did not let go: nothing was "
                                  "saved. Close the other program (or wait a moment), then try again.")
     return None
+
+
+def _server_gone(where: str, text: str, at_commit: bool) -> DatabaseUnavailable:
+    if at_commit:
+        return DatabaseUnavailable(
+            f"The connection to the server {where} was lost while it confirmed the save ({text}): it "
+            "may have been saved. Look first (reload the account or the list) so nothing is entered "
+            "twice; check that the server is running and this PC is on the office's network.")
+    return DatabaseUnavailable(f"The connection to the server {where} was lost ({text}): nothing was "
+                               "saved. Check that the server is running and this PC is on the "
+                               "office's network, then do it again.")
 
 
 def database_failure(exc: BaseException, path: str | Path | None = None) -> DatabaseError:
@@ -215,6 +240,12 @@ def inspect_file(path: Path) -> tuple[int, int]:
         if "not a database" in str(exc):
             raise DatabaseError(f"{path} is not a Billing Desk database (it is not an SQLite file, "
                                 "or its first page is damaged).") from exc
+        if "unable to open" in str(exc) and not os.access(path.parent, os.W_OK):
+            raise DatabaseReadOnlyError(
+                f"{path.parent} is read-only here (a write-protected disk or a read-only share): the "
+                "office cannot be opened there, even to read it (SQLite keeps a small file beside it). "
+                f"The file is not at fault: copy it, with its .auditkey, to a folder you can write to "
+                f"({exc}).") from exc
         raise DatabaseError(f"{path} is damaged or cannot be read: {exc}.") from exc
     finally:
         con.close()

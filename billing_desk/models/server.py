@@ -210,6 +210,7 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
     # --- writers in turn ------------------------------------------------------------------
     def begin(self, isolation_level=None):
         super().begin(isolation_level)
+        self._state.lost_at_commit = False
         if not self.readonly:
             try:
                 self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -226,7 +227,17 @@ class OfficeServer(BeforeCommit, PostgresqlDatabase):
         if getattr(self._state, "wrote", False):
             self._announce()  # delivered when (and only if) the COMMIT succeeds
             self._state.wrote = False
-        return super().commit()
+        try:
+            return super().commit()
+        except Exception:
+            self._state.lost_at_commit = True  # COMMIT went out: the server may have saved it
+            raise
+
+    def lost_at_commit(self) -> bool:
+        """Whether the last write failed at its COMMIT (asked once, after the failure)."""
+        lost = getattr(self._state, "lost_at_commit", False)
+        self._state.lost_at_commit = False
+        return lost
 
     def rollback(self):
         self._before_commit().clear()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..claim_form import Address, ClaimForm, Person, Provider, ServiceLine, Subscriber
-from .cms1500_layout import BOX1, SERVICE_LINES
+from .cms1500_layout import BOX1, FIELD, SERVICE_LINES
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,30 @@ def provider_name(provider: Provider) -> str:
     return person_name(provider.last_name, provider.first_name)
 
 
-def _street(address: Address) -> str:
-    return f"{address.street} {address.street2}".strip()
+#: The Postal Service's short forms (Publication 28), used only when a street and its suite do not
+#: fit their box: "1200 LAKESHORE DRIVE SUITE 210-B" keeps its suite as "1200 LAKESHORE DR STE 210-B".
+_SHORT = {"SUITE": "STE", "APARTMENT": "APT", "BUILDING": "BLDG", "FLOOR": "FL", "ROOM": "RM",
+          "DEPARTMENT": "DEPT", "UNIT": "UNIT", "STREET": "ST", "AVENUE": "AVE", "DRIVE": "DR",
+          "BOULEVARD": "BLVD", "ROAD": "RD", "LANE": "LN", "COURT": "CT", "PLACE": "PL",
+          "PARKWAY": "PKWY", "HIGHWAY": "HWY", "CIRCLE": "CIR", "TERRACE": "TER", "NORTH": "N",
+          "SOUTH": "S", "EAST": "E", "WEST": "W", "NORTHEAST": "NE", "NORTHWEST": "NW",
+          "SOUTHEAST": "SE", "SOUTHWEST": "SW"}
+
+
+def _street(address: Address, width: int) -> str:
+    """The street and the suite on the box's one line of ``width``: as typed when they fit, else
+    in the Postal Service's short forms; still too long, the street loses its last words, never the suite."""
+    street, suite = clean(address.street), clean(address.street2)
+    if len(f"{street} {suite}".strip()) > width:
+        street, suite = (" ".join(_SHORT.get(word, word) for word in part.split())
+                         for part in (street, suite))
+    room = width - len(suite) - 1
+    if suite and len(street) > room:  # whole words of the street, its number first
+        words = street.split()
+        while len(words) > 1 and len(" ".join(words)) > room:
+            words.pop()
+        street = " ".join(words)[:max(0, room)]
+    return f"{street} {suite}".strip()
 
 
 def zip_code(code: str) -> str:
@@ -99,7 +121,8 @@ def _address(prefix: str, address: Address | None, phone: str = "") -> dict[str,
     if address is None:
         return {}
     digits = "".join(c for c in phone if c.isdigit())
-    return {f"{prefix}_street": _street(address), f"{prefix}_city": address.city,
+    return {f"{prefix}_street": _street(address, FIELD[f"{prefix}_street"].width),
+            f"{prefix}_city": address.city,
             f"{prefix}_state": address.state, f"{prefix}_zip": zip_code(address.zip_code),
             f"{prefix}_area": digits[:3] if len(digits) == 10 else "",
             f"{prefix}_phone": digits[3:] if len(digits) == 10 else digits}
@@ -214,8 +237,9 @@ def _bottom(form: Form) -> dict[str, str]:
     if len(phone) == 10:
         values |= {"billing_area": phone[:3], "billing_phone": phone[3:]}
     if billing.address is not None:
-        values |= {"billing_street": _street(billing.address), "billing_city": city_line(billing.address),
-                   "facility_street": _street(billing.address),
+        values |= {"billing_street": _street(billing.address, FIELD["billing_street"].width),
+                   "billing_city": city_line(billing.address),
+                   "facility_street": _street(billing.address, FIELD["facility_street"].width),
                    "facility_city": city_line(billing.address)}
         values["facility_npi"] = billing.npi if not billing.is_person else ""
     if form.is_last:

@@ -77,6 +77,10 @@ def _allocate(payment: Payment, party: str, allocations, by: User, entry_date: d
             line = InvoiceLine.get_by_id(line_id)
             if line.invoice.account_id != payment.account_id:
                 raise ValidationError(f"line {line_id} is not on this account", "allocation")
+            if line.invoice.status == "void":  # voided at another workstation since it was shown
+                raise ValidationError(f"invoice {line.invoice.number} was voided after this screen "
+                                      "showed it: nothing was saved; reload the account to see its "
+                                      "open items", "allocation")
             if part > _balance(line, party):
                 raise ValidationError(f"{format_money(part)} is more than the "
                                       f"{format_money(_balance(line, party))} open on "

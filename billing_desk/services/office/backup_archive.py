@@ -235,8 +235,11 @@ class NoSpaceError(BackupError):
 
 
 def no_space_message(folder: Path, needed: int | None = None) -> str:
+    from .leftovers import WORK_FOLDER
     from .maintenance import disk_space, format_size
 
+    parts = Path(folder).parts  # named as chosen: the working folders inside it are ours
+    folder = Path(*parts[:parts.index(WORK_FOLDER)]) if WORK_FOLDER in parts else Path(folder)
     space = disk_space(folder)
     need = f"; this needs about {format_size(needed)}" if needed else ""
     return (f"The disk holding {folder} is full ({format_size(space.free)} free{need}). "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ...errors import BillingError
 from ...models import database
-from ...models.db import DATABASE_ERRORS, database_failure, plain_failure
+from ...models.db import DATABASE_ERRORS, LOST_CONNECTION_ERRORS, database_failure, plain_failure
 from ...models.server import OfficeServer
 from . import steady
 
@@ -90,7 +90,7 @@ def in_transaction() -> Iterator[object]:
             yield transaction
     except BaseException as exc:
         steady.forget()  # rolled back: nothing kept from inside it (the audit chain's head) stays
-        if not isinstance(exc, DATABASE_ERRORS):
+        if not isinstance(exc, DATABASE_ERRORS) and not _lost_rollback(exc):
             raise
         plain = explain_database_error(exc)
         if plain is None:
@@ -100,6 +100,13 @@ def in_transaction() -> Iterator[object]:
         raise plain from exc
     if outermost:
         _committed()
+
+
+def _lost_rollback(exc: BaseException) -> bool:
+    """The rollback after a failed write could not run (the connection was gone): the write's
+    own failure, earlier in the chain, is the one to explain."""
+    return isinstance(exc, LOST_CONNECTION_ERRORS) and any(
+        isinstance(link, DATABASE_ERRORS) for link in _chain(exc)[1:])
 
 
 @contextmanager
@@ -156,4 +163,6 @@ def explain_database_error(exc: BaseException, path: Path | None = None) -> Bill
     cause = first_cause(exc)
     if isinstance(cause, BillingError):
         return cause
+    if path is None and isinstance(database.obj, OfficeServer):  # named by its address
+        return plain_failure(cause, str(database.obj.address), at_commit=database.obj.lost_at_commit())
     return plain_failure(cause, path or database_path())
