@@ -34,7 +34,7 @@ def test_the_billing_reports_total_counts_every_invoice_with_or_without_a_provid
 
 
 @pytest.fixture
-def with_secondary(patient, admin, office):  # noqa: F811
+def with_secondary(patient, admin, office):
     """Acme paid its part; the rest (74.00) went to Great Lakes, the secondary."""
     account = patient(member="MEM456", last="Roe", first="Richard", secondary=office["lakes"])
     invoice, _claim = billed(account, admin, "INV1002-1",
@@ -43,8 +43,8 @@ def with_secondary(patient, admin, office):  # noqa: F811
     return account, invoice
 
 
-def test_the_aging_by_payer_puts_a_balance_on_the_payer_who_owes_it(with_secondary, office,  # noqa: F811
-                                                                    acme):  # noqa: F811
+def test_the_aging_by_payer_puts_a_balance_on_the_payer_who_owes_it(with_secondary, office,
+                                                                    acme):
     lakes = office["lakes"].payer_id
     as_of = DAY + dt.timedelta(days=10)
     for when in (as_of, as_of + dt.timedelta(days=400)):  # the ledger sum, and today's balances
@@ -57,7 +57,7 @@ def test_the_aging_by_payer_puts_a_balance_on_the_payer_who_owes_it(with_seconda
         ("Great Lakes", [D("74.00")])]
 
 
-def test_the_aging_by_payer_for_one_account_is_that_accounts(with_secondary, office, patient,  # noqa: F811
+def test_the_aging_by_payer_for_one_account_is_that_accounts(with_secondary, office, patient,
                                                             admin):
     account, _invoice = with_secondary
     other = patient(member="MEM999", last="Poe", first="Edgar")
@@ -76,7 +76,7 @@ def test_a_minimum_is_refused_by_every_report_but_the_statements(db, admin, name
 
 
 def test_the_collections_insurance_page_lists_a_balance_under_the_payer_who_owes_it(
-        with_secondary, office):  # noqa: F811
+        with_secondary, office):
     from billing_desk.services.collections import collection_reports
 
     today = DAY + dt.timedelta(days=10)
