@@ -11,7 +11,7 @@ from remit_fixtures import ERA, D, acme, billed, patient  # noqa: F401
 from billing_desk.errors import ValidationError
 from billing_desk.models import Invoice
 from billing_desk.reports import Params, run
-from billing_desk.services.books import era_import, invoices
+from billing_desk.services.books import era_import, invoices, payments
 from billing_desk.services.books.aging import aging_by_payer
 
 pytestmark = pytest.mark.both_engines
@@ -43,13 +43,16 @@ def with_secondary(patient, admin, office):
     return account, invoice
 
 
-def test_the_aging_by_payer_puts_a_balance_on_the_payer_who_owes_it(with_secondary, office,
-                                                                    acme):
+@pytest.mark.parametrize("keyed_later", [False, True], ids=["today's balances", "ledger sum"])
+def test_the_aging_by_payer_puts_a_balance_on_the_payer_who_owes_it(with_secondary, office, admin,
+                                                                    acme, keyed_later):
     lakes = office["lakes"].payer_id
     as_of = DAY + dt.timedelta(days=10)
-    for when in (as_of, as_of + dt.timedelta(days=400)):  # the ledger sum, and today's balances
-        by_payer = aging_by_payer(when)
-        assert {k: r.total for k, r in by_payer.items()} == {lakes: D("74.00")}
+    if keyed_later:  # an entry after the as-of day: the report sums the ledger up to that day
+        account, _invoice = with_secondary
+        payments.record_payment(account.id, "5.00", admin, entry_date=as_of + dt.timedelta(days=5))
+    by_payer = aging_by_payer(as_of)
+    assert {k: r.total for k, r in by_payer.items()} == {lakes: D("74.00")}
     summary = run("aging", Params(as_of=as_of, view="payer"))
     assert [(r["payer"], r["balance"]) for r in summary.all_rows()] == [("Great Lakes", D("74.00"))]
     detail = run("aging", Params(as_of=as_of, view="payer-detail"))
