@@ -70,11 +70,35 @@ def main(argv: list[str] | None = None) -> int:
         print("billing-desk: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"billing-desk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(f"billing-desk: {file_problem(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
         return _unexpected(exc)
+
+
+def file_problem(exc: OSError) -> str:
+    """A file or folder the command could not use, said in the clerk's words: which one, and what
+    to do about it."""
+    name = str(exc.filename or "")
+    if not name:
+        return str(exc.strerror or exc)
+    path = Path(name)
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} is a folder, not a file: give the file's name in it (e.g. {path / 'report.pdf'})"
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        folder = next((p for p in path.parents if p.exists()), None)
+        missing = next((p for p in reversed(path.parents) if not p.exists()), None)
+        if folder is not None and not folder.is_dir():
+            return f"{folder} is a file, not a folder: {name} cannot be in it"
+        if missing is not None:
+            return f"the folder {missing} is not there (for {name}): create it, or choose another"
+        return f"{name} is not there"
+    if isinstance(exc, PermissionError):
+        return (f"{name} may not be used here ({exc.strerror or 'permission denied'}): choose a "
+                "folder you may write in, or ask whoever looks after the computer")
+    if isinstance(exc, FileExistsError):
+        return f"{name} is already there"
+    return f"{name}: {exc.strerror or exc}"
 
 
 def _unexpected(exc: Exception) -> int:

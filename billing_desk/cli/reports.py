@@ -137,6 +137,15 @@ def _smtp_password(args) -> str:
     return text.splitlines()[0] if text else ""
 
 
+def _refuse_the_other_suffix(out: str, fmt: str) -> None:
+    """A PDF named .xlsx (or a workbook named .pdf) would open in the wrong program, or not at all."""
+    suffix = Path(out).suffix.lower()
+    if suffix in ({".xlsx", ".xlsm", ".xls"} if fmt == "pdf" else {".pdf"}):
+        raise ValidationError(f"{Path(out).name} ends in {suffix}, but --format is {fmt}: name the "
+                              f"file .{fmt}, or give --format {'xlsx' if fmt == 'pdf' else 'pdf'}",
+                              "out")
+
+
 def run_report(args) -> int:
     if args.list:
         print(list_reports())
@@ -152,12 +161,18 @@ def run_report(args) -> int:
                               "give --format pdf or --format xlsx", "format")
     if not args.out:
         raise ValidationError("give the file to write: --out FILE", "out")
+    _refuse_the_other_suffix(args.out, args.fmt)
     params = _params(args)
     user, report, office = _build(args, spec, params)
     out = save(spec, report, args.fmt, args.out, office)
     if args.fmt == "xlsx":
         out.copies = []  # a list of statements in a workbook sends nothing
-    _record(args, user, "export", spec, report, out)
+    try:
+        _record(args, user, "export", spec, report, out)
+    except BaseException:  # Ctrl+C or a failure before the trail holds it: no unrecorded file
+        if not out.recorded:
+            out.path.unlink(missing_ok=True)
+        raise
     size = f"{out.pages} pages" if args.fmt == "pdf" else f"{out.rows} rows"
     print(f"{spec.title}: {report.row_count()} rows, {size} written to {args.out}")
     return EXIT_OK
