@@ -111,3 +111,23 @@ def test_ctrl_c_before_the_export_is_recorded_leaves_no_file_the_trail_lacks(
     target = tmp_path / "aging.xlsx"
     assert report(office, "--format", "xlsx", "--out", str(target)) == 130
     assert not target.exists() and exports(office) == 0
+    target.write_bytes(b"last month's workbook")  # an earlier export stays as it was
+    assert report(office, "--format", "xlsx", "--out", str(target)) == 130
+    assert target.read_bytes() == b"last month's workbook"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("aging")] == ["aging.xlsx"]
+
+
+def test_the_export_takes_its_name_only_once_the_trail_holds_it(office, tmp_path, monkeypatch):
+    from billing_desk.reports import output
+
+    target, seen = tmp_path / "aging.pdf", []
+    recording = output.record
+
+    def record(*args, **kwargs):
+        seen.append(target.exists())
+        return recording(*args, **kwargs)
+
+    monkeypatch.setattr(output, "record", record)
+    assert report(office, "--format", "pdf", "--out", str(target)) == 0
+    assert seen == [False] and target.exists() and exports(office) == 1
+    assert not (tmp_path / "aging.pdf.partial").exists()

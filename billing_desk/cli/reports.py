@@ -111,14 +111,15 @@ def _record(args, user, action: str, spec, report, out) -> None:
     try:
         opened = open_database(_database(args), lock=False, create=False)
         try:
-            mail = record(user, action, spec, report, out, smtp_password=_smtp_password(args))
+            mail = record(user, action, spec, report, out, smtp_password=_smtp_password(args),
+                          on_recorded=out.place if action == "export" else None)
         finally:
             opened.close()
     except (DatabaseError, *DATABASE_ERRORS) as exc:  # busy past the wait, read-only, full
         if action == "print":
             raise BillingError(f"the report was printed, but the audit trail could not record it "
                                f"({exc}); try again later") from None
-        out.path.unlink(missing_ok=True)
+        out.discard()
         raise BillingError(f"{out.path} was not kept: the database is busy or cannot be written, so "
                            f"the audit trail could not record the export ({exc}). An export is kept "
                            "only once the trail records it; try again") from None
@@ -164,15 +165,13 @@ def run_report(args) -> int:
     _refuse_the_other_suffix(args.out, args.fmt)
     params = _params(args)
     user, report, office = _build(args, spec, params)
-    out = save(spec, report, args.fmt, args.out, office)
+    out = save(spec, report, args.fmt, args.out, office, place=False)
     if args.fmt == "xlsx":
         out.copies = []  # a list of statements in a workbook sends nothing
-    try:
+    try:  # the file takes its name as the trail takes the export (and any copies), not before
         _record(args, user, "export", spec, report, out)
-    except BaseException:  # Ctrl+C or a failure before the trail holds it: no unrecorded file
-        if not out.recorded:
-            out.path.unlink(missing_ok=True)
-        raise
+    finally:  # Ctrl+C or a failure first: an unrecorded file never takes its name
+        out.discard()
     size = f"{out.pages} pages" if args.fmt == "pdf" else f"{out.rows} rows"
     print(f"{spec.title}: {report.row_count()} rows, {size} written to {args.out}")
     return EXIT_OK
