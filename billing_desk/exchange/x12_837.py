@@ -14,7 +14,6 @@ the claim scrubber should have caught it first.
 from __future__ import annotations
 
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from ..claim_form import (
     Submitter,
 )
 from ..errors import BillingError
+from .x12 import transactions
 from .x12_segments import COMPONENT, REPETITION, Segments, amount, date8, quantity, time4
 
 VERSION = "005010X222A1"
@@ -73,25 +73,43 @@ def write_837p(interchange: Interchange) -> str:
     return out.join()
 
 
-def write_837p_file(interchange: Interchange, path: str | Path) -> Path:
-    """Write the interchange to ``path``; a failure never leaves half a file under that name."""
+def staged_837(path: Path) -> Path:
+    """Where an 837 file bound for ``path`` is written first (``write_837p_staged``)."""
+    return path.with_name(path.name + ".partial")
+
+
+def write_837p_staged(interchange: Interchange, path: str | Path) -> Path:
+    """Write the interchange beside ``path`` (``staged_837``), on disk before this returns; the
+    caller moves it onto ``path`` once its claims are marked submitted, so no file under an
+    .837 name ever holds claims still ready (uploaded, they would go twice)."""
     text = write_837p(interchange)
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    staged = staged_837(Path(path))
     try:
-        handle, temp = tempfile.mkstemp(suffix=".837.partial", dir=folder)
-    except OSError as exc:
-        raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="ascii", newline="") as stream:
+        with open(staged, "w", encoding="ascii", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp, path)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
+        raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
+    return staged
+
+
+def write_837p_file(interchange: Interchange, path: str | Path) -> Path:
+    """Write the interchange to ``path``; a failure never leaves half a file under that name."""
+    path = Path(path)
+    staged = write_837p_staged(interchange, path)
+    try:
+        os.replace(staged, path)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
         raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def claim_numbers_in(path: Path) -> list[str]:
+    """The claim numbers (CLM01) of an 837 file written here; X12Error when it is cut short."""
+    return [seg.el(1) for tx in transactions(path) for seg in tx.segments if seg.id == "CLM"]
 
 
 # --- envelope, submitter and receiver ---------------------------------------------------------
@@ -442,4 +460,5 @@ def _pointers(out: Segments, line: ServiceLine, diagnoses: int, field: str) -> s
     return COMPONENT.join(str(p) for p in pointers)
 
 
-__all__ = ["VERSION", "write_837p", "write_837p_file"]
+__all__ = ["VERSION", "claim_numbers_in", "staged_837", "write_837p", "write_837p_file",
+           "write_837p_staged"]

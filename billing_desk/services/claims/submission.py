@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,8 +24,9 @@ from peewee import fn
 from ...choices import CLAIM_MODES
 from ...claim_form import ClaimForm
 from ...errors import BillingError, Problem, RuleError, ValidationError
-from ...exchange.x12_837 import write_837p_file
-from ...models import Account, Claim, Invoice, Payer, User
+from ...exchange.x12 import X12Error
+from ...exchange.x12_837 import claim_numbers_in, staged_837, write_837p_staged
+from ...models import Account, Claim, ClaimBatch, Invoice, Payer, User
 from ...money import ZERO, format_money
 from ..office import audit
 from ..office.transactions import in_transaction
@@ -187,7 +189,12 @@ def export_targets(path: str | Path, payers: list[Payer]) -> list[Path]:
 def export_837(claim_ids: Iterable[int] | None, path: str | Path, by: User, *, payer: str | None = None,
                on: dt.date | None = None) -> list[Exported]:
     """Write the claims (None: every ready electronic claim, of ``payer`` when named) as 837P
-    files, one interchange per payer, and submit them: one batch per file. All or nothing."""
+    files, one interchange per payer, and submit them: one batch per file. All or nothing.
+
+    Each file is written beside its name and takes it only once its claims are marked submitted,
+    so a crash part-way never leaves an .837 whose claims are still ready (sent again later, they
+    would reach the payer twice); what such a run left is settled first (``_settle_cut_off``)."""
+    _settle_cut_off(Path(path))
     claims = _chosen(claim_ids, "electronic", payer)
     _scrubbed(claims, "electronic", on)
     groups = _by_payer(claims)
@@ -201,15 +208,42 @@ def export_837(claim_ids: Iterable[int] | None, path: str | Path, by: User, *, p
     try:
         for (_payer, group), target in zip(groups, targets):
             envelope = forms.interchange([c.id for c in group], by)
-            written.append(write_837p_file(envelope, target))
+            written.append(write_837p_staged(envelope, target))
             envelopes.append(envelope)
         with in_transaction():
-            return [_mark_sent(payer_row, group, target, envelope, by, on)
+            done = [_mark_sent(payer_row, group, target, envelope, by, on)
                     for (payer_row, group), target, envelope in zip(groups, targets, envelopes)]
     except BaseException:
-        for target in written:
-            target.unlink(missing_ok=True)
+        for staged in written:
+            staged.unlink(missing_ok=True)
         raise
+    for staged, target in zip(written, targets):
+        staged.replace(target)
+    return done
+
+
+def _settle_cut_off(path: Path) -> None:
+    """Files an export cut off (killed, a power cut) left beside this one's names: one whose
+    claims are still ready (cut off before they were marked) is dropped, since this export sends
+    them; one whose claims its run marked submitted is refused, naming it, to be renamed and
+    uploaded: its claims are never written a second time."""
+    suffix = path.suffix or ".837"
+    found = [staged_837(path), *path.parent.glob(f"{glob.escape(path.stem)}-*{suffix}.partial")]
+    for left in (f for f in found if f.is_file()):
+        final = left.with_name(left.name.removesuffix(".partial"))
+        try:
+            numbers = claim_numbers_in(left)
+        except X12Error:
+            numbers = []  # cut off while it was written: its claims were never marked
+        marked = [c.control_number for c in Claim.select(Claim.control_number).join(ClaimBatch)
+                  .where(Claim.control_number.in_(numbers), ClaimBatch.file_name == final.name)]
+        if not marked:
+            left.unlink(missing_ok=True)
+            continue
+        shown = ", ".join(marked[:6]) + (f" and {len(marked) - 6} more" if len(marked) > 6 else "")
+        raise ValidationError(f"{left} was written by an export cut off (a crash or power cut) "
+                              f"after its claims were marked submitted ({shown}): rename it to "
+                              f"{final.name} and upload it; nothing was exported now", "out")
 
 
 def _mark_sent(payer: Payer, claims: list[Claim], target: Path, envelope, by: User,
