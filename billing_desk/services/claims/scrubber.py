@@ -8,6 +8,7 @@ import re
 
 from ...errors import Problem
 from ...field_names import words
+from ...id_patterns import describe
 from ...models import (
     Claim,
     ClaimLine,
@@ -116,7 +117,7 @@ def _subscriber(coverage: Coverage, payer: Payer) -> list[Problem]:
         problems.append(Problem("subscriber.member_id", "the member id is required"))
     elif payer.member_id_pattern and not re.fullmatch(payer.member_id_pattern, member):
         problems.append(Problem("subscriber.member_id", f"'{member}' is not a {payer.name} member id "
-                                f"(the format is {payer.member_id_pattern})"))
+                                f"({describe(payer.member_id_pattern)})"))
     if coverage.relationship != "self":
         for field, what in (("last_name", "last name"), ("first_name", "first name")):
             if not getattr(coverage, f"subscriber_{field}").strip():
