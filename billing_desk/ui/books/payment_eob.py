@@ -55,6 +55,7 @@ class EobDialog(QDialog):
         self.applied = ZERO  # paid on the claims already posted from this check
         self.check_id: int | None = None  # the check, once its first claim is posted
         self.claim = None
+        self.payer_chosen = False  # the clerk picked the payer on the check (else the claim says)
         self.setWindowTitle("Insurance payment (EOB)")
         self.resize(940, 460)
         show_focus(self)
@@ -115,6 +116,7 @@ class EobDialog(QDialog):
             this.returnPressed.connect(after.setFocus)
         self.check_total.textEdited.connect(lambda _t: self._count_down())
         self.invoice_number.returnPressed.connect(self.load_claim)
+        self.payer.activated.connect(lambda _index: setattr(self, "payer_chosen", True))
         self.post_button.clicked.connect(self.post_claim)
         close.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, saving(self.post_claim))
@@ -122,7 +124,11 @@ class EobDialog(QDialog):
 
     # --- a claim --------------------------------------------------------------------------------
     def load_claim(self) -> None:
-        payer_id = self.payer.currentData() if self.check_id else None
+        """The claim the EOB answers: the chosen payer's (or, once the check is recorded, its
+        payer's) claim on the invoice; with no payer chosen, the invoice's open claim, whichever
+        payer it went to (a secondary's EOB answers the secondary's claim), and the payer box
+        follows it. The invoice's own (primary) payer never takes the place of the one chosen."""
+        payer_id = self.payer.currentData() if self.check_id or self.payer_chosen else None
         try:
             self.invoice, lines, self.claim = eob.eob_claim(self.invoice_number.text(), payer_id)
         except BillingError as exc:
@@ -137,7 +143,7 @@ class EobDialog(QDialog):
         self.claim_label.setText(f"Invoice {self.invoice.number} · {account.number} "
                                  f"{account.display_name} · service "
                                  f"{self.invoice.service_date:%m/%d/%Y}")
-        index = self.payer.findData(self.invoice.payer_id)
+        index = self.payer.findData(self.claim.payer_id)
         if index >= 0 and not self.applied:
             self.payer.setCurrentIndex(index)
         self._fill()
