@@ -75,3 +75,28 @@ def test_the_secondarys_paper_eob_posts_to_the_secondary(qtbot, db, admin, secon
         "Great Lakes", D("74.00"), 0)
     assert [l.insurance_balance for l in lines_of(invoice)] == [0, 0]
     assert check_ledger() == []
+
+
+def test_a_claim_paid_more_than_its_lines_owe_says_what_is_held(qtbot, db, admin, secondary_owes):
+    from billing_desk.ui.books.payment_eob import ALLOWED, PAID, EobDialog
+
+    invoice = secondary_owes
+    dialog = EobDialog(Session(db, admin), prompter=ScriptedPrompter(False, True))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    dialog.check.setFocus()
+    qtbot.waitUntil(dialog.check.hasFocus)
+    for text in ("GL-502", "80.00", ""):
+        key_in(qtbot, text)
+    key_in(qtbot, str(invoice.number))
+    dialog.table.setCurrentIndex(dialog.model.index(0, ALLOWED))
+    for value in ("70.00", "70.00"):  # allowed and paid: the first line owed 64.00
+        key_in(qtbot, value)
+    dialog.table.setCurrentIndex(dialog.model.index(1, PAID))
+    key_in(qtbot, "10.00")
+    qtbot.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    said = dialog.posted_note.text()
+    assert said, dialog.message.text()
+    assert "$80.00 paid by Great Lakes" in said and "$6.00 of it is held unapplied on Great Lakes" in said

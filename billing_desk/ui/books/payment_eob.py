@@ -249,7 +249,7 @@ class EobDialog(QDialog):
                     self.session.user, received_on=received).id
             remittance = eob.eob_remittance(self.claim, remits, reference=self.check.text().strip(),
                                             paid_on=received or dt.date.today())
-            remittances.post_remittance(remittance, self.session.user, into=self.check_id)
+            done = remittances.post_remittance(remittance, self.session.user, into=self.check_id)
         except BillingError as exc:
             self.errors.say(exc)
             return False
@@ -257,9 +257,11 @@ class EobDialog(QDialog):
             box.setEnabled(False)  # the check is on the books: its claims follow
         paid = sum((r.paid for r in remits), ZERO)
         self.applied += paid
+        held = (f" {format_money(done.held)} of it is held unapplied on {self.payer.currentText()}: "
+                "the claim's lines owed less than that." if done.held else "")
         self.posted_note.setText(f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
-                          f"{self.payer.currentText()} on check {self.check.text().strip()}. "
-                          "Type the next invoice number.")
+                                 f"{self.payer.currentText()} on check {self.check.text().strip()}."
+                                 f"{held} Type the next invoice number.")
         self.lines, self.invoice = [], None
         self.model.set_rows([])
         self.invoice_number.clear()
