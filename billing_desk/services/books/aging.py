@@ -229,24 +229,29 @@ def _apply_credit(row: AgingRow) -> None:
     row.patient_cents = take_credit_oldest_first(row.patient_cents, row.credit_cents)
 
 
-def insurance_owed_sql(fast: bool, account: bool) -> str:
+def insurance_owed_sql(fast: bool, account: bool, *, invoices: str = "", index: str = "") -> str:
     """Each invoice's insurance part still open, per payer who owes it: a subquery ``w``
     (invoice_id, account_id, payer_id, cents).
 
     A line's balance moves from the primary payer to the secondary by transfer entries, so what
     a secondary owes is summed from the ledger's insurance entries by their payer, never put on
     the invoice's own (primary) payer. Today's open items are found through the open-items index;
-    a past day's from the ledger up to that day. Parameters: (ledger path) the as-of date, then
-    the account id when ``account``.
+    a past day's from the ledger up to that day (the CROSS JOIN keeps SQLite on the few open
+    invoices first, then their entries, rather than walking the whole ledger). ``invoices``
+    (today's only) chooses the open invoices another way, on ``oi``, read off ``index``, their own
+    partial index (the insurance unpaid lists: ``oi.insurance_balance > 0`` and a posting day).
+    Parameters: (ledger path) the as-of date, or those of ``invoices``; then the account id when
+    ``account``.
     """
     if fast:
         where = "AND oi.account_id = ?" if account else ""
-        return f"""(SELECT le.invoice_id AS invoice_id, oi.account_id AS account_id,
+        chosen = invoices or """(oi.patient_balance != 0 OR oi.insurance_balance != 0)
+                      AND oi.insurance_balance != 0"""
+        return f"""(SELECT le.invoice_id AS invoice_id, le.account_id AS account_id,
                            COALESCE(le.payer_id, 0) AS payer_id, SUM(le.amount) AS cents
-                    FROM invoice oi JOIN ledger_entry le ON le.invoice_id = oi.id
-                    WHERE (oi.patient_balance != 0 OR oi.insurance_balance != 0)
-                      AND oi.insurance_balance != 0 AND le.party = 'insurance' {where}
-                    GROUP BY le.invoice_id, oi.account_id, le.payer_id
+                    FROM invoice oi{f" INDEXED BY {index}" if index else ""} CROSS JOIN ledger_entry le
+                    WHERE le.invoice_id = oi.id AND {chosen} AND le.party = 'insurance' {where}
+                    GROUP BY le.invoice_id, le.account_id, le.payer_id
                     HAVING SUM(le.amount) != 0) AS w"""
     where = "AND account_id = ?" if account else ""
     return f"""(SELECT invoice_id, account_id, COALESCE(payer_id, 0) AS payer_id,
