@@ -69,6 +69,7 @@ LABELS: dict[str, str] = {
     # reports, files and the command line
     "from": "From", "to": "To", "as-of": "As of", "report": "Report", "view": "View",
     "format": "Format", "out": "Output file", "db": "Database", "minimum": "Minimum", "file": "File",
+    "keep": "Keep",
 }
 
 # A part before a dot, or a prefix, says whose field it is: "patient.sex", "guarantor_phone".

@@ -58,7 +58,8 @@ def test_the_patient_needs_name_birth_date_sex_and_address(claim, column, value,
 def test_the_member_id_is_required_and_in_the_payers_pattern(claim):
     Coverage.update(member_id="X1").where(Coverage.id == claim.coverage_id).execute()
     (problem,) = fresh_scrub(claim)
-    assert problem.field == "subscriber.member_id" and "the format is" in problem.message
+    assert problem.field == "subscriber.member_id"
+    assert "(3 letters then 6 digits, like ABC123456)" in problem.message
     Coverage.update(member_id="").where(Coverage.id == claim.coverage_id).execute()
     assert fields_of(claim) == {"subscriber.member_id"}
 

@@ -70,29 +70,43 @@ def main(argv: list[str] | None = None) -> int:
         print("billing-desk: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"billing-desk: {_disk_words(exc)}", file=sys.stderr)
+        print(f"billing-desk: {file_problem(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
         return _unexpected(exc)
 
 
-def _disk_words(exc: OSError) -> str:
-    """A disk's refusal in words naming the folder: read-only, not allowed, or full."""
+def file_problem(exc: OSError) -> str:
+    """A file or folder the command could not use, said in the clerk's words: which one, and what
+    to do about it (a read-only or full disk named by its folder)."""
     import errno
 
-    bare = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-    if not exc.filename:
-        return bare
-    folder = Path(exc.filename).parent
+    name = str(exc.filename or "")
+    if not name:
+        return str(exc.strerror or exc)
+    path = Path(name)
+    bare = f"{exc.strerror or exc}: {name}"
     if exc.errno == errno.EROFS:
-        return (f"{folder} is read-only here (a write-protected disk or a read-only share): "
+        return (f"{path.parent} is read-only here (a write-protected disk or a read-only share): "
                 f"nothing there was changed. Choose a folder you can write to ({bare}).")
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return (f"{folder} cannot be written: this user account may not change it. Choose a "
-                f"folder you can write to, or ask whoever looks after the PC ({bare}).")
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return f"The disk holding {folder} is full: make room on it and try again ({bare})."
-    return bare
+        return f"The disk holding {path.parent} is full: make room on it and try again ({bare})."
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} is a folder, not a file: give the file's name in it (e.g. {path / 'report.pdf'})"
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        folder = next((p for p in path.parents if p.exists()), None)
+        missing = next((p for p in reversed(path.parents) if not p.exists()), None)
+        if folder is not None and not folder.is_dir():
+            return f"{folder} is a file, not a folder: {name} cannot be in it"
+        if missing is not None:
+            return f"the folder {missing} is not there (for {name}): create it, or choose another"
+        return f"{name} is not there"
+    if isinstance(exc, PermissionError):
+        return (f"{name} may not be used here: this user account may not change it. Choose a "
+                f"folder you can write to, or ask whoever looks after the PC ({bare}).")
+    if isinstance(exc, FileExistsError):
+        return f"{name} is already there"
+    return f"{name}: {exc.strerror or exc}"
 
 
 def _unexpected(exc: Exception) -> int:

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from ..errors import BillingError, DatabaseError
+from ..errors import BillingError, DatabaseError, ValidationError
 from ..services import moving
 from ..services.office import backup as backups, backup_server, restore
 from ..services.office.leftovers import working_folder
@@ -72,6 +72,9 @@ def _backup_password(args) -> str | None:
 
 # --- backup ---------------------------------------------------------------------------------
 def run_backup(args) -> int:
+    if args.keep < 0:
+        raise ValidationError(f"give 0 or more, not {args.keep} (how many of the newest backups "
+                              "to keep; 0 keeps them all)", "keep")
     db_path = args.backup_db if is_server_url(args.backup_db) else Path(args.backup_db).resolve()
     user = _reading_user(args, db_path)
     result = backups.make_backup(db_path, Path(args.to), user=user.username if user else "",

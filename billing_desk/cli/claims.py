@@ -65,6 +65,10 @@ def run_list(args) -> int:
     opened = open_database(_database(args), readonly=True)
     try:
         reading_user(args)
+        if (args.payer or "").strip():
+            from ..services.claims import submission
+
+            submission.payer_named(args.payer)  # a payer not on file is said, not listed as none
         query = claim_lists.claims_query(status=status, payer=args.payer or "")
         rows = claim_lists.rows(query, limit=None)
     finally:

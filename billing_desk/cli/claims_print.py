@@ -138,6 +138,8 @@ def _save_copies(args, database: str) -> int:
         pages = save_copies(batch, args.out)
     finally:
         opened.close()
+    from pathlib import Path
+
     try:
         opened = open_database(database, lock=False, create=False)
         try:
@@ -145,11 +147,12 @@ def _save_copies(args, database: str) -> int:
         finally:
             opened.close()
     except (DatabaseError, *DATABASE_ERRORS) as exc:
-        from pathlib import Path
-
         Path(args.out).unlink(missing_ok=True)
         raise BillingError(f"{args.out} was not kept: the audit trail could not record it ({exc}); "
                            "try again") from None
+    except BaseException:  # Ctrl+C before the trail held it: no file goes out unrecorded
+        Path(args.out).unlink(missing_ok=True)
+        raise
     print(f"{batch.claim_count} claims ({', '.join(batch.control_numbers)}), {format_money(batch.total)}: "
           f"{pages} pages (cover list and forms) written to {args.out}. A copy: the claims are not "
           "marked submitted")

@@ -111,14 +111,15 @@ def _record(args, user, action: str, spec, report, out) -> None:
     try:
         opened = open_database(_database(args), lock=False, create=False)
         try:
-            mail = record(user, action, spec, report, out, smtp_password=_smtp_password(args))
+            mail = record(user, action, spec, report, out, smtp_password=_smtp_password(args),
+                          on_recorded=out.place if action == "export" else None)
         finally:
             opened.close()
     except (DatabaseError, *DATABASE_ERRORS) as exc:  # busy past the wait, read-only, full
         if action == "print":
             raise BillingError(f"the report was printed, but the audit trail could not record it "
                                f"({exc}); try again later") from None
-        out.path.unlink(missing_ok=True)
+        out.discard()
         raise BillingError(f"{out.path} was not kept: the database is busy or cannot be written, so "
                            f"the audit trail could not record the export ({exc}). An export is kept "
                            "only once the trail records it; try again") from None
@@ -137,6 +138,15 @@ def _smtp_password(args) -> str:
     return text.splitlines()[0] if text else ""
 
 
+def _refuse_the_other_suffix(out: str, fmt: str) -> None:
+    """A PDF named .xlsx (or a workbook named .pdf) would open in the wrong program, or not at all."""
+    suffix = Path(out).suffix.lower()
+    if suffix in ({".xlsx", ".xlsm", ".xls"} if fmt == "pdf" else {".pdf"}):
+        raise ValidationError(f"{Path(out).name} ends in {suffix}, but --format is {fmt}: name the "
+                              f"file .{fmt}, or give --format {'xlsx' if fmt == 'pdf' else 'pdf'}",
+                              "out")
+
+
 def run_report(args) -> int:
     if args.list:
         print(list_reports())
@@ -152,12 +162,16 @@ def run_report(args) -> int:
                               "give --format pdf or --format xlsx", "format")
     if not args.out:
         raise ValidationError("give the file to write: --out FILE", "out")
+    _refuse_the_other_suffix(args.out, args.fmt)
     params = _params(args)
     user, report, office = _build(args, spec, params)
-    out = save(spec, report, args.fmt, args.out, office)
+    out = save(spec, report, args.fmt, args.out, office, place=False)
     if args.fmt == "xlsx":
         out.copies = []  # a list of statements in a workbook sends nothing
-    _record(args, user, "export", spec, report, out)
+    try:  # the file takes its name as the trail takes the export (and any copies), not before
+        _record(args, user, "export", spec, report, out)
+    finally:  # Ctrl+C or a failure first: an unrecorded file never takes its name
+        out.discard()
     size = f"{out.pages} pages" if args.fmt == "pdf" else f"{out.rows} rows"
     print(f"{spec.title}: {report.row_count()} rows, {size} written to {args.out}")
     return EXIT_OK

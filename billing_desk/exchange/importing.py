@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ..errors import BillingError, Problem
 from ..field_names import words
 from ..paths import data_dir
+from .text_files import UTF16_MARKS, MixedEncoding, csv_encoding, what_it_is
 
 MAX_ROWS = 200_000
 MAX_UNPACKED = 512 * 1024 * 1024  # a workbook's parts unpacked; a 200,000-row file is about 300 MB
@@ -85,7 +86,8 @@ def _read_xlsx(path: Path, titles: list[str] | None = None) -> Iterable[list[Any
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not zipfile.is_zipfile(path):
-        raise ImportFileError(f"{path.name} is not an Excel workbook (it is not an .xlsx file inside)")
+        raise not_what_its_name_says(path, f"{path.name} is not an Excel workbook (it is not an "
+                                           ".xlsx file inside)")
     check_unpacked(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -227,12 +229,40 @@ def _csv_rows(path: Path, encoding: str, dialect) -> Iterator[tuple[int, list[st
         raise ImportFileError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
 
 
+def not_what_its_name_says(path: Path, otherwise: str) -> ImportFileError:
+    """The refusal of a file whose bytes are not what its name says: a workbook, an old .xls or
+    text under the other's name says what it is and what to do; anything else ``otherwise``."""
+    kind, suffix = what_it_is(path), path.suffix.lower() or "this"
+    if kind == "workbook" and suffix not in (".xlsx", ".xlsm"):
+        return ImportFileError(f"{path.name} is not a text (CSV) file: it is an Excel workbook "
+                               f"(.xlsx) under a {suffix} name; rename it to .xlsx")
+    if kind == "xls":
+        return ImportFileError(f"{path.name} is an old Excel 97 (.xls) workbook under a {suffix} "
+                               "name: open it in Excel and save it as .xlsx, or as CSV")
+    if kind == "text" and suffix in (".xlsx", ".xlsm"):
+        return ImportFileError(f"{path.name} is not an Excel workbook: it is a text (CSV) file "
+                               f"under an {suffix} name; rename it to .csv")
+    return ImportFileError(otherwise)
+
+
+def _encoding(path: Path) -> str:
+    """How the text file is encoded (exchange.text_files); a file that is not text, or mixes two
+    encodings, is refused."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if b"\x00" in head and not head.startswith(UTF16_MARKS):
+        raise not_what_its_name_says(path, f"{path.name} is not a text (CSV) file")
+    try:
+        return csv_encoding(path)
+    except MixedEncoding as exc:
+        raise ImportFileError(f"{path.name}, {exc}, so its names would be read wrong; nothing was "
+                              "read. Save the file again as \"CSV UTF-8\" and import that") from None
+
+
 def _read_csv(path: Path) -> Table:
     """Check the file in one pass (encoding, header, row count), keeping no rows."""
-    with open(path, "rb") as handle:
-        if b"\x00" in handle.read(4096):
-            raise ImportFileError(f"{path.name} is not a text (CSV) file")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    first = _encoding(path)
+    for encoding in (first, "latin-1") if first == "cp1252" else (first,):
         try:
             with open(path, newline="", encoding=encoding) as handle:
                 sample = handle.read(4096)
@@ -250,6 +280,8 @@ def _read_csv(path: Path) -> Table:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ImportFileError(f"{path.name} is damaged: its text cannot be read as {first}")
     if header is None:
         raise ImportFileError(f"{path.name} is empty: there is no header row and no data")
     headers = _check_headers(path, header[1])

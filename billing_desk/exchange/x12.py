@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator, NoReturn
 
 from ..errors import BillingError
+from .text_files import UTF8_MULTIBYTE as _UTF8_MULTIBYTE
 
 MEGABYTE = 1024 * 1024
 MAX_BYTES = 50 * MEGABYTE
@@ -35,7 +36,6 @@ MAX_SEGMENTS = 200_000
 MAX_ELEMENTS = 64  # the widest X12 segment (MIA) has 24
 MAX_SEGMENT_LENGTH = 4096  # the longest element of an 835 is 264 characters (MSG01)
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CP1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
            if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 # a control character (C0, DEL, C1) or a byte kept by surrogateescape; \r and \n are line breaks

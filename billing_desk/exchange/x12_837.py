@@ -33,6 +33,7 @@ from ..claim_form import (
     Submitter,
 )
 from ..errors import BillingError
+from .x12 import transactions
 from .x12_segments import COMPONENT, REPETITION, Segments, amount, date8, quantity, time4
 
 VERSION = "005010X222A1"
@@ -74,50 +75,64 @@ def write_837p(interchange: Interchange) -> str:
     return out.join()
 
 
-def write_837p_file(interchange: Interchange, path: str | Path) -> Path:
-    """Write the interchange to ``path``; a failure never leaves half a file under that name."""
+def write_837p_staged(interchange: Interchange, path: str | Path) -> Path:
+    """Write the interchange beside ``path``, under a name of its own ending in .partial, on
+    disk before this returns. The caller gives it ``path`` (``take_name`` first, then
+    ``os.replace``) once its claims are marked submitted, so no file under an .837 name ever
+    holds claims still ready (uploaded, they would go twice), and two workstations writing for
+    the same name never write into one file."""
     text = write_837p(interchange)
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temp = tempfile.mkstemp(suffix=".837.partial", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".partial", dir=folder)
     except OSError as exc:
         raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
+    staged = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="ascii", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        _take_name(temp, path)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
+    return staged
+
+
+def take_name(path: Path) -> None:
+    """Hold ``path`` with an empty file while the name is free; a file another workstation wrote
+    there since the export looked is never replaced: BillingError, naming it."""
+    try:
+        with open(path, "xb"):
+            pass
     except FileExistsError:
         raise BillingError(f"{path} already exists: another workstation may have written it just "
                            "now; nothing was marked sent. Choose another name.") from None
     except OSError as exc:
         raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
+
+
+def write_837p_file(interchange: Interchange, path: str | Path) -> Path:
+    """Write the interchange to ``path`` while that name is free; a failure never leaves half a
+    file under it, nor replaces a file already there."""
+    path = Path(path)
+    staged = write_837p_staged(interchange, path)
+    try:
+        take_name(path)
+        try:
+            os.replace(staged, path)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise BillingError(f"could not write {path}: {exc.strerror or exc}") from None
     finally:
-        Path(temp).unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
     return path
 
 
-def _take_name(temp: str, path: Path) -> None:
-    """Give the written file its name only while the name is free: a file another workstation
-    wrote there since this export looked is never replaced (FileExistsError instead)."""
-    if os.name == "nt":
-        os.rename(temp, path)  # Windows refuses a name that is taken
-        return
-    try:
-        os.link(temp, path)  # one step, refused when the name is taken
-    except FileExistsError:
-        raise
-    except OSError:  # a share without hard links: claim the name first, then fill it
-        with open(path, "xb") as stream, open(temp, "rb") as source:
-            try:
-                stream.write(source.read())
-                stream.flush()
-                os.fsync(stream.fileno())
-            except OSError:
-                Path(path).unlink(missing_ok=True)
-                raise
+def claim_numbers_in(path: Path) -> list[str]:
+    """The claim numbers (CLM01) of an 837 file written here; X12Error when it is cut short."""
+    return [seg.el(1) for tx in transactions(path) for seg in tx.segments if seg.id == "CLM"]
 
 
 # --- envelope, submitter and receiver ---------------------------------------------------------
@@ -468,4 +483,5 @@ def _pointers(out: Segments, line: ServiceLine, diagnoses: int, field: str) -> s
     return COMPONENT.join(str(p) for p in pointers)
 
 
-__all__ = ["VERSION", "write_837p", "write_837p_file"]
+__all__ = ["VERSION", "claim_numbers_in", "take_name", "write_837p", "write_837p_file",
+           "write_837p_staged"]

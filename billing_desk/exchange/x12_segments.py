@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NoReturn
 
 from ..errors import BillingError
+from ..latin import fold
 
 ELEMENT = "*"
 COMPONENT = ":"
@@ -102,9 +102,9 @@ class Segments:
 
 
 def _plain(text: str) -> str:
-    """Accents dropped (É -> E); other characters kept for the check to judge."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Accents dropped (É -> E), Ł Ø Đ ß spelled (``latin.fold``); other characters kept for the
+    check to judge."""
+    return fold(text)
 
 
 __all__ = ["COMPONENT", "ELEMENT", "REPETITION", "SEPARATORS", "TERMINATOR", "Segments",

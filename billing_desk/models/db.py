@@ -265,6 +265,9 @@ def open_database(path: str | Path, *, lock: bool = True, create: bool = True,
 
         return open_server(str(path), SchemaSteps, create=create, readonly=readonly)
     path = Path(path).expanduser().resolve()  # a symlink names the same file, and the same lock
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file: give the file itself "
+                            f"(for example {path / 'billing-desk.sqlite'}).")
     if readonly:
         return _open_readonly(path)
     warnings = check_location(path)

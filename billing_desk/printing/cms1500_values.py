@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..claim_form import Address, ClaimForm, Person, Provider, ServiceLine, Subscriber
+from ..latin import fold
 from .cms1500_layout import BOX1, FIELD, SERVICE_LINES
 
 
@@ -52,8 +52,9 @@ _DROP = re.compile(r"[.#]")
 
 
 def clean(text: str) -> str:
-    """Capitals in plain ASCII (accents dropped), no periods or #, single spaces."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """Capitals in plain ASCII (accents dropped, Ł Ø Đ ß spelled: ``latin.fold``), no periods or
+    #, single spaces."""
+    plain = fold(text).encode("ascii", "ignore").decode("ascii")
     return " ".join(_DROP.sub("", plain).upper().split())
 
 

@@ -136,6 +136,8 @@ def _refuse_what_it_cannot_honour(spec: ReportSpec, params: Params) -> None:
                               + ("; give its as-of date" if AS_OF in spec.takes else ""), "from")
     if params.account.strip() and ACCOUNT not in spec.takes:
         raise ValidationError(f"{spec.name} is not run for one account", "account")
+    if params.minimum is not None and spec.name != "statements":
+        raise ValidationError(f"{spec.name} takes no minimum (only the statements do)", "minimum")
 
 
 __all__ = ["ACCOUNT", "AS_OF", "PERIOD", "Params", "REPORTS", "ReportSpec", "get", "office_info",

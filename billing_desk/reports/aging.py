@@ -60,7 +60,7 @@ def build(params: Params) -> Report:
     if view == "detail":
         return _detail(as_of, account_id, head, title)
     if view == "payer":
-        return _payer_summary(as_of, head, title)
+        return _payer_summary(as_of, account_id, head, title)
     return _payer_detail(as_of, account_id, head, title)
 
 
@@ -147,8 +147,8 @@ def _detail(as_of, account_id, head, title) -> Report:
     return _finish(report, subtotals=True)
 
 
-def _payer_summary(as_of, head, title) -> Report:
-    aging = aging_by_payer(as_of)
+def _payer_summary(as_of, account_id, head, title) -> Report:
+    aging = aging_by_payer(as_of, account_id)
     names = reports_data.payer_names()
     rows = []
     for key in sorted(aging, key=lambda k: names.get(k, "").lower()):
@@ -163,8 +163,7 @@ def _payer_summary(as_of, head, title) -> Report:
 
 
 def _payer_detail(as_of, account_id, head, title) -> Report:
-    items = [i for i in reports_data.open_invoices(as_of, account_id) if i.insurance_cents]
-    items.sort(key=lambda i: (i.payer.lower(), i.due_date, i.invoice or 0))
+    items = reports_data.insurance_owed(as_of, account_id)  # by payer, due date, invoice
     rows = []
     for item in items:
         amount = money(item.insurance_cents)

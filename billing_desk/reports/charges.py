@@ -58,11 +58,11 @@ def billing(params: Params) -> Report:
                     [("From", start), ("To", end), ("Basis", reports_data.BASIS)], columns, groups,
                     landscape=False)
     report.compute_totals(subtotals=view != "code")
-    counts = reports_data.invoice_counts(start, end, "" if view == "code" else view)
+    total, counts = reports_data.invoice_counts(start, end, "" if view == "code" else view)
     for outer, group in zip(sorted(buckets), groups):
         if group.subtotals is not None:
             group.subtotals["invoices"] = counts.get("" if outer == "(no provider)" else outer, 0)
-    report.totals["invoices"] = counts[""]
+    report.totals["invoices"] = total
     return report
 
 

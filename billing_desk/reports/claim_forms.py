@@ -28,8 +28,9 @@ def save_copies(batch: PaperBatch, path: str | Path) -> int:
     """The batch as drawn CMS-1500 forms after a cover list, one PDF; returns its pages.
     A copy for the office's records (or a payer that takes one): nothing is submitted."""
     from ..printing.cms1500 import drawn_pdf  # reportlab: read when the first form is drawn
+    from .output import written_in_place
 
-    return drawn_pdf(batch.forms, path, cover=True)
+    return written_in_place(Path(path), lambda target: drawn_pdf(batch.forms, target, cover=True))
 
 
 def check_printer(printer: str) -> str:

@@ -9,10 +9,11 @@ Shared by the CLI and the window so both write, print and record the same way::
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from ..errors import BillingError, ValidationError
 from ..models import User
@@ -24,6 +25,7 @@ from ..services.office.transactions import in_transaction
 
 FORMATS = ("pdf", "xlsx")
 ProgressFn = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,28 +35,84 @@ class Output:
     pages: int = 0  # PDF pages (or pages printed)
     rows: int = 0  # Excel rows
     copies: list[tuple[int, bytes]] = field(default_factory=list)  # statements sent
+    recorded: bool = False  # the audit trail holds its entry (``record``)
+
+    def place(self) -> None:
+        """Move the file written beside ``path`` (``save(place=False)``) onto it."""
+        staged(self.path).replace(self.path)
+
+    def discard(self) -> None:
+        """Drop the file written beside ``path``; a file that was at ``path`` stays as it was."""
+        staged(self.path).unlink(missing_ok=True)
 
 
-def save(spec, report: Report, fmt: str, path: str | Path, office, progress: ProgressFn | None = None
-         ) -> Output:
-    """Write ``report`` as ``fmt`` (pdf or xlsx) to ``path``."""
+def save(spec, report: Report, fmt: str, path: str | Path, office, progress: ProgressFn | None = None,
+         *, place: bool = True) -> Output:
+    """Write ``report`` as ``fmt`` (pdf or xlsx) to ``path``: written beside it, then moved into
+    place, so a failure, Cancel or Ctrl+C part-way never leaves half a file nor spoils the one
+    that was there. ``place=False`` leaves it beside ``path`` until ``out.place()`` (the command
+    line moves it only once the audit trail holds the export, so no file goes out unrecorded)."""
     if fmt not in FORMATS:
         raise ValidationError(f"the format is pdf or xlsx, not {fmt!r}", "format")
     out = Output(Path(path), fmt)
-    if fmt == "xlsx" and getattr(spec, "workbook", None) is not None:
-        out.rows = spec.workbook(report, out.path, progress)
-    elif fmt == "xlsx":
+    written_beside(out.path, lambda target: _render(spec, report, out, target, office, progress))
+    if place:
+        try:
+            out.place()
+        finally:
+            out.discard()
+    return out
+
+
+def staged(path: Path) -> Path:
+    """Where a file bound for ``path`` is written first."""
+    return path.with_name(path.name + ".partial")
+
+
+def written_beside(path: Path, write: Callable[[Path], T]) -> T:
+    """``write(staged(path))``: a failure, Cancel or Ctrl+C part-way leaves no half file there.
+    A folder given for the file, or a folder that is not there, is said of ``path`` before any
+    work; a staged file an earlier run left (killed) is replaced."""
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    partial = staged(path)
+    partial.unlink(missing_ok=True)
+    try:
+        return write(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def written_in_place(path: Path, write: Callable[[Path], T]) -> T:
+    """``write`` beside ``path``, then moved onto it: neither half a file nor a spoiled earlier
+    one is ever left."""
+    path = Path(path)
+    result = written_beside(path, write)
+    try:
+        staged(path).replace(path)
+    finally:
+        staged(path).unlink(missing_ok=True)
+    return result
+
+
+def _render(spec, report: Report, out: Output, target: Path, office, progress) -> None:
+    if out.fmt == "xlsx" and getattr(spec, "workbook", None) is not None:
+        out.rows = spec.workbook(report, target, progress)
+    elif out.fmt == "xlsx":
         from ..printing.excel import render_xlsx
 
-        out.rows = render_xlsx(report, out.path, progress=progress)
+        out.rows = render_xlsx(report, target, progress=progress)
     elif spec.document is not None:
-        out.pages = spec.document(report, out.path, office, progress,
+        out.pages = spec.document(report, target, office, progress,
                                   lambda data, pdf: out.copies.append((data["account_id"], pdf)))
     else:
         from ..printing.pdf import render_pdf
 
-        out.pages = render_pdf(report, out.path, office, progress=progress)
-    return out
+        out.pages = render_pdf(report, target, office, progress=progress)
 
 
 def print_report(spec, report: Report, office, printer: str | None = None,
@@ -86,9 +144,10 @@ def describe(report: Report) -> str:
 
 
 def record(user: User | None, action: str, spec, report: Report, out: Output, *,
-           smtp_password: str = "") -> MailRun | None:
+           smtp_password: str = "", on_recorded: Callable[[], None] | None = None) -> MailRun | None:
     """The audit entry for a print or export, and the statements kept (one transaction); then
-    the statements of accounts that asked for e-mail are e-mailed (see the run's summary)."""
+    ``on_recorded()`` (the command line moves the file into place there); then the statements
+    of accounts that asked for e-mail are e-mailed (see the run's summary)."""
     if out.copies and user is None:
         raise BillingError("statements keep a copy on each account: name the user sending them")
     size = f"{out.pages} pages" if out.fmt == "pdf" else f"{out.rows} rows"
@@ -102,6 +161,9 @@ def record(user: User | None, action: str, spec, report: Report, out: Output, *,
             sent_on = next((v for k, v in report.parameters if k == "Statement date"),
                            dt.date.today())
             reports_statements.record_statements(out.copies, sent_on, user)
+    out.recorded = True
+    if on_recorded is not None:
+        on_recorded()
     if not out.copies or user is None:
         return None
     try:

@@ -11,6 +11,7 @@ from peewee import fn
 from ...choices import CONTACT_PREFS, DELIVERY, MEDICARE_FILING_CODES, PAYER_PROGRAMS, RELATIONSHIPS, SEXES
 from ...errors import Problem, ValidationError
 from ...field_names import words
+from ...id_patterns import describe
 from ...models import Payer, Plan
 from ...models.migration_claims import split_name
 from ...money import parse_money
@@ -403,7 +404,8 @@ def _find_plan(payer: Payer, name: str, field: str) -> tuple[Plan | None, Proble
 
 
 def describe_pattern(payer: Payer) -> str:
-    return f"the format is {payer.member_id_pattern}"
+    """The payer's member id pattern in words, with an example (``id_patterns.describe``)."""
+    return describe(payer.member_id_pattern)
 
 
 def payer_names() -> list[str]:

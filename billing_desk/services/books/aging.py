@@ -229,13 +229,57 @@ def _apply_credit(row: AgingRow) -> None:
     row.patient_cents = take_credit_oldest_first(row.patient_cents, row.credit_cents)
 
 
-def aging_by_payer(as_of: dt.date) -> dict[int, AgingRow]:
-    """Insurance balances per payer (0: none), buckets by due date."""
+def insurance_owed_sql(fast: bool, account: bool, *, invoices: str = "", index: str = "") -> str:
+    """Each invoice's insurance part still open, per payer who owes it: a subquery ``w``
+    (invoice_id, account_id, payer_id, cents).
+
+    A line's balance moves from the primary payer to the secondary by transfer entries, so what
+    a secondary owes is summed from the ledger's insurance entries by their payer, never put on
+    the invoice's own (primary) payer. Today's open items are found through the open-items index;
+    a past day's from the ledger up to that day (the CROSS JOIN keeps SQLite on the few open
+    invoices first, then their entries, rather than walking the whole ledger). ``invoices``
+    (today's only) chooses the open invoices another way, on ``oi``, read off ``index``, their own
+    partial index (the insurance unpaid lists: ``oi.insurance_balance > 0`` and a posting day).
+    Parameters: (ledger path) the as-of date, or those of ``invoices``; then the account id when
+    ``account``.
+    """
+    if fast:
+        where = "AND oi.account_id = ?" if account else ""
+        chosen = invoices or """(oi.patient_balance != 0 OR oi.insurance_balance != 0)
+                      AND oi.insurance_balance != 0"""
+        return f"""(SELECT le.invoice_id AS invoice_id, le.account_id AS account_id,
+                           COALESCE(le.payer_id, 0) AS payer_id, SUM(le.amount) AS cents
+                    FROM invoice oi{f" INDEXED BY {index}" if index else ""} CROSS JOIN ledger_entry le
+                    WHERE le.invoice_id = oi.id AND {chosen} AND le.party = 'insurance' {where}
+                    GROUP BY le.invoice_id, le.account_id, le.payer_id
+                    HAVING SUM(le.amount) != 0) AS w"""
+    where = "AND account_id = ?" if account else ""
+    return f"""(SELECT invoice_id, account_id, COALESCE(payer_id, 0) AS payer_id,
+                       SUM(amount) AS cents
+                FROM ledger_entry
+                WHERE party = 'insurance' AND entry_date <= ? AND invoice_id IS NOT NULL {where}
+                GROUP BY invoice_id, account_id, payer_id
+                HAVING SUM(amount) != 0) AS w"""
+
+
+def aging_by_payer(as_of: dt.date, account_id: int | None = None) -> dict[int, AgingRow]:
+    """Insurance balances per payer who owes them (0: none), buckets by due date; all accounts,
+    or one."""
+    fast = _fast_path(as_of)
+    params: list = _edge_dates(as_of)
+    if not fast:
+        params.append(as_of.isoformat())
+    if account_id is not None:
+        params.append(account_id)
+    sql = f"""SELECT w.payer_id, {_bucket_case("inv.due_date")} AS bucket, SUM(w.cents)
+              FROM {insurance_owed_sql(fast, account_id is not None)}
+              JOIN invoice inv ON inv.id = w.invoice_id
+              GROUP BY w.payer_id, bucket"""
     rows: dict[int, AgingRow] = {}
-    for _account, payer, bucket, _patient, insurance in _open_items(as_of, None):
-        if insurance:
+    for payer, bucket, cents in database.execute_sql(sql, params).fetchall():
+        if cents:
             row = rows.setdefault(payer, AgingRow(payer))
-            row.insurance_cents[bucket] += insurance
+            row.insurance_cents[bucket] += cents
     return rows
 
 

@@ -61,8 +61,10 @@ def read_rows(path: str | Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
         name = FEE_SHEET if "allowed" in headers else ITEM_SHEET
         return {name: _as_dicts([table.headers] + [cells for _, cells in table.rows],
                                 [n for n, _ in table.rows])}
-    if not path.is_file() or not zipfile.is_zipfile(path):
+    if not path.is_file():
         raise importing.ImportFileError(f"{path.name} is not an Excel workbook (.xlsx)")
+    if not zipfile.is_zipfile(path):
+        raise importing.not_what_its_name_says(path, f"{path.name} is not an Excel workbook (.xlsx)")
     from openpyxl import load_workbook
 
     importing.check_unpacked(path)

@@ -33,13 +33,14 @@ class EobLine:
 
 
 def eob_claim(invoice_number: str, payer_id: int | None = None) -> tuple[Invoice, list[InvoiceLine], Claim]:
-    """A posted invoice, every one of its lines, and the claim the EOB answers (the payer's
-    latest claim on it that was not voided)."""
+    """A posted invoice, every one of its lines, and the claim the EOB answers: the payer's
+    latest claim on it that was not voided; with no payer, the invoice's open claim to any payer
+    (a secondary's, once the primary has answered), else its latest."""
     number = (invoice_number or "").strip()
     invoice = Invoice.get_or_none(Invoice.number == int(number)) if number.isdigit() else None
     if invoice is None or invoice.status != "posted":
         raise ValidationError(f"'{number}' is not a posted invoice number", "invoice")
-    claim = claim_of(invoice, payer_id or invoice.payer_id)
+    claim = claim_of(invoice, payer_id)
     lines = list(invoice.lines.order_by(InvoiceLine.position))
     return invoice, lines, claim
 

@@ -12,6 +12,7 @@ from typing import overload
 
 from ...models import database
 from ...names import SQL_COLUMNS, listed
+from .aging import insurance_owed_sql
 
 
 def display_name(last: str, first: str, middle: str, suffix: str, organization: str, kind: str) -> str:
@@ -82,6 +83,22 @@ def open_invoices(as_of: dt.date, account_id: int | None = None) -> list[OpenInv
     sql = (f"SELECT {_NAME_COLUMNS}, {_INVOICE_COLUMNS}, {amounts} FROM {source} "
            "JOIN account a ON a.id = i.account_id LEFT JOIN payer p ON p.id = i.payer_id "
            f"WHERE {where} ORDER BY a.sort_name, a.number, 11, i.number")  # 11: the due date
+    return [OpenInvoice(r[0], r[1], display_name(*r[2:8]), r[8], as_date(r[9]), as_date(r[10]),
+                        r[11], r[12], r[13])
+            for r in database.execute_sql(sql, params).fetchall()]
+
+
+def insurance_owed(as_of: dt.date, account_id: int | None = None) -> list[OpenInvoice]:
+    """Every invoice's insurance part open on ``as_of``, one row per payer who owes it (a
+    secondary's part under the secondary), by payer, due date and invoice."""
+    fast = (newest_entry_date() or as_of) <= as_of
+    params: list = [] if fast else [as_of.isoformat()]
+    if account_id is not None:
+        params.append(account_id)
+    sql = (f"SELECT {_NAME_COLUMNS}, {_INVOICE_COLUMNS}, 0, w.cents "
+           f"FROM {insurance_owed_sql(fast, account_id is not None)} "
+           "JOIN invoice i ON i.id = w.invoice_id JOIN account a ON a.id = i.account_id "
+           "LEFT JOIN payer p ON p.id = w.payer_id ORDER BY LOWER(COALESCE(p.name, '')), 11, i.number")
     return [OpenInvoice(r[0], r[1], display_name(*r[2:8]), r[8], as_date(r[9]), as_date(r[10]),
                         r[11], r[12], r[13])
             for r in database.execute_sql(sql, params).fetchall()]
@@ -196,17 +213,17 @@ def charge_rows(start: dt.date, end: dt.date) -> list[ChargeRow]:
             database.execute_sql(sql, (start.isoformat(), end.isoformat())).fetchall()]
 
 
-def invoice_counts(start: dt.date, end: dt.date, by: str = "") -> dict[str, int]:
-    """How many invoices were charged in the period, per ``by`` ("provider" or "month") and in
-    all (key ""): an invoice of several codes counts once."""
+def invoice_counts(start: dt.date, end: dt.date, by: str = "") -> tuple[int, dict[str, int]]:
+    """How many invoices were charged in the period in all, and per ``by`` ("provider" or
+    "month"; the invoices of no provider under ""): an invoice of several codes counts once."""
     key = {"provider": "i.provider", "month": "substr(c.day, 1, 7)"}.get(by)
     period = (start.isoformat(), end.isoformat())
-    counts = {"": database.execute_sql(f"SELECT COUNT(DISTINCT i.id) FROM {_CHARGED}",
-                                       period).fetchone()[0]}
+    total = database.execute_sql(f"SELECT COUNT(DISTINCT i.id) FROM {_CHARGED}", period).fetchone()[0]
+    counts: dict[str, int] = {}
     if key:
         counts.update(database.execute_sql(
             f"SELECT {key}, COUNT(DISTINCT i.id) FROM {_CHARGED} GROUP BY 1", period).fetchall())
-    return counts
+    return total, counts
 
 
 def adjustments_by_month(start: dt.date, end: dt.date) -> dict[str, int]:

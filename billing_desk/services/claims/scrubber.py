@@ -8,6 +8,8 @@ import re
 
 from ...errors import Problem
 from ...field_names import words
+from ...id_patterns import describe
+from ...latin import foreign_letters
 from ...models import (
     Claim,
     ClaimLine,
@@ -102,6 +104,8 @@ def _patient(claim: Claim) -> list[Problem]:
                                ("zip_code", account.zip_code, "ZIP code")):
         if not (value or "").strip():
             problems.append(Problem(f"patient.{field}", f"the patient's {what} is required"))
+        elif field != "state":
+            problems += _latin(f"patient.{field}", f"the patient's {what}", value)
     if account.date_of_birth is None:
         problems.append(Problem("patient.date_of_birth", "the patient's date of birth is required"))
     if account.sex not in ("M", "F"):
@@ -116,17 +120,29 @@ def _subscriber(coverage: Coverage, payer: Payer) -> list[Problem]:
         problems.append(Problem("subscriber.member_id", "the member id is required"))
     elif payer.member_id_pattern and not re.fullmatch(payer.member_id_pattern, member):
         problems.append(Problem("subscriber.member_id", f"'{member}' is not a {payer.name} member id "
-                                f"(the format is {payer.member_id_pattern})"))
+                                f"({describe(payer.member_id_pattern)})"))
     if coverage.relationship != "self":
         for field, what in (("last_name", "last name"), ("first_name", "first name")):
             if not getattr(coverage, f"subscriber_{field}").strip():
                 problems.append(Problem(f"subscriber.{field}", f"the subscriber's {what} is required "
                                         "(the patient is not the subscriber)"))
+            problems += _latin(f"subscriber.{field}", f"the subscriber's {what}",
+                               getattr(coverage, f"subscriber_{field}"))
         if coverage.subscriber_date_of_birth is None:
             problems.append(Problem("subscriber.date_of_birth", "the subscriber's date of birth is required"))
         if coverage.subscriber_sex not in ("M", "F"):
             problems.append(Problem("subscriber.sex", "the subscriber's sex is required (M or F)"))
     return problems
+
+
+def _latin(field: str, what: str, value: str) -> list[Problem]:
+    """A claim (the CMS-1500 and the 837P) carries A-Z only: letters of another script would
+    print as a blank box or stop the file, so the clerk types them as the insurance card does."""
+    letters = foreign_letters(value or "")
+    if not letters:
+        return []
+    return [Problem(field, f"{what} '{value}' has letters a claim cannot carry ({letters}): type it "
+                           "in Latin letters, as the insurance card spells it")]
 
 
 def _providers(claim: Claim) -> list[Problem]:

@@ -13,6 +13,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
+import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,8 +26,9 @@ from peewee import fn
 from ...choices import CLAIM_MODES
 from ...claim_form import ClaimForm
 from ...errors import BillingError, Problem, RuleError, ValidationError
-from ...exchange.x12_837 import write_837p_file
-from ...models import Account, Claim, Invoice, Payer, User
+from ...exchange.x12 import X12Error
+from ...exchange.x12_837 import claim_numbers_in, take_name, write_837p_staged
+from ...models import Account, Claim, ClaimBatch, Invoice, Payer, User
 from ...money import ZERO, format_money
 from ..office import audit
 from ..office.transactions import in_transaction
@@ -187,7 +191,14 @@ def export_targets(path: str | Path, payers: list[Payer]) -> list[Path]:
 def export_837(claim_ids: Iterable[int] | None, path: str | Path, by: User, *, payer: str | None = None,
                on: dt.date | None = None) -> list[Exported]:
     """Write the claims (None: every ready electronic claim, of ``payer`` when named) as 837P
-    files, one interchange per payer, and submit them: one batch per file. All or nothing."""
+    files, one interchange per payer, and submit them: one batch per file. All or nothing.
+
+    Each file is written beside its name and takes it only once its claims are marked submitted,
+    so a crash part-way never leaves an .837 whose claims are still ready (sent again later, they
+    would reach the payer twice); what such a run left is settled first (``_settle_cut_off``).
+    The names are held (``take_name``) inside the transaction that marks the claims: a file
+    another workstation wrote under one of them meanwhile is kept, and nothing is marked."""
+    _settle_cut_off(Path(path))
     claims = _chosen(claim_ids, "electronic", payer)
     _scrubbed(claims, "electronic", on)
     groups = _by_payer(claims)
@@ -197,19 +208,63 @@ def export_837(claim_ids: Iterable[int] | None, path: str | Path, by: User, *, p
             raise ValidationError(f"{target} already exists: a file written earlier may not have "
                                   "been uploaded yet; choose another name", "out")
     written: list[Path] = []
+    held: list[Path] = []
     envelopes = []
     try:
         for (_payer, group), target in zip(groups, targets):
             envelope = forms.interchange([c.id for c in group], by)
-            written.append(write_837p_file(envelope, target))
+            written.append(write_837p_staged(envelope, target))
             envelopes.append(envelope)
         with in_transaction():
-            return [_mark_sent(payer_row, group, target, envelope, by, on)
+            done = [_mark_sent(payer_row, group, target, envelope, by, on)
                     for (payer_row, group), target, envelope in zip(groups, targets, envelopes)]
+            for target in targets:
+                take_name(target)
+                held.append(target)
     except BaseException:
-        for target in written:
-            target.unlink(missing_ok=True)
+        for left in written + held:  # the names held are this export's own empty files
+            left.unlink(missing_ok=True)
         raise
+    for staged, target in zip(written, targets):
+        os.replace(staged, target)
+    return done
+
+
+#: A file an export left beside its name is another workstation's export still running while it
+#: is younger than this; older, it was cut off (a kill, a power cut).
+CUT_OFF_AFTER = 10 * 60  # seconds
+
+
+def _settle_cut_off(path: Path) -> None:
+    """Files an export cut off (killed, a power cut) left beside this one's names: one whose
+    claims are still ready (cut off before they were marked) is dropped once it is older than
+    ``CUT_OFF_AFTER`` (with the empty file that held its name), since this export sends them;
+    one whose claims its run marked submitted is refused, naming it, to be renamed and
+    uploaded: its claims are never written a second time."""
+    suffix = path.suffix or ".837"
+    folder = path.parent if str(path.parent) else Path(".")
+    found = {*folder.glob(f"{glob.escape(path.name)}*.partial"),
+             *folder.glob(f"{glob.escape(path.stem)}-*{suffix}*.partial")}
+    for left in sorted(f for f in found if f.is_file()):
+        base = left.name.removesuffix(".partial")
+        final = left.with_name(base[:base.rindex(suffix) + len(suffix)] if suffix in base else base)
+        try:
+            numbers = claim_numbers_in(left)
+        except X12Error:
+            numbers = []  # cut off while it was written: its claims were never marked
+        marked = [c.control_number for c in Claim.select(Claim.control_number).join(ClaimBatch)
+                  .where(Claim.control_number.in_(numbers), ClaimBatch.file_name == final.name)]
+        if not marked:
+            if time.time() - left.stat().st_mtime > CUT_OFF_AFTER:
+                left.unlink(missing_ok=True)
+                if final.is_file() and final.stat().st_size == 0:
+                    final.unlink(missing_ok=True)
+            continue
+        shown = ", ".join(marked[:6]) + (f" and {len(marked) - 6} more" if len(marked) > 6 else "")
+        empty = " (in place of the empty file there)" if final.is_file() and not final.stat().st_size else ""
+        raise ValidationError(f"{left} was written by an export cut off (a crash or power cut) "
+                              f"after its claims were marked submitted ({shown}): rename it to "
+                              f"{final.name}{empty} and upload it; nothing was exported now", "out")
 
 
 def _mark_sent(payer: Payer, claims: list[Claim], target: Path, envelope, by: User,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from ...models import Account, PaymentPlan, PlanInstallment, database
 from ...money import ZERO, from_cents
 from ...names import SQL_COLUMNS, listed
+from ..books.aging import insurance_owed_sql
 from ..office import audit
 from ..office.settings import get_setting
 from ..office.transactions import today as ledger_today
@@ -32,16 +33,24 @@ class PayerRow:
     oldest: dt.date | None
 
 
+# The invoices whose insurance part is open, posted by the cutoff: read off their own partial
+# index (invoice_insurance_open), then each one's part summed per payer who owes it.
+_OWED = insurance_owed_sql(True, False, invoices="oi.insurance_balance > 0 AND oi.posted_on <= ?",
+                           index="invoice_insurance_open")
+
+
 def insurance_unpaid(*, days: int | None = None, today: dt.date | None = None) -> list[PayerRow]:
-    """Per payer: invoices whose insurance part is still open ``days`` after posting."""
+    """Per payer who owes it (a secondary's part under the secondary): invoices whose insurance
+    part is still open ``days`` after posting."""
     today = today or ledger_today()
     days = int(get_setting("insurance_unpaid_days")) if days is None else days
     cutoff = (today - dt.timedelta(days=days)).isoformat()
     rows = database.execute_sql(
-        """SELECT p.id, p.name, p.phone, COUNT(*), SUM(i.insurance_balance), MIN(i.posted_on)
-           FROM invoice i JOIN payer p ON p.id = i.payer_id
-           WHERE i.insurance_balance > 0 AND i.posted_on <= ?
-           GROUP BY p.id ORDER BY SUM(i.insurance_balance) DESC""", (cutoff,)).fetchall()
+        f"""SELECT p.id, p.name, p.phone, COUNT(*), SUM(w.cents), MIN(i.posted_on)
+           FROM {_OWED} JOIN invoice i ON i.id = w.invoice_id
+           JOIN payer p ON p.id = w.payer_id
+           WHERE w.cents > 0
+           GROUP BY p.id, p.name, p.phone ORDER BY SUM(w.cents) DESC""", (cutoff,)).fetchall()
     return [PayerRow(r[0], r[1], r[2] or "", r[3], from_cents(r[4]), _date(r[5])) for r in rows]
 
 
@@ -51,11 +60,11 @@ def insurance_unpaid_claims(payer_id: int, *, days: int | None = None,
     days = int(get_setting("insurance_unpaid_days")) if days is None else days
     cutoff = (today - dt.timedelta(days=days)).isoformat()
     rows = database.execute_sql(
-        f"""SELECT i.number, a.number, {SQL_COLUMNS}, i.service_date, i.posted_on,
-                  i.insurance_balance
-           FROM invoice i JOIN account a ON a.id = i.account_id
-           WHERE i.payer_id = ? AND i.insurance_balance > 0 AND i.posted_on <= ?
-           ORDER BY i.posted_on, i.number""", (payer_id, cutoff)).fetchall()
+        f"""SELECT i.number, a.number, {SQL_COLUMNS}, i.service_date, i.posted_on, w.cents
+           FROM {_OWED} JOIN invoice i ON i.id = w.invoice_id
+           JOIN account a ON a.id = i.account_id
+           WHERE w.payer_id = ? AND w.cents > 0
+           ORDER BY i.posted_on, i.number""", (cutoff, payer_id)).fetchall()
     return [{"invoice": r[0], "account": r[1], "name": listed(*r[2:8]),
              "service_date": _date(r[8]), "posted_on": _date(r[9]),
              "days": (today - _date(r[9])).days, "unpaid": from_cents(r[10])} for r in rows]

@@ -92,6 +92,8 @@ def _user_name() -> str:
 def check_folder(folder: Path, needed: int = 0, *, create: bool = False) -> list[str]:
     """Refuse a missing folder (a stick unplugged) or too little room; warn when nearly full."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise BackupError(f"The backup folder {folder} is a file, not a folder: choose a folder.")
     if not folder.is_dir():
         if create and folder.parent.is_dir():
             folder.mkdir()

@@ -169,6 +169,9 @@ def open_archive(path: Path) -> tuple[zipfile.ZipFile, dict]:
             head = fh.read(4)
     except FileNotFoundError:
         raise BackupError(f"There is no backup at {path}.") from None
+    except IsADirectoryError:
+        raise BackupError(f"{path} is a folder, not a backup file: give the .bdbackup file in "
+                          "it.") from None
     except OSError as exc:
         raise BackupError(f"Cannot read {path}: {exc.strerror}.") from None
     if head != b"PK\x03\x04":

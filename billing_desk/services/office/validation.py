@@ -10,9 +10,12 @@ from ...errors import Problem, ValidationError
 US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS
 MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split())
 _ZIP = re.compile(r"^[0-9]{5}(-?[0-9]{4})?$")
-# C0 controls, DEL and C1 controls; a field of several lines may hold tab, CR and LF.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 controls; a field of several lines may hold tab, CR and LF. Also the
+# hidden characters that turn the text around them (bidirectional embeddings, overrides and
+# isolates): shown in a list or on paper, "Abc<U+202E>evil" reads "Abclive".
+_TURNING = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_TURNING}]")
+_CONTROL_MULTILINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_TURNING}]")
 
 
 def check_text(value, field: str, *, multiline: bool = False) -> Problem | None:
@@ -26,7 +29,9 @@ def check_text(value, field: str, *, multiline: bool = False) -> Problem | None:
     found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
     if found is None:
         return None
-    return Problem(field, f"holds a control character (U+{ord(found.group()):04X}) at position "
+    what = ("a hidden character that turns the text around it" if found.group() >= "\u2000"
+            else "a control character")
+    return Problem(field, f"holds {what} (U+{ord(found.group()):04X}) at position "
                           f"{found.start() + 1}; retype it without")
 
 

@@ -56,6 +56,7 @@ class EobDialog(QDialog):
         self.applied = ZERO  # paid on the claims already posted from this check
         self.check_id: int | None = None  # the check, once its first claim is posted
         self.claim = None
+        self.payer_shown = 0  # the payer box's entry the window put there itself (a claim's payer)
         self.setWindowTitle("Insurance payment (EOB)")
         self.resize(940, 460)
         show_focus(self)
@@ -124,11 +125,14 @@ class EobDialog(QDialog):
 
     # --- a claim --------------------------------------------------------------------------------
     def load_claim(self) -> None:
-        """The claim the EOB answers: the chosen payer's on the invoice (a secondary's EOB answers
-        the secondary claim), or with no payer chosen the invoice's own payer's."""
+        """The claim the EOB answers: the chosen payer's (or, once the check is recorded, its
+        payer's) claim on the invoice; with no payer chosen, the invoice's open claim, whichever
+        payer it went to (a secondary's EOB answers the secondary's claim), and the payer box
+        follows it. The invoice's own (primary) payer never takes the place of the one chosen."""
+        chosen = self.payer.currentIndex() != self.payer_shown  # by the clerk, not by the last claim
+        payer_id = self.payer.currentData() if self.check_id or chosen else None
         try:
-            self.invoice, lines, self.claim = eob.eob_claim(self.invoice_number.text(),
-                                                            self.payer.currentData())
+            self.invoice, lines, self.claim = eob.eob_claim(self.invoice_number.text(), payer_id)
         except BillingError as exc:
             self.invoice, self.claim, self.lines = None, None, []
             self.model.set_rows([])
@@ -149,6 +153,7 @@ class EobDialog(QDialog):
         index = self.payer.findData(self.claim.payer_id)
         if index >= 0 and not self.applied:
             self.payer.setCurrentIndex(index)
+            self.payer_shown = index
         self._fill()
         self.table.setFocus()
         self.table.setCurrentIndex(self.model.index(0, ALLOWED))
@@ -266,9 +271,11 @@ class EobDialog(QDialog):
         paid = sum((r.paid for r in remits), ZERO)
         self.applied += paid
         # A claim keyed again the same is held, not posted (claim_repeats.py): its words say so.
+        held = (f" {format_money(done.held)} of it is held unapplied on {self.payer.currentText()}: "
+                "the claim's lines owed less than that." if done.held else "")
         self.posted_note.setStyleSheet("color: #1b6e20" if done.claims else "color: #b00020")
         self.posted_note.setText((f"Posted: invoice {self.invoice.number}, {format_money(paid)} paid by "
-                                  f"{self.payer.currentText()} on check {self.check.text().strip()}."
+                                  f"{self.payer.currentText()} on check {self.check.text().strip()}.{held}"
                                   if done.claims else "Not posted: " + "; ".join(done.notes) + ".")
                                  + " Type the next invoice number.")
         self.lines, self.invoice = [], None

@@ -62,7 +62,7 @@ class InvoicesTab(QWidget):
                 ("pay", "Patient pa&yment (F6)", self.patient_payment, "F6"),
                 ("eob", "Ins&urance EOB (F7)", self.insurance_payment, "F7"),
                 ("era", "Import &835…", self.import_era, None),
-                ("refund", "Refund credit…", self.refund_credit, None),
+                ("refund", "Refund credit… (F9)", self.refund_credit, "F9"),
                 ("payments", "Pay&ments…", self.payment_list, None),
                 ("batch", "&Batch…", self.batch, None)), shortcut_owner=self)
         self.buttons.update(add_buttons(more, (

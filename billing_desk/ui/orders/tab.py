@@ -65,7 +65,7 @@ ACTIONS = (  # text, method, shortcut
     ("Appro&ve", "approve", ""),
     ("Record &delivery…", "record_delivery", "Ctrl+D"),
     ("Cancel line…", "cancel_line", "Ctrl+Shift+L"),
-    ("Cancel order…", "cancel_order", ""),
+    ("Cancel order…", "cancel_order", "Ctrl+Shift+X"),
     ("Invoice filled", "invoice_order", "Ctrl+I"),
     ("Invoice all of the client'&s orders", "invoice_account", ""),
     ("Confir&mation PDF…", "confirmation_pdf", ""),
