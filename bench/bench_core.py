@@ -192,7 +192,8 @@ def measure(db: Path, repeat: int) -> list[Figure]:
                                                     (cutoff,)).fetchall(), repeat)
         hinted = median_seconds(lambda: bare.execute(INSURANCE_UNPAID.format(
             hint="INDEXED BY invoice_open_items",
-            where="(oi.patient_balance != 0 OR oi.insurance_balance != 0) AND"), (cutoff,)).fetchall(), repeat)
+            where="(oi.patient_balance != 0 OR oi.insurance_balance != 0) AND"),
+            (cutoff,)).fetchall(), repeat)
         figures.append(Figure("insurance unpaid over 45 days, per payer", median_seconds(
             lambda: collection_reports.insurance_unpaid(days=45, today=today), repeat), min(plain, hinted),
             "the faster of bare SQL as planned and on the open-items index", "<= 3x"))

@@ -302,3 +302,24 @@ def test_insurance_unpaid_past_n_days_per_payer(make_account, catalogue, clerk):
     assert (row.payer, row.claims, row.unpaid, row.oldest) == ("Acme Health", 1, D("100.00"), DAY0)
     (claim,) = reports.insurance_unpaid_claims(row.payer_id, days=45, today=DAY0 + dt.timedelta(days=50))
     assert (claim["account"], claim["days"], claim["unpaid"]) == (account.number, 50, D("100.00"))
+
+
+@pytest.mark.parametrize("action", ["write_off", "hand_off"])
+def test_an_accounts_credit_is_used_before_its_balance_goes_to_bad_debt_or_the_agency(
+        owing, clerk, supervisor, action):
+    """probe3: an account owing $120.00 that holds $20.00 of credit had the whole $120.00 written
+    off (or placed with the agency) and kept the $20.00 credit, to be refunded to a patient who
+    owes: bad debt overstated by the credit. The credit pays the oldest items first, as on a
+    statement; only what is left ($100.00) goes."""
+    account = owing()
+    line = account.invoices[0].lines[0]
+    record_payment(account.id, "20.00", clerk, allocations=[(line.id, D("0"))], entry_date=days(100))
+    assert account.__class__.get_by_id(account.id).unapplied_credit == D("20.00")
+    if action == "write_off":
+        gone = act.write_off(account.id, "skipped town", supervisor, today=days(130))
+    else:
+        gone = act.hand_off(account.id, "Acme Recovery", "no answer", supervisor, today=days(130))
+    fresh = account.__class__.get_by_id(account.id)
+    assert gone == D("100.00")
+    assert fresh.patient_balance == 0 and fresh.unapplied_credit == 0
+    assert check_ledger() == []

@@ -275,3 +275,20 @@ def test_a_refused_hold_keeps_the_reason_typed_and_shows_the_hold_now(tab, qtbot
     tab.prompter.answers += ["d", None]
     tab.hold()
     assert tab.prompter.filled[-1] == "Disputes the January visit"
+
+
+def test_the_write_off_question_names_what_is_left_after_the_accounts_credit(tab, qtbot, clerk):
+    """The credit pays the oldest items first (collection_actions), so the question names the
+    amount that goes to bad debt, not the gross balance (probe3: $31.45 asked, $11.45 owed)."""
+    from billing_desk.models import Account
+    from billing_desk.services.books.payments import record_payment
+
+    row = tab.current()
+    line = Account.get_by_id(row.account_id).invoices[0].lines[0]
+    record_payment(row.account_id, "20.00", clerk, allocations=[(line.id, D("0"))], entry_date=TODAY)
+    tab.refresh()
+    tab.prompter.answers = ["moved away", False]
+    tab.write_off()
+    asked = [text for kind, text in tab.prompter.asked if kind == "confirm"]
+    owed = tab.current().balance - D("20.00")
+    assert asked and f"Write off ${owed:,.2f}" in asked[-1] and "$20.00 credit" in asked[-1], asked

@@ -36,7 +36,7 @@ from ...models import (
 from ...money import ZERO, format_money, parse_money, split_largest_remainder
 from ..books.adjustments import adjust_line
 from ..books.ledger import post_entry
-from ..books.payments import open_lines, record_payment
+from ..books.payments import apply_credit, open_lines, record_payment
 from ..office import audit, stale
 from ..office.permissions import approved_note, require
 from ..office.transactions import in_transaction, today as ledger_today
@@ -295,6 +295,10 @@ def missed_installments(plan: PaymentPlan, today: dt.date) -> list[PlanInstallme
 
 def _clear_patient_lines(account_id: int, kind: str, reason: str, by: User, today: dt.date,
                         approved_by: User | None = None, on: dt.date | None = None) -> Decimal:
+    """What the patient still owes goes off the books as ``kind``: the account's unapplied credit
+    first pays its oldest items (as on a statement), so the credit is not left to be refunded to
+    a patient whose balance went to bad debt or the agency."""
+    apply_credit(account_id, by, entry_date=today)
     cleared = ZERO
     for line in list(open_lines(account_id, "patient")):
         adjust_line(line.id, kind, line.patient_balance, reason, by, entry_date=today,

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...money import format_money
+from ...money import ZERO, format_money
 from ...services.collections import collection_actions as actions
 from ..office.signoff import run_with_signoff
 
@@ -72,11 +72,20 @@ def _section(title: str, lines: list[str]) -> str:
     return f"<br><b>{title}</b><br>" + "<br>".join(escape(line) for line in lines)
 
 
+def _after_credit(row) -> str:
+    """What goes to bad debt or the agency: the balance less the account's credit, which pays
+    its oldest items first (collection_actions)."""
+    if row.credit <= 0:
+        return format_money(row.balance)
+    left = max(row.balance - row.credit, ZERO)
+    return f"{format_money(left)} (its {format_money(row.credit)} credit paid first)"
+
+
 def _hand_off(tab) -> None:
     row = tab._need_row()
     agency = tab.ask("Hand off to agency", "Agency name:") if row else None
     reason = tab.ask("Hand off to agency", "Reason:") if agency else None
-    if agency and reason and tab.confirm(f"Place {format_money(row.balance)} of account {row.number} "
+    if agency and reason and tab.confirm(f"Place {_after_credit(row)} of account {row.number} "
                                          f"with {agency}? Statements stop.", default_no=True):
         tab.run(lambda: run_with_signoff(tab, "agency_handoff", lambda approved_by: actions.hand_off(
             row.account_id, agency, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
@@ -86,7 +95,7 @@ def _hand_off(tab) -> None:
 def _write_off(tab) -> None:
     row = tab._need_row()
     reason = tab.ask("Write off to bad debt", "Reason:") if row else None
-    if reason and tab.confirm(f"Write off {format_money(row.balance)} on account {row.number}?",
+    if reason and tab.confirm(f"Write off {_after_credit(row)} on account {row.number}?",
                               default_no=True):
         tab.run(lambda: run_with_signoff(tab, "write_off", lambda approved_by: actions.write_off(
             row.account_id, reason, tab.session.user, today=tab.clock(), approved_by=approved_by)),
