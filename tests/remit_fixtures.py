@@ -66,3 +66,16 @@ def ledger_of(invoice):
     return sorted((e.line.position if e.line_id else 0, e.kind, e.party, e.payer_id, e.amount)
                   for e in LedgerEntry.select(LedgerEntry, InvoiceLine).join(InvoiceLine)
                   .where(LedgerEntry.invoice == invoice.id, LedgerEntry.kind != "charge"))
+
+
+def acme_check(number, paid, contractual, share, status="1", reference="CHK-R1"):
+    """An Acme Health check answering claim ``number``'s one $120.00 line: ``paid``, the
+    contractual allowance and the patient's coinsurance; status 22 reverses them."""
+    from billing_desk.remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
+
+    sign = -1 if status == "22" else 1
+    paid, contractual, share = (sign * D(x) for x in (paid, contractual, share))
+    adjustments = (RemittanceAdjustment("CO", "45", contractual), RemittanceAdjustment("PR", "2", share))
+    return Remittance("ACME HEALTH", "ACME01", "check", reference, paid, DAY, claims=(ClaimPayment(
+        number, status, sign * D("120.00"), paid, lines=(RemittanceLine(
+            "99213", sign * D("120.00"), paid, adjustments=adjustments),)),))

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
+from refusal_helpers import REFUSED, retype, shown
 
 from billing_desk.services.books import catalogue as cat, payers, plans
 from billing_desk.services.claims import identity
@@ -16,21 +17,6 @@ from billing_desk.services.office import users
 from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
-
-REFUSED = "was changed on another screen or workstation"
-
-
-def shown(qtbot, dialog):
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
-def retype(qtbot, box, text: str) -> None:
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, text)
 
 
 def column(model, name: str) -> list[str]:

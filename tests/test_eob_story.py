@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from claims_fixtures import office  # noqa: F401
+from eob_keys import eob_window, focused, key_in
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from remit_fixtures import D, acme, billed, lines_of, patient  # noqa: F401
 
 from billing_desk.models import Account, InsurancePayment, PlanRule
@@ -35,28 +35,12 @@ def story(patient, admin, acme):
     return account, invoice
 
 
-def focused():
-    return QApplication.focusWidget()
-
-
-def key_in(qtbot, text, then=Qt.Key.Key_Return):
-    for char in text:
-        qtbot.keyClicks(focused(), char)
-    if then is not None:
-        qtbot.keyClick(focused(), then)
-    QApplication.processEvents()
-
-
 def test_the_nebulizer_check_keyed_by_keys_is_fully_accounted(qtbot, db, admin, story):
-    from billing_desk.ui.books.payment_eob import ALLOWED, EobDialog
+    from billing_desk.ui.books.payment_eob import ALLOWED
 
     account, invoice = story
     prompter = ScriptedPrompter(False, True)
-    dialog = EobDialog(Session(db, admin), prompter=prompter)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    dialog = eob_window(qtbot, db, admin, prompter)
     dialog.check.setFocus()
     qtbot.waitUntil(dialog.check.hasFocus)
     key_in(qtbot, "CHK-161")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 from claims_fixtures import office  # noqa: F401
+from eob_keys import eob_window, focused, key_in
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from remit_fixtures import ERA, D, acme, billed, lines_of, patient  # noqa: F401
 
 from billing_desk.models import InsurancePayment
 from billing_desk.services.books import era_import, insurance_money
 from billing_desk.services.books.ledger import check_ledger
-from billing_desk.services.office.session import Session
 from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise",
@@ -30,28 +29,12 @@ def secondary_owes(patient, admin, office):
     return invoice
 
 
-def focused():
-    return QApplication.focusWidget()
-
-
-def key_in(qtbot, text, then=Qt.Key.Key_Return):
-    for char in text:
-        qtbot.keyClicks(focused(), char)
-    if then is not None:
-        qtbot.keyClick(focused(), then)
-    QApplication.processEvents()
-
-
 @pytest.mark.parametrize("chosen", [True, False], ids=["payer chosen", "payer left as it was"])
 def test_the_secondarys_paper_eob_posts_to_the_secondary(qtbot, db, admin, secondary_owes, chosen):
-    from billing_desk.ui.books.payment_eob import ALLOWED, PAID, EobDialog
+    from billing_desk.ui.books.payment_eob import ALLOWED, PAID
 
     invoice = secondary_owes
-    dialog = EobDialog(Session(db, admin), prompter=ScriptedPrompter(False, True))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    dialog = eob_window(qtbot, db, admin, ScriptedPrompter(False, True))
     if chosen:
         dialog.payer.setFocus()
         qtbot.waitUntil(dialog.payer.hasFocus)
@@ -78,14 +61,10 @@ def test_the_secondarys_paper_eob_posts_to_the_secondary(qtbot, db, admin, secon
 
 
 def test_a_claim_paid_more_than_its_lines_owe_says_what_is_held(qtbot, db, admin, secondary_owes):
-    from billing_desk.ui.books.payment_eob import ALLOWED, PAID, EobDialog
+    from billing_desk.ui.books.payment_eob import ALLOWED, PAID
 
     invoice = secondary_owes
-    dialog = EobDialog(Session(db, admin), prompter=ScriptedPrompter(False, True))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
+    dialog = eob_window(qtbot, db, admin, ScriptedPrompter(False, True))
     dialog.check.setFocus()
     qtbot.waitUntil(dialog.check.hasFocus)
     for text in ("GL-502", "80.00", ""):

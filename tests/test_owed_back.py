@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from claims_fixtures import DAY, office  # noqa: F401
-from remit_fixtures import D, acme, billed, lines_of, patient  # noqa: F401
+from remit_fixtures import D, acme, acme_check, billed, lines_of, patient  # noqa: F401
 
 from billing_desk.models import Account, Claim, InsuranceMoney, InsurancePayment, LedgerEntry, Payment
 from billing_desk.remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
@@ -17,15 +17,6 @@ from billing_desk.services.books.ledger import check_ledger
 from billing_desk.services.claims.claim_checks import check_claims
 
 pytestmark = pytest.mark.both_engines
-
-
-def _primary(number, paid, contractual, share, status="1", reference="CHK-R1"):
-    sign = -1 if status == "22" else 1
-    paid, contractual, share = (sign * D(x) for x in (paid, contractual, share))
-    adjustments = (RemittanceAdjustment("CO", "45", contractual), RemittanceAdjustment("PR", "2", share))
-    return Remittance("ACME HEALTH", "ACME01", "check", reference, paid, DAY, claims=(ClaimPayment(
-        number, status, sign * D("120.00"), paid, lines=(RemittanceLine(
-            "99213", sign * D("120.00"), paid, adjustments=adjustments),)),))
 
 
 def _lakes_claim(number, paid, share, status="1"):
@@ -65,14 +56,14 @@ def reversed_after_secondary_paid(patient, admin, office):
     then Acme reversed its payment."""
     account = patient(secondary=office["lakes"])
     invoice, claim = billed(account, admin, "INV5001-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_primary("INV5001-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV5001-1", "80.00", "20.00", "20.00"), admin)
     secondary = _sent(Claim.get(Claim.primary_claim == claim.id))
     remittances.post_remittance(_lakes("GL-1", _lakes_claim(secondary.control_number, "15.00", "5.00")),
                                 admin)
     fresh = Account.get_by_id(account.id)
     assert (fresh.insurance_balance, fresh.patient_balance) == (0, D("5.00"))
     done = remittances.post_remittance(
-        _primary("INV5001-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
+        acme_check("INV5001-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
     return {"account": account, "invoice": invoice, "claim": claim, "secondary": secondary,
             "done": done, "check": InsurancePayment.get(InsurancePayment.reference == "GL-1")}
 
@@ -106,7 +97,7 @@ def test_money_owed_back_is_refunded_to_the_payer(reversed_after_secondary_paid,
 def test_money_owed_back_is_applied_to_the_corrected_secondary_claim(reversed_after_secondary_paid,
                                                                      admin, office):
     case = reversed_after_secondary_paid
-    remittances.post_remittance(_primary("INV5001-1", "90.00", "20.00", "10.00", reference="CHK-R3"),
+    remittances.post_remittance(acme_check("INV5001-1", "90.00", "20.00", "10.00", reference="CHK-R3"),
                                 admin)
     corrected = Claim.get(Claim.primary_claim == case["claim"].id, Claim.status.not_in(("voided",)),
                           Claim.frequency == "1")
@@ -126,7 +117,7 @@ def test_the_secondarys_own_reversal_is_taken_from_what_it_is_owed(reversed_afte
     """Great Lakes later sends its own reversal of the voided claim (CLP 22) beside its payment of
     the corrected one: the reversal is what was owed back, not a second take-back off the invoice."""
     case = reversed_after_secondary_paid
-    remittances.post_remittance(_primary("INV5001-1", "80.00", "20.00", "20.00", reference="CHK-R3"),
+    remittances.post_remittance(acme_check("INV5001-1", "80.00", "20.00", "20.00", reference="CHK-R3"),
                                 admin)
     corrected = _sent(Claim.get(Claim.primary_claim == case["claim"].id, Claim.status.not_in(("voided",)),
                                 Claim.frequency == "1"))
@@ -147,11 +138,11 @@ def test_the_835_preview_says_the_secondarys_money_will_be_owed_back(patient, ad
 
     account = patient(secondary=office["lakes"])
     billed(account, admin, "INV5002-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_primary("INV5002-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV5002-1", "80.00", "20.00", "20.00"), admin)
     secondary = _sent(Claim.get(Claim.rank == "secondary"))
     remittances.post_remittance(_lakes("GL-1", _lakes_claim(secondary.control_number, "15.00", "5.00")),
                                 admin)
-    preview = _preview_one(_primary("INV5002-1", "80.00", "20.00", "20.00", status="22",
+    preview = _preview_one(acme_check("INV5002-1", "80.00", "20.00", "20.00", status="22",
                                     reference="CHK-R2"))
     assert "the $15.00 it paid taken off the invoice and held as owed back to Great Lakes" in \
         preview.claims[0].matched
@@ -196,7 +187,7 @@ def paid_without_a_check(patient, admin, office):
 
     account = patient(secondary=office["lakes"])
     invoice, claim = billed(account, admin, "INV5006-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_primary("INV5006-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV5006-1", "80.00", "20.00", "20.00"), admin)
     secondary = _sent(Claim.get(Claim.primary_claim == claim.id))
     (line,) = lines_of(invoice)
     part = payments.record_payment(account.id, "15.00", admin, method="check", reference="GL-OLD",
@@ -226,7 +217,7 @@ def test_a_secondary_payment_recorded_without_a_check_is_taken_back_and_held_as_
     lakes = office["lakes"].payer_id
     on_the_day = _deposit_lines(DAY)
     assert on_the_day == ([("GL-OLD", "insurance", D("15.00"))], [])
-    reversal = _primary("INV5006-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2")
+    reversal = acme_check("INV5006-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2")
     assert "the $15.00 it paid taken off the invoice and held as owed back to Great Lakes" in \
         _preview_one(reversal).claims[0].matched
     done = remittances.post_remittance(reversal, admin)
@@ -254,14 +245,14 @@ def test_a_payment_without_a_check_that_also_paid_another_invoice_is_left_and_sa
     account = patient(secondary=office["lakes"])
     invoice, claim = billed(account, admin, "INV5007-1", [("99213", 1, "120.00")])
     other, _ = billed(account, admin, "INV5008-1", [("99212", 1, "50.00")])
-    remittances.post_remittance(_primary("INV5007-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV5007-1", "80.00", "20.00", "20.00"), admin)
     _sent(Claim.get(Claim.primary_claim == claim.id))
     (line,), (elsewhere,) = lines_of(invoice), lines_of(other)
     part = payments.record_payment(account.id, "25.00", admin, method="check", reference="GL-OLD2",
                                    source="insurance", payer_id=office["lakes"].payer_id,
                                    allocations=[(line.id, D("15.00")), (elsewhere.id, D("10.00"))],
                                    received_on=DAY, entry_date=DAY)
-    done = remittances.post_remittance(_primary("INV5007-1", "80.00", "20.00", "20.00", status="22",
+    done = remittances.post_remittance(acme_check("INV5007-1", "80.00", "20.00", "20.00", status="22",
                                                 reference="CHK-R2"), admin)
     said = " ".join(done.notes)
     assert "the payment GL-OLD2 ($25.00) from Great Lakes also paid other invoices, so it was not " \
@@ -276,7 +267,7 @@ def test_a_secondary_payment_keyed_from_its_paper_eob_is_taken_back(patient, adm
 
     account = patient(secondary=office["lakes"])
     invoice, claim = billed(account, admin, "INV5009-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_primary("INV5009-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV5009-1", "80.00", "20.00", "20.00"), admin)
     secondary = _sent(Claim.get(Claim.primary_claim == claim.id))
     lakes = office["lakes"].payer_id
     _invoice, (line,), answered = eob.eob_claim(str(invoice.number), lakes)
@@ -284,7 +275,7 @@ def test_a_secondary_payment_keyed_from_its_paper_eob_is_taken_back(patient, adm
     check = insurance_money.receive_check(lakes, "check", "GL-9", "15.00", admin, received_on=DAY)
     remittances.post_remittance(eob.eob_remittance(answered, [eob.EobLine(line.id, D("20.00"), D("15.00"))],
                                                    reference="GL-9", paid_on=DAY), admin, into=check.id)
-    done = remittances.post_remittance(_primary("INV5009-1", "80.00", "20.00", "20.00", status="22",
+    done = remittances.post_remittance(acme_check("INV5009-1", "80.00", "20.00", "20.00", status="22",
                                                 reference="CHK-R2"), admin)
     assert any("Great Lakes had paid $15.00" in n for n in done.notes)
     (line,) = lines_of(invoice)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from claims_fixtures import DAY, insured, office  # noqa: F401
-from remit_fixtures import ERA, D, acme, billed, lines_of, patient  # noqa: F401
+from remit_fixtures import ERA, D, acme, acme_check, billed, lines_of, patient  # noqa: F401
 
 from billing_desk.errors import RuleError
 from billing_desk.models import (
@@ -267,17 +267,6 @@ def test_a_missing_835_file_is_named_not_read_as_text(tmp_path):
         era_import.preview_era(tmp_path / "nothere.835")
 
 
-def _paid(number, paid, contractual, share, status="1", reference="CHK-R1"):
-    from billing_desk.remittance import ClaimPayment, Remittance, RemittanceAdjustment, RemittanceLine
-
-    sign = -1 if status == "22" else 1
-    paid, contractual, share = (sign * D(x) for x in (paid, contractual, share))
-    adjustments = (RemittanceAdjustment("CO", "45", contractual), RemittanceAdjustment("PR", "2", share))
-    return Remittance("ACME HEALTH", "ACME01", "check", reference, paid, DAY, claims=(ClaimPayment(
-        number, status, sign * D("120.00"), paid, lines=(RemittanceLine(
-            "99213", sign * D("120.00"), paid, adjustments=adjustments),)),))
-
-
 def _secondaries(claim):
     return list(Claim.select().where(Claim.primary_claim == claim.id).order_by(Claim.id))
 
@@ -286,18 +275,18 @@ def test_a_reversal_voids_the_secondary_claim_its_payment_made_before_it_went_ou
                                                                                     office):
     account = patient(secondary=office["lakes"])
     _invoice, claim = billed(account, admin, "INV4001-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_paid("INV4001-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV4001-1", "80.00", "20.00", "20.00"), admin)
     (secondary,) = _secondaries(claim)
     assert secondary.status in ("ready", "held") and secondary.payer.name == "Great Lakes"
     done = remittances.post_remittance(
-        _paid("INV4001-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
+        acme_check("INV4001-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
     assert Claim.get_by_id(secondary.id).status == "voided"
     assert [c.frequency for c in _secondaries(claim)] == ["1"]  # never sent: nothing to send
     assert any(f"claim {secondary.control_number}" in n and "voided" in n for n in done.notes)
     lakes = office["lakes"].payer_id
     assert sum(e.amount for e in LedgerEntry.select().where(LedgerEntry.payer == lakes)) == 0
     # the correction bills the secondary anew, for the patient's share it now says
-    again = remittances.post_remittance(_paid("INV4001-1", "90.00", "20.00", "10.00",
+    again = remittances.post_remittance(acme_check("INV4001-1", "90.00", "20.00", "10.00",
                                               reference="CHK-R3"), admin)
     fresh = [c for c in _secondaries(claim) if c.status != "voided"]
     assert len(fresh) == 1 and again.secondary_claims == [fresh[0].control_number]
@@ -309,19 +298,19 @@ def test_a_reversal_marks_a_secondary_claim_that_went_out_for_a_void_and_says_so
                                                                                    office):
     account = patient(secondary=office["lakes"])
     _invoice, claim = billed(account, admin, "INV4002-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_paid("INV4002-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV4002-1", "80.00", "20.00", "20.00"), admin)
     (secondary,) = _secondaries(claim)
     Claim.update(status="submitted", submitted_mode="paper", payer_claim_number="GL-555").where(
         Claim.id == secondary.id).execute()
     done = remittances.post_remittance(
-        _paid("INV4002-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
+        acme_check("INV4002-1", "80.00", "20.00", "20.00", status="22", reference="CHK-R2"), admin)
     assert Claim.get_by_id(secondary.id).status == "voided"
     (void,) = [c for c in _secondaries(claim) if c.frequency == "8"]
     assert void.replaces_id == secondary.id and void.status == "ready"
     said = " ".join(done.notes)
     assert f"claim {secondary.control_number}" in said and f"void claim {void.control_number}" in said
     assert "frequency 8" in said and "to be sent" in said
-    remittances.post_remittance(_paid("INV4002-1", "90.00", "20.00", "10.00", reference="CHK-R3"), admin)
+    remittances.post_remittance(acme_check("INV4002-1", "90.00", "20.00", "10.00", reference="CHK-R3"), admin)
     billing = [c for c in _secondaries(claim) if c.status not in ("voided",) and c.frequency == "1"]
     assert len(billing) == 1  # the corrected share is billed on its own claim beside the void
     assert check_ledger() == []
@@ -332,6 +321,6 @@ def test_the_preview_of_a_reversal_says_the_secondary_claim_will_be_voided(patie
     account = patient(secondary=office["lakes"])
     billed(account, admin, "INV1005-1", [("99213", 1, "120.00")])
     billed(account, admin, "INV1006-1", [("99212", 1, "60.00")])
-    remittances.post_remittance(_paid("INV1005-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV1005-1", "80.00", "20.00", "20.00"), admin)
     preview = era_import.preview_era(ERA / "reversal_correction.835")
     assert any("secondary claim" in line and "voided" in line for line in preview.lines())

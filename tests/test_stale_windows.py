@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from refusal_helpers import REFUSED, retype, shown
 
 from billing_desk.models import Payer
 from billing_desk.services.books import catalogue as cat, payers
@@ -16,21 +17,6 @@ from billing_desk.services.orders import order_forms
 from billing_desk.ui.prompts import ScriptedPrompter
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
-
-REFUSED = "was changed on another screen or workstation"
-
-
-def shown(qtbot, dialog):
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
-def retype(qtbot, box, text: str) -> None:
-    box.setFocus()
-    box.selectAll()
-    qtbot.keyClicks(box, text)
 
 
 def test_the_payers_screen_refuses_a_stale_save_and_keeps_the_typing(qtbot, db, admin, clerk):

@@ -123,13 +123,19 @@ def _ledger_open_items(account: bool) -> str:
                 HAVING {patient} != 0 OR {insurance} != 0) AS o"""
 
 
-def _open_items(as_of: dt.date, account_id: int | None, fast: bool | None = None):
-    fast = _fast_path(as_of) if fast is None else fast
+def _parameters(as_of: dt.date, account_id: int | None, fast: bool) -> list:
+    """The aging queries' parameters: the bucket edges, the day (ledger path), the account."""
     params: list = _edge_dates(as_of)
     if not fast:
         params.append(as_of.isoformat())
     if account_id is not None:
         params.append(account_id)
+    return params
+
+
+def _open_items(as_of: dt.date, account_id: int | None, fast: bool | None = None):
+    fast = _fast_path(as_of) if fast is None else fast
+    params = _parameters(as_of, account_id, fast)
     return database.execute_sql(open_items_sql(fast, account_id is not None), params).fetchall()
 
 
@@ -174,11 +180,7 @@ def aging_by_account(as_of: dt.date, account_id: int | None = None,
                      apply_credits: bool = True) -> dict[int, AgingRow]:
     """Every account with anything open or in credit; credits taken off the oldest first."""
     fast = _fast_path(as_of)
-    params: list = _edge_dates(as_of)
-    if not fast:
-        params.append(as_of.isoformat())
-    if account_id is not None:
-        params.append(account_id)
+    params = _parameters(as_of, account_id, fast)
     rows: dict[int, AgingRow] = {}
     with collector_paused():  # ~100,000 small lists: the cyclic GC would rescan them all
         rows_in = database.execute_sql(account_buckets_sql(fast, account_id is not None), params).fetchall()
@@ -266,11 +268,7 @@ def aging_by_payer(as_of: dt.date, account_id: int | None = None) -> dict[int, A
     """Insurance balances per payer who owes them (0: none), buckets by due date; all accounts,
     or one."""
     fast = _fast_path(as_of)
-    params: list = _edge_dates(as_of)
-    if not fast:
-        params.append(as_of.isoformat())
-    if account_id is not None:
-        params.append(account_id)
+    params = _parameters(as_of, account_id, fast)
     sql = f"""SELECT w.payer_id, {_bucket_case("inv.due_date")} AS bucket, SUM(w.cents)
               FROM {insurance_owed_sql(fast, account_id is not None)}
               JOIN invoice inv ON inv.id = w.invoice_id
