@@ -262,7 +262,7 @@ def _actual_size_options(path: Path) -> list[str]:
     from pypdf import PdfReader
 
     box = PdfReader(path).pages[0].mediabox
-    width, height = round(float(box.width)), round(float(box.height))
+    width, height = round(float(box.width)), round(float(box.height))  # page points, not money
     media = "Letter" if (width, height) == (612, 792) else f"Custom.{width}x{height}"
     return ["-o", "print-scaling=none", "-o", f"media={media}"]
 
