@@ -37,8 +37,8 @@ def test_a_secondarys_eob_keyed_in_the_eob_window_is_taken_back_after_the_primar
     """The clerk keys Great Lakes' paper EOB: the window answers Great Lakes' claim on the invoice
     (not the primary's), and when Acme later reverses, Great Lakes' $15.00 comes off the invoice
     and is held on its check as owed back."""
-    from remit_fixtures import billed, lines_of
-    from test_owed_back import _owed, _primary, _sent
+    from remit_fixtures import acme_check, billed, lines_of
+    from test_owed_back import _owed, _sent
 
     from billing_desk.models import Claim, InsurancePayment, Payment
     from billing_desk.services.books import remittances
@@ -49,7 +49,7 @@ def test_a_secondarys_eob_keyed_in_the_eob_window_is_taken_back_after_the_primar
     lakes = office["lakes"].payer
     account = patient(secondary=office["lakes"])
     invoice, claim = billed(account, admin, "INV5003-1", [("99213", 1, "120.00")])
-    remittances.post_remittance(_primary("INV5003-1", "80.00", "20.00", "20.00"), admin)
+    remittances.post_remittance(acme_check("INV5003-1", "80.00", "20.00", "20.00"), admin)
     secondary = _sent(Claim.get(Claim.primary_claim == claim.id))
     dialog = shown(qtbot, EobDialog(Session(db, admin), prompter=ScriptedPrompter(True)))
     dialog.payer.setCurrentIndex(dialog.payer.findText("Great Lakes"))
@@ -67,7 +67,7 @@ def test_a_secondarys_eob_keyed_in_the_eob_window_is_taken_back_after_the_primar
     (part,) = Payment.select().where(Payment.insurance_payment == check.id)
     assert (part.payer_id, part.amount, part.note) == (lakes.id, D("15.00"),
                                                        f"claim {secondary.control_number}")
-    done = remittances.post_remittance(_primary("INV5003-1", "80.00", "20.00", "20.00", status="22",
+    done = remittances.post_remittance(acme_check("INV5003-1", "80.00", "20.00", "20.00", status="22",
                                                 reference="CHK-R2"), admin)
     assert any("Great Lakes had paid $15.00" in note for note in done.notes)
     (line,) = lines_of(invoice)
